@@ -1,0 +1,71 @@
+package jx86.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jx86 boot}: builds a PC and boots a disk image or a multiboot kernel. */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = "Boot a disk image (or a bare name such as 'monolithic') or a multiboot kernel.")
+public final class BootCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "IMAGE",
+            description = "Disk image file or bare image name; default: the default guest.")
+    String image;
+
+    @Option(names = "--disk", paramLabel = "FILE", description = "Additional disk image (repeatable).")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "-m", paramLabel = "MiB", description = "RAM size in MiB (default ${DEFAULT-VALUE}).")
+    int memoryMiB = 128;
+
+    @Option(names = "--kernel", paramLabel = "ELF", description = "Boot a multiboot ELF kernel directly.")
+    String kernel;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line (with --kernel).")
+    String append = "";
+
+    @Option(names = "--module", paramLabel = "FILE", description = "Multiboot module (repeatable, with --kernel).")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--serial", paramLabel = "BACKEND",
+            description = "COM1 back-end: stdio, file:F, tcp:PORT or none (default ${DEFAULT-VALUE}).")
+    String serial = "stdio";
+
+    @Option(names = "--display", paramLabel = "MODE", description = "none or text (default ${DEFAULT-VALUE}).")
+    String display = "none";
+
+    @Option(names = "--screenshot", paramLabel = "FILE.png", description = "Write the final text screen as PNG.")
+    String screenshot;
+
+    @Option(names = "--snapshot", description = "Keep disk writes in a copy-on-write overlay; images stay untouched.")
+    boolean snapshot;
+
+    @Option(names = "--stats", description = "Print CPU, TLB and cycle counters at exit.")
+    boolean stats;
+
+    @Option(names = "--max-instructions", paramLabel = "N", description = "Stop after N guest instructions.")
+    long maxInstructions;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this much wall time.")
+    double timeoutSeconds;
+
+    @Option(names = "--realtime", description = "Pace virtual time to the wall clock.")
+    boolean realtime;
+
+    @Option(names = "--rtc", paramLabel = "SOURCE", description = "RTC time: virtual or host (default ${DEFAULT-VALUE}).")
+    String rtc = "virtual";
+
+    @Option(names = "--gdb", paramLabel = "PORT", description = "Listen for a GDB remote connection.")
+    Integer gdbPort;
+
+    @Option(names = "-S", description = "With --gdb: wait for the debugger before the first instruction.")
+    boolean waitForGdb;
+
+    @Override
+    public Integer call() {
+        throw new UserError("boot: the machine is not implemented yet");
+    }
+}

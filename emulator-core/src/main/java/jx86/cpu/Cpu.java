@@ -1,0 +1,291 @@
+package jx86.cpu;
+
+import jx86.bus.IoBus;
+import jx86.clock.VirtualClock;
+import jx86.mmu.Mmu;
+
+/**
+ * The IA-32 processor state and its run loop.
+ *
+ * <p>CONTRACT (shared by the decoder/instruction code and the protected-mode system code): the
+ * fields below are the architectural state; the helpers at the bottom are the only way other
+ * classes change CPL, EFLAGS or a segment cache, so the MMU and lazy flags stay coherent.
+ *
+ * <p>Segment registers are indexed in the SDM's encoding order (ES, CS, SS, DS, FS, GS). Each has a
+ * visible selector and a hidden descriptor cache: base, limit (byte granular, already scaled by G)
+ * and access rights {@code ar} = bits 8..23 of the descriptor's high dword (type, S, DPL, P in bits
+ * 0-7; AVL, L, D/B, G in bits 12-15). {@code ar == 0} marks an unusable (null) segment.
+ */
+public final class Cpu {
+    public static final int EAX = 0;
+    public static final int ECX = 1;
+    public static final int EDX = 2;
+    public static final int EBX = 3;
+    public static final int ESP = 4;
+    public static final int EBP = 5;
+    public static final int ESI = 6;
+    public static final int EDI = 7;
+
+    public static final int ES = 0;
+    public static final int CS = 1;
+    public static final int SS = 2;
+    public static final int DS = 3;
+    public static final int FS = 4;
+    public static final int GS = 5;
+
+    // EFLAGS bits
+    public static final int CF = 1;
+    public static final int PF = 1 << 2;
+    public static final int AF = 1 << 4;
+    public static final int ZF = 1 << 6;
+    public static final int SF = 1 << 7;
+    public static final int TF = 1 << 8;
+    public static final int IF = 1 << 9;
+    public static final int DF = 1 << 10;
+    public static final int OF = 1 << 11;
+    public static final int IOPL_MASK = 3 << 12;
+    public static final int NT = 1 << 14;
+    public static final int RF = 1 << 16;
+    public static final int VM = 1 << 17;
+    public static final int AC = 1 << 18;
+    public static final int VIF = 1 << 19;
+    public static final int VIP = 1 << 20;
+    public static final int ID = 1 << 21;
+
+    // CR0 bits
+    public static final int CR0_PE = 1;
+    public static final int CR0_MP = 1 << 1;
+    public static final int CR0_EM = 1 << 2;
+    public static final int CR0_TS = 1 << 3;
+    public static final int CR0_ET = 1 << 4;
+    public static final int CR0_NE = 1 << 5;
+    public static final int CR0_WP = 1 << 16;
+    public static final int CR0_AM = 1 << 18;
+    public static final int CR0_NW = 1 << 29;
+    public static final int CR0_CD = 1 << 30;
+    public static final int CR0_PG = 1 << 31;
+
+    // CR4 bits
+    public static final int CR4_VME = 1;
+    public static final int CR4_PVI = 1 << 1;
+    public static final int CR4_TSD = 1 << 2;
+    public static final int CR4_DE = 1 << 3;
+    public static final int CR4_PSE = 1 << 4;
+    public static final int CR4_PGE = 1 << 7;
+
+    /** General registers EAX..EDI in encoding order. */
+    public final int[] regs = new int[8];
+    /** Offset of the current instruction within CS (committed only when an instruction completes). */
+    public int eip;
+
+    public final int[] segSel = new int[6];
+    public final int[] segBase = new int[6];
+    public final int[] segLimit = new int[6];
+    public final int[] segAr = new int[6];
+
+    public int cr0 = CR0_ET;
+    public int cr2;
+    public int cr3;
+    public int cr4;
+    public final int[] dr = new int[8];
+
+    public int gdtrBase;
+    public int gdtrLimit;
+    public int idtrBase;
+    public int idtrLimit;
+    public int ldtrSel;
+    public int ldtrBase;
+    public int ldtrLimit;
+    public int ldtrAr;
+    public int trSel;
+    public int trBase;
+    public int trLimit;
+    public int trAr;
+
+    /** SYSENTER MSRs (0x174-0x176). */
+    public int sysenterCs;
+    public int sysenterEsp;
+    public int sysenterEip;
+
+    /** Current privilege level; change it only through {@link #setCpl}. */
+    private int cpl;
+    /** EFLAGS as the guest sees it; read and write through {@link #getEflags}/{@link #setEflags}. */
+    private int eflags = 2;
+
+    public final Mmu mmu;
+    public final IoBus io;
+    public final VirtualClock clock;
+    private InterruptController interruptController;
+    private FirmwareHook firmware;
+    /** Level of the INTR pin, driven by the interrupt controller. */
+    private boolean intr;
+    private boolean nmiPending;
+    private boolean halted;
+    private boolean stopRequested;
+
+    public Cpu(Mmu mmu, IoBus io, VirtualClock clock) {
+        this.mmu = mmu;
+        this.io = io;
+        this.clock = clock;
+        reset();
+    }
+
+    /** Power-on / RESET state (SDM Vol. 3A, 9.1.1): real mode at F000:FFF0. */
+    public void reset() {
+        java.util.Arrays.fill(regs, 0);
+        regs[EDX] = 0x0663; // family 6, model 6, stepping 3 (see CPUID)
+        eip = 0xFFF0;
+        for (int s = 0; s < 6; s++) {
+            setSegmentCache(s, 0, 0, 0xFFFF, 0x93);
+        }
+        setSegmentCache(CS, 0xF000, 0xFFFF0000, 0xFFFF, 0x9B);
+        cr0 = CR0_ET | CR0_CD | CR0_NW;
+        cr2 = 0;
+        cr3 = 0;
+        cr4 = 0;
+        java.util.Arrays.fill(dr, 0);
+        dr[6] = 0xFFFF0FF0;
+        dr[7] = 0x400;
+        gdtrBase = 0;
+        gdtrLimit = 0xFFFF;
+        idtrBase = 0;
+        idtrLimit = 0xFFFF;
+        ldtrSel = 0;
+        ldtrBase = 0;
+        ldtrLimit = 0xFFFF;
+        ldtrAr = 0x82;
+        trSel = 0;
+        trBase = 0;
+        trLimit = 0xFFFF;
+        trAr = 0x8B;
+        sysenterCs = 0;
+        sysenterEsp = 0;
+        sysenterEip = 0;
+        eflags = 2;
+        setCpl(0);
+        mmu.setCr0(cr0);
+        mmu.setCr3(0);
+        mmu.setCr4(0);
+        halted = false;
+        nmiPending = false;
+        stopRequested = false;
+    }
+
+    // ---- wiring ----
+
+    public void setInterruptController(InterruptController controller) {
+        this.interruptController = controller;
+    }
+
+    public InterruptController interruptController() {
+        return interruptController;
+    }
+
+    public void setFirmware(FirmwareHook hook) {
+        this.firmware = hook;
+    }
+
+    public FirmwareHook firmware() {
+        return firmware;
+    }
+
+    /** Driven by the interrupt controller's output. */
+    public void setIntr(boolean level) {
+        intr = level;
+    }
+
+    public boolean intr() {
+        return intr;
+    }
+
+    public void raiseNmi() {
+        nmiPending = true;
+    }
+
+    public boolean nmiPending() {
+        return nmiPending;
+    }
+
+    public void clearNmi() {
+        nmiPending = false;
+    }
+
+    public boolean halted() {
+        return halted;
+    }
+
+    public void setHalted(boolean value) {
+        halted = value;
+    }
+
+    /** Makes {@link #run} return {@link StopReason#REQUESTED} at the next instruction boundary. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    public void clearStopRequest() {
+        stopRequested = false;
+    }
+
+    // ---- coherent state changes ----
+
+    public int cpl() {
+        return cpl;
+    }
+
+    public void setCpl(int value) {
+        cpl = value & 3;
+        mmu.setCpl(cpl);
+    }
+
+    public int getEflags() {
+        return eflags;
+    }
+
+    /** Sets every EFLAGS bit as given (reserved bit 1 forced on); privilege rules are the caller's. */
+    public void setEflags(int value) {
+        eflags = (value & 0x003F_7FD5) | 2;
+    }
+
+    public boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    public boolean v86Mode() {
+        return (eflags & VM) != 0;
+    }
+
+    public int iopl() {
+        return (eflags >>> 12) & 3;
+    }
+
+    /** Loads a segment register's selector and hidden cache directly (no checks). */
+    public void setSegmentCache(int seg, int selector, int base, int limit, int ar) {
+        segSel[seg] = selector & 0xFFFF;
+        segBase[seg] = base;
+        segLimit[seg] = limit;
+        segAr[seg] = ar;
+    }
+
+    /** True when the code segment's default operand and address size is 32 bits (CS.D). */
+    public boolean codeSize32() {
+        return protectedMode() && !v86Mode() && (segAr[CS] & 0x4000) != 0;
+    }
+
+    /** True when the stack uses ESP rather than SP (SS.B). */
+    public boolean stackSize32() {
+        return protectedMode() && !v86Mode() && (segAr[SS] & 0x4000) != 0;
+    }
+
+    /**
+     * Executes instructions until {@code maxInstructions} have retired or a stop condition occurs.
+     * Never throws for anything the guest does.
+     */
+    public StopReason run(long maxInstructions) {
+        throw new UnsupportedOperationException("CPU core not implemented yet");
+    }
+}
