@@ -1,5 +1,6 @@
 package jx86.cpu;
 
+import jx86.bus.InterruptController;
 import jx86.bus.IoBus;
 import jx86.clock.VirtualClock;
 import jx86.mmu.Mmu;

@@ -1,8 +1,8 @@
-package jx86.cpu;
+package jx86.bus;
 
 /**
  * The CPU's view of the interrupt controller (the 8259 pair, or the local APIC when enabled): the
- * INTR pin and the interrupt-acknowledge cycle. The controller calls {@link Cpu#setIntr} when its
+ * INTR pin and the interrupt-acknowledge cycle. The controller calls {@code Cpu.setIntr} when its
  * output changes; the CPU calls {@link #acknowledge} once it decides to take the interrupt.
  */
 public interface InterruptController {

@@ -1,0 +1,82 @@
+package jx86.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jx86.bus.MmioDevice;
+import org.junit.jupiter.api.Test;
+
+class PhysicalMemoryTest {
+    private final PhysicalMemory mem = new PhysicalMemory(2 << 20);
+
+    @Test
+    void ram_isLittleEndianAtAnyAlignment() {
+        mem.write32(0x1001, 0x11223344);
+        assertThat(mem.read8(0x1001)).isEqualTo(0x44);
+        assertThat(mem.read16(0x1002)).isEqualTo(0x2233);
+        assertThat(mem.read32(0x1001)).isEqualTo(0x11223344);
+    }
+
+    @Test
+    void accessStraddlingTwoPages_readsBothPages() {
+        mem.write32(0x1FFE, 0xA1B2C3D4);
+        assertThat(mem.read8(0x2000)).isEqualTo(0xB2);
+        assertThat(mem.read32(0x1FFE)).isEqualTo(0xA1B2C3D4);
+    }
+
+    @Test
+    void rom_ignoresGuestWritesButFirmwareCanLoadIt() {
+        mem.poke8(0xF0000, 0xEA);
+        mem.write8(0xF0000, 0x90);
+        assertThat(mem.read8(0xF0000)).isEqualTo(0xEA);
+        assertThat(mem.read8(0xFFFF0000)).as("high alias of the BIOS").isEqualTo(0xEA);
+    }
+
+    @Test
+    void unassigned_readsAllOnes() {
+        assertThat(mem.read32(0x4000_0000)).isEqualTo(0xFFFF_FFFF);
+        mem.write32(0x4000_0000, 0);
+        assertThat(mem.read8(0x4000_0000)).isEqualTo(0xFF);
+    }
+
+    @Test
+    void a20Disabled_wrapsAtOneMegabyte() {
+        mem.write8(0x100010, 0x5A);
+        mem.write8(0x000010, 0xA5);
+        mem.setA20(false);
+        assertThat(mem.read8(0x100010)).isEqualTo(0xA5);
+        mem.setA20(true);
+        assertThat(mem.read8(0x100010)).isEqualTo(0x5A);
+    }
+
+    @Test
+    void mmio_routesToTheDeviceWithPhysicalAddressAndSize() {
+        int[] last = new int[3];
+        mem.registerMmio(0xFEE00000, 0x1000, "lapic", new MmioDevice() {
+            @Override
+            public int mmioRead(int address, int size) {
+                return address + size;
+            }
+
+            @Override
+            public void mmioWrite(int address, int size, int value) {
+                last[0] = address;
+                last[1] = size;
+                last[2] = value;
+            }
+        });
+        assertThat(mem.read32(0xFEE00020)).isEqualTo(0xFEE00024);
+        mem.write32(0xFEE000B0, 7);
+        assertThat(last).containsExactly(0xFEE000B0, 4, 7);
+    }
+
+    @Test
+    void writeToMarkedCodePage_notifiesTheListener() {
+        int[] hit = {-1};
+        mem.codeWrites().setListener(page -> hit[0] = page);
+        mem.codeWrites().markCodePage(0x12);
+        mem.write8(0x11FFF, 1);
+        assertThat(hit[0]).isEqualTo(-1);
+        mem.write16(0x12004, 1);
+        assertThat(hit[0]).isEqualTo(0x12);
+    }
+}
