@@ -1,0 +1,148 @@
+package jx86.machine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a {@link PcMachine} is built from. Immutable; made with {@link #builder()}.
+ * Defaults: 128 MiB, serial output captured in memory (tests), deterministic virtual time.
+ */
+public final class MachineConfig {
+    public final int memoryMiB;
+    public final Path kernel;
+    public final String append;
+    public final List<Path> modules;
+    public final List<Path> disks;
+    public final boolean snapshot;
+    /** COM1 back-end spec: "buffer" (captured, the default), "stdio", "file:F", "tcp:PORT", "none". */
+    public final String serial;
+    /** Bytes fed to COM1's receiver as the guest reads them (with the "buffer" back-end). */
+    public final String serialInput;
+    public final long maxInstructions;
+    public final double timeoutSeconds;
+    public final boolean realtime;
+    /** RTC start time in seconds since the epoch; null = the deterministic default. */
+    public final Long rtcEpochSeconds;
+    /** "none" or "text". */
+    public final String display;
+    public final Path screenshot;
+
+    private MachineConfig(Builder b) {
+        this.memoryMiB = b.memoryMiB;
+        this.kernel = b.kernel;
+        this.append = b.append;
+        this.modules = List.copyOf(b.modules);
+        this.disks = List.copyOf(b.disks);
+        this.snapshot = b.snapshot;
+        this.serial = b.serial;
+        this.serialInput = b.serialInput;
+        this.maxInstructions = b.maxInstructions;
+        this.timeoutSeconds = b.timeoutSeconds;
+        this.realtime = b.realtime;
+        this.rtcEpochSeconds = b.rtcEpochSeconds;
+        this.display = b.display;
+        this.screenshot = b.screenshot;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with QEMU-like defaults. */
+    public static final class Builder {
+        private int memoryMiB = 128;
+        private Path kernel;
+        private String append = "";
+        private final List<Path> modules = new ArrayList<>();
+        private final List<Path> disks = new ArrayList<>();
+        private boolean snapshot;
+        private String serial = "buffer";
+        private String serialInput = "";
+        private long maxInstructions;
+        private double timeoutSeconds;
+        private boolean realtime;
+        private Long rtcEpochSeconds;
+        private String display = "none";
+        private Path screenshot;
+
+        public Builder memoryMiB(int value) {
+            this.memoryMiB = value;
+            return this;
+        }
+
+        public Builder kernel(Path value) {
+            this.kernel = value;
+            return this;
+        }
+
+        public Builder append(String value) {
+            this.append = value == null ? "" : value;
+            return this;
+        }
+
+        public Builder module(Path value) {
+            this.modules.add(value);
+            return this;
+        }
+
+        public Builder disk(Path value) {
+            this.disks.add(value);
+            return this;
+        }
+
+        public Builder snapshot(boolean value) {
+            this.snapshot = value;
+            return this;
+        }
+
+        public Builder serial(String value) {
+            this.serial = value;
+            return this;
+        }
+
+        public Builder serialInput(String value) {
+            this.serialInput = value == null ? "" : value;
+            return this;
+        }
+
+        /** Stops the run after this many instructions (0 = no limit). */
+        public Builder maxInstructions(long value) {
+            this.maxInstructions = value;
+            return this;
+        }
+
+        /** Stops the run after this much wall time (0 = no limit). */
+        public Builder timeoutSeconds(double value) {
+            this.timeoutSeconds = value;
+            return this;
+        }
+
+        public Builder realtime(boolean value) {
+            this.realtime = value;
+            return this;
+        }
+
+        public Builder rtcEpochSeconds(Long value) {
+            this.rtcEpochSeconds = value;
+            return this;
+        }
+
+        public Builder display(String value) {
+            this.display = value;
+            return this;
+        }
+
+        public Builder screenshot(Path value) {
+            this.screenshot = value;
+            return this;
+        }
+
+        public MachineConfig build() {
+            if (memoryMiB < 2 || memoryMiB > 3072) {
+                throw new IllegalArgumentException("memory size must be between 2 and 3072 MiB");
+            }
+            return new MachineConfig(this);
+        }
+    }
+}
