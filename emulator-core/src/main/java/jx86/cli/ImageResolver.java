@@ -1,0 +1,78 @@
+package jx86.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds what the user asked to boot. A path that exists is used as is; a bare name such as
+ * {@code monolithic} or {@code hello} is looked up among the images the build produced:
+ * {@code disk-images/target/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
+ * the checkout root (the launcher passes it as the {@code jx86.root} system property).
+ */
+final class ImageResolver {
+    /** What {@code jx86 boot} boots without arguments. */
+    static final String DEFAULT_GUEST = "hello";
+
+    private final Path root;
+
+    ImageResolver(Path root) {
+        this.root = root;
+    }
+
+    static Path root() {
+        String prop = System.getProperty("jx86.root");
+        return Path.of(prop != null ? prop : ".").toAbsolutePath().normalize();
+    }
+
+    List<Path> candidates(String name) {
+        return List.of(root.resolve("disk-images/target/" + name + ".img"),
+                root.resolve("src-test-guests/target/guests/" + name + ".elf"));
+    }
+
+    /** Resolves a path or bare name; throws a one-line {@link UserError} when nothing matches. */
+    Path resolve(String nameOrPath) {
+        Path direct = Path.of(nameOrPath);
+        if (Files.isRegularFile(direct)) {
+            return direct;
+        }
+        if (!nameOrPath.contains("/") && !nameOrPath.contains(".")) {
+            for (Path p : candidates(nameOrPath)) {
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+            throw new UserError("image '" + nameOrPath + "' not found (looked for " + nameOrPath
+                    + ".img in disk-images/target and " + nameOrPath + ".elf in src-test-guests/target/guests;"
+                    + " run 'mvn -q -DskipTests package' to build them)");
+        }
+        if (Files.isDirectory(direct)) {
+            throw new UserError(nameOrPath + ": is a directory, not an image");
+        }
+        throw new UserError(nameOrPath + ": no such file");
+    }
+
+    /** An explicit file argument (--kernel, --disk, --module) that must exist. */
+    Path existing(String path, String what) {
+        Path p = Path.of(path);
+        if (!Files.isRegularFile(p)) {
+            throw new UserError(what + " " + path + ": " + (Files.isDirectory(p) ? "is a directory" : "no such file"));
+        }
+        if (!Files.isReadable(p)) {
+            throw new UserError(what + " " + path + ": not readable");
+        }
+        return p;
+    }
+
+    /** True if the file starts with the ELF magic (so it boots like --kernel). */
+    static boolean isElf(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+        } catch (IOException e) {
+            throw new UserError(p + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+}
