@@ -22,7 +22,7 @@ import jx86.memory.PhysicalMemory;
  * write, the Dirty flag of the entry that maps the page, only once the access is known to be
  * allowed; a walk that ends in #PF writes nothing. The SDM ties A to a translation being used and
  * says no TLB entry is created before A is 1; the faulting access creates no TLB entry here, and
- * Bochs and QEMU order the permission check before the A/D update the same way.
+ * Bochs likewise updates A/D only after its permission checks pass.
  *
  * <p>The walker reads and writes paging entries through the routed {@link PhysicalMemory}
  * accessors (A20 mask applied there). NOT modelled: PAE, PSE-36, PAT memory types, SMEP/SMAP,
