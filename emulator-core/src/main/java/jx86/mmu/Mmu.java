@@ -314,6 +314,16 @@ public final class Mmu {
         }
     }
 
+    /**
+     * Translates one data access at the current CPL and returns the physical address of
+     * {@code la} (counted like an access; faults like one). For string-instruction fast paths
+     * that then touch the rest of the page through {@link PhysicalMemory}: a write must be
+     * translated with {@code write = true} so the page's D flag is set.
+     */
+    public int translateData(int la, boolean write) {
+        return pagingOn ? translate(dtlb, la, write, user) : la;
+    }
+
     // ---- implicit supervisor accesses (descriptor tables, TSS), always as CPL 0 ----
 
     public int readSys8(int la) {

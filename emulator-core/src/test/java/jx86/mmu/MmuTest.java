@@ -416,6 +416,17 @@ class MmuTest {
     }
 
     @Test
+    void translateData_writeSetsDirtyAndReturnsPhysicalAddress() {
+        pt.map4k(0x0800_0000, 0x0030_0000, P | RW);
+        assertThat(mmu.translateData(0x0800_0123, true)).as("paging off").isEqualTo(0x0800_0123);
+        enablePaging(0);
+        assertThat(mmu.translateData(0x0800_0123, true)).isEqualTo(0x0030_0123);
+        assertThat(pt.pte(0x0800_0000) & D).isEqualTo(D);
+        mmu.setCpl(3);
+        assertThat(pageFault(() -> mmu.translateData(0x0800_0000, false)).errorCode).isEqualTo(5);
+    }
+
+    @Test
     void peekTranslate_hasNoSideEffects() {
         pt.map4k(0x0800_0000, 0x0030_0000, P | RW);
         enablePaging(0);
