@@ -1,134 +1,394 @@
 package jx86.mmu;
 
+import jx86.arch.CpuFault;
 import jx86.clock.VirtualClock;
 import jx86.memory.PhysicalMemory;
 
 /**
  * Linear-to-physical translation for the CPU: every linear access of an instruction goes through
- * here (operands, stack, string ops, instruction fetch, descriptor tables and TSS).
- *
- * <p>THIS IS THE PLACEHOLDER CONTRACT: paging is not implemented yet (linear = physical). The MMU
- * issue replaces the body, keeping every public signature.
+ * here (operands, stack, string ops, instruction fetch, descriptor tables and TSS). Implements
+ * 32-bit paging (SDM Vol. 3A chapter 4: CR0.PG/WP, CR3, CR4.PSE/PGE) in front of a modelled
+ * instruction TLB and data TLB ({@link Tlb}) and charges the {@link CostModel}'s penalties to
+ * virtual time.
  *
  * <p>Access kinds: "data" accesses are checked against the current CPL ({@link #setCpl}); "sys"
  * accesses are the implicit supervisor accesses the SDM describes (GDT, LDT, IDT, TSS), always
  * checked as CPL 0; "fetch" is an instruction fetch (I-TLB). A multi-byte access that straddles a
  * page translates both pages before touching memory, so a fault on the second page leaves no
- * partial write. Faults are thrown as {@link CpuFault#pageFault}; the CPU writes CR2.
+ * partial write; the fault then reports the first linear address of the second page. Faults are
+ * thrown as {@link CpuFault#pageFault}; the CPU writes CR2.
+ *
+ * <p>With CR0.PG=0 linear = physical and nothing here counts or costs. Counters are kept per TLB
+ * and per CPL class (supervisor CPL 0-2, user CPL 3, by the CPL current at the event, also for
+ * "sys" accesses). Invalidation is exactly as architected (4.10.4.1): INVLPG drops one page (both
+ * sizes) from both TLBs, a CR3 write drops non-global entries, toggling CR0.PG or CR4.PGE drops
+ * all. Guest stores to page tables never invalidate anything.
+ *
+ * <p>Hot path: one load from the TLB's fast array, one mask compare, the page-cross test, an LRU
+ * stamp and a counter increment; everything else (model lookup, walk, straddling, faults) is on
+ * the slow path. NOT modelled: PAE, PSE-36, SMEP/SMAP, paging-structure caches, PCIDs.
  */
 public final class Mmu {
     private final PhysicalMemory mem;
     private final VirtualClock clock;
+    private final Paging paging;
+    private final Tlb itlb;
+    private final Tlb dtlb;
+    /** Fast arrays of the two TLBs (aliases, so the hot path does one field load). */
+    private final int[] iFast;
+    private final int[] dFast;
+    /** The penalties this MMU charges; the CPU's segment-load code reads segmentLoadCycles. */
+    public final CostModel costModel;
+
     private int cr0;
     private int cr3;
     private int cr4;
     private int cpl;
+    private boolean pagingOn;
+    private boolean wp;
+    private boolean pse;
+    private boolean pge;
+    private boolean user;
+    /** 0 for CPL 0-2, 1 for CPL 3: the counter column. */
+    private int cplClass;
+
+    // Access masks for the fast array: allowed when (fastEntry & mask) == Tlb.F_VALID.
+    private int dataReadMask;
+    private int dataWriteMask;
+    private int sysWriteMask;
+    private int fetchMask;
+    private static final int SYS_READ_MASK = Tlb.F_VALID;
 
     public Mmu(PhysicalMemory mem, VirtualClock clock) {
+        this(mem, clock, TlbGeometry.P6_ITLB, TlbGeometry.P6_DTLB, CostModel.defaults());
+    }
+
+    public Mmu(PhysicalMemory mem, VirtualClock clock, TlbGeometry itlbGeometry, TlbGeometry dtlbGeometry,
+            CostModel costModel) {
         this.mem = mem;
         this.clock = clock;
+        this.costModel = costModel;
+        this.paging = new Paging(mem);
+        this.itlb = new Tlb("I-TLB", itlbGeometry);
+        this.dtlb = new Tlb("D-TLB", dtlbGeometry);
+        this.iFast = itlb.fast;
+        this.dFast = dtlb.fast;
+        // The walker's addresses go through the A20 mask; cached translations made under the
+        // other gate setting are dropped silently (a chipset event, not a guest TLB flush).
+        mem.setA20Listener(this::dropAll);
+        updateMasks();
     }
 
     public PhysicalMemory memory() {
         return mem;
     }
 
+    public Tlb itlb() {
+        return itlb;
+    }
+
+    public Tlb dtlb() {
+        return dtlb;
+    }
+
+    public boolean pagingEnabled() {
+        return pagingOn;
+    }
+
+    public int cr0() {
+        return cr0;
+    }
+
+    public int cr3() {
+        return cr3;
+    }
+
+    public int cr4() {
+        return cr4;
+    }
+
     // ---- control state, written by the CPU ----
 
     /** MOV to CR0 (PG and WP matter here); toggling PG flushes every TLB entry. */
     public void setCr0(int value) {
+        boolean newPaging = (value & 0x8000_0000) != 0;
+        if (newPaging != pagingOn) {
+            if (pagingOn) {
+                flushAll(); // counted: the guest turns paging off
+            } else {
+                dropAll(); // nothing can be cached while paging is off
+            }
+        }
         cr0 = value;
+        pagingOn = newPaging;
+        wp = (value & (1 << 16)) != 0;
+        updateMasks();
     }
 
     /** MOV to CR3: flushes every non-global TLB entry. */
     public void setCr3(int value) {
         cr3 = value;
+        if (pagingOn) {
+            itlb.flushNonGlobal();
+            dtlb.flushNonGlobal();
+            itlb.count(TlbEvent.CR3_FLUSHES, cplClass);
+            dtlb.count(TlbEvent.CR3_FLUSHES, cplClass);
+            clock.cycles += costModel.cr3FlushCycles;
+        }
     }
 
     /** MOV to CR4 (PSE, PGE matter here); toggling PGE flushes every TLB entry. */
     public void setCr4(int value) {
+        boolean newPge = (value & (1 << 7)) != 0;
         cr4 = value;
+        pse = (value & (1 << 4)) != 0;
+        if (newPge != pge) {
+            pge = newPge;
+            flushAll();
+        }
     }
 
     /** The CPU calls this whenever CPL changes; data accesses at CPL 3 are user accesses. */
     public void setCpl(int value) {
-        cpl = value;
+        cpl = value & 3;
+        user = cpl == 3;
+        cplClass = user ? 1 : 0;
+        updateMasks();
+    }
+
+    public int cpl() {
+        return cpl;
+    }
+
+    private void updateMasks() {
+        int dirtyWrite = Tlb.F_VALID | Tlb.F_NOT_DIRTY;
+        sysWriteMask = wp ? dirtyWrite | Tlb.F_NOT_WRITABLE : dirtyWrite;
+        if (user) {
+            dataReadMask = Tlb.F_VALID | Tlb.F_NOT_USER;
+            dataWriteMask = dirtyWrite | Tlb.F_NOT_USER | Tlb.F_NOT_WRITABLE;
+            fetchMask = Tlb.F_VALID | Tlb.F_NOT_USER;
+        } else {
+            dataReadMask = SYS_READ_MASK;
+            dataWriteMask = sysWriteMask;
+            fetchMask = Tlb.F_VALID;
+        }
     }
 
     /** INVLPG: drops the translation of the page holding {@code linear} from both TLBs. */
     public void invlpg(int linear) {
+        itlb.invalidatePage(linear);
+        dtlb.invalidatePage(linear);
+        if (pagingOn) {
+            itlb.count(TlbEvent.INVLPGS, cplClass);
+            dtlb.count(TlbEvent.INVLPGS, cplClass);
+            clock.cycles += costModel.invlpgCycles;
+        }
     }
 
-    /** Drops every cached translation (A20 toggle, reset). */
+    /** Drops every cached translation (reset, PG/PGE toggle); counted and charged when paging is on. */
     public void flushAll() {
+        dropAll();
+        if (pagingOn) {
+            itlb.count(TlbEvent.FULL_FLUSHES, cplClass);
+            dtlb.count(TlbEvent.FULL_FLUSHES, cplClass);
+            clock.cycles += costModel.fullFlushCycles;
+        }
+    }
+
+    private void dropAll() {
+        itlb.flushAll();
+        dtlb.flushAll();
+    }
+
+    /** Zeroes the counters of both TLBs (cached entries stay). */
+    public void resetCounters() {
+        itlb.resetCounters();
+        dtlb.resetCounters();
+    }
+
+    /** A table of every counter, for {@code jx86 boot --stats}. */
+    public String formatStats() {
+        return TlbStatsFormatter.format(itlb, dtlb);
     }
 
     // ---- data accesses at the current CPL ----
 
     public int read8(int la) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataReadMask) != Tlb.F_VALID) {
+                return mem.read8(translate(dtlb, la, false, user));
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read8(la);
     }
 
     public int read16(int la) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
+                return readSlow(dtlb, la, 2, user);
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read16(la);
     }
 
     public int read32(int la) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
+                return readSlow(dtlb, la, 4, user);
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read32(la);
     }
 
     public void write8(int la, int value) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataWriteMask) != Tlb.F_VALID) {
+                mem.write8(translate(dtlb, la, true, user), value);
+                return;
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         mem.write8(la, value);
     }
 
     public void write16(int la, int value) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataWriteMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
+                writeSlow(la, 2, value, user);
+                return;
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         mem.write16(la, value);
     }
 
     public void write32(int la, int value) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & dataWriteMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
+                writeSlow(la, 4, value, user);
+                return;
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         mem.write32(la, value);
     }
 
     /**
      * Checks that {@code size} bytes at {@code la} are writable at the current CPL, faulting now
      * if not (for instructions that must not write partially, e.g. PUSHA, ENTER, far CALL frames).
+     * Each page is translated as a write (so its D flag is set, as the following writes would).
      */
     public void checkWrite(int la, int size) {
+        checkRange(la, size, true);
     }
 
     /** Checks that {@code size} bytes at {@code la} are readable at the current CPL. */
     public void checkRead(int la, int size) {
+        checkRange(la, size, false);
+    }
+
+    private void checkRange(int la, int size, boolean write) {
+        if (!pagingOn || size <= 0) {
+            return;
+        }
+        int last = la + size - 1;
+        translate(dtlb, la, write, user);
+        int pages = ((last >>> 12) - (la >>> 12)) & 0xFFFFF;
+        for (int i = 1; i <= pages; i++) {
+            translate(dtlb, ((la >>> 12) + i) << 12, write, user);
+        }
+    }
+
+    /**
+     * Translates one data access at the current CPL and returns the physical address of
+     * {@code la} (counted like an access; faults like one). For string-instruction fast paths
+     * that then touch the rest of the page through {@link PhysicalMemory}: a write must be
+     * translated with {@code write = true} so the page's D flag is set.
+     */
+    public int translateData(int la, boolean write) {
+        return pagingOn ? translate(dtlb, la, write, user) : la;
     }
 
     // ---- implicit supervisor accesses (descriptor tables, TSS), always as CPL 0 ----
 
     public int readSys8(int la) {
-        return mem.read8(la);
+        return pagingOn ? mem.read8(translate(dtlb, la, false, false)) : mem.read8(la);
     }
 
     public int readSys16(int la) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
+                return readSlow(dtlb, la, 2, false);
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read16(la);
     }
 
     public int readSys32(int la) {
+        if (pagingOn) {
+            int e = dFast[la >>> 12];
+            if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
+                return readSlow(dtlb, la, 4, false);
+            }
+            dtlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read32(la);
     }
 
     public void writeSys8(int la, int value) {
-        mem.write8(la, value);
+        if (pagingOn) {
+            mem.write8(translate(dtlb, la, true, false), value);
+        } else {
+            mem.write8(la, value);
+        }
     }
 
     public void writeSys16(int la, int value) {
-        mem.write16(la, value);
+        if (pagingOn) {
+            writeSlow(la, 2, value, false);
+        } else {
+            mem.write16(la, value);
+        }
     }
 
     public void writeSys32(int la, int value) {
-        mem.write32(la, value);
+        if (pagingOn) {
+            writeSlow(la, 4, value, false);
+        } else {
+            mem.write32(la, value);
+        }
     }
 
     // ---- instruction fetch at the current CPL ----
 
     public int fetch8(int la) {
+        if (pagingOn) {
+            int e = iFast[la >>> 12];
+            if ((e & fetchMask) != Tlb.F_VALID) {
+                return mem.read8(translate(itlb, la, false, user));
+            }
+            itlb.hitFast(e, cplClass);
+            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+        }
         return mem.read8(la);
     }
 
@@ -137,13 +397,100 @@ public final class Mmu {
      * then read the rest of that page with {@link PhysicalMemory#read8}). Faults like a fetch.
      */
     public int translateFetch(int la) {
-        return la;
+        if (!pagingOn) {
+            return la;
+        }
+        int e = iFast[la >>> 12];
+        if ((e & fetchMask) != Tlb.F_VALID) {
+            return translate(itlb, la, false, user);
+        }
+        itlb.hitFast(e, cplClass);
+        return (e & 0xFFFF_F000) | (la & 0xFFF);
     }
 
     // ---- for debuggers, the firmware and tests: translate without side effects ----
 
     /** The physical address of {@code la}, or -1 if not mapped; sets no A/D bits, counts nothing. */
     public long peekTranslate(int la) {
-        return la & 0xFFFF_FFFFL;
+        if (!pagingOn) {
+            return la & 0xFFFF_FFFFL;
+        }
+        return paging.peek(cr3, la, pse);
+    }
+
+    // ---- slow path ----
+
+    private int readSlow(Tlb tlb, int la, int size, boolean asUser) {
+        int pa = translate(tlb, la, false, asUser);
+        int inPage = 0x1000 - (la & 0xFFF);
+        if (inPage >= size) {
+            return size == 2 ? mem.read16(pa) : mem.read32(pa);
+        }
+        int pa2 = translate(tlb, la + inPage, false, asUser);
+        int value = 0;
+        for (int i = 0; i < size; i++) {
+            int b = i < inPage ? mem.read8(pa + i) : mem.read8(pa2 + i - inPage);
+            value |= b << (8 * i);
+        }
+        return value;
+    }
+
+    private void writeSlow(int la, int size, int value, boolean asUser) {
+        int pa = translate(dtlb, la, true, asUser);
+        int inPage = 0x1000 - (la & 0xFFF);
+        if (inPage >= size) {
+            if (size == 2) {
+                mem.write16(pa, value);
+            } else {
+                mem.write32(pa, value);
+            }
+            return;
+        }
+        // Both pages are translated before the first byte is stored.
+        int pa2 = translate(dtlb, la + inPage, true, asUser);
+        for (int i = 0; i < size; i++) {
+            mem.write8(i < inPage ? pa + i : pa2 + i - inPage, value >>> (8 * i));
+        }
+    }
+
+    /**
+     * The model's path: TLB lookup (counted), rights check against the cached rights, dirty-bit
+     * assist, or miss and walk. Returns the physical address or throws #PF.
+     */
+    private int translate(Tlb tlb, int la, boolean write, boolean asUser) {
+        int slot = tlb.lookup(la);
+        if (slot >= 0) {
+            tlb.hit(slot, cplClass);
+            int f = tlb.flags(slot);
+            if (!Paging.allowed((f & Tlb.E_USER) != 0, (f & Tlb.E_WRITABLE) != 0, write, asUser, wp)) {
+                // Faults come from the cached rights; the entry is then dropped (SDM 4.10.4.1), so a
+                // stale read-only entry faults at most once.
+                tlb.invalidateSlot(slot);
+                tlb.count(TlbEvent.PAGE_FAULTS, cplClass);
+                throw CpuFault.pageFault(Paging.PF_P | (write ? Paging.PF_W : 0) | (asUser ? Paging.PF_U : 0), la);
+            }
+            if (!write || (f & Tlb.E_DIRTY) != 0) {
+                tlb.fillFast(slot, la);
+                return tlb.physical(slot, la);
+            }
+            // First write through an entry with D clear: walk again to set D in memory.
+            tlb.invalidateSlot(slot);
+        } else {
+            tlb.count(TlbEvent.MISSES, cplClass);
+        }
+        return walkAndFill(tlb, la, write, asUser);
+    }
+
+    private int walkAndFill(Tlb tlb, int la, boolean write, boolean asUser) {
+        tlb.count(TlbEvent.WALKS, cplClass);
+        int error = paging.walk(cr3, la, write, asUser, wp, pse, pge);
+        clock.cycles += (long) paging.refs() * costModel.walkAccessCycles;
+        if (error != Paging.OK) {
+            tlb.count(TlbEvent.PAGE_FAULTS, cplClass);
+            throw CpuFault.pageFault(error, la);
+        }
+        int slot = tlb.insert(la, paging.large(), paging.frame(), paging.entryFlags(), cplClass);
+        tlb.fillFast(slot, la);
+        return tlb.physical(slot, la);
     }
 }

@@ -1,0 +1,256 @@
+package jx86.mmu;
+
+import java.util.Arrays;
+
+/**
+ * One translation lookaside buffer (the instruction or the data TLB) as an architectural model:
+ * set-associative arrays for 4 KiB and 4 MiB pages with true-LRU replacement, the combined access
+ * rights, global and dirty state of each entry, and per-CPL-class event counters (SDM Vol. 3A
+ * 4.10.2 "Translation Lookaside Buffers", 4.10.4 "Invalidation").
+ *
+ * <p>An entry is never refreshed from memory behind the guest's back: a page-table change without
+ * INVLPG or CR3 reload keeps the old translation until the entry is evicted, exactly as on
+ * hardware. That is the behaviour courses want to show.
+ *
+ * <p>Next to the model sits the fast array {@link #fast}: one int per 4 KiB linear page, holding
+ * {@code physicalPage | slot << 4 | flags} for pages the model currently holds. The invariant is
+ * that every non-zero fast entry names a valid model slot that translates that page; every
+ * eviction or invalidation clears the fast entries of the slot first. A hit through the fast array
+ * still updates the model's LRU stamp and hit counter, so the fast path cannot hide anything.
+ *
+ * <p>NOT modelled: paging-structure caches (PDE cache), PCIDs, the TLB's physical timing.
+ */
+public final class Tlb {
+    // ---- fast-entry bits: an access is allowed when (entry & accessMask) == F_VALID ----
+    static final int F_VALID = 1;
+    static final int F_NOT_USER = 2;
+    static final int F_NOT_WRITABLE = 4;
+    static final int F_NOT_DIRTY = 8;
+    static final int F_SLOT_SHIFT = 4;
+
+    // ---- model entry flags ----
+    static final int E_USER = 1;
+    static final int E_WRITABLE = 2;
+    static final int E_DIRTY = 4;
+    static final int E_GLOBAL = 8;
+
+    private static final int INVALID = -1;
+
+    private final String name;
+    private final TlbGeometry geometry;
+    private final int sets4k;
+    private final int ways4k;
+    private final int sets4m;
+    private final int ways4m;
+    /** First slot of the 4 MiB array; slots below it are 4 KiB entries. */
+    private final int base4m;
+
+    /** Linear page number (4 KiB slots) or linear bits 31:22 (4 MiB slots); -1 when empty. */
+    private final int[] tag;
+    /** Physical base address of the page (4 KiB or 4 MiB aligned). */
+    private final int[] frame;
+    private final int[] flags;
+    private final long[] lru;
+    private long tick;
+
+    /** The fast translation array; see the class comment. Read directly by {@link Mmu}. */
+    final int[] fast = new int[1 << 20];
+    /** Counters indexed {@code event * 2 + cplClass} (cplClass 0 = CPL 0-2, 1 = CPL 3). */
+    private final long[] counters = new long[TlbEvent.COUNT * 2];
+
+    public Tlb(String name, TlbGeometry geometry) {
+        this.name = name;
+        this.geometry = geometry;
+        this.sets4k = geometry.sets4k();
+        this.ways4k = geometry.ways4k();
+        this.sets4m = geometry.sets4m();
+        this.ways4m = geometry.ways4m();
+        this.base4m = geometry.entries4k();
+        int total = geometry.entries4k() + geometry.entries4m();
+        tag = new int[total];
+        frame = new int[total];
+        flags = new int[total];
+        lru = new long[total];
+        Arrays.fill(tag, INVALID);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TlbGeometry geometry() {
+        return geometry;
+    }
+
+    // ---- counters ----
+
+    /** The counter of {@code event} for supervisor ({@code user == false}) or user code. */
+    public long counter(TlbEvent event, boolean user) {
+        return counters[event.ordinal() * 2 + (user ? 1 : 0)];
+    }
+
+    /** Supervisor plus user count of {@code event}. */
+    public long total(TlbEvent event) {
+        return counters[event.ordinal() * 2] + counters[event.ordinal() * 2 + 1];
+    }
+
+    /** Zeroes every counter of this TLB (entries are kept). */
+    public void resetCounters() {
+        Arrays.fill(counters, 0);
+    }
+
+    void count(TlbEvent event, int cplClass) {
+        counters[event.ordinal() * 2 + cplClass]++;
+    }
+
+    /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
+    void hitFast(int fastEntry, int cplClass) {
+        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = ++tick;
+        counters[cplClass]++; // TlbEvent.HITS has ordinal 0
+    }
+
+    // ---- lookup and fill ----
+
+    /** The slot translating {@code la} (4 KiB array first, then 4 MiB), or -1. Counts nothing. */
+    int lookup(int la) {
+        int vpn = la >>> 12;
+        int first = (vpn & (sets4k - 1)) * ways4k;
+        for (int s = first; s < first + ways4k; s++) {
+            if (tag[s] == vpn) {
+                return s;
+            }
+        }
+        int big = la >>> 22;
+        first = base4m + (big & (sets4m - 1)) * ways4m;
+        for (int s = first; s < first + ways4m; s++) {
+            if (tag[s] == big) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** Marks {@code slot} most recently used and counts a hit. */
+    void hit(int slot, int cplClass) {
+        lru[slot] = ++tick;
+        count(TlbEvent.HITS, cplClass);
+    }
+
+    int flags(int slot) {
+        return flags[slot];
+    }
+
+    boolean isLarge(int slot) {
+        return slot >= base4m;
+    }
+
+    /** Physical address of {@code la} through {@code slot}. */
+    int physical(int slot, int la) {
+        return frame[slot] | (la & (slot >= base4m ? 0x3F_FFFF : 0xFFF));
+    }
+
+    /**
+     * Caches a walk result for the page holding {@code la}, replacing the least recently used
+     * entry of its set (counted as an eviction when that entry was valid). Returns the slot.
+     */
+    int insert(int la, boolean large, int physBase, int entryFlags, int cplClass) {
+        int key = large ? la >>> 22 : la >>> 12;
+        int first = large ? base4m + (key & (sets4m - 1)) * ways4m : (key & (sets4k - 1)) * ways4k;
+        int ways = large ? ways4m : ways4k;
+        int victim = first;
+        for (int s = first; s < first + ways; s++) {
+            if (tag[s] == INVALID) {
+                victim = s;
+                break;
+            }
+            if (lru[s] < lru[victim]) {
+                victim = s;
+            }
+        }
+        if (tag[victim] != INVALID) {
+            count(TlbEvent.EVICTIONS, cplClass);
+            invalidateSlot(victim);
+        }
+        tag[victim] = key;
+        frame[victim] = physBase;
+        flags[victim] = entryFlags;
+        lru[victim] = ++tick;
+        return victim;
+    }
+
+    /** Publishes the translation of the 4 KiB page holding {@code la} through {@code slot} to the fast array. */
+    void fillFast(int slot, int la) {
+        int f = flags[slot];
+        int bits = F_VALID | slot << F_SLOT_SHIFT
+                | ((f & E_USER) == 0 ? F_NOT_USER : 0)
+                | ((f & E_WRITABLE) == 0 ? F_NOT_WRITABLE : 0)
+                | ((f & E_DIRTY) == 0 ? F_NOT_DIRTY : 0);
+        fast[la >>> 12] = (physical(slot, la) & 0xFFFF_F000) | bits;
+    }
+
+    // ---- invalidation ----
+
+    /** Empties one slot and clears every fast entry that points at it. */
+    void invalidateSlot(int slot) {
+        int t = tag[slot];
+        if (t == INVALID) {
+            return;
+        }
+        if (slot >= base4m) {
+            int firstPage = t << 10;
+            for (int p = firstPage; p < firstPage + 1024; p++) {
+                clearFastIfSlot(p, slot);
+            }
+        } else {
+            clearFastIfSlot(t, slot);
+        }
+        tag[slot] = INVALID;
+    }
+
+    private void clearFastIfSlot(int page, int slot) {
+        int e = fast[page];
+        if (e != 0 && ((e >>> F_SLOT_SHIFT) & 0xFF) == slot) {
+            fast[page] = 0;
+        }
+    }
+
+    /** INVLPG semantics: drops the 4 KiB and the 4 MiB translation of the page holding {@code la}. */
+    void invalidatePage(int la) {
+        int slot;
+        while ((slot = lookup(la)) >= 0) {
+            invalidateSlot(slot);
+        }
+    }
+
+    /** Drops every entry. */
+    void flushAll() {
+        for (int s = 0; s < tag.length; s++) {
+            invalidateSlot(s);
+        }
+    }
+
+    /** MOV-to-CR3 semantics: drops every entry not marked global. */
+    void flushNonGlobal() {
+        for (int s = 0; s < tag.length; s++) {
+            if ((flags[s] & E_GLOBAL) == 0) {
+                invalidateSlot(s);
+            }
+        }
+    }
+
+    /** Number of valid entries (for tests and statistics). */
+    public int validEntries() {
+        int n = 0;
+        for (int t : tag) {
+            if (t != INVALID) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** True when the model holds a translation for the page containing {@code la}. */
+    public boolean holds(int la) {
+        return lookup(la) >= 0;
+    }
+}

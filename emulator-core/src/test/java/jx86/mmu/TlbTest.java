@@ -1,0 +1,123 @@
+package jx86.mmu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TlbTest {
+    /** 4 KiB: 8 entries 4-way = 2 sets (set = page number bit 0); 4 MiB: 2 entries 2-way = 1 set. */
+    private final Tlb tlb = new Tlb("test", new TlbGeometry(8, 4, 2, 2));
+
+    private static int page(int n) {
+        return n << 12;
+    }
+
+    private int fill(int la, int flags) {
+        int slot = tlb.insert(la, false, 0x0030_0000 + (la & 0xF000), flags, 0);
+        tlb.fillFast(slot, la);
+        return slot;
+    }
+
+    @Test
+    void lru_fullSet_evictsLeastRecentlyUsedInOrder() {
+        for (int i = 0; i < 4; i++) {
+            fill(page(2 * i), Tlb.E_WRITABLE); // pages 0, 2, 4, 6: all in set 0
+        }
+        tlb.hit(tlb.lookup(page(0)), 0); // order oldest->newest: 2, 4, 6, 0
+        fill(page(8), 0);
+        assertThat(tlb.holds(page(2))).isFalse();
+        assertThat(tlb.holds(page(0))).isTrue();
+        fill(page(10), 0);
+        assertThat(tlb.holds(page(4))).isFalse();
+        assertThat(tlb.holds(page(6))).isTrue();
+        fill(page(12), 0);
+        assertThat(tlb.holds(page(6))).isFalse();
+        assertThat(tlb.total(TlbEvent.EVICTIONS)).isEqualTo(3);
+    }
+
+    @Test
+    void lru_otherSetIsUnaffected() {
+        fill(page(1), 0);
+        for (int i = 0; i < 5; i++) {
+            fill(page(2 * i), 0);
+        }
+        assertThat(tlb.holds(page(1))).isTrue();
+        assertThat(tlb.validEntries()).isEqualTo(5);
+    }
+
+    @Test
+    void fastHit_updatesLruLikeAModelHit() {
+        for (int i = 0; i < 4; i++) {
+            fill(page(2 * i), 0);
+        }
+        tlb.hitFast(tlb.fast[0], 1); // touch page 0 through the fast array
+        fill(page(8), 0);
+        assertThat(tlb.holds(page(0))).isTrue();
+        assertThat(tlb.holds(page(2))).isFalse();
+        assertThat(tlb.counter(TlbEvent.HITS, true)).isEqualTo(1);
+    }
+
+    @Test
+    void eviction_clearsTheFastEntryOfTheVictim() {
+        for (int i = 0; i < 5; i++) {
+            fill(page(2 * i), 0);
+        }
+        assertThat(tlb.fast[0]).isZero();
+        assertThat(tlb.fast[8] & Tlb.F_VALID).isEqualTo(Tlb.F_VALID);
+    }
+
+    @Test
+    void fastEntry_encodesFrameAndMissingRights() {
+        int slot = fill(page(3), Tlb.E_USER);
+        int e = tlb.fast[3];
+        assertThat(e & 0xFFFF_F000).isEqualTo(0x0030_3000);
+        assertThat(e & 0xF).isEqualTo(Tlb.F_VALID | Tlb.F_NOT_WRITABLE | Tlb.F_NOT_DIRTY);
+        assertThat((e >>> Tlb.F_SLOT_SHIFT) & 0xFF).isEqualTo(slot);
+    }
+
+    @Test
+    void largeEntry_coversWholeFourMiBAndInvalidationClearsAllItsFastEntries() {
+        int slot = tlb.insert(0x00C0_0000, true, 0x0080_0000, Tlb.E_WRITABLE | Tlb.E_DIRTY, 0);
+        assertThat(tlb.lookup(0x00FF_FFFF)).isEqualTo(slot);
+        assertThat(tlb.physical(slot, 0x00D2_3456)).isEqualTo(0x0092_3456);
+        tlb.fillFast(slot, 0x00C0_1000);
+        tlb.fillFast(slot, 0x00FF_F000);
+        assertThat(tlb.fast[0x00FF_F000 >>> 12] & 0xFFFF_F000).isEqualTo(0x00BF_F000);
+        tlb.invalidatePage(0x00E0_0000);
+        assertThat(tlb.fast[0x00C0_1000 >>> 12]).isZero();
+        assertThat(tlb.fast[0x00FF_F000 >>> 12]).isZero();
+        assertThat(tlb.validEntries()).isZero();
+    }
+
+    @Test
+    void invalidatePage_dropsBothPageSizes() {
+        fill(0x00C0_1000, 0);
+        tlb.insert(0x00C0_0000, true, 0x0080_0000, 0, 0);
+        tlb.invalidatePage(0x00C0_1234);
+        assertThat(tlb.validEntries()).isZero();
+    }
+
+    @Test
+    void flushNonGlobal_keepsOnlyGlobalEntries() {
+        fill(page(1), Tlb.E_GLOBAL);
+        fill(page(2), 0);
+        tlb.insert(0x0800_0000, true, 0x0080_0000, 0, 0);
+        tlb.flushNonGlobal();
+        assertThat(tlb.holds(page(1))).isTrue();
+        assertThat(tlb.holds(page(2))).isFalse();
+        assertThat(tlb.fast[2]).isZero();
+        assertThat(tlb.validEntries()).isEqualTo(1);
+        tlb.flushAll();
+        assertThat(tlb.validEntries()).isZero();
+        assertThat(tlb.fast[1]).isZero();
+    }
+
+    @Test
+    void resetCounters_zeroesCountersButKeepsEntries() {
+        fill(page(1), 0);
+        tlb.count(TlbEvent.MISSES, 0);
+        tlb.resetCounters();
+        assertThat(tlb.total(TlbEvent.MISSES)).isZero();
+        assertThat(tlb.holds(page(1))).isTrue();
+    }
+}
