@@ -22,7 +22,7 @@ class DescriptorTest {
 
     @Test
     void scatteredBase_isReassembled() {
-        // base 0x12345678, limit 0x5ABCD byte-granular, data read/write DPL 3.
+        // base 0x12345678, limit 0x5BCDA byte-granular, data read/write DPL 3.
         long d = Descriptor.of(0x5678_BCDA, 0x1245_F234);
         assertThat(Descriptor.base(d)).isEqualTo(0x12345678);
         assertThat(Descriptor.limit(d)).isEqualTo(0x5BCDA);
