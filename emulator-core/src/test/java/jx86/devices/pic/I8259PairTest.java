@@ -237,7 +237,6 @@ class I8259PairTest {
         pic.setIrq(3, true);
         pic.acknowledge();
         bus.out(0x20, 1, 0xA0); // rotate on non-specific EOI: IRQ3 becomes lowest, IRQ4 highest
-        pic.setIrq(2 + 0, false);
         pic.setIrq(1, true);
         pic.setIrq(5, true);
         assertThat(pic.acknowledge()).isEqualTo(0x0D); // 5 beats 1 now
@@ -302,7 +301,7 @@ class I8259PairTest {
     @Test
     void specialMaskMode_letsLowerPriorityThroughMaskedInService() {
         initPc(0x08, 0x70, 0x01);
-        pic.setIrq(2 + 1, true);
+        pic.setIrq(3, true);
         assertThat(pic.acknowledge()).isEqualTo(0x0B);
         pic.setIrq(5, true);
         assertThat(pic.output()).isFalse();
