@@ -1,0 +1,71 @@
+package jx86.host;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An in-memory back-end for tests and scripted runs: captures everything the guest transmits and
+ * feeds it scripted input. Input given up front (or later with {@link #feed}) is handed to the UART
+ * byte by byte as it polls, so a scripted run consumes it at the same virtual instants every time.
+ * Thread-safe, so a test thread may feed input while a machine runs.
+ */
+public final class BufferSerial implements SerialBackend {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final InputQueue in = new InputQueue();
+
+    public BufferSerial() {
+    }
+
+    /** A back-end whose input starts with {@code script} (ISO-8859-1: one char per byte). */
+    public BufferSerial(String script) {
+        feed(script);
+    }
+
+    /** Appends bytes to the input (ISO-8859-1: one char per byte). */
+    public void feed(String text) {
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        in.put(b, 0, b.length);
+    }
+
+    public void feed(byte[] data) {
+        in.put(data, 0, data.length);
+    }
+
+    /** Everything transmitted so far, one char per byte (ISO-8859-1). */
+    public synchronized String output() {
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    public synchronized byte[] outputBytes() {
+        return out.toByteArray();
+    }
+
+    /** Input bytes not yet consumed by the guest. */
+    public int pendingInput() {
+        return in.size();
+    }
+
+    @Override
+    public synchronized void write(int b) {
+        out.write(b & 0xFF);
+    }
+
+    @Override
+    public int read() {
+        return in.poll();
+    }
+
+    @Override
+    public boolean hasInput() {
+        return !in.isEmpty();
+    }
+
+    @Override
+    public boolean awaitInput(long millis) {
+        return in.await(millis);
+    }
+
+    @Override
+    public void close() {
+    }
+}

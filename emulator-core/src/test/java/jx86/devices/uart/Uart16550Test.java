@@ -1,0 +1,278 @@
+package jx86.devices.uart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import jx86.bus.IoBus;
+import jx86.bus.IrqLine;
+import jx86.bus.IrqSink;
+import jx86.clock.VirtualClock;
+import jx86.host.BufferSerial;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class Uart16550Test {
+    static final int B = 0x3F8;
+    static final int RBR = B, THR = B, DLL = B, IER = B + 1, DLM = B + 1, IIR = B + 2, FCR = B + 2;
+    static final int LCR = B + 3, MCR = B + 4, LSR = B + 5, MSR = B + 6, SCR = B + 7;
+
+    /** Records every level change on its pins. */
+    static final class RecordingSink implements IrqSink {
+        final List<String> events = new ArrayList<>();
+        boolean level;
+
+        @Override
+        public void setIrq(int line, boolean l) {
+            events.add(line + (l ? "+" : "-"));
+            level = l;
+        }
+    }
+
+    VirtualClock clock;
+    RecordingSink sink;
+    BufferSerial serial;
+    Uart16550 uart;
+    IoBus bus;
+
+    @BeforeEach
+    void setUp() {
+        clock = new VirtualClock();
+        sink = new RecordingSink();
+        serial = new BufferSerial();
+        uart = new Uart16550(B, new IrqLine(new IrqSink[] {sink}, new int[] {4}), serial, clock);
+        bus = new IoBus();
+        uart.attach(bus);
+    }
+
+    int in(int port) {
+        return bus.in(port, 1);
+    }
+
+    void out(int port, int v) {
+        bus.out(port, 1, v);
+    }
+
+    /** Runs the clock forward by n character times (each poll moves at most one byte). */
+    void charTimes(int n) {
+        for (int i = 0; i < n; i++) {
+            clock.cycles += uart.characterCycles();
+            clock.runDueEvents();
+        }
+    }
+
+    @Test
+    void resetState_matchesDatasheet() {
+        assertThat(in(IER)).isZero();
+        assertThat(in(IIR)).isEqualTo(0x01);
+        assertThat(in(LCR)).isZero();
+        assertThat(in(MCR)).isZero();
+        assertThat(in(LSR)).isEqualTo(0x60);
+    }
+
+    @Test
+    void divisorLatch_isReachedOnlyWithDlabAndSetsCharacterTime() {
+        out(LCR, 0x80);
+        out(DLL, 0x0C);
+        out(DLM, 0x00);
+        assertThat(in(DLL)).isEqualTo(0x0C);
+        assertThat(in(DLM)).isZero();
+        out(LCR, 0x03); // 8N1, DLAB off
+        assertThat(in(IER)).isZero();
+        assertThat(in(LCR)).isEqualTo(0x03);
+        // 9600 baud, 10 bits per character = 1041666 ns = 104167 cycles at 100 MHz
+        assertThat(uart.characterCycles()).isEqualTo(104_167);
+        out(THR, 'A');
+        assertThat(serial.output()).isEqualTo("A"); // DLAB off: port 0 is THR again
+    }
+
+    @Test
+    void transmit_reachesBackendAndLeavesThreAndTemtSet() {
+        out(THR, 'h');
+        out(THR, 'i');
+        assertThat(serial.output()).isEqualTo("hi");
+        assertThat(in(LSR) & 0x60).isEqualTo(0x60);
+    }
+
+    @Test
+    void scratchRegister_holdsAnyByte() {
+        out(SCR, 0xA5);
+        assertThat(in(SCR)).isEqualTo(0xA5);
+    }
+
+    @Test
+    void scriptedInput_arrivesOneBytePerCharacterTime() {
+        serial.feed("ok");
+        assertThat(in(LSR) & 0x01).isZero();
+        charTimes(1);
+        assertThat(in(LSR) & 0x01).isEqualTo(1);
+        assertThat(in(RBR)).isEqualTo('o');
+        assertThat(in(LSR) & 0x01).isZero();
+        charTimes(1);
+        assertThat(in(RBR)).isEqualTo('k');
+        assertThat(serial.pendingInput()).isZero();
+    }
+
+    @Test
+    void withoutFifo_backendIsNotDrainedBeyondOneHoldingByte() {
+        serial.feed("abc");
+        charTimes(3);
+        assertThat(serial.pendingInput()).isEqualTo(2);
+        assertThat(in(LSR) & 0x02).isZero(); // no overrun: the back-end waits
+        assertThat(in(RBR)).isEqualTo('a');
+    }
+
+    @Test
+    void fifo_fillsTo16AndIiraReportsFifoBits() {
+        out(FCR, 0x01);
+        assertThat(in(IIR)).isEqualTo(0xC1);
+        serial.feed("0123456789ABCDEFGH");
+        charTimes(20);
+        assertThat(serial.pendingInput()).isEqualTo(2);
+        StringBuilder got = new StringBuilder();
+        while ((in(LSR) & 0x01) != 0) {
+            got.append((char) in(RBR));
+        }
+        assertThat(got.toString()).isEqualTo("0123456789ABCDEF");
+    }
+
+    @Test
+    void fifoTrigger4_rxInterruptOnlyAtFourBytes() {
+        out(FCR, 0x41); // enable, trigger level 4
+        out(MCR, 0x08); // OUT2
+        out(IER, 0x01);
+        serial.feed("abcd");
+        charTimes(3);
+        assertThat(in(IIR)).isEqualTo(0xC1);
+        assertThat(sink.level).isFalse();
+        charTimes(1);
+        assertThat(in(IIR)).isEqualTo(0xC4);
+        assertThat(sink.level).isTrue();
+        in(RBR);
+        assertThat(in(IIR)).isEqualTo(0xC1); // 3 left, below trigger
+        assertThat(sink.level).isFalse();
+    }
+
+    @Test
+    void fifoBelowTrigger_characterTimeoutAfterFourIdleCharacterTimes() {
+        out(FCR, 0xC1); // trigger 14
+        out(MCR, 0x08);
+        out(IER, 0x01);
+        serial.feed("xy");
+        charTimes(2);
+        assertThat(in(IIR)).isEqualTo(0xC1);
+        charTimes(3);
+        assertThat(in(IIR)).isEqualTo(0xC1);
+        charTimes(1); // 4th idle character time after 'y'
+        assertThat(in(IIR)).isEqualTo(0xCC);
+        assertThat(sink.level).isTrue();
+        assertThat(in(RBR)).isEqualTo('x'); // reading RBR clears the timeout
+        assertThat(in(IIR)).isEqualTo(0xC1);
+        assertThat(sink.level).isFalse();
+    }
+
+    @Test
+    void fcrClearRx_emptiesTheFifo() {
+        out(FCR, 0x01);
+        serial.feed("abc");
+        charTimes(3);
+        out(FCR, 0x03);
+        assertThat(in(LSR) & 0x01).isZero();
+    }
+
+    @Test
+    void loopback_echoesTxIntoRxAndMirrorsModemLines() {
+        out(MCR, 0x10 | 0x01 | 0x02); // LOOP, DTR, RTS
+        out(THR, 0x55);
+        assertThat(serial.output()).isEmpty();
+        assertThat(in(LSR) & 0x01).isEqualTo(1);
+        assertThat(in(RBR)).isEqualTo(0x55);
+        // CTS<-RTS, DSR<-DTR; both changed from the null-modem state? CTS and DSR were already 1,
+        // DCD dropped (OUT2 clear): DDCD set.
+        int msr = in(MSR);
+        assertThat(msr & 0xF0).isEqualTo(0x30);
+        assertThat(msr & 0x0F).isEqualTo(0x08);
+        assertThat(in(MSR) & 0x0F).isZero(); // reading MSR clears the deltas
+        out(MCR, 0x10 | 0x04 | 0x08); // OUT1 -> RI, OUT2 -> DCD, RTS/DTR dropped
+        msr = in(MSR);
+        assertThat(msr & 0xF0).isEqualTo(0xC0);
+        assertThat(msr & 0x0F).isEqualTo(0x0B); // DCTS, DDSR, DDCD (RI rising: no TERI)
+        out(MCR, 0x10 | 0x08);
+        assertThat(in(MSR) & 0x0F).isEqualTo(0x04); // RI trailing edge: TERI
+    }
+
+    @Test
+    void loopbackOverflow_setsOverrunAndLineStatusInterruptHasTopPriority() {
+        out(MCR, 0x10);
+        out(IER, 0x0F);
+        out(THR, 1);
+        out(THR, 2); // no FIFO: the holding register is full -> overrun
+        assertThat(in(IIR)).isEqualTo(0x06);
+        int lsr = in(LSR);
+        assertThat(lsr & 0x03).isEqualTo(0x03);
+        assertThat(in(LSR) & 0x02).isZero(); // cleared by the read
+        assertThat(in(IIR)).isEqualTo(0x04); // next: received data
+        assertThat(in(RBR)).isEqualTo(1);
+    }
+
+    @Test
+    void iirPriority_rxBeforeThreBeforeModem() {
+        out(MCR, 0x08 | 0x01); // OUT2, DTR (no modem delta outside loopback)
+        out(IER, 0x0B); // RX, THRE, modem
+        serial.feed("z");
+        charTimes(1);
+        assertThat(in(IIR)).isEqualTo(0x04);
+        in(RBR);
+        assertThat(in(IIR)).isEqualTo(0x02);
+        assertThat(in(IIR)).isEqualTo(0x01); // reading IIR acknowledged THRE
+        out(MCR, 0x18); // loopback: DCD follows OUT2 etc. -> deltas
+        assertThat(in(IIR)).isEqualTo(0x00);
+        in(MSR);
+        assertThat(in(IIR)).isEqualTo(0x01);
+    }
+
+    @Test
+    void enablingEtbeiWhileThrEmpty_interruptsAtOnceAndIirReadLowersTheLine() {
+        out(MCR, 0x08);
+        assertThat(sink.events).isEmpty();
+        out(IER, 0x02);
+        assertThat(sink.events).containsExactly("4+");
+        assertThat(in(IIR)).isEqualTo(0x02);
+        assertThat(sink.events).containsExactly("4+", "4-");
+        out(THR, 'q'); // new THR-empty event after the (instant) transmission
+        assertThat(sink.events).containsExactly("4+", "4-", "4+");
+        assertThat(serial.output()).isEqualTo("q");
+    }
+
+    @Test
+    void out2Clear_keepsTheIrqLineLowThoughInterruptPending() {
+        out(IER, 0x02);
+        assertThat(in(IIR) & 0x0F).isEqualTo(0x02);
+        out(THR, 'x');
+        assertThat(sink.events).isEmpty();
+        out(MCR, 0x08); // OUT2 gates the pending THRE interrupt onto IRQ4
+        assertThat(sink.events).containsExactly("4+");
+        out(MCR, 0x00);
+        assertThat(sink.events).containsExactly("4+", "4-");
+    }
+
+    @Test
+    void rxDataInterrupt_raisedOnReceiveAndLoweredWhenRead() {
+        out(MCR, 0x08);
+        out(IER, 0x01);
+        serial.feed("k");
+        charTimes(1);
+        assertThat(sink.events).containsExactly("4+");
+        assertThat(in(RBR)).isEqualTo('k');
+        assertThat(sink.events).containsExactly("4+", "4-");
+    }
+
+    @Test
+    void loopbackMode_doesNotDriveTheIrqPin() {
+        out(MCR, 0x18);
+        out(IER, 0x01);
+        out(THR, 7);
+        assertThat(in(IIR)).isEqualTo(0x04);
+        assertThat(sink.events).isEmpty();
+    }
+}
