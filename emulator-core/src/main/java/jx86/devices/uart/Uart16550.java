@@ -144,6 +144,14 @@ public final class Uart16550 implements IoDevice {
         return backend;
     }
 
+    /**
+     * Whether reception has nothing to do: no byte waiting in the back-end and none in the FIFO.
+     * A run loop whose guest is halted may then block in {@link SerialBackend#awaitInput}.
+     */
+    public boolean inputIdle() {
+        return rxCount == 0 && !backend.hasInput();
+    }
+
     /** Cycles per character at the current divisor and frame format. */
     public long characterCycles() {
         int bits = 1 + 5 + (lcr & 3) + ((lcr & 0x08) != 0 ? 1 : 0) + ((lcr & 0x04) != 0 ? 2 : 1);
