@@ -26,12 +26,17 @@ public final class Screenshot {
     public static final int HEIGHT = VgaText.ROWS * CELL_HEIGHT;
 
     /** The 16 CGA/EGA text colours (RGB). */
-    public static final int[] PALETTE = {
+    private static final int[] PALETTE = {
         0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
         0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF,
     };
 
     private Screenshot() {
+    }
+
+    /** The RGB value of CGA colour {@code index} (0-15). */
+    public static int colour(int index) {
+        return PALETTE[index & 0x0F];
     }
 
     /** Writes the screen of {@code vga} to {@code file} as PNG. */

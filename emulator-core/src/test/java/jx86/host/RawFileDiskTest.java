@@ -48,6 +48,7 @@ class RawFileDiskTest {
     void secondWriterInThisJvm_isRefusedWithClearMessage() throws IOException {
         Path p = image(1024);
         try (RawFileDisk first = RawFileDisk.open(p, false)) {
+            assertThat(first.readOnly()).isFalse();
             assertThatThrownBy(() -> RawFileDisk.open(p, false))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("disk image " + p + " is in use by another jx86");
@@ -57,10 +58,41 @@ class RawFileDiskTest {
         }
     }
 
+    /** Run in a child JVM: tries to open args[0] for writing and prints the outcome. */
+    public static final class SecondProcess {
+        public static void main(String[] args) throws IOException {
+            try (RawFileDisk d = RawFileDisk.open(Path.of(args[0]), false)) {
+                System.out.println(d.sectorCount() > 0 ? "opened" : "empty");
+            } catch (IllegalStateException e) {
+                System.out.println(e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void secondWriterInAnotherProcess_isRefusedWithClearMessage() throws Exception {
+        Path p = image(1024);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                SecondProcess.class.getName(), p.toString()).redirectErrorStream(true);
+        try (RawFileDisk first = RawFileDisk.open(p, false)) {
+            assertThat(first.sectorCount()).isEqualTo(2);
+            Process child = pb.start();
+            String out = new String(child.getInputStream().readAllBytes()).trim();
+            child.waitFor();
+            assertThat(out).isEqualTo("disk image " + p + " is in use by another jx86");
+        }
+        Process child = pb.start();
+        String out = new String(child.getInputStream().readAllBytes()).trim();
+        child.waitFor();
+        assertThat(out).isEqualTo("opened");
+    }
+
     @Test
     void writerAfterAReader_isRefused() throws IOException {
         Path p = image(1024);
         try (RawFileDisk reader = RawFileDisk.open(p, true)) {
+            assertThat(reader.readOnly()).isTrue();
             assertThatThrownBy(() -> RawFileDisk.open(p, false))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use by another jx86");
         }

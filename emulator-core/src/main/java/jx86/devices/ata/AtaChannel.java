@@ -67,6 +67,20 @@ public final class AtaChannel implements IoDevice {
         this.ctrlPort = ctrlPort;
     }
 
+    /** Hardware reset (RESET- on the cable): both drives end with the signature, master selected. */
+    public void reset() {
+        devctl = 0;
+        for (AtaDrive d : drives) {
+            if (d != null) {
+                d.resetAsserted();
+                d.resetComplete();
+                d.powerOnDefaults();
+            }
+        }
+        selected = 0;
+        updateIrq();
+    }
+
     public AtaDrive drive(int unit) {
         return drives[unit];
     }

@@ -179,6 +179,14 @@ public final class AtaDrive {
         status = DRDY | DSC;
     }
 
+    /** Hardware reset also forgets SET MULTIPLE MODE and INITIALIZE DEVICE PARAMETERS. */
+    void powerOnDefaults() {
+        multiple = 0;
+        curHeads = HEADS;
+        curSpt = SECTORS_PER_TRACK;
+        curCyls = cylinders;
+    }
+
     // ---- commands -----------------------------------------------------------------------------
 
     /** Executes a command written to the command register. */

@@ -25,8 +25,8 @@ import jx86.host.SerialBackend;
  * The same input therefore reaches the guest at the same virtual instants on every run.
  *
  * <p>Not modelled: the word length, parity and stop bits are not applied to the data (bytes pass
- * through unchanged, and no parity/framing errors or breaks occur except a break set by LCR bit 6 in
- * loopback, which is ignored); the transmit FIFO has no depth; DMA mode (FCR bit 3) and the modem
+ * through unchanged; no parity or framing errors occur and LCR bit 6, set break, has no effect);
+ * the transmit FIFO has no depth; DMA mode (FCR bit 3) and the modem
  * lines of a real host port. Outside loopback the modem inputs read CTS, DSR and DCD asserted, RI
  * off. In loopback the IRQ pin is not driven (OUT2 is internally disconnected, as on the chip).
  */
@@ -142,6 +142,14 @@ public final class Uart16550 implements IoDevice {
 
     public SerialBackend backend() {
         return backend;
+    }
+
+    /**
+     * Whether reception has nothing to do: no byte waiting in the back-end and none in the FIFO.
+     * A run loop whose guest is halted may then block in {@link SerialBackend#awaitInput}.
+     */
+    public boolean inputIdle() {
+        return rxCount == 0 && !backend.hasInput();
     }
 
     /** Cycles per character at the current divisor and frame format. */

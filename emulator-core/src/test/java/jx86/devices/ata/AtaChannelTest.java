@@ -455,4 +455,27 @@ class AtaChannelTest {
         assertThat(in(STATUS)).isEqualTo(0x51);
         assertThat(in(ERROR)).isEqualTo(0x04);
     }
+
+    @Test
+    void hardwareReset_forgetsMultipleModeAndShowsTheSignature() throws IOException {
+        AtaChannel ch = channelOnImage();
+        out(COUNT, 8);
+        out(COMMAND, 0xC6);
+        in(STATUS);
+        ch.reset();
+        assertThat(in(COUNT)).isEqualTo(1);
+        assertThat(in(LBA_LO)).isEqualTo(1);
+        assertThat(in(ERROR)).isEqualTo(1);
+        int[] w = identifyWords();
+        assertThat(w[59]).isZero();
+    }
+
+    @Test
+    void setMultipleWithNonPowerOfTwo_aborts() throws IOException {
+        channelOnImage();
+        out(COUNT, 3);
+        out(COMMAND, 0xC6);
+        assertThat(in(STATUS)).isEqualTo(0x51);
+        assertThat(in(ERROR)).isEqualTo(0x04);
+    }
 }

@@ -275,4 +275,25 @@ class Uart16550Test {
         assertThat(in(IIR)).isEqualTo(0x04);
         assertThat(sink.events).isEmpty();
     }
+
+    @Test
+    void inputIdle_isFalseWhileInputWaitsInBackendOrFifo() {
+        assertThat(uart.inputIdle()).isTrue();
+        serial.feed("a");
+        assertThat(uart.inputIdle()).isFalse();
+        charTimes(1);
+        assertThat(serial.pendingInput()).isZero();
+        assertThat(uart.inputIdle()).isFalse();
+        in(RBR);
+        assertThat(uart.inputIdle()).isTrue();
+    }
+
+    @Test
+    void lcrWordLengthAndStopBits_changeTheCharacterTime() {
+        out(LCR, 0x80);
+        out(DLL, 12);
+        out(LCR, 0x07); // 8 data bits, 2 stop bits: 11 bits per character at 9600 baud
+        // 11 * 12 / 115200 s = 1145833 ns -> 114584 cycles (rounded up)
+        assertThat(uart.characterCycles()).isEqualTo(114_584);
+    }
 }
