@@ -1,8 +1,13 @@
 package jx86.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jx86.firmware.BadImageException;
+import jx86.machine.MachineConfig;
+import jx86.machine.PcMachine;
+import jx86.machine.RunResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,6 +71,77 @@ public final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new UserError("boot: the machine is not implemented yet");
+        MachineConfig.Builder b = MachineConfig.builder()
+                .memoryMiB(memoryMiB)
+                .serial(serial)
+                .maxInstructions(maxInstructions)
+                .timeoutSeconds(timeoutSeconds)
+                .realtime(realtime)
+                .display(display)
+                .snapshot(snapshot)
+                .append(append);
+        if (memoryMiB < 2 || memoryMiB > 3072) {
+            throw new UserError("-m " + memoryMiB + ": memory size must be between 2 and 3072 MiB");
+        }
+        switch (rtc) {
+            case "virtual" -> { }
+            case "host" -> b.rtcEpochSeconds(java.time.Instant.now().getEpochSecond());
+            default -> throw new UserError("--rtc " + rtc + ": expected 'virtual' or 'host'");
+        }
+        if (!display.equals("none") && !display.equals("text")) {
+            throw new UserError("--display " + display + ": expected 'none' or 'text'");
+        }
+        if (screenshot != null) {
+            b.screenshot(Path.of(screenshot));
+        }
+        if (gdbPort != null || waitForGdb) {
+            throw new UserError("--gdb and -S are not implemented yet");
+        }
+        ImageResolver resolver = new ImageResolver(ImageResolver.root());
+        Path kernelPath = kernel == null ? null : resolver.existing(kernel, "kernel");
+        List<Path> diskPaths = new ArrayList<>();
+        if (image != null) {
+            Path p = resolver.resolve(image);
+            if (kernelPath == null && ImageResolver.isElf(p)) {
+                kernelPath = p;          // a bare ELF boots like --kernel, as the default guest does
+            } else {
+                diskPaths.add(p);
+            }
+        }
+        for (String d : disks) {
+            diskPaths.add(resolver.existing(d, "disk image"));
+        }
+        if (kernelPath == null && diskPaths.isEmpty()) {
+            kernelPath = resolver.resolve(ImageResolver.DEFAULT_GUEST);
+        }
+        if (kernelPath == null && !modules.isEmpty()) {
+            throw new UserError("--module needs --kernel");
+        }
+        b.kernel(kernelPath);
+        for (String m : modules) {
+            b.module(resolver.existing(m, "module"));
+        }
+        diskPaths.forEach(b::disk);
+        MachineConfig config = b.build();
+        PcMachine machine;
+        try {
+            machine = new PcMachine(config);
+        } catch (BadImageException | IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        RunResult result;
+        try (machine) {
+            try {
+                machine.boot();
+            } catch (BadImageException e) {
+                throw new UserError(e.getMessage());
+            }
+            result = machine.runToEnd();
+            if (stats) {
+                System.err.print(Stats.format(machine));
+            }
+        }
+        System.err.println(result.report());
+        return result.exitStatus();
     }
 }

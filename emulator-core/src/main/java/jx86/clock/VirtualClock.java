@@ -106,6 +106,20 @@ public final class VirtualClock {
         return true;
     }
 
+    /**
+     * True if an armed timer could wake a halted CPU. Timers marked with
+     * {@code setWakeSource(false)} (a UART polling an idle line) do not count: skipping time for
+     * them alone would spin forever without the guest ever running.
+     */
+    public boolean hasWakeTimer() {
+        for (Timer t : timers) {
+            if (t.armed && t.wakeSource) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void recompute() {
         long next = Long.MAX_VALUE;
         for (Timer t : timers) {
@@ -124,6 +138,7 @@ public final class VirtualClock {
         private final int order;
         private long deadline;
         private boolean armed;
+        private boolean wakeSource = true;
 
         private Timer(VirtualClock clock, String name, Runnable callback, int order) {
             this.clock = clock;
@@ -149,6 +164,11 @@ public final class VirtualClock {
                 armed = false;
                 clock.recompute();
             }
+        }
+
+        /** Whether this timer counts as something that can wake a halted CPU (default true). */
+        public void setWakeSource(boolean value) {
+            wakeSource = value;
         }
 
         public boolean armed() {

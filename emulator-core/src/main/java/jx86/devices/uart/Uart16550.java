@@ -109,6 +109,8 @@ public final class Uart16550 implements IoDevice {
         this.backend = backend;
         this.clock = clock;
         this.rxTimer = clock.newTimer(String.format("uart@%x", base), this::onCharacterTime);
+        // Polling an idle line wakes nobody; the machine checks inputIdle() before it skips time.
+        this.rxTimer.setWakeSource(false);
         reset();
     }
 

@@ -1,0 +1,221 @@
+package jx86.machine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jx86.bus.IoBus;
+import jx86.bus.IrqLine;
+import jx86.bus.IrqSink;
+import jx86.clock.VirtualClock;
+import jx86.cpu.Cpu;
+import jx86.cpu.StopReason;
+import jx86.firmware.BadImageException;
+import jx86.firmware.Bios;
+import jx86.firmware.BiosDisk;
+import jx86.firmware.MultibootLoader;
+import jx86.memory.PhysicalMemory;
+import jx86.mmu.Mmu;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PC: the composition root that builds every device through its constructor, in dependency
+ * order, from a {@link MachineConfig}, and the run loop that turns CPU stops into machine events.
+ * No global state: any number of machines can run side by side in one JVM.
+ *
+ * <pre>
+ *   CPU ── Mmu ── PhysicalMemory ── RAM / ROM / MMIO (local APIC, I/O APIC)
+ *    │                     IoBus ── PIC pair, PIT, CMOS, 8042, port 92, UARTs, ATA, VGA, debug ports
+ *    └─ INTR ◄── InterruptRouter ◄── PIC pair / local APIC ◄── IrqLines ◄── devices
+ * </pre>
+ */
+public final class PcMachine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PcMachine.class);
+    /** Instructions per CPU slice between host-side checks (timeout, realtime pacing, limits). */
+    private static final long SLICE = 200_000;
+
+    private final MachineConfig config;
+    private final VirtualClock clock = new VirtualClock();
+    private final PhysicalMemory memory;
+    private final IoBus io = new IoBus();
+    private final Mmu mmu;
+    private final Cpu cpu;
+    private final Devices devices;
+    private MachineEvent event;
+    private int exitPortValue;
+
+    public PcMachine(MachineConfig config) {
+        this.config = config;
+        this.memory = new PhysicalMemory(config.memoryMiB << 20);
+        this.mmu = new Mmu(memory, clock);
+        this.cpu = new Cpu(mmu, io, clock);
+        this.devices = new Devices(this, config);
+    }
+
+    /** Builds a machine from {@code config}, boots it, runs it to its end and releases its files. */
+    public static RunResult run(MachineConfig config) {
+        try (PcMachine machine = new PcMachine(config)) {
+            machine.boot();
+            return machine.runToEnd();
+        }
+    }
+
+    // accessors for Devices, the CLI (--stats) and tests
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    public IoBus io() {
+        return io;
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    public Devices devices() {
+        return devices;
+    }
+
+    /** Called by the exit port (0xF4). */
+    void exitRequested(int value) {
+        if (event == null) {
+            event = MachineEvent.EXIT_PORT;
+            exitPortValue = value;
+        }
+        cpu.requestStop();
+    }
+
+    /** Called by the 8042 (command 0xFE) and port 0x92 (bit 0). */
+    void resetRequested() {
+        if (event == null) {
+            event = MachineEvent.RESET;
+        }
+        cpu.requestStop();
+    }
+
+    /** POST, then the boot path: a multiboot kernel if one is configured, else the first disk's boot sector. */
+    public void boot() {
+        Bios bios = new Bios(memory, io, devices.biosDisks());
+        cpu.setFirmware(bios);
+        bios.install();
+        devices.writeFirmwareTables();
+        bios.post();
+        if (config.kernel != null) {
+            byte[] kernel = readFile(config.kernel, "kernel");
+            List<MultibootLoader.Module> modules = new ArrayList<>();
+            for (Path m : config.modules) {
+                modules.add(new MultibootLoader.Module(readFile(m, "module"), m.toString()));
+            }
+            new MultibootLoader(memory).load(cpu, kernel, config.kernel.toString(), config.append, modules);
+        } else if (!config.disks.isEmpty()) {
+            bios.bootFromDisk(cpu, config.disks.get(0).toString());
+        } else {
+            throw new BadImageException("nothing to boot: give a disk image or --kernel");
+        }
+    }
+
+    static byte[] readFile(Path path, String what) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new BadImageException(what + " " + path + ": cannot read (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    /** Runs until a machine event; never throws for anything the guest does. */
+    public RunResult runToEnd() {
+        long wallStart = System.nanoTime();
+        long limit = config.maxInstructions > 0 ? config.maxInstructions : Long.MAX_VALUE;
+        long timeoutNanos = config.timeoutSeconds > 0 ? (long) (config.timeoutSeconds * 1e9) : Long.MAX_VALUE;
+        while (event == null) {
+            long remaining = limit - cpu.instructions;
+            if (remaining <= 0) {
+                event = MachineEvent.INSTRUCTION_LIMIT;
+                break;
+            }
+            StopReason stop = cpu.run(Math.min(SLICE, remaining));
+            if (event != null) {
+                break;
+            }
+            switch (stop) {
+                case TRIPLE_FAULT -> event = MachineEvent.TRIPLE_FAULT;
+                case HALTED_FOREVER -> event = MachineEvent.HALTED_FOREVER;
+                case HALTED -> idle(wallStart, timeoutNanos);
+                default -> { }
+            }
+            if (event == null && System.nanoTime() - wallStart > timeoutNanos) {
+                event = MachineEvent.TIMEOUT;
+            }
+            if (config.realtime) {
+                pace(wallStart);
+            }
+            devices.afterSlice();
+        }
+        devices.finish();
+        return new RunResult(event, exitPortValue, devices.capturedSerial(), devices.debugConsole(),
+                cpu.instructions, clock.cycles);
+    }
+
+    /**
+     * The CPU halted with interrupts enabled: advance virtual time to the next device event
+     * (deterministic, and no host core burns), or, if no timer is armed, wait for host input.
+     */
+    private void idle(long wallStart, long timeoutNanos) {
+        while (cpu.halted() && event == null) {
+            if (clock.hasWakeTimer() || !devices.serialInputIdle()) {
+                clock.skipToNextEvent();
+                if (config.realtime) {
+                    pace(wallStart);
+                }
+                clock.runDueEvents();
+                if (cpu.intr() || cpu.nmiPending()) {
+                    return;
+                }
+                continue;
+            }
+            if (!devices.canReceiveInput()) {
+                event = MachineEvent.HALTED_FOREVER;
+                return;
+            }
+            devices.awaitInput(50);
+            devices.pollInput();
+            if (cpu.intr() || System.nanoTime() - wallStart > timeoutNanos) {
+                return;
+            }
+        }
+    }
+
+    /** --realtime: sleeps while virtual time runs ahead of the wall clock. */
+    private void pace(long wallStart) {
+        long aheadNanos = clock.nanos() - (System.nanoTime() - wallStart);
+        if (aheadNanos > 1_000_000) {
+            try {
+                Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                event = MachineEvent.TIMEOUT;
+            }
+        }
+    }
+
+    public MachineEvent event() {
+        return event;
+    }
+
+    @Override
+    public void close() {
+        devices.close();
+    }
+}
