@@ -1,6 +1,8 @@
 /* paging.c: static page directory and tables; tests edit single PTEs to build their scenarios. */
 #include "guest.h"
 #include "paging.h"
+#include "idt.h"
+#include "check.h"
 
 #define TABLES 16
 
@@ -36,4 +38,49 @@ void paging_enable(void)
 void paging_disable(void)
 {
     write_cr0(read_cr0() & ~CR0_PG);
+}
+
+int mem_read(uint32_t va, int ring3)
+{
+    access_addr = va;
+    return ring3 ? user_run(access_read, 0) : catch_fault(access_read);
+}
+
+int mem_write(uint32_t va, uint32_t value, int ring3)
+{
+    access_addr = va;
+    access_value = value;
+    return ring3 ? user_run(access_write, 0) : catch_fault(access_write);
+}
+
+void check_pf(const char *name, int faulted, uint32_t error, const void *eip, uint32_t cr2)
+{
+    uint32_t actual_cr2 = read_cr2();
+    if (!faulted) {
+        check_true(name, 0, "no exception");
+        return;
+    }
+    if (last_fault.vector == 14 && last_fault.error == error && last_fault.eip == (uint32_t)eip
+            && actual_cr2 == cr2) {
+        check_true(name, 1, "");
+        return;
+    }
+    check_failures++;
+    serial_puts("FAIL ");
+    serial_puts(name);
+    serial_puts(" vector=");
+    serial_puthex(last_fault.vector);
+    serial_puts(" error=");
+    serial_puthex(last_fault.error);
+    serial_puts("/");
+    serial_puthex(error);
+    serial_puts(" eip=");
+    serial_puthex(last_fault.eip);
+    serial_puts("/");
+    serial_puthex((uint32_t)eip);
+    serial_puts(" cr2=");
+    serial_puthex(actual_cr2);
+    serial_puts("/");
+    serial_puthex(cr2);
+    serial_puts(" (actual/expected)\n");
 }

@@ -31,4 +31,16 @@ uint32_t *paging_pte(uint32_t va);
 void paging_enable(void);
 void paging_disable(void);
 
+/* access.S: one load/store/call at a known instruction address. */
+extern volatile uint32_t access_addr, access_value;
+extern void access_read(void), access_write(void), access_exec(void);
+extern char access_read_insn[], access_write_insn[], access_exec_insn[];
+
+/* Reads or writes `va` in ring 0 (ring3 = 0) or ring 3; returns 1 if it faulted (see last_fault). */
+int mem_read(uint32_t va, int ring3);
+int mem_write(uint32_t va, uint32_t value, int ring3);
+
+/* One check line: the last access raised #PF with this error code, saved EIP and CR2. */
+void check_pf(const char *name, int faulted, uint32_t error, const void *eip, uint32_t cr2);
+
 #endif
