@@ -37,8 +37,8 @@ int guest_main(void)
     guest_setup();
     pic_init();
     idt_set_handler(PIC_BASE + 4, on_com1);
-    while (inb(COM1 + 5) & 0x01)
-        (void)inb(COM1);
+    /* Input that arrived before this point stays in the FIFO: enabling the interrupt below raises
+     * IRQ4 at once for it (the 16550 re-evaluates its interrupt conditions when IER is written). */
     outb(COM1 + 4, 0x0B);                   /* DTR, RTS, OUT2 */
     outb(COM1 + 1, 0x01);                   /* IER: received data available */
     pic_unmask(4);
