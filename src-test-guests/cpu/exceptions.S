@@ -29,6 +29,20 @@ FN trig_db_after
         nop
         ret
 
+FN trig_de_idiv
+        mov $0x80000000, %eax
+        cltd                    /* EDX:EAX = INT_MIN */
+        mov $-1, %ecx
+FN trig_de_idiv_insn
+        idiv %ecx               /* quotient 2^31 does not fit */
+        ret
+
+FN trig_db_hw
+        nop
+FN trig_db_hw_insn
+        nop                     /* DR0 points here: instruction breakpoint, a fault */
+        ret
+
 FN trig_bp
         int3
 FN trig_bp_after
@@ -52,6 +66,11 @@ FN trig_ud_insn
         ud2
         ret
 
+FN trig_ud_cr1
+FN trig_ud_cr1_insn
+        mov %eax, %cr1          /* CR1 is reserved */
+        ret
+
 FN trig_nm
 FN trig_nm_insn
         fninit
@@ -67,6 +86,21 @@ FN trig_ss
         mov $SEL_NP, %ax
 FN trig_ss_insn
         mov %ax, %ss
+        ret
+
+FN trig_np_gate
+FN trig_np_gate_insn
+        int $0x82               /* gate present bit clear */
+        ret
+
+FN trig_ts
+FN trig_ts_insn
+        ljmp $0x50, $0          /* TSS descriptor with limit 0x20 < 0x67 */
+        ret
+
+FN trig_gp_idt_limit
+FN trig_gp_idt_limit_insn
+        int $0x90               /* beyond the IDT limit set by the test */
         ret
 
 FN trig_gp_beyond_gdt

@@ -52,7 +52,12 @@ void idt_init(void)
     }
     idt_set_stub(0x80, 0xE, 3);     /* the ring 3 "system call" gate */
     handlers[0x80] = syscall_entry;
-    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr = { sizeof idt - 1, (uint32_t)idt };
+    idt_load(256);
+}
+
+void idt_load(int vectors)
+{
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr = { (uint16_t)(vectors * 8 - 1), (uint32_t)idt };
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }
 

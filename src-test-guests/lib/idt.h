@@ -35,6 +35,8 @@ extern uint32_t isr_stubs[256];
 
 /* Installs interrupt gates (DPL 0, KCODE) for all 256 vectors and loads the IDTR. */
 void idt_init(void);
+/* Reloads the IDTR with a limit covering only the first `vectors` gates. */
+void idt_load(int vectors);
 /* Raw gate: type 0xE interrupt, 0xF trap, 0x5 task (then selector is a TSS and offset unused). */
 void idt_set_gate(int vec, uint16_t selector, uint32_t offset, uint8_t type, int dpl, int present);
 /* Gate for `vec` pointing at its stub again, with the given type and DPL. */

@@ -15,8 +15,10 @@ class CpuGuestsTest {
     @Test
     void exceptions_everyVectorErrorCodeAndSavedEip() {
         RunResult r = runKernel("cpu/exceptions.elf");
-        assertAllOk(r, "de-divide-by-zero", "db-single-step", "db-single-step-count", "db-dr6-bs",
-                "bp-int3", "of-into", "br-bound", "ud-ud2", "nm-fpu-with-ts", "np-load-ds",
+        assertAllOk(r, "de-divide-by-zero", "de-idiv-overflow", "db-instruction-breakpoint",
+                "db-breakpoint-dr6-b0", "db-single-step", "db-single-step-count", "db-dr6-bs",
+                "bp-int3", "of-into", "br-bound", "ud-ud2", "ud-mov-cr1", "nm-fpu-with-ts", "np-load-ds",
+                "np-int-gate-not-present", "ts-jmp-tss-limit-too-small", "gp-int-beyond-idt-limit",
                 "ss-load-not-present", "gp-beyond-gdt-limit", "gp-null-ss",
                 // QEMU's TCG skips these three data-segment checks (the guest prints "info" there);
                 // jx86 models them like hardware, so they must pass here.
