@@ -19,6 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 class MachineGuestsTest {
 
     @Test
+    void hello_defaultGuestGreetsAndExitsWithZero() {
+        RunResult r = runKernel("hello.elf");
+        assertThat(lines(r)).startsWith("Hello from jx86!");
+        assertThat(lines(r)).contains("ok multiboot magic");
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
     void bootsectorInt13_loadsStagesWithChsAndLbaReads(@TempDir Path dir) throws Exception {
         Path disk = GuestHarness.diskCopy("machine/bootsector-int13.img", dir);
         RunResult r = GuestHarness.run(b -> b.disk(disk));
