@@ -10,6 +10,10 @@ FN u_probe
         mov %eax, u_cs
         mov %ss, %eax
         mov %eax, u_ss
+        mov %fs, %eax
+        mov %eax, u_fs
+        mov %gs, %eax
+        mov %eax, u_gs
         mov $1, %eax
         int $0x80               /* DPL 3 gate: allowed from ring 3 */
 FN u_probe_after_int
@@ -44,9 +48,11 @@ FN u_load_kdata_insn
         ret
 
         .data
-        .globl u_cs, u_ss, u_cs_back
+        .globl u_cs, u_ss, u_cs_back, u_fs, u_gs
 u_cs:   .long 0
 u_ss:   .long 0
 u_cs_back: .long 0
+u_fs:   .long 0xffff
+u_gs:   .long 0xffff
 
         .section .note.GNU-stack, "", @progbits

@@ -9,7 +9,7 @@
 U(u_cli); U(u_hlt); U(u_int81); U(u_read_cr0); U(u_load_kdata);
 extern void u_probe(void);
 extern char u_probe_after_int[];
-extern uint32_t u_cs, u_ss, u_cs_back;
+extern uint32_t u_cs, u_ss, u_cs_back, u_fs, u_gs;
 
 /* Bytes the CPU and isr_common push below TSS.ESP0 for an interrupt from ring 3:
  * SS, ESP, EFLAGS, CS, EIP (20) + error/vector (8) + PUSHA (32) + 4 segment registers (16). */
@@ -45,6 +45,9 @@ int guest_main(void)
     CHECK_EQ("ring3-run-returns", user_run(u_probe, 0), 0);
     CHECK_EQ("ring3-cs", u_cs, UCODE);
     CHECK_EQ("ring3-ss", u_ss, UDATA);
+    /* FS/GS still held KDATA (DPL 0) at the IRET: returning to ring 3 loads them with null. */
+    CHECK_EQ("iret-nulls-dpl0-fs", u_fs, 0);
+    CHECK_EQ("iret-nulls-dpl0-gs", u_gs, 0);
     CHECK_EQ("int80-handler-cpl", sys.cpl, 0);
     CHECK_EQ("int80-saved-cs", sys.cs, UCODE);
     CHECK_EQ("int80-saved-eip", sys.eip, (uint32_t)u_probe_after_int);

@@ -103,7 +103,8 @@ fault_longjmp:
         mov $1, %eax
         jmp *jb_eip
 
-/* enter_user(fn, stack_top, eflags): IRET to ring 3 at user_trampoline, which calls fn. */
+/* enter_user(fn, stack_top, eflags): IRET to ring 3 at user_trampoline, which calls fn.
+ * FS and GS keep the kernel's DPL 0 selector on purpose: IRET to an outer level must null them. */
         .globl enter_user
 enter_user:
         mov 4(%esp), %ebx
@@ -112,8 +113,6 @@ enter_user:
         mov $UDATA, %ax
         mov %ax, %ds
         mov %ax, %es
-        mov %ax, %fs
-        mov %ax, %gs
         push $UDATA
         push %edx
         push %ecx

@@ -31,6 +31,7 @@ class CpuGuestsTest {
     @Test
     void rings_iretToRing3InterruptGateBackAndPrivilegedInstructionsFault() {
         assertAllOk(runKernel("cpu/rings.elf"), "ring3-run-returns", "ring3-cs", "ring3-ss",
+                "iret-nulls-dpl0-fs", "iret-nulls-dpl0-gs",
                 "int80-handler-cpl", "int80-saved-cs", "int80-saved-eip", "int80-stack-switch-to-esp0",
                 "int80-saved-user-ss", "int80-saved-user-esp", "iret-back-to-ring3", "gp-cli-iopl0",
                 "gp-cli-saved-cs", "gp-cli-stack-switch", "gp-cli-user-esp", "cli-iopl3-allowed", "gp-hlt",
@@ -59,6 +60,16 @@ class CpuGuestsTest {
         assertAllOk(runKernel("cpu/taskgate-df.elf"), "df-error-code", "df-own-stack", "df-task-register",
                 "df-back-link", "df-eflags-nt", "df-cr0-ts", "df-new-tss-busy", "df-old-tss-still-busy",
                 "df-saved-eip", "df-saved-eax", "df-saved-cs", "df-saved-ds");
+    }
+
+    @Test
+    void segments_baseLdtAccessedBitAndDescriptorQueries() {
+        assertAllOk(runKernel("cpu/segments.elf"), "descriptor-not-yet-accessed", "base-added-to-offset",
+                "load-sets-accessed-bit", "sldt", "ldt-selector-base", "lsl-byte-granular-ok", "lsl-byte-granular",
+                "lsl-page-granular", "lar-ok", "lar-kernel-code", "lar-kernel-data", "lar-null-fails",
+                "lar-beyond-limit-fails", "lar-ldt-selector", "verr-data", "verw-data", "verr-execute-only-code",
+                "verr-readable-code", "verw-read-only-data", "verw-code", "arpl-raises-rpl", "arpl-zf",
+                "sgdt-base", "sgdt-limit", "sidt-limit", "str", "tss-busy-after-ltr");
     }
 
     @Test

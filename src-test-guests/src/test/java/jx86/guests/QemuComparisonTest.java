@@ -63,7 +63,7 @@ class QemuComparisonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu/realmode-to-pm.img", "machine/bootsector-int13.img", "cpu/rings.elf",
-        "cpu/callgate.elf", "cpu/iobitmap.elf", "cpu/taskgate-df.elf", "mmu/pf-cr2.elf", "mmu/ad-bits.elf",
+        "cpu/segments.elf", "cpu/callgate.elf", "cpu/iobitmap.elf", "cpu/taskgate-df.elf", "mmu/pf-cr2.elf", "mmu/ad-bits.elf",
         "mmu/pse.elf", "mmu/straddle.elf"})
     void guest_serialOutputIsIdenticalToQemu(String relative, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
