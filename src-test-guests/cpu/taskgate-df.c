@@ -39,7 +39,9 @@ void df_main(void)
     CHECK_EQ("df-saved-cs", tss0.cs, KCODE);
     CHECK_EQ("df-saved-ds", tss0.ds, KDATA);
     check_info("saved-esp", tss0.esp);
-    check_info("saved-eflags", tss0.eflags);
+    /* arithmetic flags masked: after some instructions they are undefined and may differ between
+     * emulators, and QemuComparisonTest compares this output byte for byte */
+    check_info("saved-eflags-system", tss0.eflags & ~0x8D5u);
     guest_exit(check_done());
 }
 
