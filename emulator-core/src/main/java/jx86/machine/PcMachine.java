@@ -35,6 +35,11 @@ public final class PcMachine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PcMachine.class);
     /** Instructions per CPU slice between host-side checks (timeout, realtime pacing, limits). */
     private static final long SLICE = 200_000;
+    /**
+     * A run with an instruction limit also ends after this many virtual cycles per allowed
+     * instruction, so a guest that halts forever while masked timers keep firing still ends.
+     */
+    static final long IDLE_CYCLES_PER_INSTRUCTION = 10;
 
     private final MachineConfig config;
     private final VirtualClock clock = new VirtualClock();
@@ -173,7 +178,17 @@ public final class PcMachine implements AutoCloseable {
      * (deterministic, and no host core burns), or, if no timer is armed, wait for host input.
      */
     private void idle(long wallStart, long timeoutNanos) {
+        long cycleLimit = config.maxInstructions > 0
+                ? config.maxInstructions * IDLE_CYCLES_PER_INSTRUCTION : Long.MAX_VALUE;
         while (cpu.halted() && event == null) {
+            if (clock.cycles >= cycleLimit) {
+                event = MachineEvent.INSTRUCTION_LIMIT;
+                return;
+            }
+            if (System.nanoTime() - wallStart > timeoutNanos) {
+                event = MachineEvent.TIMEOUT;
+                return;
+            }
             if (clock.hasWakeTimer() || !devices.serialInputIdle()) {
                 clock.skipToNextEvent();
                 if (config.realtime) {
