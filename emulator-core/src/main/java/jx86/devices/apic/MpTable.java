@@ -34,9 +34,9 @@ public final class MpTable {
         this.cpuFeatures = cpuFeatures;
     }
 
-    /** Family 6, model 6, stepping 3 with FPU, TSC, MSR, CX8, APIC, CMOV (0x00008231). */
+    /** Family 6, model 6, stepping 3 with FPU, TSC, MSR, CX8, APIC, CMOV (0x00008331). */
     public MpTable() {
-        this(0x0663, 0x0000_8231);
+        this(0x0663, 0x0000_8331);
     }
 
     public MpTable lapicId(int id) {
