@@ -386,19 +386,29 @@ public final class I8042 implements IoDevice {
         refill();
     }
 
-    /** Moves the next byte into the output buffer when it is empty and its interface is enabled. */
+    /**
+     * Moves the oldest byte whose interface is enabled into the output buffer, when it is empty. A
+     * byte for a disabled interface waits without blocking the other interface's bytes.
+     */
     private void refill() {
         if (outputFull || queue.isEmpty()) {
             return;
         }
-        int entry = queue.peekFirst();
-        int source = entry & 0x300;
-        if ((source == FROM_KEYBOARD && (ram[0] & CB_KBD_DISABLED) != 0)
-                || (source == FROM_AUX && (ram[0] & CB_AUX_DISABLED) != 0)) {
+        Integer next = null;
+        for (Integer entry : queue) {
+            int source = entry & 0x300;
+            if (!(source == FROM_KEYBOARD && (ram[0] & CB_KBD_DISABLED) != 0)
+                    && !(source == FROM_AUX && (ram[0] & CB_AUX_DISABLED) != 0)) {
+                next = entry;
+                break;
+            }
+        }
+        if (next == null) {
             return;
         }
-        queue.removeFirst();
-        outputBuffer = entry & 0xFF;
+        queue.removeFirstOccurrence(next);
+        int source = next & 0x300;
+        outputBuffer = next & 0xFF;
         outputAux = source == FROM_AUX;
         outputFull = true;
         if (source == FROM_KEYBOARD) {

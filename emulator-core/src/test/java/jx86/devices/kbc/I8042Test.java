@@ -224,4 +224,24 @@ class I8042Test {
         bus.out(0x64, 1, 0xAE);
         assertThat(drain()).containsExactly(0x55, 0x10, 0x90);
     }
+
+    @Test
+    void auxByteWhileAuxDisabled_doesNotBlockKeyboard() {
+        bus.out(0x64, 1, 0xA7);
+        bus.out(0x64, 1, 0xD3);
+        bus.out(0x60, 1, 0x5A);
+        kbc.pressKey(0x10);
+        assertThat(drain()).containsExactly(0x10, 0x90);
+        bus.out(0x64, 1, 0xA8);
+        assertThat(status() & 0x21).isEqualTo(0x21);
+        assertThat(bus.in(0x60, 1)).isEqualTo(0x5A);
+    }
+
+    @Test
+    void resend_repeatsLastKeyboardByte() {
+        kbc.pressKey(0x1F);
+        drain();
+        bus.out(0x60, 1, 0xFE);
+        assertThat(drain()).containsExactly(0x9F);
+    }
 }
