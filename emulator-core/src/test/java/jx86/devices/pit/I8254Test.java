@@ -254,24 +254,6 @@ class I8254Test {
     }
 
     @Test
-    void port61_refreshBitTogglesEvery18Ticks() {
-        runToTick(17);
-        assertThat(bus.in(0x61, 1) & 0x10).isZero();
-        runToTick(18);
-        assertThat(bus.in(0x61, 1) & 0x10).isEqualTo(0x10);
-        runToTick(36);
-        assertThat(bus.in(0x61, 1) & 0x10).isZero();
-    }
-
-    @Test
-    void port61_readsBackControlBits() {
-        bus.out(0x61, 1, 0x03);
-        assertThat(bus.in(0x61, 1) & 0x0F).isEqualTo(0x03);
-        assertThat(pit.gate(2)).isTrue();
-        assertThat(pit.port61().speakerEnabled()).isTrue();
-    }
-
-    @Test
     void controlPort_readsAllOnes() {
         assertThat(bus.in(0x43, 1)).isEqualTo(0xFF);
     }
