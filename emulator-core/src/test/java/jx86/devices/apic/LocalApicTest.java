@@ -129,6 +129,16 @@ class LocalApicTest {
     }
 
     @Test
+    void ppr_isTprWhenTprClassEqualsIsrClass() {
+        enable();
+        write(0x80, 0x25);
+        apic.acceptInterrupt(0x31, false);
+        apic.acknowledge();
+        write(0x80, 0x3A);
+        assertThat(read(0xA0)).isEqualTo(0x3A);
+    }
+
+    @Test
     void acknowledgeWithNothingPending_returnsSpuriousVector() {
         write(0xF0, 0x1EF);
         assertThat(apic.acknowledge()).isEqualTo(0xEF);

@@ -85,6 +85,36 @@ class I8254Test {
     }
 
     @Test
+    void mode2_irqEdge_atExactlyEachMultipleOfTheCount() {
+        program(0, 0x34, 100);
+        levels.clear();
+        runToTick(99);
+        assertThat(levels).isEmpty();
+        runToTick(100);
+        assertThat(levels).containsExactly(false, true);
+        runToTick(199);
+        assertThat(levels).hasSize(2);
+        runToTick(200);
+        assertThat(levels).hasSize(4);
+        // The timer is armed for the first cycle of tick 300 and no earlier.
+        assertThat(clock.nextEventAt).isEqualTo(cycleOfTick(300));
+    }
+
+    @Test
+    void mode3_irqLine_fallsAtHalfAndRisesAtFullPeriod() {
+        program(0, 0x36, 100);
+        levels.clear();
+        runToTick(49);
+        assertThat(levels).isEmpty();
+        runToTick(50);
+        assertThat(levels).containsExactly(false);
+        runToTick(99);
+        assertThat(levels).containsExactly(false);
+        runToTick(100);
+        assertThat(levels).containsExactly(false, true);
+    }
+
+    @Test
     void mode3_squareWave_countsByTwo() {
         program(0, 0x36, 100);
         runToTick(10);
