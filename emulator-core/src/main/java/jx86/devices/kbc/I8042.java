@@ -153,6 +153,17 @@ public final class I8042 implements IoDevice {
         return true;
     }
 
+    /** Types every character of {@code text} that has a key; returns how many were typed. */
+    public int typeString(String text) {
+        int typed = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (typeAscii(text.charAt(i))) {
+                typed++;
+            }
+        }
+        return typed;
+    }
+
     /** Set 1 make code of the key producing {@code c}, or -1. */
     static int scanCodeOf(char c) {
         switch (c) {

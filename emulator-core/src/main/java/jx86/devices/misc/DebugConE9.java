@@ -7,9 +7,12 @@ import jx86.bus.IoDevice;
 /**
  * Port 0xE9, the Bochs/QEMU debug console ("port e9 hack"): every byte written is a character of
  * debug output. Reading returns 0xE9 so guests can detect the port, as Bochs does. Bytes go to the
- * sink given to the constructor and are also kept in a buffer for tests ({@link #output()}).
+ * sink given to the constructor and are also kept in a buffer for tests ({@link #output()}); the
+ * buffer keeps the last {@value #BUFFER_LIMIT} characters so a chatty guest cannot exhaust the heap.
  */
 public final class DebugConE9 implements IoDevice {
+    static final int BUFFER_LIMIT = 1 << 20;
+
     private final IntConsumer sink;
     private final StringBuilder buffer = new StringBuilder();
 
@@ -40,6 +43,9 @@ public final class DebugConE9 implements IoDevice {
     @Override
     public void ioWrite(int port, int size, int value) {
         int b = value & 0xFF;
+        if (buffer.length() >= BUFFER_LIMIT) {
+            buffer.delete(0, BUFFER_LIMIT / 2);
+        }
         buffer.append((char) b);
         sink.accept(b);
     }

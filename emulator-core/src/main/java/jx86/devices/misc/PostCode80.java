@@ -31,6 +31,8 @@ public final class PostCode80 implements IoDevice {
     @Override
     public void ioWrite(int port, int size, int value) {
         last = value & 0xFF;
-        LOG.debug("POST code 0x{}", Integer.toHexString(last));
+        if (LOG.isDebugEnabled()) { // Linux writes here for every outb_p delay: keep it cheap
+            LOG.debug("POST code 0x{}", Integer.toHexString(last));
+        }
     }
 }

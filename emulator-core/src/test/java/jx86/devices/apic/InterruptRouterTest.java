@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import jx86.bus.IoBus;
+import jx86.bus.IrqLine;
+import jx86.bus.IrqSink;
+import jx86.devices.pit.I8254;
+import jx86.memory.PhysicalMemory;
 import jx86.clock.VirtualClock;
 import jx86.devices.pic.I8259Pair;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,5 +131,39 @@ class InterruptRouterTest {
         p.setIrq(5, true);
         assertThat(pins).containsExactly(true);
         assertThat(plain.acknowledge()).isEqualTo(0x25);
+    }
+
+    @Test
+    void pcWiring_pitIrq0_reachesCpuThroughPicThenThroughIoApicPin2() {
+        PhysicalMemory memory = new PhysicalMemory(2 << 20);
+        lapic.attach(memory);
+        IoApic ioapic = new IoApic(lapic, 1);
+        ioapic.attach(memory);
+        IrqLine irq0 = new IrqLine(new IrqSink[] {pic, ioapic}, new int[] {0, 2});
+        I8254 pit = new I8254(clock, irq0);
+        pit.attach(bus);
+        bus.out(0x43, 1, 0x34);
+        bus.out(0x40, 1, 100);
+        bus.out(0x40, 1, 0);
+        assertThat(router.acknowledge()).isEqualTo(0x08); // the low-to-high edge of programming
+        bus.out(0x20, 1, 0x20);
+        clock.cycles = 100L * 100_000_000L / 1_193_182L + 1; // just past PIT tick 100
+        clock.runDueEvents();
+        assertThat(router.intr()).isTrue();
+        assertThat(router.acknowledge()).isEqualTo(0x08);
+        bus.out(0x20, 1, 0x20);
+
+        // Symmetric I/O: mask the 8259, route pin 2 to vector 0x30, APIC mode through the IMCR.
+        bus.out(0x21, 1, 0xFF);
+        apicMode();
+        memory.write32(0xFEE0_00F0, 0x1FF);
+        memory.write32(0xFEC0_0000, 0x14);
+        memory.write32(0xFEC0_0010, 0x30);
+        clock.cycles = 200L * 100_000_000L / 1_193_182L + 1;
+        clock.runDueEvents();
+        assertThat(router.intr()).isTrue();
+        assertThat(router.acknowledge()).isEqualTo(0x30);
+        memory.write32(0xFEE0_00B0, 0);
+        assertThat(router.intr()).isFalse();
     }
 }

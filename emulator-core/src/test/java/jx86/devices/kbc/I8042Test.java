@@ -244,4 +244,10 @@ class I8042Test {
         bus.out(0x60, 1, 0xFE);
         assertThat(drain()).containsExactly(0x9F);
     }
+
+    @Test
+    void typeString_typesEachCharacter() {
+        assertThat(kbc.typeString("a1")).isEqualTo(2);
+        assertThat(drain()).containsExactly(0x1E, 0x9E, 0x02, 0x82);
+    }
 }

@@ -26,4 +26,17 @@ class DebugConE9Test {
         new DebugConE9().attach(bus);
         assertThat(bus.in(0xE9, 1)).isEqualTo(0xE9);
     }
+
+    @Test
+    void buffer_isBounded() {
+        IoBus bus = new IoBus();
+        DebugConE9 con = new DebugConE9();
+        con.attach(bus);
+        for (int i = 0; i < DebugConE9.BUFFER_LIMIT + 10; i++) {
+            bus.out(0xE9, 1, 'x');
+        }
+        bus.out(0xE9, 1, '!');
+        assertThat(con.output().length()).isLessThanOrEqualTo(DebugConE9.BUFFER_LIMIT);
+        assertThat(con.output()).endsWith("x!");
+    }
 }
