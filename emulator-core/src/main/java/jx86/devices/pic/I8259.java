@@ -213,7 +213,7 @@ public final class I8259 {
             case 0 -> rotateOnAutoEoi = false;
             case 4 -> rotateOnAutoEoi = true;
             case 1, 5 -> {
-                int p = priorityOf(specialMask ? isr & ~imr : isr);
+                int p = priorityOf(isr);
                 if (p != 8) {
                     int irq = (p + priorityAdd) & 7;
                     isr &= ~(1 << irq);

@@ -85,6 +85,36 @@ class I8254Test {
     }
 
     @Test
+    void mode2_irqEdge_atExactlyEachMultipleOfTheCount() {
+        program(0, 0x34, 100);
+        levels.clear();
+        runToTick(99);
+        assertThat(levels).isEmpty();
+        runToTick(100);
+        assertThat(levels).containsExactly(false, true);
+        runToTick(199);
+        assertThat(levels).hasSize(2);
+        runToTick(200);
+        assertThat(levels).hasSize(4);
+        // The timer is armed for the first cycle of tick 300 and no earlier.
+        assertThat(clock.nextEventAt).isEqualTo(cycleOfTick(300));
+    }
+
+    @Test
+    void mode3_irqLine_fallsAtHalfAndRisesAtFullPeriod() {
+        program(0, 0x36, 100);
+        levels.clear();
+        runToTick(49);
+        assertThat(levels).isEmpty();
+        runToTick(50);
+        assertThat(levels).containsExactly(false);
+        runToTick(99);
+        assertThat(levels).containsExactly(false);
+        runToTick(100);
+        assertThat(levels).containsExactly(false, true);
+    }
+
+    @Test
     void mode3_squareWave_countsByTwo() {
         program(0, 0x36, 100);
         runToTick(10);
@@ -251,24 +281,6 @@ class I8254Test {
         bus.out(0x43, 1, 0xE8); // status only, counter 2
         // OUT=0 (mode 0), null count=1, RW=3, mode 0
         assertThat(bus.in(0x42, 1)).isEqualTo(0x70);
-    }
-
-    @Test
-    void port61_refreshBitTogglesEvery18Ticks() {
-        runToTick(17);
-        assertThat(bus.in(0x61, 1) & 0x10).isZero();
-        runToTick(18);
-        assertThat(bus.in(0x61, 1) & 0x10).isEqualTo(0x10);
-        runToTick(36);
-        assertThat(bus.in(0x61, 1) & 0x10).isZero();
-    }
-
-    @Test
-    void port61_readsBackControlBits() {
-        bus.out(0x61, 1, 0x03);
-        assertThat(bus.in(0x61, 1) & 0x0F).isEqualTo(0x03);
-        assertThat(pit.gate(2)).isTrue();
-        assertThat(pit.port61().speakerEnabled()).isTrue();
     }
 
     @Test
