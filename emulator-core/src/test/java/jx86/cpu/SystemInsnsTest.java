@@ -60,6 +60,15 @@ class SystemInsnsTest {
         assertFault(() -> SystemInsns.ltr(cpu, 0), Vectors.GP, 0);
     }
 
+    @Test
+    void arpl_raisesRplOnlyWhenLower() {
+        t.protectedMode();
+        assertThat(SystemInsns.arpl(cpu, 0x0010, 0x0003)).isEqualTo(0x0013);
+        assertThat(zf()).isTrue();
+        assertThat(SystemInsns.arpl(cpu, 0x0013, 0x0001)).isEqualTo(0x0013);
+        assertThat(zf()).isFalse();
+    }
+
     // ---- LAR / LSL / VERR / VERW ----
 
     @Test
