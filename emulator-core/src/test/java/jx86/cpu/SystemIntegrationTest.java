@@ -1,0 +1,156 @@
+package jx86.cpu;
+
+import static jx86.cpu.SystemTestSupport.gate;
+import static jx86.cpu.SystemTestSupport.system;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jx86.arch.Vectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End-to-end protected-mode scenarios through the decoder and run loop: hand-assembled guest code
+ * at 0x11000.. (the tables of {@link SystemTestSupport} live below 0x10000). Skipped while the
+ * CPU core is a placeholder.
+ */
+class SystemIntegrationTest {
+    private final SystemTestSupport t = new SystemTestSupport().protectedMode();
+    private final Cpu cpu = t.cpu;
+
+    @BeforeEach
+    void requireCpuCore() {
+        boolean implemented;
+        try {
+            cpu.run(0);
+            implemented = true;
+        } catch (UnsupportedOperationException e) {
+            implemented = false;
+        }
+        Assumptions.assumeTrue(implemented, "CPU run loop not implemented on this branch");
+    }
+
+    private void code(int at, int... bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            t.mem.poke8(at + i, bytes[i]);
+        }
+    }
+
+    private StopReason runFrom(int eip) {
+        cpu.eip = eip;
+        cpu.setEflags(2);
+        return cpu.run(1000);
+    }
+
+    /** #GP handler at 0x13100: ECX = error code, EDX = EIP, ESI = CS, EDI = [ESP+20]; HLT with IF=0. */
+    private void gpHandler() {
+        t.setIdt(Vectors.GP, gate(Descriptor.INTERRUPT_GATE32, 0, SystemTestSupport.CODE0, 0x13100, 0));
+        code(0x13100, 0x8B, 0x0C, 0x24, 0x8B, 0x54, 0x24, 0x04, 0x8B, 0x74, 0x24, 0x08, 0x8B, 0x7C, 0x24, 0x14, 0xF4);
+    }
+
+    /** Ring-0 code at 0x11000 that IRETs to ring 3 at 0x12000 with ESP 0x7000 and IF set. */
+    private void iretToRing3() {
+        code(0x11000, 0x6A, 0x23, 0x68, 0x00, 0x70, 0, 0, 0x68, 0x02, 0x02, 0, 0, 0x6A, 0x1B,
+                0x68, 0x00, 0x20, 0x01, 0, 0xCF);
+    }
+
+    @Test
+    void ring3_softwareInterrupts_callGate_thenHltFaults() {
+        t.setIdt(0x80, gate(Descriptor.TRAP_GATE32, 3, SystemTestSupport.CODE0, 0x13000, 0));
+        t.setGdt(8, gate(Descriptor.CALL_GATE32, 3, SystemTestSupport.CODE0, 0x13200, 1));
+        gpHandler();
+        iretToRing3();
+        code(0x12000,
+                0xB8, 5, 0, 0, 0, // mov eax,5
+                0xCD, 0x80, 0xCD, 0x80, // int 0x80 (twice)
+                0x68, 0x99, 0, 0, 0, // push 0x99
+                0x9A, 0, 0, 0, 0, 0x43, 0, // call far 0x43:0
+                0x89, 0xC3, // mov ebx,eax
+                0xF4); // hlt: #GP(0) at CPL 3
+        code(0x13000, 0x40, 0xCF); // inc eax; iret
+        code(0x13200, 0x8B, 0x74, 0x24, 0x08, 0x01, 0xF0, 0xCA, 0x04, 0x00); // mov esi,[esp+8]; add eax,esi; retf 4
+
+        assertThat(runFrom(0x11000)).isEqualTo(StopReason.HALTED_FOREVER);
+
+        assertThat(cpu.regs[Cpu.EBX]).isEqualTo(7 + 0x99);
+        assertThat(cpu.regs[Cpu.ECX]).isZero();
+        assertThat(cpu.regs[Cpu.EDX]).isEqualTo(0x12000 + 5 + 4 + 5 + 7 + 2);
+        assertThat(cpu.regs[Cpu.ESI]).isEqualTo(0x1B);
+        assertThat(cpu.regs[Cpu.EDI]).as("user SS").isEqualTo(0x23);
+        assertThat(cpu.cpl()).isZero();
+        assertThat(t.read32(0x8000 - 8)).as("user ESP in the #GP frame").isEqualTo(0x7000);
+    }
+
+    @Test
+    void v86Task_intWithIopl0_exitsToMonitorWithV86Frame() {
+        gpHandler();
+        code(0x11000,
+                0x6A, 0x00, 0x6A, 0x00, 0x6A, 0x00, 0x6A, 0x00, // GS FS DS ES = 0
+                0x68, 0x00, 0x20, 0, 0, // SS 0x2000
+                0x68, 0xFE, 0xFF, 0, 0, // ESP 0xFFFE
+                0x68, 0x02, 0x00, 0x02, 0x00, // EFLAGS VM|2
+                0x68, 0x00, 0x14, 0, 0, // CS 0x1400
+                0x6A, 0x00, // EIP 0
+                0xCF); // iretd
+        code(0x14000, 0xB8, 0x34, 0x12, 0xCD, 0x21); // mov ax,0x1234; int 0x21
+
+        assertThat(runFrom(0x11000)).isEqualTo(StopReason.HALTED_FOREVER);
+
+        assertThat(cpu.v86Mode()).isFalse();
+        assertThat(cpu.regs[Cpu.EAX] & 0xFFFF).isEqualTo(0x1234);
+        assertThat(cpu.regs[Cpu.ECX]).isZero();
+        assertThat(cpu.regs[Cpu.EDX]).as("faulting IP").isEqualTo(3);
+        assertThat(cpu.regs[Cpu.ESI]).isEqualTo(0x1400);
+        assertThat(cpu.regs[Cpu.EDI]).as("V86 SS").isEqualTo(0x2000);
+        assertThat(cpu.regs[Cpu.ESP]).isEqualTo(0x8000 - 40);
+        assertThat(cpu.segSel[Cpu.DS]).isZero();
+    }
+
+    @Test
+    void doubleFault_runsInItsOwnTask() {
+        int dfTss = 0x5000;
+        t.setGdt(6, system(dfTss, 0x67, Descriptor.TSS32_AVAILABLE, 0));
+        t.mem.write32(dfTss + 0x20, 0x15000);
+        t.mem.write32(dfTss + 0x24, 2);
+        t.mem.write32(dfTss + 0x28 + 4 * Cpu.ESP, 0x6F00);
+        t.mem.write16(dfTss + 0x4C, SystemTestSupport.CODE0);
+        t.mem.write16(dfTss + 0x50, SystemTestSupport.DATA0);
+        t.mem.write16(dfTss + 0x54, SystemTestSupport.DATA0);
+        t.setIdt(Vectors.DF, gate(Descriptor.TASK_GATE, 0, 0x30, 0, 0));
+        // #GP handler gate not present: the #GP becomes #NP, then #DF.
+        long g = gate(Descriptor.INTERRUPT_GATE32, 0, SystemTestSupport.CODE0, 0x13100, 0);
+        t.setIdt(Vectors.GP, Descriptor.of(Descriptor.low(g), Descriptor.high(g) & ~0x8000));
+        code(0x11000, 0x66, 0xB8, 0x30, 0x00, 0x8E, 0xD8); // mov ax,0x30; mov ds,ax (TSS -> #GP)
+        code(0x15000, 0x8B, 0x04, 0x24, 0x0F, 0x20, 0xC3, 0xF4); // mov eax,[esp]; mov ebx,cr0; hlt
+
+        assertThat(runFrom(0x11000)).isEqualTo(StopReason.HALTED_FOREVER);
+
+        assertThat(cpu.trSel).isEqualTo(0x30);
+        assertThat(cpu.regs[Cpu.EAX]).as("#DF error code").isZero();
+        assertThat(cpu.regs[Cpu.EBX] & Cpu.CR0_TS).isNotZero();
+        assertThat(t.read32(SystemTestSupport.TSS + 0x20)).as("faulting EIP saved").isEqualTo(0x11004);
+        assertThat(t.mem.read16(dfTss)).as("back link").isEqualTo(SystemTestSupport.TSS_SEL);
+    }
+
+    @Test
+    void sysenterSysexit_roundTripFromRing3() {
+        gpHandler();
+        code(0x11000,
+                0xB9, 0x74, 0x01, 0, 0, 0xB8, 0x08, 0, 0, 0, 0x31, 0xD2, 0x0F, 0x30, // SYSENTER_CS = 8
+                0x41, 0xB8, 0x00, 0x88, 0, 0, 0x0F, 0x30, // SYSENTER_ESP = 0x8800
+                0x41, 0xB8, 0x00, 0x60, 0x01, 0, 0x0F, 0x30, // SYSENTER_EIP = 0x16000
+                0x6A, 0x23, 0x68, 0x00, 0x70, 0, 0, 0x68, 0x02, 0x02, 0, 0, 0x6A, 0x1B,
+                0x68, 0x00, 0x20, 0x01, 0, 0xCF);
+        code(0x12000, 0x0F, 0x34); // sysenter
+        code(0x16000, 0x89, 0xE3, // mov ebx,esp
+                0xB9, 0x00, 0x71, 0, 0, 0xBA, 0x00, 0x21, 0x01, 0, 0x0F, 0x35); // mov ecx,0x7100; mov edx,0x12100; sysexit
+        code(0x12100, 0x89, 0xE5, 0xF4); // mov ebp,esp; hlt -> #GP
+
+        assertThat(runFrom(0x11000)).isEqualTo(StopReason.HALTED_FOREVER);
+
+        assertThat(cpu.regs[Cpu.EBX]).as("ring-0 ESP from SYSENTER_ESP").isEqualTo(0x8800);
+        assertThat(cpu.regs[Cpu.EBP]).as("ring-3 ESP from ECX").isEqualTo(0x7100);
+        assertThat(cpu.regs[Cpu.EDX]).as("#GP at the ring-3 HLT").isEqualTo(0x12102);
+        assertThat(cpu.regs[Cpu.ESI]).isEqualTo(0x1B);
+    }
+}
