@@ -1,6 +1,7 @@
 package jx86.cpu;
 
 import static jx86.cpu.SystemTestSupport.gate;
+import static jx86.cpu.SystemTestSupport.seg;
 import static jx86.cpu.SystemTestSupport.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,5 +153,63 @@ class SystemIntegrationTest {
         assertThat(cpu.regs[Cpu.EBP]).as("ring-3 ESP from ECX").isEqualTo(0x7100);
         assertThat(cpu.regs[Cpu.EDX]).as("#GP at the ring-3 HLT").isEqualTo(0x12102);
         assertThat(cpu.regs[Cpu.ESI]).isEqualTo(0x1B);
+    }
+
+    @Test
+    void realModeBoot_lgdtMovCr0FarJump_entersProtectedMode() {
+        cpu.reset();
+        t.setGdt(1, seg(0, 0xFFFFF, SystemTestSupport.AR_CODE0));
+        t.setGdt(2, seg(0, 0xFFFFF, SystemTestSupport.AR_DATA0));
+        t.mem.write16(0x7D00, 0xFF);
+        t.mem.write32(0x7D02, SystemTestSupport.GDT);
+        t.mem.write32(0x7D10, 0xCAFEBABE);
+        code(0x7C00, 0xFA, 0x0F, 0x01, 0x16, 0x00, 0x7D, 0x0F, 0x20, 0xC0, 0x0C, 0x01, 0x0F, 0x22, 0xC0,
+                0xEA, 0x20, 0x7C, 0x08, 0x00);
+        code(0x7C20, 0x66, 0xB8, 0x10, 0x00, 0x8E, 0xD8, 0x8E, 0xD0, 0xBC, 0x00, 0x90, 0, 0, 0xA1, 0x10, 0x7D, 0, 0, 0xF4);
+        cpu.setSegmentCache(Cpu.CS, 0, 0, 0xFFFF, 0x9B);
+        for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.SS}) {
+            cpu.setSegmentCache(s, 0, 0, 0xFFFF, 0x93);
+        }
+        cpu.eip = 0x7C00;
+        cpu.regs[Cpu.ESP] = 0x7000;
+        StopReason r = cpu.run(100);
+        assertThat(r).isEqualTo(StopReason.HALTED_FOREVER);
+        assertThat(cpu.regs[Cpu.EAX]).isEqualTo(0xCAFEBABE);
+        assertThat(cpu.codeSize32()).isTrue();
+        assertThat(cpu.segSel[Cpu.SS]).isEqualTo(0x10);
+        assertThat(cpu.stackSize32()).isTrue();
+    }
+
+    @Test
+    void protectedMode_through16BitSegment_backToRealMode() {
+        cpu.reset();
+        t.setGdt(1, seg(0, 0xFFFFF, SystemTestSupport.AR_CODE0));
+        t.setGdt(2, seg(0, 0xFFFFF, SystemTestSupport.AR_DATA0));
+        t.setGdt(3, seg(0, 0xFFFF, 0x9B));
+        t.setGdt(4, seg(0, 0xFFFF, 0x93));
+        cpu.gdtrBase = SystemTestSupport.GDT;
+        cpu.gdtrLimit = 0xFF;
+        cpu.cr0 |= Cpu.CR0_PE;
+        t.mmu.setCr0(cpu.cr0);
+        cpu.setSegmentCache(Cpu.CS, 8, 0, -1, SystemTestSupport.AR_CODE0);
+        for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.SS}) {
+            cpu.setSegmentCache(s, 0x10, 0, -1, SystemTestSupport.AR_DATA0);
+        }
+        t.mem.write16(0x7D10, 0xBEEF);
+        // 32-bit: jmp far 0x18:0x7C40
+        code(0x7C00, 0xEA, 0x40, 0x7C, 0, 0, 0x18, 0x00);
+        // 16-bit PM: mov ax,0x20; mov ds,ax; mov ss,ax; mov eax,cr0; and al,0xFE; mov cr0,eax; jmp 0:0x7C60
+        code(0x7C40, 0xB8, 0x20, 0x00, 0x8E, 0xD8, 0x8E, 0xD0, 0x0F, 0x20, 0xC0, 0x24, 0xFE, 0x0F, 0x22, 0xC0,
+                0xEA, 0x60, 0x7C, 0x00, 0x00);
+        // real: xor ax,ax; mov ds,ax; mov ax,[0x7D10]; hlt
+        code(0x7C60, 0x31, 0xC0, 0x8E, 0xD8, 0xA1, 0x10, 0x7D, 0xF4);
+        cpu.eip = 0x7C00;
+        cpu.regs[Cpu.ESP] = 0x7000;
+        StopReason r = cpu.run(100);
+        assertThat(r).isEqualTo(StopReason.HALTED_FOREVER);
+        assertThat(cpu.protectedMode()).isFalse();
+        assertThat(cpu.regs[Cpu.EAX] & 0xFFFF).isEqualTo(0xBEEF);
+        assertThat(cpu.segBase[Cpu.CS]).isZero();
+        assertThat(cpu.eip).isEqualTo(0x7C68);
     }
 }
