@@ -191,7 +191,7 @@ public final class FarTransfers {
         int frame = (4 + params) * size;
         int ssBase = Descriptor.base(sd);
         int ssAr = Descriptor.ar(sd);
-        StackAccess.address(ssBase, Descriptor.limit(sd), ssAr, newEsp, -frame, frame, newSs & 0xFFFC);
+        int frameLa = StackAccess.address(ssBase, Descriptor.limit(sd), ssAr, newEsp, -frame, frame, newSs & 0xFFFC);
         if (!Segments.withinLimit(offset, Descriptor.limit(cd))) {
             throw CpuFault.gp(0);
         }
@@ -205,7 +205,7 @@ public final class FarTransfers {
         }
         cpu.setCpl(dpl);
         try {
-            cpu.mmu.checkWrite(ssBase + StackAccess.adjust(ssAr, newEsp, -frame), frame);
+            cpu.mmu.checkWrite(frameLa, frame);
             StackAccess.put(cpu, ssBase, ssAr, newEsp, -size, size, oldSs);
             StackAccess.put(cpu, ssBase, ssAr, newEsp, -2 * size, size, oldEsp);
             for (int i = params - 1; i >= 0; i--) {

@@ -117,13 +117,14 @@ public final class Interrupts {
             int frame = slots * size;
             int ssBase = Descriptor.base(sd);
             int ssAr = Descriptor.ar(sd);
-            StackAccess.address(ssBase, Descriptor.limit(sd), ssAr, newEsp, -frame, frame, (newSs & 0xFFFC) | ext);
+            int frameLa = StackAccess.address(ssBase, Descriptor.limit(sd), ssAr, newEsp, -frame, frame,
+                    (newSs & 0xFFFC) | ext);
             if (!Segments.withinLimit(offset, Descriptor.limit(cd))) {
                 throw CpuFault.gp(ext);
             }
             cpu.setCpl(dpl);
             try {
-                cpu.mmu.checkWrite(ssBase + StackAccess.adjust(ssAr, newEsp, -frame), frame);
+                cpu.mmu.checkWrite(frameLa, frame);
                 int disp = 0;
                 if (v86) {
                     disp = push(cpu, ssBase, ssAr, newEsp, disp, size, cpu.segSel[Cpu.GS]);

@@ -81,6 +81,14 @@ final class StackAccess {
      * writable at the current CPL (#PF), before anything is written.
      */
     static void checkRoom(Cpu cpu, int base, int limit, int ar, int esp, int bytes, int errorCode) {
+        int sp = esp & 0xFFFF;
+        if ((ar & Descriptor.AR_BIG) == 0 && sp != 0 && sp < bytes && (sp & 1) == 0) {
+            // A 16-bit frame that wraps below offset 0 continues at the top of the segment.
+            cpu.mmu.checkWrite(address(base, limit, ar, 0, 0, sp, errorCode), sp);
+            int high = bytes - sp;
+            cpu.mmu.checkWrite(address(base, limit, ar, 0x1_0000 - high, 0, high, errorCode), high);
+            return;
+        }
         int la = address(base, limit, ar, esp, -bytes, bytes, errorCode);
         cpu.mmu.checkWrite(la, bytes);
     }

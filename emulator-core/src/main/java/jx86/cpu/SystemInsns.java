@@ -5,7 +5,7 @@ import jx86.arch.Vectors;
 
 /**
  * System instructions that involve descriptors, control registers or privilege (SDM Vol. 2 and
- * Vol. 3A chapters 2 and 5): LLDT, LTR, LAR, LSL, VERR, VERW, MOV to/from CR and DR, LMSW, CLTS,
+ * Vol. 3A chapters 2 and 5): LLDT, LTR, ARPL, LAR, LSL, VERR, VERW, MOV to/from CR and DR, LMSW, CLTS,
  * RDMSR/WRMSR, SYSENTER/SYSEXIT, and the I/O permission check for IN/OUT/INS/OUTS. These methods
  * raise #GP/#UD themselves (CPL checks included).
  *
@@ -98,6 +98,17 @@ public final class SystemInsns {
             throw CpuFault.gp(selector & 0xFFFC);
         }
         return DescriptorTables.fetch(cpu, selector, Vectors.GP, 0);
+    }
+
+    /**
+     * ARPL r/m16, r16: returns the destination selector with its RPL raised to the source's RPL
+     * (ZF set) or unchanged (ZF clear). #UD outside protected mode.
+     */
+    public static int arpl(Cpu cpu, int dest, int src) {
+        requireProtected(cpu);
+        boolean adjust = (dest & 3) < (src & 3);
+        setZf(cpu, adjust);
+        return adjust ? (dest & 0xFFFC) | (src & 3) : dest & 0xFFFF;
     }
 
     // ---- LAR / LSL / VERR / VERW ----
