@@ -161,6 +161,10 @@ public final class Cpu {
     boolean suppressSingleStep;
     /** Set by IRET: the RF value it loaded must survive this instruction. */
     boolean keepRf;
+    /** DR7 enables any breakpoint: memory accesses check data breakpoints (see Debug). */
+    boolean debugActive;
+    /** DR6.Bn bits of data breakpoints hit by the current instruction. */
+    int dataBreakHits;
     /** Scratch for POPA (no allocation per instruction). */
     final int[] popaScratch = new int[8];
     /** NMIs are blocked from NMI delivery until the next IRET. */
@@ -401,6 +405,18 @@ public final class Cpu {
         suppressSingleStep = false;
         keepRf = false;
         fetchPage = -1;
+        boolean debug = (dr[7] & 0xFF) != 0;
+        debugActive = debug;
+        if (debug) {
+            dataBreakHits = 0;
+            if ((eflags & RF) == 0) {
+                int hits = Debug.instructionHits(this, segBase[CS] + startEip);
+                if (hits != 0) {
+                    dr[6] |= hits;
+                    return Interrupts.raiseException(this, CpuFault.of(jx86.arch.Vectors.DB));
+                }
+            }
+        }
         try {
             Exec.execute(this);
         } catch (CpuFault fault) {
@@ -412,8 +428,12 @@ public final class Cpu {
         if (!keepRf) {
             eflags &= ~RF;
         }
+        int trapBits = debug ? dataBreakHits : 0;
         if (singleStep && !suppressSingleStep) {
-            dr[6] |= 0x4000; // DR6.BS
+            trapBits |= 0x4000; // DR6.BS
+        }
+        if (trapBits != 0) {
+            dr[6] |= trapBits;
             return Interrupts.raiseException(this, CpuFault.of(jx86.arch.Vectors.DB));
         }
         return true;
