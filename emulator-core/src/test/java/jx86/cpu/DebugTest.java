@@ -51,4 +51,31 @@ class DebugTest {
         assertThat(t.cpu.dr[6] & 0xF).isEqualTo(8);
         assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 5);
     }
+
+    @Test
+    void trapFlag_setsDr6SingleStepAfterOneInstruction() {
+        CpuTestSupport t = CpuTestSupport.flat32().code(0x40, 0x40, 0xF4);
+        t.cpu.setEflags(Cpu.TF | 2);
+        try {
+            t.cpu.run(5);
+        } catch (UnsupportedOperationException placeholder) {
+            // TODO(integrator): exception delivery placeholder; the #DB trap is raised here.
+        }
+        assertThat(t.cpu.dr[6] & 0x4000).isEqualTo(0x4000);
+        assertThat(t.cpu.regs[Cpu.EAX]).isEqualTo(1);
+        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 1);
+    }
+
+    @Test
+    void movSs_suppressesSingleStepTrapForOneInstruction() {
+        CpuTestSupport t = CpuTestSupport.real().code(0x8E, 0xD0, 0x40, 0xF4); // mov ss, ax; inc ax
+        t.cpu.setEflags(Cpu.TF | 2);
+        try {
+            t.cpu.run(5);
+        } catch (UnsupportedOperationException placeholder) {
+            // TODO(integrator): exception delivery placeholder; the #DB trap is raised here.
+        }
+        assertThat(t.cpu.regs[Cpu.EAX]).isEqualTo(1);
+        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 3);
+    }
 }
