@@ -125,7 +125,7 @@ public final class Cpu {
     int lfSign = 0x80;
     boolean lfCf;
 
-    /** Instructions retired since reset (a REP string iteration counts as one). */
+    /** Instructions retired (a batch of REP string iterations counts as one); never reset. */
     public long instructions;
 
     // ---- per-instruction decode state (see Exec) ----
