@@ -17,6 +17,17 @@ import jx86.mmu.Mmu;
  * visible selector and a hidden descriptor cache: base, limit (byte granular, already scaled by G)
  * and access rights {@code ar} = bits 8..23 of the descriptor's high dword (type, S, DPL, P in bits
  * 0-7; AVL, L, D/B, G in bits 12-15). {@code ar == 0} marks an unusable (null) segment.
+ *
+ * <p>Run loop (SDM Vol. 3A 6.6, 6.8.3, 17.3.1.4): between instructions the loop runs due timer
+ * events, honours {@link #requestStop}, takes an NMI or an INTR (IF = 1) unless the previous
+ * instruction was STI (IF 0 to 1), MOV SS or POP SS, and stops on HLT. An instruction that raises
+ * {@link CpuFault} is rolled back (EIP and ESP restored; instructions write other registers only
+ * after their last possible fault) and the exception is delivered. TF raises a single-step #DB
+ * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}.
+ *
+ * <p>The six status flags are evaluated lazily ({@link Flags}); {@link #getEflags} materialises them.
+ * The decoder and instruction classes are {@link Exec}, {@link Exec0F} and the per-category classes
+ * they dispatch to; they share the per-instruction decode state in the package-private fields.
  */
 public final class Cpu {
     public static final int EAX = 0;
