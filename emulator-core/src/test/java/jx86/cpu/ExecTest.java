@@ -126,4 +126,14 @@ class ExecTest {
         t.cpu.setCpl(3);
         assertThat(t.fault(0x90).vector).isEqualTo(Vectors.GP);
     }
+
+    @Test
+    void protectedMode16BitCode_defaultsTo16BitOperandsAndAddresses() {
+        CpuTestSupport t = CpuTestSupport.flat32().poke32(0x0300, 0x1111_2222).set(EAX, 0xAAAA_AAAA)
+                .set(Cpu.EBX, 0xFFFF_0300);
+        t.cpu.setSegmentCache(Cpu.CS, 0x08, 0, 0xFFFF, 0x009B);
+        t.exec(0x8B, 0x07, 0x66, 0xB9, 0x78, 0x56, 0x34, 0x12); // mov ax, [bx]; mov ecx, 0x12345678
+        assertThat(t.reg(EAX)).isEqualTo(0xAAAA_2222);
+        assertThat(t.reg(Cpu.ECX)).isEqualTo(0x1234_5678);
+    }
 }
