@@ -71,7 +71,7 @@ final class CpuTestSupport {
     CpuTestSupport exec(int... bytes) {
         code(bytes);
         code(0xF4);
-        StopReason r = cpu.run(100_000);
+        StopReason r = cpu.run(5_000_000);
         assertThat(r).as("stop reason").isIn(StopReason.HALTED_FOREVER, StopReason.HALTED);
         return this;
     }
