@@ -105,4 +105,44 @@ class CpuTest {
         assertThat(t.cpu.getEflags()).isEqualTo(2);
         assertThat(t.cpu.protectedMode()).isFalse();
     }
+
+    /** Real mode with an IVT entry for vector 0x20 pointing at a HLT at 0000:3000. */
+    private static CpuTestSupport realWithHandler(int[] acks) {
+        CpuTestSupport t = CpuTestSupport.real().poke16(0x80, 0x3000).poke16(0x82, 0).poke8(0x3000, 0xF4);
+        t.cpu.setInterruptController(() -> {
+            acks[0]++;
+            return 0x20;
+        });
+        return t;
+    }
+
+    private static void runTolerantOfPlaceholder(CpuTestSupport t) {
+        try {
+            t.cpu.run(20);
+        } catch (UnsupportedOperationException placeholder) {
+            // TODO(integrator): remove once Interrupts.deliver lands; the interrupt is taken here.
+        }
+    }
+
+    @Test
+    void sti_interruptTakenOnlyAfterTheFollowingInstruction() {
+        int[] acks = {0};
+        CpuTestSupport t = realWithHandler(acks).code(0xFB, 0x40, 0x40, 0x40, 0xF4); // sti; inc ax x3
+        t.cpu.setIntr(true);
+        runTolerantOfPlaceholder(t);
+        assertThat(acks[0]).isEqualTo(1);
+        assertThat(t.reg(EAX)).isEqualTo(1);
+    }
+
+    @Test
+    void intr_wakesHaltedCpu() {
+        int[] acks = {0};
+        CpuTestSupport t = realWithHandler(acks).code(0xF4);
+        t.cpu.setEflags(Cpu.IF | 2);
+        assertThat(t.cpu.run(10)).isEqualTo(StopReason.HALTED);
+        t.cpu.setIntr(true);
+        runTolerantOfPlaceholder(t);
+        assertThat(acks[0]).isEqualTo(1);
+        assertThat(t.cpu.eip).isNotEqualTo(CpuTestSupport.CODE);
+    }
 }
