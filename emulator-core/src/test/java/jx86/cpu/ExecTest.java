@@ -136,4 +136,11 @@ class ExecTest {
         assertThat(t.reg(EAX)).isEqualTo(0xAAAA_2222);
         assertThat(t.reg(Cpu.ECX)).isEqualTo(0x1234_5678);
     }
+
+    @Test
+    void lock_twoByteOpcodes() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(Cpu.EBX, 3).exec(0xF0, 0x0F, 0xAB, 0x1D, 0x00, 0x00, 0x02, 0x00);
+        assertThat(t.read32(0x20000)).isEqualTo(8);
+        assertThat(CpuTestSupport.flat32().fault(0xF0, 0x0F, 0xA3, 0x1D, 0, 0, 2, 0).vector).isEqualTo(Vectors.UD);
+    }
 }

@@ -140,4 +140,37 @@ class StringOpsTest {
         assertThat(t.read8(0x701)).isEqualTo(0x5A);
         assertThat(t.read8(0x702)).isZero();
     }
+
+    @Test
+    void repMovsd_faultMidway_leavesCompletedIterationsCommitted() {
+        CpuTestSupport t = CpuTestSupport.flat32();
+        t.cpu.setSegmentCache(Cpu.ES, 0x18, 0, DST + 7, 0xC093); // third dword crosses the limit
+        t.set(ESI, SRC).set(EDI, DST).set(ECX, 5);
+        jx86.arch.CpuFault f = t.fault(0xF3, 0xA5);
+        assertThat(f.vector).isEqualTo(jx86.arch.Vectors.GP);
+        assertThat(t.reg(ECX)).isEqualTo(3);
+        assertThat(t.reg(EDI)).isEqualTo(DST + 8);
+        assertThat(t.reg(ESI)).isEqualTo(SRC + 8);
+        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE);
+    }
+
+    @Test
+    void ins_destinationFault_doesNotReadThePort() {
+        CpuTestSupport t = CpuTestSupport.real();
+        int[] reads = {0};
+        t.io.register(0x300, 1, "test", IoBus.W8, new IoDevice() {
+            @Override
+            public int ioRead(int port, int size) {
+                reads[0]++;
+                return 0;
+            }
+
+            @Override
+            public void ioWrite(int port, int size, int value) {
+            }
+        });
+        t.set(EDX, 0x300).set(EDI, 0xFFFF);
+        assertThat(t.fault(0x6D).vector).isEqualTo(jx86.arch.Vectors.GP); // insw at ES:FFFF
+        assertThat(reads[0]).isZero();
+    }
 }
