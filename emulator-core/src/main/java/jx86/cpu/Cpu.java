@@ -164,6 +164,8 @@ public final class Cpu {
     boolean pm;
     private int fetchPage = -1;
     private int fetchPhys;
+    /** The fetch page is plain RAM (read it directly rather than through the memory map). */
+    private boolean fetchRam;
     private final jx86.memory.PhysicalMemory mem;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
@@ -461,10 +463,12 @@ public final class Cpu {
         ip = off + 1;
         int la = segBase[CS] + off;
         if ((la & ~0xFFF) != fetchPage) {
-            fetchPhys = mmu.translateFetch(la) & ~0xFFF;
+            fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
+            fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
             fetchPage = la & ~0xFFF;
         }
-        return mem.read8(fetchPhys | (la & 0xFFF));
+        int pa = fetchPhys | (la & 0xFFF);
+        return fetchRam ? mem.ramRead8(pa) : mem.read8(pa);
     }
 
     int fetch16() {
