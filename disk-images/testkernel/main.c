@@ -1,7 +1,7 @@
 /*
  * main.c: the boot loader's test kernel. Prints over COM1 what the loader handed over (the
  * multiboot magic, flags, memory sizes, command line, and each module's string, size, alignment and
- * first 8 bytes in hex), checks that its .bss was zeroed, then writes 0 to the exit port (F4h).
+ * first 8 bytes in hex, and the sum of all its bytes), checks that its .bss was zeroed, then writes 0 to the exit port (F4h).
  */
 #include <stdint.h>
 
@@ -108,6 +108,11 @@ void kernel_main(uint32_t magic, const struct mb_info *mbi)
             putc(' ');
             puthex(p[j], 2);
         }
+        uint32_t sum = 0;
+        for (uint32_t j = 0; j < size; j++)
+            sum += p[j];
+        puts(" sum ");
+        puthex(sum, 8);
         puts("\n");
     }
     puts("testkernel: done\n");

@@ -127,7 +127,7 @@ public final class ImageBuilder {
                 "-d", tree.toString(), "-F", fs.toString(), Long.toString(blocks));
         HostTools.Result r = HostTools.run(cmd, Map.of());
         if (r.exitCode() != 0) {
-            String why = HostTools.lastLine(r.stderr() + "\n" + r.stdoutText());
+            String why = HostTools.lastLine(r.stderr() + "\n" + r.stdoutText()).replaceFirst("^mke2fs: ", "");
             if (why.contains("allocate") || why.contains("No space") || why.contains("too small")
                     || why.contains("inode")) {
                 throw tooLarge(needed, partitionBytes, " (mke2fs: " + why + ")");
