@@ -1,0 +1,93 @@
+package jx86.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Boots an image built by {@link ImageBuilder} on QEMU (the oracle: SeaBIOS provides INT 13h and
+ * E820) and checks, line by line, what the test kernel reports about the Multiboot hand-off.
+ * Skipped when qemu-system-i386 is not installed.
+ */
+class LoaderQemuTest {
+    private static final long SAFETY_LIMIT_SECONDS = 120;   // only to reap a hung QEMU; never asserted
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loader_bootsTheTestKernelWithCommandLineModulesAndMemoryMap() throws Exception {
+        Path qemu = HostTools.find("qemu-system-i386").orElse(null);
+        assumeTrue(qemu != null, "qemu-system-i386 not installed");
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+
+        byte[] kernel = Files.readAllBytes(TestImages.testKernel());
+        Files.write(dir.resolve("testkernel.elf"), kernel);
+        TestImages.write(dir, "hello.txt", "MODULE-A: hello from a boot module\n");
+        byte[] pattern = new byte[100_000];          // larger than the loader's 32 KiB bounce buffer
+        for (int i = 0; i < pattern.length; i++) {
+            pattern[i] = (byte) (i * 7 + 3);
+        }
+        Files.write(dir.resolve("pattern.bin"), pattern);
+        TestImages.write(dir, "tree/etc/motd", "hi\n");
+        Path manifest = TestImages.write(dir, "boot.manifest", String.join("\n",
+                "kernel = testkernel.elf",
+                "module = hello.txt greeting=hi two  words",
+                "module = pattern.bin",
+                "cmdline = console=ttyS0 root=/dev/hda1 test=\"a b\"",
+                "root = tree",
+                "size = 8M", ""));
+        Path image = dir.resolve("boot.img");
+        ImageBuilder.build(ManifestParser.parse(manifest), image);
+
+        Path serial = dir.resolve("serial.txt");
+        Process p = new ProcessBuilder(qemu.toString(), "-drive", "file=" + image + ",format=raw,if=ide",
+                "-m", "64", "-display", "none", "-monitor", "none", "-serial", "file:" + serial,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-snapshot")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        if (!p.waitFor(SAFETY_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("QEMU did not exit; serial output:\n" + Files.readString(serial));
+        }
+        List<String> lines = Files.readString(serial, StandardCharsets.ISO_8859_1).lines()
+                .map(String::stripTrailing).toList();
+
+        int entry = ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN).getInt(24);   // e_entry
+        assertThat(p.exitValue()).as("QEMU exit status (0 << 1 | 1)").isEqualTo(1);
+        assertThat(lines).hasSize(11);
+        assertThat(lines.get(0)).isEqualTo(String.format("jx86-loader: kernel entry 0x%08x, 2 module(s)", entry));
+        assertThat(lines.get(1)).isEqualTo("testkernel: magic 2badb002");
+        // mem, boot device, cmdline, mods, mmap, loader name: bits 0, 1, 2, 3, 6, 9
+        assertThat(lines.get(2)).isEqualTo("testkernel: flags 0000024f");
+        assertThat(lines.get(3)).startsWith("testkernel: mem_lower 639 mem_upper ");
+        int memUpper = Integer.parseInt(lines.get(3).substring(lines.get(3).lastIndexOf(' ') + 1));
+        assertThat(memUpper).isBetween(60 * 1024, 63 * 1024);
+        assertThat(lines.get(4)).matches("testkernel: mmap \\d+ entries");
+        assertThat(lines.get(5)).isEqualTo("testkernel: bss zeroed");
+        assertThat(lines.get(6)).isEqualTo("testkernel: cmdline [console=ttyS0 root=/dev/hda1 test=\"a b\"]");
+        assertThat(lines.get(7)).isEqualTo("testkernel: modules 2");
+        assertThat(lines.get(8)).isEqualTo("testkernel: module 0 [/boot/hello.txt greeting=hi two  words] size 35"
+                + " aligned bytes 4d 4f 44 55 4c 45 2d 41 sum " + hexSum(Files.readAllBytes(dir.resolve("hello.txt"))));
+        assertThat(lines.get(9)).isEqualTo("testkernel: module 1 [/boot/pattern.bin] size 100000"
+                + " aligned bytes 03 0a 11 18 1f 26 2d 34 sum " + hexSum(pattern));
+        assertThat(lines.get(10)).isEqualTo("testkernel: done");
+    }
+
+    private static String hexSum(byte[] data) {
+        int sum = 0;
+        for (byte b : data) {
+            sum += b & 0xFF;
+        }
+        return String.format("%08x", sum);
+    }
+}
