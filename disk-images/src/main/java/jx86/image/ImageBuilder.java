@@ -36,7 +36,7 @@ public final class ImageBuilder {
         public String summary() {
             return "mkimage: wrote " + image + " (" + ImageLayout.sizeText(sizeBytes) + ": kernel at LBA "
                     + layout.kernel().lba() + ", " + layout.modules().size() + " module(s), ext2 root partition at LBA "
-                    + layout.partitionLba() + ")";
+                    + layout.partitionLba() + ", byte offset " + layout.partitionOffset() + ")";
         }
     }
 
