@@ -25,6 +25,9 @@ normalized:
         sti
         cld
         movb    %dl, boot_drive
+#ifdef FORCE_CHS
+        jmp     use_chs                 /* test build: exercise the CHS path on any firmware */
+#endif
 
         movb    $0x41, %ah              /* extensions present? */
         movw    $0x55AA, %bx

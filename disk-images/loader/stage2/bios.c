@@ -37,6 +37,9 @@ int disk_init(uint8_t d)
     r.ebx = 0x55AA;
     r.edx = d;
     bios_int(0x13, &r);
+#ifdef FORCE_CHS
+    r.eflags |= EFLAGS_CF;      /* test build: exercise the CHS path on any firmware */
+#endif
     if (!(r.eflags & EFLAGS_CF) && (r.ebx & 0xFFFF) == 0xAA55 && (r.ecx & 1)) {
         use_ext = 1;
         return 0;
@@ -49,7 +52,7 @@ int disk_init(uint8_t d)
         return -1;
     spt = r.ecx & 0x3F;
     heads = ((r.edx >> 8) & 0xFF) + 1;
-    return spt == 0 ? -1 : 0;
+    return spt == 0 ? -1 : 1;
 }
 
 static int read_chs(uint32_t lba, uint32_t count)

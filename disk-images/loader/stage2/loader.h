@@ -56,6 +56,7 @@ void enter_kernel(uint32_t entry, uint32_t mbi) __attribute__((noreturn));
 
 /* bios.c */
 void bios_int(uint8_t vector, struct bios_regs *r);
+/* 0: INT 13h extensions, 1: CHS reads only, -1: disk unusable. */
 int disk_init(uint8_t drive);
 int disk_read_bytes(uint32_t base_lba, uint32_t offset, uint32_t len, uint32_t dest);
 

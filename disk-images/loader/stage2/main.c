@@ -226,8 +226,11 @@ void stage2_main(void)
     console_init();
     check_a20();
     const struct catalog *c = read_catalog();
-    if (disk_init(boot_drive) != 0)
+    int disk = disk_init(boot_drive);
+    if (disk < 0)
         panic("INT 13h: cannot use the boot disk");
+    if (disk == 1)
+        puts("jx86-loader: no INT 13h extensions, using CHS reads\n");
 
     struct mb_info *mbi = (struct mb_info *)info_alloc(sizeof(struct mb_info));
     read_memory_map(mbi);

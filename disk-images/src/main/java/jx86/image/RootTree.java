@@ -21,10 +21,14 @@ final class RootTree {
     private RootTree() {
     }
 
-    /** Copies {@code source} (may be null: an empty root) into the empty directory {@code staging}. */
+    /**
+     * Copies the manifest's root tree (may be null: an empty root) into the empty directory
+     * {@code staging}, then the kernel and modules into its /boot. The staging directory itself is
+     * skipped should it lie inside the root tree (an image built next to its manifest with root = .).
+     */
     static void stage(Manifest manifest, Path staging) throws IOException {
         if (manifest.root() != null) {
-            copyTree(manifest.root(), staging);
+            copyTree(manifest.root().toAbsolutePath(), staging.toAbsolutePath());
         }
         Path boot = staging.resolve(ImageLayout.BOOT_DIR.substring(1));
         Files.createDirectories(boot);
@@ -78,6 +82,9 @@ final class RootTree {
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (dir.equals(target)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 Files.createDirectories(target.resolve(source.relativize(dir).toString()));
                 return FileVisitResult.CONTINUE;
             }

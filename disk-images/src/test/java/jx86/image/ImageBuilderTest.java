@@ -175,6 +175,19 @@ class ImageBuilderTest {
         assertThat(Ext2Check.readFile(out, "/boot/kernel.elf")).isEqualTo(Files.readAllBytes(dir.resolve("kernel.elf")));
     }
 
+    @Test
+    void rootIsTheManifestDirectory_andTheImageIsBuiltInsideIt() throws IOException {
+        assumeTrue(Ext2Check.available(), "e2fsprogs (e2fsck, debugfs) not installed");
+        Path m = TestImages.write(dir, "self.manifest", "kernel = kernel.elf\nroot = .\nsize = 4M\n");
+        Path image = dir.resolve("self.img");
+        ImageBuilder.build(ManifestParser.parse(m), image);
+        Ext2Check.assertClean(image);
+        assertThat(new String(Ext2Check.readFile(image, "/tree/etc/motd"), StandardCharsets.UTF_8))
+                .isEqualTo("Welcome to jx86\n");
+        assertThat(new String(Ext2Check.readFile(image, "/self.manifest"), StandardCharsets.UTF_8))
+                .startsWith("kernel = kernel.elf");
+    }
+
     private static ByteBuffer read(Path file, long pos, int len) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             byte[] b = new byte[len];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,29 @@ class LoaderQemuTest {
 
     @Test
     void loader_bootsTheTestKernelWithCommandLineModulesAndMemoryMap() throws Exception {
-        Path qemu = HostTools.find("qemu-system-i386").orElse(null);
-        assumeTrue(qemu != null, "qemu-system-i386 not installed");
+        List<String> lines = boot(buildImage());
+        checkHandOff(lines);
+    }
+
+    @Test
+    void loaderWithoutInt13Extensions_bootsTheSameWayThroughChsReads() throws Exception {
+        Path image = buildImage();
+        // Swap in the FORCE_CHS build of stage 1 (code bytes only: the partition table stays) and stage 2.
+        byte[] mbr = Files.readAllBytes(Path.of("target/loader-chs/mbr.bin"));
+        byte[] stage2 = Files.readAllBytes(Path.of("target/loader-chs/stage2.bin"));
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.write(mbr, 0, Mbr.CODE_LIMIT);
+            f.seek(ImageLayout.SECTOR);
+            f.write(stage2);
+        }
+        List<String> lines = boot(image);
+        assertThat(lines).isNotEmpty();
+        assertThat(lines.get(0)).isEqualTo("jx86-loader: no INT 13h extensions, using CHS reads");
+        checkHandOff(lines.subList(1, lines.size()));
+    }
+
+    private Path buildImage() throws IOException {
+        assumeTrue(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
         assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
 
         byte[] kernel = Files.readAllBytes(TestImages.testKernel());
@@ -49,6 +71,12 @@ class LoaderQemuTest {
                 "size = 8M", ""));
         Path image = dir.resolve("boot.img");
         ImageBuilder.build(ManifestParser.parse(manifest), image);
+        return image;
+    }
+
+    /** Boots the image on QEMU; returns the serial output's lines. */
+    private List<String> boot(Path image) throws Exception {
+        Path qemu = HostTools.find("qemu-system-i386").orElseThrow();
 
         Path serial = dir.resolve("serial.txt");
         Process p = new ProcessBuilder(qemu.toString(), "-drive", "file=" + image + ",format=raw,if=ide",
@@ -59,11 +87,14 @@ class LoaderQemuTest {
             p.destroyForcibly();
             throw new AssertionError("QEMU did not exit; serial output:\n" + Files.readString(serial));
         }
-        List<String> lines = Files.readString(serial, StandardCharsets.ISO_8859_1).lines()
-                .map(String::stripTrailing).toList();
-
-        int entry = ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN).getInt(24);   // e_entry
         assertThat(p.exitValue()).as("QEMU exit status (0 << 1 | 1)").isEqualTo(1);
+        return Files.readString(serial, StandardCharsets.ISO_8859_1).lines().map(String::stripTrailing).toList();
+    }
+
+    private void checkHandOff(List<String> lines) throws IOException {
+        byte[] kernel = Files.readAllBytes(dir.resolve("testkernel.elf"));
+        byte[] pattern = Files.readAllBytes(dir.resolve("pattern.bin"));
+        int entry = ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN).getInt(24);   // e_entry
         assertThat(lines).hasSize(11);
         assertThat(lines.get(0)).isEqualTo(String.format("jx86-loader: kernel entry 0x%08x, 2 module(s)", entry));
         assertThat(lines.get(1)).isEqualTo("testkernel: magic 2badb002");
