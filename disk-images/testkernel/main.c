@@ -1,7 +1,8 @@
 /*
  * main.c: the boot loader's test kernel. Prints over COM1 what the loader handed over (the
- * multiboot magic, flags, memory sizes, command line, and each module's string, size, alignment and
- * first 8 bytes in hex, and the sum of all its bytes), checks that its .bss was zeroed, then writes 0 to the exit port (F4h).
+ * multiboot magic, flags, memory sizes, command line, and each module's string, address, size and
+ * first 8 bytes in hex, and the sum of all its bytes), checks that its .bss was zeroed and
+ * its .data loaded, then writes 0 to the exit port (F4h).
  */
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct mb_module {
 };
 
 static uint32_t bss_probe[64];
+static volatile uint32_t data_probe = 0x600DDA7Au;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
@@ -85,7 +87,8 @@ void kernel_main(uint32_t magic, const struct mb_info *mbi)
     int bss_zero = 1;
     for (int i = 0; i < 64; i++)
         bss_zero &= bss_probe[i] == 0;
-    puts(bss_zero ? "testkernel: bss zeroed\n" : "testkernel: bss NOT zeroed\n");
+    puts(bss_zero ? "testkernel: bss zeroed" : "testkernel: bss NOT zeroed");
+    puts(data_probe == 0x600DDA7Au ? ", data intact\n" : ", data CORRUPT\n");
     puts("testkernel: cmdline [");
     if (mbi->flags & (1u << 2))
         puts((const char *)mbi->cmdline);
@@ -100,9 +103,10 @@ void kernel_main(uint32_t magic, const struct mb_info *mbi)
         putdec(i);
         puts(" [");
         puts((const char *)mods[i].string);
-        puts("] size ");
+        puts("] at ");
+        puthex(mods[i].mod_start, 8);
+        puts(" size ");
         putdec(size);
-        puts((mods[i].mod_start & 0xFFF) == 0 ? " aligned" : " unaligned");
         puts(" bytes");
         for (uint32_t j = 0; j < 8 && j < size; j++) {
             putc(' ');

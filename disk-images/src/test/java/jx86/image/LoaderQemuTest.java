@@ -28,13 +28,21 @@ class LoaderQemuTest {
 
     @Test
     void loader_bootsTheTestKernelWithCommandLineModulesAndMemoryMap() throws Exception {
-        List<String> lines = boot(buildImage());
+        List<String> lines = boot(buildImage(TestImages.testKernel()));
         checkHandOff(lines);
     }
 
     @Test
+    void kernelWithTwoSegmentsAndAGap_eachLoadedAtItsAddressAndModulesAfterTheHighest() throws Exception {
+        Path split = TestImages.testKernel().resolveSibling("testkernel-split.elf");
+        List<String> lines = boot(buildImage(split));
+        checkHandOff(lines);
+        assertThat(lines.get(8)).contains("] at 00303000 size");     // data+bss end at 0x302010
+    }
+
+    @Test
     void loaderWithoutInt13Extensions_bootsTheSameWayThroughChsReads() throws Exception {
-        Path image = buildImage();
+        Path image = buildImage(TestImages.testKernel());
         // Swap in the FORCE_CHS build of stage 1 (code bytes only: the partition table stays) and stage 2.
         byte[] mbr = Files.readAllBytes(Path.of("target/loader-chs/mbr.bin"));
         byte[] stage2 = Files.readAllBytes(Path.of("target/loader-chs/stage2.bin"));
@@ -49,12 +57,12 @@ class LoaderQemuTest {
         checkHandOff(lines.subList(1, lines.size()));
     }
 
-    private Path buildImage() throws IOException {
+    private Path buildImage(Path kernelFile) throws IOException {
         assumeTrue(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
         assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
 
-        byte[] kernel = Files.readAllBytes(TestImages.testKernel());
-        Files.write(dir.resolve("testkernel.elf"), kernel);
+        byte[] kernel = Files.readAllBytes(kernelFile);
+        Files.write(dir.resolve("testkernel.elf"), kernel);   // same /boot name for every variant
         TestImages.write(dir, "hello.txt", "MODULE-A: hello from a boot module\n");
         byte[] pattern = new byte[100_000];          // larger than the loader's 32 KiB bounce buffer
         for (int i = 0; i < pattern.length; i++) {
@@ -94,7 +102,17 @@ class LoaderQemuTest {
     private void checkHandOff(List<String> lines) throws IOException {
         byte[] kernel = Files.readAllBytes(dir.resolve("testkernel.elf"));
         byte[] pattern = Files.readAllBytes(dir.resolve("pattern.bin"));
-        int entry = ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN).getInt(24);   // e_entry
+        ByteBuffer elf = ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN);
+        int entry = elf.getInt(24);                                      // e_entry
+        long end = 0;                                                    // highest p_paddr + p_memsz
+        for (int i = 0; i < (elf.getShort(44) & 0xFFFF); i++) {
+            int ph = elf.getInt(28) + i * (elf.getShort(42) & 0xFFFF);
+            if (elf.getInt(ph) == 1) {
+                end = Math.max(end, (elf.getInt(ph + 12) & 0xFFFFFFFFL) + (elf.getInt(ph + 20) & 0xFFFFFFFFL));
+            }
+        }
+        long module0 = (end + 4095) & ~4095L;
+        long module1 = (module0 + 35 + 4095) & ~4095L;
         assertThat(lines).hasSize(11);
         assertThat(lines.get(0)).isEqualTo(String.format("jx86-loader: kernel entry 0x%08x, 2 module(s)", entry));
         assertThat(lines.get(1)).isEqualTo("testkernel: magic 2badb002");
@@ -104,13 +122,14 @@ class LoaderQemuTest {
         int memUpper = Integer.parseInt(lines.get(3).substring(lines.get(3).lastIndexOf(' ') + 1));
         assertThat(memUpper).isBetween(60 * 1024, 63 * 1024);
         assertThat(lines.get(4)).matches("testkernel: mmap \\d+ entries");
-        assertThat(lines.get(5)).isEqualTo("testkernel: bss zeroed");
+        assertThat(lines.get(5)).isEqualTo("testkernel: bss zeroed, data intact");
         assertThat(lines.get(6)).isEqualTo("testkernel: cmdline [console=ttyS0 root=/dev/hda1 test=\"a b\"]");
         assertThat(lines.get(7)).isEqualTo("testkernel: modules 2");
-        assertThat(lines.get(8)).isEqualTo("testkernel: module 0 [/boot/hello.txt greeting=hi two  words] size 35"
-                + " aligned bytes 4d 4f 44 55 4c 45 2d 41 sum " + hexSum(Files.readAllBytes(dir.resolve("hello.txt"))));
-        assertThat(lines.get(9)).isEqualTo("testkernel: module 1 [/boot/pattern.bin] size 100000"
-                + " aligned bytes 03 0a 11 18 1f 26 2d 34 sum " + hexSum(pattern));
+        assertThat(lines.get(8)).isEqualTo(String.format("testkernel: module 0 [/boot/hello.txt greeting=hi two  words]"
+                + " at %08x size 35 bytes 4d 4f 44 55 4c 45 2d 41 sum %s",
+                module0, hexSum(Files.readAllBytes(dir.resolve("hello.txt")))));
+        assertThat(lines.get(9)).isEqualTo(String.format("testkernel: module 1 [/boot/pattern.bin] at %08x size 100000"
+                + " bytes 03 0a 11 18 1f 26 2d 34 sum %s", module1, hexSum(pattern)));
         assertThat(lines.get(10)).isEqualTo("testkernel: done");
     }
 
