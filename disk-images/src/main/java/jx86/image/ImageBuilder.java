@@ -59,8 +59,8 @@ public final class ImageBuilder {
         Path tmpFs = null;
         Path staging = null;
         try {
-            Files.createDirectories(dir);
             byte[] kernel = Files.readAllBytes(manifest.kernel());
+            KernelCheck.check(manifest.kernel().toString(), kernel);
             List<byte[]> modules = new ArrayList<>();
             List<Long> moduleSizes = new ArrayList<>();
             List<String> moduleStrings = new ArrayList<>();
@@ -78,6 +78,7 @@ public final class ImageBuilder {
                 throw new IllegalStateException("loader stage2.bin is larger than its reserved sectors");
             }
 
+            Files.createDirectories(dir);
             String base = "." + target.getFileName();
             staging = Files.createTempDirectory(dir, base + ".root.");
             RootTree.stage(manifest, staging);

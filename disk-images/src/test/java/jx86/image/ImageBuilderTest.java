@@ -127,6 +127,15 @@ class ImageBuilderTest {
     }
 
     @Test
+    void kernelThatIsNotMultiboot_failsWithOneLineAndLeavesNoFile() throws IOException {
+        TestImages.write(dir, "test.manifest", "kernel = mod.txt\n");
+        Manifest m = ManifestParser.parse(dir.resolve("test.manifest"));
+        assertThatThrownBy(() -> ImageBuilder.build(m, out))
+                .hasMessage("mkimage: " + dir.resolve("mod.txt") + ": not a 32-bit i386 ELF file");
+        assertThat(out.getParent()).doesNotExist();
+    }
+
+    @Test
     void failedRebuild_leavesThePreviousImageUntouched() throws IOException {
         ImageBuilder.build(manifest(), out);
         byte[] before = Files.readAllBytes(out);
