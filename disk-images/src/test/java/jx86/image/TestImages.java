@@ -18,6 +18,14 @@ final class TestImages {
         return p;
     }
 
+    static byte[] bytes(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Writes {@code text} as dir/name and returns its path. */
     static Path write(Path dir, String name, String text) throws IOException {
         Path p = dir.resolve(name);
