@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds a bootable jx86 disk image from a {@link Manifest}: MBR and loader, boot catalog, the
@@ -49,7 +50,12 @@ public final class ImageBuilder {
      * @throws ImageException on bad input (one line); no file is left behind
      */
     public static Result build(Manifest manifest, Path output) {
-        Path mke2fs = HostTools.find("mke2fs").orElseThrow(() -> new ImageException(MKE2FS_MISSING));
+        return build(manifest, output, HostTools.find("mke2fs"));
+    }
+
+    /** As {@link #build(Manifest, Path)} with the mke2fs to use (tests: a host without it). */
+    static Result build(Manifest manifest, Path output, Optional<Path> mke2fsTool) {
+        Path mke2fs = mke2fsTool.orElseThrow(() -> new ImageException(MKE2FS_MISSING));
         Path target = output.toAbsolutePath().normalize();
         Path dir = target.getParent();
         if (Files.isDirectory(target)) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,15 @@ class ImageBuilderTest {
         Manifest m = ManifestParser.parse(dir.resolve("test.manifest"));
         assertThatThrownBy(() -> ImageBuilder.build(m, out))
                 .hasMessage("mkimage: " + dir.resolve("mod.txt") + ": not a 32-bit i386 ELF file");
+        assertThat(out.getParent()).doesNotExist();
+    }
+
+    @Test
+    void hostWithoutMke2fs_failsWithOneLineNamingThePackage() throws IOException {
+        Manifest m = manifest();
+        assertThatThrownBy(() -> ImageBuilder.build(m, out, Optional.empty()))
+                .isInstanceOf(ImageException.class)
+                .hasMessage("mkimage: mke2fs not found: install it with 'apt-get install e2fsprogs'");
         assertThat(out.getParent()).doesNotExist();
     }
 
