@@ -19,12 +19,17 @@ public final class MkimageCommand implements Callable<Integer> {
             description = "The image file to write (default: MANIFEST's name with .img, next to it).")
     Path output;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not print the summary line.")
+    boolean quiet;
+
     @Override
     public Integer call() {
         try {
             Manifest m = ManifestParser.parse(manifest);
             ImageBuilder.Result r = ImageBuilder.build(m, output != null ? output : defaultOutput(manifest));
-            System.out.println(r.summary());
+            if (!quiet) {
+                System.out.println(r.summary());
+            }
             return 0;
         } catch (ImageException e) {
             throw new UserError(e.getMessage());

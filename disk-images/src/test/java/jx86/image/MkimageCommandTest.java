@@ -77,6 +77,18 @@ class MkimageCommandTest {
         assertThat(Main.execute("mkimage", m.toString())).isEqualTo(0);
         assertThat(stderr()).isEmpty();
         assertThat(Files.size(dir.resolve("small.img"))).isEqualTo(2L << 20);
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("mkimage: wrote " + dir.resolve("small.img"));
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("mkimage: wrote " + dir.resolve("small.img")
+                + " (2M: kernel at LBA 64, 0 module(s), ext2 root partition at LBA 2048, byte offset 1048576)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void quiet_printsNothing() throws IOException {
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+        Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        Path m = TestImages.write(dir, "small.manifest", "kernel = k.elf\nsize = 2M\n");
+        assertThat(Main.execute("mkimage", "-q", m.toString(), "-o", dir.resolve("q.img").toString())).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(dir.resolve("q.img")).exists();
     }
 }
