@@ -65,56 +65,19 @@ public final class ImageBuilder {
         Path tmpFs = null;
         Path staging = null;
         try {
-            byte[] kernel = Files.readAllBytes(manifest.kernel());
-            KernelCheck.check(manifest.kernel().toString(), kernel);
-            List<byte[]> modules = new ArrayList<>();
-            List<Long> moduleSizes = new ArrayList<>();
-            List<String> moduleStrings = new ArrayList<>();
-            for (Manifest.Module m : manifest.modules()) {
-                byte[] data = Files.readAllBytes(m.file());
-                modules.add(data);
-                moduleSizes.add((long) data.length);
-                moduleStrings.add(m.bootString());
-            }
-            ImageLayout layout = ImageLayout.plan(kernel.length, moduleSizes, manifest.sizeBytes());
-            byte[] catalog = BootCatalog.encode(layout, manifest.cmdline(), moduleStrings);
-            byte[] mbr = Mbr.build(loaderFile("mbr.bin"), layout.partitionLba(), layout.partitionSectors());
-            byte[] stage2 = loaderFile("stage2.bin");
-            if (stage2.length > ImageLayout.STAGE2_MAX_SECTORS * ImageLayout.SECTOR) {
-                throw new IllegalStateException("loader stage2.bin is larger than its reserved sectors");
-            }
-
+            Inputs in = readInputs(manifest);
             Files.createDirectories(dir);
             String base = "." + target.getFileName();
             staging = Files.createTempDirectory(dir, base + ".root.");
-            RootTree.stage(manifest, staging);
-            long partitionBytes = layout.partitionSectors() * ImageLayout.SECTOR;
-            long blocks = partitionBytes / manifest.blockSize();
-            long needed = RootTree.estimateBytes(staging, manifest.blockSize());
-            if (needed > partitionBytes) {
-                throw tooLarge(needed, partitionBytes, "");
-            }
+            RootTree.stage(manifest, staging);      // before other temporary files: root may be "."
             tmpFs = Files.createTempFile(dir, base + ".ext2.", ".tmp");
-            makeFileSystem(mke2fs, staging, tmpFs, manifest.blockSize(), blocks, needed, partitionBytes);
-
+            makeRootFileSystem(mke2fs, manifest, in.layout(), staging, tmpFs);
             tmpImage = Files.createTempFile(dir, base + ".", ".tmp");
-            try (RandomAccessFile raf = new RandomAccessFile(tmpImage.toFile(), "rw")) {
-                raf.setLength(manifest.sizeBytes());
-                FileChannel ch = raf.getChannel();
-                writeAt(ch, 0, mbr);
-                writeAt(ch, (long) ImageLayout.STAGE2_LBA * ImageLayout.SECTOR, stage2);
-                writeAt(ch, (long) ImageLayout.CATALOG_LBA * ImageLayout.SECTOR, catalog);
-                writeAt(ch, layout.kernel().lba() * ImageLayout.SECTOR, kernel);
-                for (int i = 0; i < modules.size(); i++) {
-                    writeAt(ch, layout.modules().get(i).lba() * ImageLayout.SECTOR, modules.get(i));
-                }
-                copySparse(tmpFs, ch, layout.partitionOffset());
-                ch.force(true);
-            }
+            assemble(tmpImage, manifest.sizeBytes(), in, tmpFs);
             setReadable(tmpImage);
             replace(tmpImage, target);
             tmpImage = null;
-            return new Result(target, layout, manifest.sizeBytes());
+            return new Result(target, in.layout(), manifest.sizeBytes());
         } catch (IOException e) {
             throw new ImageException("mkimage: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
@@ -125,6 +88,62 @@ public final class ImageBuilder {
             } catch (UncheckedIOException e) {
                 // Leftover staging files are harmless; the build result stands.
             }
+        }
+    }
+
+    /** Everything outside the file system, checked and laid out before any file is created. */
+    private record Inputs(byte[] kernel, List<byte[]> modules, ImageLayout layout, byte[] mbr, byte[] stage2,
+            byte[] catalog) {
+    }
+
+    private static Inputs readInputs(Manifest manifest) throws IOException {
+        byte[] kernel = Files.readAllBytes(manifest.kernel());
+        KernelCheck.check(manifest.kernel().toString(), kernel);
+        List<byte[]> modules = new ArrayList<>();
+        List<Long> moduleSizes = new ArrayList<>();
+        List<String> moduleStrings = new ArrayList<>();
+        for (Manifest.Module m : manifest.modules()) {
+            byte[] data = Files.readAllBytes(m.file());
+            modules.add(data);
+            moduleSizes.add((long) data.length);
+            moduleStrings.add(m.bootString());
+        }
+        ImageLayout layout = ImageLayout.plan(kernel.length, moduleSizes, manifest.sizeBytes());
+        byte[] catalog = BootCatalog.encode(layout, manifest.cmdline(), moduleStrings);
+        byte[] mbr = Mbr.build(loaderFile("mbr.bin"), layout.partitionLba(), layout.partitionSectors());
+        byte[] stage2 = loaderFile("stage2.bin");
+        if (stage2.length > ImageLayout.STAGE2_MAX_SECTORS * ImageLayout.SECTOR) {
+            throw new IllegalStateException("loader stage2.bin is larger than its reserved sectors");
+        }
+        return new Inputs(kernel, modules, layout, mbr, stage2, catalog);
+    }
+
+    /** Runs mke2fs on the staged tree into {@code fs}, after a quick size check. */
+    private static void makeRootFileSystem(Path mke2fs, Manifest manifest, ImageLayout layout, Path staging, Path fs)
+            throws IOException {
+        long partitionBytes = layout.partitionSectors() * ImageLayout.SECTOR;
+        long needed = RootTree.estimateBytes(staging, manifest.blockSize());
+        if (needed > partitionBytes) {
+            throw tooLarge(needed, partitionBytes, "");
+        }
+        makeFileSystem(mke2fs, staging, fs, manifest.blockSize(), partitionBytes / manifest.blockSize(),
+                needed, partitionBytes);
+    }
+
+    /** Writes the sparse image: MBR, stage 2, catalog, extents, then the file system at its offset. */
+    private static void assemble(Path image, long size, Inputs in, Path fs) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(image.toFile(), "rw")) {
+            raf.setLength(size);
+            FileChannel ch = raf.getChannel();
+            writeAt(ch, 0, in.mbr());
+            writeAt(ch, (long) ImageLayout.STAGE2_LBA * ImageLayout.SECTOR, in.stage2());
+            writeAt(ch, (long) ImageLayout.CATALOG_LBA * ImageLayout.SECTOR, in.catalog());
+            writeAt(ch, in.layout().kernel().lba() * ImageLayout.SECTOR, in.kernel());
+            for (int i = 0; i < in.modules().size(); i++) {
+                writeAt(ch, in.layout().modules().get(i).lba() * ImageLayout.SECTOR, in.modules().get(i));
+            }
+            copySparse(fs, ch, in.layout().partitionOffset());
+            ch.force(true);
         }
     }
 

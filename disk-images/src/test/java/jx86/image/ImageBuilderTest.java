@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,6 +207,16 @@ class ImageBuilderTest {
                 .isEqualTo("Welcome to jx86\n");
         assertThat(new String(Ext2Check.readFile(image, "/self.manifest"), StandardCharsets.UTF_8))
                 .startsWith("kernel = kernel.elf");
+        Path debugfs = HostTools.find("debugfs").orElseThrow();
+        Path fs = dir.resolve("part.ext2");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
+            byte[] part = new byte[3 << 20];
+            f.seek(1L << 20);
+            f.readFully(part);
+            Files.write(fs, part);
+        }
+        String listing = HostTools.run(List.of(debugfs.toString(), "-R", "ls /", fs.toString()), Map.of()).stdoutText();
+        assertThat(listing).contains("self.manifest").doesNotContain(".self.img");   // no temporary files inside
     }
 
     private static ByteBuffer read(Path file, long pos, int len) throws IOException {
