@@ -64,6 +64,18 @@ class LoaderOnJx86Test {
     }
 
     @Test
+    void higherHalfKernel_virtualEntryTranslated() throws IOException {
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+        Files.copy(Path.of("target/testkernel/higherhalf.elf"), dir.resolve("hh.elf"));
+        Files.writeString(dir.resolve("hh.manifest"), "kernel = hh.elf\nsize = 2M\n");
+        ImageBuilder.build(ManifestParser.parse(dir.resolve("hh.manifest")), dir.resolve("hh.img"));
+        RunResult r = run(dir.resolve("hh.img"));
+        assertThat(r.event()).as(r.report()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.serial().lines().toList())
+                .containsExactly("jx86-loader: kernel entry 0x0010000c, 0 module(s)", "higher-half: ok");
+    }
+
+    @Test
     void corruptBootCatalog_loaderSaysSoAndHalts() throws IOException {
         Path image = image();
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {

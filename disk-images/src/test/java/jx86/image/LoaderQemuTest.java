@@ -39,6 +39,18 @@ class LoaderQemuTest {
     }
 
     @Test
+    void higherHalfKernel_virtualEntryIsTranslatedToItsPhysicalAddress() throws Exception {
+        assumeTrue(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+        Files.copy(TestImages.testKernel().resolveSibling("higherhalf.elf"), dir.resolve("hh.elf"));
+        Path manifest = TestImages.write(dir, "hh.manifest", "kernel = hh.elf\nsize = 2M\n");
+        Path image = dir.resolve("hh.img");
+        ImageBuilder.build(ManifestParser.parse(manifest), image);
+        // Linked at 0xC0100000 (virtual) and 0x100000 (physical); _start follows the 12-byte header.
+        assertThat(boot(image)).containsExactly("jx86-loader: kernel entry 0x0010000c, 0 module(s)", "higher-half: ok");
+    }
+
+    @Test
     void loaderWithoutInt13Extensions_bootsTheSameWayThroughChsReads() throws Exception {
         Path image = buildImage(TestImages.testKernel());
         // Swap in the FORCE_CHS build of stage 1 (code bytes only: the partition table stays) and stage 2.
