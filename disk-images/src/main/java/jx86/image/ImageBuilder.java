@@ -168,27 +168,35 @@ public final class ImageBuilder {
                 + "K root partition: raise 'size'" + detail);
     }
 
-    /** Replaces {@code target} atomically, unless a running jx86 holds it locked. */
+    /**
+     * Replaces {@code target} atomically, unless a running jx86 holds it locked. The lock is looked
+     * for on the image itself and on a companion {@code IMAGE.lock} file, if one exists (a stale
+     * companion that nobody locks does not block).
+     */
     private static void replace(Path tmp, Path target) throws IOException {
-        if (Files.exists(target)) {
-            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                FileLock lock;
-                try {
-                    lock = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
-                }
-                if (lock == null) {
-                    throw new ImageException("mkimage: " + target
-                            + " is in use by a running jx86 (locked); stop it or choose another output");
-                }
-                lock.release();
+        for (Path p : List.of(target, target.resolveSibling(target.getFileName() + ".lock"))) {
+            if (Files.isRegularFile(p) && isLockedByOthers(p)) {
+                throw new ImageException("mkimage: " + target
+                        + " is in use by a running jx86 (locked); stop it or choose another output");
             }
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static boolean isLockedByOthers(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;                // another process holds a lock
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;                    // this JVM holds it (a machine running in-process)
         }
     }
 

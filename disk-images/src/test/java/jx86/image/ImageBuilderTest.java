@@ -180,6 +180,40 @@ class ImageBuilderTest {
     }
 
     @Test
+    void lockedCompanionLockFile_isHonouredButAStaleOneIsNot() throws IOException {
+        ImageBuilder.build(manifest(), out);
+        Path lockFile = out.resolveSibling("disk.img.lock");
+        Files.write(lockFile, new byte[0]);
+        Manifest m = manifest();
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                FileLock lock = ch.lock()) {
+            assertThatThrownBy(() -> ImageBuilder.build(m, out))
+                    .hasMessageEndingWith(" is in use by a running jx86 (locked); stop it or choose another output");
+        }
+        ImageBuilder.build(m, out);     // the lock file is still there, but nobody holds it
+        assertThat(out).exists();
+    }
+
+    @Test
+    void lockedByAnotherProcess_isNotReplaced() throws Exception {
+        ImageBuilder.build(manifest(), out);
+        String java = ProcessHandle.current().info().command().orElse(null);
+        assumeTrue(java != null, "cannot find this JVM's java command");
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), out.toString()).redirectErrorStream(true).start();
+        try {
+            byte[] ready = holder.getInputStream().readNBytes(6);
+            assertThat(new String(ready, StandardCharsets.US_ASCII)).isEqualTo("locked");
+            Manifest m = manifest();
+            assertThatThrownBy(() -> ImageBuilder.build(m, out))
+                    .hasMessageEndingWith(" is in use by a running jx86 (locked); stop it or choose another output");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void rebuild_replacesAnUnlockedImage() throws IOException {
         ImageBuilder.build(manifest(), out);
         TestImages.write(dir, "test.manifest", "kernel = kernel.elf\nsize = 4M\n");
