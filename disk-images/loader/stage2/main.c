@@ -1,0 +1,254 @@
+/*
+ * main.c: the jx86 stage 2 boot loader, protected-mode part.
+ *
+ * Reads the boot catalog, collects the E820 memory map, loads the kernel ELF's PT_LOAD segments
+ * at their physical addresses (p_paddr; bytes past p_filesz up to p_memsz are zeroed), loads each
+ * module page-aligned after the kernel, builds the Multiboot v1 information structure below 1 MiB
+ * and enters the kernel (Multiboot Specification 0.6.96, chapter 3).
+ * Not supported: a.out kernels (header flag 16), video mode requests (flag 2 is ignored), ELF
+ * symbol tables, and loading anything below 1 MiB.
+ */
+#include "elf.h"
+#include "loader.h"
+#include "multiboot.h"
+
+#define MAX_MMAP 64u
+#define PAGE 4096u
+
+static uint8_t header_buf[MB_HEADER_SEARCH];
+static uint32_t info_next = INFO_BASE;
+
+static uint32_t info_alloc(uint32_t size)
+{
+    uint32_t p = (info_next + 3) & ~3u;
+    if (p + size > INFO_LIMIT)
+        panic("boot information does not fit below 128 KiB");
+    info_next = p + size;
+    memset((void *)p, 0, size);
+    return p;
+}
+
+static uint32_t info_string(const char *s)
+{
+    uint32_t n = strlen(s) + 1;
+    uint32_t p = info_alloc(n);
+    memcpy((void *)p, s, n);
+    return p;
+}
+
+static const struct catalog *read_catalog(void)
+{
+    const struct catalog *c = (const struct catalog *)CATALOG_ADDR;
+    const uint32_t *w = (const uint32_t *)CATALOG_ADDR;
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < CATALOG_SIZE / 4; i++)
+        sum += w[i];
+    if (c->magic[0] != CATALOG_MAGIC0 || c->magic[1] != CATALOG_MAGIC1 || c->version != 1)
+        panic("no boot catalog (image not written by jx86 mkimage?)");
+    if (sum != 0)
+        panic("boot catalog checksum mismatch");
+    if (c->module_count > CATALOG_MAX_MODULES || c->cmdline_offset >= CATALOG_SIZE)
+        panic("boot catalog is malformed");
+    ((char *)CATALOG_ADDR)[CATALOG_SIZE - 1] = 0;     /* strings end inside the catalog */
+    return c;
+}
+
+static void check_a20(void)
+{
+    volatile uint32_t *lo = (volatile uint32_t *)A20_PROBE_ADDR;
+    volatile uint32_t *hi = (volatile uint32_t *)(A20_PROBE_ADDR + HIGH_MEM);
+    *lo = 0x12345678u;
+    *hi = 0x87654321u;
+    if (*lo == 0x87654321u)
+        panic("the A20 gate is closed");
+}
+
+/* Fills the memory map; returns its length and sets mem_lower/mem_upper from it. */
+static void read_memory_map(struct mb_info *mbi)
+{
+    uint32_t map = info_alloc(MAX_MMAP * sizeof(struct mb_mmap_entry));
+    uint32_t count = 0;
+    uint32_t cont = 0;
+    volatile uint32_t *buf = (volatile uint32_t *)E820_BUF_ADDR;
+    do {
+        struct bios_regs r = {0};
+        buf[5] = 1;                                    /* ACPI 3.0 "valid" bit, preset */
+        r.eax = 0xE820;
+        r.ebx = cont;
+        r.ecx = 24;
+        r.edx = 0x534D4150u;                           /* 'SMAP' */
+        r.edi = E820_BUF_ADDR;
+        bios_int(0x15, &r);
+        if ((r.eflags & EFLAGS_CF) || r.eax != 0x534D4150u)
+            break;
+        if ((r.ecx & 0xFF) < 24 || (buf[5] & 1)) {
+            struct mb_mmap_entry *e = (struct mb_mmap_entry *)map + count++;
+            e->size = 20;
+            e->base_lo = buf[0];
+            e->base_hi = buf[1];
+            e->len_lo = buf[2];
+            e->len_hi = buf[3];
+            e->type = buf[4];
+        }
+        cont = r.ebx;
+    } while (cont != 0 && count < MAX_MMAP);
+    if (count == 0)
+        panic("INT 15h E820 returned no memory map");
+
+    /* mem_lower: usable RAM at 0; mem_upper: usable RAM contiguous from 1 MiB (KiB each). */
+    uint32_t lower_end = 0, upper_end = HIGH_MEM;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            struct mb_mmap_entry *e = (struct mb_mmap_entry *)map + i;
+            if (e->type != 1 || e->base_hi != 0)
+                continue;
+            uint64_t end64 = (uint64_t)e->base_lo + ((uint64_t)e->len_hi << 32 | e->len_lo);
+            uint32_t end = end64 > 0xFFFFF000u ? 0xFFFFF000u : (uint32_t)end64;
+            if (e->base_lo <= lower_end && end > lower_end && end <= 0xA0000) {
+                lower_end = end;
+                changed = 1;
+            }
+            if (e->base_lo <= upper_end && end > upper_end) {
+                upper_end = end;
+                changed = 1;
+            }
+        }
+    }
+    mbi->mem_lower = lower_end / 1024;
+    mbi->mem_upper = (upper_end - HIGH_MEM) / 1024;
+    mbi->mmap_addr = map;
+    mbi->mmap_length = count * sizeof(struct mb_mmap_entry);
+    mbi->flags |= MBI_FLAG_MEM | MBI_FLAG_MMAP;
+}
+
+static void read_or_panic(uint32_t lba, uint32_t offset, uint32_t len, uint32_t dest, const char *what)
+{
+    if (disk_read_bytes(lba, offset, len, dest) != 0) {
+        puts("jx86-loader: disk read error while loading ");
+        panic(what);
+    }
+}
+
+static void check_range(uint32_t start, uint32_t len, uint32_t mem_end, const char *what)
+{
+    if (start < HIGH_MEM || len > mem_end - start || start > mem_end) {
+        puts("jx86-loader: ");
+        puts(what);
+        puts(" at ");
+        puthex(start);
+        puts(" size ");
+        puthex(len);
+        puts(" is outside usable memory\n");
+        panic("cannot load");
+    }
+}
+
+static void check_multiboot_header(uint32_t avail)
+{
+    for (uint32_t off = 0; off + 12 <= avail; off += 4) {
+        const uint32_t *h = (const uint32_t *)(header_buf + off);
+        if (h[0] == MB_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
+            if (h[1] & (1u << 16) && header_buf[0] != 0x7F)
+                panic("a.out kludge kernels are not supported (use ELF)");
+            return;
+        }
+    }
+    panic("kernel has no Multiboot header in its first 8 KiB");
+}
+
+/* Loads the kernel's PT_LOAD segments; returns the physical entry point, sets *end. */
+static uint32_t load_kernel(const struct catalog *c, uint32_t mem_end, uint32_t *end)
+{
+    uint32_t avail = c->kernel_size < MB_HEADER_SEARCH ? c->kernel_size : MB_HEADER_SEARCH;
+    if (avail < sizeof(struct elf32_ehdr))
+        panic("kernel is too small to be an ELF file");
+    read_or_panic(c->kernel_lba, 0, avail, (uint32_t)header_buf, "the kernel header");
+    check_multiboot_header(avail);
+
+    const struct elf32_ehdr *eh = (const struct elf32_ehdr *)header_buf;
+    if (eh->e_ident[0] != 0x7F || eh->e_ident[1] != 'E' || eh->e_ident[2] != 'L' || eh->e_ident[3] != 'F'
+        || eh->e_ident[4] != 1 || eh->e_machine != EM_386)
+        panic("kernel is not a 32-bit i386 ELF file");
+    if (eh->e_phentsize != sizeof(struct elf32_phdr) || eh->e_phnum == 0
+        || eh->e_phoff > avail || (uint32_t)eh->e_phnum * sizeof(struct elf32_phdr) > avail - eh->e_phoff)
+        panic("kernel program headers are not within its first 8 KiB");
+
+    uint32_t entry = eh->e_entry;
+    uint32_t high = 0;
+    for (uint32_t i = 0; i < eh->e_phnum; i++) {
+        struct elf32_phdr ph;
+        memcpy(&ph, header_buf + eh->e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_filesz > ph.p_memsz || ph.p_offset > c->kernel_size
+            || ph.p_filesz > c->kernel_size - ph.p_offset)
+            panic("kernel segment lies outside the kernel file");
+        check_range(ph.p_paddr, ph.p_memsz, mem_end, "kernel segment");
+        read_or_panic(c->kernel_lba, ph.p_offset, ph.p_filesz, ph.p_paddr, "the kernel");
+        memset((void *)(ph.p_paddr + ph.p_filesz), 0, ph.p_memsz - ph.p_filesz);
+        if (ph.p_paddr + ph.p_memsz > high)
+            high = ph.p_paddr + ph.p_memsz;
+        /* A higher-half kernel links e_entry virtually: translate it like GRUB does. */
+        if (entry >= ph.p_vaddr && entry - ph.p_vaddr < ph.p_memsz)
+            entry = entry - ph.p_vaddr + ph.p_paddr;
+    }
+    if (high == 0)
+        panic("kernel has no loadable segment");
+    *end = high;
+    return entry;
+}
+
+static void load_modules(const struct catalog *c, struct mb_info *mbi, uint32_t start, uint32_t mem_end)
+{
+    if (c->module_count == 0)
+        return;
+    uint32_t list = info_alloc(c->module_count * sizeof(struct mb_module));
+    uint32_t next = (start + PAGE - 1) & ~(PAGE - 1);
+    for (uint32_t i = 0; i < c->module_count; i++) {
+        const struct catalog_module *m = &c->modules[i];
+        struct mb_module *out = (struct mb_module *)list + i;
+        check_range(next, m->size, mem_end, "module");
+        read_or_panic(m->lba, 0, m->size, next, "a module");
+        out->mod_start = next;
+        out->mod_end = next + m->size;
+        out->string = info_string(m->string_offset < CATALOG_SIZE
+                                  ? (const char *)CATALOG_ADDR + m->string_offset : "");
+        next = (out->mod_end + PAGE - 1) & ~(PAGE - 1);
+    }
+    mbi->mods_count = c->module_count;
+    mbi->mods_addr = list;
+    mbi->flags |= MBI_FLAG_MODS;
+}
+
+void stage2_main(void)
+{
+    console_init();
+    check_a20();
+    const struct catalog *c = read_catalog();
+    int disk = disk_init(boot_drive);
+    if (disk < 0)
+        panic("INT 13h: cannot use the boot disk");
+    if (disk == 1)
+        puts("jx86-loader: no INT 13h extensions, using CHS reads\n");
+
+    struct mb_info *mbi = (struct mb_info *)info_alloc(sizeof(struct mb_info));
+    read_memory_map(mbi);
+    uint32_t mem_end = HIGH_MEM + mbi->mem_upper * 1024;
+
+    uint32_t kernel_end;
+    uint32_t entry = load_kernel(c, mem_end, &kernel_end);
+    load_modules(c, mbi, kernel_end, mem_end);
+
+    mbi->cmdline = info_string((const char *)CATALOG_ADDR + c->cmdline_offset);
+    mbi->boot_loader_name = info_string("jx86-loader");
+    mbi->boot_device = ((uint32_t)boot_drive << 24) | 0x00FFFFu;   /* partition 1 holds the root */
+    mbi->flags |= MBI_FLAG_CMDLINE | MBI_FLAG_LOADER | MBI_FLAG_BOOTDEV;
+
+    puts("jx86-loader: kernel entry ");
+    puthex(entry);
+    puts(", ");
+    putdec(c->module_count);
+    puts(" module(s)\n");
+    enter_kernel(entry, (uint32_t)mbi);
+}

@@ -1,0 +1,94 @@
+package jx86.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jx86.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code jx86 mkimage} through the real CLI, which finds it with the ServiceLoader. */
+class MkimageCommandTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownKey_exitStatus2AndOneLine() throws IOException {
+        Path m = TestImages.write(dir, "bad.manifest", "kernel = k\nflavour = mild\n");
+        Files.write(dir.resolve("k"), new byte[] {1});
+        assertThat(Main.execute("mkimage", m.toString(), "-o", dir.resolve("x.img").toString())).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("jx86: mkimage: " + m + ":2: unknown key 'flavour'"
+                + " (known: kernel, module, cmdline, root, size, block-size)" + System.lineSeparator());
+        assertThat(dir.resolve("x.img")).doesNotExist();
+    }
+
+    @Test
+    void missingKernel_exitStatus2AndOneLine() throws IOException {
+        Path m = TestImages.write(dir, "bad.manifest", "size = 8M\n");
+        assertThat(Main.execute("mkimage", m.toString())).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("jx86: mkimage: " + m + ": no kernel given (add 'kernel = path/to/kernel.elf')"
+                + System.lineSeparator());
+        assertThat(dir.resolve("bad.img")).doesNotExist();
+    }
+
+    @Test
+    void unknownOption_exitStatus2AndOneLine() throws IOException {
+        Path m = TestImages.write(dir, "a.manifest", "kernel = k\n");
+        assertThat(Main.execute("mkimage", "--frobnicate", m.toString())).isEqualTo(2);
+        assertThat(stderr().lines().count()).isEqualTo(1);
+        assertThat(stderr()).startsWith("jx86: Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void validManifest_exitStatus0AndTheImageNextToTheManifest() throws IOException {
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+        Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        Path m = TestImages.write(dir, "small.manifest", "kernel = k.elf\nsize = 2M\n");
+        assertThat(Main.execute("mkimage", m.toString())).isEqualTo(0);
+        assertThat(stderr()).isEmpty();
+        assertThat(Files.size(dir.resolve("small.img"))).isEqualTo(2L << 20);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("mkimage: wrote " + dir.resolve("small.img")
+                + " (2M: kernel at LBA 64, 0 module(s), ext2 root partition at LBA 2048, byte offset 1048576)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void quiet_printsNothing() throws IOException {
+        assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
+        Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        Path m = TestImages.write(dir, "small.manifest", "kernel = k.elf\nsize = 2M\n");
+        assertThat(Main.execute("mkimage", "-q", m.toString(), "-o", dir.resolve("q.img").toString())).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(dir.resolve("q.img")).exists();
+    }
+}
