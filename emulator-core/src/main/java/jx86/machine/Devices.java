@@ -10,7 +10,21 @@ import jx86.bus.IrqLine;
 import jx86.bus.IrqSink;
 import jx86.clock.VirtualClock;
 import jx86.cpu.Cpu;
+import jx86.devices.apic.InterruptRouter;
+import jx86.devices.apic.IoApic;
+import jx86.devices.apic.LocalApic;
+import jx86.devices.apic.MpTable;
 import jx86.devices.ata.AtaChannel;
+import jx86.devices.cmos.CmosRtc;
+import jx86.devices.kbc.I8042;
+import jx86.devices.misc.A20Gate;
+import jx86.devices.misc.DebugConE9;
+import jx86.devices.misc.ExitPortF4;
+import jx86.devices.misc.Port92;
+import jx86.devices.misc.PostCode80;
+import jx86.devices.vga.TextDisplay;
+import jx86.devices.vga.VgaText;
+import jx86.host.Screenshot;
 import jx86.devices.ata.AtaDrive;
 import jx86.devices.pic.I8259Pair;
 import jx86.devices.pit.I8254;
@@ -34,31 +48,66 @@ import jx86.mmu.PerfCounterDevice;
  * </pre>
  */
 public final class Devices implements AutoCloseable {
+    /** Where the firmware puts the MP floating pointer and configuration table (BIOS ROM area). */
+    static final int MP_FLOATING_POINTER = 0xF5A00;
+    static final int MP_TABLE = 0xF5A10;
+
     private final PcMachine machine;
+    private final LocalApic lapic;
+    private final InterruptRouter router;
     private final I8259Pair pic;
     private final I8254 pit;
+    private final I8042 kbc;
+    private final CmosRtc cmos;
+    private final DebugConE9 debugCon;
+    private final VgaText vga;
+    private final TextDisplay textDisplay;
     private final Uart16550[] uarts = new Uart16550[4];
     private final SerialBackend com1Backend;
     private final List<DiskBackend> disks = new ArrayList<>();
     private final List<AtaDrive> drives = new ArrayList<>();
-    private final StringBuilder debugCon = new StringBuilder();
 
     Devices(PcMachine machine, MachineConfig config) {
         this.machine = machine;
         IoBus io = machine.io();
         VirtualClock clock = machine.clock();
         Cpu cpu = machine.cpu();
-        pic = new I8259Pair(cpu::setIntr);
+        PhysicalMemory mem = machine.memory();
+        // Interrupt fabric: PIC pair and I/O APIC both see every ISA line (the MP table routes
+        // ISA IRQ0 to I/O APIC pin 2); the router picks PIC or local APIC for the CPU's INTR.
+        lapic = new LocalApic(clock, 0);
+        lapic.attach(mem);
+        router = new InterruptRouter(lapic, cpu::setIntr);
+        pic = new I8259Pair(router::picOutputChanged);
+        router.connectPic(pic);
         pic.attach(io);
-        cpu.setInterruptController(pic);
-        IrqSink[] sinks = {pic};
-        pit = new I8254(clock, irq(sinks, 0));
+        router.attach(io);
+        IoApic ioapic = new IoApic(lapic, 1);
+        ioapic.attach(mem);
+        cpu.setInterruptController(router);
+        IrqSink[] sinks = {pic, ioapic};
+
+        pit = new I8254(clock, isa(sinks, 0));
         pit.attach(io);
+        A20Gate a20 = A20Gate.of(mem);
+        kbc = new I8042(isa(sinks, 1), isa(sinks, 12), a20, machine::resetRequested);
+        kbc.attach(io);
+        new Port92(a20, machine::resetRequested).attach(io);
+        cmos = config.rtcEpochSeconds == null
+                ? new CmosRtc(clock, isa(sinks, 8), mem.ramSize())
+                : new CmosRtc(clock, isa(sinks, 8), mem.ramSize(), config.rtcEpochSeconds);
+        cmos.setNvram(0x14, cmos.nvram(0x14) & ~0x02);   // equipment: no maths coprocessor (CPUID FPU=0)
+        cmos.attach(io);
+        new PostCode80().attach(io);
+        debugCon = new DebugConE9();
+        debugCon.attach(io);
+        new ExitPortF4(machine::exitRequested).attach(io);
+
         com1Backend = serialBackend(config);
         int[][] com = {{0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3}};
         for (int i = 0; i < 4; i++) {
             SerialBackend backend = i == 0 ? com1Backend : new NullSerial();
-            uarts[i] = new Uart16550(com[i][0], irq(sinks, com[i][1]), backend, clock);
+            uarts[i] = new Uart16550(com[i][0], isa(sinks, com[i][1]), backend, clock);
             uarts[i].attach(io);
         }
         openDisks(config);
@@ -66,26 +115,22 @@ public final class Devices implements AutoCloseable {
         for (int i = 0; i < drives.size(); i++) {
             d[i] = drives.get(i);
         }
-        new AtaChannel(irq(sinks, 14), d[0], d[1]).attach(io, AtaChannel.PRIMARY_CMD, AtaChannel.PRIMARY_CTRL);
-        new AtaChannel(irq(sinks, 15), d[2], d[3]).attach(io, AtaChannel.SECONDARY_CMD, AtaChannel.SECONDARY_CTRL);
+        new AtaChannel(isa(sinks, 14), d[0], d[1]).attach(io, AtaChannel.PRIMARY_CMD, AtaChannel.PRIMARY_CTRL);
+        new AtaChannel(isa(sinks, 15), d[2], d[3]).attach(io, AtaChannel.SECONDARY_CMD, AtaChannel.SECONDARY_CTRL);
+        vga = new VgaText(mem);
+        vga.attach(io);
         new PerfCounterDevice(machine.mmu(), clock, () -> cpu.instructions).register(io);
-        io.register(0xF4, 1, "exit port", IoBus.W_ALL, new jx86.bus.IoDevice() {
-            @Override
-            public int ioRead(int port, int size) {
-                return size == 4 ? -1 : (1 << (8 * size)) - 1;
-            }
-
-            @Override
-            public void ioWrite(int port, int size, int value) {
-                machine.exitRequested(value);
-            }
-        });
+        if (config.display.equals("text")) {
+            textDisplay = new TextDisplay(vga, System.out, clock);
+            textDisplay.start();
+        } else {
+            textDisplay = null;
+        }
     }
 
-    private static IrqLine irq(IrqSink[] sinks, int line) {
-        int[] pins = new int[sinks.length];
-        java.util.Arrays.fill(pins, line);
-        return new IrqLine(sinks, pins);
+    /** The wire for ISA IRQ {@code irq}: PIC input irq, I/O APIC pin irq (IRQ0 on pin 2, as the MP table says). */
+    private static IrqLine isa(IrqSink[] sinks, int irq) {
+        return new IrqLine(sinks, new int[] {irq, irq == 0 ? 2 : irq});
     }
 
     private static SerialBackend serialBackend(MachineConfig config) {
@@ -140,6 +185,7 @@ public final class Devices implements AutoCloseable {
 
     /** MP tables and other firmware-provided structures. */
     void writeFirmwareTables() {
+        new MpTable().writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
     }
 
     /** Called by the run loop between CPU slices. */
@@ -177,11 +223,22 @@ public final class Devices implements AutoCloseable {
     }
 
     String debugConsole() {
-        return debugCon.toString();
+        return debugCon.output();
     }
 
-    /** Flushes disks and serial output at the end of a run. */
+    /** Flushes disks and serial output at the end of a run; writes the --screenshot. */
     void finish() {
+        if (textDisplay != null) {
+            textDisplay.refresh();
+            textDisplay.stop();
+        }
+        if (machine.config().screenshot != null) {
+            try {
+                Screenshot.write(vga, machine.config().screenshot);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing screenshot " + machine.config().screenshot, e);
+            }
+        }
         try {
             com1Backend.flush();
         } catch (RuntimeException e) {
@@ -214,6 +271,30 @@ public final class Devices implements AutoCloseable {
 
     public I8259Pair pic() {
         return pic;
+    }
+
+    public LocalApic lapic() {
+        return lapic;
+    }
+
+    public I8254 pit() {
+        return pit;
+    }
+
+    public I8042 keyboard() {
+        return kbc;
+    }
+
+    public CmosRtc cmos() {
+        return cmos;
+    }
+
+    public VgaText vga() {
+        return vga;
+    }
+
+    public Uart16550 com(int index) {
+        return uarts[index];
     }
 
     public PhysicalMemory memory() {

@@ -88,6 +88,10 @@ public final class PcMachine implements AutoCloseable {
         return clock;
     }
 
+    public MachineConfig config() {
+        return config;
+    }
+
     public Devices devices() {
         return devices;
     }

@@ -1,0 +1,98 @@
+package jx86.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String errLines() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void help_printsUsageAndSucceeds() {
+        assertThat(Main.execute("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: jx86").contains("boot");
+    }
+
+    @Test
+    void version_namesTheProject() {
+        assertThat(Main.execute("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("jx86 ");
+    }
+
+    @Test
+    void unknownOption_isOneLineAndStatus2() {
+        assertThat(Main.execute("boot", "--frobnicate")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1).first().asString().startsWith("jx86: Unknown option");
+    }
+
+    @Test
+    void missingKernel_isOneLineAndStatus2() {
+        assertThat(Main.execute("boot", "--kernel", dir.resolve("none.elf").toString(), "--serial", "none")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1).first().asString().contains("none.elf: no such file");
+    }
+
+    @Test
+    void malformedKernel_isOneLineAndStatus2() throws IOException {
+        Path bad = dir.resolve("bad.elf");
+        Files.write(bad, new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1});
+        assertThat(Main.execute("boot", "--kernel", bad.toString(), "--serial", "none")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1).first().asString().startsWith("jx86: ").contains("bad.elf");
+    }
+
+    @Test
+    void unbootableDisk_isOneLineAndStatus2AndLeavesTheImageUntouched() throws IOException {
+        Path img = dir.resolve("blank.img");
+        byte[] content = new byte[4096];
+        content[7] = 42;
+        Files.write(img, content);
+        assertThat(Main.execute("boot", img.toString(), "--serial", "none")).isEqualTo(2);
+        assertThat(errLines()).contains("not bootable");
+        assertThat(Files.readAllBytes(img)).isEqualTo(content);
+    }
+
+    @Test
+    void badMemorySize_isRejected() {
+        assertThat(Main.execute("boot", "-m", "1", "--serial", "none")).isEqualTo(2);
+        assertThat(errLines()).contains("-m 1");
+    }
+
+    @Test
+    void badSerialSpec_isRejected() throws IOException {
+        Path img = dir.resolve("x.img");
+        Files.write(img, new byte[512]);
+        assertThat(Main.execute("boot", img.toString(), "--serial", "carrier-pigeon")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1);
+    }
+}
