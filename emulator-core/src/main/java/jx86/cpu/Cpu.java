@@ -359,8 +359,11 @@ public final class Cpu {
     }
 
     /**
-     * Executes instructions until {@code maxInstructions} have retired or a stop condition occurs.
-     * Never throws for anything the guest does.
+     * Executes instructions until {@code maxInstructions} steps have run or a stop condition occurs.
+     * A step is one instruction, one batch of REP iterations, or one faulting instruction whose
+     * exception is delivered; each advances {@code clock.cycles} by one per instruction or REP
+     * iteration, so virtual time also advances in a guest stuck in a fault loop. Never throws for
+     * anything the guest does.
      */
     public StopReason run(long maxInstructions) {
         final VirtualClock clk = clock;
