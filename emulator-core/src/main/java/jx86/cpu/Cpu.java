@@ -480,6 +480,16 @@ public final class Cpu {
     }
 
     int fetch32() {
+        int off = ip;
+        int la = segBase[CS] + off;
+        // Fast path: all four bytes in the cached RAM page and inside the limits (checked as the
+        // byte-wise path would for the last byte).
+        if (fetchRam && (la & ~0xFFF) == fetchPage && (la & 0xFFF) <= 0xFFC && off + 3 - insnEip < 15
+                && Integer.compareUnsigned(off, off + 3) < 0
+                && Integer.compareUnsigned(off + 3, segLimit[CS]) <= 0) {
+            ip = off + 4;
+            return mem.ramRead32(fetchPhys | (la & 0xFFF));
+        }
         int lo = fetch16();
         return lo | (fetch16() << 16);
     }
