@@ -69,13 +69,15 @@ class DebugTest {
     @Test
     void movSs_suppressesSingleStepTrapForOneInstruction() {
         CpuTestSupport t = CpuTestSupport.real().code(0x8E, 0xD0, 0x40, 0xF4); // mov ss, ax; inc ax
+        t.mem.poke16(1 * 4, 0x2000);   // IVT[1] = 0000:2000, a HLT
+        t.mem.poke16(1 * 4 + 2, 0);
+        t.mem.poke8(0x2000, 0xF4);
         t.cpu.setEflags(Cpu.TF | 2);
-        try {
-            t.cpu.run(5);
-        } catch (UnsupportedOperationException placeholder) {
-            // TODO(integrator): exception delivery placeholder; the #DB trap is raised here.
-        }
-        assertThat(t.cpu.regs[Cpu.EAX]).isEqualTo(1);
-        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 3);
+        t.cpu.run(5);
+        assertThat(t.cpu.regs[Cpu.EAX]).as("inc ran before the trap").isEqualTo(1);
+        int sp = t.cpu.regs[Cpu.ESP] & 0xFFFF;
+        assertThat(sp).isEqualTo(CpuTestSupport.STACK_TOP - 6);
+        assertThat(t.mem.read16(sp)).as("saved IP: after inc, not after mov ss").isEqualTo(CpuTestSupport.CODE + 3);
+        assertThat(t.cpu.eip).as("in the #DB handler").isEqualTo(0x2001);
     }
 }
