@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Finds what the user asked to boot. A path that exists is used as is; a bare name such as
  * {@code monolithic} or {@code hello} is looked up among the images the build produced:
- * {@code disk-images/target/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
+ * {@code disk-images/target/images/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
  * the checkout root (the launcher passes it as the {@code jx86.root} system property).
  */
 final class ImageResolver {
@@ -28,7 +28,8 @@ final class ImageResolver {
     }
 
     List<Path> candidates(String name) {
-        return List.of(root.resolve("disk-images/target/" + name + ".img"),
+        return List.of(root.resolve("disk-images/target/images/" + name + ".img"),
+                root.resolve("disk-images/target/" + name + ".img"),
                 root.resolve("src-test-guests/target/guests/" + name + ".elf"));
     }
 
@@ -45,7 +46,7 @@ final class ImageResolver {
                 }
             }
             throw new UserError("image '" + nameOrPath + "' not found (looked for " + nameOrPath
-                    + ".img in disk-images/target and " + nameOrPath + ".elf in src-test-guests/target/guests;"
+                    + ".img in disk-images/target/images and " + nameOrPath + ".elf in src-test-guests/target/guests;"
                     + " run 'mvn -q -DskipTests package' to build them)");
         }
         if (Files.isDirectory(direct)) {

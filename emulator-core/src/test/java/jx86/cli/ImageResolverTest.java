@@ -1,0 +1,51 @@
+package jx86.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageResolverTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void bareName_prefersBuiltDiskImagesOverGuestElfs() throws IOException {
+        Files.createDirectories(root.resolve("disk-images/target/images"));
+        Files.createDirectories(root.resolve("src-test-guests/target/guests"));
+        Files.write(root.resolve("disk-images/target/images/demo.img"), new byte[1]);
+        Files.write(root.resolve("src-test-guests/target/guests/demo.elf"), new byte[1]);
+        Files.write(root.resolve("src-test-guests/target/guests/hello.elf"), new byte[1]);
+        ImageResolver r = new ImageResolver(root);
+        assertThat(r.resolve("demo")).isEqualTo(root.resolve("disk-images/target/images/demo.img"));
+        assertThat(r.resolve("hello")).isEqualTo(root.resolve("src-test-guests/target/guests/hello.elf"));
+    }
+
+    @Test
+    void unknownBareName_saysWhereItLooked() {
+        assertThatThrownBy(() -> new ImageResolver(root).resolve("monolithic"))
+                .isInstanceOf(UserError.class).hasMessageContaining("image 'monolithic' not found")
+                .hasMessageContaining("disk-images/target/images");
+    }
+
+    @Test
+    void directoryOrMissingPath_isRejected() {
+        ImageResolver r = new ImageResolver(root);
+        assertThatThrownBy(() -> r.resolve(root.toString())).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> r.resolve(root.resolve("x.img").toString())).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void elfMagic_isDetected() throws IOException {
+        Path elf = root.resolve("k");
+        Files.write(elf, new byte[] {0x7F, 'E', 'L', 'F', 1});
+        Path raw = root.resolve("d");
+        Files.write(raw, new byte[] {0x33, (byte) 0xC0});
+        assertThat(ImageResolver.isElf(elf)).isTrue();
+        assertThat(ImageResolver.isElf(raw)).isFalse();
+    }
+}
