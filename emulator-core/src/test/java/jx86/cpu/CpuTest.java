@@ -156,4 +156,47 @@ class CpuTest {
         assertThat(t.read16(sp)).as("saved IP: after the hlt").isEqualTo(CpuTestSupport.CODE + 1);
         assertThat(t.cpu.eip).isEqualTo(0x3001);
     }
+
+    @Test
+    void enterShutdown_duringAnInstruction_stopsRunAfterIt() {
+        // inc eax; out 0x80, al (the device enters shutdown); inc eax; jmp $
+        CpuTestSupport t = CpuTestSupport.flat32().code(0x40, 0xE6, 0x80, 0x40, 0xEB, 0xFE);
+        t.io.register(0x80, 1, "shutdown", 1, new jx86.bus.IoDevice() {
+            @Override
+            public int ioRead(int port, int size) {
+                return 0xFF;
+            }
+
+            @Override
+            public void ioWrite(int port, int size, int value) {
+                t.cpu.enterShutdown();
+            }
+        });
+        assertThat(t.cpu.run(100)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(t.cpu.instructions).isEqualTo(2);
+        assertThat(t.reg(EAX)).isEqualTo(1);
+        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 3);
+    }
+
+    @Test
+    void enterShutdown_isStickyUntilReset() {
+        CpuTestSupport t = CpuTestSupport.flat32().code(0x40, 0xEB, 0xFE);
+        t.cpu.enterShutdown();
+        assertThat(t.cpu.run(10)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(t.cpu.run(10)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(t.cpu.instructions).as("nothing runs in shutdown").isZero();
+        t.cpu.reset();
+        assertThat(t.cpu.inShutdown()).isFalse();
+        assertThat(t.cpu.run(3)).isEqualTo(StopReason.BUDGET);
+    }
+
+    @Test
+    void tripleFault_inRunLoop_isSticky() {
+        // Flat32 with IDTR limit 0: #UD -> #GP -> #DF -> shutdown.
+        CpuTestSupport t = CpuTestSupport.flat32().code(0x0F, 0x0B); // ud2
+        t.cpu.idtrLimit = 0;
+        assertThat(t.cpu.run(10)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(t.cpu.inShutdown()).isTrue();
+        assertThat(t.cpu.run(10)).isEqualTo(StopReason.TRIPLE_FAULT);
+    }
 }
