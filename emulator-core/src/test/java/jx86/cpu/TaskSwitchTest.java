@@ -211,4 +211,12 @@ class TaskSwitchTest {
         assertThat(cpu.run(10)).as("shutdown is sticky").isEqualTo(StopReason.TRIPLE_FAULT);
         assertThat(cpu.instructions).isEqualTo(1);
     }
+
+    @Test
+    void taskSwitch_chargesEachSegmentRegisterLoad() {
+        secondTask(SystemTestSupport.DATA0); // ES, CS, SS, DS loaded; FS, GS null (still loads)
+        long before = t.clock.cycles;
+        FarTransfers.farJump(cpu, TSS2_SEL, 0, true);
+        assertThat(t.clock.cycles - before).isEqualTo(6L * t.mmu.costModel.segmentLoadCycles);
+    }
 }
