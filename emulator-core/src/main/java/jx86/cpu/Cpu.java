@@ -23,7 +23,9 @@ import jx86.mmu.Mmu;
  * instruction was STI (IF 0 to 1), MOV SS or POP SS, and stops on HLT. An instruction that raises
  * {@link CpuFault} is rolled back (EIP and ESP restored; instructions write other registers only
  * after their last possible fault) and the exception is delivered. TF raises a single-step #DB
- * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}.
+ * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}. A fault that cannot be
+ * delivered even as #DF enters shutdown ({@link #enterShutdown}): run returns
+ * {@link StopReason#TRIPLE_FAULT} until {@link #reset}.
  *
  * <p>The six status flags are evaluated lazily ({@link Flags}); {@link #getEflags} materialises them.
  * The decoder and instruction classes are {@link Exec}, {@link Exec0F} and the per-category classes
