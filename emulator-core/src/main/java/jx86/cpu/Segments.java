@@ -14,7 +14,8 @@ import jx86.arch.Vectors;
  * <p>Every protected-mode load that reaches the cache (null selectors included; MOV/POP/LxS, far
  * transfers, interrupt delivery, IRET, task switches) costs {@code CostModel.segmentLoadCycles}
  * extra virtual cycles: descriptor loads are what makes segmented kernels slow on real hardware.
- * Real- and V86-mode loads and the fixed flat loads of SYSENTER/SYSEXIT cost nothing extra.
+ * Real- and V86-mode loads, the fixed flat loads of SYSENTER/SYSEXIT and the implicit nulling of
+ * data registers (return to an outer level, exit from V86 mode) cost nothing extra.
  */
 public final class Segments {
     /** Access rights of a V86-mode data segment: present, DPL 3, read/write, accessed. */
