@@ -23,7 +23,9 @@ import jx86.mmu.Mmu;
  * instruction was STI (IF 0 to 1), MOV SS or POP SS, and stops on HLT. An instruction that raises
  * {@link CpuFault} is rolled back (EIP and ESP restored; instructions write other registers only
  * after their last possible fault) and the exception is delivered. TF raises a single-step #DB
- * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}.
+ * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}. A fault that cannot be
+ * delivered even as #DF enters shutdown ({@link #enterShutdown}): run returns
+ * {@link StopReason#TRIPLE_FAULT} until {@link #reset}.
  *
  * <p>The six status flags are evaluated lazily ({@link Flags}); {@link #getEflags} materialises them.
  * The decoder and instruction classes are {@link Exec}, {@link Exec0F} and the per-category classes
@@ -193,6 +195,8 @@ public final class Cpu {
     private boolean nmiPending;
     private boolean halted;
     private boolean stopRequested;
+    /** Shutdown (triple fault) entered; sticky until {@link #reset}. */
+    private boolean shutdown;
 
     public Cpu(Mmu mmu, IoBus io, VirtualClock clock) {
         this.mmu = mmu;
@@ -245,6 +249,7 @@ public final class Cpu {
         halted = false;
         nmiPending = false;
         stopRequested = false;
+        shutdown = false;
     }
 
     // ---- wiring ----
@@ -297,6 +302,21 @@ public final class Cpu {
     /** Makes {@link #run} return {@link StopReason#REQUESTED} at the next instruction boundary. */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Enters the shutdown state (SDM Vol. 3A 6.15, interrupt 8: a fault while delivering #DF, or a
+     * triple fault found outside the run loop's own delivery, e.g. by a task switch): the current
+     * {@link #run} returns {@link StopReason#TRIPLE_FAULT} at the end of the instruction, and every
+     * later call returns it at once until {@link #reset}. NMI and INIT do not leave shutdown here.
+     */
+    public void enterShutdown() {
+        shutdown = true;
+    }
+
+    /** True after a triple fault, until {@link #reset}. */
+    public boolean inShutdown() {
+        return shutdown;
     }
 
     public boolean stopRequested() {
@@ -368,6 +388,9 @@ public final class Cpu {
     public StopReason run(long maxInstructions) {
         final VirtualClock clk = clock;
         for (long n = 0; n < maxInstructions; n++) {
+            if (shutdown) {
+                return StopReason.TRIPLE_FAULT;
+            }
             if (clk.cycles >= clk.nextEventAt) {
                 clk.runDueEvents();
             }
@@ -382,22 +405,31 @@ public final class Cpu {
                     nmiBlocked = true;
                     halted = false;
                     if (!deliverExternal(2)) {
+                        shutdown = true;
                         return StopReason.TRIPLE_FAULT;
                     }
                 } else if (intr && (eflags & IF) != 0 && interruptController != null) {
                     halted = false;
                     if (!deliverExternal(interruptController.acknowledge())) {
+                        shutdown = true;
                         return StopReason.TRIPLE_FAULT;
                     }
                 }
+            }
+            if (shutdown) {
+                return StopReason.TRIPLE_FAULT;
             }
             if (halted) {
                 return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
             }
             if (!step()) {
+                shutdown = true;
                 return StopReason.TRIPLE_FAULT;
             }
             clk.cycles++;
+            if (shutdown) {
+                return StopReason.TRIPLE_FAULT;
+            }
         }
         return StopReason.BUDGET;
     }

@@ -11,7 +11,11 @@ import jx86.arch.Vectors;
  * "unreal mode"); V86 mode loads the fixed 64 KiB DPL-3 segments of SDM 20.1.1. Protected mode reads
  * the descriptor, checks it in the SDM order and sets the accessed bit before loading the cache.
  *
- * <p>Not modelled: a cycle penalty for protected-mode loads (needs a cost-model hook in Cpu).
+ * <p>Every protected-mode load that reaches the cache (null selectors included; MOV/POP/LxS, far
+ * transfers, interrupt delivery, IRET, task switches) costs {@code CostModel.segmentLoadCycles}
+ * extra virtual cycles: descriptor loads are what makes segmented kernels slow on real hardware.
+ * Real- and V86-mode loads, the fixed flat loads of SYSENTER/SYSEXIT and the implicit nulling of
+ * data registers (return to an outer level, exit from V86 mode) cost nothing extra.
  */
 public final class Segments {
     /** Access rights of a V86-mode data segment: present, DPL 3, read/write, accessed. */
@@ -64,6 +68,7 @@ public final class Segments {
         }
         if ((selector & 0xFFFC) == 0) {
             cpu.setSegmentCache(seg, selector, 0, 0, 0);
+            chargeLoad(cpu);
             return;
         }
         long d = DescriptorTables.fetch(cpu, selector, vector, ext);
@@ -85,6 +90,12 @@ public final class Segments {
     private static void commit(Cpu cpu, int seg, int selector, long d) {
         DescriptorTables.setAccessed(cpu, selector, d);
         cpu.setSegmentCache(seg, selector, Descriptor.base(d), Descriptor.limit(d), Descriptor.ar(d) | 1);
+        chargeLoad(cpu);
+    }
+
+    /** Adds the cost model's price of one protected-mode segment-register load to virtual time. */
+    static void chargeLoad(Cpu cpu) {
+        cpu.clock.cycles += cpu.mmu.costModel.segmentLoadCycles;
     }
 
     /** Loads a checked SS descriptor (the caller did the privilege checks). */
@@ -101,6 +112,7 @@ public final class Segments {
         cpu.setSegmentCache(Cpu.CS, (selector & 0xFFFC) | cpl, Descriptor.base(d), Descriptor.limit(d),
                 Descriptor.ar(d) | 1);
         cpu.setCpl(cpl);
+        chargeLoad(cpu);
     }
 
     /** CS load outside protected mode (real: base only; V86: fixed DPL-3 64 KiB segment). */

@@ -4,7 +4,7 @@ package jx86.cpu;
 public enum StopReason {
     /** The instruction budget given to run() was used up; call again to continue. */
     BUDGET,
-    /** Triple fault: the processor entered shutdown. */
+    /** Triple fault: the processor entered shutdown; every later run() returns this until Cpu.reset(). */
     TRIPLE_FAULT,
     /** HLT with interrupts disabled and no NMI possible: the machine can never continue. */
     HALTED_FOREVER,

@@ -18,8 +18,8 @@ import jx86.arch.Vectors;
  * 0xFEE00900, the enabled BSP at the default base; writes ignored) and IA32_SYSENTER_CS/ESP/EIP
  * (0x174-0x176). Every other MSR is #GP(0).
  *
- * <p>Not modelled: debug-register breakpoints themselves (DR0-DR7 are only stored), CR8, and the
- * VME/PVI extensions.
+ * <p>MOV to DR0-DR7 only stores the registers; the breakpoints they describe are checked by the run
+ * loop ({@link Debug}). Not modelled: CR8 and the VME/PVI extensions.
  */
 public final class SystemInsns {
     static final int MSR_TSC = 0x10;

@@ -16,8 +16,9 @@ import jx86.arch.Vectors;
  * that by returning false, because the caller's instruction rollback must not undo the switch.
  *
  * <p>Not modelled: the TSS T (debug trap) flag, the check of the old TSS limit, and the CR3 of a
- * 16-bit TSS (it has none). A triple fault after the commit point halts the CPU with IF clear
- * (there is no shutdown hook in {@link Cpu}).
+ * 16-bit TSS (it has none). A triple fault after the commit point (the new task's fault cannot be
+ * delivered) puts the CPU into shutdown ({@link Cpu#enterShutdown}): the run loop stops with
+ * {@link StopReason#TRIPLE_FAULT}.
  */
 public final class TaskSwitch {
     public static final int JMP = 0;
@@ -102,8 +103,7 @@ public final class TaskSwitch {
             return true;
         } catch (CpuFault f) {
             if (!Interrupts.raiseException(cpu, f)) {
-                cpu.setEflags(cpu.getEflags() & ~Cpu.IF);
-                cpu.setHalted(true);
+                cpu.enterShutdown();
             }
             return false;
         }

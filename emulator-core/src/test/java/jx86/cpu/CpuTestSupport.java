@@ -57,6 +57,37 @@ final class CpuTestSupport {
         return t;
     }
 
+    /** GDT (null, flat code 0x08, flat data 0x10) and IDT used by {@link #handler} in protected mode. */
+    static final int GDT = 0x500;
+    static final int IDT = 0x600;
+
+    /**
+     * Installs a handler for {@code vector} that is a single HLT at {@code at}: in real mode an IVT
+     * entry 0000:at, in protected mode a 32-bit interrupt gate to 0x08:at in a small IDT (with a GDT
+     * holding the flat code and data descriptors the flat32 caches describe).
+     */
+    CpuTestSupport handler(int vector, int at) {
+        mem.poke8(at, 0xF4);
+        if (!cpu.protectedMode()) {
+            mem.poke16(vector * 4, at);
+            mem.poke16(vector * 4 + 2, 0);
+            return this;
+        }
+        mem.poke32(GDT, 0);
+        mem.poke32(GDT + 4, 0);
+        mem.poke32(GDT + 8, 0x0000_FFFF);
+        mem.poke32(GDT + 12, 0x00CF_9B00);
+        mem.poke32(GDT + 16, 0x0000_FFFF);
+        mem.poke32(GDT + 20, 0x00CF_9300);
+        cpu.gdtrBase = GDT;
+        cpu.gdtrLimit = 3 * 8 - 1;
+        cpu.idtrBase = IDT;
+        cpu.idtrLimit = 256 * 8 - 1;
+        mem.poke32(IDT + vector * 8, (0x08 << 16) | (at & 0xFFFF));
+        mem.poke32(IDT + vector * 8 + 4, (at & 0xFFFF_0000) | 0x8E00);
+        return this;
+    }
+
     /** Places code at CS:EIP (and after any code placed before). */
     CpuTestSupport code(int... bytes) {
         int at = codeEnd == 0 ? cpu.segBase[Cpu.CS] + cpu.eip : codeEnd;

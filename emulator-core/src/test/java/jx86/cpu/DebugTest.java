@@ -39,31 +39,33 @@ class DebugTest {
     }
 
     @Test
-    void dataBreakpoint_hitDuringRun_setsDr6BeforeTrap() {
-        CpuTestSupport t = CpuTestSupport.flat32().code(0xA3, 0x00, 0x00, 0x02, 0x00, 0xF4); // mov [0x20000], eax
+    void dataBreakpoint_hitDuringRun_setsDr6AndTrapsAfterTheWrite() {
+        CpuTestSupport t = CpuTestSupport.flat32().handler(1, 0x3000)
+                .code(0xA3, 0x00, 0x00, 0x02, 0x00, 0xF4); // mov [0x20000], eax
+        t.cpu.regs[Cpu.EAX] = 0x1234_5678;
         t.cpu.dr[3] = 0x20000;
         t.cpu.dr[7] = (1 << 6) | (0b0011 << 28); // L3, R/W3 = 11, LEN3 = 1
-        try {
-            t.cpu.run(5);
-        } catch (UnsupportedOperationException placeholder) {
-            // TODO(integrator): exception delivery placeholder; the #DB trap is raised here.
-        }
+        assertThat(t.cpu.run(5)).isEqualTo(StopReason.HALTED_FOREVER);
         assertThat(t.cpu.dr[6] & 0xF).isEqualTo(8);
-        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 5);
+        assertThat(t.read32(0x20000)).as("trap: the write completed").isEqualTo(0x1234_5678);
+        int esp = t.cpu.regs[Cpu.ESP];
+        assertThat(esp).isEqualTo(CpuTestSupport.STACK_TOP - 12);
+        assertThat(t.read32(esp)).as("saved EIP: after the mov").isEqualTo(CpuTestSupport.CODE + 5);
+        assertThat(t.cpu.eip).as("in the #DB handler").isEqualTo(0x3001);
     }
 
     @Test
-    void trapFlag_setsDr6SingleStepAfterOneInstruction() {
-        CpuTestSupport t = CpuTestSupport.flat32().code(0x40, 0x40, 0xF4);
+    void trapFlag_trapsAfterOneInstruction_withDr6BsSet() {
+        CpuTestSupport t = CpuTestSupport.flat32().handler(1, 0x3000).code(0x40, 0x40, 0xF4);
         t.cpu.setEflags(Cpu.TF | 2);
-        try {
-            t.cpu.run(5);
-        } catch (UnsupportedOperationException placeholder) {
-            // TODO(integrator): exception delivery placeholder; the #DB trap is raised here.
-        }
+        assertThat(t.cpu.run(5)).isEqualTo(StopReason.HALTED_FOREVER);
         assertThat(t.cpu.dr[6] & 0x4000).isEqualTo(0x4000);
         assertThat(t.cpu.regs[Cpu.EAX]).isEqualTo(1);
-        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 1);
+        int esp = t.cpu.regs[Cpu.ESP];
+        assertThat(t.read32(esp)).as("saved EIP: after the first inc").isEqualTo(CpuTestSupport.CODE + 1);
+        assertThat(t.read32(esp + 8) & Cpu.TF).as("saved EFLAGS.TF").isEqualTo(Cpu.TF);
+        assertThat(t.cpu.getEflags() & Cpu.TF).as("TF cleared in the handler").isZero();
+        assertThat(t.cpu.eip).isEqualTo(0x3001);
     }
 
     @Test

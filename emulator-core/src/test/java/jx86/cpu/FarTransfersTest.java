@@ -378,4 +378,36 @@ class FarTransfersTest {
         assertThat(cpu.regs[Cpu.ESP]).isEqualTo(0x9000);
         assertThat(cpu.segSel[Cpu.CS]).isEqualTo(SystemTestSupport.CODE0);
     }
+
+    // ---- segment-load cost ----
+
+    @Test
+    void protectedModeFarJumpCallAndReturn_eachChargeOneCsLoad() {
+        t.protectedMode();
+        int price = t.mmu.costModel.segmentLoadCycles;
+        long c0 = t.clock.cycles;
+        FarTransfers.farJump(cpu, SystemTestSupport.CODE0, 0x5000, true);
+        long c1 = t.clock.cycles;
+        FarTransfers.farCall(cpu, SystemTestSupport.CODE0, 0x6000, true);
+        long c2 = t.clock.cycles;
+        FarTransfers.farReturn(cpu, true, 0);
+        long c3 = t.clock.cycles;
+        assertThat(new long[] {c1 - c0, c2 - c1, c3 - c2}).containsExactly(price, price, price);
+        assertThat(cpu.eip).isEqualTo(0x5000);
+    }
+
+    @Test
+    void callGateToRing0_chargesCsAndSsLoads() {
+        userCallsGate(0);
+        long before = t.clock.cycles;
+        FarTransfers.farCall(cpu, CALL_GATE | 3, 0, true);
+        assertThat(t.clock.cycles - before).isEqualTo(2L * t.mmu.costModel.segmentLoadCycles);
+    }
+
+    @Test
+    void realModeFarJump_costsNothing() {
+        long before = t.clock.cycles;
+        FarTransfers.farJump(cpu, 0x1234, 0x10, false);
+        assertThat(t.clock.cycles).isEqualTo(before);
+    }
 }

@@ -296,4 +296,28 @@ class InterruptsTest {
         Interrupts.raiseException(cpu, CpuFault.ud());
         assertThat(cpu.regs[Cpu.ESP]).isEqualTo(0x9000 - 12);
     }
+
+    // ---- segment-load cost ----
+
+    @Test
+    void sameLevelGate_chargesOneCsLoad_ring3Gate_chargesCsAndSs_realModeNothing() {
+        int price = t.mmu.costModel.segmentLoadCycles;
+        long c0 = t.clock.cycles;
+        t.mem.write16(0x21 * 4, 0x0100);
+        cpu.setSegmentCache(Cpu.SS, 0, 0, 0xFFFF, 0x93);
+        cpu.regs[Cpu.ESP] = 0x500;
+        Interrupts.deliver(cpu, 0x21, Interrupts.SOFTWARE, -1);
+        long c1 = t.clock.cycles;
+
+        t.protectedMode();
+        handler(0x40, Descriptor.INTERRUPT_GATE32, 0, 0x6000);
+        Interrupts.deliver(cpu, 0x40, Interrupts.SOFTWARE, -1);
+        long c2 = t.clock.cycles;
+
+        userMode();
+        handler(0x80, Descriptor.INTERRUPT_GATE32, 3, 0x6000);
+        Interrupts.deliver(cpu, 0x80, Interrupts.SOFTWARE, -1);
+        long c3 = t.clock.cycles;
+        assertThat(new long[] {c1 - c0, c2 - c1, c3 - c2}).containsExactly(0, price, 2L * price);
+    }
 }

@@ -223,4 +223,48 @@ class SegmentsTest {
         assertThat(cpu.segSel[Cpu.FS]).isEqualTo(0x30);
         assertThat(cpu.segSel[Cpu.GS]).isEqualTo(0x23);
     }
+
+    // ---- segment-load cost ----
+
+    @Test
+    void protectedModeMovDs_costsSegmentLoadCyclesExtra() {
+        int price = t.mmu.costModel.segmentLoadCycles;
+        assertThat(price).as("default cost model charges segment loads").isPositive();
+        t.protectedMode();
+        // mov ax, 0x10; mov ds, ax; hlt (32-bit code)
+        t.mem.load(0x11000, new byte[] {0x66, (byte) 0xB8, 0x10, 0x00, (byte) 0x8E, (byte) 0xD8, (byte) 0xF4});
+        cpu.eip = 0x11000;
+        long before = t.clock.cycles;
+        assertThat(cpu.run(10)).isEqualTo(StopReason.HALTED_FOREVER);
+        assertThat(t.clock.cycles - before).as("3 instructions + one load").isEqualTo(3 + price);
+        assertThat(cpu.segSel[Cpu.DS]).isEqualTo(SystemTestSupport.DATA0);
+    }
+
+    @Test
+    void protectedModeNullSelectorLoad_isChargedToo() {
+        t.protectedMode();
+        long before = t.clock.cycles;
+        Segments.load(cpu, Cpu.FS, 0);
+        assertThat(t.clock.cycles - before).isEqualTo(t.mmu.costModel.segmentLoadCycles);
+    }
+
+    @Test
+    void realModeMovDs_costsNothingExtra() {
+        // mov ax, 0x1234; mov ds, ax; hlt (real mode, code at 0000:1000)
+        t.mem.load(0x1000, new byte[] {(byte) 0xB8, 0x34, 0x12, (byte) 0x8E, (byte) 0xD8, (byte) 0xF4});
+        cpu.setSegmentCache(Cpu.CS, 0, 0, 0xFFFF, 0x9B);
+        cpu.eip = 0x1000;
+        long before = t.clock.cycles;
+        assertThat(cpu.run(10)).isEqualTo(StopReason.HALTED_FOREVER);
+        assertThat(t.clock.cycles - before).isEqualTo(3);
+        assertThat(cpu.segBase[Cpu.DS]).isEqualTo(0x12340);
+    }
+
+    @Test
+    void faultingProtectedModeLoad_isNotCharged() {
+        t.protectedMode();
+        long before = t.clock.cycles;
+        assertFault(() -> Segments.load(cpu, Cpu.DS, 0x7FF8), Vectors.GP, 0x7FF8);
+        assertThat(t.clock.cycles).isEqualTo(before);
+    }
 }

@@ -6,30 +6,15 @@ import static jx86.cpu.SystemTestSupport.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jx86.arch.Vectors;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * End-to-end protected-mode scenarios through the decoder and run loop: hand-assembled guest code
- * at 0x11000.. (the tables of {@link SystemTestSupport} live below 0x10000). Skipped while the
- * CPU core is a placeholder.
+ * at 0x11000.. (the tables of {@link SystemTestSupport} live below 0x10000).
  */
 class SystemIntegrationTest {
     private final SystemTestSupport t = new SystemTestSupport().protectedMode();
     private final Cpu cpu = t.cpu;
-
-    @BeforeEach
-    void requireCpuCore() {
-        boolean implemented;
-        try {
-            cpu.run(0);
-            implemented = true;
-        } catch (UnsupportedOperationException e) {
-            implemented = false;
-        }
-        Assumptions.assumeTrue(implemented, "CPU run loop not implemented on this branch");
-    }
 
     private void code(int at, int... bytes) {
         for (int i = 0; i < bytes.length; i++) {

@@ -195,4 +195,28 @@ class TaskSwitchTest {
         assertThat(cpu.regs[Cpu.ESP] & 0xFFFF).isEqualTo(0x6000);
         assertThat(cpu.trAr & 0xF).isEqualTo(Descriptor.TSS16_BUSY);
     }
+
+    @Test
+    void undeliverableFaultInNewTask_entersShutdown_runStopsWithTripleFault() {
+        t.setGdt(8, seg(0, 0xFFFF, 0x13)); // not present data at 0x40: #NP(0x40) in the new task
+        secondTask(0x40);
+        // Empty IDT: #NP -> #GP (no gate) -> #DF -> #GP (no gate) -> shutdown.
+        int jmp = 0x11000; // jmp far TSS2_SEL:0
+        t.mem.load(jmp, new byte[] {(byte) 0xEA, 0, 0, 0, 0, (byte) TSS2_SEL, 0});
+        cpu.eip = jmp;
+        assertThat(cpu.run(10)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(cpu.inShutdown()).isTrue();
+        assertThat(cpu.trSel).as("the switch committed").isEqualTo(TSS2_SEL);
+        assertThat(cpu.instructions).as("the jmp retired").isEqualTo(1);
+        assertThat(cpu.run(10)).as("shutdown is sticky").isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(cpu.instructions).isEqualTo(1);
+    }
+
+    @Test
+    void taskSwitch_chargesEachSegmentRegisterLoad() {
+        secondTask(SystemTestSupport.DATA0); // ES, CS, SS, DS loaded; FS, GS null (still loads)
+        long before = t.clock.cycles;
+        FarTransfers.farJump(cpu, TSS2_SEL, 0, true);
+        assertThat(t.clock.cycles - before).isEqualTo(6L * t.mmu.costModel.segmentLoadCycles);
+    }
 }
