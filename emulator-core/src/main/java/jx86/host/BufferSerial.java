@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
  * byte by byte as it polls, so a scripted run consumes it at the same virtual instants every time.
  * Thread-safe, so a test thread may feed input while a machine runs.
  */
-public final class BufferSerial implements SerialBackend {
+public final class BufferSerial extends QueuedInputSerial {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final InputQueue in = new InputQueue();
 
     public BufferSerial() {
     }
@@ -48,21 +47,6 @@ public final class BufferSerial implements SerialBackend {
     @Override
     public synchronized void write(int b) {
         out.write(b & 0xFF);
-    }
-
-    @Override
-    public int read() {
-        return in.poll();
-    }
-
-    @Override
-    public boolean hasInput() {
-        return !in.isEmpty();
-    }
-
-    @Override
-    public boolean awaitInput(long millis) {
-        return in.await(millis);
     }
 
     @Override

@@ -19,11 +19,10 @@ import java.nio.charset.StandardCharsets;
  * leaves the terminal cooked. In raw mode Ctrl-A x quits (the escape handler, by default
  * {@code System.exit(0)}) and Ctrl-A Ctrl-A sends one Ctrl-A, like QEMU.
  */
-public final class StdioSerial implements SerialBackend {
+public final class StdioSerial extends QueuedInputSerial {
     private static final int CTRL_A = 0x01;
 
     private final OutputStream out;
-    private final InputQueue in = new InputQueue();
     private final byte[] buf = new byte[4096];
     private int len;
     private String savedStty;
@@ -149,22 +148,6 @@ public final class StdioSerial implements SerialBackend {
             // stdout gone (closed pipe): drop output rather than disturb the guest
         }
         len = 0;
-    }
-
-    @Override
-    public int read() {
-        return in.poll();
-    }
-
-    @Override
-    public boolean hasInput() {
-        return !in.isEmpty();
-    }
-
-    @Override
-    public boolean awaitInput(long millis) {
-        flush();
-        return in.await(millis);
     }
 
     @Override

@@ -16,9 +16,8 @@ import java.net.Socket;
  * input queue. Output while no client is connected is discarded. Port 0 picks a free port
  * ({@link #port()}).
  */
-public final class TcpSerial implements SerialBackend {
+public final class TcpSerial extends QueuedInputSerial {
     private final ServerSocket server;
-    private final InputQueue in = new InputQueue();
     private final Thread acceptor;
     private volatile Socket client;
     private OutputStream clientOut;
@@ -115,22 +114,6 @@ public final class TcpSerial implements SerialBackend {
                 clientOfOut = null;
             }
         }
-    }
-
-    @Override
-    public int read() {
-        return in.poll();
-    }
-
-    @Override
-    public boolean hasInput() {
-        return !in.isEmpty();
-    }
-
-    @Override
-    public boolean awaitInput(long millis) {
-        flush();
-        return in.await(millis);
     }
 
     @Override
