@@ -1,0 +1,63 @@
+/* file.c: the system-wide open-file table; read and write dispatch on the file's type. */
+#include "defs.h"
+#include "param.h"
+#include "file.h"
+
+static struct file ftable[NFILE];
+
+struct file *filealloc(void) {
+  for (int i = 0; i < NFILE; i++)
+    if (ftable[i].ref == 0) {
+      memset(&ftable[i], 0, sizeof(ftable[i]));
+      ftable[i].ref = 1;
+      return &ftable[i];
+    }
+  return 0;
+}
+
+struct file *filedup(struct file *f) {
+  if (f->ref < 1)
+    panic("filedup: unreferenced file");
+  f->ref++;
+  return f;
+}
+
+void fileclose(struct file *f) {
+  if (f->ref < 1)
+    panic("fileclose: unreferenced file");
+  if (--f->ref > 0)
+    return;
+  f->type = FD_NONE;                    /* later: release the pipe end or the inode here */
+}
+
+int fileread(struct file *f, uaddr_t dst, int n) {
+  if (!f->readable)
+    return -EBADF;
+  switch (f->type) {
+  case FD_CONSOLE:
+    return consoleread(dst, n);
+  default:
+    return -EINVAL;
+  }
+}
+
+int filewrite(struct file *f, uaddr_t src, int n) {
+  if (!f->writable)
+    return -EBADF;
+  switch (f->type) {
+  case FD_CONSOLE:
+    return consolewrite(src, n);
+  default:
+    return -EINVAL;
+  }
+}
+
+/* A new open file on the console, readable and writable (init's fds 0, 1 and 2). */
+struct file *console_file(void) {
+  struct file *f = filealloc();
+  if (!f)
+    panic("console_file: file table full");
+  f->type = FD_CONSOLE;
+  f->readable = f->writable = true;
+  return f;
+}

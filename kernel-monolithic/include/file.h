@@ -1,0 +1,12 @@
+/* file.h: an open file: what a file descriptor points to. Pipes and inodes join the union later. */
+#pragma once
+#include "types.h"
+
+enum filetype { FD_NONE, FD_CONSOLE };
+
+struct file {
+  enum filetype type;
+  int ref;
+  bool readable, writable;
+  uint32_t off;
+};

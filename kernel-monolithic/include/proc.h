@@ -1,0 +1,34 @@
+/* proc.h: the process table entry and the saved kernel context used by swtch(). */
+#pragma once
+#include "types.h"
+#include "param.h"
+#include "mmu.h"
+#include "x86.h"
+
+/* Callee-saved registers as swtch() leaves them on a kernel stack. The caller-saved ones
+ * (eax, ecx, edx) are saved by the C calling convention; esp is the context's own address. */
+struct context {
+  uint32_t edi, esi, ebx, ebp;
+  uint32_t eip;
+};
+
+enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+struct proc {
+  enum procstate state;
+  int pid;
+  struct proc *parent;
+  pde_t *pgdir;              /* user half private, kernel half shared */
+  uaddr_t heapstart;         /* the lowest break: end of the loaded image */
+  uaddr_t brk;               /* the program break; pages are mapped up to PGROUNDUP(brk) */
+  char *kstack;              /* bottom of the KSTACKSIZE kernel stack */
+  struct trapframe *tf;      /* at the top of kstack: the user registers of the current trap */
+  struct context *context;   /* where swtch() resumes this process */
+  void *chan;                /* sleeping on chan, if SLEEPING */
+  int killed;                /* the signal that must end it on its way out to user mode, or 0 */
+  int xstatus;               /* wait status for the parent, Linux encoding */
+  struct file *ofile[NOFILE];
+  char name[16];
+};
+
+extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

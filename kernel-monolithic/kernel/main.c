@@ -1,0 +1,33 @@
+/* main.c: the kernel's C entry point: bring up each subsystem in dependency order, then start init. */
+#include "defs.h"
+#include "proc.h"
+
+#define VERSION "0.1"
+
+static void banner(void) {
+  printk("kernel-monolithic %s: booting (loader: %s, cmdline: \"%s\")\n", VERSION, boot_loader(),
+         boot_cmdline());
+  printk("mem: %u MiB RAM mapped at %p, %u KiB free\n", boot_ramtop() >> 20, (void *)KERNBASE,
+         kfreecount() * (PGSIZE / 1024));
+  for (int i = 0; i < boot_nmods(); i++) {
+    const char *name;
+    uint32_t start, end;
+    boot_module(i, &name, &start, &end);
+    printk("module %d: %s at %x, %u bytes\n", i, name, start, end - start);
+  }
+}
+
+/* Called by entry.S on the boot page directory and stack, interrupts off. */
+void kmain(uint32_t magic, struct multiboot_info *mbi) {
+  gdtinit();          /* our own segments and the TSS */
+  idtinit();          /* exceptions now panic with a register dump instead of triple-faulting */
+  picinit();          /* remap IRQs away from the exception vectors, all masked */
+  consoleinit();      /* COM1 + VGA: printk works from here on */
+  bootinfo_init(magic, mbi);   /* copy the multiboot data while it is still in reach */
+  kvminit();          /* direct map of all RAM */
+  kinit();            /* free pages: everything above the kernel and the modules */
+  banner();
+  pitinit();          /* 100 Hz tick */
+  userinit();         /* the first process: exec init from a multiboot module */
+  scheduler();        /* turns interrupts on when idle; never returns */
+}

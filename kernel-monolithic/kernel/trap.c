@@ -1,0 +1,72 @@
+/* trap.c: the C side of every interrupt, exception and system call: dispatch on the vector number. */
+#include "defs.h"
+#include "proc.h"
+#include "traps.h"
+
+uint32_t ticks;
+
+static const char *const names[] = {
+  "divide error", "debug", "NMI", "breakpoint", "overflow", "BOUND range exceeded",
+  "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+  "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+  "page fault", "reserved", "x87 floating-point error", "alignment check", "machine check",
+  "SIMD floating-point exception",
+};
+
+static const char *trapname(uint32_t n) {
+  return n < (uint32_t)NELEM(names) ? names[n] : "unknown trap";
+}
+
+/* A user-mode exception: Linux would send a signal; we have none yet, so the process dies as
+ * if killed by it (the wait status carries the signal number, as in Linux). */
+static void user_fault(struct trapframe *tf) {
+  int sig = tf->trapno == T_PGFLT || tf->trapno == T_GPFLT ? 11   /* SIGSEGV */
+          : tf->trapno == T_DIVIDE ? 8                            /* SIGFPE */
+          : tf->trapno == T_ILLOP ? 4 : 11;                       /* SIGILL */
+  printk("%s[%d]: %s (trap %d) at eip %08x, addr %08x, err %x: killed\n", curproc->name,
+         curproc->pid, trapname(tf->trapno), tf->trapno, tf->eip, rcr2(), tf->err);
+  curproc->killed = sig;
+}
+
+static void irq(int n) {
+  if (n == IRQ_SPURIOUS && picspurious(n))
+    return;
+  switch (n) {
+  case IRQ_TIMER:
+    ticks++;
+    wakeup(&ticks);
+    break;
+  case IRQ_COM1:
+    uartintr();
+    break;
+  default:
+    printk("unexpected IRQ %d\n", n);
+  }
+  piceoi(n);
+}
+
+void trap(struct trapframe *tf) {
+  bool fromuser = (tf->cs & 3) == DPL_USER;
+  if (fromuser)
+    curproc->tf = tf;
+
+  if (tf->trapno == T_SYSCALL) {
+    syscall(tf);
+  } else if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
+    irq(tf->trapno - T_IRQ0);
+  } else if (fromuser) {
+    user_fault(tf);
+  } else {
+    panic_trap(tf, trapname(tf->trapno));
+  }
+
+  if (!fromuser)
+    return;
+  /* on the way back to ring 3: die if killed, give up the CPU if the tick says so */
+  if (curproc->killed)
+    exit(curproc->killed);
+  if (tf->trapno == T_IRQ0 + IRQ_TIMER)
+    yield();
+  if (curproc->killed)
+    exit(curproc->killed);
+}
