@@ -27,14 +27,16 @@ entry:
         movl    %cr0, %ecx
         orl     $(CR0_PG | CR0_WP), %ecx
         movl    %ecx, %cr0
-        /* Still running at the low (identity-mapped) address: load a high stack, then an
-         * indirect jump, because a direct jump would be PC-relative and stay low. */
+        /* Still running at the low (identity-mapped) address: an indirect jump moves EIP to the
+         * high half (a direct jump is PC-relative and would stay low). */
+        movl    $high, %ecx
+        jmp     *%ecx
+high:
         movl    $(bootstack + KSTACKSIZE_BOOT), %esp
         xorl    %ebp, %ebp                 /* ends the backtrace's EBP chain */
         pushl   %ebx
         pushl   %eax
-        movl    $kmain, %ecx
-        call    *%ecx
+        call    kmain
 1:      cli
         hlt
         jmp     1b

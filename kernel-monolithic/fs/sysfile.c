@@ -22,6 +22,8 @@ int sys_read(int fd, uaddr_t buf, int n) {
     return -EBADF;
   if (n < 0)
     return -EINVAL;
+  if (!uaccess_ok(buf, n))
+    return -EFAULT;
   return n == 0 ? 0 : fileread(f, buf, n);
 }
 
@@ -31,6 +33,8 @@ int sys_write(int fd, uaddr_t buf, int n) {
     return -EBADF;
   if (n < 0)
     return -EINVAL;
+  if (!uaccess_ok(buf, n))
+    return -EFAULT;
   return n == 0 ? 0 : filewrite(f, buf, n);
 }
 

@@ -142,6 +142,7 @@ int copyin(pde_t *pgdir, void *dst, uaddr_t src, uint32_t n);
 int copyinstr(pde_t *pgdir, char *dst, uaddr_t src, uint32_t max);
 int put_user32(uaddr_t dst, uint32_t v);
 int get_user32(uint32_t *dst, uaddr_t src);
+bool uaccess_ok(uaddr_t va, uint32_t n);
 
 /* ---- fs/file.c ---- */
 struct file *filealloc(void);

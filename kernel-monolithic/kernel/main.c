@@ -27,6 +27,8 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   kvminit();          /* direct map of all RAM */
   kinit();            /* free pages: everything above the kernel and the modules */
   banner();
+  if (cmdline_has("crashtest"))   /* demonstrates (and tests) a kernel fault -> panic */
+    *(volatile uint32_t *)0x1000 = 0xDEAD;   /* user half, unmapped in kpgdir */
   pitinit();          /* 100 Hz tick */
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */

@@ -23,8 +23,11 @@ static void user_fault(struct trapframe *tf) {
   int sig = tf->trapno == T_PGFLT || tf->trapno == T_GPFLT ? 11   /* SIGSEGV */
           : tf->trapno == T_DIVIDE ? 8                            /* SIGFPE */
           : tf->trapno == T_ILLOP ? 4 : 11;                       /* SIGILL */
-  printk("%s[%d]: %s (trap %d) at eip %08x, addr %08x, err %x: killed\n", curproc->name,
-         curproc->pid, trapname(tf->trapno), tf->trapno, tf->eip, rcr2(), tf->err);
+  printk("%s[%d]: %s (trap %d, err %x) at eip %08x", curproc->name, curproc->pid,
+         trapname(tf->trapno), tf->trapno, tf->err, tf->eip);
+  if (tf->trapno == T_PGFLT)
+    printk(", address %08x", rcr2());
+  printk(": killed\n");
   curproc->killed = sig;
 }
 

@@ -68,3 +68,9 @@ int put_user32(uaddr_t dst, uint32_t v) {
 int get_user32(uint32_t *dst, uaddr_t src) {
   return copyin(curproc->pgdir, dst, src, sizeof(*dst));
 }
+
+/* The cheap up-front check (Linux's access_ok): [va, va+n) lies in user space. Syscalls that may
+ * sleep before copying use it so a bad pointer fails at once; copyin/copyout still check pages. */
+bool uaccess_ok(uaddr_t va, uint32_t n) {
+  return va + n >= va && va + n <= KERNBASE;
+}

@@ -1,0 +1,162 @@
+/* usertests.c: exercises the kernel's process and system-call paths from user space; run as init=/usertests. */
+#include "libc.h"
+
+static int failures;
+
+#define CHECK(cond, ...) do {                                      \
+    int ok_ = (cond);                                               \
+    printf(ok_ ? "usertests: ok   " : "usertests: FAIL ");          \
+    failures += !ok_;                                               \
+    printf(__VA_ARGS__);                                            \
+    printf("\n");                                                   \
+  } while (0)
+
+/* Runs fn in a child and returns the child's wait status. */
+static int inchild(void (*fn)(void)) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    fn();
+    exit(0);
+  }
+  int status = -1;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+static void null_deref(void) { *(volatile int *)0 = 1; }
+static void kernel_write(void) { *(volatile int *)0xC0100000 = 1; }
+static void priv_insn(void) { __asm__ volatile("cli"); }
+static void int13(void) { __asm__ volatile("int $13"); }
+static void port_io(void) { __asm__ volatile("outb %%al, $0x80" : : "a"(0)); }
+static void divzero(void) {
+  volatile int z = 0;
+  printf("%d", 100 / z);   /* not 1 / z: gcc turns that into a compare */
+}
+static void stack_overflow(void) {
+  volatile char big[64 * 1024];
+  big[0] = 1;
+  printf("%d", big[0]);
+}
+
+static void test_efault(void) {
+  char buf[4] = "abc";
+  CHECK(write(1, 0, 4) == -1 && errno == EFAULT, "write from NULL -> EFAULT");
+  CHECK(write(1, (void *)0xC0000000, 4) == -1 && errno == EFAULT, "write from kernel -> EFAULT");
+  CHECK(read(0, (void *)0xFFFFF000, 4) == -1 && errno == EFAULT, "read into kernel -> EFAULT");
+  CHECK(write(1, (void *)0x40000000, 4) == -1 && errno == EFAULT, "write from unmapped -> EFAULT");
+  CHECK(write(1, buf, 0) == 0, "zero-length write -> 0");
+  CHECK(waitpid(-1, (int *)0xC0000000, WNOHANG) == -1, "waitpid with no children fails");
+  CHECK(execve((char *)0xC0000000, 0, 0) == -1 && errno == EFAULT, "execve kernel path -> EFAULT");
+  CHECK(execve("/no/such/program", 0, 0) == -1 && errno == ENOENT, "execve missing -> ENOENT");
+  CHECK(write(99, buf, 1) == -1 && errno == EBADF, "write bad fd -> EBADF");
+  CHECK(syscall(9999, 0, 0, 0, 0, 0) == -1 && errno == ENOSYS, "unknown syscall -> ENOSYS");
+  struct timespec bad = {0, 2000000000};
+  CHECK(nanosleep(&bad, 0) == -1 && errno == EINVAL, "nanosleep bad nsec -> EINVAL");
+  CHECK(nanosleep((void *)0xC0000000, 0) == -1 && errno == EFAULT, "nanosleep kernel ptr -> EFAULT");
+}
+
+static void test_faults(void) {
+  int s;
+  s = inchild(null_deref);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "NULL write kills with SIGSEGV (status %x)", s);
+  s = inchild(kernel_write);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "kernel write kills with SIGSEGV (status %x)", s);
+  s = inchild(priv_insn);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "cli in ring 3 kills with SIGSEGV (status %x)", s);
+  s = inchild(int13);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "int $13 from ring 3 kills (status %x)", s);
+  s = inchild(port_io);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "outb in ring 3 kills (status %x)", s);
+  s = inchild(divzero);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 8, "divide by zero kills with SIGFPE (status %x)", s);
+  s = inchild(stack_overflow);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == 11, "stack overflow kills with SIGSEGV (status %x)", s);
+}
+
+/* A child that never makes a system call: only the timer can take the CPU back from it. */
+static void test_preempt(void) {
+  pid_t pid = fork();
+  if (pid == 0)
+    for (;;)
+      ;
+  struct timespec t = {0, 50 * 1000 * 1000};
+  CHECK(nanosleep(&t, 0) == 0, "nanosleep 50 ms while a child spins");
+  CHECK(kill(pid, 9) == 0, "kill the spinning child");
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid && WTERMSIG(status) == 9, "it died of signal 9 (status %x)",
+        status);
+}
+
+static void test_forks(void) {
+  enum { N = 20 };
+  for (int i = 0; i < N; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      sched_yield();
+      exit(i);
+    }
+    if (pid < 0) {
+      CHECK(0, "fork %d failed, errno %d", i, errno);
+      return;
+    }
+  }
+  int sum = 0, n = 0, status;
+  while (wait(&status) > 0) {
+    sum += WEXITSTATUS(status);
+    n++;
+  }
+  CHECK(n == N && sum == N * (N - 1) / 2, "%d children reaped, exit codes sum %d", n, sum);
+  CHECK(errno == ECHILD, "wait with no children -> ECHILD");
+}
+
+static void test_brk(void) {
+  char *a = sbrk(0);
+  char *b = sbrk(1 << 20);
+  CHECK(a == b, "sbrk returns the old break");
+  memset(b, 0x5A, 1 << 20);
+  CHECK(b[(1 << 20) - 1] == 0x5A, "1 MiB of new heap is usable");
+  CHECK(sbrk(-(1 << 20)) == b + (1 << 20) && sbrk(0) == a, "sbrk shrinks back");
+  CHECK(brk((void *)0xBFFFF000) == -1 && errno == ENOMEM, "brk into the stack -> ENOMEM");
+}
+
+static void test_fork_memory(void) {
+  static int shared = 1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    shared = 2;
+    exit(shared);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  CHECK(shared == 1 && WEXITSTATUS(status) == 2, "fork copies memory (parent %d, child %d)", shared,
+        WEXITSTATUS(status));
+}
+
+static void test_exec(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char *argv[] = {"usertests", "exec-child", "x y", 0};
+    char *envp[] = {"A=1", 0};
+    execve("/usertests", argv, envp);
+    exit(99);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  CHECK(WEXITSTATUS(status) == 7, "exec'd child saw its argv and envp (status %x)", status);
+}
+
+int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "exec-child") == 0)
+    return strcmp(argv[2], "x y") == 0 && environ[0] && strcmp(environ[0], "A=1") == 0 ? 7 : 1;
+  printf("usertests: starting (pid %d)\n", getpid());
+  test_efault();
+  test_faults();
+  test_preempt();
+  test_forks();
+  test_brk();
+  test_fork_memory();
+  test_exec();
+  printf(failures ? "usertests: %d FAILED\n" : "usertests: all passed\n", failures);
+  reboot(RB_POWER_OFF);
+  return 1;
+}
