@@ -1,0 +1,106 @@
+package jx86.kernel.monolithic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import jx86.machine.MachineConfig;
+import jx86.machine.MachineEvent;
+import jx86.machine.PcMachine;
+import jx86.machine.RunResult;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Boots kernel-monolithic (built by {@code make} into target/) on jx86 and checks the serial
+ * transcript line by line: the Multiboot entry, the higher-half switch, traps, the PIT and the
+ * COM1 console, processes in ring 3, fork/exit/waitpid, execve from a multiboot module and the
+ * power-off through the exit port. The expected lines are the ones user/init.c and the kernel
+ * print by construction (pids are deterministic: init is 1, its first child 2).
+ */
+class BootTest {
+    private static final Path KERNEL = Path.of("target/kernel.elf");
+    private static final Path USER = Path.of("target/user");
+
+    private static RunResult boot(String append, Path module, String serialInput) {
+        MachineConfig.Builder b = MachineConfig.builder()
+                .kernel(KERNEL).module(module).append(append)
+                .maxInstructions(200_000_000L);
+        if (serialInput != null) {
+            b.serialInput(serialInput);
+        }
+        return PcMachine.run(b.build());
+    }
+
+    @Test
+    void boot_runsInitWhichForksWaitsAndPowersOff() {
+        RunResult r = boot("console=ttyS0", USER.resolve("init"), null);
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "kernel-monolithic 0.1: booting (loader: jx86, cmdline: \"console=ttyS0\")",
+                "init: hello from user space",
+                "init: pid 1, argv[0] /sbin/init, argc 1",
+                "init: write from a kernel address: -1 (errno 14)",
+                "child: hello from pid 2, parent 1",
+                "init: child 2 exited with status 42",
+                "init: powering off",
+                "reboot: power down");
+        assertThat(r.serial()).doesNotContain("panic");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
+    void boot_reportsRamAndTheInitModule() {
+        RunResult r = boot("console=ttyS0", USER.resolve("init"), null);
+
+        // 128 MiB machine: the memory map's top usable byte is below 128 MiB, so 127 MiB is mapped
+        assertThat(r.serial()).containsPattern("mem: 12[78] MiB RAM mapped at 0xc0000000, \\d+ KiB free");
+        assertThat(r.serial()).containsPattern(
+                "module 0: \\S*init at [0-9a-f]+, " + sizeOf(USER.resolve("init")) + " bytes");
+    }
+
+    @Test
+    void usertests_allChecksPass() {
+        RunResult r = boot("console=ttyS0 init=/usertests", USER.resolve("usertests"), null);
+
+        assertThat(r.serial()).contains("usertests: all passed").doesNotContain("FAIL").doesNotContain("panic");
+        assertThat(r.serial()).contains(
+                "usertests: ok   NULL write kills with SIGSEGV (status b)",
+                "usertests: ok   it died of signal 9 (status 9)",
+                "usertests: ok   20 children reaped, exit codes sum 190");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
+    void kernelPageFault_panicsWithRegistersAndBacktrace() {
+        RunResult r = boot("console=ttyS0 crashtest panic=exit", USER.resolve("init"), null);
+
+        // the write to unmapped 0x1000 in kmain: a supervisor write to a non-present page (err 2)
+        assertThat(r.serial()).containsPattern("panic: page fault \\(trap 14, err 2\\) at eip c01[0-9a-f]{5}")
+                .contains("cr2 00001000", "backtrace (addr2line -e kernel.elf):")
+                .doesNotContain("init: hello");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isEqualTo(1);
+    }
+
+    @Test
+    void consoleInput_isLineEditedAndEndsWithControlD() {
+        // "ab", backspace, "c", return; then control-D: read returns 0
+        RunResult r = boot("console=ttyS0 init=/readtest", USER.resolve("readtest"), "ab\u007fc\r\u0004");
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "readtest: type lines, control-D ends",
+                "readtest: got 3 bytes: ac",
+                "readtest: read returned 0, powering off");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return java.nio.file.Files.size(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
