@@ -27,7 +27,9 @@ void fileclose(struct file *f) {
     panic("fileclose: unreferenced file");
   if (--f->ref > 0)
     return;
-  f->type = FD_NONE;                    /* later: release the pipe end or the inode here */
+  if (f->type == FD_PIPE)
+    pipeclose(f->pipe, f->writable);
+  f->type = FD_NONE;                    /* later: release the inode here */
 }
 
 int fileread(struct file *f, uaddr_t dst, int n) {
@@ -36,6 +38,8 @@ int fileread(struct file *f, uaddr_t dst, int n) {
   switch (f->type) {
   case FD_CONSOLE:
     return consoleread(dst, n);
+  case FD_PIPE:
+    return piperead(f->pipe, dst, n);
   default:
     return -EINVAL;
   }
@@ -47,6 +51,8 @@ int filewrite(struct file *f, uaddr_t src, int n) {
   switch (f->type) {
   case FD_CONSOLE:
     return consolewrite(src, n);
+  case FD_PIPE:
+    return pipewrite(f->pipe, src, n);
   default:
     return -EINVAL;
   }

@@ -45,6 +45,27 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   return r < 0 ? r : -ENOENT;           /* no file system yet */
 }
 
+/* pipe(2): fds[0] reads, fds[1] writes */
+int sys_pipe(uaddr_t ufds) {
+  struct file *rf, *wf;
+  int r = pipealloc(&rf, &wf);
+  if (r < 0)
+    return r;
+  int fds[2] = {fdalloc(rf), -1};
+  if (fds[0] >= 0)
+    fds[1] = fdalloc(wf);
+  if (fds[1] < 0 || copyout(curproc->pgdir, ufds, fds, sizeof(fds)) < 0) {
+    if (fds[0] >= 0)
+      curproc->ofile[fds[0]] = 0;
+    if (fds[1] >= 0)
+      curproc->ofile[fds[1]] = 0;
+    fileclose(rf);
+    fileclose(wf);
+    return fds[1] < 0 ? -EMFILE : -EFAULT;
+  }
+  return 0;
+}
+
 int sys_close(int fd) {
   struct file *f = fdfile(fd);
   if (!f)

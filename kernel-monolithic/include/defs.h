@@ -152,6 +152,13 @@ int fileread(struct file *f, uaddr_t dst, int n);
 int filewrite(struct file *f, uaddr_t src, int n);
 struct file *console_file(void);
 
+/* ---- fs/pipe.c ---- */
+struct pipe;
+int pipealloc(struct file **rf, struct file **wf);
+void pipeclose(struct pipe *p, bool writeend);
+int piperead(struct pipe *p, uaddr_t dst, int n);
+int pipewrite(struct pipe *p, uaddr_t src, int n);
+
 /* ---- fs/bootfs.c ---- */
 int bootfs_lookup(const char *path, const uint8_t **data, uint32_t *size);
 

@@ -2,11 +2,12 @@
 #pragma once
 #include "types.h"
 
-enum filetype { FD_NONE, FD_CONSOLE };
+enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE };
 
 struct file {
   enum filetype type;
   int ref;
   bool readable, writable;
   uint32_t off;
+  struct pipe *pipe;        /* FD_PIPE */
 };

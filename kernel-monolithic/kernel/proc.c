@@ -160,6 +160,8 @@ int kill(int pid, int sig) {
       continue;
     if (sig == 0)
       return 0;
+    if (p == initproc)
+      return 0;                         /* as in Linux, init only gets signals it handles */
     p->killed = sig;
     if (p->state == SLEEPING)
       p->state = RUNNABLE;              /* every sleep loop re-checks its condition and 'killed' */

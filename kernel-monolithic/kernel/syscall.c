@@ -24,6 +24,7 @@ int sys_wait4(int pid, uaddr_t status, int options, uaddr_t rusage);
 int sys_uname(uaddr_t buf);
 int sys_sched_yield(void);
 int sys_nanosleep(uaddr_t req, uaddr_t rem);
+int sys_pipe(uaddr_t fds);
 
 /* Every handler is called with all six argument registers; the i386 cdecl convention lets a
  * handler declare fewer (the caller pops the arguments), which is also how Linux's table works. */
@@ -45,6 +46,7 @@ static const struct {
   S(getpid, sys_getpid),        /* () */
   S(kill, sys_kill),            /* (pid, sig) */
   S(dup, sys_dup),              /* (fd) */
+  S(pipe, sys_pipe),            /* (int fds[2]) */
   S(brk, sys_brk),              /* (addr): returns the new break, or the old one on failure */
   S(dup2, sys_dup2),            /* (oldfd, newfd) */
   S(getppid, sys_getppid),      /* () */

@@ -145,6 +145,39 @@ static void test_exec(void) {
   CHECK(WEXITSTATUS(status) == 7, "exec'd child saw its argv and envp (status %x)", status);
 }
 
+/* 20000 bytes through a 4 KiB pipe from a child, in writes and reads of unrelated sizes. */
+static void test_pipe(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    unsigned char buf[1000];
+    for (int i = 0; i < 20; i++) {
+      for (int j = 0; j < 1000; j++)
+        buf[j] = (i * 1000 + j) & 0xFF;
+      write(fds[1], buf, sizeof(buf));
+    }
+    exit(0);
+  }
+  close(fds[1]);
+  unsigned char buf[777];
+  int n, total = 0, bad = 0;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0) {
+    for (int k = 0; k < n; k++)
+      bad += buf[k] != ((total + k) & 0xFF);
+    total += n;
+  }
+  CHECK(total == 20000 && bad == 0 && n == 0, "pipe carried %d bytes, %d wrong, then EOF", total, bad);
+  close(fds[0]);
+  waitpid(pid, 0, 0);
+  CHECK(pipe(fds) == 0 && close(fds[0]) == 0 && write(fds[1], "x", 1) == -1 && errno == EPIPE,
+        "write with no reader -> EPIPE");
+  close(fds[1]);
+  CHECK(pipe((int *)0xC0000000) == -1 && errno == EFAULT, "pipe(kernel pointer) -> EFAULT");
+  CHECK(dup2(1, 5) == 5 && write(5, "", 0) == 0 && close(5) == 0 && close(5) == -1, "dup2 and close");
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "exec-child") == 0)
     return strcmp(argv[2], "x y") == 0 && environ[0] && strcmp(environ[0], "A=1") == 0 ? 7 : 1;
@@ -156,6 +189,7 @@ int main(int argc, char **argv) {
   test_brk();
   test_fork_memory();
   test_exec();
+  test_pipe();
   printf(failures ? "usertests: %d FAILED\n" : "usertests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;

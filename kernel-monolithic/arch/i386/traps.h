@@ -25,4 +25,3 @@
 
 #define IRQ_TIMER 0
 #define IRQ_COM1  4
-#define IRQ_SPURIOUS 7

@@ -28,6 +28,7 @@ pid_t getppid(void);
 int kill(pid_t pid, int sig);
 int dup(int fd);
 int dup2(int oldfd, int newfd);
+int pipe(int fds[2]);
 int brk(void *addr);
 void *sbrk(intptr_t delta);
 int sched_yield(void);

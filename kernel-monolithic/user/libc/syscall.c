@@ -50,6 +50,7 @@ pid_t getppid(void) { return SC0(__NR_getppid); }
 int kill(pid_t pid, int sig) { return SC2(__NR_kill, pid, sig); }
 int dup(int fd) { return SC1(__NR_dup, fd); }
 int dup2(int oldfd, int newfd) { return SC2(__NR_dup2, oldfd, newfd); }
+int pipe(int fds[2]) { return SC1(__NR_pipe, fds); }
 int sched_yield(void) { return SC0(__NR_sched_yield); }
 int nanosleep(const struct timespec *req, struct timespec *rem) {
   return SC2(__NR_nanosleep, req, rem);
