@@ -72,7 +72,7 @@ int consoleread(uaddr_t dst, int n) {
   int target = n;
   while (n > 0) {
     while (input.r == input.w) {
-      if (curproc->killed)
+      if (signal_pending(curproc))
         return -EINTR;
       sleep(&input.r);
     }

@@ -64,14 +64,16 @@ static int ringcopy(struct pipe *p, uaddr_t u, uint32_t n, bool in) {
   return 0;
 }
 
-/* Writes all n bytes, sleeping while the ring is full. A pipe with no reader gives -EPIPE
- * (Linux also sends SIGPIPE; that comes with signal.c). */
+/* Writes all n bytes, sleeping while the ring is full. A pipe with no reader gives -EPIPE and
+ * SIGPIPE, as in Linux. */
 int pipewrite(struct pipe *p, uaddr_t src, int n) {
   int done = 0;
   while (done < n) {
-    if (!p->readopen)
+    if (!p->readopen) {
+      send_signal(curproc, SIGPIPE);
       return done > 0 ? done : -EPIPE;
-    if (curproc->killed)
+    }
+    if (signal_pending(curproc))
       return done > 0 ? done : -EINTR;
     uint32_t room = PIPESIZE - (p->nwrite - p->nread);
     if (room == 0) {
@@ -92,7 +94,7 @@ int pipewrite(struct pipe *p, uaddr_t src, int n) {
  * remains; 0 means end of file. */
 int piperead(struct pipe *p, uaddr_t dst, int n) {
   while (p->nread == p->nwrite && p->writeopen) {
-    if (curproc->killed)
+    if (signal_pending(curproc))
       return -EINTR;
     sleep(&p->nread);
   }

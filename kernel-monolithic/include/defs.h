@@ -100,12 +100,21 @@ void sleep(void *chan);
 void wakeup(void *chan);
 int growproc(uaddr_t newbrk);
 void procdump(void);
+void alarm_tick(void);
 
 /* ---- kernel/sched.c ---- */
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void yield(void);
 void forkret(void);
+
+/* ---- kernel/signal.c ---- */
+bool signal_pending(struct proc *p);
+int send_signal(struct proc *p, int sig);
+void force_signal(struct proc *p, int sig);
+void signals_fork(struct proc *child, struct proc *parent);
+void signals_exec(struct proc *p);
+void do_signals(struct trapframe *tf);
 
 /* ---- kernel/exec.c ---- */
 int exec(const char *path, char *const argv[], char *const envp[]);

@@ -4,6 +4,7 @@
 #include "param.h"
 #include "mmu.h"
 #include "x86.h"
+#include "uapi/signal.h"
 
 /* Callee-saved registers as swtch() leaves them on a kernel stack. The caller-saved ones
  * (eax, ecx, edx) are saved by the C calling convention; esp is the context's own address. */
@@ -25,7 +26,10 @@ struct proc {
   struct trapframe *tf;      /* at the top of kstack: the user registers of the current trap */
   struct context *context;   /* where swtch() resumes this process */
   void *chan;                /* sleeping on chan, if SLEEPING */
-  int killed;                /* the signal that must end it on its way out to user mode, or 0 */
+  uint64_t sigpending;       /* bit sig-1: signal sig has been sent and not yet delivered */
+  uint64_t sigblocked;       /* the signal mask */
+  struct k_sigaction sigactions[NSIG];   /* index sig-1 */
+  uint32_t alarm;            /* tick at which SIGALRM is due, 0 = none */
   int xstatus;               /* wait status for the parent, Linux encoding */
   struct file *ofile[NOFILE];
   char name[16];

@@ -115,6 +115,7 @@ int exec(const char *path, char *const argv[], char *const envp[]) {
   struct proc *p = curproc;
   const char *base = strrchr(path, '/');
   safestrcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+  signals_exec(p);
   pde_t *old = p->pgdir;
   p->pgdir = pgdir;
   p->heapstart = p->brk = PGROUNDUP((uint32_t)top);

@@ -92,6 +92,7 @@ int fork(void) {
     if (curproc->ofile[fd])
       np->ofile[fd] = filedup(curproc->ofile[fd]);
   safestrcpy(np->name, curproc->name, sizeof(np->name));
+  signals_fork(np, curproc);
   np->state = RUNNABLE;
   return np->pid;
 }
@@ -118,6 +119,8 @@ void exit(int wstatus) {
     }
   p->xstatus = wstatus;
   p->state = ZOMBIE;
+  p->alarm = 0;
+  send_signal(p->parent, SIGCHLD);      /* ignored unless the parent has a handler */
   wakeup(p->parent);
   sched();
   panic("exit: zombie %d ran again", p->pid);
@@ -144,30 +147,40 @@ int waitpid(int pid, uaddr_t ustatus, int options) {
       return -ECHILD;
     if (options & WNOHANG)
       return 0;
-    if (curproc->killed)
+    if (signal_pending(curproc))
       return -EINTR;
     sleep(curproc);                     /* exit() of a child wakes its parent */
   }
 }
 
-/* Without signal handlers every signal is fatal: the victim exits on its way back to user mode. */
+/* kill(2): pid > 0 is one process, -1 every process but init and the caller (no process groups
+ * yet). Signal 0 only checks that the target exists. */
 int kill(int pid, int sig) {
-  if (sig < 0 || sig > 64)
+  if (sig < 0 || sig > NSIG)
     return -EINVAL;
+  int found = 0;
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &proc[i];
-    if (p->pid != pid || p->state == UNUSED || p->state == ZOMBIE)
+    if (p->state == UNUSED || p->state == EMBRYO)
       continue;
-    if (sig == 0)
-      return 0;
-    if (p == initproc)
-      return 0;                         /* as in Linux, init only gets signals it handles */
-    p->killed = sig;
-    if (p->state == SLEEPING)
-      p->state = RUNNABLE;              /* every sleep loop re-checks its condition and 'killed' */
-    return 0;
+    if (pid > 0 ? p->pid != pid : (pid != -1 || p == initproc || p == curproc))
+      continue;
+    found++;
+    /* as in Linux, init only gets the signals it has handlers for */
+    if (sig == 0 || p->state == ZOMBIE || (p == initproc && p->sigactions[sig - 1].handler <= SIG_IGN))
+      continue;
+    send_signal(p, sig);
   }
-  return -ESRCH;
+  return found ? 0 : -ESRCH;
+}
+
+/* Timer tick: deliver due alarms. */
+void alarm_tick(void) {
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].alarm && (int32_t)(ticks - proc[i].alarm) >= 0 && proc[i].state != ZOMBIE) {
+      proc[i].alarm = 0;
+      send_signal(&proc[i], SIGALRM);
+    }
 }
 
 /* Callers loop: "while (!condition) sleep(chan);". Safe without a lock because interrupts are

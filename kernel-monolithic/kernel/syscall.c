@@ -25,6 +25,11 @@ int sys_uname(uaddr_t buf);
 int sys_sched_yield(void);
 int sys_nanosleep(uaddr_t req, uaddr_t rem);
 int sys_pipe(uaddr_t fds);
+int sys_alarm(uint32_t seconds);
+int sys_pause(void);
+int sys_rt_sigreturn(void);
+int sys_rt_sigaction(int sig, uaddr_t act, uaddr_t oact, uint32_t sigsetsize);
+int sys_rt_sigprocmask(int how, uaddr_t set, uaddr_t oset, uint32_t sigsetsize);
 
 /* Every handler is called with all six argument registers; the i386 cdecl convention lets a
  * handler declare fewer (the caller pops the arguments), which is also how Linux's table works. */
@@ -44,6 +49,8 @@ static const struct {
   S(waitpid, sys_waitpid),      /* (pid, status, options) */
   S(execve, sys_execve),        /* (path, argv, envp) */
   S(getpid, sys_getpid),        /* () */
+  S(alarm, sys_alarm),          /* (seconds) */
+  S(pause, sys_pause),          /* () */
   S(kill, sys_kill),            /* (pid, sig) */
   S(dup, sys_dup),              /* (fd) */
   S(pipe, sys_pipe),            /* (int fds[2]) */
@@ -55,6 +62,9 @@ static const struct {
   S(uname, sys_uname),          /* (struct new_utsname *) */
   S(sched_yield, sys_sched_yield), /* () */
   S(nanosleep, sys_nanosleep),  /* (req, rem) */
+  S(rt_sigreturn, sys_rt_sigreturn),     /* (): only from a signal frame's restorer */
+  S(rt_sigaction, sys_rt_sigaction),     /* (sig, act, oact, sigsetsize = 8) */
+  S(rt_sigprocmask, sys_rt_sigprocmask), /* (how, set, oset, sigsetsize = 8) */
   S(exit_group, sys_exit),      /* (code): one thread per process, so the same as exit */
 #undef S
 };

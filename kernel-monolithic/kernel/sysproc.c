@@ -58,7 +58,7 @@ int sys_nanosleep(uaddr_t ureq, uaddr_t urem) {
              : req.sec * HZ + (req.nsec + nsec_per_tick - 1) / nsec_per_tick;
   uint32_t start = ticks;
   while (ticks - start < n) {
-    if (curproc->killed) {
+    if (signal_pending(curproc)) {
       uint32_t left = n - (ticks - start);
       struct { int32_t sec, nsec; } rem = {left / HZ, (left % HZ) * nsec_per_tick};
       if (urem)

@@ -17,18 +17,20 @@ static const char *trapname(uint32_t n) {
   return n < (uint32_t)NELEM(names) ? names[n] : "unknown trap";
 }
 
-/* A user-mode exception: Linux would send a signal; we have none yet, so the process dies as
- * if killed by it (the wait status carries the signal number, as in Linux). */
+/* A user-mode exception becomes the signal Linux would send; without a handler it kills the
+ * process (the wait status carries the signal number, as in Linux). */
 static void user_fault(struct trapframe *tf) {
-  int sig = tf->trapno == T_PGFLT || tf->trapno == T_GPFLT ? 11   /* SIGSEGV */
-          : tf->trapno == T_DIVIDE ? 8                            /* SIGFPE */
-          : tf->trapno == T_ILLOP ? 4 : 11;                       /* SIGILL */
-  printk("%s[%d]: %s (trap %d, err %x) at eip %08x", curproc->name, curproc->pid,
-         trapname(tf->trapno), tf->trapno, tf->err, tf->eip);
-  if (tf->trapno == T_PGFLT)
-    printk(", address %08x", rcr2());
-  printk(": killed\n");
-  curproc->killed = sig;
+  int sig = tf->trapno == T_DIVIDE ? SIGFPE : tf->trapno == T_ILLOP ? SIGILL : SIGSEGV;
+  /* like Linux's show_unhandled_signals: say why a process dies, stay quiet if it handles it */
+  struct k_sigaction *a = &curproc->sigactions[sig - 1];
+  if (a->handler <= SIG_IGN || (curproc->sigblocked & (1ULL << (sig - 1)))) {
+    printk("%s[%d]: %s (trap %d, err %x) at eip %08x", curproc->name, curproc->pid,
+           trapname(tf->trapno), tf->trapno, tf->err, tf->eip);
+    if (tf->trapno == T_PGFLT)
+      printk(", address %08x", rcr2());
+    printk(": signal %d\n", sig);
+  }
+  force_signal(curproc, sig);
 }
 
 static void irq(int n) {
@@ -38,6 +40,7 @@ static void irq(int n) {
   case IRQ_TIMER:
     ticks++;
     wakeup(&ticks);
+    alarm_tick();
     break;
   case IRQ_COM1:
     uartintr();
@@ -65,11 +68,8 @@ void trap(struct trapframe *tf) {
 
   if (!fromuser)
     return;
-  /* on the way back to ring 3: die if killed, give up the CPU if the tick says so */
-  if (curproc->killed)
-    exit(curproc->killed);
+  /* on the way back to ring 3: give up the CPU if the tick says so, then take signals */
   if (tf->trapno == T_IRQ0 + IRQ_TIMER)
     yield();
-  if (curproc->killed)
-    exit(curproc->killed);
+  do_signals(tf);
 }

@@ -171,11 +171,95 @@ static void test_pipe(void) {
   CHECK(total == 20000 && bad == 0 && n == 0, "pipe carried %d bytes, %d wrong, then EOF", total, bad);
   close(fds[0]);
   waitpid(pid, 0, 0);
+  signal(SIGPIPE, SIG_IGN);
   CHECK(pipe(fds) == 0 && close(fds[0]) == 0 && write(fds[1], "x", 1) == -1 && errno == EPIPE,
-        "write with no reader -> EPIPE");
+        "write with no reader -> EPIPE (SIGPIPE ignored)");
+  signal(SIGPIPE, SIG_DFL);
   close(fds[1]);
   CHECK(pipe((int *)0xC0000000) == -1 && errno == EFAULT, "pipe(kernel pointer) -> EFAULT");
   CHECK(dup2(1, 5) == 5 && write(5, "", 0) == 0 && close(5) == 0 && close(5) == -1, "dup2 and close");
+}
+
+static volatile int got;
+static void on_signal(int sig) { got = sig; }
+static void on_info(int sig, struct siginfo *si, void *uc) { got = si->si_signo * 100 + (uc != 0); }
+static void on_segv(int sig) { _exit(30 + sig); }
+static void segv_caught(void) {
+  signal(SIGSEGV, on_segv);
+  *(volatile int *)0 = 1;
+}
+static void term_default(void) {
+  raise(SIGTERM);
+  exit(0);
+}
+static void pipe_default(void) {
+  int fds[2];
+  pipe(fds);
+  close(fds[0]);
+  write(fds[1], "x", 1);
+  exit(0);
+}
+
+static void test_signals(void) {
+  volatile int local = 12345;
+  CHECK(signal(SIGUSR1, on_signal) != SIG_ERR && raise(SIGUSR1) == 0 && got == SIGUSR1 && local == 12345,
+        "handler runs on raise, locals survive");
+  sigset_t set = 1ULL << (SIGUSR1 - 1);
+  got = 0;
+  sigprocmask(SIG_BLOCK, &set, 0);
+  raise(SIGUSR1);
+  int waited = got == 0;
+  sigprocmask(SIG_UNBLOCK, &set, 0);
+  CHECK(waited && got == SIGUSR1, "a blocked signal waits until unblocked");
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_sigaction = on_info;
+  sa.sa_flags = SA_SIGINFO;
+  CHECK(sigaction(SIGUSR2, &sa, 0) == 0 && raise(SIGUSR2) == 0 && got == SIGUSR2 * 100 + 1,
+        "SA_SIGINFO handler gets siginfo and ucontext (%d)", got);
+  CHECK(sigaction(SIGKILL, &sa, 0) == -1 && errno == EINVAL, "SIGKILL cannot be caught");
+  signal(SIGTERM, SIG_IGN);
+  raise(SIGTERM);
+  CHECK(1, "ignored SIGTERM does nothing");
+  signal(SIGTERM, SIG_DFL);
+
+  int s = inchild(segv_caught);
+  CHECK(WIFEXITED(s) && WEXITSTATUS(s) == 30 + SIGSEGV, "SIGSEGV handler runs (status %x)", s);
+  s = inchild(term_default);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM, "default SIGTERM kills (status %x)", s);
+  s = inchild(pipe_default);
+  CHECK(WIFSIGNALED(s) && WTERMSIG(s) == SIGPIPE, "writing a readerless pipe raises SIGPIPE (status %x)", s);
+
+  /* a signal interrupts a blocking read with EINTR */
+  int fds[2];
+  pipe(fds);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char c;
+    signal(SIGUSR1, on_signal);
+    int r = read(fds[0], &c, 1);
+    exit(r == -1 && errno == EINTR && got == SIGUSR1 ? 5 : 6);
+  }
+  struct timespec t = {0, 30 * 1000 * 1000};
+  nanosleep(&t, 0);
+  kill(pid, SIGUSR1);
+  waitpid(pid, &s, 0);
+  CHECK(WEXITSTATUS(s) == 5, "signal interrupts a blocked read with EINTR (status %x)", s);
+  close(fds[0]);
+  close(fds[1]);
+
+  got = 0;
+  signal(SIGCHLD, on_signal);
+  s = inchild(term_default);
+  CHECK(got == SIGCHLD, "SIGCHLD reaches a parent with a handler");
+  signal(SIGCHLD, SIG_DFL);
+
+  got = 0;
+  signal(SIGALRM, on_signal);
+  alarm(1);
+  int r = pause();
+  CHECK(r == -1 && errno == EINTR && got == SIGALRM, "alarm(1) interrupts pause()");
 }
 
 int main(int argc, char **argv) {
@@ -190,6 +274,7 @@ int main(int argc, char **argv) {
   test_fork_memory();
   test_exec();
   test_pipe();
+  test_signals();
   printf(failures ? "usertests: %d FAILED\n" : "usertests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;

@@ -10,6 +10,8 @@
 #define __NR_waitpid       7
 #define __NR_execve       11
 #define __NR_getpid       20
+#define __NR_alarm        27
+#define __NR_pause        29
 #define __NR_kill         37
 #define __NR_pipe         42
 #define __NR_brk          45
@@ -21,6 +23,9 @@
 #define __NR_wait4       114
 #define __NR_sched_yield 158
 #define __NR_nanosleep   162
+#define __NR_rt_sigreturn   173
+#define __NR_rt_sigaction   174
+#define __NR_rt_sigprocmask 175
 #define __NR_exit_group  252
 
 #define NR_SYSCALLS      400   /* size of the dispatch table */

@@ -18,4 +18,11 @@ _start:
 1:      hlt                                /* not reached; a privileged instruction if it were */
         jmp     1b
 
+/* Where a signal handler returns to (sa_restorer): back into the kernel to restore the
+ * interrupted context. ESP points at the frame's 'sig' field here, as rt_sigreturn expects. */
+        .globl __restore_rt
+__restore_rt:
+        movl    $173, %eax                 /* __NR_rt_sigreturn */
+        int     $0x80
+
         .section .note.GNU-stack, "", @progbits

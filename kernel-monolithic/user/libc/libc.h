@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include "uapi/errno.h"
 #include "uapi/unistd_32.h"
+#include "uapi/signal.h"
 
 typedef int pid_t;
 typedef int ssize_t;
@@ -46,6 +47,32 @@ long syscall(long n, long a, long b, long c, long d, long e);
 #define WEXITSTATUS(s) (((s) >> 8) & 0xFF)
 #define WIFSIGNALED(s) (((s) & 0x7F) != 0 && ((s) & 0x7F) != 0x7F)
 #define WTERMSIG(s)    ((s) & 0x7F)
+
+/* signal.c */
+typedef uint64_t sigset_t;
+typedef void (*sighandler_t)(int);
+/* the kernel's struct k_sigaction, field for field */
+struct sigaction {
+  union {
+    sighandler_t sa_handler;
+    void (*sa_sigaction)(int, struct siginfo *, void *);
+  };
+  uint32_t sa_flags;
+  void (*sa_restorer)(void);
+  sigset_t sa_mask;
+};
+/* uapi/signal.h has the kernel's integer values; user code passes them as handlers */
+#undef SIG_DFL
+#undef SIG_IGN
+#define SIG_DFL ((sighandler_t)0)
+#define SIG_IGN ((sighandler_t)1)
+#define SIG_ERR ((sighandler_t)-1)
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oact);
+sighandler_t signal(int sig, sighandler_t handler);
+int sigprocmask(int how, const sigset_t *set, sigset_t *oset);
+int raise(int sig);
+int pause(void);
+unsigned alarm(unsigned seconds);
 
 /* printf.c: %d %i %u %x %p %s %c, width, '-' and '0' flags */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
