@@ -262,6 +262,29 @@ static void test_signals(void) {
   CHECK(r == -1 && errno == EINTR && got == SIGALRM, "alarm(1) interrupts pause()");
 }
 
+/* Fill the process table: fork must fail with EAGAIN, not crash; then everything is reaped. */
+static void test_fork_exhaustion(void) {
+  pid_t pids[100];
+  int n = 0;
+  for (; n < 100; n++) {
+    pids[n] = fork();
+    if (pids[n] == 0) {
+      pause();
+      exit(0);
+    }
+    if (pids[n] < 0)
+      break;
+  }
+  int err = errno;
+  for (int i = 0; i < n; i++)
+    kill(pids[i], SIGKILL);
+  int reaped = 0;
+  while (wait(0) > 0)
+    reaped++;
+  CHECK(n > 10 && n < 100 && err == EAGAIN && reaped == n, "fork until the table is full: %d, then EAGAIN",
+        n);
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "exec-child") == 0)
     return strcmp(argv[2], "x y") == 0 && environ[0] && strcmp(environ[0], "A=1") == 0 ? 7 : 1;
@@ -275,6 +298,7 @@ int main(int argc, char **argv) {
   test_exec();
   test_pipe();
   test_signals();
+  test_fork_exhaustion();
   printf(failures ? "usertests: %d FAILED\n" : "usertests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;
