@@ -1,8 +1,12 @@
 /* console.c: the console device: output to COM1 and the VGA screen, line-edited input from COM1. */
 #include "defs.h"
 #include "proc.h"
+#include "x86.h"
 
 #define INPUT_BUF 256
+#define DEBUGCON 0xE9      /* Bochs/QEMU/jx86 debug console port */
+
+static bool debugcon;      /* "debugcon" on the command line: mirror output to port 0xE9 */
 #define C(x) ((x) - '@')   /* control-x */
 
 /* Input ring: [r, w) is ready for readers (complete lines), [w, e) is the line being edited. */
@@ -14,6 +18,11 @@ static struct {
 void consoleinit(void) {
   vgainit();
   uartinit();
+}
+
+/* Called once the command line is known (bootinfo_init). */
+void console_debugcon(bool on) {
+  debugcon = on;
 }
 
 void consputc(int c) {
@@ -28,6 +37,8 @@ void consputc(int c) {
     uartputc(c);
   }
   vgaputc(c);
+  if (debugcon)
+    outb(DEBUGCON, c);
 }
 
 /* Called from the UART interrupt with a function that returns the next received byte or -1. */

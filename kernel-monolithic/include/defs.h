@@ -32,6 +32,7 @@ void vgaputc(int c);
 /* ---- drivers/console.c ---- */
 void consoleinit(void);
 void consputc(int c);
+void console_debugcon(bool on);
 void consoleintr(int (*getc)(void));
 int consoleread(uaddr_t dst, int n);
 int consolewrite(uaddr_t src, int n);

@@ -24,6 +24,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   picinit();          /* remap IRQs away from the exception vectors, all masked */
   consoleinit();      /* COM1 + VGA: printk works from here on */
   bootinfo_init(magic, mbi);   /* copy the multiboot data while it is still in reach */
+  console_debugcon(cmdline_has("debugcon"));
   kvminit();          /* direct map of all RAM */
   kinit();            /* free pages: everything above the kernel and the modules */
   banner();
