@@ -37,6 +37,13 @@ void consoleintr(int (*getc)(void));
 int consoleread(uaddr_t dst, int n);
 int consolewrite(uaddr_t src, int n);
 
+/* ---- drivers/ata.c ---- */
+struct buf;
+void ata_init(void);
+bool ata_present(int disk, uint32_t *sectors);
+int ata_rw(struct buf *b);
+void ataintr(void);
+
 /* ---- drivers/pic.c ---- */
 void picinit(void);
 void picenable(int irq);
@@ -168,6 +175,16 @@ int pipealloc(struct file **rf, struct file **wf);
 void pipeclose(struct pipe *p, bool writeend);
 int piperead(struct pipe *p, uaddr_t dst, int n);
 int pipewrite(struct pipe *p, uaddr_t src, int n);
+
+/* ---- fs/bio.c ---- */
+void binit(void);
+struct buf *bread(uint32_t dev, uint32_t blockno);
+int bwrite(struct buf *b);
+void brelse(struct buf *b);
+
+/* ---- fs/mbr.c ---- */
+int part_lookup(uint32_t dev, uint32_t *start, uint32_t *nsectors);
+void part_scan(int disk);
 
 /* ---- fs/bootfs.c ---- */
 int bootfs_lookup(const char *path, const uint8_t **data, uint32_t *size);

@@ -31,6 +31,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   if (cmdline_has("crashtest"))   /* demonstrates (and tests) a kernel fault -> panic */
     *(volatile uint32_t *)0x1000 = 0xDEAD;   /* user half, unmapped in kpgdir */
   pitinit();          /* 100 Hz tick */
+  binit();            /* buffer cache */
+  ata_init();         /* disks on the primary ATA channel */
+  part_scan(0);       /* partition tables, read by polling (no process to sleep yet) */
+  part_scan(1);
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */
 }

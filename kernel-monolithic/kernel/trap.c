@@ -45,6 +45,9 @@ static void irq(int n) {
   case IRQ_COM1:
     uartintr();
     break;
+  case IRQ_ATA:
+    ataintr();
+    break;
   default:
     printk("unexpected IRQ %d\n", n);
   }

@@ -25,3 +25,4 @@
 
 #define IRQ_TIMER 0
 #define IRQ_COM1  4
+#define IRQ_ATA   14   /* primary ATA channel */
