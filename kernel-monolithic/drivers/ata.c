@@ -189,10 +189,10 @@ int ata_rw(struct buf *b) {
   if (queue == b)
     start(b);
   while (b->flags & B_QUEUED) {
-    if (curproc)
+    if (can_sleep())
       sleep(b);
     else
-      advance();                /* boot time, no process to sleep: poll */
+      advance();                /* boot time (or userinit), nothing to switch to: poll */
   }
   if (write)
     return (b->flags & B_DIRTY) ? -EIO : 0;

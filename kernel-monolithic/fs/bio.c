@@ -28,7 +28,7 @@ again:
     if (b->dev != dev || b->blockno != blockno || !(b->flags & (B_VALID | B_BUSY)))
       continue;
     if (b->flags & B_BUSY) {
-      if (!curproc)
+      if (!can_sleep())
         panic("bget: block %u busy at boot", blockno);
       sleep(b);                 /* brelse wakes us; the block may have been recycled meanwhile */
       goto again;

@@ -2,6 +2,7 @@
 #include "defs.h"
 #include "param.h"
 #include "file.h"
+#include "fs.h"
 
 static struct file ftable[NFILE];
 
@@ -29,7 +30,9 @@ void fileclose(struct file *f) {
     return;
   if (f->type == FD_PIPE)
     pipeclose(f->pipe, f->writable);
-  f->type = FD_NONE;                    /* later: release the inode here */
+  if (f->type == FD_INODE)
+    iput(f->ip);
+  f->type = FD_NONE;
 }
 
 int fileread(struct file *f, uaddr_t dst, int n) {
@@ -40,6 +43,14 @@ int fileread(struct file *f, uaddr_t dst, int n) {
     return consoleread(dst, n);
   case FD_PIPE:
     return piperead(f->pipe, dst, n);
+  case FD_INODE: {
+    if (S_ISDIR(f->ip->d.i_mode))
+      return -EISDIR;
+    int r = readi(f->ip, true, (void *)dst, f->off, n);
+    if (r > 0)
+      f->off += r;
+    return r;
+  }
   default:
     return -EINVAL;
   }

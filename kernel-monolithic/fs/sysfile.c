@@ -2,6 +2,9 @@
 #include "defs.h"
 #include "proc.h"
 #include "file.h"
+#include "fs.h"
+#include "buf.h"
+#include "uapi/stat.h"
 
 static struct file *fdfile(int fd) {
   return fd >= 0 && fd < NOFILE ? curproc->ofile[fd] : 0;
@@ -36,13 +39,6 @@ int sys_write(int fd, uaddr_t buf, int n) {
   if (!uaccess_ok(buf, n))
     return -EFAULT;
   return n == 0 ? 0 : filewrite(f, buf, n);
-}
-
-int sys_open(uaddr_t upath, int flags, int mode) {
-  char path[MAXPATH];
-  (void)flags, (void)mode;
-  int r = copyinstr(curproc->pgdir, path, upath, sizeof(path));
-  return r < 0 ? r : -ENOENT;           /* no file system yet */
 }
 
 /* pipe(2): fds[0] reads, fds[1] writes */
@@ -95,4 +91,200 @@ int sys_dup2(int oldfd, int newfd) {
     fileclose(curproc->ofile[newfd]);
   curproc->ofile[newfd] = filedup(f);
   return newfd;
+}
+
+/* ---- file-system calls (ext2, read-only for now) ---- */
+
+static int fetchpath(uaddr_t upath, char *path) {
+  int r = copyinstr(curproc->pgdir, path, upath, MAXPATH);
+  if (r == 0)
+    return -ENOENT;                     /* the empty path */
+  return r < 0 ? r : 0;
+}
+
+int sys_open(uaddr_t upath, int flags, int mode) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  (void)mode;
+  if (r < 0)
+    return r;
+  struct file *f;
+  if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
+    f = console_file();
+  } else {
+    struct inode *ip = namei(path, &r);
+    if (!ip)
+      return r;
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+      iput(ip);
+      return -EROFS;
+    }
+    if ((flags & O_DIRECTORY) && !S_ISDIR(ip->d.i_mode)) {
+      iput(ip);
+      return -ENOTDIR;
+    }
+    if (!(f = filealloc())) {
+      iput(ip);
+      return -ENFILE;
+    }
+    f->type = FD_INODE;
+    f->ip = ip;
+    f->readable = true;
+  }
+  int fd = fdalloc(f);
+  if (fd < 0)
+    fileclose(f);
+  return fd;
+}
+
+int sys_lseek(int fd, int32_t off, int whence) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE)
+    return -ESPIPE;
+  int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->off
+               : whence == SEEK_END ? f->ip->d.i_size : -1;
+  if (base < 0 || base + off < 0 || base + off > INT32_MAX)
+    return -EINVAL;
+  f->off = base + off;
+  return f->off;
+}
+
+static int stat_inode(struct inode *ip, uaddr_t ubuf) {
+  struct stat64 st;
+  memset(&st, 0, sizeof(st));
+  st.st_dev = (3 << 8) | ip->dev;       /* Linux's hd major 3 */
+  st.__st_ino = st.st_ino = ip->inum;
+  st.st_mode = ip->d.i_mode;
+  st.st_nlink = ip->d.i_links_count;
+  st.st_uid = ip->d.i_uid;
+  st.st_gid = ip->d.i_gid;
+  st.st_size = ip->d.i_size;
+  st.st_blksize = BSIZE;
+  st.st_blocks = ip->d.i_blocks;
+  st.st_atime = ip->d.i_atime;
+  st.st_mtime = ip->d.i_mtime;
+  st.st_ctime = ip->d.i_ctime;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
+int sys_stat64(uaddr_t upath, uaddr_t ubuf) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  struct inode *ip = namei(path, &r);
+  if (!ip)
+    return r;
+  r = stat_inode(ip, ubuf);
+  iput(ip);
+  return r;
+}
+
+int sys_fstat64(int fd, uaddr_t ubuf) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type == FD_INODE)
+    return stat_inode(f->ip, ubuf);
+  struct stat64 st;                     /* the console and pipes: a character device, a FIFO */
+  memset(&st, 0, sizeof(st));
+  st.st_mode = f->type == FD_PIPE ? S_IFIFO | 0600 : S_IFCHR | 0620;
+  st.st_rdev = f->type == FD_CONSOLE ? (5 << 8) | 1 : 0;   /* /dev/console is 5:1 */
+  st.st_blksize = BSIZE;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
+/* getdents64(2): as many whole entries as fit in count bytes; f->off is the ext2 offset. */
+int sys_getdents64(int fd, uaddr_t ubuf, uint32_t count) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE || !S_ISDIR(f->ip->d.i_mode))
+    return -ENOTDIR;
+  uint32_t done = 0;
+  for (;;) {
+    uint32_t off = f->off, inum;
+    uint8_t type;
+    char ent[sizeof(struct linux_dirent64) + 256];
+    struct linux_dirent64 *d = (struct linux_dirent64 *)ent;
+    int r = dirnext(f->ip, &off, &inum, d->d_name, &type);
+    if (r <= 0)
+      return done > 0 ? (int)done : r;
+    uint32_t reclen = (sizeof(*d) + strlen(d->d_name) + 1 + 7) & ~7u;
+    if (done + reclen > count)
+      return done > 0 ? (int)done : -EINVAL;
+    d->d_ino = inum;
+    d->d_off = off;
+    d->d_reclen = reclen;
+    d->d_type = type == 2 ? 4 : type == 1 ? 8 : type == 7 ? 10 : 0;   /* ext2 -> DT_DIR/REG/LNK */
+    if (copyout(curproc->pgdir, ubuf + done, d, reclen) < 0)
+      return -EFAULT;
+    done += reclen;
+    f->off = off;
+  }
+}
+
+/* Appends path to the absolute cwd path, resolving "." and ".." by text (no symlinks yet). */
+static void cwd_update(char *cwd, const char *path) {
+  char out[MAXPATH];
+  int n = 0;
+  if (*path != '/') {
+    safestrcpy(out, cwd, sizeof(out));
+    n = strlen(out);
+  }
+  while (*path) {
+    while (*path == '/')
+      path++;
+    const char *name = path;
+    while (*path && *path != '/')
+      path++;
+    int len = path - name;
+    if (len == 0 || (len == 1 && name[0] == '.'))
+      continue;
+    if (len == 2 && name[0] == '.' && name[1] == '.') {
+      while (n > 0 && out[n - 1] != '/')
+        n--;
+      if (n > 0)
+        n--;
+      continue;
+    }
+    if (n + 1 + len >= MAXPATH)
+      return;                           /* too long to track: keep the old one */
+    if (n == 0 || out[n - 1] != '/')
+      out[n++] = '/';
+    memmove(out + n, name, len);
+    n += len;
+  }
+  if (n == 0)
+    out[n++] = '/';
+  out[n] = 0;
+  safestrcpy(cwd, out, MAXPATH);
+}
+
+int sys_chdir(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  struct inode *ip = namei(path, &r);
+  if (!ip)
+    return r;
+  if (!S_ISDIR(ip->d.i_mode)) {
+    iput(ip);
+    return -ENOTDIR;
+  }
+  iput(curproc->cwd);
+  curproc->cwd = ip;
+  cwd_update(curproc->cwdpath, path);
+  return 0;
+}
+
+/* getcwd(2): the Linux system call returns the length including the NUL */
+int sys_getcwd(uaddr_t ubuf, uint32_t size) {
+  uint32_t n = strlen(curproc->cwdpath) + 1;
+  if (size < n)
+    return -ERANGE;
+  return copyout(curproc->pgdir, ubuf, curproc->cwdpath, n) < 0 ? -EFAULT : (int)n;
 }

@@ -2,7 +2,7 @@
 #pragma once
 #include "types.h"
 
-enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE };
+enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE };
 
 struct file {
   enum filetype type;
@@ -10,4 +10,5 @@ struct file {
   bool readable, writable;
   uint32_t off;
   struct pipe *pipe;        /* FD_PIPE */
+  struct inode *ip;         /* FD_INODE */
 };

@@ -32,6 +32,8 @@ struct proc {
   uint32_t alarm;            /* tick at which SIGALRM is due, 0 = none */
   int xstatus;               /* wait status for the parent, Linux encoding */
   struct file *ofile[NOFILE];
+  struct inode *cwd;         /* current directory, 0 without a root file system */
+  char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
   char name[16];
 };
 

@@ -87,6 +87,21 @@ uint32_t boot_ramtop(void) {
   return top > PHYSTOP ? PHYSTOP : (uint32_t)top;
 }
 
+/* Copies the value of "key=value" from the command line into buf; false if the key is absent. */
+bool cmdline_get(const char *key, char *buf, int size) {
+  size_t n = strlen(key);
+  for (const char *p = cmdline; *p; p++) {
+    if ((p == cmdline || p[-1] == ' ') && strncmp(p, key, n) == 0 && p[n] == '=') {
+      int i = 0;
+      for (p += n + 1; *p && *p != ' ' && i < size - 1; p++)
+        buf[i++] = *p;
+      buf[i] = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
 /* Is 'word' one of the space-separated words of the command line? */
 bool cmdline_has(const char *word) {
   size_t n = strlen(word);

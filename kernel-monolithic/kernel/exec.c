@@ -2,6 +2,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "elf.h"
+#include "fs.h"
 
 /* Copies n bytes into pgdir's (already mapped) pages at va, whatever their write permission. */
 static void loadbytes(pde_t *pgdir, uaddr_t va, const uint8_t *src, uint32_t n) {
@@ -82,15 +83,53 @@ static int64_t setupstack(pde_t *pgdir, char *const argv[], char *const envp[], 
   return sp;
 }
 
-/* execve(2) with kernel-space arguments. The program comes from the boot modules until the
- * file system exists. Nothing of the old image is touched until the new one is complete, so a
- * failed exec returns its error to the old program. */
+#define MAXEXEC (16u << 20)
+
+static int exec_image(const char *path, const uint8_t *img, uint32_t size, char *const argv[],
+                      char *const envp[]);
+
+/* The executable's bytes: from the root file system, else from the boot modules. When they were
+ * read into kernel memory, *buf is set and the caller kfree()s it. */
+static int load_image(const char *path, const uint8_t **img, uint32_t *size, void **buf) {
+  int err;
+  *buf = 0;
+  struct inode *ip = namei(path, &err);
+  if (!ip)
+    return bootfs_lookup(path, img, size) == 0 ? 0 : err;
+  if (!S_ISREG(ip->d.i_mode) || !(ip->d.i_mode & 0111))
+    err = -EACCES;
+  else if (ip->d.i_size > MAXEXEC)
+    err = -E2BIG;
+  else if (!(*buf = kmalloc(ip->d.i_size)))
+    err = -ENOMEM;
+  else if (readi(ip, false, *buf, 0, ip->d.i_size) != (int)ip->d.i_size)
+    err = -EIO;
+  else {
+    *img = *buf;
+    *size = ip->d.i_size;
+    err = 0;
+  }
+  iput(ip);
+  return err;
+}
+
+/* execve(2) with kernel-space arguments. Nothing of the old image is touched until the new one
+ * is complete, so a failed exec returns its error to the old program. */
 int exec(const char *path, char *const argv[], char *const envp[]) {
   const uint8_t *img;
   uint32_t size;
+  void *buf;
+  int err = load_image(path, &img, &size, &buf);
+  if (err < 0)
+    return err;
+  err = exec_image(path, img, size, argv, envp);
+  kfree(buf);
+  return err;
+}
+
+static int exec_image(const char *path, const uint8_t *img, uint32_t size, char *const argv[],
+                      char *const envp[]) {
   struct elfhdr eh;
-  if (bootfs_lookup(path, &img, &size) < 0)
-    return -ENOENT;
   if (size < sizeof(eh))
     return -ENOEXEC;
   memmove(&eh, img, sizeof(eh));

@@ -1,6 +1,8 @@
 /* main.c: the kernel's C entry point: bring up each subsystem in dependency order, then start init. */
 #include "defs.h"
 #include "proc.h"
+#include "buf.h"
+#include "fs.h"
 
 #define VERSION "0.1"
 
@@ -15,6 +17,25 @@ static void banner(void) {
     boot_module(i, &name, &start, &end);
     printk("module %d: %s at %x, %u bytes\n", i, name, start, end - start);
   }
+}
+
+/* Mounts the root file system named by "root=/dev/hdXN" (default /dev/hda1) if there is one. */
+static void mountroot(void) {
+  char root[32] = "/dev/hda1";
+  bool asked = cmdline_get("root", root, sizeof(root));
+  uint32_t sectors;
+  if (strncmp(root, "/dev/hd", 7) != 0 || root[7] < 'a' || root[7] > 'b' || root[8] < '0' || root[8] > '4') {
+    printk("root=%s: expected /dev/hd[ab][0-4]\n", root);
+    return;
+  }
+  if (!ata_present(root[7] - 'a', &sectors)) {
+    if (asked)
+      printk("root=%s: no such disk\n", root);
+    return;
+  }
+  int err = ext2_mount(DEV(root[7] - 'a', root[8] - '0'));
+  if (err < 0)
+    printk("root=%s: cannot mount (error %d)\n", root, -err);
 }
 
 /* Called by entry.S on the boot page directory and stack, interrupts off. */
@@ -35,6 +56,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   ata_init();         /* disks on the primary ATA channel */
   part_scan(0);       /* partition tables, read by polling (no process to sleep yet) */
   part_scan(1);
+  mountroot();
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */
 }

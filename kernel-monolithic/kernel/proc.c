@@ -3,6 +3,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "file.h"
+#include "fs.h"
 #include "uapi/unistd_32.h"
 
 static struct proc proc[NPROC];
@@ -45,22 +46,16 @@ static void freeproc(struct proc *p) {
 }
 
 /* The first process: runs the program named by "init=" on the command line (default /sbin/init),
- * looked up among the multiboot modules, with the console on fds 0, 1 and 2. */
+ * from the root file system or else the multiboot modules, with the console on fds 0, 1, 2. */
 void userinit(void) {
   static char initpath[MAXPATH] = "/sbin/init";
-  const char *cl = boot_cmdline();
-  for (const char *w = cl; *w; w++)
-    if ((w == cl || w[-1] == ' ') && strncmp(w, "init=", 5) == 0) {
-      int n = 0;
-      for (w += 5; *w && *w != ' ' && n < MAXPATH - 1; w++)
-        initpath[n++] = *w;
-      initpath[n] = 0;
-      break;
-    }
+  cmdline_get("init", initpath, sizeof(initpath));
   struct proc *p = allocproc();
   if (!p || !(p->pgdir = setupkvm()))
     panic("userinit: out of memory");
   initproc = p;
+  p->cwd = fs_root();
+  safestrcpy(p->cwdpath, "/", sizeof(p->cwdpath));
   struct file *con = console_file();
   for (int fd = 0; fd < 3; fd++)
     p->ofile[fd] = fd == 0 ? con : filedup(con);
@@ -92,6 +87,8 @@ int fork(void) {
     if (curproc->ofile[fd])
       np->ofile[fd] = filedup(curproc->ofile[fd]);
   safestrcpy(np->name, curproc->name, sizeof(np->name));
+  np->cwd = curproc->cwd ? idup(curproc->cwd) : 0;
+  safestrcpy(np->cwdpath, curproc->cwdpath, sizeof(np->cwdpath));
   signals_fork(np, curproc);
   np->state = RUNNABLE;
   return np->pid;
@@ -108,6 +105,8 @@ void exit(int wstatus) {
       fileclose(p->ofile[fd]);
       p->ofile[fd] = 0;
     }
+  iput(p->cwd);
+  p->cwd = 0;
   switchkvm();                          /* we are about to free the page directory in CR3 */
   freevm(p->pgdir);
   p->pgdir = 0;
@@ -181,6 +180,12 @@ void alarm_tick(void) {
       proc[i].alarm = 0;
       send_signal(&proc[i], SIGALRM);
     }
+}
+
+/* Whether the caller may sleep: only a running process can; at boot (and in userinit, before
+ * the scheduler starts) drivers poll instead. */
+bool can_sleep(void) {
+  return curproc && curproc->state == RUNNING;
 }
 
 /* Callers loop: "while (!condition) sleep(chan);". Safe without a lock because interrupts are

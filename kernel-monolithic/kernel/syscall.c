@@ -26,6 +26,12 @@ int sys_sched_yield(void);
 int sys_nanosleep(uaddr_t req, uaddr_t rem);
 int sys_pipe(uaddr_t fds);
 int sys_alarm(uint32_t seconds);
+int sys_chdir(uaddr_t path);
+int sys_lseek(int fd, int32_t off, int whence);
+int sys_getcwd(uaddr_t buf, uint32_t size);
+int sys_stat64(uaddr_t path, uaddr_t buf);
+int sys_fstat64(int fd, uaddr_t buf);
+int sys_getdents64(int fd, uaddr_t buf, uint32_t count);
 int sys_pause(void);
 int sys_rt_sigreturn(void);
 int sys_rt_sigaction(int sig, uaddr_t act, uaddr_t oact, uint32_t sigsetsize);
@@ -48,6 +54,8 @@ static const struct {
   S(close, sys_close),          /* (fd) */
   S(waitpid, sys_waitpid),      /* (pid, status, options) */
   S(execve, sys_execve),        /* (path, argv, envp) */
+  S(chdir, sys_chdir),          /* (path) */
+  S(lseek, sys_lseek),          /* (fd, offset, whence) */
   S(getpid, sys_getpid),        /* () */
   S(alarm, sys_alarm),          /* (seconds) */
   S(pause, sys_pause),          /* () */
@@ -62,6 +70,11 @@ static const struct {
   S(uname, sys_uname),          /* (struct new_utsname *) */
   S(sched_yield, sys_sched_yield), /* () */
   S(nanosleep, sys_nanosleep),  /* (req, rem) */
+  S(getcwd, sys_getcwd),        /* (buf, size): returns the length with the NUL */
+  S(stat64, sys_stat64),        /* (path, struct stat64 *) */
+  S(lstat64, sys_stat64),       /* (path, struct stat64 *): no symbolic links yet */
+  S(fstat64, sys_fstat64),      /* (fd, struct stat64 *) */
+  S(getdents64, sys_getdents64), /* (fd, buf, count) */
   S(rt_sigreturn, sys_rt_sigreturn),     /* (): only from a signal frame's restorer */
   S(rt_sigaction, sys_rt_sigaction),     /* (sig, act, oact, sigsetsize = 8) */
   S(rt_sigprocmask, sys_rt_sigprocmask), /* (how, set, oset, sigsetsize = 8) */

@@ -12,6 +12,7 @@
 #define ECHILD  10
 #define EAGAIN  11
 #define ENOMEM  12
+#define EACCES  13
 #define EFAULT  14
 #define EBUSY   16
 #define EEXIST  17
@@ -23,6 +24,7 @@
 #define EMFILE  24
 #define ENOTTY  25
 #define ESPIPE  29
+#define EROFS   30
 #define EPIPE   32
 #define ERANGE  34
 #define ENAMETOOLONG 36

@@ -9,6 +9,8 @@
 #define __NR_close         6
 #define __NR_waitpid       7
 #define __NR_execve       11
+#define __NR_chdir        12
+#define __NR_lseek        19
 #define __NR_getpid       20
 #define __NR_alarm        27
 #define __NR_pause        29
@@ -23,6 +25,11 @@
 #define __NR_wait4       114
 #define __NR_sched_yield 158
 #define __NR_nanosleep   162
+#define __NR_getcwd     183
+#define __NR_stat64     195
+#define __NR_lstat64    196
+#define __NR_fstat64    197
+#define __NR_getdents64 220
 #define __NR_rt_sigreturn   173
 #define __NR_rt_sigaction   174
 #define __NR_rt_sigprocmask 175

@@ -6,6 +6,7 @@
 #include "uapi/errno.h"
 #include "uapi/unistd_32.h"
 #include "uapi/signal.h"
+#include "uapi/stat.h"
 
 typedef int pid_t;
 typedef int ssize_t;
@@ -21,6 +22,12 @@ ssize_t read(int fd, void *buf, size_t n);
 ssize_t write(int fd, const void *buf, size_t n);
 int open(const char *path, int flags, ...);
 int close(int fd);
+int lseek(int fd, int off, int whence);
+int stat(const char *path, struct stat64 *st);
+int fstat(int fd, struct stat64 *st);
+int getdents64(int fd, void *buf, unsigned count);
+int chdir(const char *path);
+char *getcwd(char *buf, size_t size);
 pid_t waitpid(pid_t pid, int *status, int options);
 pid_t wait(int *status);
 int execve(const char *path, char *const argv[], char *const envp[]);

@@ -40,6 +40,12 @@ int open(const char *path, int flags, ...) {
   return SC3(__NR_open, path, flags, mode);
 }
 int close(int fd) { return SC1(__NR_close, fd); }
+int lseek(int fd, int off, int whence) { return SC3(__NR_lseek, fd, off, whence); }
+int stat(const char *path, struct stat64 *st) { return SC2(__NR_stat64, path, st); }
+int fstat(int fd, struct stat64 *st) { return SC2(__NR_fstat64, fd, st); }
+int getdents64(int fd, void *buf, unsigned count) { return SC3(__NR_getdents64, fd, buf, count); }
+int chdir(const char *path) { return SC1(__NR_chdir, path); }
+char *getcwd(char *buf, size_t size) { return SC2(__NR_getcwd, buf, size) < 0 ? 0 : buf; }
 pid_t waitpid(pid_t pid, int *status, int options) { return SC3(__NR_waitpid, pid, status, options); }
 pid_t wait(int *status) { return waitpid(-1, status, 0); }
 int execve(const char *path, char *const argv[], char *const envp[]) {

@@ -20,10 +20,17 @@ class BootTest {
     private static final Path KERNEL = Path.of("target/kernel.elf");
     private static final Path USER = Path.of("target/user");
 
+    private static final Path DISK = Path.of("target/disk.img");
+
     private static RunResult boot(String append, Path module, String serialInput) {
         MachineConfig.Builder b = MachineConfig.builder()
-                .kernel(KERNEL).module(module).append(append)
+                .kernel(KERNEL).append(append)
                 .maxInstructions(200_000_000L);
+        if (module != null) {
+            b.module(module);
+        } else {
+            b.disk(DISK).snapshot(true);
+        }
         if (serialInput != null) {
             b.serialInput(serialInput);
         }
@@ -92,6 +99,24 @@ class BootTest {
                 "readtest: type lines, control-D ends",
                 "readtest: got 3 bytes: ac",
                 "readtest: read returned 0, powering off");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
+    void ext2RootDisk_fstestsRunFromTheDiskAndPass() {
+        RunResult r = boot("console=ttyS0 init=/bin/fstests", null, null);
+
+        // the drive's model string is the emulator's choice; the geometry comes from the image
+        assertThat(r.serial()).containsPattern("ata: hda: .+, 32768 sectors \\(16 MiB\\)");
+        assertThat(r.serial().lines()).containsSubsequence(
+                "ata: hda1: type 83, sectors 2048-32767 (15 MiB)",
+                "fstests: starting",
+                "fstests: ok   read /etc/big: 300000 bytes, 0 wrong",
+                "hello from ext2",
+                "fstests: all passed",
+                "reboot: power down");
+        assertThat(r.serial()).doesNotContain("FAIL");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.exitPortValue()).isZero();
     }

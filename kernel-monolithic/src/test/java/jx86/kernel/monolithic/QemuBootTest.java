@@ -24,12 +24,21 @@ class QemuBootTest {
     private record Run(int status, String serial) {
     }
 
+    private static final Path DISK = Path.of("target/disk.img");
+
+    /** Boots with one module, or (module null) with the test disk as hda. */
     private static Run qemu(String append, Path module) throws IOException, InterruptedException {
         assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed");
-        Process p = new ProcessBuilder(List.of("qemu-system-i386", "-m", "128", "-display", "none",
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                "-kernel", KERNEL.toString(), "-append", append, "-initrd", module.toString()))
+                "-kernel", KERNEL.toString(), "-append", append));
+        if (module != null) {
+            cmd.addAll(List.of("-initrd", module.toString()));
+        } else {
+            cmd.addAll(List.of("-drive", "file=" + DISK + ",format=raw,if=ide,index=0,snapshot=on"));
+        }
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {   // a hang guard, not a timing assertion
@@ -69,6 +78,15 @@ class QemuBootTest {
         Run r = qemu("console=ttyS0 init=/usertests", USER.resolve("usertests"));
 
         assertThat(r.serial()).contains("usertests: all passed").doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void fstests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/fstests", null);
+
+        assertThat(r.serial()).contains("ata: hda1: type 83, sectors 2048-32767 (15 MiB)", "fstests: all passed")
+                .doesNotContain("FAIL");
         assertThat(r.status()).isEqualTo(1);
     }
 
