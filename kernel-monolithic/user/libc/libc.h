@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include "uapi/errno.h"
 #include "uapi/unistd_32.h"
 #include "uapi/signal.h"
