@@ -29,3 +29,42 @@ struct proghdr {
 #define AT_PHNUM  5
 #define AT_PAGESZ 6
 #define AT_ENTRY  9
+
+/* ---- relocatable objects (the module loader) ---- */
+#define ET_REL 1
+#define ELFCLASS32 1
+#define ELFDATA2LSB 1
+
+struct secthdr {
+  uint32_t name, type, flags, addr, offset, size, link, info, addralign, entsize;
+};
+#define SHT_PROGBITS 1
+#define SHT_SYMTAB   2
+#define SHT_STRTAB   3
+#define SHT_RELA     4
+#define SHT_NOBITS   8
+#define SHT_REL      9
+#define SHF_WRITE     0x1
+#define SHF_ALLOC     0x2
+#define SHF_EXECINSTR 0x4
+
+struct elfsym {
+  uint32_t name, value, size;
+  uint8_t info, other;
+  uint16_t shndx;
+};
+#define SHN_UNDEF  0
+#define SHN_ABS    0xFFF1
+#define SHN_COMMON 0xFFF2
+#define ELF_ST_BIND(i) ((i) >> 4)
+#define STB_LOCAL 0
+
+struct elfrel {
+  uint32_t offset, info;
+};
+#define ELF_R_SYM(i)  ((i) >> 8)
+#define ELF_R_TYPE(i) ((i) & 0xFF)
+#define R_386_NONE  0
+#define R_386_32    1
+#define R_386_PC32  2
+#define R_386_PLT32 4

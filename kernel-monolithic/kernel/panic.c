@@ -1,5 +1,6 @@
 /* panic.c: fatal kernel errors: print the reason, the registers and an EBP-chain backtrace, then halt. */
 #include "defs.h"
+#include "module.h"
 #include "x86.h"
 
 extern char etext[];
@@ -56,3 +57,5 @@ void panic_trap(struct trapframe *tf, const char *reason) {
   backtrace(tf->ebp);
   halt();
 }
+
+EXPORT_SYMBOL(panic);

@@ -1,5 +1,6 @@
 /* printk.c: formatted output for the kernel: %d %u %x %p %s %c with width and '0' padding. */
 #include "defs.h"
+#include "module.h"
 
 /* A sink is either a buffer (snprintk) or the console (printk): 'buf' is 0 for the console. */
 struct sink {
@@ -113,3 +114,6 @@ int snprintk(char *buf, int size, const char *fmt, ...) {
   va_end(ap);
   return n;
 }
+
+EXPORT_SYMBOL(printk);
+EXPORT_SYMBOL(snprintk);

@@ -1,6 +1,7 @@
 /* proc.c: the process table: creation (fork), termination (exit, waitpid), kill, and sleep/wakeup.
  * There are no locks: one CPU, and the kernel runs with interrupts off (see idt.c). */
 #include "defs.h"
+#include "module.h"
 #include "proc.h"
 #include "file.h"
 #include "fs.h"
@@ -238,3 +239,6 @@ void procdump(void) {
 struct proc *proc_table(int i) {
   return i >= 0 && i < NPROC ? &proc[i] : 0;
 }
+
+EXPORT_SYMBOL(sleep);
+EXPORT_SYMBOL(wakeup);

@@ -1,5 +1,6 @@
 /* string.c: the C string and memory functions the kernel uses (gcc may also emit calls to memcpy/memset). */
 #include "defs.h"
+#include "module.h"
 
 /* memset and memmove use the string instructions: one REP instruction per call instead of a
  * loop of several instructions per byte, which matters on an emulator that fast-paths REP. */
@@ -78,3 +79,11 @@ const char *strrchr(const char *s, int c) {
       last = s;
   return c == 0 ? s : last;
 }
+
+EXPORT_SYMBOL(memset);
+EXPORT_SYMBOL(memmove);
+EXPORT_SYMBOL(memcpy);
+EXPORT_SYMBOL(memcmp);
+EXPORT_SYMBOL(strlen);
+EXPORT_SYMBOL(strcmp);
+EXPORT_SYMBOL(strncmp);

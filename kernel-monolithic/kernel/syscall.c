@@ -26,6 +26,8 @@ int sys_sched_yield(void);
 int sys_nanosleep(uaddr_t req, uaddr_t rem);
 int sys_pipe(uaddr_t fds);
 int sys_alarm(uint32_t seconds);
+int sys_init_module(uaddr_t image, uint32_t len, uaddr_t params);
+int sys_delete_module(uaddr_t name, uint32_t flags);
 int sys_chdir(uaddr_t path);
 int sys_lseek(int fd, int32_t off, int whence);
 int sys_getcwd(uaddr_t buf, uint32_t size);
@@ -68,6 +70,8 @@ static const struct {
   S(reboot, sys_reboot),        /* (magic1, magic2, cmd) */
   S(wait4, sys_wait4),          /* (pid, status, options, rusage) */
   S(uname, sys_uname),          /* (struct new_utsname *) */
+  S(init_module, sys_init_module),     /* (image, len, params) */
+  S(delete_module, sys_delete_module), /* (name, flags) */
   S(sched_yield, sys_sched_yield), /* () */
   S(nanosleep, sys_nanosleep),  /* (req, rem) */
   S(getcwd, sys_getcwd),        /* (buf, size): returns the length with the NUL */

@@ -1,5 +1,6 @@
 /* trap.c: the C side of every interrupt, exception and system call: dispatch on the vector number. */
 #include "defs.h"
+#include "module.h"
 #include "proc.h"
 #include "traps.h"
 
@@ -76,3 +77,5 @@ void trap(struct trapframe *tf) {
     yield();
   do_signals(tf);
 }
+
+EXPORT_SYMBOL(ticks);

@@ -3,6 +3,7 @@
  * list because kallocn() must find physically contiguous runs (kernel stacks, module images).
  * Note: kfree() is the kmalloc heap's; pages go back with kfreepage(). */
 #include "defs.h"
+#include "module.h"
 #include "param.h"
 
 #define MAXPAGES (PHYSTOP / PGSIZE)
@@ -92,3 +93,8 @@ void kfreepage(void *p) {
 uint32_t kfreecount(void) {
   return nfree;
 }
+
+EXPORT_SYMBOL(kalloc);
+EXPORT_SYMBOL(kallocn);
+EXPORT_SYMBOL(kfreepage);
+EXPORT_SYMBOL(kfreepages);

@@ -1,5 +1,6 @@
 /* kheap.c: the kernel heap, kmalloc/kfree: power-of-two size classes carved from pages, page runs for big blocks. */
 #include "defs.h"
+#include "module.h"
 
 /* Every block starts with a header recording how to free it; 8 bytes keeps payloads 8-aligned. */
 struct header {
@@ -77,3 +78,7 @@ void kfree(void *p) {
   b->next = freelist[shift];
   freelist[shift] = b;
 }
+
+EXPORT_SYMBOL(kmalloc);
+EXPORT_SYMBOL(kzalloc);
+EXPORT_SYMBOL(kfree);

@@ -45,6 +45,9 @@ struct timespec { int32_t tv_sec, tv_nsec; };
 int nanosleep(const struct timespec *req, struct timespec *rem);
 unsigned sleep(unsigned seconds);
 int reboot(int cmd);
+int init_module(void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned flags);
+void *readfile(const char *path, int *len);
 long syscall(long n, long a, long b, long c, long d, long e);
 
 #define RB_POWER_OFF LINUX_REBOOT_CMD_POWER_OFF

@@ -65,6 +65,28 @@ unsigned sleep(unsigned seconds) {
   struct timespec t = {seconds, 0};
   return nanosleep(&t, &t) < 0 ? t.tv_sec : 0;
 }
+int init_module(void *image, unsigned long len, const char *params) {
+  return SC3(__NR_init_module, image, len, params);
+}
+int delete_module(const char *name, unsigned flags) { return SC2(__NR_delete_module, name, flags); }
+
+/* A whole file in malloc'd memory (for insmod); 0 and errno on failure. */
+void *readfile(const char *path, int *len) {
+  struct stat64 st;
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    return 0;
+  char *buf = fstat(fd, &st) == 0 ? malloc(st.st_size + 1) : 0;
+  int n = buf ? read(fd, buf, st.st_size) : -1;
+  close(fd);
+  if (n != (int)st.st_size) {
+    free(buf);
+    return 0;
+  }
+  *len = n;
+  return buf;
+}
+
 int reboot(int cmd) {
   return SC3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd);
 }
