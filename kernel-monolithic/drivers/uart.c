@@ -19,10 +19,16 @@
 #define LSR_THRE 0x20   /* transmit holding register empty */
 
 static bool present;
+static char early[64];               /* bytes that arrived before the FIFOs were set up */
+static int nearly, rearly;
 
 /* 115200 baud 8N1, FIFOs on, receive interrupt on. Returns false when no UART answers (LSR reads 0xFF). */
 bool uartinit(void) {
   outb(COM1 + IER, 0);
+  /* Input may already be waiting (a host that types ahead): turning the FIFO on clears it,
+   * so keep it for the console. */
+  while (nearly < (int)sizeof(early) && inb(COM1 + LSR) != 0xFF && (inb(COM1 + LSR) & LSR_DR))
+    early[nearly++] = inb(COM1 + RBR);
   outb(COM1 + LCR, 0x80);            /* DLAB: the next two writes set the baud divisor */
   outb(COM1 + DLL, 1);               /* 115200 / 1 */
   outb(COM1 + DLM, 0);
@@ -33,9 +39,10 @@ bool uartinit(void) {
     return false;
   present = true;
   outb(COM1 + IER, 0x01);            /* interrupt on received data */
-  (void)inb(COM1 + IIR);             /* clear anything pending from before */
-  (void)inb(COM1 + RBR);
+  (void)inb(COM1 + IIR);             /* clear an interrupt pending from before */
   picenable(IRQ_COM1);
+  if (nearly > 0)
+    uartintr();                      /* no interrupt will announce what we drained */
   return true;
 }
 
@@ -49,6 +56,8 @@ void uartputc(int c) {
 }
 
 static int uartgetc(void) {
+  if (rearly < nearly)
+    return (uint8_t)early[rearly++];
   if (!(inb(COM1 + LSR) & LSR_DR))
     return -1;
   return inb(COM1 + RBR);

@@ -17,10 +17,22 @@ bool signal_pending(struct proc *p) {
   return (p->sigpending & ~p->sigblocked) != 0;
 }
 
+/* Would delivering sig do nothing? Then it is dropped when sent (Linux's sig_ignored), so an
+ * ignored SIGCHLD cannot interrupt a sleeping waitpid. A blocked signal is kept: the mask may
+ * change before the action does. */
+static bool ignored(struct proc *p, int sig) {
+  uint32_t h = p->sigactions[sig - 1].handler;
+  if (sig == SIGKILL || (p->sigblocked & BIT(sig)))
+    return false;
+  return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORE & BIT(sig)));
+}
+
 /* Marks sig pending and wakes p if it sleeps and may take it. Returns 0 or -EINVAL. */
 int send_signal(struct proc *p, int sig) {
   if (sig < 1 || sig > NSIG)
     return -EINVAL;
+  if (ignored(p, sig))
+    return 0;
   p->sigpending |= BIT(sig);
   if (p->state == SLEEPING && (BIT(sig) & ~p->sigblocked))
     p->state = RUNNABLE;              /* every sleep loop re-checks its condition and signals */

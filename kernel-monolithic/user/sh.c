@@ -128,7 +128,8 @@ static void pipeline(char *line, bool background) {
     return;
   }
   for (int i = 0; i < n; i++)
-    waitpid(pids[i], 0, 0);
+    while (waitpid(pids[i], 0, 0) < 0 && errno == EINTR)
+      ;
 }
 
 int main(void) {

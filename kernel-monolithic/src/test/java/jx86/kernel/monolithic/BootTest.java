@@ -121,6 +121,50 @@ class BootTest {
         assertThat(r.exitPortValue()).isZero();
     }
 
+    @Test
+    void modtests_loadAndUnloadModulesFromTheDisk() {
+        RunResult r = boot("console=ttyS0 init=/bin/modtests", null, null);
+
+        assertThat(r.serial()).containsPattern("hello: loaded \\(tick \\d+\\), the answer is 42");
+        assertThat(r.serial().lines()).containsSubsequence(
+                "modtests: ok   insmod hello",
+                "dep_b: Unknown symbol dep_a_next",
+                "dep_b: dep_a_next() gave 1 then 2",
+                "module dep_a is in use by: dep_b",
+                "dep_a: unloaded after 2 calls",
+                "badinit: init_module failed (-5)",
+                "hello: version magic 'X.1-kernel-monolithic i386' should be '0.1-kernel-monolithic i386'",
+                "modtests: all passed");
+        assertThat(r.serial()).doesNotContain("FAIL");
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
+    void bootModules_koFilesAreLoadedBeforeInit() {
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).append("console=ttyS0")
+                .module(USER.resolve("init")).module(Path.of("target/modules/dep_a.ko"))
+                .module(Path.of("target/modules/dep_b.ko")).maxInstructions(200_000_000L).build());
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "dep_a: ready",
+                "dep_b: dep_a_next() gave 1 then 2",
+                "init: hello from user space",
+                "reboot: power down");
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
+    void shell_runsAPipelineFromTheDisk() {
+        RunResult r = boot("console=ttyS0 panic=exit init=/bin/sh", null,
+                "echo one two | cat\rcat < /etc/motd\rexit 0\r");
+
+        assertThat(r.serial().lines()).containsSubsequence("one two", "hello from ext2");
+        // the shell is init here, and init exiting is a panic, as in Linux
+        assertThat(r.serial()).contains("panic: init exited (wait status 0)");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isEqualTo(1);
+    }
+
     private static long sizeOf(Path p) {
         try {
             return java.nio.file.Files.size(p);

@@ -91,6 +91,15 @@ class QemuBootTest {
     }
 
     @Test
+    void modtests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/modtests", null);
+
+        assertThat(r.serial()).contains("module dep_a is in use by: dep_b", "modtests: all passed")
+                .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
     void kernelPageFault_panicsAndExitsWithValue1() throws Exception {
         Run r = qemu("console=ttyS0 crashtest panic=exit", USER.resolve("init"));
 
