@@ -64,6 +64,16 @@ int filewrite(struct file *f, uaddr_t src, int n) {
     return consolewrite(src, n);
   case FD_PIPE:
     return pipewrite(f->pipe, src, n);
+  case FD_INODE: {
+    fs_lock();
+    if (f->append)
+      f->off = f->ip->d.i_size;
+    int r = writei(f->ip, true, (const void *)src, f->off, n);
+    if (r > 0)
+      f->off += r;
+    fs_unlock();
+    return r;
+  }
   default:
     return -EINVAL;
   }

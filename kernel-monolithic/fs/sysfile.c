@@ -112,24 +112,36 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
     f = console_file();
   } else {
+    int acc = flags & O_ACCMODE;
     struct inode *ip = namei(path, &r);
+    if (ip && (flags & O_CREAT) && (flags & O_EXCL)) {
+      iput(ip);
+      return -EEXIST;
+    }
+    if (!ip && r == -ENOENT && (flags & O_CREAT))
+      ip = ext2_create(path, S_IFREG | (mode & 0777 & ~022), &r);
     if (!ip)
       return r;
-    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+    if (((flags & O_DIRECTORY) && !S_ISDIR(ip->d.i_mode)) ||
+        (S_ISDIR(ip->d.i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))) {
+      r = S_ISDIR(ip->d.i_mode) ? -EISDIR : -ENOTDIR;
       iput(ip);
-      return -EROFS;
-    }
-    if ((flags & O_DIRECTORY) && !S_ISDIR(ip->d.i_mode)) {
-      iput(ip);
-      return -ENOTDIR;
+      return r;
     }
     if (!(f = filealloc())) {
       iput(ip);
       return -ENFILE;
     }
+    if ((flags & O_TRUNC) && acc != O_RDONLY && ip->d.i_size > 0) {
+      fs_lock();
+      itrunc(ip);
+      fs_unlock();
+    }
     f->type = FD_INODE;
     f->ip = ip;
-    f->readable = true;
+    f->readable = acc != O_WRONLY;
+    f->writable = acc != O_RDONLY;
+    f->append = flags & O_APPEND;
   }
   int fd = fdalloc(f);
   if (fd < 0)
@@ -279,6 +291,28 @@ int sys_chdir(uaddr_t upath) {
   curproc->cwd = ip;
   cwd_update(curproc->cwdpath, path);
   return 0;
+}
+
+int sys_mkdir(uaddr_t upath, int mode) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  struct inode *ip = ext2_create(path, S_IFDIR | (mode & 0777 & ~022), &r);
+  iput(ip);
+  return r;
+}
+
+int sys_unlink(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  return r < 0 ? r : ext2_unlink(path, false);
+}
+
+int sys_rmdir(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  return r < 0 ? r : ext2_unlink(path, true);
 }
 
 /* getcwd(2): the Linux system call returns the length including the NUL */

@@ -44,6 +44,10 @@ bool ata_present(int disk, uint32_t *sectors);
 int ata_rw(struct buf *b);
 void ataintr(void);
 
+/* ---- drivers/rtc.c ---- */
+void rtcinit(void);
+uint32_t boot_time(void);
+
 /* ---- drivers/pic.c ---- */
 void picinit(void);
 void picenable(int irq);

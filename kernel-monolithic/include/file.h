@@ -7,7 +7,7 @@ enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE };
 struct file {
   enum filetype type;
   int ref;
-  bool readable, writable;
+  bool readable, writable, append;
   uint32_t off;
   struct pipe *pipe;        /* FD_PIPE */
   struct inode *ip;         /* FD_INODE */

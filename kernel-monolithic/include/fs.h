@@ -22,3 +22,13 @@ struct inode *namei(const char *path, int *err);
 int readi(struct inode *ip, bool user, void *dst, uint32_t off, uint32_t n);
 int dirnext(struct inode *dp, uint32_t *off, uint32_t *inum, char *name, uint8_t *type);
 struct inode *fs_root(void);
+int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t n);
+void itrunc(struct inode *ip);
+void fs_lock(void);
+void fs_unlock(void);
+uint32_t fs_now(void);
+
+/* fs/ext2dir.c */
+int dirlink(struct inode *dp, const char *name, uint32_t inum, uint8_t type);
+struct inode *ext2_create(const char *path, uint16_t mode, int *err);
+int ext2_unlink(const char *path, bool dir);

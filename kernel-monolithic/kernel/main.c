@@ -53,6 +53,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   if (cmdline_has("crashtest"))   /* demonstrates (and tests) a kernel fault -> panic */
     *(volatile uint32_t *)0x1000 = 0xDEAD;   /* user half, unmapped in kpgdir */
   pitinit();          /* 100 Hz tick */
+  rtcinit();          /* wall-clock time, for file times */
   binit();            /* buffer cache */
   ata_init();         /* disks on the primary ATA channel */
   part_scan(0);       /* partition tables, read by polling (no process to sleep yet) */

@@ -29,6 +29,9 @@ int sys_alarm(uint32_t seconds);
 int sys_init_module(uaddr_t image, uint32_t len, uaddr_t params);
 int sys_delete_module(uaddr_t name, uint32_t flags);
 int sys_chdir(uaddr_t path);
+int sys_unlink(uaddr_t path);
+int sys_mkdir(uaddr_t path, int mode);
+int sys_rmdir(uaddr_t path);
 int sys_lseek(int fd, int32_t off, int whence);
 int sys_getcwd(uaddr_t buf, uint32_t size);
 int sys_stat64(uaddr_t path, uaddr_t buf);
@@ -55,6 +58,7 @@ static const struct {
   S(open, sys_open),            /* (path, flags, mode) */
   S(close, sys_close),          /* (fd) */
   S(waitpid, sys_waitpid),      /* (pid, status, options) */
+  S(unlink, sys_unlink),        /* (path) */
   S(execve, sys_execve),        /* (path, argv, envp) */
   S(chdir, sys_chdir),          /* (path) */
   S(lseek, sys_lseek),          /* (fd, offset, whence) */
@@ -62,6 +66,8 @@ static const struct {
   S(alarm, sys_alarm),          /* (seconds) */
   S(pause, sys_pause),          /* () */
   S(kill, sys_kill),            /* (pid, sig) */
+  S(mkdir, sys_mkdir),          /* (path, mode) */
+  S(rmdir, sys_rmdir),          /* (path) */
   S(dup, sys_dup),              /* (fd) */
   S(pipe, sys_pipe),            /* (int fds[2]) */
   S(brk, sys_brk),              /* (addr): returns the new break, or the old one on failure */

@@ -26,6 +26,89 @@ static int run(char *path, char *arg) {
   return status;
 }
 
+static int file_size(const char *path) {
+  struct stat64 st;
+  return stat(path, &st) < 0 ? -1 : (int)st.st_size;
+}
+
+static void test_writes(void) {
+  char buf[64];
+  int fd = open("/tmp1", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  CHECK(fd >= 0 && write(fd, "hello, ", 7) == 7 && write(fd, "disk\n", 5) == 5 && close(fd) == 0,
+        "create /tmp1 and write 12 bytes");
+  CHECK(file_size("/tmp1") == 12, "its size is 12");
+  CHECK(open("/tmp1", O_WRONLY | O_CREAT | O_EXCL, 0644) == -1 && errno == EEXIST, "O_EXCL -> EEXIST");
+  fd = open("/tmp1", O_WRONLY | O_APPEND);
+  CHECK(fd >= 0 && write(fd, "more\n", 5) == 5 && close(fd) == 0 && file_size("/tmp1") == 17, "O_APPEND");
+  fd = open("/tmp1", O_RDONLY);
+  int n = read(fd, buf, sizeof(buf));
+  close(fd);
+  CHECK(n == 17 && memcmp(buf, "hello, disk\nmore\n", 17) == 0, "read back what was written");
+  fd = open("/tmp1", O_RDONLY);
+  CHECK(write(fd, "x", 1) == -1 && errno == EBADF, "write on a read-only fd -> EBADF");
+  close(fd);
+  fd = open("/tmp1", O_RDWR | O_TRUNC);
+  CHECK(fd >= 0 && file_size("/tmp1") == 0, "O_TRUNC empties it");
+  close(fd);
+
+  /* 300000 bytes in 1000-byte writes: direct, indirect and double-indirect blocks get allocated */
+  static unsigned char big[1000];
+  fd = open("/big2", O_RDWR | O_CREAT, 0644);
+  int ok = fd >= 0;
+  for (int i = 0; ok && i < 300; i++) {
+    for (int j = 0; j < 1000; j++)
+      big[j] = (unsigned char)((i * 1000 + j) * 7);
+    ok = write(fd, big, 1000) == 1000;
+  }
+  CHECK(ok && file_size("/big2") == 300000, "write 300000 bytes");
+  int bad = 0, total = 0;
+  lseek(fd, 0, SEEK_SET);
+  while ((n = read(fd, big, 777)) > 0) {
+    for (int k = 0; k < n; k++)
+      bad += big[k] != (unsigned char)((total + k) * 7);
+    total += n;
+  }
+  close(fd);
+  CHECK(total == 300000 && bad == 0, "read it back: %d bytes, %d wrong", total, bad);
+
+  CHECK(mkdir("/d", 0755) == 0 && mkdir("/d/e", 0755) == 0, "mkdir /d /d/e");
+  CHECK(mkdir("/d", 0755) == -1 && errno == EEXIST, "mkdir existing -> EEXIST");
+  fd = open("/d/e/f", O_WRONLY | O_CREAT, 0644);
+  CHECK(fd >= 0 && write(fd, "f\n", 2) == 2 && close(fd) == 0, "create /d/e/f");
+  struct stat64 st;
+  CHECK(stat("/d", &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink == 3, "/d has 3 links (%u)", st.st_nlink);
+  CHECK(rmdir("/d/e") == -1 && errno == ENOTEMPTY, "rmdir non-empty -> ENOTEMPTY");
+  CHECK(unlink("/d/e") == -1 && errno == EISDIR, "unlink a directory -> EISDIR");
+  CHECK(rmdir("/d/e/f") == -1 && errno == ENOTDIR, "rmdir a file -> ENOTDIR");
+  CHECK(unlink("/d/e/f") == 0 && rmdir("/d/e") == 0 && rmdir("/d") == 0, "unlink f, rmdir e and d");
+  CHECK(stat("/d", &st) == -1 && errno == ENOENT, "/d is gone");
+
+  /* many entries: the directory grows past one block, then shrinks back */
+  mkdir("/many", 0755);
+  ok = 1;
+  for (int i = 0; ok && i < 60; i++) {
+    snprintf(buf, sizeof(buf), "/many/a-rather-long-file-name-%d", i);
+    fd = open(buf, O_WRONLY | O_CREAT, 0644);
+    ok = fd >= 0 && close(fd) == 0;
+  }
+  CHECK(ok && stat("/many", &st) == 0 && st.st_size > 1024, "60 files: the directory grew to %d bytes",
+        (int)st.st_size);
+  for (int i = 0; ok && i < 60; i++) {
+    snprintf(buf, sizeof(buf), "/many/a-rather-long-file-name-%d", i);
+    ok = unlink(buf) == 0;
+  }
+  CHECK(ok && rmdir("/many") == 0, "and all removed");
+
+  /* an open file that is unlinked stays readable until closed */
+  fd = open("/tmp1", O_RDWR);
+  write(fd, "still here", 10);
+  CHECK(unlink("/tmp1") == 0 && file_size("/tmp1") == -1, "unlink an open file");
+  lseek(fd, 0, SEEK_SET);
+  n = read(fd, buf, 10);
+  CHECK(n == 10 && memcmp(buf, "still here", 10) == 0 && close(fd) == 0, "still readable through its fd");
+  CHECK(unlink("/big2") == 0, "unlink /big2");
+}
+
 int main(void) {
   char buf[64];
   printf("fstests: starting\n");
@@ -55,7 +138,6 @@ int main(void) {
 
   CHECK(open("/etc/nothing", O_RDONLY) == -1 && errno == ENOENT, "missing file -> ENOENT");
   CHECK(open("/etc/motd/x", O_RDONLY) == -1 && errno == ENOTDIR, "file as directory -> ENOTDIR");
-  CHECK(open("/etc/motd", O_WRONLY) == -1 && errno == EROFS, "write open -> EROFS (read-only for now)");
   CHECK(open((char *)0xC0000000, O_RDONLY) == -1 && errno == EFAULT, "kernel path -> EFAULT");
   fd = open("/etc", O_RDONLY);
   CHECK(read(fd, buf, 1) == -1 && errno == EISDIR, "read a directory -> EISDIR");
@@ -73,6 +155,7 @@ int main(void) {
   s = run("/etc/motd", 0);
   CHECK(WEXITSTATUS(s) == 127, "exec of a non-executable fails");
 
+  test_writes();
   printf(failures ? "fstests: %d FAILED\n" : "fstests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;

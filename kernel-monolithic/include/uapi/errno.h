@@ -23,9 +23,12 @@
 #define ENFILE  23
 #define EMFILE  24
 #define ENOTTY  25
+#define EFBIG   27
+#define ENOSPC  28
 #define ESPIPE  29
 #define EROFS   30
 #define EPIPE   32
 #define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOSYS  38
+#define ENOTEMPTY 39

@@ -45,6 +45,9 @@ int stat(const char *path, struct stat64 *st) { return SC2(__NR_stat64, path, st
 int fstat(int fd, struct stat64 *st) { return SC2(__NR_fstat64, fd, st); }
 int getdents64(int fd, void *buf, unsigned count) { return SC3(__NR_getdents64, fd, buf, count); }
 int chdir(const char *path) { return SC1(__NR_chdir, path); }
+int mkdir(const char *path, int mode) { return SC2(__NR_mkdir, path, mode); }
+int unlink(const char *path) { return SC1(__NR_unlink, path); }
+int rmdir(const char *path) { return SC1(__NR_rmdir, path); }
 char *getcwd(char *buf, size_t size) { return SC2(__NR_getcwd, buf, size) < 0 ? 0 : buf; }
 pid_t waitpid(pid_t pid, int *status, int options) { return SC3(__NR_waitpid, pid, status, options); }
 pid_t wait(int *status) { return waitpid(-1, status, 0); }

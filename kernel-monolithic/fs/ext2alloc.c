@@ -1,0 +1,130 @@
+/* ext2alloc.c: ext2 block and inode allocation through the group bitmaps, keeping the free counts
+ * of the group descriptors and the superblock in step (what e2fsck checks). */
+#include "ext2int.h"
+
+static int write_super(void) {
+  struct buf *b = bread(fs.dev, 1);       /* with 1 KiB blocks the superblock is block 1 */
+  if (!b)
+    return -EIO;
+  memmove(b->data, &fs.sb, sizeof(fs.sb));
+  int r = bwrite(b);
+  brelse(b);
+  return r;
+}
+
+static int write_group(uint32_t g) {
+  uint32_t off = g * sizeof(struct ext2_group);
+  struct buf *b = bread(fs.dev, fs.first_data_block + 1 + off / BSIZE);
+  if (!b)
+    return -EIO;
+  memmove(b->data + off % BSIZE, &fs.groups[g], sizeof(struct ext2_group));
+  int r = bwrite(b);
+  brelse(b);
+  return r;
+}
+
+/* Finds and sets a clear bit among the first nbits of bitmap block 'bitmap'; -1 if none. */
+static int64_t takebit(uint32_t bitmap, uint32_t nbits, uint32_t first) {
+  struct buf *b = bread(fs.dev, bitmap);
+  if (!b)
+    return -EIO;
+  for (uint32_t i = first; i < nbits; i++)
+    if (!(b->data[i / 8] & (1 << (i % 8)))) {
+      b->data[i / 8] |= 1 << (i % 8);
+      int r = bwrite(b);
+      brelse(b);
+      return r < 0 ? r : (int64_t)i;
+    }
+  brelse(b);
+  return -1;
+}
+
+static void clearbit(uint32_t bitmap, uint32_t i, const char *what) {
+  struct buf *b = bread(fs.dev, bitmap);
+  if (!b)
+    return;
+  if (!(b->data[i / 8] & (1 << (i % 8))))
+    printk("ext2: freeing free %s %u\n", what, i);
+  b->data[i / 8] &= ~(1 << (i % 8));
+  bwrite(b);
+  brelse(b);
+}
+
+/* A new zeroed block, or -ENOSPC / -EIO. */
+int64_t balloc(void) {
+  for (uint32_t g = 0; g < fs.ngroups; g++) {
+    if (fs.groups[g].bg_free_blocks_count == 0)
+      continue;
+    uint32_t nbits = MIN(fs.blocks_per_group, fs.sb.s_blocks_count - fs.first_data_block - g * fs.blocks_per_group);
+    int64_t i = takebit(fs.groups[g].bg_block_bitmap, nbits, 0);
+    if (i == -1)
+      continue;
+    if (i < 0)
+      return i;
+    fs.groups[g].bg_free_blocks_count--;
+    fs.sb.s_free_blocks_count--;
+    write_group(g);
+    write_super();
+    uint32_t blk = fs.first_data_block + g * fs.blocks_per_group + i;
+    struct buf *b = bread(fs.dev, blk);
+    if (!b)
+      return -EIO;
+    memset(b->data, 0, BSIZE);
+    bwrite(b);
+    brelse(b);
+    return blk;
+  }
+  return -ENOSPC;
+}
+
+void bfree(uint32_t blk) {
+  uint32_t g = (blk - fs.first_data_block) / fs.blocks_per_group;
+  if (blk < fs.first_data_block || g >= fs.ngroups)
+    panic("bfree: block %u out of range", blk);
+  clearbit(fs.groups[g].bg_block_bitmap, (blk - fs.first_data_block) % fs.blocks_per_group, "block");
+  fs.groups[g].bg_free_blocks_count++;
+  fs.sb.s_free_blocks_count++;
+  write_group(g);
+  write_super();
+}
+
+/* A new inode number with a zeroed disk inode, or -ENOSPC / -EIO. Inodes below s_first_ino are
+ * reserved (root is 2, lost+found usually 11). */
+int64_t ialloc(bool dir) {
+  for (uint32_t g = 0; g < fs.ngroups; g++) {
+    if (fs.groups[g].bg_free_inodes_count == 0)
+      continue;
+    uint32_t first = g == 0 ? fs.sb.s_first_ino - 1 : 0;
+    int64_t i = takebit(fs.groups[g].bg_inode_bitmap, fs.inodes_per_group, first);
+    if (i == -1)
+      continue;
+    if (i < 0)
+      return i;
+    fs.groups[g].bg_free_inodes_count--;
+    fs.sb.s_free_inodes_count--;
+    if (dir)
+      fs.groups[g].bg_used_dirs_count++;
+    write_group(g);
+    write_super();
+    uint32_t off = i * fs.inode_size;
+    struct buf *b = bread(fs.dev, fs.groups[g].bg_inode_table + off / BSIZE);
+    if (!b)
+      return -EIO;
+    memset(b->data + off % BSIZE, 0, fs.inode_size);
+    bwrite(b);
+    brelse(b);
+    return g * fs.inodes_per_group + i + 1;
+  }
+  return -ENOSPC;
+}
+
+void ifree(uint32_t inum, bool dir) {
+  uint32_t g = (inum - 1) / fs.inodes_per_group;
+  clearbit(fs.groups[g].bg_inode_bitmap, (inum - 1) % fs.inodes_per_group, "inode");
+  fs.groups[g].bg_free_inodes_count++;
+  fs.sb.s_free_inodes_count++;
+  if (dir)
+    fs.groups[g].bg_used_dirs_count--;
+  write_group(g);
+  write_super();
+}
