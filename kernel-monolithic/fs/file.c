@@ -32,6 +32,8 @@ void fileclose(struct file *f) {
     pipeclose(f->pipe, f->writable);
   if (f->type == FD_INODE)
     iput(f->ip);
+  if (f->type == FD_PROC)
+    kfree(f->procbuf);
   f->type = FD_NONE;
 }
 
@@ -43,6 +45,8 @@ int fileread(struct file *f, uaddr_t dst, int n) {
     return consoleread(dst, n);
   case FD_PIPE:
     return piperead(f->pipe, dst, n);
+  case FD_PROC:
+    return procfs_read(f, dst, n);
   case FD_INODE: {
     if (S_ISDIR(f->ip->d.i_mode))
       return -EISDIR;

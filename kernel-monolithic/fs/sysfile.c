@@ -95,6 +95,16 @@ int sys_dup2(int oldfd, int newfd) {
 
 /* ---- file-system calls (ext2, read-only for now) ---- */
 
+/* The name inside /proc for "/proc" ("") or "/proc/x..." ("x..."); 0 for other paths. */
+static const char *procname(const char *path) {
+  if (strncmp(path, "/proc", 5) != 0 || (path[5] != 0 && path[5] != '/'))
+    return 0;
+  path += 5;
+  while (*path == '/')
+    path++;
+  return path;
+}
+
 static int fetchpath(uaddr_t upath, char *path) {
   int r = copyinstr(curproc->pgdir, path, upath, MAXPATH);
   if (r == 0)
@@ -111,6 +121,11 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   struct file *f;
   if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
     f = console_file();
+  } else if (procname(path)) {
+    if ((flags & O_ACCMODE) != O_RDONLY)
+      return -EACCES;
+    if ((r = procfs_open(procname(path), &f)) < 0)
+      return r;
   } else {
     int acc = flags & O_ACCMODE;
     struct inode *ip = namei(path, &r);
@@ -153,10 +168,10 @@ int sys_lseek(int fd, int32_t off, int whence) {
   struct file *f = fdfile(fd);
   if (!f)
     return -EBADF;
-  if (f->type != FD_INODE)
+  if (f->type != FD_INODE && f->type != FD_PROC)
     return -ESPIPE;
-  int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->off
-               : whence == SEEK_END ? f->ip->d.i_size : -1;
+  uint32_t size = f->type == FD_INODE ? f->ip->d.i_size : f->procsize;
+  int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->off : whence == SEEK_END ? size : -1;
   if (base < 0 || base + off < 0 || base + off > INT32_MAX)
     return -EINVAL;
   f->off = base + off;
@@ -181,11 +196,25 @@ static int stat_inode(struct inode *ip, uaddr_t ubuf) {
   return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
 }
 
+/* /proc files look like Linux's: mode 0444 (directories 0555), size 0 */
+static int stat_proc(bool dir, uaddr_t ubuf) {
+  struct stat64 st;
+  memset(&st, 0, sizeof(st));
+  st.st_mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+  st.st_nlink = 1;
+  st.st_blksize = BSIZE;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
 int sys_stat64(uaddr_t upath, uaddr_t ubuf) {
   char path[MAXPATH];
   int r = fetchpath(upath, path);
   if (r < 0)
     return r;
+  if (procname(path)) {
+    bool dir;
+    return (r = procfs_stat(procname(path), &dir)) < 0 ? r : stat_proc(dir, ubuf);
+  }
   struct inode *ip = namei(path, &r);
   if (!ip)
     return r;
@@ -200,6 +229,8 @@ int sys_fstat64(int fd, uaddr_t ubuf) {
     return -EBADF;
   if (f->type == FD_INODE)
     return stat_inode(f->ip, ubuf);
+  if (f->type == FD_PROC)
+    return stat_proc(f->procdir, ubuf);
   struct stat64 st;                     /* the console and pipes: a character device, a FIFO */
   memset(&st, 0, sizeof(st));
   st.st_mode = f->type == FD_PIPE ? S_IFIFO | 0600 : S_IFCHR | 0620;
@@ -208,11 +239,36 @@ int sys_fstat64(int fd, uaddr_t ubuf) {
   return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
 }
 
+static int getdents_proc(struct file *f, uaddr_t ubuf, uint32_t count) {
+  uint32_t done = 0;
+  for (;;) {
+    char ent[sizeof(struct linux_dirent64) + 16];
+    struct linux_dirent64 *d = (struct linux_dirent64 *)ent;
+    uint32_t pos = f->off;
+    bool dir;
+    if (!procfs_next(&pos, d->d_name, &dir))
+      return done;
+    uint32_t reclen = (sizeof(*d) + strlen(d->d_name) + 1 + 7) & ~7u;
+    if (done + reclen > count)
+      return done > 0 ? (int)done : -EINVAL;
+    d->d_ino = 0x1000 + pos;            /* synthetic */
+    d->d_off = pos;
+    d->d_reclen = reclen;
+    d->d_type = dir ? 4 : 8;
+    if (copyout(curproc->pgdir, ubuf + done, d, reclen) < 0)
+      return -EFAULT;
+    done += reclen;
+    f->off = pos;
+  }
+}
+
 /* getdents64(2): as many whole entries as fit in count bytes; f->off is the ext2 offset. */
 int sys_getdents64(int fd, uaddr_t ubuf, uint32_t count) {
   struct file *f = fdfile(fd);
   if (!f)
     return -EBADF;
+  if (f->type == FD_PROC && f->procdir)
+    return getdents_proc(f, ubuf, count);
   if (f->type != FD_INODE || !S_ISDIR(f->ip->d.i_mode))
     return -ENOTDIR;
   uint32_t done = 0;

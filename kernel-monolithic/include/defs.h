@@ -192,6 +192,12 @@ void brelse(struct buf *b);
 int part_lookup(uint32_t dev, uint32_t *start, uint32_t *nsectors);
 void part_scan(int disk);
 
+/* ---- fs/procfs.c ---- */
+int procfs_open(const char *name, struct file **fp);
+int procfs_read(struct file *f, uaddr_t dst, int n);
+bool procfs_next(uint32_t *pos, char *name, bool *isdir);
+int procfs_stat(const char *name, bool *isdir);
+
 /* ---- fs/bootfs.c ---- */
 int bootfs_lookup(const char *path, const uint8_t **data, uint32_t *size);
 

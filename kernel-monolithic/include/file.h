@@ -2,7 +2,7 @@
 #pragma once
 #include "types.h"
 
-enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE };
+enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE, FD_PROC };
 
 struct file {
   enum filetype type;
@@ -11,4 +11,7 @@ struct file {
   uint32_t off;
   struct pipe *pipe;        /* FD_PIPE */
   struct inode *ip;         /* FD_INODE */
+  char *procbuf;            /* FD_PROC: the text generated at open */
+  uint32_t procsize;
+  bool procdir;             /* FD_PROC: /proc itself */
 };

@@ -40,3 +40,4 @@ __MODULE_INFO(name, name, __stringify(KBUILD_MODNAME));
 int load_module(const void *image, uint32_t len, const char *params);
 int unload_module(const char *name);
 void load_boot_modules(void);
+int modules_show(char *buf, int size);

@@ -214,6 +214,25 @@ void load_boot_modules(void) {
   }
 }
 
+/* The text of /proc/modules, in Linux's format: name size refcount users state address. */
+int modules_show(char *buf, int size) {
+  int n = 0;
+  for (struct module *m = modules; m; m = m->next) {
+    n += snprintk(buf + n, size - n, "%s %u %d ", m->name, m->npages * PGSIZE, m->refcnt);
+    bool any = false;
+    for (struct module *u = modules; u; u = u->next)
+      for (int i = 0; i < u->nuses; i++)
+        if (u->uses[i] == m) {
+          n += snprintk(buf + n, size - n, "%s,", u->name);
+          any = true;
+        }
+    n += snprintk(buf + n, size - n, "%s %s %p\n", any ? "" : "-",
+                  m->state == MODULE_LIVE ? "Live" : m->state == MODULE_COMING ? "Loading" : "Unloading",
+                  m->base);
+  }
+  return n;
+}
+
 /* ---- system calls ---- */
 
 /* init_module(2): (image, len, param string) */

@@ -12,6 +12,13 @@ static int failures;
     printf("\n");                                                   \
   } while (0)
 
+static int strstr_(const char *hay, const char *needle) {
+  for (int n = strlen(needle); *hay; hay++)
+    if (strncmp(hay, needle, n) == 0)
+      return 1;
+  return 0;
+}
+
 static int insmod(const char *name) {
   char path[64];
   int len;
@@ -37,6 +44,13 @@ int main(void) {
   CHECK(insmod("dep_b") == -ENOENT, "dep_b before dep_a: unknown symbol -> ENOENT");
   CHECK(insmod("dep_a") == 0 && insmod("dep_b") == 0, "insmod dep_a, dep_b");
   CHECK(rmmod("dep_a") == -EBUSY, "rmmod dep_a while dep_b uses it -> EBUSY");
+  int plen;
+  char *mods = readfile("/proc/modules", &plen);
+  if (mods)
+    mods[plen] = 0;
+  CHECK(mods && strstr_(mods, "dep_a 12288 1 dep_b, Live") && strstr_(mods, "dep_b 8192 0 - Live"),
+        "/proc/modules shows dep_a used by dep_b");
+  free(mods);
   CHECK(rmmod("dep_b") == 0 && rmmod("dep_a") == 0, "rmmod dep_b, then dep_a");
   CHECK(insmod("badinit") == -EIO, "a module whose init fails is not kept (init's -EIO)");
   CHECK(rmmod("badinit") == -ENOENT, "badinit is gone");

@@ -285,6 +285,30 @@ static void test_fork_exhaustion(void) {
         n);
 }
 
+static void test_proc(void) {
+  int len;
+  char *t = readfile("/proc/meminfo", &len);
+  CHECK(t && strncmp(t, "MemTotal:", 9) == 0, "/proc/meminfo");
+  free(t);
+  t = readfile("/proc/1/status", &len);
+  CHECK(t && strncmp(t, "Name:\tusertests\nState:\tR (running)\nPid:\t1\n", 39) == 0, "/proc/1/status");
+  free(t);
+  struct stat64 st;
+  CHECK(stat("/proc/1", &st) == 0 && S_ISDIR(st.st_mode), "/proc/1 is a directory");
+  CHECK(open("/proc/nosuch", O_RDONLY) == -1 && errno == ENOENT, "/proc/nosuch -> ENOENT");
+  CHECK(open("/proc/uptime", O_WRONLY) == -1 && errno == EACCES, "/proc files are read-only");
+  int fd = open("/proc", O_RDONLY | O_DIRECTORY), found = 0, n;
+  char buf[512];
+  while (fd >= 0 && (n = getdents64(fd, buf, sizeof(buf))) > 0)
+    for (int off = 0; off < n;) {
+      struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+      found += strcmp(d->d_name, "1") == 0 || strcmp(d->d_name, "modules") == 0;
+      off += d->d_reclen;
+    }
+  close(fd);
+  CHECK(found == 2, "/proc lists modules and 1");
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "exec-child") == 0)
     return strcmp(argv[2], "x y") == 0 && environ[0] && strcmp(environ[0], "A=1") == 0 ? 7 : 1;
@@ -299,6 +323,7 @@ int main(int argc, char **argv) {
   test_pipe();
   test_signals();
   test_fork_exhaustion();
+  test_proc();
   printf(failures ? "usertests: %d FAILED\n" : "usertests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;

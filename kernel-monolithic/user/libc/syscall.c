@@ -73,16 +73,28 @@ int init_module(void *image, unsigned long len, const char *params) {
 }
 int delete_module(const char *name, unsigned flags) { return SC2(__NR_delete_module, name, flags); }
 
-/* A whole file in malloc'd memory (for insmod); 0 and errno on failure. */
+/* A whole file in malloc'd memory, plus one spare byte for a NUL (for insmod, lsmod, ps); 0 and
+ * errno on failure. Reads to end of file: /proc files report size 0, as in Linux. */
 void *readfile(const char *path, int *len) {
   struct stat64 st;
   int fd = open(path, O_RDONLY);
   if (fd < 0)
     return 0;
-  char *buf = fstat(fd, &st) == 0 ? malloc(st.st_size + 1) : 0;
-  int n = buf ? read(fd, buf, st.st_size) : -1;
+  int cap = fstat(fd, &st) == 0 && st.st_size > 0 ? st.st_size + 1 : 4096, n = 0, r;
+  char *buf = malloc(cap);
+  while (buf && (r = read(fd, buf + n, cap - n - 1)) > 0) {
+    n += r;
+    if (n == cap - 1) {                  /* full: grow */
+      char *bigger = malloc(cap * 2);
+      if (bigger)
+        memcpy(bigger, buf, n);
+      free(buf);
+      buf = bigger;
+      cap *= 2;
+    }
+  }
   close(fd);
-  if (n != (int)st.st_size) {
+  if (!buf || r < 0) {
     free(buf);
     return 0;
   }
