@@ -2,6 +2,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "x86.h"
+#include "uapi/signal.h"
 
 #define INPUT_BUF 256
 #define DEBUGCON 0xE9      /* Bochs/QEMU/jx86 debug console port */
@@ -48,6 +49,14 @@ void consoleintr(int (*getc)(void)) {
     switch (c) {
     case C('P'):
       procdump();
+      break;
+    case C('C'):
+      /* no sessions or process groups yet: interrupt everything but init (sh ignores SIGINT) */
+      consputc('^');
+      consputc('C');
+      consputc('\n');
+      input.e = input.w;                 /* and drop the line being typed */
+      signal_all(SIGINT);
       break;
     case C('U'):                         /* kill the line */
       while (input.e != input.w && input.buf[(input.e - 1) % INPUT_BUF] != '\n') {

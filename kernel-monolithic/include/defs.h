@@ -115,6 +115,7 @@ void wakeup(void *chan);
 int growproc(uaddr_t newbrk);
 void procdump(void);
 void alarm_tick(void);
+void signal_all(int sig);
 
 /* ---- kernel/sched.c ---- */
 void scheduler(void) __attribute__((noreturn));

@@ -174,6 +174,13 @@ int kill(int pid, int sig) {
   return found ? 0 : -ESRCH;
 }
 
+/* Sends sig to every process except init (the console's ^C until there are process groups). */
+void signal_all(int sig) {
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].state != UNUSED && proc[i].state != ZOMBIE && proc[i].state != EMBRYO && &proc[i] != initproc)
+      send_signal(&proc[i], sig);
+}
+
 /* Timer tick: deliver due alarms. */
 void alarm_tick(void) {
   for (int i = 0; i < NPROC; i++)

@@ -57,6 +57,7 @@ static int parse(char *line, struct cmd *cmds, char *buf) {
 }
 
 static void run(struct cmd *c, int in, int out) {
+  signal(SIGINT, SIG_DFL);     /* the shell ignores ^C; what it runs must not (exec keeps SIG_IGN) */
   if (c->in && (in = open(c->in, O_RDONLY)) < 0) {
     dprintf(2, "sh: %s: error %d\n", c->in, errno);
     exit(1);
