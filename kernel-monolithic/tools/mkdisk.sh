@@ -14,6 +14,10 @@ le32() {  # the 4 little-endian bytes of $1, as printf escapes
 rm -f "$out"
 dd if=/dev/zero of="$out" bs=1M count="$size" status=none
 PATH=$PATH:/sbin:/usr/sbin
+command -v mke2fs >/dev/null 2>&1 || {
+  echo "jx86: 'mke2fs' not found: install it with 'apt-get install e2fsprogs'" >&2
+  exit 1
+}
 mke2fs -q -F -t ext2 -b 1024 -O ^dir_index,^resize_inode -d "$dir" -E offset=$((start * 512)) \
   "$out" $((nsect / 2))
 # partition entry 1: not bootable, CHS fields unused (0xFE/0xFF = "use LBA"), type 0x83
