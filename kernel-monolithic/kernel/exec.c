@@ -30,6 +30,8 @@ static int64_t loadelf(pde_t *pgdir, const uint8_t *img, uint32_t size, struct e
     if (ph.filesz > ph.memsz || ph.vaddr + ph.memsz < ph.vaddr || ph.vaddr + ph.memsz > KERNBASE ||
         ph.off + ph.filesz < ph.off || ph.off + ph.filesz > size)
       return -ENOEXEC;
+    if (ph.memsz / PGSIZE > kfreecount())
+      return -ENOMEM;                   /* fail now rather than after zeroing all free memory */
     int perm = PTE_U | ((ph.flags & PF_W) ? PTE_W : 0);
     if (allocuvm(pgdir, ph.vaddr, ph.vaddr + ph.memsz, perm) < 0)
       return -ENOMEM;

@@ -34,9 +34,19 @@ static int check_elf(struct load_info *info) {
       info->symsec = i;
     }
   }
-  const struct secthdr *ss = &info->sh[eh->shstrndx];
-  if (!info->symsec || ss->size == 0 || info->img[ss->offset + ss->size - 1] != 0)
+  /* string tables must end in a NUL, and every name must point into its table */
+  const struct secthdr *ss = &info->sh[eh->shstrndx], *sym = &info->sh[info->symsec];
+  const struct secthdr *st = info->symsec ? &info->sh[sym->link] : 0;
+  if (!info->symsec || ss->size == 0 || info->img[ss->offset + ss->size - 1] != 0 ||
+      st->type != SHT_STRTAB || st->size == 0 || info->img[st->offset + st->size - 1] != 0)
     return -ENOEXEC;
+  for (int i = 0; i < eh->shnum; i++)
+    if (info->sh[i].name >= ss->size)
+      return -ENOEXEC;
+  const struct elfsym *syms = (const struct elfsym *)(info->img + sym->offset);
+  for (uint32_t i = 0; i < sym->size / sizeof(struct elfsym); i++)
+    if (syms[i].name >= st->size)
+      return -ENOEXEC;
   info->secstrings = (const char *)info->img + ss->offset;
   return 0;
 }

@@ -109,6 +109,37 @@ static void test_writes(void) {
   CHECK(unlink("/big2") == 0, "unlink /big2");
 }
 
+/* Executables with corrupted headers: exec must fail cleanly or the program must die in user
+ * mode; the kernel must survive all of them. */
+static void test_bad_elf(void) {
+  int len;
+  unsigned char *good = readfile("/bin/echo", &len);
+  unsigned seed = 12345;
+  int failed = 0, ran = 0, killed = 0;
+  for (int i = 0; good && i < 40; i++) {
+    unsigned char *img = malloc(len);
+    memcpy(img, good, len);
+    for (int k = 0; k < 4; k++) {       /* 4 random bytes in the ELF and program headers */
+      seed = seed * 1103515245 + 12345;
+      img[(seed >> 8) % 0x74] = seed >> 24;
+    }
+    int fd = open("/badelf", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    write(fd, img, len);
+    close(fd);
+    free(img);
+    int s = run("/badelf", 0);
+    if (WIFSIGNALED(s))
+      killed++;
+    else if (WEXITSTATUS(s) == 127)
+      failed++;
+    else
+      ran++;
+  }
+  unlink("/badelf");
+  CHECK(good && failed + ran + killed == 40, "40 corrupted executables: %d refused, %d ran, %d killed",
+        failed, ran, killed);
+}
+
 int main(void) {
   char buf[64];
   printf("fstests: starting\n");
@@ -156,6 +187,7 @@ int main(void) {
   CHECK(WEXITSTATUS(s) == 127, "exec of a non-executable fails");
 
   test_writes();
+  test_bad_elf();
   printf(failures ? "fstests: %d FAILED\n" : "fstests: all passed\n", failures);
   reboot(RB_POWER_OFF);
   return 1;
