@@ -23,12 +23,15 @@ static int write_group(uint32_t g) {
   return r;
 }
 
-/* Finds and sets a clear bit among the first nbits of bitmap block 'bitmap'; -1 if none. */
-static int64_t takebit(uint32_t bitmap, uint32_t nbits, uint32_t first) {
+/* Finds and sets a clear bit among bits [low, nbits) of bitmap block 'bitmap', looking from
+ * 'start' onwards and wrapping around; -1 if none. */
+static int64_t takebit(uint32_t bitmap, uint32_t nbits, uint32_t low, uint32_t start) {
   struct buf *b = bread(fs.dev, bitmap);
   if (!b)
     return -EIO;
-  for (uint32_t i = first; i < nbits; i++)
+  if (start < low || start >= nbits)
+    start = low;
+  for (uint32_t k = 0, i = start; k < nbits - low; k++, i = i + 1 < nbits ? i + 1 : low)
     if (!(b->data[i / 8] & (1 << (i % 8)))) {
       b->data[i / 8] |= 1 << (i % 8);
       int r = bwrite(b);
@@ -50,13 +53,19 @@ static void clearbit(uint32_t bitmap, uint32_t i, const char *what) {
   brelse(b);
 }
 
+/* Where the last block was allocated: the next search starts there, so a growing file does not
+ * rescan the whole bitmap for every block (and tends to get consecutive blocks). */
+static uint32_t lastblock;
+
 /* A new zeroed block, or -ENOSPC / -EIO. */
 int64_t balloc(void) {
-  for (uint32_t g = 0; g < fs.ngroups; g++) {
+  uint32_t hint = lastblock > fs.first_data_block ? lastblock - fs.first_data_block : 0;
+  for (uint32_t k = 0; k < fs.ngroups; k++) {
+    uint32_t g = (hint / fs.blocks_per_group + k) % fs.ngroups;
     if (fs.groups[g].bg_free_blocks_count == 0)
       continue;
     uint32_t nbits = MIN(fs.blocks_per_group, fs.sb.s_blocks_count - fs.first_data_block - g * fs.blocks_per_group);
-    int64_t i = takebit(fs.groups[g].bg_block_bitmap, nbits, 0);
+    int64_t i = takebit(fs.groups[g].bg_block_bitmap, nbits, 0, k == 0 ? hint % fs.blocks_per_group : 0);
     if (i == -1)
       continue;
     if (i < 0)
@@ -66,6 +75,7 @@ int64_t balloc(void) {
     write_group(g);
     write_super();
     uint32_t blk = fs.first_data_block + g * fs.blocks_per_group + i;
+    lastblock = blk;
     struct buf *b = bread(fs.dev, blk);
     if (!b)
       return -EIO;
@@ -95,7 +105,7 @@ int64_t ialloc(bool dir) {
     if (fs.groups[g].bg_free_inodes_count == 0)
       continue;
     uint32_t first = g == 0 ? fs.sb.s_first_ino - 1 : 0;
-    int64_t i = takebit(fs.groups[g].bg_inode_bitmap, fs.inodes_per_group, first);
+    int64_t i = takebit(fs.groups[g].bg_inode_bitmap, fs.inodes_per_group, first, first);
     if (i == -1)
       continue;
     if (i < 0)
