@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
  * Boots kernel-monolithic (built by {@code make} into target/) on jx86 and checks the serial
  * transcript line by line: the Multiboot entry, the higher-half switch, traps, the PIT and the
  * COM1 console, processes in ring 3, fork/exit/waitpid, execve from a multiboot module and the
- * power-off through the exit port. The expected lines are the ones user/init.c and the kernel
- * print by construction (pids are deterministic: init is 1, its first child 2).
+ * power-off through the exit port; then the user-space test programs (usertests from a module;
+ * fstests and modtests from the ext2 test disk target/disk.img, attached copy-on-write), the
+ * panic path, console input, .ko boot modules and a shell pipeline. The expected lines are the
+ * ones the programs and the kernel print by construction (pids are deterministic: init is 1,
+ * its first child 2). {@link QemuBootTest} checks the same images on QEMU.
  */
 class BootTest {
     private static final Path KERNEL = Path.of("target/kernel.elf");
     private static final Path USER = Path.of("target/user");
-
     private static final Path DISK = Path.of("target/disk.img");
 
     /**
