@@ -15,6 +15,10 @@ struct context {
 
 enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
+/* The lowest word of every kernel stack: the direct map has no guard pages (4 MiB pages), so
+ * sched() checks this word instead and panics when a deep call chain has overwritten it. */
+#define STACK_CANARY 0x57AC4C0D
+
 struct proc {
   enum procstate state;
   int pid;

@@ -28,6 +28,7 @@ struct proc *allocproc(void) {
     return 0;
   p->state = EMBRYO;
   p->pid = nextpid++;
+  *(uint32_t *)p->kstack = STACK_CANARY;
   char *sp = p->kstack + KSTACKSIZE;
   sp -= sizeof(*p->tf);
   p->tf = (struct trapframe *)sp;

@@ -43,6 +43,8 @@ void sched(void) {
     panic("sched: interrupts on");
   if (curproc->state == RUNNING)
     panic("sched: %s still RUNNING", curproc->name);
+  if (*(uint32_t *)curproc->kstack != STACK_CANARY)
+    panic("kernel stack overflow in %s[%d]", curproc->name, curproc->pid);
   swtch(&curproc->context, schedctx);
 }
 
