@@ -286,6 +286,8 @@ void fs_lock(void) {
 }
 
 void fs_unlock(void) {
+  if (lockdepth == 1)
+    ext2_flush_counts();              /* may sleep: we still own the lock */
   if (--lockdepth == 0) {
     lockowner = 0;
     wakeup(&lockowner);

@@ -1,5 +1,6 @@
 /* ext2alloc.c: ext2 block and inode allocation through the group bitmaps, keeping the free counts
- * of the group descriptors and the superblock in step (what e2fsck checks). */
+ * of the group descriptors and the superblock in step (what e2fsck checks). Bitmaps are written
+ * at once; the counts once per file-system change, when fs_unlock() calls ext2_flush_counts(). */
 #include "ext2int.h"
 
 static int write_super(void) {
@@ -12,6 +13,14 @@ static int write_super(void) {
   return r;
 }
 
+static void mark_group(uint32_t g) {
+  fs.super_dirty = true;
+  if (g < 32)
+    fs.groups_dirty |= 1u << g;
+  else
+    fs.all_groups_dirty = true;
+}
+
 static int write_group(uint32_t g) {
   uint32_t off = g * sizeof(struct ext2_group);
   struct buf *b = bread(fs.dev, fs.first_data_block + 1 + off / BSIZE);
@@ -21,6 +30,17 @@ static int write_group(uint32_t g) {
   int r = bwrite(b);
   brelse(b);
   return r;
+}
+
+/* Writes the group descriptors and the superblock whose counts changed. */
+void ext2_flush_counts(void) {
+  for (uint32_t g = 0; g < fs.ngroups; g++)
+    if (fs.all_groups_dirty || (g < 32 && (fs.groups_dirty & (1u << g))))
+      write_group(g);
+  if (fs.super_dirty)
+    write_super();
+  fs.groups_dirty = 0;
+  fs.all_groups_dirty = fs.super_dirty = false;
 }
 
 /* Finds and sets a clear bit among bits [low, nbits) of bitmap block 'bitmap', looking from
@@ -72,8 +92,7 @@ int64_t balloc(void) {
       return i;
     fs.groups[g].bg_free_blocks_count--;
     fs.sb.s_free_blocks_count--;
-    write_group(g);
-    write_super();
+    mark_group(g);
     uint32_t blk = fs.first_data_block + g * fs.blocks_per_group + i;
     lastblock = blk;
     struct buf *b = bread(fs.dev, blk);
@@ -94,8 +113,7 @@ void bfree(uint32_t blk) {
   clearbit(fs.groups[g].bg_block_bitmap, (blk - fs.first_data_block) % fs.blocks_per_group, "block");
   fs.groups[g].bg_free_blocks_count++;
   fs.sb.s_free_blocks_count++;
-  write_group(g);
-  write_super();
+  mark_group(g);
 }
 
 /* A new inode number with a zeroed disk inode, or -ENOSPC / -EIO. Inodes below s_first_ino are
@@ -114,8 +132,7 @@ int64_t ialloc(bool dir) {
     fs.sb.s_free_inodes_count--;
     if (dir)
       fs.groups[g].bg_used_dirs_count++;
-    write_group(g);
-    write_super();
+    mark_group(g);
     uint32_t off = i * fs.inode_size;
     struct buf *b = bread(fs.dev, fs.groups[g].bg_inode_table + off / BSIZE);
     if (!b)
@@ -135,6 +152,5 @@ void ifree(uint32_t inum, bool dir) {
   fs.sb.s_free_inodes_count++;
   if (dir)
     fs.groups[g].bg_used_dirs_count--;
-  write_group(g);
-  write_super();
+  mark_group(g);
 }
