@@ -24,6 +24,21 @@ struct kernel_symbol {
 #define MODULE_AUTHOR(s)      __MODULE_INFO(author, author, s)
 #define MODULE_DESCRIPTION(s) __MODULE_INFO(description, description, s)
 
+/* Module parameters: module_param(var, int) or module_param(var, charp) makes "var=value" in
+ * the load's parameter string set var before init_module runs (Linux's __param section). */
+enum param_type { PARAM_INT, PARAM_CHARP };
+struct module_param {
+  const char *name;
+  uint32_t type;
+  void *ptr;
+};
+#define PARAM_TYPE_int PARAM_INT
+#define PARAM_TYPE_charp PARAM_CHARP
+#define module_param(var, type, perm)                                                   \
+  static const char __param_name_##var[] = #var;                                        \
+  static const struct module_param __param_##var                                        \
+      __attribute__((section("__param"), used, aligned(4))) = {__param_name_##var, PARAM_TYPE_##type, &var}
+
 #ifdef KBUILD_MODNAME
 /* Linux's modpost generates these into foo.mod.c; our Makefile passes -DKBUILD_MODNAME. */
 #define __stringify_1(x) #x

@@ -6,6 +6,7 @@
 
 #define MODULE_NAME_LEN 56
 #define MAXUSES 8
+#define MAXPARAMS 8
 
 enum module_state { MODULE_COMING, MODULE_LIVE, MODULE_GOING };
 
@@ -22,6 +23,8 @@ struct module {
   struct module *uses[MAXUSES];     /* modules whose symbols it uses: each pinned by refcnt */
   int nuses;
   int refcnt;                       /* modules that use this one */
+  char *strings[MAXPARAMS];         /* charp parameter values, freed with the module */
+  int nstrings;
   struct module *next;
 };
 
@@ -48,6 +51,9 @@ int check_modinfo(struct load_info *info);
 /* module/symbols.c */
 uint32_t find_symbol(const char *name, struct module **owner);
 int simplify_symbols(struct load_info *info, struct module *mod);
+
+/* module/params.c */
+int parse_args(struct module *mod, const struct module_param *params, int n, const char *args);
 
 /* module/relocate_i386.c */
 int apply_relocations(struct load_info *info);

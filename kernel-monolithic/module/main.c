@@ -106,17 +106,22 @@ static uint32_t module_symbol(struct load_info *info, const char *name) {
   return 0;
 }
 
-static void find_exports(struct load_info *info, struct module *mod) {
+/* A loaded section by name: its address and the number of 'entsize' entries in it. */
+static const void *find_section(struct load_info *info, const char *name, uint32_t entsize, int *n) {
   for (int i = 1; i < info->eh->shnum; i++)
-    if (info->secaddr[i] && strcmp(info->secstrings + info->sh[i].name, "__ksymtab") == 0) {
-      mod->syms = (const struct kernel_symbol *)info->secaddr[i];
-      mod->nsyms = info->sh[i].size / sizeof(struct kernel_symbol);
+    if (info->secaddr[i] && strcmp(info->secstrings + info->sh[i].name, name) == 0) {
+      *n = info->sh[i].size / entsize;
+      return (const void *)info->secaddr[i];
     }
+  *n = 0;
+  return 0;
 }
 
 static void free_module(struct module *mod) {
   for (int i = 0; i < mod->nuses; i++)
     mod->uses[i]->refcnt--;
+  for (int i = 0; i < mod->nstrings; i++)
+    kfree(mod->strings[i]);
   if (mod->base)
     kfreepages(mod->base, mod->npages);
   kfree(mod);
@@ -130,12 +135,11 @@ static void unlink_module(struct module *mod) {
     }
 }
 
-/* Loads a module image (an ELF relocatable, "foo.ko"), runs its init_module and keeps it.
- * Returns 0 or -errno (or init_module's own nonzero result). 'params' is accepted for the
- * Linux signature; module parameters are not parsed yet. */
-int load_module(const void *image, uint32_t len, const char *params) {
+/* Loads a module image (an ELF relocatable, "foo.ko"), sets its parameters from params_str
+ * ("name=value ..."), runs its init_module and keeps it. Returns 0 or -errno (or
+ * init_module's own nonzero result). */
+int load_module(const void *image, uint32_t len, const char *params_str) {
   struct load_info info = {.img = image, .len = len, .eh = image};
-  (void)params;
   int err = check_elf(&info);
   if (err < 0 || (err = check_modinfo(&info)) < 0)
     return err;
@@ -152,7 +156,11 @@ int load_module(const void *image, uint32_t len, const char *params) {
   if ((err = layout_and_copy(&info, mod)) < 0 || (err = simplify_symbols(&info, mod)) < 0 ||
       (err = apply_relocations(&info)) < 0)
     goto fail;
-  find_exports(&info, mod);
+  mod->syms = find_section(&info, "__ksymtab", sizeof(struct kernel_symbol), &mod->nsyms);
+  int nparams;
+  const struct module_param *params = find_section(&info, "__param", sizeof(struct module_param), &nparams);
+  if ((err = parse_args(mod, params, nparams, params_str)) < 0)
+    goto fail;
   mod->init = (int (*)(void))module_symbol(&info, "init_module");
   mod->exit = (void (*)(void))module_symbol(&info, "cleanup_module");
   if (info.license && strcmp(info.license, "GPL") != 0)

@@ -19,16 +19,20 @@ static int strstr_(const char *hay, const char *needle) {
   return 0;
 }
 
-static int insmod(const char *name) {
+static int insmod_args(const char *name, const char *args) {
   char path[64];
   int len;
   snprintf(path, sizeof(path), "/lib/modules/%s.ko", name);
   void *image = readfile(path, &len);
   if (!image)
     return -100 - errno;
-  int r = init_module(image, len, "");
+  int r = init_module(image, len, args);
   free(image);
   return r < 0 ? -errno : r;
+}
+
+static int insmod(const char *name) {
+  return insmod_args(name, "");
 }
 
 static int rmmod(const char *name) {
@@ -66,6 +70,9 @@ int main(void) {
   char *bin = readfile("/bin/echo", &len);
   CHECK(init_module(bin, len, "") == -1 && errno == ENOEXEC, "an executable is not a module -> ENOEXEC");
   CHECK(insmod("hello") == 0 && rmmod("hello") == 0, "hello still loads and unloads");
+  CHECK(insmod_args("hello", "who=world times=2") == 0 && rmmod("hello") == 0, "parameters who=world times=2");
+  CHECK(insmod_args("hello", "nosuch=1") == -EINVAL, "unknown parameter -> EINVAL");
+  CHECK(insmod_args("hello", "times=lots") == -EINVAL, "bad int value -> EINVAL");
 
   printf(failures ? "modtests: %d FAILED\n" : "modtests: all passed\n", failures);
   reboot(RB_POWER_OFF);

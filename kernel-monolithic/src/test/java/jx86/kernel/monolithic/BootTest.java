@@ -146,6 +146,9 @@ class BootTest {
                 "dep_a: unloaded after 2 calls",
                 "badinit: init_module failed (-5)",
                 "hello: version magic 'X.1-kernel-monolithic i386' should be '0.1-kernel-monolithic i386'",
+                "hello: hello, world",
+                "hello: hello, world",
+                "hello: Unknown parameter `nosuch'",
                 "modtests: all passed");
         assertThat(r.serial()).doesNotContain("FAIL");
         assertThat(r.exitPortValue()).isZero();
