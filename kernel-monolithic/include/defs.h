@@ -158,6 +158,9 @@ int allocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end, int perm);
 void deallocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end);
 void freevm(pde_t *pgdir);
 pde_t *copyuvm(pde_t *pgdir);
+uint32_t modarea_map(uint32_t pa, int npages);
+void modarea_protect(uint32_t va, int npages);
+void modarea_unmap(uint32_t va, int npages);
 extern pde_t *kpgdir;
 
 /* ---- mm/uaccess.c ---- */

@@ -56,3 +56,4 @@ int load_module(const void *image, uint32_t len, const char *params);
 int unload_module(const char *name);
 void load_boot_modules(void);
 int modules_show(char *buf, int size);
+const char *module_at(uint32_t addr, uint32_t *off);

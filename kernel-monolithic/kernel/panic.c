@@ -13,10 +13,14 @@ void backtrace(uint32_t ebp) {
     if (ebp < KERNBASE || (ebp & 3))
       break;
     uint32_t *frame = (uint32_t *)ebp;
-    uint32_t ret = frame[1];
-    if (ret < KERNLINK || ret >= (uint32_t)etext)
+    uint32_t ret = frame[1], off;
+    const char *mod = module_at(ret, &off);
+    if (mod)
+      printk("  %p [%s+0x%x]\n", (void *)ret, mod, off);
+    else if (ret >= KERNLINK && ret < (uint32_t)etext)
+      printk("  %p\n", (void *)ret);
+    else
       break;
-    printk("  %p\n", (void *)ret);
     ebp = frame[0];
   }
 }
@@ -53,7 +57,12 @@ void panic_trap(struct trapframe *tf, const char *reason) {
   printk("  esi %08x edi %08x ebp %08x esp %08x\n", tf->esi, tf->edi, tf->ebp, (uint32_t)&tf->esp);
   printk("  cs %04x ds %04x es %04x eflags %08x\n", tf->cs, tf->ds, tf->es, tf->eflags);
   printk("  cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", rcr0(), rcr2(), rcr3(), rcr4());
-  printk("  %p <- faulting instruction\n", (void *)tf->eip);
+  uint32_t off;
+  const char *mod = module_at(tf->eip, &off);
+  if (mod)
+    printk("  %p [%s+0x%x] <- faulting instruction, in module %s\n", (void *)tf->eip, mod, off, mod);
+  else
+    printk("  %p <- faulting instruction\n", (void *)tf->eip);
   backtrace(tf->ebp);
   halt();
 }

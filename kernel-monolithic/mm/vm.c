@@ -10,12 +10,57 @@
 static pde_t kpgdir_store[NPDENTRIES] __attribute__((aligned(PGSIZE)));
 pde_t *kpgdir;
 
+/* The module area's page tables exist from the start and never change address, so the PDEs
+ * that setupkvm copies into every page directory stay valid: mapping a module page is visible
+ * in all address spaces at once. */
+static pte_t modpt[MODSIZE / BIGPGSIZE][NPTENTRIES] __attribute__((aligned(PGSIZE)));
+
 void kvminit(void) {
   uint32_t top = MAX(boot_ramtop(), 16u << 20);
   kpgdir = kpgdir_store;
   for (uint32_t pa = 0; pa < top && pa < PHYSTOP; pa += BIGPGSIZE)
     kpgdir[PDX(KERNBASE + pa)] = pa | PTE_P | PTE_W | PTE_PS;
+  for (uint32_t i = 0; i < MODSIZE / BIGPGSIZE; i++)
+    kpgdir[PDX(MODBASE) + i] = V2P(modpt[i]) | PTE_P | PTE_W;
   switchkvm();
+}
+
+static pte_t *modpte(uint32_t va) {
+  return &modpt[(va - MODBASE) / BIGPGSIZE][PTX(va)];
+}
+
+/* Maps npages physical pages from pa at a free place in the module area, writable; returns
+ * the virtual address, or 0 when the area is full. */
+uint32_t modarea_map(uint32_t pa, int npages) {
+  for (uint32_t va = MODBASE; va + npages * PGSIZE <= MODBASE + MODSIZE; va += PGSIZE) {
+    int n = 0;
+    while (n < npages && !(*modpte(va + n * PGSIZE) & PTE_P))
+      n++;
+    if (n < npages) {
+      va += n * PGSIZE;           /* skip past the page in use */
+      continue;
+    }
+    for (int i = 0; i < npages; i++)
+      *modpte(va + i * PGSIZE) = (pa + i * PGSIZE) | PTE_P | PTE_W;
+    return va;
+  }
+  return 0;
+}
+
+/* Makes [va, va + npages pages) read-only (text and read-only data, once relocated). With
+ * CR0.WP set, a kernel write there then faults. (IA-32 without PAE has no no-execute bit.) */
+void modarea_protect(uint32_t va, int npages) {
+  for (int i = 0; i < npages; i++) {
+    *modpte(va + i * PGSIZE) &= ~PTE_W;
+    invlpg(va + i * PGSIZE);
+  }
+}
+
+void modarea_unmap(uint32_t va, int npages) {
+  for (int i = 0; i < npages; i++) {
+    *modpte(va + i * PGSIZE) = 0;
+    invlpg(va + i * PGSIZE);
+  }
 }
 
 void switchkvm(void) {

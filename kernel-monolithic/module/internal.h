@@ -13,9 +13,11 @@ enum module_state { MODULE_COMING, MODULE_LIVE, MODULE_GOING };
 struct module {
   char name[MODULE_NAME_LEN];
   enum module_state state;
-  char *base;                       /* kallocn'd image: text, rodata, data, bss (page-aligned parts) */
+  char *base;                       /* in the module area: text, rodata, data, bss (page-aligned parts) */
+  char *pages;                      /* the same pages in the direct map (kallocn'd) */
   int npages;
   uint32_t textsize;                /* bytes of executable code from base */
+  uint32_t rosize;                  /* bytes of text and read-only data from base (page-aligned) */
   int (*init)(void);
   void (*exit)(void);
   const struct kernel_symbol *syms; /* what it exports (its __ksymtab) */

@@ -7,6 +7,16 @@
 
 struct module *modules;
 
+/* The module whose image holds addr (for panic messages and backtraces), and addr's offset. */
+const char *module_at(uint32_t addr, uint32_t *off) {
+  for (struct module *m = modules; m; m = m->next)
+    if (addr >= (uint32_t)m->base && addr < (uint32_t)m->base + m->npages * PGSIZE) {
+      *off = addr - (uint32_t)m->base;
+      return m->name;
+    }
+  return 0;
+}
+
 struct module *find_module(const char *name) {
   for (struct module *m = modules; m; m = m->next)
     if (strcmp(m->name, name) == 0)
@@ -79,10 +89,17 @@ static int layout_and_copy(struct load_info *info, struct module *mod) {
     }
     if (pass == 0)
       mod->textsize = off;
+    if (pass == 1)
+      mod->rosize = PGROUNDUP(off);
   }
   mod->npages = PGROUNDUP(off) / PGSIZE;
-  if (mod->npages == 0 || !(mod->base = kallocn(mod->npages)))
+  if (mod->npages == 0 || !(mod->pages = kallocn(mod->npages)))
     return -ENOMEM;                 /* kallocn zeroes: bss is ready */
+  if (!(mod->base = (char *)modarea_map(V2P(mod->pages), mod->npages))) {
+    kfreepages(mod->pages, mod->npages);
+    mod->pages = 0;
+    return -ENOMEM;
+  }
   for (int i = 1; i < info->eh->shnum; i++) {
     const struct secthdr *s = &info->sh[i];
     if (pass_of(info, s) < 0)
@@ -123,7 +140,9 @@ static void free_module(struct module *mod) {
   for (int i = 0; i < mod->nstrings; i++)
     kfree(mod->strings[i]);
   if (mod->base)
-    kfreepages(mod->base, mod->npages);
+    modarea_unmap((uint32_t)mod->base, mod->npages);
+  if (mod->pages)
+    kfreepages(mod->pages, mod->npages);
   kfree(mod);
 }
 
@@ -166,6 +185,8 @@ int load_module(const void *image, uint32_t len, const char *params_str) {
   if (info.license && strcmp(info.license, "GPL") != 0)
     printk("%s: license '%s' taints the kernel\n", mod->name, info.license);
 
+  /* text and read-only data become read-only before any of the module's code runs */
+  modarea_protect((uint32_t)mod->base, mod->rosize / PGSIZE);
   mod->state = MODULE_COMING;
   mod->next = modules;
   modules = mod;

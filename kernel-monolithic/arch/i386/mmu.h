@@ -9,6 +9,8 @@
 #define KERNBASE   0xC0000000
 #define KERNLINK   (KERNBASE + EXTMEM)
 #define PHYSTOP    0x30000000              /* at most 768 MiB of RAM is direct-mapped */
+#define MODBASE    (KERNBASE + PHYSTOP)    /* module area, 4 KiB pages, right after the direct map */
+#define MODSIZE    0x02000000              /* 32 MiB */
 #define USERBASE   0x08048000              /* where static i386 ELF programs are linked */
 #define USTACKTOP  KERNBASE
 #define USTACKPAGES 8

@@ -169,6 +169,19 @@ class BootTest {
     }
 
     @Test
+    void moduleWritingItsOwnText_faultsAndThePanicNamesTheModule() {
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).append("console=ttyS0 panic=exit")
+                .module(USER.resolve("init")).module(Path.of("target/modules/selfpatch.ko"))
+                .maxInstructions(LIGHT).build());
+
+        // module text is mapped read-only and CR0.WP is set: a supervisor write to a present page (err 3)
+        assertThat(r.serial()).contains("selfpatch: about to write into my own text at 0xf0000000",
+                "panic: page fault (trap 14, err 3)", "cr2 f0000000", "[selfpatch+0x")
+                .doesNotContain("the write went through");
+        assertThat(r.exitPortValue()).isEqualTo(1);
+    }
+
+    @Test
     void shell_runsAPipelineFromTheDisk() {
         RunResult r = boot("console=ttyS0 panic=exit init=/bin/sh", null,
                 "echo one two | cat\rcat < /etc/motd\rexit 0\r");

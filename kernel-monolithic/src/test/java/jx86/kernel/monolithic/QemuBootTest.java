@@ -100,6 +100,15 @@ class QemuBootTest {
     }
 
     @Test
+    void moduleWritingItsOwnText_panicsNamingTheModule() throws Exception {
+        Run r = qemu("console=ttyS0 panic=exit", Path.of(USER.resolve("init") + ",target/modules/selfpatch.ko"));
+
+        assertThat(r.serial()).contains("panic: page fault (trap 14, err 3)", "[selfpatch+0x")
+                .doesNotContain("the write went through");
+        assertThat(r.status()).isEqualTo(3);
+    }
+
+    @Test
     void kernelPageFault_panicsAndExitsWithValue1() throws Exception {
         Run r = qemu("console=ttyS0 crashtest panic=exit", USER.resolve("init"));
 
