@@ -72,8 +72,9 @@ static int pass_of(struct load_info *info, const struct secthdr *s) {
   return s->type == SHT_NOBITS ? 3 : 2;   /* bss after data */
 }
 
-/* Places the loaded sections in one page run, each pass page-aligned "not dissimilar to ld"
- * (so text, rodata and data could later get their own page protections). */
+/* Places the loaded sections in one page run, each pass page-aligned "not dissimilar to ld", so
+ * that text and read-only data can be made read-only page by page; maps the run in the module
+ * area and copies the sections there. */
 static int layout_and_copy(struct load_info *info, struct module *mod) {
   uint32_t off = 0, *secoff = info->secaddr;   /* offsets first; addresses once allocated */
   for (int pass = 0; pass < 4; pass++) {
