@@ -141,6 +141,9 @@ void *kallocn(int npages);
 void kfreepage(void *p);
 void kfreepages(void *p, int npages);
 uint32_t kfreecount(void);
+void page_get(void *p);
+int page_refs(void *p);
+void page_put(void *p);
 
 /* ---- mm/kheap.c ---- */
 void *kmalloc(size_t n);
@@ -158,6 +161,7 @@ int allocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end, int perm);
 void deallocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end);
 void freevm(pde_t *pgdir);
 pde_t *copyuvm(pde_t *pgdir);
+int cow_fault(pde_t *pgdir, uaddr_t va);
 uint32_t modarea_map(uint32_t pa, int npages);
 void modarea_protect(uint32_t va, int npages);
 void modarea_unmap(uint32_t va, int npages);

@@ -64,6 +64,9 @@ void trap(struct trapframe *tf) {
     syscall(tf);
   } else if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
     irq(tf->trapno - T_IRQ0);
+  } else if (fromuser && tf->trapno == T_PGFLT && (tf->err & 3) == 3 &&
+             cow_fault(curproc->pgdir, rcr2()) == 0) {
+    /* a write to a page fork shares: now private and writable; retry the instruction */
   } else if (fromuser) {
     user_fault(tf);
   } else {

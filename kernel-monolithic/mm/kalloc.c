@@ -9,6 +9,7 @@
 #define MAXPAGES (PHYSTOP / PGSIZE)
 
 static uint32_t freemap[MAXPAGES / 32];   /* bit set = page free */
+static uint8_t pageref[MAXPAGES];         /* users of an allocated page: 1, or more when fork shares it */
 static uint32_t npages;                   /* pages below the top of RAM */
 static uint32_t nfree;
 static uint32_t rover;                    /* next-fit start, in 32-page words */
@@ -64,8 +65,10 @@ void *kallocn(int n) {
   int64_t pn = findrun(n);
   if (pn < 0)
     return 0;
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n; i++) {
     setused(pn + i);
+    pageref[pn + i] = 1;
+  }
   void *p = P2V(pn * PGSIZE);
   memset(p, 0, n * PGSIZE);
   return p;
@@ -82,12 +85,35 @@ void kfreepages(void *p, int n) {
   for (int i = 0; i < n; i++) {
     if (isfree(pa / PGSIZE + i))
       panic("kfreepages: double free of %p", (char *)p + i * PGSIZE);
+    if (pageref[pa / PGSIZE + i] > 1)
+      panic("kfreepages: %p is still shared", (char *)p + i * PGSIZE);
+    pageref[pa / PGSIZE + i] = 0;
     setfree(pa / PGSIZE + i);
   }
 }
 
 void kfreepage(void *p) {
   kfreepages(p, 1);
+}
+
+/* Reference counts for user pages that fork shares copy-on-write (mm/vm.c). */
+void page_get(void *p) {
+  pageref[V2P(p) / PGSIZE]++;
+}
+
+int page_refs(void *p) {
+  return pageref[V2P(p) / PGSIZE];
+}
+
+/* Drops one user of the page; the last one frees it. */
+void page_put(void *p) {
+  uint32_t pn = V2P(p) / PGSIZE;
+  if (pageref[pn] == 0)
+    panic("page_put: %p is not allocated", p);
+  if (--pageref[pn] == 0) {
+    pageref[pn] = 1;                 /* kfreepages expects an owned page */
+    kfreepages(p, 1);
+  }
 }
 
 uint32_t kfreecount(void) {

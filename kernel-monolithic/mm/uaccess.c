@@ -12,6 +12,8 @@ static char *uva2ka(pde_t *pgdir, uaddr_t va, bool write) {
   if ((pde & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
     return 0;
   pte_t pte = ((pte_t *)P2V(PTE_ADDR(pde)))[PTX(va)];
+  if (write && (pte & PTE_COW) && cow_fault(pgdir, va) == 0)
+    pte = ((pte_t *)P2V(PTE_ADDR(pde)))[PTX(va)];   /* the kernel writes for the user: copy first */
   if ((pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U) || (write && !(pte & PTE_W)))
     return 0;
   return (char *)P2V(PTE_ADDR(pte)) + (va & (PGSIZE - 1));

@@ -121,7 +121,7 @@ int allocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end, int perm) {
     if (!pte)
       return -ENOMEM;
     if (*pte & PTE_P) {
-      *pte |= perm;
+      *pte |= (*pte & PTE_COW) ? perm & ~PTE_W : perm;   /* a shared page stays read-only */
       continue;
     }
     void *page = kalloc();
@@ -141,7 +141,7 @@ void deallocuvm(pde_t *pgdir, uaddr_t start, uaddr_t end) {
       continue;
     }
     if (*pte & PTE_P) {
-      kfreepage(P2V(PTE_ADDR(*pte)));
+      page_put(P2V(PTE_ADDR(*pte)));
       *pte = 0;
     }
   }
@@ -157,13 +157,15 @@ void freevm(pde_t *pgdir) {
     pte_t *pt = P2V(PTE_ADDR(pgdir[i]));
     for (int j = 0; j < NPTENTRIES; j++)
       if (pt[j] & PTE_P)
-        kfreepage(P2V(PTE_ADDR(pt[j])));
+        page_put(P2V(PTE_ADDR(pt[j])));
     kfreepage(pt);
   }
   kfreepage(pgdir);
 }
 
-/* A copy of the user half of pgdir (fork): same layout, same permissions, fresh pages. */
+/* A copy of the user half of pgdir (fork), copy-on-write: both sides map the same pages, the
+ * writable ones made read-only and marked PTE_COW; the first write to one takes a private copy
+ * (cow_fault). Only the page tables are new. */
 pde_t *copyuvm(pde_t *pgdir) {
   pde_t *d = setupkvm();
   if (!d)
@@ -175,16 +177,41 @@ pde_t *copyuvm(pde_t *pgdir) {
     for (int j = 0; j < NPTENTRIES; j++) {
       if (!(pt[j] & PTE_P))
         continue;
-      char *page = kalloc();
+      if (pt[j] & PTE_W)
+        pt[j] = (pt[j] & ~PTE_W) | PTE_COW;
       uaddr_t va = ((uint32_t)i << PDXSHIFT) | ((uint32_t)j << PGSHIFT);
-      if (!page || mappages(d, va, PGSIZE, V2P(page), pt[j] & 0xFFF & ~PTE_P) < 0) {
-        if (page)
-          kfreepage(page);
+      if (mappages(d, va, PGSIZE, PTE_ADDR(pt[j]), pt[j] & 0xFFF & ~PTE_P) < 0) {
         freevm(d);
-        return 0;
+        d = 0;
+        goto out;
       }
-      memmove(page, P2V(PTE_ADDR(pt[j])), PGSIZE);
+      page_get(P2V(PTE_ADDR(pt[j])));
     }
   }
+out:
+  if (pgdir == (pde_t *)P2V(rcr3()))
+    lcr3(rcr3());                        /* the parent's writable entries just became read-only */
   return d;
+}
+
+/* A write to a copy-on-write page at va: the writer gets its own copy, or the page itself when
+ * no one else shares it any more. 0 when resolved, -EFAULT if va is not such a page (a real
+ * fault), -ENOMEM. */
+int cow_fault(pde_t *pgdir, uaddr_t va) {
+  pte_t *pte = walkpgdir(pgdir, va, false);
+  if (!pte || (*pte & (PTE_P | PTE_U | PTE_COW)) != (PTE_P | PTE_U | PTE_COW))
+    return -EFAULT;
+  char *page = P2V(PTE_ADDR(*pte));
+  if (page_refs(page) > 1) {
+    char *copy = kalloc();
+    if (!copy)
+      return -ENOMEM;
+    memmove(copy, page, PGSIZE);
+    *pte = V2P(copy) | (*pte & 0xFFF);
+    page_put(page);
+  }
+  *pte = (*pte | PTE_W) & ~PTE_COW;
+  if (pgdir == (pde_t *)P2V(rcr3()))
+    invlpg(PGROUNDDOWN(va));
+  return 0;
 }

@@ -132,6 +132,58 @@ static void test_fork_memory(void) {
         WEXITSTATUS(status));
 }
 
+static int memfree_kb(void) {
+  int len;
+  char *t = readfile("/proc/meminfo", &len);
+  int kb = 0;
+  if (t) {
+    t[len] = 0;
+    char *p = strchr(t, '\n') + 1;        /* "MemFree:  %8u kB" */
+    while (*p && (*p < '0' || *p > '9'))
+      p++;
+    kb = atoi(p);
+    free(t);
+  }
+  return kb;
+}
+
+/* fork shares pages copy-on-write: each side must still see only its own writes, the kernel's
+ * writes into a shared page (read(2)) must copy it too, and a fork must not copy the heap. */
+static void test_cow(void) {
+  enum { SIZE = 2 << 20 };
+  unsigned char *heap = malloc(SIZE);     /* not sbrk: memfree_kb() mallocs in between */
+  for (int i = 0; i < SIZE; i += 64)
+    heap[i] = (unsigned char)(i >> 6);
+  int fds[2];
+  pipe(fds);
+  int before = memfree_kb();
+  pid_t pid = fork();
+  if (pid == 0) {
+    char c;
+    read(fds[0], &c, 1);                 /* wait until the parent has measured and written */
+    int bad = 0;
+    for (int i = 0; i < SIZE; i += 64)
+      bad += heap[i] != (unsigned char)(i >> 6);
+    for (int i = 0; i < SIZE / 2; i += 64)
+      heap[i] = 0xEE;                    /* private copies of the first half */
+    read(fds[0], heap + 100, 5);         /* the kernel writes into a shared page */
+    exit(bad == 0 && heap[0] == 0xEE && memcmp(heap + 100, "abcde", 5) == 0 ? 3 : 4);
+  }
+  int after = memfree_kb();
+  heap[64] = 0x77;                       /* the parent's write must not reach the child */
+  write(fds[1], "xabcde", 6);
+  int status, bad = 0;
+  waitpid(pid, &status, 0);
+  for (int i = 128; i < SIZE; i += 64)
+    bad += heap[i] != (unsigned char)(i >> 6);
+  CHECK(WEXITSTATUS(status) == 3, "child saw the pre-fork heap, its own writes, and read(2)'s (status %x)", status);
+  CHECK(bad == 0 && heap[64] == 0x77 && heap[100] != 'a', "parent's heap untouched by the child");
+  CHECK(before - after < 512, "fork of a 2 MiB heap took %d KiB, not a copy", before - after);
+  close(fds[0]);
+  close(fds[1]);
+  free(heap);
+}
+
 static void test_exec(void) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -319,6 +371,7 @@ int main(int argc, char **argv) {
   test_forks();
   test_brk();
   test_fork_memory();
+  test_cow();
   test_exec();
   test_pipe();
   test_signals();

@@ -45,6 +45,7 @@
 #define PTE_W  0x002
 #define PTE_U  0x004
 #define PTE_PS 0x080                        /* in a PDE: this entry maps a 4 MiB page */
+#define PTE_COW 0x200                       /* software bit (AVL): shared by fork, copy on write */
 
 /* ---- Segment selectors (GDT layout, see gdt.c) ---- */
 #define SEG_KCODE 1
