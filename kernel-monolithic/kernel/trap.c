@@ -18,9 +18,20 @@ static const char *trapname(uint32_t n) {
   return n < (uint32_t)NELEM(names) ? names[n] : "unknown trap";
 }
 
-/* A user-mode exception becomes the signal Linux would send; without a handler it kills the
- * process (the wait status carries the signal number, as in Linux). */
+/* A user-mode exception. A write to a page that fork shares is not an error: cow_fault gives
+ * the process its own copy and the instruction is retried. Anything else becomes the signal
+ * Linux would send; without a handler it kills the process (wait status = signal number). */
 static void user_fault(struct trapframe *tf) {
+  if (tf->trapno == T_PGFLT && (tf->err & 3) == 3) {   /* write to a present page */
+    int r = cow_fault(curproc->pgdir, rcr2());
+    if (r == 0)
+      return;
+    if (r == -ENOMEM) {
+      printk("%s[%d]: out of memory for a copy-on-write page: killed\n", curproc->name, curproc->pid);
+      force_signal(curproc, SIGKILL);
+      return;
+    }
+  }
   int sig = tf->trapno == T_DIVIDE ? SIGFPE : tf->trapno == T_ILLOP ? SIGILL : SIGSEGV;
   /* like Linux's show_unhandled_signals: say why a process dies, stay quiet if it handles it */
   struct k_sigaction *a = &curproc->sigactions[sig - 1];
@@ -64,9 +75,6 @@ void trap(struct trapframe *tf) {
     syscall(tf);
   } else if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
     irq(tf->trapno - T_IRQ0);
-  } else if (fromuser && tf->trapno == T_PGFLT && (tf->err & 3) == 3 &&
-             cow_fault(curproc->pgdir, rcr2()) == 0) {
-    /* a write to a page fork shares: now private and writable; retry the instruction */
   } else if (fromuser) {
     user_fault(tf);
   } else {
