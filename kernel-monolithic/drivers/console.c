@@ -4,7 +4,7 @@
 #include "x86.h"
 #include "uapi/signal.h"
 
-#define INPUT_BUF 256
+#define INPUT_BUF 1024     /* type-ahead beyond this is dropped, as on a real tty */
 #define DEBUGCON 0xE9      /* Bochs/QEMU/jx86 debug console port */
 
 static bool debugcon;      /* "debugcon" on the command line: mirror output to port 0xE9 */

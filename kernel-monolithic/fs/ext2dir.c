@@ -226,3 +226,155 @@ out:
   fs_unlock();
   return err;
 }
+
+/* Points dp's entry 'name' at inum (rename moving a directory: its ".."). */
+static int dirsetino(struct inode *dp, const char *name, uint32_t inum) {
+  uint32_t len = strlen(name);
+  for (uint32_t off = 0; off < dp->d.i_size; off += BSIZE) {
+    int64_t blk = bmap_alloc(dp, off / BSIZE);
+    struct buf *b = blk > 0 ? bread(dp->dev, blk) : 0;
+    if (!b)
+      return -EIO;
+    for (uint32_t p = 0; p + 8 <= BSIZE;) {
+      struct ext2_dirent *de = (struct ext2_dirent *)(b->data + p);
+      if (de->rec_len < 8)
+        break;
+      if (de->inode && de->name_len == len && strncmp(de->name, name, len) == 0) {
+        de->inode = inum;
+        int r = bwrite(b);
+        brelse(b);
+        return r;
+      }
+      p += de->rec_len;
+    }
+    brelse(b);
+  }
+  return -ENOENT;
+}
+
+/* The inode number that directory inum's ".." names. */
+static int dotdot(uint32_t dev, uint32_t inum, uint32_t *parent) {
+  struct inode *d = iget(dev, inum);
+  int r = d ? iload(d) : -ENFILE;
+  char name[256];
+  uint32_t off = 0, next;
+  uint8_t type;
+  if (r == 0)
+    r = -ENOENT;
+  while (r == -ENOENT && dirnext(d, &off, &next, name, &type) > 0)
+    if (strcmp(name, "..") == 0) {
+      *parent = next;
+      r = 0;
+    }
+  iput(d);
+  return r;
+}
+
+/* Is directory dp the directory ip, or below it? Walks ".." up to the root. */
+static bool inside(struct inode *dp, struct inode *ip) {
+  uint32_t inum = dp->inum;
+  for (int depth = 0; depth < 256; depth++) {
+    if (inum == ip->inum)
+      return true;
+    if (inum == EXT2_ROOT_INO)
+      return false;
+    if (dotdot(dp->dev, inum, &inum) < 0)
+      return true;                   /* cannot tell: refuse, to be safe */
+  }
+  return true;
+}
+
+static uint8_t ftype(uint16_t mode) {
+  return S_ISDIR(mode) ? FT_DIR : S_ISREG(mode) ? FT_REG : 0;
+}
+
+/* link(2): a second name for a non-directory. */
+int ext2_link(const char *oldpath, const char *newpath) {
+  char name[256];
+  int err;
+  fs_lock();
+  struct inode *ip = namei(oldpath, &err), *dp = 0, *old = 0;
+  if (!ip)
+    goto out;
+  if (S_ISDIR(ip->d.i_mode)) {
+    err = -EPERM;
+    goto out;
+  }
+  if (!(dp = nameiparent(newpath, name, &err)))
+    goto out;
+  if ((old = namei(newpath, &err))) {
+    err = -EEXIST;
+    goto out;
+  }
+  if ((err = dirlink(dp, name, ip->inum, ftype(ip->d.i_mode))) == 0) {
+    ip->d.i_links_count++;
+    ip->d.i_ctime = fs_now();
+    iupdate(ip);
+  }
+out:
+  iput(old);
+  iput(dp);
+  iput(ip);
+  fs_unlock();
+  return err;
+}
+
+/* rename(2): within the one file system; replaces a target of the same kind (an empty
+ * directory for a directory); a directory cannot move below itself. */
+int ext2_rename(const char *oldpath, const char *newpath) {
+  char oname[256], nname[256];
+  int err;
+  fs_lock();
+  struct inode *odp = nameiparent(oldpath, oname, &err), *ndp = 0, *ip = 0, *target = 0;
+  if (!odp || !(ip = namei(oldpath, &err)) || !(ndp = nameiparent(newpath, nname, &err)))
+    goto out;
+  bool dir = S_ISDIR(ip->d.i_mode);
+  if (!strcmp(oname, ".") || !strcmp(oname, "..") || !strcmp(nname, ".") || !strcmp(nname, "..") ||
+      (dir && inside(ndp, ip))) {
+    err = -EINVAL;
+    goto out;
+  }
+  target = namei(newpath, &err);
+  err = 0;
+  if (target == ip)
+    goto out;                        /* two names of one file: nothing to do */
+  if (target) {
+    if (dir != S_ISDIR(target->d.i_mode))
+      err = dir ? -ENOTDIR : -EISDIR;
+    else if (dir && !dirempty(target))
+      err = -ENOTEMPTY;
+    else if (dirunlink(ndp, nname) < 0)
+      err = -EIO;
+    if (err)
+      goto out;
+    if (dir) {
+      target->d.i_links_count = 0;
+      ndp->d.i_links_count--;
+    } else {
+      target->d.i_links_count--;
+    }
+    iupdate(target);
+  }
+  if ((err = dirlink(ndp, nname, ip->inum, ftype(ip->d.i_mode))) < 0)
+    goto out;
+  if (dirunlink(odp, oname) < 0) {
+    err = -EIO;
+    goto out;
+  }
+  if (dir && odp->inum != ndp->inum) {  /* its ".." moves to the new parent */
+    dirsetino(ip, "..", ndp->inum);
+    odp->d.i_links_count--;
+    ndp->d.i_links_count++;
+    iupdate(odp);
+    iupdate(ndp);
+  }
+  ip->d.i_ctime = fs_now();
+  iupdate(ip);
+out:
+  iput(target);
+  iput(ip);
+  iput(ndp);
+  iput(odp);
+  fs_unlock();
+  return err;
+}

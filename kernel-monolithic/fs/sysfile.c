@@ -359,6 +359,22 @@ int sys_mkdir(uaddr_t upath, int mode) {
   return r;
 }
 
+int sys_link(uaddr_t uold, uaddr_t unew) {
+  char oldpath[MAXPATH], newpath[MAXPATH];
+  int r = fetchpath(uold, oldpath);
+  if (r < 0 || (r = fetchpath(unew, newpath)) < 0)
+    return r;
+  return ext2_link(oldpath, newpath);
+}
+
+int sys_rename(uaddr_t uold, uaddr_t unew) {
+  char oldpath[MAXPATH], newpath[MAXPATH];
+  int r = fetchpath(uold, oldpath);
+  if (r < 0 || (r = fetchpath(unew, newpath)) < 0)
+    return r;
+  return ext2_rename(oldpath, newpath);
+}
+
 int sys_unlink(uaddr_t upath) {
   char path[MAXPATH];
   int r = fetchpath(upath, path);

@@ -32,3 +32,5 @@ uint32_t fs_now(void);
 int dirlink(struct inode *dp, const char *name, uint32_t inum, uint8_t type);
 struct inode *ext2_create(const char *path, uint16_t mode, int *err);
 int ext2_unlink(const char *path, bool dir);
+int ext2_link(const char *oldpath, const char *newpath);
+int ext2_rename(const char *oldpath, const char *newpath);

@@ -30,6 +30,8 @@ int sys_init_module(uaddr_t image, uint32_t len, uaddr_t params);
 int sys_delete_module(uaddr_t name, uint32_t flags);
 int sys_chdir(uaddr_t path);
 int sys_unlink(uaddr_t path);
+int sys_link(uaddr_t oldpath, uaddr_t newpath);
+int sys_rename(uaddr_t oldpath, uaddr_t newpath);
 int sys_mkdir(uaddr_t path, int mode);
 int sys_rmdir(uaddr_t path);
 int sys_lseek(int fd, int32_t off, int whence);
@@ -58,6 +60,7 @@ static const struct {
   S(open, sys_open),            /* (path, flags, mode) */
   S(close, sys_close),          /* (fd) */
   S(waitpid, sys_waitpid),      /* (pid, status, options) */
+  S(link, sys_link),            /* (oldpath, newpath) */
   S(unlink, sys_unlink),        /* (path) */
   S(execve, sys_execve),        /* (path, argv, envp) */
   S(chdir, sys_chdir),          /* (path) */
@@ -66,6 +69,7 @@ static const struct {
   S(alarm, sys_alarm),          /* (seconds) */
   S(pause, sys_pause),          /* () */
   S(kill, sys_kill),            /* (pid, sig) */
+  S(rename, sys_rename),        /* (oldpath, newpath) */
   S(mkdir, sys_mkdir),          /* (path, mode) */
   S(rmdir, sys_rmdir),          /* (path) */
   S(dup, sys_dup),              /* (fd) */

@@ -31,6 +31,44 @@ static int file_size(const char *path) {
   return stat(path, &st) < 0 ? -1 : (int)st.st_size;
 }
 
+static int ino(const char *path) {
+  struct stat64 st;
+  return stat(path, &st) < 0 ? -1 : (int)st.st_ino;
+}
+
+static int nlink(const char *path) {
+  struct stat64 st;
+  return stat(path, &st) < 0 ? -1 : (int)st.st_nlink;
+}
+
+static void put(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  write(fd, text, strlen(text));
+  close(fd);
+}
+
+static void test_rename(void) {
+  char buf[16];
+  put("/r1", "one");
+  put("/r2", "two");
+  CHECK(rename("/r1", "/r3") == 0 && ino("/r1") == -1 && file_size("/r3") == 3, "rename a file");
+  CHECK(rename("/r3", "/r2") == 0 && ino("/r3") == -1, "rename over an existing file");
+  int fd = open("/r2", O_RDONLY);
+  buf[read(fd, buf, sizeof(buf))] = 0;
+  close(fd);
+  CHECK(strcmp(buf, "one") == 0, "the target now has the renamed contents: %s", buf);
+  CHECK(link("/r2", "/r4") == 0 && nlink("/r2") == 2 && ino("/r2") == ino("/r4"), "link: two names, 2 links");
+  CHECK(unlink("/r2") == 0 && nlink("/r4") == 1 && file_size("/r4") == 3, "unlink one name, the other stays");
+  CHECK(mkdir("/p1", 0755) == 0 && mkdir("/p2", 0755) == 0 && mkdir("/p1/d", 0755) == 0, "mkdir /p1 /p2 /p1/d");
+  CHECK(link("/p1", "/p3") == -1 && errno == EPERM, "link a directory -> EPERM");
+  CHECK(rename("/p1", "/p1/d/x") == -1 && errno == EINVAL, "move a directory below itself -> EINVAL");
+  CHECK(rename("/p1/d", "/p2/d") == 0 && nlink("/p1") == 2 && nlink("/p2") == 3, "move a directory: link counts");
+  CHECK(ino("/p2/d/..") == ino("/p2"), "its .. follows it");
+  CHECK(rename("/r4", "/p2") == -1 && errno == EISDIR, "file over directory -> EISDIR");
+  CHECK(rename("/p2/d", "/r4") == -1 && errno == ENOTDIR, "directory over file -> ENOTDIR");
+  CHECK(rmdir("/p2/d") == 0 && rmdir("/p2") == 0 && rmdir("/p1") == 0 && unlink("/r4") == 0, "clean up");
+}
+
 static void test_writes(void) {
   char buf[64];
   int fd = open("/tmp1", O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -107,6 +145,7 @@ static void test_writes(void) {
   n = read(fd, buf, 10);
   CHECK(n == 10 && memcmp(buf, "still here", 10) == 0 && close(fd) == 0, "still readable through its fd");
   CHECK(unlink("/big2") == 0, "unlink /big2");
+  test_rename();
 }
 
 /* Executables with corrupted headers: exec must fail cleanly or the program must die in user

@@ -8,6 +8,7 @@
 #define __NR_open          5
 #define __NR_close         6
 #define __NR_waitpid       7
+#define __NR_link         9
 #define __NR_unlink       10
 #define __NR_execve       11
 #define __NR_chdir        12
@@ -18,6 +19,7 @@
 #define __NR_kill         37
 #define __NR_pipe         42
 #define __NR_brk          45
+#define __NR_rename       38
 #define __NR_mkdir        39
 #define __NR_rmdir        40
 #define __NR_dup          41

@@ -30,6 +30,8 @@ int getdents64(int fd, void *buf, unsigned count);
 int chdir(const char *path);
 int mkdir(const char *path, int mode);
 int unlink(const char *path);
+int link(const char *oldpath, const char *newpath);
+int rename(const char *oldpath, const char *newpath);
 int rmdir(const char *path);
 char *getcwd(char *buf, size_t size);
 pid_t waitpid(pid_t pid, int *status, int options);

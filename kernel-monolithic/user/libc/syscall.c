@@ -47,6 +47,8 @@ int getdents64(int fd, void *buf, unsigned count) { return SC3(__NR_getdents64, 
 int chdir(const char *path) { return SC1(__NR_chdir, path); }
 int mkdir(const char *path, int mode) { return SC2(__NR_mkdir, path, mode); }
 int unlink(const char *path) { return SC1(__NR_unlink, path); }
+int link(const char *oldpath, const char *newpath) { return SC2(__NR_link, oldpath, newpath); }
+int rename(const char *oldpath, const char *newpath) { return SC2(__NR_rename, oldpath, newpath); }
 int rmdir(const char *path) { return SC1(__NR_rmdir, path); }
 char *getcwd(char *buf, size_t size) { return SC2(__NR_getcwd, buf, size) < 0 ? 0 : buf; }
 pid_t waitpid(pid_t pid, int *status, int options) { return SC3(__NR_waitpid, pid, status, options); }
