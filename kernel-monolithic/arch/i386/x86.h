@@ -1,0 +1,78 @@
+/* x86.h: inline-assembly wrappers for the IA-32 instructions C cannot express. */
+#pragma once
+#include <stdint.h>
+
+static inline uint8_t inb(uint16_t port) {
+  uint8_t v;
+  __asm__ volatile("inb %1, %0" : "=a"(v) : "d"(port));
+  return v;
+}
+static inline uint16_t inw(uint16_t port) {
+  uint16_t v;
+  __asm__ volatile("inw %1, %0" : "=a"(v) : "d"(port));
+  return v;
+}
+static inline void insw(uint16_t port, void *addr, int cnt) {
+  __asm__ volatile("cld; rep insw" : "+D"(addr), "+c"(cnt) : "d"(port) : "memory", "cc");
+}
+static inline void outsw(uint16_t port, const void *addr, int cnt) {
+  __asm__ volatile("cld; rep outsw" : "+S"(addr), "+c"(cnt) : "d"(port) : "cc");
+}
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "d"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "d"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "d"(port)); }
+
+static inline void lgdt(void *p, int size) {
+  volatile uint16_t pd[3];
+  pd[0] = size - 1;
+  pd[1] = (uint32_t)p;
+  pd[2] = (uint32_t)p >> 16;
+  __asm__ volatile("lgdt (%0)" : : "r"(pd) : "memory");
+}
+static inline void lidt(void *p, int size) {
+  volatile uint16_t pd[3];
+  pd[0] = size - 1;
+  pd[1] = (uint32_t)p;
+  pd[2] = (uint32_t)p >> 16;
+  __asm__ volatile("lidt (%0)" : : "r"(pd) : "memory");
+}
+static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" : : "r"(sel)); }
+
+static inline uint32_t readeflags(void) {
+  uint32_t f;
+  __asm__ volatile("pushfl; popl %0" : "=r"(f));
+  return f;
+}
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+/* STI's one-instruction interrupt shadow makes this pair atomic: no wake-up is lost in between. */
+static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+static inline void hlt(void) { __asm__ volatile("hlt"); }
+
+static inline uint32_t rcr0(void) { uint32_t v; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); return v; }
+static inline uint32_t rcr2(void) { uint32_t v; __asm__ volatile("movl %%cr2, %0" : "=r"(v)); return v; }
+static inline uint32_t rcr3(void) { uint32_t v; __asm__ volatile("movl %%cr3, %0" : "=r"(v)); return v; }
+static inline uint32_t rcr4(void) { uint32_t v; __asm__ volatile("movl %%cr4, %0" : "=r"(v)); return v; }
+static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void lcr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
+static inline uint32_t rebp(void) { uint32_t v; __asm__ volatile("movl %%ebp, %0" : "=r"(v)); return v; }
+static inline uint32_t resp(void) { uint32_t v; __asm__ volatile("movl %%esp, %0" : "=r"(v)); return v; }
+
+/* The registers trapasm.S pushes on every trap, in memory order (lowest address first). */
+struct trapframe {
+  /* pushal */
+  uint32_t edi, esi, ebp;
+  uint32_t oesp;           /* useless: pushal's copy of esp */
+  uint32_t ebx, edx, ecx, eax;
+  /* segment registers, pushed by alltraps */
+  uint16_t gs, pad1, fs, pad2, es, pad3, ds, pad4;
+  uint32_t trapno;
+  /* pushed by the CPU (err by the vector stub when the CPU does not) */
+  uint32_t err;
+  uint32_t eip;
+  uint16_t cs, pad5;
+  uint32_t eflags;
+  /* only when crossing from ring 3 */
+  uint32_t esp;
+  uint16_t ss, pad6;
+};

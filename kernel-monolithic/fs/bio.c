@@ -1,0 +1,87 @@
+/* bio.c: the buffer cache: NBUF blocks of BSIZE bytes, kept in LRU order; one owner at a time.
+ * bread() returns a block B_BUSY (owned by the caller), bwrite() writes it through, brelse()
+ * gives it back. Block numbers are relative to a partition (dev = disk and partition). */
+#include "defs.h"
+#include "buf.h"
+#include "proc.h"
+
+#define NBUF 64
+
+static struct buf bufs[NBUF];
+static struct buf head;       /* LRU sentinel: head.next is the most recently used */
+
+void binit(void) {
+  head.prev = head.next = &head;
+  for (int i = 0; i < NBUF; i++) {
+    struct buf *b = &bufs[i];
+    b->next = head.next;
+    b->prev = &head;
+    head.next->prev = b;
+    head.next = b;
+  }
+}
+
+/* The cached block (dev, blockno), owned by the caller; else the least recently used clean one. */
+static struct buf *bget(uint32_t dev, uint32_t blockno) {
+again:
+  for (struct buf *b = head.next; b != &head; b = b->next) {
+    if (b->dev != dev || b->blockno != blockno || !(b->flags & (B_VALID | B_BUSY)))
+      continue;
+    if (b->flags & B_BUSY) {
+      if (!can_sleep())
+        panic("bget: block %u busy at boot", blockno);
+      sleep(b);                 /* brelse wakes us; the block may have been recycled meanwhile */
+      goto again;
+    }
+    b->flags |= B_BUSY;
+    return b;
+  }
+  for (struct buf *b = head.prev; b != &head; b = b->prev)
+    if (!(b->flags & (B_BUSY | B_DIRTY))) {
+      b->dev = dev;
+      b->blockno = blockno;
+      b->flags = B_BUSY;
+      return b;
+    }
+  return 0;                     /* every buffer is owned: the caller gets -EBUSY-ish failure */
+}
+
+/* Reads block blockno of dev; returns the busy buffer, or 0 (beyond the partition, I/O error,
+ * no free buffer). */
+struct buf *bread(uint32_t dev, uint32_t blockno) {
+  uint32_t start, nsectors;
+  if (part_lookup(dev, &start, &nsectors) < 0 || (uint64_t)(blockno + 1) * (BSIZE / SECTOR) > nsectors)
+    return 0;
+  struct buf *b = bget(dev, blockno);
+  if (!b)
+    return 0;
+  b->sector = start + blockno * (BSIZE / SECTOR);
+  if (!(b->flags & B_VALID) && ata_rw(b) < 0) {
+    brelse(b);
+    return 0;
+  }
+  return b;
+}
+
+/* Writes b (owned by the caller) through to the disk; returns 0 or -EIO. */
+int bwrite(struct buf *b) {
+  if (!(b->flags & B_BUSY))
+    panic("bwrite: buffer not owned");
+  b->flags |= B_DIRTY;
+  return ata_rw(b);
+}
+
+void brelse(struct buf *b) {
+  if (!(b->flags & B_BUSY))
+    panic("brelse: buffer not owned");
+  b->flags &= ~B_BUSY;
+  if (b->flags & B_DIRTY)         /* a failed write: forget the block rather than pin a buffer */
+    b->flags &= ~(B_DIRTY | B_VALID);
+  b->next->prev = b->prev;        /* move to the front (most recently used) */
+  b->prev->next = b->next;
+  b->next = head.next;
+  b->prev = &head;
+  head.next->prev = b;
+  head.next = b;
+  wakeup(b);
+}

@@ -1,0 +1,126 @@
+/* procfs.c: /proc, a synthetic file system: each file's text is generated when it is opened
+ * (a snapshot, like a seq_file read in one go) and read from that buffer; /proc lists the fixed
+ * files and one directory per process. Files: modules, meminfo, uptime, cmdline, <pid>/status. */
+#include "defs.h"
+#include "param.h"
+#include "proc.h"
+#include "file.h"
+#include "module.h"
+
+#define PROCBUF 4096
+
+struct proc *proc_table(int i);
+
+static const char *const statenames[] = {
+  [UNUSED] "?", [EMBRYO] "N (new)", [SLEEPING] "S (sleeping)", [RUNNABLE] "R (runnable)",
+  [RUNNING] "R (running)", [ZOMBIE] "Z (zombie)",
+};
+
+static int strtou(const char *s) {
+  int v = 0;
+  while (*s >= '0' && *s <= '9')
+    v = v * 10 + (*s++ - '0');
+  return v;
+}
+
+static struct proc *findpid(int pid) {
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = proc_table(i);
+    if (p->state != UNUSED && p->pid == pid)
+      return p;
+  }
+  return 0;
+}
+
+/* Fills buf with the text of /proc/<name>; -ENOENT if there is no such file. */
+static int generate(const char *name, char *buf, int size) {
+  if (strcmp(name, "modules") == 0)
+    return modules_show(buf, size);
+  if (strcmp(name, "meminfo") == 0)
+    return snprintk(buf, size, "MemTotal: %8u kB\nMemFree:  %8u kB\n", boot_ramtop() >> 10,
+                    kfreecount() * (PGSIZE >> 10));
+  if (strcmp(name, "uptime") == 0)
+    return snprintk(buf, size, "%u.%02u 0.00\n", ticks / HZ, ticks % HZ);
+  if (strcmp(name, "cmdline") == 0)
+    return snprintk(buf, size, "%s\n", boot_cmdline());
+  int pid = 0;
+  const char *p = name;
+  while (*p >= '0' && *p <= '9')
+    pid = pid * 10 + (*p++ - '0');
+  struct proc *pr = p > name && strcmp(p, "/status") == 0 ? findpid(pid) : 0;
+  if (!pr)
+    return -ENOENT;
+  return snprintk(buf, size, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nVmSize:\t%u kB\n", pr->name,
+                  statenames[pr->state], pr->pid, pr->parent ? pr->parent->pid : 0,
+                  pr->brk >> 10);
+}
+
+/* Opens /proc/<name> ("" for the /proc directory itself); the file owns the generated text. */
+int procfs_open(const char *name, struct file **fp) {
+  char *buf = kmalloc(PROCBUF);
+  if (!buf)
+    return -ENOMEM;
+  int n = name[0] ? generate(name, buf, PROCBUF) : 0;
+  struct file *f = n >= 0 ? filealloc() : 0;
+  if (!f) {
+    kfree(buf);
+    return n < 0 ? n : -ENFILE;
+  }
+  f->type = FD_PROC;
+  f->readable = true;
+  f->procbuf = buf;
+  f->procsize = MIN(n, PROCBUF - 1);
+  f->procdir = name[0] == 0;
+  *fp = f;
+  return 0;
+}
+
+int procfs_read(struct file *f, uaddr_t dst, int n) {
+  if (f->procdir)
+    return -EISDIR;
+  if (f->off >= f->procsize)
+    return 0;
+  n = MIN((uint32_t)n, f->procsize - f->off);
+  if (copyout(curproc->pgdir, dst, f->procbuf + f->off, n) < 0)
+    return -EFAULT;
+  f->off += n;
+  return n;
+}
+
+/* The next entry of the /proc directory at *pos (the fixed files, then one directory per
+ * process), advancing *pos past it; false at the end. */
+bool procfs_next(uint32_t *pos, char *name, bool *isdir) {
+  static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline"};
+  const uint32_t nfiles = NELEM(files);
+  if (*pos < nfiles) {
+    safestrcpy(name, files[*pos], 16);
+    *isdir = false;
+    (*pos)++;
+    return true;
+  }
+  for (uint32_t i = *pos - nfiles; i < NPROC; i++) {
+    struct proc *p = proc_table(i);
+    if (p->state != UNUSED) {
+      snprintk(name, 16, "%d", p->pid);
+      *isdir = true;
+      *pos = nfiles + i + 1;
+      return true;
+    }
+  }
+  *pos = nfiles + NPROC;
+  return false;
+}
+
+/* stat for a /proc name ("" is /proc itself): directories for /proc and /proc/<pid>. */
+int procfs_stat(const char *name, bool *isdir) {
+  char tmp[64];
+  const char *p = name;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  if (name[0] == 0 || (p > name && *p == 0 && findpid(strtou(name)))) {
+    *isdir = true;
+    return 0;
+  }
+  *isdir = false;
+  return generate(name, tmp, sizeof(tmp)) < 0 ? -ENOENT : 0;
+}

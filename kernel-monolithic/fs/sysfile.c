@@ -1,0 +1,396 @@
+/* sysfile.c: the file-descriptor system calls: read, write, close, dup, dup2 (open waits for a file system). */
+#include "defs.h"
+#include "proc.h"
+#include "file.h"
+#include "fs.h"
+#include "buf.h"
+#include "uapi/stat.h"
+
+static struct file *fdfile(int fd) {
+  return fd >= 0 && fd < NOFILE ? curproc->ofile[fd] : 0;
+}
+
+static int fdalloc(struct file *f) {
+  for (int fd = 0; fd < NOFILE; fd++)
+    if (!curproc->ofile[fd]) {
+      curproc->ofile[fd] = f;
+      return fd;
+    }
+  return -EMFILE;
+}
+
+int sys_read(int fd, uaddr_t buf, int n) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (n < 0)
+    return -EINVAL;
+  if (!uaccess_ok(buf, n))
+    return -EFAULT;
+  return n == 0 ? 0 : fileread(f, buf, n);
+}
+
+int sys_write(int fd, uaddr_t buf, int n) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (n < 0)
+    return -EINVAL;
+  if (!uaccess_ok(buf, n))
+    return -EFAULT;
+  return n == 0 ? 0 : filewrite(f, buf, n);
+}
+
+/* pipe(2): fds[0] reads, fds[1] writes */
+int sys_pipe(uaddr_t ufds) {
+  struct file *rf, *wf;
+  int r = pipealloc(&rf, &wf);
+  if (r < 0)
+    return r;
+  int fds[2] = {fdalloc(rf), -1};
+  if (fds[0] >= 0)
+    fds[1] = fdalloc(wf);
+  if (fds[1] < 0 || copyout(curproc->pgdir, ufds, fds, sizeof(fds)) < 0) {
+    if (fds[0] >= 0)
+      curproc->ofile[fds[0]] = 0;
+    if (fds[1] >= 0)
+      curproc->ofile[fds[1]] = 0;
+    fileclose(rf);
+    fileclose(wf);
+    return fds[1] < 0 ? -EMFILE : -EFAULT;
+  }
+  return 0;
+}
+
+int sys_close(int fd) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  curproc->ofile[fd] = 0;
+  fileclose(f);
+  return 0;
+}
+
+int sys_dup(int fd) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  int nfd = fdalloc(f);
+  if (nfd >= 0)
+    filedup(f);
+  return nfd;
+}
+
+int sys_dup2(int oldfd, int newfd) {
+  struct file *f = fdfile(oldfd);
+  if (!f || newfd < 0 || newfd >= NOFILE)
+    return -EBADF;
+  if (oldfd == newfd)
+    return newfd;
+  if (curproc->ofile[newfd])
+    fileclose(curproc->ofile[newfd]);
+  curproc->ofile[newfd] = filedup(f);
+  return newfd;
+}
+
+/* ---- file-system calls (ext2, read-only for now) ---- */
+
+/* The name inside /proc for "/proc" ("") or "/proc/x..." ("x..."); 0 for other paths. */
+static const char *procname(const char *path) {
+  if (strncmp(path, "/proc", 5) != 0 || (path[5] != 0 && path[5] != '/'))
+    return 0;
+  path += 5;
+  while (*path == '/')
+    path++;
+  return path;
+}
+
+static int fetchpath(uaddr_t upath, char *path) {
+  int r = copyinstr(curproc->pgdir, path, upath, MAXPATH);
+  if (r == 0)
+    return -ENOENT;                     /* the empty path */
+  return r < 0 ? r : 0;
+}
+
+int sys_open(uaddr_t upath, int flags, int mode) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  (void)mode;
+  if (r < 0)
+    return r;
+  struct file *f;
+  if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
+    f = console_file();
+  } else if (procname(path)) {
+    if ((flags & O_ACCMODE) != O_RDONLY)
+      return -EACCES;
+    if ((r = procfs_open(procname(path), &f)) < 0)
+      return r;
+  } else {
+    int acc = flags & O_ACCMODE;
+    struct inode *ip = namei(path, &r);
+    if (ip && (flags & O_CREAT) && (flags & O_EXCL)) {
+      iput(ip);
+      return -EEXIST;
+    }
+    if (!ip && r == -ENOENT && (flags & O_CREAT))
+      ip = ext2_create(path, S_IFREG | (mode & 0777 & ~022), &r);
+    if (!ip)
+      return r;
+    if (((flags & O_DIRECTORY) && !S_ISDIR(ip->d.i_mode)) ||
+        (S_ISDIR(ip->d.i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))) {
+      r = S_ISDIR(ip->d.i_mode) ? -EISDIR : -ENOTDIR;
+      iput(ip);
+      return r;
+    }
+    if (!(f = filealloc())) {
+      iput(ip);
+      return -ENFILE;
+    }
+    if ((flags & O_TRUNC) && acc != O_RDONLY && ip->d.i_size > 0) {
+      fs_lock();
+      itrunc(ip);
+      fs_unlock();
+    }
+    f->type = FD_INODE;
+    f->ip = ip;
+    f->readable = acc != O_WRONLY;
+    f->writable = acc != O_RDONLY;
+    f->append = flags & O_APPEND;
+  }
+  int fd = fdalloc(f);
+  if (fd < 0)
+    fileclose(f);
+  return fd;
+}
+
+int sys_lseek(int fd, int32_t off, int whence) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE && f->type != FD_PROC)
+    return -ESPIPE;
+  uint32_t size = f->type == FD_INODE ? f->ip->d.i_size : f->procsize;
+  int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->off : whence == SEEK_END ? size : -1;
+  if (base < 0 || base + off < 0 || base + off > INT32_MAX)
+    return -EINVAL;
+  f->off = base + off;
+  return f->off;
+}
+
+static int stat_inode(struct inode *ip, uaddr_t ubuf) {
+  struct stat64 st;
+  memset(&st, 0, sizeof(st));
+  st.st_dev = (3 << 8) | ip->dev;       /* Linux's hd major 3 */
+  st.__st_ino = st.st_ino = ip->inum;
+  st.st_mode = ip->d.i_mode;
+  st.st_nlink = ip->d.i_links_count;
+  st.st_uid = ip->d.i_uid;
+  st.st_gid = ip->d.i_gid;
+  st.st_size = ip->d.i_size;
+  st.st_blksize = BSIZE;
+  st.st_blocks = ip->d.i_blocks;
+  st.st_atime = ip->d.i_atime;
+  st.st_mtime = ip->d.i_mtime;
+  st.st_ctime = ip->d.i_ctime;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
+/* /proc files look like Linux's: mode 0444 (directories 0555), size 0 */
+static int stat_proc(bool dir, uaddr_t ubuf) {
+  struct stat64 st;
+  memset(&st, 0, sizeof(st));
+  st.st_mode = dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+  st.st_nlink = 1;
+  st.st_blksize = BSIZE;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
+int sys_stat64(uaddr_t upath, uaddr_t ubuf) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  if (procname(path)) {
+    bool dir;
+    return (r = procfs_stat(procname(path), &dir)) < 0 ? r : stat_proc(dir, ubuf);
+  }
+  struct inode *ip = namei(path, &r);
+  if (!ip)
+    return r;
+  r = stat_inode(ip, ubuf);
+  iput(ip);
+  return r;
+}
+
+int sys_fstat64(int fd, uaddr_t ubuf) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type == FD_INODE)
+    return stat_inode(f->ip, ubuf);
+  if (f->type == FD_PROC)
+    return stat_proc(f->procdir, ubuf);
+  struct stat64 st;                     /* the console and pipes: a character device, a FIFO */
+  memset(&st, 0, sizeof(st));
+  st.st_mode = f->type == FD_PIPE ? S_IFIFO | 0600 : S_IFCHR | 0620;
+  st.st_rdev = f->type == FD_CONSOLE ? (5 << 8) | 1 : 0;   /* /dev/console is 5:1 */
+  st.st_blksize = BSIZE;
+  return copyout(curproc->pgdir, ubuf, &st, sizeof(st));
+}
+
+static int getdents_proc(struct file *f, uaddr_t ubuf, uint32_t count) {
+  uint32_t done = 0;
+  for (;;) {
+    char ent[sizeof(struct linux_dirent64) + 16];
+    struct linux_dirent64 *d = (struct linux_dirent64 *)ent;
+    uint32_t pos = f->off;
+    bool dir;
+    if (!procfs_next(&pos, d->d_name, &dir))
+      return done;
+    uint32_t reclen = (sizeof(*d) + strlen(d->d_name) + 1 + 7) & ~7u;
+    if (done + reclen > count)
+      return done > 0 ? (int)done : -EINVAL;
+    d->d_ino = 0x1000 + pos;            /* synthetic */
+    d->d_off = pos;
+    d->d_reclen = reclen;
+    d->d_type = dir ? 4 : 8;
+    if (copyout(curproc->pgdir, ubuf + done, d, reclen) < 0)
+      return -EFAULT;
+    done += reclen;
+    f->off = pos;
+  }
+}
+
+/* getdents64(2): as many whole entries as fit in count bytes; f->off is the ext2 offset. */
+int sys_getdents64(int fd, uaddr_t ubuf, uint32_t count) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type == FD_PROC && f->procdir)
+    return getdents_proc(f, ubuf, count);
+  if (f->type != FD_INODE || !S_ISDIR(f->ip->d.i_mode))
+    return -ENOTDIR;
+  uint32_t done = 0;
+  for (;;) {
+    uint32_t off = f->off, inum;
+    uint8_t type;
+    char ent[sizeof(struct linux_dirent64) + 256];
+    struct linux_dirent64 *d = (struct linux_dirent64 *)ent;
+    int r = dirnext(f->ip, &off, &inum, d->d_name, &type);
+    if (r <= 0)
+      return done > 0 ? (int)done : r;
+    uint32_t reclen = (sizeof(*d) + strlen(d->d_name) + 1 + 7) & ~7u;
+    if (done + reclen > count)
+      return done > 0 ? (int)done : -EINVAL;
+    d->d_ino = inum;
+    d->d_off = off;
+    d->d_reclen = reclen;
+    d->d_type = type == 2 ? 4 : type == 1 ? 8 : type == 7 ? 10 : 0;   /* ext2 -> DT_DIR/REG/LNK */
+    if (copyout(curproc->pgdir, ubuf + done, d, reclen) < 0)
+      return -EFAULT;
+    done += reclen;
+    f->off = off;
+  }
+}
+
+/* Appends path to the absolute cwd path, resolving "." and ".." by text (no symlinks yet). */
+static void cwd_update(char *cwd, const char *path) {
+  char out[MAXPATH];
+  int n = 0;
+  if (*path != '/') {
+    safestrcpy(out, cwd, sizeof(out));
+    n = strlen(out);
+  }
+  while (*path) {
+    while (*path == '/')
+      path++;
+    const char *name = path;
+    while (*path && *path != '/')
+      path++;
+    int len = path - name;
+    if (len == 0 || (len == 1 && name[0] == '.'))
+      continue;
+    if (len == 2 && name[0] == '.' && name[1] == '.') {
+      while (n > 0 && out[n - 1] != '/')
+        n--;
+      if (n > 0)
+        n--;
+      continue;
+    }
+    if (n + 1 + len >= MAXPATH)
+      return;                           /* too long to track: keep the old one */
+    if (n == 0 || out[n - 1] != '/')
+      out[n++] = '/';
+    memmove(out + n, name, len);
+    n += len;
+  }
+  if (n == 0)
+    out[n++] = '/';
+  out[n] = 0;
+  safestrcpy(cwd, out, MAXPATH);
+}
+
+int sys_chdir(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  struct inode *ip = namei(path, &r);
+  if (!ip)
+    return r;
+  if (!S_ISDIR(ip->d.i_mode)) {
+    iput(ip);
+    return -ENOTDIR;
+  }
+  iput(curproc->cwd);
+  curproc->cwd = ip;
+  cwd_update(curproc->cwdpath, path);
+  return 0;
+}
+
+int sys_mkdir(uaddr_t upath, int mode) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  struct inode *ip = ext2_create(path, S_IFDIR | (mode & 0777 & ~022), &r);
+  iput(ip);
+  return r;
+}
+
+int sys_link(uaddr_t uold, uaddr_t unew) {
+  char oldpath[MAXPATH], newpath[MAXPATH];
+  int r = fetchpath(uold, oldpath);
+  if (r < 0 || (r = fetchpath(unew, newpath)) < 0)
+    return r;
+  return ext2_link(oldpath, newpath);
+}
+
+int sys_rename(uaddr_t uold, uaddr_t unew) {
+  char oldpath[MAXPATH], newpath[MAXPATH];
+  int r = fetchpath(uold, oldpath);
+  if (r < 0 || (r = fetchpath(unew, newpath)) < 0)
+    return r;
+  return ext2_rename(oldpath, newpath);
+}
+
+int sys_unlink(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  return r < 0 ? r : ext2_unlink(path, false);
+}
+
+int sys_rmdir(uaddr_t upath) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  return r < 0 ? r : ext2_unlink(path, true);
+}
+
+/* getcwd(2): the Linux system call returns the length including the NUL */
+int sys_getcwd(uaddr_t ubuf, uint32_t size) {
+  uint32_t n = strlen(curproc->cwdpath) + 1;
+  if (size < n)
+    return -ERANGE;
+  return copyout(curproc->pgdir, ubuf, curproc->cwdpath, n) < 0 ? -EFAULT : (int)n;
+}

@@ -1,0 +1,17 @@
+/* file.h: an open file: what a file descriptor points to. Pipes and inodes join the union later. */
+#pragma once
+#include "types.h"
+
+enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE, FD_PROC };
+
+struct file {
+  enum filetype type;
+  int ref;
+  bool readable, writable, append;
+  uint32_t off;
+  struct pipe *pipe;        /* FD_PIPE */
+  struct inode *ip;         /* FD_INODE */
+  char *procbuf;            /* FD_PROC: the text generated at open */
+  uint32_t procsize;
+  bool procdir;             /* FD_PROC: /proc itself */
+};

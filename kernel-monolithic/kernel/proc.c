@@ -1,0 +1,252 @@
+/* proc.c: the process table: creation (fork), termination (exit, waitpid), kill, and sleep/wakeup.
+ * There are no locks: one CPU, and the kernel runs with interrupts off (see idt.c). */
+#include "defs.h"
+#include "module.h"
+#include "proc.h"
+#include "file.h"
+#include "fs.h"
+#include "uapi/unistd_32.h"
+
+static struct proc proc[NPROC];
+struct proc *curproc;
+static struct proc *initproc;
+static int nextpid = 1;
+
+extern void trapret(void);
+
+/* An EMBRYO with a kernel stack laid out so that swtch() to it "returns" into forkret(), which
+ * returns into trapret, which pops p->tf into the user registers. The caller fills in p->tf. */
+struct proc *allocproc(void) {
+  struct proc *p = 0;
+  for (int i = 0; i < NPROC && !p; i++)
+    if (proc[i].state == UNUSED)
+      p = &proc[i];
+  if (!p)
+    return 0;
+  memset(p, 0, sizeof(*p));
+  if (!(p->kstack = kallocn(KSTACKSIZE / PGSIZE)))
+    return 0;
+  p->state = EMBRYO;
+  p->pid = nextpid++;
+  *(uint32_t *)p->kstack = STACK_CANARY;
+  char *sp = p->kstack + KSTACKSIZE;
+  sp -= sizeof(*p->tf);
+  p->tf = (struct trapframe *)sp;
+  sp -= sizeof(uint32_t);
+  *(uint32_t *)sp = (uint32_t)trapret;
+  sp -= sizeof(*p->context);
+  p->context = (struct context *)sp;
+  p->context->eip = (uint32_t)forkret;
+  return p;
+}
+
+static void freeproc(struct proc *p) {
+  kfreepages(p->kstack, KSTACKSIZE / PGSIZE);
+  if (p->pgdir)
+    freevm(p->pgdir);
+  memset(p, 0, sizeof(*p));             /* state = UNUSED */
+}
+
+/* The first process: runs the program named by "init=" on the command line (default /sbin/init),
+ * from the root file system or else the multiboot modules, with the console on fds 0, 1, 2. */
+void userinit(void) {
+  static char initpath[MAXPATH] = "/sbin/init";
+  cmdline_get("init", initpath, sizeof(initpath));
+  struct proc *p = allocproc();
+  if (!p || !(p->pgdir = setupkvm()))
+    panic("userinit: out of memory");
+  initproc = p;
+  p->cwd = fs_root();
+  safestrcpy(p->cwdpath, "/", sizeof(p->cwdpath));
+  struct file *con = console_file();
+  for (int fd = 0; fd < 3; fd++)
+    p->ofile[fd] = fd == 0 ? con : filedup(con);
+  char *argv[] = {initpath, 0};
+  char *envp[] = {"HOME=/", "TERM=vt100", 0};
+  curproc = p;                          /* exec works on the current process */
+  int err = exec(initpath, argv, envp);
+  curproc = 0;
+  switchkvm();
+  if (err < 0)
+    panic("cannot run %s (error %d): pass it as a multiboot module", initpath, -err);
+  p->state = RUNNABLE;
+}
+
+int fork(void) {
+  struct proc *np = allocproc();
+  if (!np)
+    return -EAGAIN;
+  if (!(np->pgdir = copyuvm(curproc->pgdir))) {
+    freeproc(np);
+    return -ENOMEM;
+  }
+  np->heapstart = curproc->heapstart;
+  np->brk = curproc->brk;
+  np->parent = curproc;
+  *np->tf = *curproc->tf;
+  np->tf->eax = 0;                      /* fork returns 0 in the child */
+  for (int fd = 0; fd < NOFILE; fd++)
+    if (curproc->ofile[fd])
+      np->ofile[fd] = filedup(curproc->ofile[fd]);
+  safestrcpy(np->name, curproc->name, sizeof(np->name));
+  np->cwd = curproc->cwd ? idup(curproc->cwd) : 0;
+  safestrcpy(np->cwdpath, curproc->cwdpath, sizeof(np->cwdpath));
+  signals_fork(np, curproc);
+  np->state = RUNNABLE;
+  return np->pid;
+}
+
+/* Ends the current process with a Linux wait status ((code << 8) for exit, the signal number
+ * when killed). Its memory is freed now; the parent's waitpid frees the rest. */
+void exit(int wstatus) {
+  struct proc *p = curproc;
+  if (p == initproc)
+    panic("init exited (wait status %x)", wstatus);
+  for (int fd = 0; fd < NOFILE; fd++)
+    if (p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+  iput(p->cwd);
+  p->cwd = 0;
+  switchkvm();                          /* we are about to free the page directory in CR3 */
+  freevm(p->pgdir);
+  p->pgdir = 0;
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].parent == p) {
+      proc[i].parent = initproc;
+      if (proc[i].state == ZOMBIE)
+        wakeup(initproc);
+    }
+  p->xstatus = wstatus;
+  p->state = ZOMBIE;
+  p->alarm = 0;
+  send_signal(p->parent, SIGCHLD);      /* ignored unless the parent has a handler */
+  wakeup(p->parent);
+  sched();
+  panic("exit: zombie %d ran again", p->pid);
+}
+
+/* waitpid(2): pid > 0 waits for that child, anything else for any child (no process groups yet). */
+int waitpid(int pid, uaddr_t ustatus, int options) {
+  for (;;) {
+    bool havekids = false;
+    for (int i = 0; i < NPROC; i++) {
+      struct proc *p = &proc[i];
+      if (p->parent != curproc || p->state == UNUSED || (pid > 0 && p->pid != pid))
+        continue;
+      havekids = true;
+      if (p->state != ZOMBIE)
+        continue;
+      if (ustatus && put_user32(ustatus, p->xstatus) < 0)
+        return -EFAULT;
+      int id = p->pid;
+      freeproc(p);
+      return id;
+    }
+    if (!havekids)
+      return -ECHILD;
+    if (options & WNOHANG)
+      return 0;
+    if (signal_pending(curproc))
+      return -EINTR;
+    sleep(curproc);                     /* exit() of a child wakes its parent */
+  }
+}
+
+/* kill(2): pid > 0 is one process, -1 every process but init and the caller (no process groups
+ * yet). Signal 0 only checks that the target exists. */
+int kill(int pid, int sig) {
+  if (sig < 0 || sig > NSIG)
+    return -EINVAL;
+  int found = 0;
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &proc[i];
+    if (p->state == UNUSED || p->state == EMBRYO)
+      continue;
+    if (pid > 0 ? p->pid != pid : (pid != -1 || p == initproc || p == curproc))
+      continue;
+    found++;
+    /* as in Linux, init only gets the signals it has handlers for */
+    if (sig == 0 || p->state == ZOMBIE || (p == initproc && p->sigactions[sig - 1].handler <= SIG_IGN))
+      continue;
+    send_signal(p, sig);
+  }
+  return found ? 0 : -ESRCH;
+}
+
+/* Sends sig to every process except init (the console's ^C until there are process groups). */
+void signal_all(int sig) {
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].state != UNUSED && proc[i].state != ZOMBIE && proc[i].state != EMBRYO && &proc[i] != initproc)
+      send_signal(&proc[i], sig);
+}
+
+/* Timer tick: deliver due alarms. */
+void alarm_tick(void) {
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].alarm && (int32_t)(ticks - proc[i].alarm) >= 0 && proc[i].state != ZOMBIE) {
+      proc[i].alarm = 0;
+      send_signal(&proc[i], SIGALRM);
+    }
+}
+
+/* Whether the caller may sleep: only a running process can; at boot (and in userinit, before
+ * the scheduler starts) drivers poll instead. */
+bool can_sleep(void) {
+  return curproc && curproc->state == RUNNING;
+}
+
+/* Callers loop: "while (!condition) sleep(chan);". Safe without a lock because interrupts are
+ * off in the kernel, so no wakeup can slip in between the test and the sleep. */
+void sleep(void *chan) {
+  curproc->chan = chan;
+  curproc->state = SLEEPING;
+  sched();
+  curproc->chan = 0;
+}
+
+void wakeup(void *chan) {
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].state == SLEEPING && proc[i].chan == chan)
+      proc[i].state = RUNNABLE;
+}
+
+/* Moves the program break; pages are mapped up to PGROUNDUP(brk). The heap may not grow into
+ * the page below the stack (a guard gap). */
+int growproc(uaddr_t newbrk) {
+  struct proc *p = curproc;
+  uaddr_t limit = USTACKTOP - USTACKPAGES * PGSIZE - PGSIZE;
+  if (newbrk < p->heapstart || newbrk > limit)
+    return -ENOMEM;
+  if (newbrk > p->brk) {
+    if (allocuvm(p->pgdir, PGROUNDUP(p->brk), newbrk, PTE_U | PTE_W) < 0) {
+      deallocuvm(p->pgdir, p->brk, PGROUNDUP(newbrk));
+      return -ENOMEM;
+    }
+  } else {
+    deallocuvm(p->pgdir, newbrk, PGROUNDUP(p->brk));
+  }
+  p->brk = newbrk;
+  return 0;
+}
+
+/* Control-P on the console: a process listing, for debugging. */
+void procdump(void) {
+  static const char *const states[] = {
+    [UNUSED] "unused", [EMBRYO] "embryo", [SLEEPING] "sleep", [RUNNABLE] "runble",
+    [RUNNING] "run", [ZOMBIE] "zombie",
+  };
+  printk("\n");
+  for (int i = 0; i < NPROC; i++)
+    if (proc[i].state != UNUSED)
+      printk("%d %s %s\n", proc[i].pid, states[proc[i].state], proc[i].name);
+}
+
+/* The scheduler's view of the table (sched.c). */
+struct proc *proc_table(int i) {
+  return i >= 0 && i < NPROC ? &proc[i] : 0;
+}
+
+EXPORT_SYMBOL(sleep);
+EXPORT_SYMBOL(wakeup);

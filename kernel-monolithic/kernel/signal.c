@@ -1,0 +1,212 @@
+/* signal.c: POSIX signals with Linux i386 semantics: pending and blocked sets, rt_sigaction handlers
+ * run on the user stack in an rt_sigframe, rt_sigreturn, and the default actions. */
+#include "defs.h"
+#include "proc.h"
+#include "uapi/signal.h"
+#include "uapi/unistd_32.h"
+
+#define BIT(sig) (1ULL << ((sig) - 1))
+#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+/* default action "ignore"; stop signals are ignored too until there is job control */
+#define DEFAULT_IGNORE (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT) | \
+                        BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
+/* the EFLAGS bits a handler may change through the saved context (CF PF AF ZF SF TF DF OF RF AC) */
+#define FIX_EFLAGS 0x00050DD5
+
+bool signal_pending(struct proc *p) {
+  return (p->sigpending & ~p->sigblocked) != 0;
+}
+
+/* Would delivering sig do nothing? Then it is dropped when sent (Linux's sig_ignored), so an
+ * ignored SIGCHLD cannot interrupt a sleeping waitpid. A blocked signal is kept: the mask may
+ * change before the action does. */
+static bool ignored(struct proc *p, int sig) {
+  uint32_t h = p->sigactions[sig - 1].handler;
+  if (sig == SIGKILL || (p->sigblocked & BIT(sig)))
+    return false;
+  return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORE & BIT(sig)));
+}
+
+/* Marks sig pending and wakes p if it sleeps and may take it. Returns 0 or -EINVAL. */
+int send_signal(struct proc *p, int sig) {
+  if (sig < 1 || sig > NSIG)
+    return -EINVAL;
+  if (ignored(p, sig))
+    return 0;
+  p->sigpending |= BIT(sig);
+  if (p->state == SLEEPING && (BIT(sig) & ~p->sigblocked))
+    p->state = RUNNABLE;              /* every sleep loop re-checks its condition and signals */
+  return 0;
+}
+
+/* A fault the process cannot continue past: if it blocks or ignores sig, it gets the default
+ * action anyway (Linux's force_sig). */
+void force_signal(struct proc *p, int sig) {
+  struct k_sigaction *a = &p->sigactions[sig - 1];
+  if ((p->sigblocked & BIT(sig)) || a->handler == SIG_IGN) {
+    a->handler = SIG_DFL;
+    p->sigblocked &= ~BIT(sig);
+  }
+  send_signal(p, sig);
+}
+
+void signals_fork(struct proc *child, struct proc *parent) {
+  memmove(child->sigactions, parent->sigactions, sizeof(child->sigactions));
+  child->sigblocked = parent->sigblocked;
+  child->sigpending = 0;
+}
+
+/* execve: handlers point into the old image, so they revert to the default; "ignore" stays. */
+void signals_exec(struct proc *p) {
+  for (int i = 0; i < NSIG; i++)
+    if (p->sigactions[i].handler != SIG_IGN)
+      memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
+}
+
+/* Builds an rt_sigframe below the interrupted ESP and points the trap frame at the handler. */
+static int setup_frame(struct proc *p, struct trapframe *tf, int sig, struct k_sigaction *a) {
+  struct rt_sigframe f;
+  memset(&f, 0, sizeof(f));
+  /* the ABI wants (ESP + 4) 16-aligned at the handler's first instruction */
+  uaddr_t sp = ((tf->esp - sizeof(f)) & ~15u) - 4;
+  struct sigcontext *sc = &f.uc.uc_mcontext;
+  sc->gs = tf->gs, sc->fs = tf->fs, sc->es = tf->es, sc->ds = tf->ds;
+  sc->edi = tf->edi, sc->esi = tf->esi, sc->ebp = tf->ebp, sc->esp = tf->esp;
+  sc->ebx = tf->ebx, sc->edx = tf->edx, sc->ecx = tf->ecx, sc->eax = tf->eax;
+  sc->trapno = tf->trapno, sc->err = tf->err, sc->eip = tf->eip, sc->cs = tf->cs;
+  sc->eflags = tf->eflags, sc->esp_at_signal = tf->esp, sc->ss = tf->ss;
+  sc->oldmask = (uint32_t)p->sigblocked;
+  f.uc.uc_sigmask[0] = (uint32_t)p->sigblocked;
+  f.uc.uc_sigmask[1] = (uint32_t)(p->sigblocked >> 32);
+  f.info.si_signo = sig;
+  f.info.si_code = SI_KERNEL;
+  f.sig = sig;
+  f.pinfo = sp + offsetof(struct rt_sigframe, info);
+  f.puc = sp + offsetof(struct rt_sigframe, uc);
+  static const uint8_t retcode[8] = {0xB8, __NR_rt_sigreturn, 0, 0, 0, 0xCD, 0x80, 0};
+  memmove(f.retcode, retcode, sizeof(retcode));
+  f.pretcode = (a->flags & SA_RESTORER) ? a->restorer : sp + offsetof(struct rt_sigframe, retcode);
+  if (copyout(p->pgdir, sp, &f, sizeof(f)) < 0)
+    return -EFAULT;
+  tf->esp = sp;
+  tf->eip = a->handler;
+  tf->eax = sig;                      /* regparm(3) handlers get their arguments in registers too */
+  tf->edx = f.pinfo;
+  tf->ecx = f.puc;
+  tf->eflags &= ~(0x100 | 0x400);     /* clear TF and DF for the handler */
+  tf->cs = UCODE_SEL;
+  tf->ds = tf->es = tf->fs = tf->gs = tf->ss = UDATA_SEL;
+  return 0;
+}
+
+/* On every return to ring 3: take the lowest deliverable signal. Default actions end the
+ * process here; a handler gets a frame, and the next one waits for its rt_sigreturn. */
+void do_signals(struct trapframe *tf) {
+  struct proc *p = curproc;
+  while (signal_pending(p)) {
+    uint64_t ready = p->sigpending & ~p->sigblocked;
+    int sig = 1;
+    while (!(ready & BIT(sig)))
+      sig++;
+    p->sigpending &= ~BIT(sig);
+    struct k_sigaction *a = &p->sigactions[sig - 1];
+    if (sig == SIGKILL || a->handler == SIG_DFL) {
+      if (sig != SIGKILL && (DEFAULT_IGNORE & BIT(sig)))
+        continue;
+      exit(sig);                      /* wait status: killed by sig */
+    }
+    if (a->handler == SIG_IGN)
+      continue;
+    struct k_sigaction act = *a;
+    if (setup_frame(p, tf, sig, &act) < 0) {
+      printk("%s[%d]: bad stack for signal %d: killed\n", p->name, p->pid, sig);
+      exit(SIGSEGV);
+    }
+    p->sigblocked |= ((uint64_t)act.mask[1] << 32 | act.mask[0]) & ~UNBLOCKABLE;
+    if (!(act.flags & SA_NODEFER))
+      p->sigblocked |= BIT(sig) & ~UNBLOCKABLE;
+    if (act.flags & SA_RESETHAND)
+      a->handler = SIG_DFL;
+    return;
+  }
+}
+
+/* ---- system calls ---- */
+
+int sys_rt_sigaction(int sig, uaddr_t uact, uaddr_t uoact, uint32_t sigsetsize) {
+  struct k_sigaction act;
+  if (sigsetsize != 8)
+    return -EINVAL;
+  if (sig < 1 || sig > NSIG || ((sig == SIGKILL || sig == SIGSTOP) && uact))
+    return -EINVAL;
+  struct k_sigaction *a = &curproc->sigactions[sig - 1];
+  if (uact && copyin(curproc->pgdir, &act, uact, sizeof(act)) < 0)
+    return -EFAULT;
+  if (uoact && copyout(curproc->pgdir, uoact, a, sizeof(*a)) < 0)
+    return -EFAULT;
+  if (uact) {
+    *a = act;
+    if (act.handler == SIG_IGN)       /* POSIX: setting "ignore" discards a pending one */
+      curproc->sigpending &= ~BIT(sig);
+  }
+  return 0;
+}
+
+int sys_rt_sigprocmask(int how, uaddr_t uset, uaddr_t uoset, uint32_t sigsetsize) {
+  uint64_t set;
+  if (sigsetsize != 8)
+    return -EINVAL;
+  uint64_t old = curproc->sigblocked;
+  if (uset && copyin(curproc->pgdir, &set, uset, sizeof(set)) < 0)
+    return -EFAULT;
+  if (uoset && copyout(curproc->pgdir, uoset, &old, sizeof(old)) < 0)
+    return -EFAULT;
+  if (!uset)
+    return 0;
+  switch (how) {
+  case SIG_BLOCK: curproc->sigblocked |= set; break;
+  case SIG_UNBLOCK: curproc->sigblocked &= ~set; break;
+  case SIG_SETMASK: curproc->sigblocked = set; break;
+  default: return -EINVAL;
+  }
+  curproc->sigblocked &= ~UNBLOCKABLE;
+  return 0;
+}
+
+/* Called by the restorer after the handler's "ret" popped pretcode: ESP points at frame->sig.
+ * Restores the interrupted registers (with user selectors and only the harmless EFLAGS bits)
+ * and the signal mask. Returns the restored EAX, which syscall() puts back in place. */
+int sys_rt_sigreturn(void) {
+  struct proc *p = curproc;
+  struct trapframe *tf = p->tf;
+  struct ucontext uc;
+  uaddr_t frame = tf->esp - 4;
+  if (copyin(p->pgdir, &uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc)) < 0) {
+    printk("%s[%d]: bad rt_sigreturn frame: killed\n", p->name, p->pid);
+    exit(SIGSEGV);
+  }
+  struct sigcontext *sc = &uc.uc_mcontext;
+  tf->edi = sc->edi, tf->esi = sc->esi, tf->ebp = sc->ebp, tf->esp = sc->esp;
+  tf->ebx = sc->ebx, tf->edx = sc->edx, tf->ecx = sc->ecx, tf->eip = sc->eip;
+  tf->eflags = (tf->eflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
+  tf->cs = UCODE_SEL;
+  tf->ds = tf->es = tf->fs = tf->gs = tf->ss = UDATA_SEL;
+  p->sigblocked = ((uint64_t)uc.uc_sigmask[1] << 32 | uc.uc_sigmask[0]) & ~UNBLOCKABLE;
+  return sc->eax;
+}
+
+/* pause(2): sleep until a signal is delivered; always -EINTR */
+int sys_pause(void) {
+  while (!signal_pending(curproc))
+    sleep(&curproc->sigpending);
+  return -EINTR;
+}
+
+/* alarm(2): SIGALRM after 'seconds'; returns the seconds left of the previous alarm */
+int sys_alarm(uint32_t seconds) {
+  uint32_t left = curproc->alarm ? (curproc->alarm - ticks + HZ - 1) / HZ : 0;
+  curproc->alarm = seconds ? ticks + seconds * HZ : 0;
+  if (curproc->alarm == 0 && seconds)
+    curproc->alarm = 1;               /* 0 means "none" */
+  return left;
+}

@@ -1,0 +1,118 @@
+package jx86.kernel.monolithic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Boots the same images on QEMU, the oracle: whatever jx86 prints in {@link BootTest} QEMU must
+ * print too, so a difference points at the emulator rather than the kernel. Skipped when
+ * qemu-system-i386 is not installed (CI may not have it). QEMU's isa-debug-exit device exits
+ * with (value << 1) | 1, so a guest power-off with value 0 is QEMU exit status 1.
+ */
+class QemuBootTest {
+    private static final Path KERNEL = Path.of("target/kernel.elf");
+    private static final Path USER = Path.of("target/user");
+
+    private record Run(int status, String serial) {
+    }
+
+    private static final Path DISK = Path.of("target/disk.img");
+
+    /** Boots with one module, or (module null) with the test disk as hda. */
+    private static Run qemu(String append, Path module) throws IOException, InterruptedException {
+        assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed");
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
+                "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-kernel", KERNEL.toString(), "-append", append));
+        if (module != null) {
+            cmd.addAll(List.of("-initrd", module.toString()));
+        } else {
+            cmd.addAll(List.of("-drive", "file=" + DISK + ",format=raw,if=ide,index=0,snapshot=on"));
+        }
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {   // a hang guard, not a timing assertion
+            p.destroyForcibly();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        return new Run(p.isAlive() ? -1 : p.exitValue(), out);
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void init_forksWaitsAndPowersOff() throws Exception {
+        Run r = qemu("console=ttyS0", USER.resolve("init"));
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "init: hello from user space",
+                "child: hello from pid 2, parent 1",
+                "init: child 2 exited with status 42",
+                "reboot: power down");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void usertests_allChecksPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/usertests", USER.resolve("usertests"));
+
+        assertThat(r.serial()).contains("usertests: all passed").doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void fstests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/fstests", null);
+
+        assertThat(r.serial()).contains("ata: hda1: type 83, sectors 2048-32767 (15 MiB)", "fstests: all passed")
+                .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void modtests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/modtests", null);
+
+        assertThat(r.serial()).contains("module dep_a is in use by: dep_b", "modtests: all passed")
+                .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void moduleWritingItsOwnText_panicsNamingTheModule() throws Exception {
+        Run r = qemu("console=ttyS0 panic=exit", Path.of(USER.resolve("init") + ",target/modules/selfpatch.ko"));
+
+        assertThat(r.serial()).contains("panic: page fault (trap 14, err 3)", "[selfpatch+0x")
+                .doesNotContain("the write went through");
+        assertThat(r.status()).isEqualTo(3);
+    }
+
+    @Test
+    void kernelPageFault_panicsAndExitsWithValue1() throws Exception {
+        Run r = qemu("console=ttyS0 crashtest panic=exit", USER.resolve("init"));
+
+        assertThat(r.serial()).contains("panic: page fault (trap 14, err 2)", "cr2 00001000");
+        assertThat(r.status()).isEqualTo(3);
+    }
+}
