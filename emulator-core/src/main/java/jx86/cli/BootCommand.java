@@ -91,6 +91,9 @@ public final class BootCommand implements Callable<Integer> {
         if (!display.equals("none") && !display.equals("text")) {
             throw new UserError("--display " + display + ": expected 'none' or 'text'");
         }
+        if (display.equals("text") && serial.equals("stdio")) {
+            throw new UserError("--display text draws on the terminal: give --serial file:F, tcp:PORT or none");
+        }
         if (screenshot != null) {
             b.screenshot(Path.of(screenshot));
         }

@@ -89,6 +89,12 @@ class MainTest {
     }
 
     @Test
+    void textDisplayWithStdioSerial_isRejectedBecauseBothWantTheTerminal() {
+        assertThat(Main.execute("boot", "--display", "text")).isEqualTo(2);
+        assertThat(errLines()).contains("--display text draws on the terminal");
+    }
+
+    @Test
     void badSerialSpec_isRejected() throws IOException {
         Path img = dir.resolve("x.img");
         Files.write(img, new byte[512]);
