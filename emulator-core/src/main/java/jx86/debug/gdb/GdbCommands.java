@@ -127,9 +127,26 @@ public final class GdbCommands {
         }
     }
 
+    /**
+     * Register sizes in bytes of GDB's default i386 description past the 16 we model: st0-st7 (16-23,
+     * 10 bytes), fctrl..fop (24-31), xmm0-xmm7 (32-39), mxcsr (40).
+     */
+    static int unmodelledRegisterSize(int n) {
+        if (n >= 16 && n <= 23) {
+            return 10;
+        }
+        if (n >= 32 && n <= 39) {
+            return 16;
+        }
+        return n >= 24 && n <= 40 ? 4 : -1;
+    }
+
     private Reply readRegister(int n) {
         if (n < 0 || n >= I386Registers.COUNT) {
-            return Reply.of(ERROR_ARGS);
+            int size = unmodelledRegisterSize(n);
+            // 'x' digits mark a register as unavailable (GDB manual, "Packets", g): GDB then shows
+            // <unavailable> instead of failing the whole command
+            return Reply.of(size < 0 ? ERROR_ARGS : "xx".repeat(size));
         }
         StringBuilder sb = new StringBuilder(8);
         RspCodec.appendLe32(sb, I386Registers.read(cpu, n));

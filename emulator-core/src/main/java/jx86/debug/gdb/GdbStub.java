@@ -50,6 +50,8 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
     /** Resuming at a breakpoint executes its instruction instead of stopping again at once. */
     private boolean skipBreakpointOnce;
     private boolean killed;
+    /** False once the listening socket failed: the guest then simply runs. */
+    private boolean listening = true;
 
     /**
      * Listens on 127.0.0.1:{@code port} (0 picks a free port, see {@link #port()}). With
@@ -98,10 +100,20 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
             }
             return stepping ? step() : proceed(budget);
         } catch (IOException e) {
-            LOG.info("gdb: connection lost ({}); the guest runs on", e.getMessage());
-            disconnect();
+            lost(e);
             return StopReason.BUDGET;
         }
+    }
+
+    /** A broken connection lets the guest run on; a broken listening socket ends debugging. */
+    private void lost(IOException e) {
+        if (conn == null) {
+            LOG.warn("gdb: cannot accept connections ({}); the guest runs without a debugger", e.getMessage());
+            listening = false;
+        } else {
+            LOG.info("gdb: connection lost ({}); the guest runs on", e.getMessage());
+        }
+        disconnect();
     }
 
     @Override
@@ -115,7 +127,7 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
             }
             return stopped;
         } catch (IOException e) {
-            disconnect();
+            lost(e);
             return false;
         }
     }
@@ -149,7 +161,12 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
 
     /** Takes a new connection if one is waiting (or blocks for one); a new debugger stops the guest. */
     private boolean accept(boolean block) throws IOException {
-        server.configureBlocking(block);
+        if (!listening) {
+            return false;
+        }
+        if (server.isBlocking() != block) {
+            server.configureBlocking(block);
+        }
         SocketChannel ch = server.accept();
         if (ch == null) {
             return false;

@@ -65,8 +65,17 @@ class GdbCommandsTest {
         assertThat(cpu.regs[Cpu.EAX]).isEqualTo(0x12345678);
         assertThat(reply("P3=ffffffff")).isEqualTo("OK");
         assertThat(cpu.regs[Cpu.EBX]).isEqualTo(-1);
-        assertThat(reply("p10")).isEqualTo("E01");        // 0x10 = 16: past gs
+        assertThat(reply("p29")).isEqualTo("E01");        // 0x29 = 41: past mxcsr
+        assertThat(reply("P10=00000000")).isEqualTo("E01"); // 0x10 = 16: st0 cannot be written
         assertThat(reply("P1=12")).isEqualTo("E01");      // too short
+    }
+
+    @Test
+    void x87AndSseRegisters_areReportedUnavailableWithGdbsSizes() {
+        assertThat(reply("p10")).isEqualTo("xx".repeat(10));   // st0: 80 bits
+        assertThat(reply("p18")).isEqualTo("xx".repeat(4));    // fctrl
+        assertThat(reply("p20")).isEqualTo("xx".repeat(16));   // xmm0
+        assertThat(reply("p28")).isEqualTo("xx".repeat(4));    // mxcsr
     }
 
     @Test
