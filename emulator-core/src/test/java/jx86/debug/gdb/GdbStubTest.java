@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GdbStubTest {
     /** Safety net only: a broken stub fails the test instead of hanging it. */
     private static final int SOCKET_TIMEOUT_MS = 5000;
+    /** Bounds the endless-loop guests, so a failed test's machine thread ends on its own. */
+    private static final long LOOP_LIMIT = 300_000_000;
 
     @TempDir
     Path dir;
@@ -175,7 +177,7 @@ class GdbStubTest {
 
     @Test
     void ctrlC_stopsARunningGuestWithSigint_andKillEndsTheRun() throws Exception {
-        CompletableFuture<RunResult> run = start(true, 0, 0xEB, 0xFE);   // jmp . (forever)
+        CompletableFuture<RunResult> run = start(true, LOOP_LIMIT, 0xEB, 0xFE);   // jmp . (forever)
         connect();
         send("c");
         out.write(0x03);
@@ -192,10 +194,26 @@ class GdbStubTest {
 
     @Test
     void withoutWaiting_theGuestRunsAndALateDebuggerStopsIt() throws Exception {
-        CompletableFuture<RunResult> run = start(false, 0, 0xEB, 0xFE);  // jmp . (forever)
+        CompletableFuture<RunResult> run = start(false, LOOP_LIMIT, 0xEB, 0xFE);  // jmp . (forever)
         connect();
         assertThat(ask("?")).isEqualTo("S05");
         assertThat(eip()).isEqualTo(0x100010);
+        out.write(RspCodec.frame("k"));
+        out.flush();
+        run.get(10, TimeUnit.SECONDS);
+        assertThat(stub.killed()).isTrue();
+    }
+
+    @Test
+    void afterDetach_aNewDebuggerCanAttach() throws Exception {
+        CompletableFuture<RunResult> run = start(true, LOOP_LIMIT, 0xEB, 0xFE);  // jmp . (forever)
+        connect();
+        assertThat(ask("Z0,100010,1")).isEqualTo("OK");
+        assertThat(ask("D")).isEqualTo("OK");
+        socket.close();
+        connect();                                  // the breakpoint went with the first debugger
+        assertThat(ask("?")).isEqualTo("S05");
+        assertThat(stub.breakpoints().isEmpty()).isTrue();
         out.write(RspCodec.frame("k"));
         out.flush();
         run.get(10, TimeUnit.SECONDS);
