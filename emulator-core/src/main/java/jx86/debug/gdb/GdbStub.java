@@ -234,7 +234,8 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
             return cpu.run(Math.min(budget, FREE_SLICE));
         }
         for (long n = 0; n < budget; n++) {
-            if (!skipBreakpointOnce && breakpoints.contains(cpu.segBase[Cpu.CS] + cpu.eip)) {
+            // a halted CPU is not about to execute EIP's instruction: HLT leaves EIP after itself
+            if (!skipBreakpointOnce && !cpu.halted() && breakpoints.contains(cpu.segBase[Cpu.CS] + cpu.eip)) {
                 stopWith(SIGTRAP);
                 return StopReason.BUDGET;
             }

@@ -193,6 +193,36 @@ class GdbStubTest {
     }
 
     @Test
+    void ctrlC_stopsAGuestIdlingInHlt() throws Exception {
+        // The PIT ticks (the BIOS left it at 18.2 Hz) but the PIC masks every IRQ: the machine idles
+        // from timer event to timer event without ever waking the CPU, until the debugger steps in.
+        Path k = TinyKernel.write(dir, "idle.elf",
+                0xB0, 0xFF,               // 100010: mov $0xff, %al
+                0xE6, 0x21,               // 100012: out %al, $0x21   (mask IRQ 0-7)
+                0xE6, 0xA1,               // 100014: out %al, $0xa1   (mask IRQ 8-15)
+                0xFB,                     // 100016: sti
+                0xF4,                     // 100017: hlt
+                0xEB, 0xFD);              // 100018: jmp 100017
+        machine = new PcMachine(MachineConfig.builder().kernel(k).timeoutSeconds(30).build());
+        machine.boot();
+        stub = new GdbStub(machine, 0, true);
+        machine.setDebugger(stub);
+        CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(machine::runToEnd);
+        connect();
+        assertThat(ask("Z0,100018,1")).isEqualTo("OK");   // never reached: the CPU stays halted
+        send("c");
+        out.write(0x03);
+        out.flush();
+        assertThat(receive()).isEqualTo("S02");
+        assertThat(eip()).isEqualTo(0x100018);             // HLT done, the next instruction not yet run
+        out.write(RspCodec.frame("k"));
+        out.flush();
+        RunResult r = run.get(10, TimeUnit.SECONDS);
+        assertThat(stub.killed()).isTrue();
+        assertThat(r.instructions()).isEqualTo(5);
+    }
+
+    @Test
     void withoutWaiting_theGuestRunsAndALateDebuggerStopsIt() throws Exception {
         CompletableFuture<RunResult> run = start(false, LOOP_LIMIT, 0xEB, 0xFE);  // jmp . (forever)
         connect();
