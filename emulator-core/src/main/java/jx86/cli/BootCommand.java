@@ -1,9 +1,11 @@
 package jx86.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jx86.debug.gdb.GdbStub;
 import jx86.firmware.BadImageException;
 import jx86.machine.MachineConfig;
 import jx86.machine.PcMachine;
@@ -63,11 +65,27 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "--rtc", paramLabel = "SOURCE", description = "RTC time: virtual or host (default ${DEFAULT-VALUE}).")
     String rtc = "virtual";
 
-    @Option(names = "--gdb", paramLabel = "PORT", description = "Listen for a GDB remote connection.")
+    @Option(names = "--gdb", paramLabel = "PORT",
+            description = "Listen for a GDB remote connection on 127.0.0.1:PORT (see docs/debugging.md).")
     Integer gdbPort;
 
     @Option(names = "-S", description = "With --gdb: wait for the debugger before the first instruction.")
     boolean waitForGdb;
+
+    /** Listens for GDB (127.0.0.1 only, like QEMU's default) and attaches the stub to the machine. */
+    private GdbStub openGdbStub(PcMachine machine) {
+        GdbStub stub;
+        try {
+            stub = new GdbStub(machine, gdbPort, waitForGdb);
+        } catch (IOException e) {
+            throw new UserError("--gdb " + gdbPort + ": cannot listen on 127.0.0.1:" + gdbPort + " ("
+                    + e.getMessage() + ")");
+        }
+        machine.setDebugger(stub);
+        System.err.println("jx86: gdb stub listening on 127.0.0.1:" + stub.port()
+                + (waitForGdb ? "; waiting for the debugger (target remote :" + stub.port() + ")" : ""));
+        return stub;
+    }
 
     @Override
     public Integer call() {
@@ -97,8 +115,11 @@ public final class BootCommand implements Callable<Integer> {
         if (screenshot != null) {
             b.screenshot(Path.of(screenshot));
         }
-        if (gdbPort != null || waitForGdb) {
-            throw new UserError("--gdb and -S are not implemented yet");
+        if (waitForGdb && gdbPort == null) {
+            throw new UserError("-S needs --gdb PORT");
+        }
+        if (gdbPort != null && (gdbPort < 0 || gdbPort > 65535)) {
+            throw new UserError("--gdb " + gdbPort + ": expected a TCP port (0-65535)");
         }
         ImageResolver resolver = new ImageResolver(ImageResolver.root());
         Path kernelPath = kernel == null ? null : resolver.existing(kernel, "kernel");
@@ -133,16 +154,29 @@ public final class BootCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         RunResult result;
+        GdbStub stub = null;
         try (machine) {
             try {
                 machine.boot();
             } catch (BadImageException e) {
                 throw new UserError(e.getMessage());
             }
+            if (gdbPort != null) {
+                stub = openGdbStub(machine);
+            }
             result = machine.runToEnd();
             if (stats) {
                 System.err.print(Stats.format(machine));
             }
+        } finally {
+            if (stub != null) {
+                stub.close();
+            }
+        }
+        if (stub != null && stub.killed()) {
+            System.err.println(String.format("jx86: killed by the debugger after %,d instructions (%,d cycles)",
+                    result.instructions(), result.cycles()));
+            return result.exitStatus();
         }
         System.err.println(result.report());
         return result.exitStatus();

@@ -50,6 +50,31 @@ public final class PcMachine implements AutoCloseable {
     private final Devices devices;
     private MachineEvent event;
     private int exitPortValue;
+    /** The attached debugger stub (--gdb), or null: the run loop then calls the CPU directly. */
+    private Debugger debugger;
+
+    /**
+     * A run-control hook for a debugger stub (jx86.debug.gdb). When one is set, the run loop asks it
+     * to run each slice instead of calling {@link Cpu#run} itself, so it can stop before breakpoints,
+     * single-step and serve its connection while the guest is stopped; the machine's own events
+     * (exit port, limits, HLT idling) work as without it. Everything runs on the machine thread.
+     */
+    public interface Debugger {
+        /**
+         * Runs at most {@code budget} guest instructions (fewer at a breakpoint, after a step, or while
+         * stopped) and returns why it returned, like {@link Cpu#run}; may block serving the debugger.
+         */
+        StopReason run(long budget);
+
+        /** True when the debugger wants the guest stopped (Ctrl-C, a new connection): ends HLT idling. */
+        boolean wantsControl();
+
+        /** True when the debugger asked to end the run (GDB's {@code k}). */
+        boolean killed();
+
+        /** The run ended with {@code event}; tells the debugger (GDB's W/X reply) and releases it. */
+        void machineEnded(MachineEvent event, int exitPortValue);
+    }
 
     public PcMachine(MachineConfig config) {
         this.config = config;
@@ -94,6 +119,11 @@ public final class PcMachine implements AutoCloseable {
 
     public Devices devices() {
         return devices;
+    }
+
+    /** Attaches a debugger stub before {@link #runToEnd}; null detaches. */
+    public void setDebugger(Debugger value) {
+        this.debugger = value;
     }
 
     /** Called by the exit port (0xF4). */
@@ -154,8 +184,13 @@ public final class PcMachine implements AutoCloseable {
                 event = MachineEvent.INSTRUCTION_LIMIT;
                 break;
             }
-            StopReason stop = cpu.run(Math.min(SLICE, remaining));
+            StopReason stop = debugger == null ? cpu.run(Math.min(SLICE, remaining))
+                    : debugger.run(Math.min(SLICE, remaining));
             if (event != null) {
+                break;
+            }
+            if (debugger != null && debugger.killed()) {
+                event = MachineEvent.TIMEOUT;   // ended from outside; the CLI reports the kill itself
                 break;
             }
             switch (stop) {
@@ -172,6 +207,9 @@ public final class PcMachine implements AutoCloseable {
             }
             devices.afterSlice();
         }
+        if (debugger != null) {
+            debugger.machineEnded(event, exitPortValue);
+        }
         devices.finish();
         return new RunResult(event, exitPortValue, devices.capturedSerial(), devices.debugConsole(),
                 cpu.instructions, clock.cycles);
@@ -185,6 +223,9 @@ public final class PcMachine implements AutoCloseable {
         long cycleLimit = config.maxInstructions > 0
                 ? config.maxInstructions * IDLE_CYCLES_PER_INSTRUCTION : Long.MAX_VALUE;
         while (cpu.halted() && event == null) {
+            if (debugger != null && debugger.wantsControl()) {
+                return;
+            }
             if (clock.cycles >= cycleLimit) {
                 event = MachineEvent.INSTRUCTION_LIMIT;
                 return;
