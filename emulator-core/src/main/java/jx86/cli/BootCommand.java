@@ -173,11 +173,6 @@ public final class BootCommand implements Callable<Integer> {
                 stub.close();
             }
         }
-        if (stub != null && stub.killed()) {
-            System.err.println(String.format("jx86: killed by the debugger after %,d instructions (%,d cycles)",
-                    result.instructions(), result.cycles()));
-            return result.exitStatus();
-        }
         System.err.println(result.report());
         return result.exitStatus();
     }

@@ -16,7 +16,9 @@ public enum MachineEvent {
     /** --timeout (wall clock) reached. */
     TIMEOUT(73, "wall-clock timeout reached"),
     /** The guest reset the CPU (8042 command 0xFE, port 0x92 bit 0). */
-    RESET(74, "the guest reset the machine");
+    RESET(74, "the guest reset the machine"),
+    /** The attached debugger ended the run (GDB's {@code kill}). */
+    KILLED(75, "killed by the debugger");
 
     private final int exitStatus;
     private final String description;

@@ -190,7 +190,7 @@ public final class PcMachine implements AutoCloseable {
                 break;
             }
             if (debugger != null && debugger.killed()) {
-                event = MachineEvent.TIMEOUT;   // ended from outside; the CLI reports the kill itself
+                event = MachineEvent.KILLED;
                 break;
             }
             switch (stop) {

@@ -154,7 +154,7 @@ public final class GdbStub implements PcMachine.Debugger, AutoCloseable {
         return switch (event) {
             case EXIT_PORT -> String.format("W%02x", exitPortValue & 0xFF);
             case TRIPLE_FAULT -> "X0b";                       // SIGSEGV: the processor shut down
-            case TIMEOUT, INSTRUCTION_LIMIT -> "X09";         // SIGKILL: ended from outside
+            case TIMEOUT, INSTRUCTION_LIMIT, KILLED -> "X09"; // SIGKILL: ended from outside
             default -> String.format("W%02x", event.exitStatus() & 0xFF);
         };
     }
