@@ -1,0 +1,68 @@
+package jx86.cpu.oracle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differential test of jx86's CPU against the host CPU (see docs/cpu-oracle.md). The normal run
+ * checks a bounded sample; the long sweep is {@code -Djx86.oracle.blocks=100000}, another seed
+ * {@code -Djx86.oracle.seed=N}. Skips when the host cannot build/run the 32-bit native runner.
+ */
+class DifferentialOracleTest {
+    private static final int DEFAULT_BLOCKS = 3000;
+    private static final long DEFAULT_SEED = 0x5EED_1A86L;
+
+    @Test
+    void generatedBlocks_faultNativelyOnlyWhereIntended() throws IOException {
+        String[] why = new String[1];
+        NativeRunner nat = NativeRunner.build(why);
+        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        BlockGenerator gen = new BlockGenerator(DEFAULT_SEED);
+        List<OracleCase> cases = new ArrayList<>();
+        for (int i = 0; i < DEFAULT_BLOCKS; i++) {
+            cases.add(gen.generate(i));
+        }
+        List<OracleResult> results = nat.run(cases);
+        List<String> unexpected = new ArrayList<>();
+        int deliberate = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            OracleResult r = results.get(i);
+            // #DE (DIV/IDIV/AAM by zero or overflow) and #BR (BOUND) are generated on purpose
+            if (r.vector == 0 || r.vector == 5) {
+                deliberate++;
+            } else if (r.vector != OracleResult.COMPLETED && unexpected.size() < 5) {
+                unexpected.add(cases.get(i).listing() + r.describe());
+            }
+        }
+        assertThat(unexpected).as("blocks that fault natively although the generator did not intend it").isEmpty();
+        assertThat(deliberate).as("deliberate #DE/#BR blocks").isPositive();
+    }
+
+    @Test
+    void randomBlocks_matchHostCpu() throws IOException {
+        String[] why = new String[1];
+        NativeRunner nat = NativeRunner.build(why);
+        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        int blocks = Integer.getInteger("jx86.oracle.blocks", DEFAULT_BLOCKS);
+        long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
+
+        OracleSweep sweep = new OracleSweep();
+        sweep.run(nat, seed, blocks);
+
+        assumeTrue(sweep.firstCrash == null || !sweep.firstCrash.contains("CPU core not implemented"),
+                "skipping CPU oracle: jx86's CPU core is not implemented yet");
+        System.out.println(sweep.coverageSummary());
+        System.out.printf("CPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults%n", seed, blocks,
+                sweep.matched, sweep.mismatches, sweep.nativeFaults);
+        sweep.reports.forEach(System.out::println);
+        assertThat(sweep.mismatches)
+                .as("blocks whose jx86 outcome differs from the host CPU; first reports:%n%s",
+                        String.join("\n", sweep.reports.subList(0, Math.min(5, sweep.reports.size()))))
+                .isZero();
+    }
+}

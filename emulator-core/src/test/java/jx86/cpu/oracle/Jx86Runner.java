@@ -1,0 +1,129 @@
+package jx86.cpu.oracle;
+
+import jx86.bus.IoBus;
+import jx86.clock.VirtualClock;
+import jx86.cpu.Cpu;
+import jx86.cpu.StopReason;
+import jx86.memory.PhysicalMemory;
+import jx86.mmu.Mmu;
+
+/**
+ * Runs oracle cases on jx86's CPU, set up like the native runner's Linux process: flat 32-bit
+ * protected mode at CPL 3 (code 0x1B, data 0x23, base 0, limit 4 GiB), IF=1, IOPL=0, the window
+ * and the code at the same linear addresses. Exceptions go through a real IDT (interrupt gates to
+ * ring-0 handler stubs at {@link #HANDLERS} + 16*vector, stack from the TSS), so the vector and the
+ * faulting state can be read back from the ring-0 frame.
+ *
+ * <p>One machine is reused for every case (a 4 MiB PhysicalMemory per case would dominate the run).
+ */
+final class Jx86Runner {
+    private static final int GDT = 0x0012_0000;
+    private static final int IDT = 0x0012_0800;
+    private static final int TSS = 0x0012_1000;
+    static final int HANDLERS = 0x0012_2000;
+    private static final int RING0_STACK_TOP = 0x0013_0000;
+    private static final int CODE_SEL = 0x1B;
+    private static final int DATA_SEL = 0x23;
+    private static final int BUDGET = 20_000;
+
+    private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
+    private final VirtualClock clock = new VirtualClock();
+    private final Mmu mmu = new Mmu(mem, clock);
+    private final Cpu cpu = new Cpu(mmu, new IoBus(), clock);
+
+    Jx86Runner() {
+        writeDescriptor(GDT, 0, 0, 0, 0);
+        writeDescriptor(GDT + 8, 0, 0xFFFFF, 0x9A, 0xC);   // ring-0 code
+        writeDescriptor(GDT + 16, 0, 0xFFFFF, 0x92, 0xC);  // ring-0 data
+        writeDescriptor(GDT + 24, 0, 0xFFFFF, 0xFA, 0xC);  // ring-3 code
+        writeDescriptor(GDT + 32, 0, 0xFFFFF, 0xF2, 0xC);  // ring-3 data
+        writeDescriptor(GDT + 40, TSS, 0x67, 0x8B, 0x0);   // busy 32-bit TSS
+        for (int v = 0; v < 32; v++) {
+            int handler = HANDLERS + 16 * v;
+            mem.write32(IDT + 8 * v, (handler & 0xFFFF) | 0x08 << 16);
+            mem.write32(IDT + 8 * v + 4, (handler & 0xFFFF0000) | 0x8E00);
+            for (int i = 0; i < 16; i++) {
+                mem.write8(handler + i, 0xF4); // HLT: never reached, the runner stops at the handler
+            }
+        }
+        mem.write32(TSS + 4, RING0_STACK_TOP);
+        mem.write32(TSS + 8, 0x10);
+        mem.write16(TSS + 0x66, 0x68);
+    }
+
+    private void writeDescriptor(int at, int base, int limit, int access, int flags) {
+        mem.write32(at, (limit & 0xFFFF) | (base & 0xFFFF) << 16);
+        mem.write32(at + 4, (base >>> 16 & 0xFF) | access << 8 | (limit >>> 16 & 0xF) << 16 | flags << 20
+                | (base & 0xFF000000));
+    }
+
+    OracleResult run(OracleCase c) {
+        for (int i = 0; i < c.code.length; i++) {
+            mem.write8(OracleCase.CODE_ADDRESS + i, c.code[i]);
+        }
+        mem.load(OracleCase.WINDOW_ADDRESS, c.window);
+        try {
+            cpu.reset();
+            enterUserMode(c);
+            int end = OracleCase.CODE_ADDRESS + c.code.length;
+            for (int step = 0; step < BUDGET; step++) {
+                if (cpu.segSel[Cpu.CS] == 0x08) {
+                    return faulted();
+                }
+                if (cpu.eip == end) {
+                    return new OracleResult(OracleResult.COMPLETED, end, cpu.regs.clone(), cpu.getEflags(),
+                            window(), null);
+                }
+                StopReason why = cpu.run(1);
+                if (why == StopReason.TRIPLE_FAULT) {
+                    break;
+                }
+            }
+            return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(), window(),
+                    null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(), window(),
+                    e.toString());
+        }
+    }
+
+    private void enterUserMode(OracleCase c) {
+        cpu.cr0 |= Cpu.CR0_PE;
+        mmu.setCr0(cpu.cr0);
+        cpu.gdtrBase = GDT;
+        cpu.gdtrLimit = 6 * 8 - 1;
+        cpu.idtrBase = IDT;
+        cpu.idtrLimit = 32 * 8 - 1;
+        cpu.trSel = 0x28;
+        cpu.trBase = TSS;
+        cpu.trLimit = 0x67;
+        cpu.trAr = 0x8B;
+        cpu.setSegmentCache(Cpu.CS, CODE_SEL, 0, 0xFFFF_FFFF, 0xC0FB);
+        for (int s : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
+            cpu.setSegmentCache(s, DATA_SEL, 0, 0xFFFF_FFFF, 0xC0F3);
+        }
+        cpu.setCpl(3);
+        System.arraycopy(c.regs, 0, cpu.regs, 0, 8);
+        cpu.eip = OracleCase.CODE_ADDRESS;
+        cpu.setEflags(c.eflags | Cpu.IF);
+    }
+
+    /** Reads the interrupted state from the ring-0 frame: [error code] EIP CS EFLAGS ESP SS. */
+    private OracleResult faulted() {
+        int vector = (cpu.eip - HANDLERS) >> 4;
+        int sp = cpu.regs[Cpu.ESP];
+        boolean hasCode = vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+        if (hasCode) {
+            sp += 4;
+        }
+        int[] regs = cpu.regs.clone();
+        int eip = mem.read32(sp);
+        int eflags = mem.read32(sp + 8);
+        regs[Cpu.ESP] = mem.read32(sp + 12);
+        return new OracleResult(vector, eip, regs, eflags, window(), null);
+    }
+
+    private byte[] window() {
+        return mem.dump(OracleCase.WINDOW_ADDRESS, OracleCase.WINDOW_SIZE);
+    }
+}

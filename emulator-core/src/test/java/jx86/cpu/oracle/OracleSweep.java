@@ -1,0 +1,70 @@
+package jx86.cpu.oracle;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Generates {@code blocks} cases from one seed, runs them natively and on jx86 in batches and
+ * collects the mismatches and the opcode coverage.
+ */
+final class OracleSweep {
+    static final int BATCH = 2000;
+    static final int MAX_REPORTS = 25;
+
+    final List<String> reports = new ArrayList<>();
+    final Map<String, Integer> coverage = new TreeMap<>();
+    int mismatches;
+    int matched;
+    int nativeFaults;
+    /** The first case on which jx86 threw a Java exception, if any. */
+    String firstCrash;
+
+    void run(NativeRunner nat, long seed, int blocks) throws IOException {
+        BlockGenerator gen = new BlockGenerator(seed);
+        Jx86Runner jx = new Jx86Runner();
+        for (int first = 0; first < blocks; first += BATCH) {
+            List<OracleCase> cases = new ArrayList<>();
+            for (int i = first; i < Math.min(blocks, first + BATCH); i++) {
+                OracleCase c = gen.generate(i);
+                cases.add(c);
+                for (OracleCase.Insn insn : c.insns) {
+                    coverage.merge(insn.key(), 1, Integer::sum);
+                }
+            }
+            List<OracleResult> natives = nat.run(cases);
+            for (int i = 0; i < cases.size(); i++) {
+                OracleCase c = cases.get(i);
+                OracleResult n = natives.get(i);
+                OracleResult j = jx.run(c);
+                if (n.vector != OracleResult.COMPLETED) {
+                    nativeFaults++;
+                }
+                String d = Differ.differences(c, n, j);
+                if (d == null) {
+                    matched++;
+                    continue;
+                }
+                mismatches++;
+                if (j.crash != null && firstCrash == null) {
+                    firstCrash = j.crash;
+                }
+                if (reports.size() < MAX_REPORTS) {
+                    reports.add(Differ.report(c, n, j, d));
+                }
+            }
+        }
+    }
+
+    String coverageSummary() {
+        StringBuilder sb = new StringBuilder("opcode coverage (" + coverage.size() + " opcode/size keys):\n");
+        int col = 0;
+        for (Map.Entry<String, Integer> e : coverage.entrySet()) {
+            sb.append(String.format("%-16s %6d", e.getKey(), e.getValue()));
+            sb.append(++col % 5 == 0 ? "\n" : "   ");
+        }
+        return sb.append('\n').toString();
+    }
+}
