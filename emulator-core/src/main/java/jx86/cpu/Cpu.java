@@ -1,5 +1,6 @@
 package jx86.cpu;
 
+import jx86.arch.CpuFault;
 import jx86.bus.InterruptController;
 import jx86.bus.IoBus;
 import jx86.clock.VirtualClock;
@@ -110,8 +111,60 @@ public final class Cpu {
 
     /** Current privilege level; change it only through {@link #setCpl}. */
     private int cpl;
-    /** EFLAGS as the guest sees it; read and write through {@link #getEflags}/{@link #setEflags}. */
-    private int eflags = 2;
+    /**
+     * EFLAGS; the six status flags are stale while {@link #lfOp} != {@link Flags#NONE} (lazy flags,
+     * see {@link Flags}). Others read and write it through {@link #getEflags}/{@link #setEflags}.
+     */
+    int eflags = 2;
+
+    // ---- lazy status flags (see Flags) ----
+    int lfOp;
+    int lfA;
+    int lfB;
+    int lfRes;
+    int lfSign = 0x80;
+    boolean lfCf;
+
+    /** Instructions retired since reset (a REP string iteration counts as one). */
+    public long instructions;
+
+    // ---- per-instruction decode state (see Exec) ----
+    /** Offset of the next instruction byte to fetch; becomes {@link #eip} when the instruction completes. */
+    int ip;
+    /** Offset of the first byte (first prefix) of the current instruction. */
+    int insnEip;
+    boolean code32;
+    /** Operand size in bytes (2 or 4) after the 0x66 prefix. */
+    int osz;
+    boolean asz32;
+    /** Segment override prefix, or -1. */
+    int segOvr;
+    /** 0, 0xF2 (REPNE) or 0xF3 (REP/REPE). */
+    int rep;
+    boolean lock;
+    int mod;
+    int reg;
+    int rm;
+    int eaSeg;
+    int eaOff;
+    /** Linear address of a read-modify-write memory operand, between readRmW and writeRmW. */
+    int eaLa;
+    /** Protected mode and not V86 (segment type checks apply). */
+    boolean pm;
+    private int fetchPage = -1;
+    private int fetchPhys;
+    private final jx86.memory.PhysicalMemory mem;
+
+    /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
+    boolean inhibitInterrupts;
+    /** Set by instructions that must not be followed by a single-step trap (INT n, MOV SS). */
+    boolean suppressSingleStep;
+    /** Set by IRET: the RF value it loaded must survive this instruction. */
+    boolean keepRf;
+    /** Scratch for POPA (no allocation per instruction). */
+    final int[] popaScratch = new int[8];
+    /** NMIs are blocked from NMI delivery until the next IRET. */
+    boolean nmiBlocked;
 
     public final Mmu mmu;
     public final IoBus io;
@@ -128,6 +181,7 @@ public final class Cpu {
         this.mmu = mmu;
         this.io = io;
         this.clock = clock;
+        this.mem = mmu.memory();
         reset();
     }
 
@@ -163,6 +217,10 @@ public final class Cpu {
         sysenterEsp = 0;
         sysenterEip = 0;
         eflags = 2;
+        lfOp = Flags.NONE;
+        inhibitInterrupts = false;
+        nmiBlocked = false;
+        fetchPage = -1;
         setCpl(0);
         mmu.setCr0(cr0);
         mmu.setCr3(0);
@@ -244,12 +302,13 @@ public final class Cpu {
     }
 
     public int getEflags() {
-        return eflags;
+        return Flags.materialize(this);
     }
 
     /** Sets every EFLAGS bit as given (reserved bit 1 forced on); privilege rules are the caller's. */
     public void setEflags(int value) {
         eflags = (value & 0x003F_7FD5) | 2;
+        lfOp = Flags.NONE;
     }
 
     public boolean protectedMode() {
@@ -287,6 +346,113 @@ public final class Cpu {
      * Never throws for anything the guest does.
      */
     public StopReason run(long maxInstructions) {
-        throw new UnsupportedOperationException("CPU core not implemented yet");
+        final VirtualClock clk = clock;
+        for (long n = 0; n < maxInstructions; n++) {
+            if (clk.cycles >= clk.nextEventAt) {
+                clk.runDueEvents();
+            }
+            if (stopRequested) {
+                return StopReason.REQUESTED;
+            }
+            boolean inhibited = inhibitInterrupts;
+            inhibitInterrupts = false;
+            if (!inhibited) {
+                if (nmiPending && !nmiBlocked) {
+                    nmiPending = false;
+                    nmiBlocked = true;
+                    halted = false;
+                    if (!deliverExternal(2)) {
+                        return StopReason.TRIPLE_FAULT;
+                    }
+                } else if (intr && (eflags & IF) != 0 && interruptController != null) {
+                    halted = false;
+                    if (!deliverExternal(interruptController.acknowledge())) {
+                        return StopReason.TRIPLE_FAULT;
+                    }
+                }
+            }
+            if (halted) {
+                return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
+            }
+            if (!step()) {
+                return StopReason.TRIPLE_FAULT;
+            }
+            clk.cycles++;
+        }
+        return StopReason.BUDGET;
+    }
+
+    private boolean deliverExternal(int vector) {
+        int savedEsp = regs[ESP];
+        try {
+            Interrupts.deliver(this, vector, Interrupts.EXTERNAL, -1);
+            return true;
+        } catch (CpuFault fault) {
+            regs[ESP] = savedEsp;
+            return Interrupts.raiseException(this, fault);
+        }
+    }
+
+    /** Executes one instruction (or one REP iteration); false on triple fault. */
+    private boolean step() {
+        final int startEip = eip;
+        final int startEsp = regs[ESP];
+        final boolean singleStep = (eflags & TF) != 0;
+        suppressSingleStep = false;
+        keepRf = false;
+        fetchPage = -1;
+        try {
+            Exec.execute(this);
+        } catch (CpuFault fault) {
+            eip = startEip;
+            regs[ESP] = startEsp;
+            return Interrupts.raiseException(this, fault);
+        }
+        instructions++;
+        if (!keepRf) {
+            eflags &= ~RF;
+        }
+        if (singleStep && !suppressSingleStep) {
+            dr[6] |= 0x4000; // DR6.BS
+            return Interrupts.raiseException(this, CpuFault.of(jx86.arch.Vectors.DB));
+        }
+        return true;
+    }
+
+    // ---- instruction fetch (used by the decoder) ----
+
+    /** Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. */
+    int fetch8() {
+        int off = ip;
+        if (off - insnEip >= 15 || Integer.compareUnsigned(off, segLimit[CS]) > 0) {
+            throw CpuFault.gp(0);
+        }
+        ip = off + 1;
+        int la = segBase[CS] + off;
+        if ((la & ~0xFFF) != fetchPage) {
+            fetchPhys = mmu.translateFetch(la) & ~0xFFF;
+            fetchPage = la & ~0xFFF;
+        }
+        return mem.read8(fetchPhys | (la & 0xFFF));
+    }
+
+    int fetch16() {
+        int lo = fetch8();
+        return lo | (fetch8() << 8);
+    }
+
+    int fetch32() {
+        int lo = fetch16();
+        return lo | (fetch16() << 16);
+    }
+
+    /** Fetches an immediate of {@code size} bytes, zero-extended. */
+    int fetchImm(int size) {
+        return size == 1 ? fetch8() : size == 2 ? fetch16() : fetch32();
+    }
+
+    /** Fetches an immediate of {@code size} bytes, sign-extended to 32 bits. */
+    int fetchSigned(int size) {
+        return size == 1 ? (byte) fetch8() : size == 2 ? (short) fetch16() : fetch32();
     }
 }

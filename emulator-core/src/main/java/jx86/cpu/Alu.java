@@ -1,0 +1,233 @@
+package jx86.cpu;
+
+import jx86.arch.CpuFault;
+import jx86.arch.Vectors;
+
+/**
+ * Binary arithmetic and logical instructions (SDM Vol. 1, 7.3.2 and 7.3.3): ADD, ADC, SUB, SBB,
+ * CMP, INC, DEC, NEG, AND, OR, XOR, NOT, TEST, MUL, IMUL, DIV, IDIV.
+ *
+ * <p>Undefined flags: after logical instructions AF = 0; after MUL/IMUL SF, ZF, PF follow the low
+ * half of the result and AF = 0; DIV/IDIV leave all flags unchanged.
+ */
+final class Alu {
+    static final int ADD = 0;
+    static final int OR = 1;
+    static final int ADC = 2;
+    static final int SBB = 3;
+    static final int AND = 4;
+    static final int SUB = 5;
+    static final int XOR = 6;
+    static final int CMP = 7;
+
+    private Alu() {
+    }
+
+    /** The ALU operation {@code op} (ModR/M reg encoding of group 1) on zero-extended operands. */
+    static int arith(Cpu c, int op, int size, int a, int b) {
+        int mask = Flags.mask(size);
+        int r;
+        switch (op) {
+            case ADD:
+                r = (a + b) & mask;
+                Flags.set(c, Flags.ADD, size, a, b, r);
+                return r;
+            case OR:
+                r = a | b;
+                Flags.set(c, Flags.LOGIC, size, a, b, r);
+                return r;
+            case ADC:
+                r = (a + b + (Flags.cf(c) ? 1 : 0)) & mask;
+                Flags.set(c, Flags.ADD, size, a, b, r);
+                return r;
+            case SBB:
+                r = (a - b - (Flags.cf(c) ? 1 : 0)) & mask;
+                Flags.set(c, Flags.SUB, size, a, b, r);
+                return r;
+            case AND:
+                r = a & b;
+                Flags.set(c, Flags.LOGIC, size, a, b, r);
+                return r;
+            case XOR:
+                r = a ^ b;
+                Flags.set(c, Flags.LOGIC, size, a, b, r);
+                return r;
+            default: // SUB, CMP
+                r = (a - b) & mask;
+                Flags.set(c, Flags.SUB, size, a, b, r);
+                return r;
+        }
+    }
+
+    static void logicFlags(Cpu c, int size, int r) {
+        Flags.set(c, Flags.LOGIC, size, 0, 0, r & Flags.mask(size));
+    }
+
+    static int inc(Cpu c, int size, int v) {
+        boolean cf = Flags.cf(c);
+        int r = (v + 1) & Flags.mask(size);
+        Flags.set(c, Flags.INC, size, v, 1, r);
+        c.lfCf = cf;
+        return r;
+    }
+
+    static int dec(Cpu c, int size, int v) {
+        boolean cf = Flags.cf(c);
+        int r = (v - 1) & Flags.mask(size);
+        Flags.set(c, Flags.DEC, size, v, 1, r);
+        c.lfCf = cf;
+        return r;
+    }
+
+    /** INC/DEC r/m (ModR/M decoded; reg 0 = INC, 1 = DEC). */
+    static void incDecRm(Cpu c, int size) {
+        int v = Mem.readRmW(c, size);
+        Mem.writeRmW(c, size, c.reg == 0 ? inc(c, size, v) : dec(c, size, v));
+    }
+
+    /** Truncating signed multiply for the 2- and 3-operand IMUL forms; CF = OF = result overflowed. */
+    static int imul(Cpu c, int size, int a, int b) {
+        long full;
+        int r;
+        boolean overflow;
+        if (size == 4) {
+            full = (long) a * (long) b;
+            r = (int) full;
+            overflow = full != r;
+        } else {
+            full = (long) (short) a * (long) (short) b;
+            r = (int) full & 0xFFFF;
+            overflow = full != (short) full;
+        }
+        Flags.setStatus(c, Flags.szp(r, size) | (overflow ? Cpu.CF | Cpu.OF : 0));
+        return r;
+    }
+
+    /** Group 3 (F6/F7): TEST, NOT, NEG, MUL, IMUL, DIV, IDIV on r/m. */
+    static void group3(Cpu c, int size) {
+        switch (c.reg) {
+            case 0:
+            case 1: {
+                int v = Mem.readRm(c, size);
+                logicFlags(c, size, v & c.fetchImm(size));
+                return;
+            }
+            case 2:
+                Mem.writeRmW(c, size, ~Mem.readRmW(c, size) & Flags.mask(size));
+                return;
+            case 3: {
+                int v = Mem.readRmW(c, size);
+                Mem.writeRmW(c, size, arith(c, SUB, size, 0, v));
+                return;
+            }
+            case 4:
+                mul(c, size, Mem.readRm(c, size), false);
+                return;
+            case 5:
+                mul(c, size, Mem.readRm(c, size), true);
+                return;
+            case 6:
+                div(c, size, Mem.readRm(c, size), false);
+                return;
+            default:
+                div(c, size, Mem.readRm(c, size), true);
+        }
+    }
+
+    private static void mul(Cpu c, int size, int src, boolean signed) {
+        int[] r = c.regs;
+        boolean high;
+        int low;
+        if (size == 1) {
+            int al = r[Cpu.EAX] & 0xFF;
+            int p = signed ? (byte) al * (byte) src : al * src;
+            Mem.setReg(c, 2, Cpu.EAX, p);
+            low = p & 0xFF;
+            high = signed ? p != (byte) p : (p & 0xFF00) != 0;
+        } else if (size == 2) {
+            int ax = r[Cpu.EAX] & 0xFFFF;
+            int p = signed ? (short) ax * (short) src : ax * src;
+            Mem.setReg(c, 2, Cpu.EAX, p);
+            Mem.setReg(c, 2, Cpu.EDX, p >>> 16);
+            low = p & 0xFFFF;
+            high = signed ? p != (short) p : (p >>> 16) != 0;
+        } else {
+            long p = signed ? (long) r[Cpu.EAX] * (long) src
+                    : (r[Cpu.EAX] & 0xFFFF_FFFFL) * (src & 0xFFFF_FFFFL);
+            r[Cpu.EAX] = (int) p;
+            r[Cpu.EDX] = (int) (p >>> 32);
+            low = (int) p;
+            high = signed ? p != (int) p : (p >>> 32) != 0;
+        }
+        Flags.setStatus(c, Flags.szp(low, size) | (high ? Cpu.CF | Cpu.OF : 0));
+    }
+
+    private static void div(Cpu c, int size, int src, boolean signed) {
+        if (src == 0) {
+            throw CpuFault.of(Vectors.DE);
+        }
+        int[] r = c.regs;
+        if (size == 1) {
+            int ax = r[Cpu.EAX] & 0xFFFF;
+            int q;
+            int rem;
+            if (signed) {
+                q = (short) ax / (byte) src;
+                rem = (short) ax % (byte) src;
+                if (q != (byte) q) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            } else {
+                q = ax / src;
+                rem = ax % src;
+                if (q > 0xFF) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            }
+            Mem.setReg(c, 2, Cpu.EAX, (q & 0xFF) | ((rem & 0xFF) << 8));
+        } else if (size == 2) {
+            int n = (r[Cpu.EDX] << 16) | (r[Cpu.EAX] & 0xFFFF);
+            long q;
+            long rem;
+            if (signed) {
+                q = (long) n / (short) src;
+                rem = (long) n % (short) src;
+                if (q != (short) q) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            } else {
+                long un = n & 0xFFFF_FFFFL;
+                q = un / src;
+                rem = un % src;
+                if (q > 0xFFFF) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            }
+            Mem.setReg(c, 2, Cpu.EAX, (int) q);
+            Mem.setReg(c, 2, Cpu.EDX, (int) rem);
+        } else {
+            long n = ((long) r[Cpu.EDX] << 32) | (r[Cpu.EAX] & 0xFFFF_FFFFL);
+            long q;
+            long rem;
+            if (signed) {
+                if (n == Long.MIN_VALUE && src == -1) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+                q = n / src;
+                rem = n % src;
+                if (q != (int) q) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            } else {
+                long d = src & 0xFFFF_FFFFL;
+                q = Long.divideUnsigned(n, d);
+                rem = Long.remainderUnsigned(n, d);
+                if ((q >>> 32) != 0) {
+                    throw CpuFault.of(Vectors.DE);
+                }
+            }
+            r[Cpu.EAX] = (int) q;
+            r[Cpu.EDX] = (int) rem;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package jx86.cpu;
+
+import jx86.arch.CpuFault;
+
+/**
+ * Data transfer instructions with more than one step (SDM Vol. 1, 7.3.1): segment register moves,
+ * PUSH/POP of segment registers and memory, PUSHA/POPA, LDS/LES/LFS/LGS/LSS, XADD, CMPXCHG,
+ * CMPXCHG8B. Simple moves are inline in {@link Exec}. Memory is written before registers so a
+ * faulting instruction leaves no partial state.
+ */
+final class DataTransfer {
+    private DataTransfer() {
+    }
+
+    /**
+     * PUSH Sreg. With a 32-bit operand size the stack pointer moves by 4 but only the low word is
+     * written, as recent Intel processors do.
+     */
+    static void pushSeg(Cpu c, int seg) {
+        int size = c.osz;
+        int sp = Mem.spPlus(c, Mem.sp(c), -size);
+        int la = Mem.laWrite(c, Cpu.SS, sp, size);
+        c.mmu.write16(la, c.segSel[seg]);
+        Mem.setSp(c, sp);
+    }
+
+    /** POP Sreg: the selector is loaded (and checked) before the stack pointer moves. */
+    static void popSeg(Cpu c, int seg) {
+        int v = Mem.peek(c, 0, c.osz) & 0xFFFF;
+        Segments.load(c, seg, v);
+        Mem.setSp(c, Mem.spPlus(c, Mem.sp(c), c.osz));
+        if (seg == Cpu.SS) {
+            c.inhibitInterrupts = true;
+            c.suppressSingleStep = true;
+        }
+    }
+
+    /** MOV r/m, Sreg (8C): memory gets 16 bits; a 32-bit register gets the zero-extended selector. */
+    static void movFromSeg(Cpu c) {
+        Mem.modrm(c);
+        if (c.reg > 5) {
+            throw CpuFault.ud();
+        }
+        int sel = c.segSel[c.reg];
+        if (c.mod == 3) {
+            Mem.setReg(c, c.osz, c.rm, sel);
+        } else {
+            Mem.write(c, c.eaSeg, c.eaOff, 2, sel);
+        }
+    }
+
+    /** MOV Sreg, r/m16 (8E); CS is #UD; SS blocks interrupts for one instruction. */
+    static void movToSeg(Cpu c) {
+        Mem.modrm(c);
+        if (c.reg > 5 || c.reg == Cpu.CS) {
+            throw CpuFault.ud();
+        }
+        int sel = Mem.readRm(c, 2);
+        Segments.load(c, c.reg, sel);
+        if (c.reg == Cpu.SS) {
+            c.inhibitInterrupts = true;
+            c.suppressSingleStep = true;
+        }
+    }
+
+    /** POP r/m (8F /0): an ESP-based destination address is computed after ESP has been incremented. */
+    static void popRm(Cpu c) {
+        int size = c.osz;
+        int v = Mem.peek(c, 0, size);
+        int oldEsp = c.regs[Cpu.ESP];
+        Mem.setSp(c, Mem.spPlus(c, Mem.sp(c), size));
+        Mem.modrm(c);
+        if (c.reg != 0) {
+            c.regs[Cpu.ESP] = oldEsp;
+            throw CpuFault.ud();
+        }
+        Mem.writeRm(c, size, v);
+    }
+
+    static void pusha(Cpu c) {
+        int size = c.osz;
+        int sp = Mem.sp(c);
+        int origSp = c.regs[Cpu.ESP];
+        int end = Mem.spPlus(c, sp, -8 * size);
+        for (int r = 0; r < 8; r++) {
+            sp = Mem.spPlus(c, sp, -size);
+            int v = r == Cpu.ESP ? origSp : c.regs[r];
+            Mem.write(c, Cpu.SS, sp, size, v);
+        }
+        Mem.setSp(c, end);
+    }
+
+    static void popa(Cpu c) {
+        int size = c.osz;
+        int sp = Mem.sp(c);
+        int[] vals = c.popaScratch;
+        for (int r = 7; r >= 0; r--) {
+            vals[r] = Mem.read(c, Cpu.SS, sp, size);
+            sp = Mem.spPlus(c, sp, size);
+        }
+        for (int r = 0; r < 8; r++) {
+            if (r != Cpu.ESP) {
+                Mem.setReg(c, size, r, vals[r]);
+            }
+        }
+        Mem.setSp(c, sp);
+    }
+
+    /** LDS/LES/LFS/LGS/LSS r, m16:16/32. */
+    static void loadFarPointer(Cpu c, int seg) {
+        Mem.modrm(c);
+        Mem.requireMemory(c);
+        int off = Mem.read(c, c.eaSeg, c.eaOff, c.osz);
+        int sel = Mem.read(c, c.eaSeg, Mem.eaPlus(c, c.osz), 2);
+        Segments.load(c, seg, sel);
+        Mem.setReg(c, c.osz, c.reg, off);
+    }
+
+    static void xadd(Cpu c, int size) {
+        Mem.modrm(c);
+        int d = Mem.readRmW(c, size);
+        int s = Mem.getReg(c, size, c.reg);
+        int sum = Alu.arith(c, Alu.ADD, size, d, s);
+        Mem.setReg(c, size, c.reg, d);
+        Mem.writeRmW(c, size, sum);
+    }
+
+    /** CMPXCHG: the destination is always written (with itself when unequal), as the bus cycle requires. */
+    static void cmpxchg(Cpu c, int size) {
+        Mem.modrm(c);
+        int d = Mem.readRmW(c, size);
+        int acc = Mem.getReg(c, size, Cpu.EAX);
+        Alu.arith(c, Alu.CMP, size, acc, d);
+        if (acc == d) {
+            Mem.writeRmW(c, size, Mem.getReg(c, size, c.reg));
+        } else {
+            Mem.writeRmW(c, size, d);
+            Mem.setReg(c, size, Cpu.EAX, d);
+        }
+    }
+
+    static void cmpxchg8b(Cpu c) {
+        Mem.modrm(c);
+        if (c.reg != 1 || c.mod == 3) {
+            throw CpuFault.ud();
+        }
+        int la = Mem.laWrite(c, c.eaSeg, c.eaOff, 8);
+        c.mmu.checkWrite(la, 8);
+        int lo = c.mmu.read32(la);
+        int hi = c.mmu.read32(la + 4);
+        int[] r = c.regs;
+        if (lo == r[Cpu.EAX] && hi == r[Cpu.EDX]) {
+            c.mmu.write32(la, r[Cpu.EBX]);
+            c.mmu.write32(la + 4, r[Cpu.ECX]);
+            Flags.update(c, Cpu.ZF, Cpu.ZF);
+        } else {
+            c.mmu.write32(la, lo);
+            c.mmu.write32(la + 4, hi);
+            r[Cpu.EAX] = lo;
+            r[Cpu.EDX] = hi;
+            Flags.update(c, Cpu.ZF, 0);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package jx86.cpu;
+
+import jx86.arch.CpuFault;
+import jx86.arch.Vectors;
+
+/**
+ * Miscellaneous instructions (SDM Vol. 1, 7.3.15-7.3.17): BOUND, ARPL, HLT, WAIT, and the x87
+ * escape opcodes D8-DF.
+ *
+ * <p>No FPU is implemented (CPUID.1:EDX.FPU = 0). With CR0.EM or CR0.TS set an escape opcode raises
+ * #NM (so an OS can emulate the FPU). With both clear it behaves like a 386 without a coprocessor:
+ * the instruction (including its memory operand bytes) is decoded and ignored, so FNINIT/FNSTSW/
+ * FNSTCW leave their destinations unchanged and FPU detection code concludes there is no FPU.
+ */
+final class Misc {
+    private Misc() {
+    }
+
+    /** BOUND r, m: #BR when the signed index is outside [lower, upper]. */
+    static void bound(Cpu c) {
+        Mem.modrm(c);
+        Mem.requireMemory(c);
+        int size = c.osz;
+        int lower = Mem.read(c, c.eaSeg, c.eaOff, size);
+        int upper = Mem.read(c, c.eaSeg, Mem.eaPlus(c, size), size);
+        int index = Mem.getReg(c, size, c.reg);
+        if (size == 2) {
+            lower = (short) lower;
+            upper = (short) upper;
+            index = (short) index;
+        }
+        if (index < lower || index > upper) {
+            throw CpuFault.of(Vectors.BR);
+        }
+    }
+
+    /** ARPL r/m16, r16 (protected mode only, else #UD). */
+    static void arpl(Cpu c) {
+        if (!c.pm) {
+            throw CpuFault.ud();
+        }
+        Mem.modrm(c);
+        int dest = Mem.readRmW(c, 2);
+        int src = Mem.getReg(c, 2, c.reg);
+        if ((dest & 3) < (src & 3)) {
+            Mem.writeRmW(c, 2, (dest & ~3) | (src & 3));
+            Flags.update(c, Cpu.ZF, Cpu.ZF);
+        } else {
+            Flags.update(c, Cpu.ZF, 0);
+        }
+    }
+
+    static void hlt(Cpu c) {
+        if (c.cpl() != 0) {
+            throw CpuFault.gp(0);
+        }
+        c.setHalted(true);
+    }
+
+    /** WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set. */
+    static void fwait(Cpu c) {
+        if ((c.cr0 & (Cpu.CR0_MP | Cpu.CR0_TS)) == (Cpu.CR0_MP | Cpu.CR0_TS)) {
+            throw CpuFault.of(Vectors.NM);
+        }
+    }
+
+    static void esc(Cpu c) {
+        if ((c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0) {
+            throw CpuFault.of(Vectors.NM);
+        }
+        Mem.modrm(c);
+    }
+}

@@ -1,0 +1,211 @@
+package jx86.cpu;
+
+import jx86.arch.CpuFault;
+
+/**
+ * Decoding of the system instructions (SDM Vol. 2; Vol. 3A 2.8): descriptor-table register loads
+ * and stores, SMSW, INVLPG, CPUID, RDTSC, RDPMC and the forwarding of LLDT/LTR/LAR/LSL/VERR/VERW,
+ * MOV CR/DR, LMSW, CLTS, MSRs and SYSENTER/SYSEXIT to {@link SystemInsns}. Also the firmware hook
+ * {@code 0F FF imm8} (see {@link FirmwareHook}).
+ */
+final class SystemOps {
+    /**
+     * CPUID.1:EDX, describing exactly what this core implements: FPU=0 (no x87), VME=0, DE=0,
+     * PSE=1 (bit 3), TSC=1 (4), MSR=1 (5), PAE=0, MCE=0, CX8=1 (8), APIC=1 (9), SEP=1 (11),
+     * MTRR=0, PGE=1 (13), MCA=0, CMOV=1 (15); nothing above.
+     */
+    static final int FEATURES_EDX = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 11)
+            | (1 << 13) | (1 << 15);
+    /** Family 6, model 6, stepping 3. */
+    static final int SIGNATURE = 0x0663;
+
+    private SystemOps() {
+    }
+
+    static void requireCpl0(Cpu c) {
+        if (c.cpl() != 0) {
+            throw CpuFault.gp(0);
+        }
+    }
+
+    /** 0F 00: SLDT, STR, LLDT, LTR, VERR, VERW (protected mode only). */
+    static void group6(Cpu c) {
+        if (!c.pm) {
+            throw CpuFault.ud();
+        }
+        Mem.modrm(c);
+        switch (c.reg) {
+            case 0:
+            case 1: {
+                int sel = c.reg == 0 ? c.ldtrSel : c.trSel;
+                if (c.mod == 3) {
+                    Mem.setReg(c, c.osz, c.rm, sel);
+                } else {
+                    Mem.write(c, c.eaSeg, c.eaOff, 2, sel);
+                }
+                return;
+            }
+            case 2:
+                SystemInsns.lldt(c, Mem.readRm(c, 2));
+                return;
+            case 3:
+                SystemInsns.ltr(c, Mem.readRm(c, 2));
+                return;
+            case 4:
+            case 5:
+                SystemInsns.verify(c, Mem.readRm(c, 2), c.reg == 5);
+                return;
+            default:
+                throw CpuFault.ud();
+        }
+    }
+
+    /** 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG. */
+    static void group7(Cpu c) {
+        Mem.modrm(c);
+        switch (c.reg) {
+            case 0:
+            case 1: {
+                Mem.requireMemory(c);
+                boolean gdt = c.reg == 0;
+                int la = Mem.laWrite(c, c.eaSeg, c.eaOff, 6);
+                c.mmu.checkWrite(la, 6);
+                c.mmu.write16(la, gdt ? c.gdtrLimit : c.idtrLimit);
+                c.mmu.write32(la + 2, gdt ? c.gdtrBase : c.idtrBase);
+                return;
+            }
+            case 2:
+            case 3: {
+                Mem.requireMemory(c);
+                requireCpl0(c);
+                int la = Mem.laRead(c, c.eaSeg, c.eaOff, 6);
+                int limit = c.mmu.read16(la);
+                int base = c.mmu.read32(la + 2);
+                if (c.osz == 2) {
+                    base &= 0x00FF_FFFF;
+                }
+                if (c.reg == 2) {
+                    c.gdtrLimit = limit;
+                    c.gdtrBase = base;
+                } else {
+                    c.idtrLimit = limit;
+                    c.idtrBase = base;
+                }
+                return;
+            }
+            case 4:
+                if (c.mod == 3) {
+                    Mem.setReg(c, c.osz, c.rm, c.cr0);
+                } else {
+                    Mem.write(c, c.eaSeg, c.eaOff, 2, c.cr0);
+                }
+                return;
+            case 6:
+                SystemInsns.lmsw(c, Mem.readRm(c, 2));
+                return;
+            case 7:
+                Mem.requireMemory(c);
+                requireCpl0(c);
+                c.mmu.invlpg(c.segBase[c.eaSeg] + c.eaOff);
+                return;
+            default:
+                throw CpuFault.ud();
+        }
+    }
+
+    /** LAR (0F 02) / LSL (0F 03) Gv, Ew: the destination is written only when ZF is set. */
+    static void larLsl(Cpu c, boolean lar) {
+        if (!c.pm) {
+            throw CpuFault.ud();
+        }
+        Mem.modrm(c);
+        int sel = Mem.readRm(c, 2);
+        long r = lar ? SystemInsns.lar(c, sel) : SystemInsns.lsl(c, sel);
+        if (r != -1L) {
+            Mem.setReg(c, c.osz, c.reg, (int) r);
+        }
+    }
+
+    /** MOV r32, CRn/DRn and MOV CRn/DRn, r32 (0F 20-23): the mod field is ignored. */
+    static void movControl(Cpu c, int b) {
+        int m = c.fetch8();
+        int n = (m >>> 3) & 7;
+        int r = m & 7;
+        boolean cr = (b & 1) == 0;
+        if (cr && (n == 1 || n > 4)) {
+            throw CpuFault.ud();
+        }
+        if (b == 0x20) {
+            c.regs[r] = SystemInsns.movFromCr(c, n);
+        } else if (b == 0x21) {
+            c.regs[r] = SystemInsns.movFromDr(c, n);
+        } else if (b == 0x22) {
+            SystemInsns.movToCr(c, n, c.regs[r]);
+        } else {
+            SystemInsns.movToDr(c, n, c.regs[r]);
+        }
+    }
+
+    /** RDTSC: the time-stamp counter is the virtual cycle count; #GP(0) with CR4.TSD outside CPL 0. */
+    static void rdtsc(Cpu c) {
+        if ((c.cr4 & Cpu.CR4_TSD) != 0 && c.cpl() != 0) {
+            throw CpuFault.gp(0);
+        }
+        long t = c.clock.cycles;
+        c.regs[Cpu.EAX] = (int) t;
+        c.regs[Cpu.EDX] = (int) (t >>> 32);
+    }
+
+    /** RDPMC: two counters that always read 0; CR4.PCE (bit 8) allows it outside CPL 0. */
+    static void rdpmc(Cpu c) {
+        if ((c.cr4 & (1 << 8)) == 0 && c.cpl() != 0 || Integer.compareUnsigned(c.regs[Cpu.ECX], 1) > 0) {
+            throw CpuFault.gp(0);
+        }
+        c.regs[Cpu.EAX] = 0;
+        c.regs[Cpu.EDX] = 0;
+    }
+
+    static void syscall(Cpu c, boolean enter) {
+        c.eip = c.ip;
+        if (enter) {
+            SystemInsns.sysenter(c);
+        } else {
+            SystemInsns.sysexit(c);
+        }
+        c.ip = c.eip;
+    }
+
+    /** CPUID: leaf 0 (max leaf 1, "GenuineIntel") and leaf 1; every other leaf reads as zeros. */
+    static void cpuid(Cpu c) {
+        int[] r = c.regs;
+        int leaf = r[Cpu.EAX];
+        if (leaf == 0) {
+            r[Cpu.EAX] = 1;
+            r[Cpu.EBX] = 0x756E_6547; // "Genu"
+            r[Cpu.EDX] = 0x4965_6E69; // "ineI"
+            r[Cpu.ECX] = 0x6C65_746E; // "ntel"
+        } else if (leaf == 1) {
+            r[Cpu.EAX] = SIGNATURE;
+            r[Cpu.EBX] = 0;
+            r[Cpu.ECX] = 0;
+            r[Cpu.EDX] = FEATURES_EDX;
+        } else {
+            r[Cpu.EAX] = 0;
+            r[Cpu.EBX] = 0;
+            r[Cpu.ECX] = 0;
+            r[Cpu.EDX] = 0;
+        }
+    }
+
+    /** 0F FF imm8: a built-in BIOS service, only from real-mode code in segment F000; else #UD. */
+    static void firmwareCall(Cpu c) {
+        FirmwareHook hook = c.firmware();
+        if (hook == null || c.protectedMode() || c.segSel[Cpu.CS] != 0xF000) {
+            throw CpuFault.ud();
+        }
+        int vector = c.fetch8();
+        c.eip = c.ip;
+        hook.biosCall(c, vector);
+        c.ip = c.eip;
+    }
+}

@@ -1,0 +1,162 @@
+package jx86.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import jx86.arch.CpuFault;
+import jx86.bus.IoBus;
+import jx86.clock.VirtualClock;
+import jx86.memory.PhysicalMemory;
+import jx86.mmu.Mmu;
+
+/**
+ * A bare CPU (2 MiB RAM, no devices) in a flat 32-bit protected-mode-like state or in real mode,
+ * set up directly through the segment caches so the tests do not depend on the system code.
+ * Test programs are hand-assembled bytes placed at {@link #CODE}; {@link #exec} appends HLT and
+ * runs to it.
+ */
+final class CpuTestSupport {
+    static final int CODE = 0x1000;
+    static final int DATA = 0x20000;
+    static final int STACK_TOP = 0x9000;
+    static final int STATUS = Cpu.CF | Cpu.PF | Cpu.AF | Cpu.ZF | Cpu.SF | Cpu.OF;
+
+    final PhysicalMemory mem = new PhysicalMemory(2 << 20);
+    final VirtualClock clock = new VirtualClock();
+    final Mmu mmu = new Mmu(mem, clock);
+    final IoBus io = new IoBus();
+    final Cpu cpu = new Cpu(mmu, io, clock);
+    private int codeEnd;
+
+    static CpuTestSupport flat32() {
+        CpuTestSupport t = new CpuTestSupport();
+        Cpu c = t.cpu;
+        c.cr0 = Cpu.CR0_PE | Cpu.CR0_ET;
+        t.mmu.setCr0(c.cr0);
+        for (int s = 0; s < 6; s++) {
+            c.setSegmentCache(s, 0x10, 0, 0xFFFF_FFFF, 0xC093);
+        }
+        c.setSegmentCache(Cpu.CS, 0x08, 0, 0xFFFF_FFFF, 0xC09B);
+        c.regs[Cpu.ESP] = STACK_TOP;
+        c.eip = CODE;
+        c.setEflags(2);
+        return t;
+    }
+
+    /** Real mode with every segment register 0 (CS:IP = 0000:1000, SS:SP = 0000:9000). */
+    static CpuTestSupport real() {
+        CpuTestSupport t = new CpuTestSupport();
+        Cpu c = t.cpu;
+        for (int s = 0; s < 6; s++) {
+            c.setSegmentCache(s, 0, 0, 0xFFFF, 0x93);
+        }
+        c.setSegmentCache(Cpu.CS, 0, 0, 0xFFFF, 0x9B);
+        c.regs[Cpu.EDX] = 0;
+        c.regs[Cpu.ESP] = STACK_TOP;
+        c.eip = CODE;
+        return t;
+    }
+
+    /** Places code at CS:EIP (and after any code placed before). */
+    CpuTestSupport code(int... bytes) {
+        int at = codeEnd == 0 ? cpu.segBase[Cpu.CS] + cpu.eip : codeEnd;
+        for (int i = 0; i < bytes.length; i++) {
+            mem.poke8(at + i, bytes[i]);
+        }
+        codeEnd = at + bytes.length;
+        return this;
+    }
+
+    /** Places {@code bytes} followed by HLT and runs until the CPU halts. */
+    CpuTestSupport exec(int... bytes) {
+        code(bytes);
+        code(0xF4);
+        StopReason r = cpu.run(100_000);
+        assertThat(r).as("stop reason").isEqualTo(StopReason.HALTED_FOREVER);
+        return this;
+    }
+
+    /** Places {@code bytes} and executes instructions until one faults; returns the fault. */
+    CpuFault fault(int... bytes) {
+        code(bytes);
+        code(0xF4);
+        for (int i = 0; i < 10_000; i++) {
+            if (cpu.halted()) {
+                fail("no fault before HLT");
+            }
+            try {
+                Exec.execute(cpu);
+            } catch (CpuFault f) {
+                return f;
+            }
+        }
+        fail("no fault");
+        return null;
+    }
+
+    int reg(int r) {
+        return cpu.regs[r];
+    }
+
+    CpuTestSupport set(int r, int v) {
+        cpu.regs[r] = v;
+        return this;
+    }
+
+    /** The six status flags. */
+    int flags() {
+        return cpu.getEflags() & STATUS;
+    }
+
+    /** Sets the six status flags (others kept). */
+    CpuTestSupport flags(int status) {
+        cpu.setEflags((cpu.getEflags() & ~STATUS) | status);
+        return this;
+    }
+
+    int read32(int addr) {
+        return mem.read32(addr);
+    }
+
+    int read16(int addr) {
+        return mem.read16(addr);
+    }
+
+    int read8(int addr) {
+        return mem.read8(addr);
+    }
+
+    CpuTestSupport poke32(int addr, int v) {
+        mem.poke32(addr, v);
+        return this;
+    }
+
+    CpuTestSupport poke16(int addr, int v) {
+        mem.poke16(addr, v);
+        return this;
+    }
+
+    CpuTestSupport poke8(int addr, int v) {
+        mem.poke8(addr, v);
+        return this;
+    }
+
+    /** Little-endian bytes of a 32-bit immediate, for building code. */
+    static int[] le32(int v) {
+        return new int[] {v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24};
+    }
+
+    static int[] cat(int[]... parts) {
+        int n = 0;
+        for (int[] p : parts) {
+            n += p.length;
+        }
+        int[] out = new int[n];
+        int i = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
+    }
+}
