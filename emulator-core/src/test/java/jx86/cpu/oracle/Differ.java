@@ -26,7 +26,8 @@ final class Differ {
             d.append("  jx86 threw ").append(jx.crash).append('\n');
             return d.toString();
         }
-        if (nat.vector != jx.vector) {
+        boolean undelivered = jx.vector == OracleResult.UNDELIVERED && nat.vector >= 0;
+        if (nat.vector != jx.vector && !undelivered) {
             d.append(String.format("  outcome: native %s, jx86 %s%n", outcome(nat), outcome(jx)));
         }
         if (nat.eip != jx.eip) {
@@ -63,7 +64,8 @@ final class Differ {
 
     private static String outcome(OracleResult r) {
         return r.vector == OracleResult.COMPLETED ? "completed"
-                : r.vector == OracleResult.UNKNOWN_FAULT ? "stopped" : "exception " + r.vector;
+                : r.vector == OracleResult.UNKNOWN_FAULT ? "stopped"
+                : r.vector == OracleResult.UNDELIVERED ? "exception (undelivered)" : "exception " + r.vector;
     }
 
     static String flagNames(int f) {

@@ -81,6 +81,15 @@ final class Jx86Runner {
             }
             return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(), window(),
                     null);
+        } catch (UnsupportedOperationException e) {
+            if ("exception delivery".equals(e.getMessage())) {
+                // Interrupts.raiseException is still a placeholder: the instruction was rolled back,
+                // so the faulting state is in the CPU; only the vector is unknown.
+                return new OracleResult(OracleResult.UNDELIVERED, cpu.eip, cpu.regs.clone(), cpu.getEflags(),
+                        window(), null);
+            }
+            return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(), window(),
+                    e.toString());
         } catch (RuntimeException | StackOverflowError e) {
             return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(), window(),
                     e.toString());

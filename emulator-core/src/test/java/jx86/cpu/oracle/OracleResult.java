@@ -9,6 +9,8 @@ final class OracleResult {
     static final int COMPLETED = -1;
     /** jx86 only: the processor shut down (triple fault) or ran out of its instruction budget. */
     static final int UNKNOWN_FAULT = -2;
+    /** jx86 only: an exception was raised but exception delivery is not implemented yet. */
+    static final int UNDELIVERED = -3;
 
     final int vector;
     final int eip;
@@ -33,6 +35,7 @@ final class OracleResult {
             return "  CRASH " + crash;
         }
         sb.append(vector == COMPLETED ? "  completed" : vector == UNKNOWN_FAULT ? "  stopped (triple fault/budget)"
+                : vector == UNDELIVERED ? "  exception (not delivered: Interrupts is a placeholder)"
                 : "  exception vector " + vector);
         sb.append(String.format(" eip=%08x%n  ", eip));
         for (int r = 0; r < 8; r++) {

@@ -19,6 +19,8 @@ final class OracleSweep {
     int mismatches;
     int matched;
     int nativeFaults;
+    /** Faulting blocks whose state matched but whose vector jx86 could not report (no delivery yet). */
+    int undeliveredFaults;
     /** The first case on which jx86 threw a Java exception, if any. */
     String firstCrash;
 
@@ -44,6 +46,9 @@ final class OracleSweep {
                 }
                 String d = Differ.differences(c, n, j);
                 if (d == null) {
+                    if (j.vector == OracleResult.UNDELIVERED) {
+                        undeliveredFaults++;
+                    }
                     matched++;
                     continue;
                 }
