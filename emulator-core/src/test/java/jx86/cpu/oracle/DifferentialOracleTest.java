@@ -60,6 +60,7 @@ class DifferentialOracleTest {
         System.out.printf("CPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults"
                 + " (%d with the vector unverified: jx86 exception delivery not implemented)%n", seed, blocks,
                 sweep.matched, sweep.mismatches, sweep.nativeFaults, sweep.undeliveredFaults);
+        System.out.printf("CPU oracle: %d blocks compared every arithmetic flag at the end%n", sweep.fullFlagCompares);
         sweep.reports.forEach(System.out::println);
         assertThat(sweep.mismatches)
                 .as("blocks whose jx86 outcome differs from the host CPU; first reports:%n%s",

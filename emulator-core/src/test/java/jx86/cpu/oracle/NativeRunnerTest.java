@@ -34,7 +34,7 @@ class NativeRunnerTest {
         OracleResult r = runner.run(List.of(block(0, 0x83, 0xC0, 0x01, 0x9C))).get(0);
         assertThat(r.vector).isEqualTo(OracleResult.COMPLETED);
         assertThat(r.regs[0]).isEqualTo(0x80000000);
-        // OF, SF, AF and PF (low byte 0x00 has even parity) = 0x895, plus IF and bit 1
+        // OF, SF, AF and PF (low byte 0x00 has even parity) = 0x894, plus IF and bit 1
         assertThat(r.eflags & 0xFFF).isEqualTo(0xA96);
         assertThat(r.regs[4]).isEqualTo(OracleCase.WINDOW_ADDRESS + 0xBFC);
         assertThat(r.window[0xBFC] & 0xFF).isEqualTo(0x96);

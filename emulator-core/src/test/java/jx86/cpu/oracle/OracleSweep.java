@@ -21,6 +21,8 @@ final class OracleSweep {
     int nativeFaults;
     /** Faulting blocks whose state matched but whose vector jx86 could not report (no delivery yet). */
     int undeliveredFaults;
+    /** Blocks whose final EFLAGS were compared in full (no undefined arithmetic flag at the end). */
+    int fullFlagCompares;
     /** The first case on which jx86 threw a Java exception, if any. */
     String firstCrash;
 
@@ -43,6 +45,8 @@ final class OracleSweep {
                 OracleResult j = jx.run(c);
                 if (n.vector != OracleResult.COMPLETED) {
                     nativeFaults++;
+                } else if (c.undefAtEnd == 0) {
+                    fullFlagCompares++;
                 }
                 String d = Differ.differences(c, n, j);
                 if (d == null) {
