@@ -180,8 +180,12 @@ final class BlockGenerator {
                 done = loops();
             } else if (k < 95) {
                 done = callRet();
-            } else {
+            } else if (k < 98) {
                 done = flagsOps();
+            } else if (k < 99) {
+                done = hints();
+            } else {
+                done = invalid();
             }
             if (done) {
                 return;
@@ -505,7 +509,15 @@ final class BlockGenerator {
             // BSF / BSR (never with an F3 prefix: that would be TZCNT/LZCNT on this host)
             boolean rev = rnd.nextBoolean();
             int dst = dstReg(size);
-            Rm r = rm(size, dst, false);
+            Rm r;
+            if (rnd.nextInt(4) == 0) {
+                // a zero (or single-bit) source: the destination is then left unchanged by the host
+                int src = a.pickReg(1 << dst | 1 << 4);
+                a.movImm(src, rnd.nextBoolean() ? 0 : 1 << rnd.nextInt(size));
+                r = new Rm(new byte[] {(byte) (0xC0 | dst << 3 | src)}, Asm.reg(size, src), false, src);
+            } else {
+                r = rm(size, dst, false);
+            }
             a.ins((rev ? "bsr " : "bsf ") + Asm.reg(size, dst) + ", " + r.text, key(rev ? "0F BD" : "0F BC", size), 0,
                     ZF, CF | OF | SF | AF | PF, prefixes(size, r, false).b(0x0F).b(rev ? 0xBD : 0xBC).all(r.tail));
             return true;
@@ -575,7 +587,12 @@ final class BlockGenerator {
             if (rnd.nextBoolean()) {
                 a.movImm(1, rnd.nextInt(3) == 0 ? 0 : value(32));
             }
-            a.ins("jecxz +n", "E3", 0, 0, 0, new Bytes().b(0xE3).b(0));
+            boolean cx = rnd.nextInt(3) == 0;
+            Bytes b = new Bytes();
+            if (cx) {
+                b.b(0x67);
+            }
+            a.ins(cx ? "jcxz +n" : "jecxz +n", cx ? "67 E3" : "E3", 0, 0, 0, b.b(0xE3).b(0));
         }
         at = a.pos();
         int undefBefore = a.undef;
@@ -783,6 +800,40 @@ final class BlockGenerator {
         return true;
     }
 
+    /** Multi-byte NOP (0F 1F /0, any operand, never accessed) and PAUSE. */
+    private boolean hints() {
+        if (rnd.nextBoolean()) {
+            a.ins("pause", "F3 90", 0, 0, 0, new Bytes().b(0xF3).b(0x90));
+            return true;
+        }
+        int size = rnd.nextBoolean() ? 16 : 32;
+        Rm r = rm(size, 0, false);
+        a.ins("nop " + r.text, key("0F 1F/0", size), 0, 0, 0, op(size).b(0x0F).b(0x1F).all(r.tail));
+        return true;
+    }
+
+    /** Encodings that must raise #UD (the block ends there on both sides). */
+    private boolean invalid() {
+        int r = rnd.nextInt(8);
+        switch (rnd.nextInt(7)) {
+            case 0 -> a.ins("ud2", "#UD 0F 0B", 0, 0, 0, new Bytes().b(0x0F).b(0x0B));
+            case 1 -> a.ins("lea (register operand)", "#UD 8D reg", 0, 0, 0, new Bytes().b(0x8D).b(0xC0 | r << 3 | r));
+            case 2 -> a.ins("cmpxchg8b (register operand)", "#UD 0F C7/1 reg", 0, 0, 0,
+                    new Bytes().b(0x0F).b(0xC7).b(0xC8 | r));
+            case 3 -> a.ins("lock add (register destination)", "#UD F0 01 reg", 0, 0, 0,
+                    new Bytes().b(0xF0).b(0x01).b(0xC0 | r));
+            case 4 -> {
+                Asm.Mem m = a.mem(r, a.dataTarget(4), 4, 0, false);
+                a.ins("lock mov " + m.text() + ", " + Asm.R32[r], "#UD F0 89 mem", 0, 0, 0,
+                        new Bytes().b(0xF0).b(0x89).all(m.tail()));
+            }
+            case 5 -> a.ins("(FE /" + (2 + r % 6) + ")", "#UD FE/2-7", 0, 0, 0,
+                    new Bytes().b(0xFE).b(0xC0 | (2 + r % 6) << 3 | r));
+            default -> a.ins("(FF /7)", "#UD FF/7", 0, 0, 0, new Bytes().b(0xFF).b(0xF8 | r));
+        }
+        return true;
+    }
+
     private boolean flagsOps() {
         int k = rnd.nextInt(5);
         int[] opc = {0xF8, 0xF9, 0xF5, 0xFC, 0xFD};
@@ -816,6 +867,9 @@ final class BlockGenerator {
         Bytes b = new Bytes();
         if (rep != 0) {
             b.b(rep == 1 ? 0xF3 : 0xF2);
+        }
+        if (usesSi && rnd.nextInt(6) == 0) {
+            b.b(new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)]); // overrides the DS:ESI source only
         }
         if (size == 16) {
             b.b(0x66);
@@ -862,7 +916,10 @@ final class BlockGenerator {
                 return false;
             }
             if (rnd.nextInt(3) == 0) {
-                Asm.Mem m = a.mem(0, a.dataTarget(bytes), bytes, 0, false);
+                // an ESP-based destination is computed after the pop increments ESP (SDM POP)
+                a.espOff += bytes;
+                Asm.Mem m = a.mem(0, a.dataTarget(bytes), bytes, 0, true);
+                a.espOff -= bytes;
                 a.ins("pop " + sz(size) + " " + m.text(), key("8F/0", size), 0, 0, 0, op(size).b(0x8F).all(m.tail()));
             } else {
                 int r = a.pickReg(1 << 4);
@@ -871,12 +928,15 @@ final class BlockGenerator {
             a.espOff += bytes;
             return true;
         }
+        int size = rnd.nextInt(5) == 0 ? 16 : 32;
+        int bytes = size / 8;
+        String sfx = size == 16 ? "" : "d";
         if (k == 5) {
-            if (a.espOff - 4 < Asm.STACK_LOW) {
+            if (a.espOff - bytes < Asm.STACK_LOW) {
                 return false;
             }
-            a.ins("pushfd", "9C", ARITH, 0, 0, new Bytes().b(0x9C));
-            a.espOff -= 4;
+            a.ins("pushf" + sfx, key("9C", size), ARITH, 0, 0, op(size).b(0x9C));
+            a.espOff -= bytes;
             return true;
         }
         if (k == 6) {
@@ -885,23 +945,23 @@ final class BlockGenerator {
                 return false;
             }
             int v = rnd.nextInt() & (ARITH | Asm.DF);
-            a.ins("push " + Asm.hex(v), key("68", 32), 0, 0, 0, new Bytes().b(0x68).d(v));
-            a.ins("popfd", "9D", 0, ARITH, 0, new Bytes().b(0x9D));
+            a.ins("push " + Asm.hex(v), key("68", size), 0, 0, 0, op(size).b(0x68).imm(size, v));
+            a.ins("popf" + sfx, key("9D", size), 0, ARITH, 0, op(size).b(0x9D));
             return true;
         }
         if (k == 7) {
-            if (a.espOff - 32 < Asm.STACK_LOW) {
+            if (a.espOff - 8 * bytes < Asm.STACK_LOW) {
                 return false;
             }
-            a.ins("pushad", "60", 0, 0, 0, new Bytes().b(0x60));
-            a.espOff -= 32;
+            a.ins("pusha" + sfx, key("60", size), 0, 0, 0, op(size).b(0x60));
+            a.espOff -= 8 * bytes;
             return true;
         }
-        if (a.espOff + 32 > Asm.STACK_HIGH) {
+        if (a.espOff + 8 * bytes > Asm.STACK_HIGH) {
             return false;
         }
-        a.ins("popad", "61", 0, 0, 0, new Bytes().b(0x61));
-        a.espOff += 32;
+        a.ins("popa" + sfx, key("61", size), 0, 0, 0, op(size).b(0x61));
+        a.espOff += 8 * bytes;
         return true;
     }
 
@@ -929,25 +989,27 @@ final class BlockGenerator {
 
     /** ENTER and LEAVE with EBP pointing into the stack area. */
     private boolean frames() {
+        int osize = rnd.nextInt(5) == 0 ? 16 : 32;
+        int bytes = osize / 8;
         if (rnd.nextBoolean()) {
             int level = rnd.nextInt(8) == 0 ? rnd.nextInt(32) : rnd.nextInt(4);
             int size = rnd.nextInt(4) == 0 ? rnd.nextInt(0x100) : rnd.nextInt(0x40);
-            int need = 4 + 4 * level + size;
+            int need = bytes + bytes * level + size;
             if (a.espOff - need < Asm.STACK_LOW) {
                 return false;
             }
             a.movImm(5, OracleCase.WINDOW_ADDRESS + Math.min(Asm.STACK_HIGH, a.espOff + 4 * rnd.nextInt(16)));
-            a.ins("enter " + size + ", " + level, "C8", 0, 0, 0, new Bytes().b(0xC8).w(size).b(level));
+            a.ins("enter " + size + ", " + level, key("C8", osize), 0, 0, 0, op(osize).b(0xC8).w(size).b(level));
             a.espOff -= need;
             return true;
         }
-        int ebpOff = a.espOff + 4 * rnd.nextInt(24) - 16;
-        if (ebpOff < Asm.STACK_LOW || ebpOff + 4 > Asm.STACK_HIGH) {
+        int ebpOff = a.espOff + 2 * rnd.nextInt(48) - 16;
+        if (ebpOff < Asm.STACK_LOW || ebpOff + bytes > Asm.STACK_HIGH) {
             return false;
         }
         a.movImm(5, OracleCase.WINDOW_ADDRESS + ebpOff);
-        a.ins("leave", "C9", 0, 0, 0, new Bytes().b(0xC9));
-        a.espOff = ebpOff + 4;
+        a.ins("leave", key("C9", osize), 0, 0, 0, op(osize).b(0xC9));
+        a.espOff = ebpOff + bytes;
         return true;
     }
 
@@ -985,17 +1047,22 @@ final class BlockGenerator {
 
     private boolean loops() {
         int kind = rnd.nextInt(3); // loop, loope, loopne
-        a.movImm(1, 1 + rnd.nextInt(4));
+        boolean cx = rnd.nextInt(4) == 0; // 0x67: the count is CX, ECX's upper half must survive
+        a.movImm(1, 1 + rnd.nextInt(4) | (cx ? rnd.nextInt() & 0xFFFF0000 : 0));
         int top = a.pos();
         registerOnly(1 << 1);
         if (kind != 0 && (a.undef & ZF) != 0) {
             a.defineFlags();
         }
         int opc = kind == 0 ? 0xE2 : kind == 1 ? 0xE1 : 0xE0;
-        int rel = top - (a.pos() + 2);
+        int rel = top - (a.pos() + (cx ? 3 : 2));
         int before = a.undef;
-        a.ins(kind == 0 ? "loop top" : kind == 1 ? "loope top" : "loopne top", hex2(opc), kind == 0 ? 0 : ZF, 0, 0,
-                new Bytes().b(opc).b(rel));
+        Bytes b = new Bytes();
+        if (cx) {
+            b.b(0x67);
+        }
+        a.ins((kind == 0 ? "loop" : kind == 1 ? "loope" : "loopne") + (cx ? " (cx) top" : " top"),
+                (cx ? "67 " : "") + hex2(opc), kind == 0 ? 0 : ZF, 0, 0, b.b(opc).b(rel));
         a.undef |= before;
         return true;
     }
