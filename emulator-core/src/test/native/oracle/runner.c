@@ -6,20 +6,20 @@
  * int $0x80 system calls are used, so it needs no libc and no multilib.
  *
  * Input per case (little-endian u32 unless noted):
- *   codeLen (0xFFFFFFFF ends the stream), regs[8] (EAX..EDI), eflags, window[4096] bytes,
- *   code[codeLen] bytes.
+ *   codeLen (0xFFFFFFFF ends the stream), codeOffset (< 4096: the block starts at 0x110000 + codeOffset),
+ *   regs[8] (EAX..EDI), eflags, window[8192] bytes, code[codeLen] bytes.
  * Output per case:
  *   signo (0 = the block ran to its end), trapno, err, eip,
- *   regs[8], eflags, window[4096] bytes.
+ *   regs[8], eflags, window[8192] bytes.
  * For a faulting block the registers and EFLAGS are those of the faulting instruction (taken from
  * the signal's ucontext) and the window holds what the block wrote before the fault.
  */
 
 #define WIN 0x00100000u
-#define WIN_SIZE 4096u
+#define WIN_SIZE 8192u
 #define CODE 0x00110000u
 #define CODE_SIZE 8192u
-#define MAX_CODE (CODE_SIZE - 16u)
+#define MAX_CODE 4000u
 
 #define SYS_EXIT 1
 #define SYS_READ 3
@@ -40,6 +40,7 @@ u32 in_eflags;
 u32 out_regs[8];
 u32 out_eflags;
 u32 saved_esp;
+u32 code_entry;
 
 int run_block(void);
 void block_done(void);
@@ -221,18 +222,20 @@ int main(void) {
     map_fixed(CODE, CODE_SIZE, 7);
     for (;;) {
         u32 code_len;
+        u32 code_off;
         if (!get(&code_len, 4) || code_len == 0xFFFFFFFFu) {
             break;
         }
-        if (code_len > MAX_CODE) {
+        if (!get(&code_off, 4) || code_len > MAX_CODE || code_off >= 4096u) {
             die(7);
         }
+        code_entry = CODE + code_off;
         if (!get(in_regs, 32) || !get(&in_eflags, 4) || !get((void *)WIN, WIN_SIZE)
-                || !get((void *)CODE, code_len)) {
+                || !get((void *)code_entry, code_len)) {
             die(8);
         }
-        unsigned char *tail = (unsigned char *)(CODE + code_len);
-        u32 rel = (u32)block_done - (CODE + code_len + 5);
+        unsigned char *tail = (unsigned char *)(code_entry + code_len);
+        u32 rel = (u32)block_done - (code_entry + code_len + 5);
         tail[0] = 0xE9;
         memcpy(tail + 1, &rel, 4);
         fault_sig = 0;
@@ -240,7 +243,7 @@ int main(void) {
         fault_err = 0;
         fault_eip = 0;
         run_block();
-        u32 head[4] = {fault_sig, fault_trapno, fault_err, fault_sig ? fault_eip : CODE + code_len};
+        u32 head[4] = {fault_sig, fault_trapno, fault_err, fault_sig ? fault_eip : code_entry + code_len};
         put(head, sizeof(head));
         put(out_regs, 32);
         put(&out_eflags, 4);

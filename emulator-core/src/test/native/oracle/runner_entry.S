@@ -10,7 +10,7 @@ _start:
     int $0x80
     hlt
 
-/* int run_block(void): loads in_eflags and in_regs, jumps to the block at 0x110000. The block ends
+/* int run_block(void): loads in_eflags and in_regs, jumps to the block at code_entry. The block ends
    with a jmp to block_done, which stores the state and returns 0 here. */
     .globl run_block
 run_block:
@@ -29,7 +29,7 @@ run_block:
     mov in_regs+20, %ebp
     mov in_regs+24, %esi
     mov in_regs+28, %edi
-    jmp 0x110000
+    jmp *code_entry
 
     .globl block_done
 block_done:

@@ -22,12 +22,14 @@ final class Asm {
     static final int DF = 0x400;
     static final int OF = 0x800;
     static final int ARITH = CF | PF | AF | ZF | SF | OF;
-    /** Bytes of the window that memory operands of ordinary instructions target. */
-    static final int DATA_END = 0x7C0;
+    /** Bytes of the window that memory operands of ordinary instructions target (across a page boundary). */
+    static final int DATA_START = 0xC40;
+    static final int DATA_END = 0x1400;
+    static final int PAGE_BOUNDARY = 0x1000;
     /** Where the stack lives inside the window (ESP starts at {@link #STACK_START}). */
-    static final int STACK_LOW = 0x880;
-    static final int STACK_START = 0xC00;
-    static final int STACK_HIGH = 0xFF0;
+    static final int STACK_LOW = 0x1880;
+    static final int STACK_START = 0x1C00;
+    static final int STACK_HIGH = 0x1FF0;
 
     static final String[] R32 = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
     static final String[] R16 = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
@@ -118,7 +120,10 @@ final class Asm {
 
     /** A random data-area target for an access of {@code size} bytes. */
     int dataTarget(int size) {
-        return rnd.nextInt(DATA_END - size);
+        if (size > 1 && rnd.nextInt(8) == 0) {
+            return PAGE_BOUNDARY - 1 - rnd.nextInt(size - 1); // straddles the page boundary
+        }
+        return DATA_START + rnd.nextInt(DATA_END - DATA_START - size);
     }
 
     /**
@@ -164,7 +169,7 @@ final class Asm {
         if (espBase) {
             // ESP is fixed: address the stack area around it instead of the data area.
             int lo = Math.max(0, espOff - 0x80);
-            int hi = Math.min(0x1000 - size, espOff + 0x80);
+            int hi = Math.min(OracleCase.WINDOW_SIZE - size, espOff + 0x80);
             target = lo + rnd.nextInt(hi - lo);
             if (hasIndex) {
                 scale = 0;

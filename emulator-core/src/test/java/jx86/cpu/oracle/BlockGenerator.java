@@ -59,7 +59,13 @@ final class BlockGenerator {
         for (int i = 0; i < items && a.hasRoom(64); i++) {
             item();
         }
-        return new OracleCase(index, a.code(), a.insns, regs, eflags, window, a.undef);
+        byte[] code = a.code();
+        int codeAddress = OracleCase.CODE_ADDRESS;
+        if (rnd.nextInt(4) == 0) {
+            // let the block straddle a page boundary (instruction fetch across pages)
+            codeAddress += 4096 - 1 - rnd.nextInt(code.length);
+        }
+        return new OracleCase(index, codeAddress, code, a.insns, regs, eflags, window, a.undef);
     }
 
     // ---- random values ----
@@ -540,7 +546,7 @@ final class BlockGenerator {
             }
             int off = rnd.nextInt(1024) - 256;
             a.movImm(src, size == 16 ? (off & 0xFFFF) | (rnd.nextInt() & 0xFFFF0000) : off);
-            int target = 0x100 + rnd.nextInt(0x500);
+            int target = Asm.DATA_START + 0x40 + rnd.nextInt(Asm.DATA_END - Asm.DATA_START - 0xC0);
             Asm.Mem m = a.mem(src, target, size / 8, 1 << src, false);
             Rm r = new Rm(m.tail(), sz(size) + " " + m.text(), true, -1);
             int opc = 0xA3 + 8 * o;
@@ -787,7 +793,7 @@ final class BlockGenerator {
                 a.ins(w16 ? "cwd" : "cdq", w16 ? "99.16" : "99.32", 0, 0, 0, op(w16 ? 16 : 32).b(0x99));
             }
             case 3 -> {
-                a.movImm(3, OracleCase.WINDOW_ADDRESS + rnd.nextInt(0xD00));
+                a.movImm(3, OracleCase.WINDOW_ADDRESS + rnd.nextInt(OracleCase.WINDOW_SIZE - 0x100));
                 a.ins("xlat", "D7", 0, 0, 0, new Bytes().b(0xD7));
             }
             case 4 -> a.ins("nop", "90", 0, 0, 0, new Bytes().b(0x90));
@@ -859,10 +865,10 @@ final class BlockGenerator {
             a.movImm(1, count);
         }
         if (usesSi) {
-            a.movImm(6, OracleCase.WINDOW_ADDRESS + 0x200 + rnd.nextInt(0x400));
+            a.movImm(6, OracleCase.WINDOW_ADDRESS + Asm.DATA_START + 0x40 + rnd.nextInt(0x700));
         }
         if (usesDi) {
-            a.movImm(7, OracleCase.WINDOW_ADDRESS + 0x200 + rnd.nextInt(0x400));
+            a.movImm(7, OracleCase.WINDOW_ADDRESS + Asm.DATA_START + 0x40 + rnd.nextInt(0x700));
         }
         Bytes b = new Bytes();
         if (rep != 0) {

@@ -64,6 +64,7 @@ class DifferentialOracleTest {
         assumeTrue(sweep.firstCrash == null || !sweep.firstCrash.contains("CPU core not implemented"),
                 "skipping CPU oracle: jx86's CPU core is not implemented yet");
         System.out.println(sweep.coverageSummary());
+        System.out.println(sweep.opcodeGaps());
         System.out.printf("CPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults"
                 + " (%d with the vector unverified: jx86 exception delivery not implemented)%n", seed, blocks,
                 sweep.matched, sweep.mismatches, sweep.nativeFaults, sweep.undeliveredFaults);

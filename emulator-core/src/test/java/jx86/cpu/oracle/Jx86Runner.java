@@ -59,13 +59,13 @@ final class Jx86Runner {
 
     OracleResult run(OracleCase c) {
         for (int i = 0; i < c.code.length; i++) {
-            mem.write8(OracleCase.CODE_ADDRESS + i, c.code[i]);
+            mem.write8(c.codeAddress + i, c.code[i]);
         }
         mem.load(OracleCase.WINDOW_ADDRESS, c.window);
         try {
             cpu.reset();
             enterUserMode(c);
-            int end = OracleCase.CODE_ADDRESS + c.code.length;
+            int end = c.codeAddress + c.code.length;
             for (int step = 0; step < BUDGET; step++) {
                 if (cpu.segSel[Cpu.CS] == 0x08) {
                     return faulted();
@@ -113,7 +113,7 @@ final class Jx86Runner {
         }
         cpu.setCpl(3);
         System.arraycopy(c.regs, 0, cpu.regs, 0, 8);
-        cpu.eip = OracleCase.CODE_ADDRESS;
+        cpu.eip = c.codeAddress;
         cpu.setEflags(c.eflags | Cpu.IF);
     }
 

@@ -56,4 +56,16 @@ class Jx86RunnerTest {
         assertThat(r.regs[0]).isEqualTo(0x7FFFFFFE);
         assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 1);
     }
+
+    @Test
+    void blockStraddlingAPageBoundary_runsToItsEnd() throws Exception {
+        // mov eax, 0x12345678 ; inc eax   starting 2 bytes before the next page
+        byte[] code = {(byte) 0xB8, 0x78, 0x56, 0x34, 0x12, 0x40};
+        OracleCase c = new OracleCase(0, OracleCase.CODE_ADDRESS + 4094, code, List.of(), new int[] {0, 0, 0, 0,
+            OracleCase.WINDOW_ADDRESS + 0x1C00, 0, 0, 0}, 0, new byte[OracleCase.WINDOW_SIZE], 0);
+        OracleResult r = runner.run(c);
+        assertThat(r.vector).isEqualTo(OracleResult.COMPLETED);
+        assertThat(r.regs[0]).isEqualTo(0x12345679);
+        assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 4100);
+    }
 }

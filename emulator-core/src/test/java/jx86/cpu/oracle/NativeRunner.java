@@ -101,10 +101,11 @@ final class NativeRunner {
         Path out = Files.createTempFile(BUILD_DIR, "results", ".bin");
         try {
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(in), 1 << 16)) {
-                ByteBuffer bb = ByteBuffer.allocate(4 * 10).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer bb = ByteBuffer.allocate(4 * 11).order(ByteOrder.LITTLE_ENDIAN);
                 for (OracleCase c : cases) {
                     bb.clear();
                     bb.putInt(c.code.length);
+                    bb.putInt(c.codeAddress - OracleCase.CODE_ADDRESS);
                     for (int r : c.regs) {
                         bb.putInt(r);
                     }

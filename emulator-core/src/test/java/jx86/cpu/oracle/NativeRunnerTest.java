@@ -66,4 +66,16 @@ class NativeRunnerTest {
         OracleResult r = runner.run(List.of(block(0x81, 0x0F, 0x92, 0xC0, 0x0F, 0x98, 0xC4))).get(0);
         assertThat(r.regs[0] & 0xFFFF).isEqualTo(0x0101);
     }
+
+    @Test
+    void blockStraddlingAPageBoundary_runsToItsEnd() throws Exception {
+        // mov eax, 0x12345678 ; inc eax   starting 2 bytes before the next page
+        byte[] code = {(byte) 0xB8, 0x78, 0x56, 0x34, 0x12, 0x40};
+        OracleCase c = new OracleCase(0, OracleCase.CODE_ADDRESS + 4094, code, List.of(), new int[] {0, 0, 0, 0,
+            OracleCase.WINDOW_ADDRESS + 0x1C00, 0, 0, 0}, 0, new byte[OracleCase.WINDOW_SIZE], 0);
+        OracleResult r = runner.run(List.of(c)).get(0);
+        assertThat(r.vector).isEqualTo(OracleResult.COMPLETED);
+        assertThat(r.regs[0]).isEqualTo(0x12345679);
+        assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 4100);
+    }
 }

@@ -9,16 +9,18 @@ import java.util.List;
  */
 final class OracleCase {
     static final int WINDOW_ADDRESS = 0x0010_0000;
-    static final int WINDOW_SIZE = 4096;
+    static final int WINDOW_SIZE = 8192;
     static final int CODE_ADDRESS = 0x0011_0000;
-    /** Largest block the native runner accepts (its code buffer is 8 KiB). */
-    static final int MAX_CODE = 4096;
+    /** Largest block the native runner accepts (its code buffer is 8 KiB, the block starts in its first page). */
+    static final int MAX_CODE = 4000;
 
     /** One instruction of the block; {@code undefBefore} = flags undefined when it starts. */
     record Insn(int offset, int length, String text, String key, int undefBefore) {
     }
 
     final long id;
+    /** Linear address of the first code byte: in [CODE_ADDRESS, CODE_ADDRESS + 4096). */
+    final int codeAddress;
     final byte[] code;
     final List<Insn> insns;
     final int[] regs;
@@ -29,7 +31,13 @@ final class OracleCase {
     final int undefAtEnd;
 
     OracleCase(long id, byte[] code, List<Insn> insns, int[] regs, int eflags, byte[] window, int undefAtEnd) {
+        this(id, CODE_ADDRESS, code, insns, regs, eflags, window, undefAtEnd);
+    }
+
+    OracleCase(long id, int codeAddress, byte[] code, List<Insn> insns, int[] regs, int eflags, byte[] window,
+            int undefAtEnd) {
         this.id = id;
+        this.codeAddress = codeAddress;
         this.code = code;
         this.insns = insns;
         this.regs = regs;
@@ -41,7 +49,7 @@ final class OracleCase {
     /** The flags undefined just before the instruction at {@code eip} (for a faulting block). */
     int undefAt(int eip) {
         for (Insn i : insns) {
-            if (CODE_ADDRESS + i.offset() == eip) {
+            if (codeAddress + i.offset() == eip) {
                 return i.undefBefore();
             }
         }
@@ -51,7 +59,7 @@ final class OracleCase {
     /** The instruction starting at linear address {@code eip}, or null. */
     Insn insnAt(int eip) {
         for (Insn i : insns) {
-            if (CODE_ADDRESS + i.offset() == eip) {
+            if (codeAddress + i.offset() == eip) {
                 return i;
             }
         }
@@ -65,7 +73,7 @@ final class OracleCase {
             for (int k = 0; k < i.length(); k++) {
                 hex.append(String.format("%02x ", code[i.offset() + k] & 0xFF));
             }
-            sb.append(String.format("  %08x  %-30s %s%n", CODE_ADDRESS + i.offset(), hex, i.text()));
+            sb.append(String.format("  %08x  %-30s %s%n", codeAddress + i.offset(), hex, i.text()));
         }
         return sb.toString();
     }

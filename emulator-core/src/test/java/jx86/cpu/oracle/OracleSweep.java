@@ -16,6 +16,8 @@ final class OracleSweep {
 
     final List<String> reports = new ArrayList<>();
     final Map<String, Integer> coverage = new TreeMap<>();
+    /** Primary opcode bytes (index 0-255) and 0F-map opcodes (256-511) seen in generated code. */
+    final java.util.BitSet opcodes = new java.util.BitSet(512);
     int mismatches;
     int matched;
     int nativeFaults;
@@ -36,6 +38,7 @@ final class OracleSweep {
                 cases.add(c);
                 for (OracleCase.Insn insn : c.insns) {
                     coverage.merge(insn.key(), 1, Integer::sum);
+                    noteOpcode(c.code, insn.offset(), insn.length());
                 }
             }
             List<OracleResult> natives = nat.run(cases);
@@ -65,6 +68,42 @@ final class OracleSweep {
                 }
             }
         }
+    }
+
+    private void noteOpcode(byte[] code, int at, int length) {
+        int end = at + length;
+        while (at < end && isPrefix(code[at] & 0xFF)) {
+            at++;
+        }
+        if (at >= end) {
+            return;
+        }
+        int b = code[at] & 0xFF;
+        if (b == 0x0F && at + 1 < end) {
+            opcodes.set(256 + (code[at + 1] & 0xFF));
+        } else {
+            opcodes.set(b);
+        }
+    }
+
+    private static boolean isPrefix(int b) {
+        return b == 0x66 || b == 0x67 || b == 0xF0 || b == 0xF2 || b == 0xF3 || b == 0x26 || b == 0x2E || b == 0x36
+                || b == 0x3E || b == 0x64 || b == 0x65;
+    }
+
+    /** Opcode bytes never generated, as a compact list ("0F xx" for the two-byte map). */
+    String opcodeGaps() {
+        StringBuilder one = new StringBuilder();
+        StringBuilder two = new StringBuilder();
+        for (int i = 0; i < 256; i++) {
+            if (!opcodes.get(i) && !isPrefix(i) && i != 0x0F) {
+                one.append(String.format("%02X ", i));
+            }
+            if (!opcodes.get(256 + i)) {
+                two.append(String.format("%02X ", i));
+            }
+        }
+        return "one-byte opcodes not generated: " + one + "\n0F opcodes not generated: " + two + "\n";
     }
 
     String coverageSummary() {
