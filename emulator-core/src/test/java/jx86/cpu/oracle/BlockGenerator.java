@@ -186,10 +186,12 @@ final class BlockGenerator {
                 done = loops();
             } else if (k < 95) {
                 done = callRet();
-            } else if (k < 98) {
+            } else if (k < 97) {
                 done = flagsOps();
-            } else if (k < 99) {
+            } else if (k < 98) {
                 done = hints();
+            } else if (k < 99) {
+                done = rnd.nextBoolean() ? segments() : espArithmetic();
             } else {
                 done = invalid();
             }
@@ -806,15 +808,113 @@ final class BlockGenerator {
         return true;
     }
 
-    /** Multi-byte NOP (0F 1F /0, any operand, never accessed) and PAUSE. */
+    /** Multi-byte NOP (0F 1F /0, any operand, never accessed), PREFETCHh, PAUSE and WAIT. */
     private boolean hints() {
-        if (rnd.nextBoolean()) {
+        int k = rnd.nextInt(5);
+        if (k == 0) {
             a.ins("pause", "F3 90", 0, 0, 0, new Bytes().b(0xF3).b(0x90));
+            return true;
+        }
+        if (k == 1) {
+            a.ins("wait", "9B", 0, 0, 0, new Bytes().b(0x9B));
+            return true;
+        }
+        if (k == 2) {
+            int hint = rnd.nextInt(4);
+            Asm.Mem m = a.mem(hint, a.dataTarget(1), 1, 0, true);
+            a.ins("prefetch" + hint + " " + m.text(), "0F 18/" + hint, 0, 0, 0,
+                    new Bytes().b(0x0F).b(0x18).all(m.tail()));
             return true;
         }
         int size = rnd.nextBoolean() ? 16 : 32;
         Rm r = rm(size, 0, false);
         a.ins("nop " + r.text, key("0F 1F/0", size), 0, 0, 0, op(size).b(0x0F).b(0x1F).all(r.tail));
+        return true;
+    }
+
+    /**
+     * Reads of segment registers (MOV r/m, Sreg; PUSH Sreg) and ARPL. The jx86 runner uses the
+     * selectors of a 32-bit Linux process (CS 0x23, SS/DS/ES 0x2B, FS/GS 0), so they compare.
+     */
+    private boolean segments() {
+        String[] names = {"es", "cs", "ss", "ds", "fs", "gs"};
+        int sreg = rnd.nextInt(6);
+        int k = rnd.nextInt(3);
+        if (k == 0) {
+            int size = rnd.nextBoolean() ? 16 : 32;
+            Rm r = rm(16, sreg, true);
+            int osize = r.mem ? 16 : size; // a memory destination is always written as 16 bits
+            a.ins("mov " + (r.mem ? r.text : Asm.reg(osize, r.reg)) + ", " + names[sreg], key("8C", osize), 0, 0, 0,
+                    op(r.mem ? (rnd.nextBoolean() ? 16 : 32) : osize).b(0x8C).all(r.tail));
+            return true;
+        }
+        if (k == 1) {
+            int size = rnd.nextInt(4) == 0 ? 16 : 32;
+            if (a.espOff - 8 < Asm.STACK_LOW) {
+                return false;
+            }
+            if (size == 32) {
+                // a 32-bit PUSH Sreg may write only the low 16 bits of its slot (SDM PUSH): zero the slot first
+                a.ins("mov dword [esp-4], 0", key("C7/0", 32), 0, 0, 0,
+                        new Bytes().b(0xC7).b(0x44).b(0x24).b(0xFC).d(0));
+            }
+            Bytes b = op(size);
+            if (sreg >= 4) {
+                b.b(0x0F).b(sreg == 4 ? 0xA0 : 0xA8);
+            } else {
+                b.b(0x06 + 8 * sreg);
+            }
+            a.ins("push " + names[sreg], key(sreg >= 4 ? "0F " + hex2(sreg == 4 ? 0xA0 : 0xA8) : hex2(0x06 + 8 * sreg),
+                    size), 0, 0, 0, b);
+            a.espOff -= size / 8;
+            return true;
+        }
+        int src = rnd.nextInt(8);
+        Rm r = rm(16, src, true);
+        a.ins("arpl " + r.text + ", " + Asm.reg(16, src), "63", 0, ZF, 0, prefixes(16, r, false).b(0x63).all(r.tail));
+        return true;
+    }
+
+    /** Instructions that change ESP by a known amount: ADD/SUB/LEA esp, INC/DEC esp pairs, PUSH/POP esp. */
+    private boolean espArithmetic() {
+        int k = rnd.nextInt(4);
+        if (k == 0) {
+            int delta = 4 * (rnd.nextInt(17) - 8);
+            if (a.espOff + delta < Asm.STACK_LOW || a.espOff + delta > Asm.STACK_HIGH) {
+                return false;
+            }
+            boolean add = rnd.nextBoolean();
+            int imm = add ? delta : -delta;
+            a.ins((add ? "add" : "sub") + " esp, " + imm, key(add ? "83/0" : "83/5", 32), 0, ARITH, 0,
+                    new Bytes().b(0x83).b(add ? 0xC4 : 0xEC).b(imm));
+            a.espOff += delta;
+            return true;
+        }
+        if (k == 1) {
+            int delta = rnd.nextInt(33) - 16;
+            if (a.espOff + delta < Asm.STACK_LOW || a.espOff + delta > Asm.STACK_HIGH) {
+                return false;
+            }
+            a.ins("lea esp, [esp" + (delta < 0 ? "-" : "+") + Math.abs(delta) + "]", key("8D esp", 32), 0, 0, 0,
+                    new Bytes().b(0x8D).b(0x64).b(0x24).b(delta));
+            a.espOff += delta;
+            return true;
+        }
+        if (k == 2) {
+            boolean incFirst = rnd.nextBoolean();
+            a.ins(incFirst ? "inc esp" : "dec esp", key(incFirst ? "40+r" : "48+r", 32), 0, ARITH & ~CF, 0,
+                    new Bytes().b(incFirst ? 0x44 : 0x4C));
+            registerOnly(0);
+            a.ins(incFirst ? "dec esp" : "inc esp", key(incFirst ? "48+r" : "40+r", 32), 0, ARITH & ~CF, 0,
+                    new Bytes().b(incFirst ? 0x4C : 0x44));
+            return true;
+        }
+        if (a.espOff - 4 < Asm.STACK_LOW) {
+            return false;
+        }
+        // POP ESP loads ESP from the stack: after PUSH ESP that is the old ESP again
+        a.ins("push esp", key("50+r", 32), 0, 0, 0, new Bytes().b(0x54));
+        a.ins("pop esp", key("5C", 32), 0, 0, 0, new Bytes().b(0x5C));
         return true;
     }
 

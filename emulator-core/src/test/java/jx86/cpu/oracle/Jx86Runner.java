@@ -9,7 +9,7 @@ import jx86.mmu.Mmu;
 
 /**
  * Runs oracle cases on jx86's CPU, set up like the native runner's Linux process: flat 32-bit
- * protected mode at CPL 3 (code 0x1B, data 0x23, base 0, limit 4 GiB), IF=1, IOPL=0, the window
+ * protected mode at CPL 3 (code 0x23, data 0x2B, FS/GS null, base 0, limit 4 GiB), IF=1, IOPL=0, the window
  * and the code at the same linear addresses. Exceptions go through a real IDT (interrupt gates to
  * ring-0 handler stubs at {@link #HANDLERS} + 16*vector, stack from the TSS), so the vector and the
  * faulting state can be read back from the ring-0 frame.
@@ -22,8 +22,10 @@ final class Jx86Runner {
     private static final int TSS = 0x0012_1000;
     static final int HANDLERS = 0x0012_2000;
     private static final int RING0_STACK_TOP = 0x0013_0000;
-    private static final int CODE_SEL = 0x1B;
-    private static final int DATA_SEL = 0x23;
+    /** The selectors a 32-bit process sees under x86-64 Linux, so MOV r/m,Sreg and PUSH Sreg compare. */
+    private static final int CODE_SEL = 0x23;
+    private static final int DATA_SEL = 0x2B;
+    private static final int TSS_SEL = 0x18;
     private static final int BUDGET = 20_000;
 
     private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
@@ -35,9 +37,9 @@ final class Jx86Runner {
         writeDescriptor(GDT, 0, 0, 0, 0);
         writeDescriptor(GDT + 8, 0, 0xFFFFF, 0x9A, 0xC);   // ring-0 code
         writeDescriptor(GDT + 16, 0, 0xFFFFF, 0x92, 0xC);  // ring-0 data
-        writeDescriptor(GDT + 24, 0, 0xFFFFF, 0xFA, 0xC);  // ring-3 code
-        writeDescriptor(GDT + 32, 0, 0xFFFFF, 0xF2, 0xC);  // ring-3 data
-        writeDescriptor(GDT + 40, TSS, 0x67, 0x8B, 0x0);   // busy 32-bit TSS
+        writeDescriptor(GDT + 24, TSS, 0x67, 0x8B, 0x0);   // busy 32-bit TSS
+        writeDescriptor(GDT + 32, 0, 0xFFFFF, 0xFA, 0xC);  // ring-3 code
+        writeDescriptor(GDT + 40, 0, 0xFFFFF, 0xF2, 0xC);  // ring-3 data
         for (int v = 0; v < 32; v++) {
             int handler = HANDLERS + 16 * v;
             mem.write32(IDT + 8 * v, (handler & 0xFFFF) | 0x08 << 16);
@@ -103,14 +105,17 @@ final class Jx86Runner {
         cpu.gdtrLimit = 6 * 8 - 1;
         cpu.idtrBase = IDT;
         cpu.idtrLimit = 32 * 8 - 1;
-        cpu.trSel = 0x28;
+        cpu.trSel = TSS_SEL;
         cpu.trBase = TSS;
         cpu.trLimit = 0x67;
         cpu.trAr = 0x8B;
         cpu.setSegmentCache(Cpu.CS, CODE_SEL, 0, 0xFFFF_FFFF, 0xC0FB);
-        for (int s : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
+        for (int s : new int[] {Cpu.ES, Cpu.SS, Cpu.DS}) {
             cpu.setSegmentCache(s, DATA_SEL, 0, 0xFFFF_FFFF, 0xC0F3);
         }
+        // FS and GS hold the null selector, as in the native process (no FS/GS overrides are generated)
+        cpu.setSegmentCache(Cpu.FS, 0, 0, 0, 0);
+        cpu.setSegmentCache(Cpu.GS, 0, 0, 0, 0);
         cpu.setCpl(3);
         System.arraycopy(c.regs, 0, cpu.regs, 0, 8);
         cpu.eip = c.codeAddress;
