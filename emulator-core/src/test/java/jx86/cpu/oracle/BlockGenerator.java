@@ -918,10 +918,27 @@ final class BlockGenerator {
         return true;
     }
 
-    /** Encodings that must raise #UD (the block ends there on both sides). */
+    /**
+     * Encodings that must raise #UD, and user-mode #GP(0): a store through a CS override (code is
+     * not writable) and an access through FS/GS, which hold the null selector. The block ends there.
+     */
     private boolean invalid() {
         int r = rnd.nextInt(8);
-        switch (rnd.nextInt(7)) {
+        switch (rnd.nextInt(9)) {
+            case 7 -> {
+                int size = size();
+                Asm.Mem m = a.mem(r, a.dataTarget(size / 8), size / 8, 0, true);
+                a.ins("mov cs:" + sz(size) + " " + m.text() + ", " + Asm.reg(size, r), "#GP 2E 88/89", 0, 0, 0,
+                        new Bytes().b(0x2E).all(op(size).bytes()).b(size == 8 ? 0x88 : 0x89).all(m.tail()));
+            }
+            case 8 -> {
+                int size = size();
+                int seg = rnd.nextBoolean() ? 0x64 : 0x65;
+                int dst = dstReg(size);
+                Asm.Mem m = a.mem(dst, a.dataTarget(size / 8), size / 8, 0, true);
+                a.ins("mov " + Asm.reg(size, dst) + ", " + (seg == 0x64 ? "fs:" : "gs:") + m.text(), "#GP 64/65 8A/8B",
+                        0, 0, 0, new Bytes().b(seg).all(op(size).bytes()).b(size == 8 ? 0x8A : 0x8B).all(m.tail()));
+            }
             case 0 -> a.ins("ud2", "#UD 0F 0B", 0, 0, 0, new Bytes().b(0x0F).b(0x0B));
             case 1 -> a.ins("lea (register operand)", "#UD 8D reg", 0, 0, 0, new Bytes().b(0x8D).b(0xC0 | r << 3 | r));
             case 2 -> a.ins("cmpxchg8b (register operand)", "#UD 0F C7/1 reg", 0, 0, 0,
