@@ -44,8 +44,12 @@ final class Asm {
     /** ESP - WIN at the current point of straight-line execution. */
     int espOff = STACK_START;
 
-    Asm(Random rnd) {
+    /** Linear address the block will be placed at (for stores into its own code). */
+    final int codeAddress;
+
+    Asm(Random rnd, int codeAddress) {
         this.rnd = rnd;
+        this.codeAddress = codeAddress;
     }
 
     int pos() {

@@ -40,7 +40,12 @@ final class BlockGenerator {
 
     OracleCase generate(long index) {
         rnd = new Random(seed * 0x9E3779B97F4A7C15L + index * 0xC2B2AE3D27D4EB4FL + 1);
-        a = new Asm(rnd);
+        int codeAddress = OracleCase.CODE_ADDRESS;
+        if (rnd.nextInt(4) == 0) {
+            // start the block just below a page boundary so it straddles it (instruction fetch across pages)
+            codeAddress += 4096 - 1 - rnd.nextInt(48);
+        }
+        a = new Asm(rnd, codeAddress);
         int[] regs = new int[8];
         for (int r = 0; r < 8; r++) {
             regs[r] = value(32);
@@ -60,11 +65,6 @@ final class BlockGenerator {
             item();
         }
         byte[] code = a.code();
-        int codeAddress = OracleCase.CODE_ADDRESS;
-        if (rnd.nextInt(4) == 0) {
-            // let the block straddle a page boundary (instruction fetch across pages)
-            codeAddress += 4096 - 1 - rnd.nextInt(code.length);
-        }
         return new OracleCase(index, codeAddress, code, a.insns, regs, eflags, window, a.undef);
     }
 
@@ -191,7 +191,8 @@ final class BlockGenerator {
             } else if (k < 98) {
                 done = hints();
             } else if (k < 99) {
-                done = rnd.nextBoolean() ? segments() : espArithmetic();
+                int which = rnd.nextInt(3);
+                done = which == 0 ? segments() : which == 1 ? espArithmetic() : selfModify();
             } else {
                 done = invalid();
             }
@@ -872,6 +873,34 @@ final class BlockGenerator {
         int src = rnd.nextInt(8);
         Rm r = rm(16, src, true);
         a.ins("arpl " + r.text + ", " + Asm.reg(16, src), "63", 0, ZF, 0, prefixes(16, r, false).b(0x63).all(r.tail));
+        return true;
+    }
+
+    /**
+     * Self-modifying code: a store into the next instruction (its immediate, or INC turned into
+     * DEC). x86 keeps stores and instruction fetch coherent, so the modified instruction runs; in
+     * jx86 this exercises the decoded-code invalidation. The listing shows the original bytes.
+     */
+    private boolean selfModify() {
+        int r = a.pickReg(1 << 4);
+        int kind = rnd.nextInt(3);
+        if (kind == 2) {
+            int target = a.codeAddress + a.pos() + 7;
+            a.ins("mov byte [" + Asm.hex(target) + "], " + Asm.hex(0x48 + r) + " (next insn becomes dec)", "SMC C6/0",
+                    0, 0, 0, new Bytes().b(0xC6).b(0x05).d(target).b(0x48 + r));
+            a.ins("inc " + Asm.R32[r] + " (patched)", key("40+r", 32), 0, ARITH & ~CF, 0, new Bytes().b(0x40 + r));
+            return true;
+        }
+        int size = kind == 0 ? 8 : 32;
+        int immIndex = size == 8 ? rnd.nextInt(4) : 0;
+        int storeLen = size == 8 ? 7 : 10;
+        int target = a.codeAddress + a.pos() + storeLen + 1 + immIndex;
+        int v = value(size);
+        a.ins("mov " + sz(size) + " [" + Asm.hex(target) + "], " + Asm.hex(v) + " (patches the next insn)",
+                size == 8 ? "SMC C6/0" : "SMC C7/0", 0, 0, 0,
+                new Bytes().b(size == 8 ? 0xC6 : 0xC7).b(0x05).d(target).imm(size, v));
+        int imm = rnd.nextInt();
+        a.ins("mov " + Asm.R32[r] + ", " + Asm.hex(imm) + " (patched)", "B8+r", 0, 0, 0, new Bytes().b(0xB8 + r).d(imm));
         return true;
     }
 

@@ -59,15 +59,44 @@ final class Jx86Runner {
                 | (base & 0xFF000000));
     }
 
+    /** Runs {@code c} one instruction per {@code Cpu.run(1)} call (the stepping mode). */
     OracleResult run(OracleCase c) {
+        return run(c, false);
+    }
+
+    /**
+     * Runs {@code c}. Stepping mode calls {@code run(1)} and stops when EIP reaches the end of the
+     * block. Batch mode makes one {@code run(BUDGET)} call (exercising the run loop's own
+     * instruction sequencing): a HLT after the block raises #GP at CPL 3, whose delivery ends the
+     * run at the ring-0 stub (HLT with IF=0); a #GP at the end address therefore means "completed".
+     */
+    OracleResult run(OracleCase c, boolean batch) {
         for (int i = 0; i < c.code.length; i++) {
             mem.write8(c.codeAddress + i, c.code[i]);
         }
+        int end = c.codeAddress + c.code.length;
+        mem.write8(end, 0xF4);
         mem.load(OracleCase.WINDOW_ADDRESS, c.window);
+        OracleResult r = execute(c, end, batch);
+        if ((r.vector == 13 || r.vector == OracleResult.UNDELIVERED) && r.eip == end && batch && r.crash == null) {
+            return new OracleResult(OracleResult.COMPLETED, end, r.regs, r.eflags, r.window, null);
+        }
+        return r;
+    }
+
+    private OracleResult execute(OracleCase c, int end, boolean batch) {
         try {
             cpu.reset();
             enterUserMode(c);
-            int end = c.codeAddress + c.code.length;
+            if (batch) {
+                StopReason why = cpu.run(BUDGET);
+                if (cpu.segSel[Cpu.CS] == 0x08) {
+                    return faulted();
+                }
+                return new OracleResult(OracleResult.UNKNOWN_FAULT, cpu.eip, cpu.regs.clone(), cpu.getEflags(),
+                        window(), why == StopReason.TRIPLE_FAULT ? null : "batch run ended with " + why + " at eip "
+                        + Integer.toHexString(cpu.eip));
+            }
             for (int step = 0; step < BUDGET; step++) {
                 if (cpu.segSel[Cpu.CS] == 0x08) {
                     return faulted();

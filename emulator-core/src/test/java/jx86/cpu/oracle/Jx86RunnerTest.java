@@ -68,4 +68,26 @@ class Jx86RunnerTest {
         assertThat(r.regs[0]).isEqualTo(0x12345679);
         assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 4100);
     }
+
+    @Test
+    void batchMode_reportsTheSameStateAsStepping() {
+        OracleCase c = block(0, 0x83, 0xC0, 0x01, 0x9C, 0x4B); // add eax,1 ; pushfd ; dec ebx
+        OracleResult r = runner.run(c, true);
+        assertThat(r.crash).isNull();
+        assertThat(r.vector).isEqualTo(OracleResult.COMPLETED);
+        assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 5);
+        assertThat(r.regs[0]).isEqualTo(0x80000000);
+        assertThat(r.regs[3]).isEqualTo(0x11223343);
+        assertThat(r.regs[4]).isEqualTo(OracleCase.WINDOW_ADDRESS + 0xBFC);
+        assertThat(r.window[0xBFC] & 0xFF).isEqualTo(0x96);
+    }
+
+    @Test
+    void batchMode_stopsAtAFaultInsideTheBlock() {
+        OracleResult r = runner.run(block(0, 0x90, 0xF7, 0xF1, 0x40), true); // nop ; div ecx (0) ; inc eax
+        assertThat(r.crash).isNull();
+        assertThat(r.vector).isIn(0, OracleResult.UNDELIVERED);
+        assertThat(r.eip).isEqualTo(OracleCase.CODE_ADDRESS + 1);
+        assertThat(r.regs[0]).isEqualTo(0x7FFFFFFF);
+    }
 }
