@@ -17,6 +17,17 @@ import jx86.mmu.Mmu;
  * visible selector and a hidden descriptor cache: base, limit (byte granular, already scaled by G)
  * and access rights {@code ar} = bits 8..23 of the descriptor's high dword (type, S, DPL, P in bits
  * 0-7; AVL, L, D/B, G in bits 12-15). {@code ar == 0} marks an unusable (null) segment.
+ *
+ * <p>Run loop (SDM Vol. 3A 6.6, 6.8.3, 17.3.1.4): between instructions the loop runs due timer
+ * events, honours {@link #requestStop}, takes an NMI or an INTR (IF = 1) unless the previous
+ * instruction was STI (IF 0 to 1), MOV SS or POP SS, and stops on HLT. An instruction that raises
+ * {@link CpuFault} is rolled back (EIP and ESP restored; instructions write other registers only
+ * after their last possible fault) and the exception is delivered. TF raises a single-step #DB
+ * trap after the instruction; DR0-DR3 breakpoints are in {@link Debug}.
+ *
+ * <p>The six status flags are evaluated lazily ({@link Flags}); {@link #getEflags} materialises them.
+ * The decoder and instruction classes are {@link Exec}, {@link Exec0F} and the per-category classes
+ * they dispatch to; they share the per-instruction decode state in the package-private fields.
  */
 public final class Cpu {
     public static final int EAX = 0;
@@ -125,7 +136,7 @@ public final class Cpu {
     int lfSign = 0x80;
     boolean lfCf;
 
-    /** Instructions retired since reset (a REP string iteration counts as one). */
+    /** Instructions retired (a batch of REP string iterations counts as one); never reset. */
     public long instructions;
 
     // ---- per-instruction decode state (see Exec) ----
@@ -153,6 +164,8 @@ public final class Cpu {
     boolean pm;
     private int fetchPage = -1;
     private int fetchPhys;
+    /** The fetch page is plain RAM (read it directly rather than through the memory map). */
+    private boolean fetchRam;
     private final jx86.memory.PhysicalMemory mem;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
@@ -161,6 +174,10 @@ public final class Cpu {
     boolean suppressSingleStep;
     /** Set by IRET: the RF value it loaded must survive this instruction. */
     boolean keepRf;
+    /** DR7 enables any breakpoint: memory accesses check data breakpoints (see Debug). */
+    boolean debugActive;
+    /** DR6.Bn bits of data breakpoints hit by the current instruction. */
+    int dataBreakHits;
     /** Scratch for POPA (no allocation per instruction). */
     final int[] popaScratch = new int[8];
     /** NMIs are blocked from NMI delivery until the next IRET. */
@@ -401,6 +418,18 @@ public final class Cpu {
         suppressSingleStep = false;
         keepRf = false;
         fetchPage = -1;
+        boolean debug = (dr[7] & 0xFF) != 0;
+        debugActive = debug;
+        if (debug) {
+            dataBreakHits = 0;
+            if ((eflags & RF) == 0) {
+                int hits = Debug.instructionHits(this, segBase[CS] + startEip);
+                if (hits != 0) {
+                    dr[6] |= hits;
+                    return Interrupts.raiseException(this, CpuFault.of(jx86.arch.Vectors.DB));
+                }
+            }
+        }
         try {
             Exec.execute(this);
         } catch (CpuFault fault) {
@@ -412,8 +441,12 @@ public final class Cpu {
         if (!keepRf) {
             eflags &= ~RF;
         }
+        int trapBits = debug ? dataBreakHits : 0;
         if (singleStep && !suppressSingleStep) {
-            dr[6] |= 0x4000; // DR6.BS
+            trapBits |= 0x4000; // DR6.BS
+        }
+        if (trapBits != 0) {
+            dr[6] |= trapBits;
             return Interrupts.raiseException(this, CpuFault.of(jx86.arch.Vectors.DB));
         }
         return true;
@@ -430,10 +463,12 @@ public final class Cpu {
         ip = off + 1;
         int la = segBase[CS] + off;
         if ((la & ~0xFFF) != fetchPage) {
-            fetchPhys = mmu.translateFetch(la) & ~0xFFF;
+            fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
+            fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
             fetchPage = la & ~0xFFF;
         }
-        return mem.read8(fetchPhys | (la & 0xFFF));
+        int pa = fetchPhys | (la & 0xFFF);
+        return fetchRam ? mem.ramRead8(pa) : mem.read8(pa);
     }
 
     int fetch16() {

@@ -101,7 +101,7 @@ final class Exec {
         c.ip--;
         int reg = (next >>> 3) & 7;
         if (op < 0x40) {
-            lockable = (op & 7) < 2 && op != 0x38 && op != 0x39 && (op & 0x06) != 0x06;
+            lockable = (op & 7) < 2 && op != 0x38 && op != 0x39;
         } else if (op >= 0x80 && op <= 0x83) {
             lockable = reg != 7;
         } else if (op == 0x86 || op == 0x87) {

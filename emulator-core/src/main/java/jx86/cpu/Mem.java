@@ -201,10 +201,16 @@ final class Mem {
     }
 
     static int readLa(Cpu c, int la, int size) {
+        if (c.debugActive) {
+            Debug.data(c, la, size, false);
+        }
         return size == 1 ? c.mmu.read8(la) : size == 2 ? c.mmu.read16(la) : c.mmu.read32(la);
     }
 
     static void writeLa(Cpu c, int la, int size, int v) {
+        if (c.debugActive) {
+            Debug.data(c, la, size, true);
+        }
         if (size == 1) {
             c.mmu.write8(la, v & 0xFF);
         } else if (size == 2) {

@@ -72,7 +72,7 @@ final class StringOps {
             return;
         }
         boolean conditional = b == 0xA6 || b == 0xA7 || b == 0xAE || b == 0xAF;
-        int batch = (c.eflags & Cpu.TF) != 0 ? 1 : BATCH;
+        int batch = (c.eflags & Cpu.TF) != 0 || c.debugActive ? 1 : BATCH;
         for (int i = 0; i < batch; i++) {
             if (count(c) == 0) {
                 return;

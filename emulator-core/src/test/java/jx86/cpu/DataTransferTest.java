@@ -242,4 +242,13 @@ class DataTransferTest {
         assertThat(t.reg(EBP)).isEqualTo(0x4444);
         assertThat(t.reg(ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
     }
+
+    @Test
+    void push_sixteenBitStackSegment_wrapsSp() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0xABCD_1234).set(ESP, 0x5555_0000);
+        t.cpu.setSegmentCache(Cpu.SS, 0x18, 0x10000, 0xFFFF, 0x0093); // B = 0
+        t.exec(0x66, 0x50); // push ax
+        assertThat(t.reg(ESP)).isEqualTo(0x5555_FFFE);
+        assertThat(t.read16(0x1FFFE)).isEqualTo(0x1234);
+    }
 }
