@@ -797,7 +797,11 @@ final class BlockGenerator {
             }
             case 3 -> {
                 a.movImm(3, OracleCase.WINDOW_ADDRESS + rnd.nextInt(OracleCase.WINDOW_SIZE - 0x100));
-                a.ins("xlat", "D7", 0, 0, 0, new Bytes().b(0xD7));
+                Bytes b = new Bytes();
+                if (rnd.nextInt(4) == 0) {
+                    b.b(new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)]);
+                }
+                a.ins("xlat", "D7", 0, 0, 0, b.b(0xD7));
             }
             case 4 -> a.ins("nop", "90", 0, 0, 0, new Bytes().b(0x90));
             default -> {
@@ -1006,15 +1010,20 @@ final class BlockGenerator {
         if (rep == 2 && !(o == 1 || o == 4)) {
             rep = 1;
         }
-        int count = rep == 0 ? 1 : rnd.nextInt(7);
+        int count = rep == 0 ? 1 : rnd.nextInt(4) == 0 ? rnd.nextInt(65) : rnd.nextInt(7);
         if (rep != 0) {
             a.movImm(1, count);
         }
+        // 0x100 bytes of room either way for 64 dwords in either direction
+        int si = Asm.DATA_START + 0x100 + rnd.nextInt(Asm.DATA_END - Asm.DATA_START - 0x200);
         if (usesSi) {
-            a.movImm(6, OracleCase.WINDOW_ADDRESS + Asm.DATA_START + 0x40 + rnd.nextInt(0x700));
+            a.movImm(6, OracleCase.WINDOW_ADDRESS + si);
         }
         if (usesDi) {
-            a.movImm(7, OracleCase.WINDOW_ADDRESS + Asm.DATA_START + 0x40 + rnd.nextInt(0x700));
+            // sometimes overlap the source (MOVS then copies its own output)
+            int di = usesSi && rnd.nextInt(3) == 0 ? si + rnd.nextInt(17) - 8
+                    : Asm.DATA_START + 0x100 + rnd.nextInt(Asm.DATA_END - Asm.DATA_START - 0x200);
+            a.movImm(7, OracleCase.WINDOW_ADDRESS + di);
         }
         Bytes b = new Bytes();
         if (rep != 0) {
@@ -1221,13 +1230,35 @@ final class BlockGenerator {
 
     /** CALL to a RET inside the block (the return address is the same linear address on both sides). */
     private boolean callRet() {
+        int kind = rnd.nextInt(5);
+        if (kind >= 3) {
+            return indirectJump(kind == 4);
+        }
         int imm = rnd.nextBoolean() ? 0 : 4 * rnd.nextInt(4);
         if (a.espOff - 4 < Asm.STACK_LOW || a.espOff + imm > Asm.STACK_HIGH) {
             return false;
         }
         // call L; jmp short over; L: ret [imm]; over:
         int retLen = imm == 0 ? 1 : 3;
-        a.ins("call +2", "E8", 0, 0, 0, new Bytes().b(0xE8).d(2));
+        if (kind == 1) {
+            // call r32 (FF /2): the target is an absolute address inside the block
+            int r = a.pickReg(1 << 4);
+            int target = a.codeAddress + a.pos() + 5 + 2 + 2;
+            a.movImm(r, target);
+            a.ins("call " + Asm.R32[r], "FF/2 reg", 0, 0, 0, new Bytes().b(0xFF).b(0xD0 | r));
+        } else if (kind == 2) {
+            // call [mem] (FF /2): store the target in the window first, patch it once known
+            int slot = a.dataTarget(4);
+            int addr = OracleCase.WINDOW_ADDRESS + slot;
+            int patchAt = a.pos() + 6;
+            a.ins("mov dword [" + Asm.hex(addr) + "], L", key("C7/0", 32), 0, 0, 0,
+                    new Bytes().b(0xC7).b(0x05).d(addr).d(0));
+            Asm.Mem m = a.mem(2, slot, 4, 0, false);
+            a.ins("call dword " + m.text(), "FF/2 mem", 0, 0, 0, new Bytes().b(0xFF).all(m.tail()));
+            a.patch32(patchAt, a.codeAddress + a.pos() + 2);
+        } else {
+            a.ins("call +2", "E8", 0, 0, 0, new Bytes().b(0xE8).d(2));
+        }
         a.ins("jmp short +" + retLen, "EB", 0, 0, 0, new Bytes().b(0xEB).b(retLen));
         if (imm == 0) {
             a.ins("ret", "C3", 0, 0, 0, new Bytes().b(0xC3));
@@ -1235,6 +1266,33 @@ final class BlockGenerator {
             a.ins("ret " + imm, "C2", 0, 0, 0, new Bytes().b(0xC2).w(imm));
         }
         a.espOff += imm;
+        return true;
+    }
+
+    /** JMP r32 / JMP [mem] (FF /4) forward over register-only instructions. */
+    private boolean indirectJump(boolean memory) {
+        int patchAt;
+        if (memory) {
+            int slot = a.dataTarget(4);
+            int addr = OracleCase.WINDOW_ADDRESS + slot;
+            patchAt = a.pos() + 6;
+            a.ins("mov dword [" + Asm.hex(addr) + "], over", key("C7/0", 32), 0, 0, 0,
+                    new Bytes().b(0xC7).b(0x05).d(addr).d(0));
+            Asm.Mem m = a.mem(4, slot, 4, 0, false);
+            a.ins("jmp dword " + m.text(), "FF/4 mem", 0, 0, 0, new Bytes().b(0xFF).all(m.tail()));
+        } else {
+            int r = a.pickReg(1 << 4);
+            patchAt = a.pos() + 1;
+            a.movImm(r, 0);
+            a.ins("jmp " + Asm.R32[r], "FF/4 reg", 0, 0, 0, new Bytes().b(0xFF).b(0xE0 | r));
+        }
+        int undefBefore = a.undef;
+        int n = 1 + rnd.nextInt(2);
+        for (int i = 0; i < n; i++) {
+            registerOnly(0);
+        }
+        a.patch32(patchAt, a.codeAddress + a.pos());
+        a.undef |= undefBefore;
         return true;
     }
 }
