@@ -17,6 +17,23 @@ class DifferentialOracleTest {
     private static final int DEFAULT_BLOCKS = 3000;
     private static final long DEFAULT_SEED = 0x5EED_1A86L;
 
+    /** {@code -Djx86.oracle.case=N}: prints case N of the seed with both outcomes, matching or not. */
+    @Test
+    void singleCase_printedOnRequest() throws IOException {
+        String which = System.getProperty("jx86.oracle.case");
+        assumeTrue(which != null, "set -Djx86.oracle.case=N to print one case");
+        String[] why = new String[1];
+        NativeRunner nat = NativeRunner.build(why);
+        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
+        OracleCase c = new BlockGenerator(seed).generate(Long.parseLong(which));
+        OracleResult n = nat.run(List.of(c)).get(0);
+        OracleResult j = new Jx86Runner().run(c, (c.id & 1) == 1);
+        String d = Differ.differences(c, n, j);
+        System.out.println(Differ.report(c, n, j, d == null ? "  none\n" : d));
+        assertThat(d).as("differences").isNull();
+    }
+
     @Test
     void generatedBlocks_faultNativelyOnlyWhereIntended() throws IOException {
         String[] why = new String[1];

@@ -47,7 +47,7 @@ final class NativeRunner {
             Path c = SOURCE_DIR.resolve("runner.c");
             Path s = SOURCE_DIR.resolve("runner_entry.S");
             if (Files.exists(bin) && newer(bin, c) && newer(bin, s)) {
-                return new NativeRunner(bin);
+                return smokeTested(new NativeRunner(bin), why);
             }
             String err = exec(List.of("gcc", "-m32", "-std=c11", "-O1", "-ffreestanding", "-fno-pic",
                     "-fno-stack-protector", "-nostdlib", "-mgeneral-regs-only", "-Wall", "-Werror", "-c", "-o",
@@ -64,11 +64,28 @@ final class NativeRunner {
                 why[0] = "cannot build the native oracle runner with gcc -m32 / ld -m elf_i386: " + err;
                 return null;
             }
-            return new NativeRunner(bin);
+            return smokeTested(new NativeRunner(bin), why);
         } catch (IOException e) {
             why[0] = "cannot build the native oracle runner: " + e;
             return null;
         }
+    }
+
+    /** Runs one trivial block (INC EAX) so a host that cannot run the binary skips instead of failing. */
+    private static NativeRunner smokeTested(NativeRunner runner, String[] why) {
+        int[] regs = {41, 0, 0, 0, OracleCase.WINDOW_ADDRESS + 0x1C00, 0, 0, 0};
+        OracleCase inc = new OracleCase(0, new byte[] {0x40}, List.of(), regs, 0,
+                new byte[OracleCase.WINDOW_SIZE], 0);
+        try {
+            List<OracleResult> r = runner.run(List.of(inc));
+            if (r.get(0).vector == OracleResult.COMPLETED && r.get(0).regs[0] == 42) {
+                return runner;
+            }
+            why[0] = "the native oracle runner gave a wrong result for INC EAX: " + r.get(0).describe();
+        } catch (IOException e) {
+            why[0] = "the native oracle runner does not run on this host: " + e.getMessage();
+        }
+        return null;
     }
 
     private static boolean newer(Path a, Path b) throws IOException {

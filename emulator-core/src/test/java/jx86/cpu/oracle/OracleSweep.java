@@ -29,11 +29,17 @@ final class OracleSweep {
     String firstCrash;
 
     void run(NativeRunner nat, long seed, int blocks) throws IOException {
+        run(nat, seed, 0, blocks);
+    }
+
+    /** Runs cases {@code from} .. {@code from + blocks - 1} of {@code seed}. */
+    void run(NativeRunner nat, long seed, long from, int blocks) throws IOException {
         BlockGenerator gen = new BlockGenerator(seed);
         Jx86Runner jx = new Jx86Runner();
-        for (int first = 0; first < blocks; first += BATCH) {
+        long to = from + blocks;
+        for (long first = from; first < to; first += BATCH) {
             List<OracleCase> cases = new ArrayList<>();
-            for (int i = first; i < Math.min(blocks, first + BATCH); i++) {
+            for (long i = first; i < Math.min(to, first + BATCH); i++) {
                 OracleCase c = gen.generate(i);
                 cases.add(c);
                 for (OracleCase.Insn insn : c.insns) {
