@@ -9,7 +9,7 @@
  *   codeLen (0xFFFFFFFF ends the stream), codeOffset (< 4096: the block starts at 0x110000 + codeOffset),
  *   regs[8] (EAX..EDI), eflags, window[8192] bytes, code[codeLen] bytes.
  * Output per case:
- *   signo (0 = the block ran to its end), trapno, err, eip,
+ *   signo (0 = the block ran to its end), trapno, err, eip, fault address (si_addr: CR2 for #PF),
  *   regs[8], eflags, window[8192] bytes.
  * For a faulting block the registers and EFLAGS are those of the faulting instruction (taken from
  * the signal's ucontext) and the window holds what the block wrote before the fault.
@@ -51,6 +51,7 @@ static volatile u32 fault_sig;
 static volatile u32 fault_trapno;
 static volatile u32 fault_err;
 static volatile u32 fault_eip;
+static volatile u32 fault_addr;
 
 static unsigned char altstack[65536] __attribute__((aligned(16)));
 static unsigned char inbuf[65536];
@@ -171,7 +172,7 @@ struct ksigaction {
 
 static void on_signal(int sig, void *info, void *ucv) {
     struct ucontext32 *uc = ucv;
-    (void)info;
+    fault_addr = ((const u32 *)info)[3]; /* siginfo: signo, errno, code, then si_addr */
     fault_sig = (u32)sig;
     fault_trapno = uc->mc.trapno;
     fault_err = uc->mc.err;
@@ -242,8 +243,9 @@ int main(void) {
         fault_trapno = 0;
         fault_err = 0;
         fault_eip = 0;
+        fault_addr = 0;
         run_block();
-        u32 head[4] = {fault_sig, fault_trapno, fault_err, fault_sig ? fault_eip : code_entry + code_len};
+        u32 head[5] = {fault_sig, fault_trapno, fault_err, fault_sig ? fault_eip : code_entry + code_len, fault_addr};
         put(head, sizeof(head));
         put(out_regs, 32);
         put(&out_eflags, 4);

@@ -31,11 +31,18 @@ final class BlockGenerator {
     private static final int LOGIC_DEFS = CF | OF | SF | ZF | PF;
 
     private final long seed;
+    /** Also generate accesses just outside the mapped window (#PF); needs paging in jx86's MMU. */
+    private final boolean pageFaults;
     private Random rnd;
     private Asm a;
 
     BlockGenerator(long seed) {
+        this(seed, false);
+    }
+
+    BlockGenerator(long seed, boolean pageFaults) {
         this.seed = seed;
+        this.pageFaults = pageFaults;
     }
 
     OracleCase generate(long index) {
@@ -193,6 +200,8 @@ final class BlockGenerator {
             } else if (k < 99) {
                 int which = rnd.nextInt(3);
                 done = which == 0 ? segments() : which == 1 ? espArithmetic() : selfModify();
+            } else if (pageFaults && rnd.nextInt(3) != 0) {
+                done = pageFault();
             } else {
                 done = invalid();
             }
@@ -905,6 +914,52 @@ final class BlockGenerator {
                 new Bytes().b(size == 8 ? 0xC6 : 0xC7).b(0x05).d(target).imm(size, v));
         int imm = rnd.nextInt();
         a.ins("mov " + Asm.R32[r] + ", " + Asm.hex(imm) + " (patched)", "B8+r", 0, 0, 0, new Bytes().b(0xB8 + r).d(imm));
+        return true;
+    }
+
+    /**
+     * #PF on purpose: an access just below or above the two mapped window pages (or straddling
+     * the end, which must not write its first part), or a REP string op that runs off either end
+     * of the window, so the fault arrives in mid-string with ECX/ESI/EDI partly advanced.
+     */
+    private boolean pageFault() {
+        int kind = rnd.nextInt(4);
+        int size = size();
+        int bytes = size / 8;
+        if (kind <= 1) {
+            int target;
+            int where = rnd.nextInt(3);
+            if (where == 0) {
+                target = -1 - rnd.nextInt(8);
+            } else if (where == 1 || bytes == 1) {
+                target = OracleCase.WINDOW_SIZE + rnd.nextInt(8);
+            } else {
+                target = OracleCase.WINDOW_SIZE - 1 - rnd.nextInt(bytes - 1);
+            }
+            int reg = size == 8 ? rnd.nextInt(8) : a.pickReg(1 << 4);
+            int access = rnd.nextInt(3); // load, store, read-modify-write
+            int opc = (access == 0 ? 0x8A : access == 1 ? 0x88 : 0x00) + (size == 8 ? 0 : 1);
+            Asm.Mem m = a.mem(reg, target, bytes, 1 << reg, false);
+            String t = access == 0 ? "mov " + Asm.reg(size, reg) + ", " + sz(size) + " " + m.text()
+                    : (access == 1 ? "mov " : "add ") + sz(size) + " " + m.text() + ", " + Asm.reg(size, reg);
+            a.ins(t, key("#PF " + hex2(opc), size), 0, access == 2 ? ARITH : 0, 0, op(size).b(opc).all(m.tail()));
+            return true;
+        }
+        boolean up = kind == 2;
+        int o = rnd.nextInt(3); // stos, movs, lods
+        int count = 2 + rnd.nextInt(12);
+        int before = 1 + rnd.nextInt(count - 1); // elements that fit before the edge
+        int edge = up ? OracleCase.WINDOW_ADDRESS + OracleCase.WINDOW_SIZE : OracleCase.WINDOW_ADDRESS - bytes;
+        int start = up ? edge - before * bytes : edge + before * bytes;
+        a.ins(up ? "cld" : "std", up ? "FC" : "FD", 0, 0, 0, new Bytes().b(up ? 0xFC : 0xFD));
+        a.movImm(1, count);
+        int mid = OracleCase.WINDOW_ADDRESS + Asm.DATA_START + 0x100 + rnd.nextInt(0x400);
+        a.movImm(6, o == 0 ? mid : start);
+        a.movImm(7, o == 2 ? mid : start);
+        int opc = (o == 0 ? 0xAA : o == 1 ? 0xA4 : 0xAC) + (size == 8 ? 0 : 1);
+        String[] names = {"stos", "movs", "lods"};
+        a.ins("rep " + names[o] + (size == 8 ? "b" : size == 16 ? "w" : "d") + " (runs off the window)",
+                key("#PF F3 " + hex2(opc), size), 0, 0, 0, new Bytes().b(0xF3).all(op(size).bytes()).b(opc));
         return true;
     }
 

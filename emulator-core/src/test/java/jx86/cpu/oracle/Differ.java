@@ -33,6 +33,15 @@ final class Differ {
         if (nat.eip != jx.eip) {
             d.append(String.format("  eip: native %08x, jx86 %08x%n", nat.eip, jx.eip));
         }
+        if (nat.vector == 14 && jx.vector == 14) {
+            // P, W/R and U/S; the native kernel reports the hardware code and CR2 through the signal
+            if ((nat.errorCode & 7) != (jx.errorCode & 7)) {
+                d.append(String.format("  #PF error code: native %x, jx86 %x%n", nat.errorCode & 7, jx.errorCode & 7));
+            }
+            if (nat.faultAddress != jx.faultAddress) {
+                d.append(String.format("  cr2: native %08x, jx86 %08x%n", nat.faultAddress, jx.faultAddress));
+            }
+        }
         if (d.length() > 0) {
             return d.toString();
         }

@@ -26,9 +26,10 @@ class DifferentialOracleTest {
         NativeRunner nat = NativeRunner.build(why);
         assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
         long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
-        OracleCase c = new BlockGenerator(seed).generate(Long.parseLong(which));
+        Jx86Runner jx = new Jx86Runner();
+        OracleCase c = new BlockGenerator(seed, jx.pagingActive()).generate(Long.parseLong(which));
         OracleResult n = nat.run(List.of(c)).get(0);
-        OracleResult j = new Jx86Runner().run(c, (c.id & 1) == 1);
+        OracleResult j = jx.run(c, (c.id & 1) == 1);
         String d = Differ.differences(c, n, j);
         System.out.println(Differ.report(c, n, j, d == null ? "  none\n" : d));
         assertThat(d).as("differences").isNull();
@@ -39,7 +40,7 @@ class DifferentialOracleTest {
         String[] why = new String[1];
         NativeRunner nat = NativeRunner.build(why);
         assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
-        BlockGenerator gen = new BlockGenerator(DEFAULT_SEED);
+        BlockGenerator gen = new BlockGenerator(DEFAULT_SEED, true);
         List<OracleCase> cases = new ArrayList<>();
         for (int i = 0; i < DEFAULT_BLOCKS; i++) {
             cases.add(gen.generate(i));
@@ -57,7 +58,7 @@ class DifferentialOracleTest {
             // #DE (DIV/IDIV/AAM), #BR (BOUND), #UD (invalid encodings) and #GP (CS store, null FS/GS) are on purpose
             boolean intended = (r.vector == 0 && (key.startsWith("F6/") || key.startsWith("F7/") || key.equals("D4")))
                     || (r.vector == 5 && key.startsWith("62")) || (r.vector == 6 && key.startsWith("#UD"))
-                    || (r.vector == 13 && key.startsWith("#GP"));
+                    || (r.vector == 13 && key.startsWith("#GP")) || (r.vector == 14 && key.startsWith("#PF"));
             if (intended) {
                 deliberate++;
             } else if (unexpected.size() < 5) {
@@ -86,7 +87,8 @@ class DifferentialOracleTest {
         System.out.printf("CPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults"
                 + " (%d with the vector unverified: jx86 exception delivery not implemented)%n", seed, blocks,
                 sweep.matched, sweep.mismatches, sweep.nativeFaults, sweep.undeliveredFaults);
-        System.out.printf("CPU oracle: %d blocks compared every arithmetic flag at the end%n", sweep.fullFlagCompares);
+        System.out.printf("CPU oracle: %d blocks compared every arithmetic flag at the end; jx86 paging %s%n",
+                sweep.fullFlagCompares, sweep.paging ? "on (#PF cases generated)" : "not implemented (no #PF cases)");
         sweep.reports.forEach(System.out::println);
         assertThat(sweep.mismatches)
                 .as("blocks whose jx86 outcome differs from the host CPU; first reports:%n%s",

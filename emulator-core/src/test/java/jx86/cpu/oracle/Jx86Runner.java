@@ -22,6 +22,8 @@ final class Jx86Runner {
     private static final int TSS = 0x0012_1000;
     static final int HANDLERS = 0x0012_2000;
     private static final int RING0_STACK_TOP = 0x0013_0000;
+    private static final int PAGE_DIR = 0x0014_0000;
+    private static final int PAGE_TABLE = 0x0014_1000;
     /** The selectors a 32-bit process sees under x86-64 Linux, so MOV r/m,Sreg and PUSH Sreg compare. */
     private static final int CODE_SEL = 0x23;
     private static final int DATA_SEL = 0x2B;
@@ -51,6 +53,35 @@ final class Jx86Runner {
         mem.write32(TSS + 4, RING0_STACK_TOP);
         mem.write32(TSS + 8, 0x10);
         mem.write16(TSS + 0x66, 0x68);
+        // Page tables mapping what the native process has mapped at these addresses (window and code,
+        // user read/write) plus the supervisor-only system pages; everything else is not present.
+        mem.write32(PAGE_DIR, PAGE_TABLE | 0x7);
+        for (int page : new int[] {0x100, 0x101, 0x110, 0x111}) {
+            mem.write32(PAGE_TABLE + 4 * page, page << 12 | 0x7);
+        }
+        for (int page : new int[] {0x120, 0x121, 0x122, 0x12F}) {
+            mem.write32(PAGE_TABLE + 4 * page, page << 12 | 0x3);
+        }
+        paging = probePaging();
+    }
+
+    /** True when jx86's MMU implements paging (the placeholder MMU maps linear = physical). */
+    private final boolean paging;
+
+    boolean pagingActive() {
+        return paging;
+    }
+
+    private boolean probePaging() {
+        cpu.reset();
+        cpu.cr0 |= Cpu.CR0_PE | Cpu.CR0_PG;
+        cpu.cr3 = PAGE_DIR;
+        mmu.setCr3(PAGE_DIR);
+        mmu.setCr0(cpu.cr0);
+        boolean active = mmu.peekTranslate(0x0030_0000) == -1 && mmu.peekTranslate(OracleCase.WINDOW_ADDRESS)
+                == OracleCase.WINDOW_ADDRESS;
+        cpu.reset();
+        return active;
     }
 
     private void writeDescriptor(int at, int base, int limit, int access, int flags) {
@@ -129,6 +160,11 @@ final class Jx86Runner {
 
     private void enterUserMode(OracleCase c) {
         cpu.cr0 |= Cpu.CR0_PE;
+        if (paging) {
+            cpu.cr0 |= Cpu.CR0_PG;
+            cpu.cr3 = PAGE_DIR;
+            mmu.setCr3(PAGE_DIR);
+        }
         mmu.setCr0(cpu.cr0);
         cpu.gdtrBase = GDT;
         cpu.gdtrLimit = 6 * 8 - 1;
@@ -163,7 +199,12 @@ final class Jx86Runner {
         int eip = mem.read32(sp);
         int eflags = mem.read32(sp + 8);
         regs[Cpu.ESP] = mem.read32(sp + 12);
-        return new OracleResult(vector, eip, regs, eflags, window(), null);
+        OracleResult r = new OracleResult(vector, eip, regs, eflags, window(), null);
+        if (vector == 14) {
+            r.errorCode = mem.read32(sp - 4);
+            r.faultAddress = cpu.cr2;
+        }
+        return r;
     }
 
     private byte[] window() {

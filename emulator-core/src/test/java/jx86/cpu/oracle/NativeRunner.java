@@ -160,14 +160,15 @@ final class NativeRunner {
     private static List<OracleResult> parse(InputStream raw, int count) throws IOException {
         List<OracleResult> results = new ArrayList<>(count);
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
-            byte[] head = new byte[4 * 13];
+            byte[] head = new byte[4 * 14];
             for (int i = 0; i < count; i++) {
                 in.readFully(head);
                 ByteBuffer bb = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
                 int signo = bb.getInt();
                 int trapno = bb.getInt();
-                bb.getInt(); // error code: not compared (jx86 delivers it on the kernel stack)
+                int err = bb.getInt();
                 int eip = bb.getInt();
+                int addr = bb.getInt();
                 int[] regs = new int[8];
                 for (int r = 0; r < 8; r++) {
                     regs[r] = bb.getInt();
@@ -176,7 +177,12 @@ final class NativeRunner {
                 byte[] window = new byte[OracleCase.WINDOW_SIZE];
                 in.readFully(window);
                 int vector = signo == 0 ? OracleResult.COMPLETED : trapno;
-                results.add(new OracleResult(vector, eip, regs, eflags, window, null));
+                OracleResult r = new OracleResult(vector, eip, regs, eflags, window, null);
+                if (vector == 14) {
+                    r.errorCode = err;
+                    r.faultAddress = addr;
+                }
+                results.add(r);
             }
         }
         return results;

@@ -19,6 +19,9 @@ final class OracleResult {
     final byte[] window;
     /** jx86 only: a Java exception escaped the CPU (an emulator bug), else null. */
     final String crash;
+    /** For #PF: the error code and the faulting linear address (CR2); 0 otherwise. */
+    int errorCode;
+    int faultAddress;
 
     OracleResult(int vector, int eip, int[] regs, int eflags, byte[] window, String crash) {
         this.vector = vector;
@@ -37,7 +40,11 @@ final class OracleResult {
         sb.append(vector == COMPLETED ? "  completed" : vector == UNKNOWN_FAULT ? "  stopped (triple fault/budget)"
                 : vector == UNDELIVERED ? "  exception (not delivered: Interrupts is a placeholder)"
                 : "  exception vector " + vector);
-        sb.append(String.format(" eip=%08x%n  ", eip));
+        sb.append(String.format(" eip=%08x", eip));
+        if (vector == 14) {
+            sb.append(String.format(" error code=%x cr2=%08x", errorCode, faultAddress));
+        }
+        sb.append(String.format("%n  "));
         for (int r = 0; r < 8; r++) {
             sb.append(Asm.R32[r]).append('=').append(String.format("%08x ", regs[r]));
         }

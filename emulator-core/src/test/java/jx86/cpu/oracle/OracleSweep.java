@@ -25,6 +25,8 @@ final class OracleSweep {
     int undeliveredFaults;
     /** Blocks whose final EFLAGS were compared in full (no undefined arithmetic flag at the end). */
     int fullFlagCompares;
+    /** jx86's MMU implements paging: the jx86 side runs paged and #PF cases are generated. */
+    boolean paging;
     /** The first case on which jx86 threw a Java exception, if any. */
     String firstCrash;
 
@@ -34,8 +36,9 @@ final class OracleSweep {
 
     /** Runs cases {@code from} .. {@code from + blocks - 1} of {@code seed}. */
     void run(NativeRunner nat, long seed, long from, int blocks) throws IOException {
-        BlockGenerator gen = new BlockGenerator(seed);
         Jx86Runner jx = new Jx86Runner();
+        paging = jx.pagingActive();
+        BlockGenerator gen = new BlockGenerator(seed, paging);
         long to = from + blocks;
         for (long first = from; first < to; first += BATCH) {
             List<OracleCase> cases = new ArrayList<>();
