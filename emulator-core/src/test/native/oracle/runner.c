@@ -11,6 +11,7 @@
  * Output per case:
  *   signo (0 = the block ran to its end), trapno, err, eip, fault address (si_addr: CR2 for #PF),
  *   regs[8], eflags, window[8192] bytes.
+ * The page after the window (0x00102000) is mapped read-only and holds byte i = i*7 + 0x5A.
  * For a faulting block the registers and EFLAGS are those of the faulting instruction (taken from
  * the signal's ucontext) and the window holds what the block wrote before the fault.
  */
@@ -27,6 +28,7 @@
 #define SYS_RT_SIGACTION 174
 #define SYS_SIGALTSTACK 186
 #define SYS_MMAP2 192
+#define SYS_MPROTECT 125
 
 #define SA_SIGINFO 0x4u
 #define SA_ONSTACK 0x08000000u
@@ -220,6 +222,14 @@ static void map_fixed(u32 addr, u32 size, u32 prot) {
 int main(void) {
     install_handlers();
     map_fixed(WIN, WIN_SIZE, 3);
+    /* A read-only page after the window with a fixed pattern (writes to it raise #PF with P=1). */
+    map_fixed(WIN + WIN_SIZE, 4096, 3);
+    for (u32 i = 0; i < 4096; i++) {
+        ((unsigned char *)(WIN + WIN_SIZE))[i] = (unsigned char)(i * 7 + 0x5A);
+    }
+    if (sys3(SYS_MPROTECT, WIN + WIN_SIZE, 4096, 1) != 0) {
+        die(9);
+    }
     map_fixed(CODE, CODE_SIZE, 7);
     for (;;) {
         u32 code_len;

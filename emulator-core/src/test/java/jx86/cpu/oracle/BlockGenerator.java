@@ -918,23 +918,31 @@ final class BlockGenerator {
     }
 
     /**
-     * #PF on purpose: an access just below or above the two mapped window pages (or straddling
-     * the end, which must not write its first part), or a REP string op that runs off either end
-     * of the window, so the fault arrives in mid-string with ECX/ESI/EDI partly advanced.
+     * #PF on purpose: an access just below the window, to the read-only page after it or beyond
+     * that (or straddling an edge: a faulting store must not write its first part), or a REP
+     * string op that runs off either end of the window, so the fault arrives in mid-string with
+     * ECX/ESI/EDI partly advanced (LODS and MOVS sources just read on into the read-only page).
      */
     private boolean pageFault() {
         int kind = rnd.nextInt(4);
         int size = size();
         int bytes = size / 8;
         if (kind <= 1) {
+            // below the window (not present), the read-only page after it (reads work, writes
+            // fault with P=1), the page after that (not present), and straddles of each edge
             int target;
-            int where = rnd.nextInt(3);
+            int ro = OracleCase.WINDOW_SIZE;
+            int where = rnd.nextInt(5);
             if (where == 0) {
                 target = -1 - rnd.nextInt(8);
-            } else if (where == 1 || bytes == 1) {
-                target = OracleCase.WINDOW_SIZE + rnd.nextInt(8);
+            } else if (where == 1) {
+                target = ro + rnd.nextInt(4096 - bytes);
+            } else if (where == 2 || bytes == 1) {
+                target = ro + 4096 + rnd.nextInt(8);
+            } else if (where == 3) {
+                target = ro - 1 - rnd.nextInt(bytes - 1);
             } else {
-                target = OracleCase.WINDOW_SIZE - 1 - rnd.nextInt(bytes - 1);
+                target = ro + 4096 - 1 - rnd.nextInt(bytes - 1);
             }
             int reg = size == 8 ? rnd.nextInt(8) : a.pickReg(1 << 4);
             int access = rnd.nextInt(3); // load, store, read-modify-write

@@ -54,10 +54,15 @@ final class Jx86Runner {
         mem.write32(TSS + 8, 0x10);
         mem.write16(TSS + 0x66, 0x68);
         // Page tables mapping what the native process has mapped at these addresses (window and code,
-        // user read/write) plus the supervisor-only system pages; everything else is not present.
+        // user read/write; the page after the window user read-only) plus the supervisor-only system
+        // pages; everything else is not present.
         mem.write32(PAGE_DIR, PAGE_TABLE | 0x7);
         for (int page : new int[] {0x100, 0x101, 0x110, 0x111}) {
             mem.write32(PAGE_TABLE + 4 * page, page << 12 | 0x7);
+        }
+        mem.write32(PAGE_TABLE + 4 * (OracleCase.READ_ONLY_PAGE >>> 12), OracleCase.READ_ONLY_PAGE | 0x5);
+        for (int i = 0; i < 4096; i++) {
+            mem.write8(OracleCase.READ_ONLY_PAGE + i, OracleCase.readOnlyByte(i));
         }
         for (int page : new int[] {0x120, 0x121, 0x122, 0x12F}) {
             mem.write32(PAGE_TABLE + 4 * page, page << 12 | 0x3);

@@ -11,6 +11,12 @@ final class OracleCase {
     static final int WINDOW_ADDRESS = 0x0010_0000;
     static final int WINDOW_SIZE = 8192;
     static final int CODE_ADDRESS = 0x0011_0000;
+    /** A read-only page right after the window holding {@link #readOnlyByte} (both sides). */
+    static final int READ_ONLY_PAGE = WINDOW_ADDRESS + WINDOW_SIZE;
+
+    static int readOnlyByte(int i) {
+        return (i * 7 + 0x5A) & 0xFF;
+    }
     /** Largest block the native runner accepts (its code buffer is 8 KiB, the block starts in its first page). */
     static final int MAX_CODE = 4000;
 
