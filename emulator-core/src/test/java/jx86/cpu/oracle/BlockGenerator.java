@@ -255,9 +255,20 @@ final class BlockGenerator {
         if (lockable && r.mem && rnd.nextInt(6) == 0) {
             b.b(0xF0);
         }
-        segPrefix(b, r);
+        if (r.mem && rnd.nextInt(16) == 0) {
+            // several segment overrides: the last one counts (a CS before it must not make a store fault)
+            for (int i = rnd.nextInt(3); i >= 0; i--) {
+                b.b(new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)]);
+            }
+            b.b(new int[] {0x26, 0x36, 0x3E}[rnd.nextInt(3)]);
+        } else {
+            segPrefix(b, r);
+        }
         if (size == 16) {
             b.b(0x66);
+            if (rnd.nextInt(16) == 0) {
+                b.b(0x66); // a repeated operand-size prefix is still 16-bit
+            }
         }
         return b;
     }
@@ -1020,7 +1031,18 @@ final class BlockGenerator {
      */
     private boolean invalid() {
         int r = rnd.nextInt(8);
-        switch (rnd.nextInt(9)) {
+        switch (rnd.nextInt(10)) {
+            case 9 -> {
+                // 9 redundant DS prefixes + MOV EAX, [disp32] is 15 bytes (legal); 10 make 16 (#GP)
+                boolean tooLong = rnd.nextBoolean();
+                int addr = OracleCase.WINDOW_ADDRESS + a.dataTarget(4);
+                Bytes b = new Bytes();
+                for (int i = 0; i < (tooLong ? 10 : 9); i++) {
+                    b.b(0x3E);
+                }
+                a.ins("mov eax, [" + Asm.hex(addr) + "] (" + (tooLong ? 16 : 15) + " bytes)",
+                        tooLong ? "#GP 16-byte insn" : "15-byte insn", 0, 0, 0, b.b(0x8B).b(0x05).d(addr));
+            }
             case 7 -> {
                 int size = size();
                 Asm.Mem m = a.mem(r, a.dataTarget(size / 8), size / 8, 0, true);
