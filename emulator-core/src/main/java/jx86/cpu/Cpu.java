@@ -359,8 +359,11 @@ public final class Cpu {
     }
 
     /**
-     * Executes instructions until {@code maxInstructions} have retired or a stop condition occurs.
-     * Never throws for anything the guest does.
+     * Executes instructions until {@code maxInstructions} steps have run or a stop condition occurs.
+     * A step is one instruction, one batch of REP iterations, or one faulting instruction whose
+     * exception is delivered; each advances {@code clock.cycles} by one per instruction or REP
+     * iteration, so virtual time also advances in a guest stuck in a fault loop. Never throws for
+     * anything the guest does.
      */
     public StopReason run(long maxInstructions) {
         final VirtualClock clk = clock;
@@ -477,6 +480,16 @@ public final class Cpu {
     }
 
     int fetch32() {
+        int off = ip;
+        int la = segBase[CS] + off;
+        // Fast path: all four bytes in the cached RAM page and inside the limits (checked as the
+        // byte-wise path would for the last byte).
+        if (fetchRam && (la & ~0xFFF) == fetchPage && (la & 0xFFF) <= 0xFFC && off + 3 - insnEip < 15
+                && Integer.compareUnsigned(off, off + 3) < 0
+                && Integer.compareUnsigned(off + 3, segLimit[CS]) <= 0) {
+            ip = off + 4;
+            return mem.ramRead32(fetchPhys | (la & 0xFFF));
+        }
         int lo = fetch16();
         return lo | (fetch16() << 16);
     }

@@ -158,6 +158,14 @@ final class Mem {
 
     // ---- segment checks ----
 
+    /**
+     * Protected mode outside V86: segment type checks apply. Computed per access (not taken from
+     * the decoder's cached flag) so the system code may use these helpers mid-mode-switch.
+     */
+    static boolean pm(Cpu c) {
+        return (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
+    }
+
     static CpuFault segFault(int seg) {
         return seg == Cpu.SS ? CpuFault.withCode(Vectors.SS, 0) : CpuFault.gp(0);
     }
@@ -178,7 +186,7 @@ final class Mem {
 
     /** Checks a read of {@code size} bytes at seg:off and returns the linear address. */
     static int laRead(Cpu c, int seg, int off, int size) {
-        if (c.pm) {
+        if (pm(c)) {
             int ar = c.segAr[seg];
             if (ar == 0 || (ar & 0x0A) == 0x08) {
                 throw segFault(ar == 0 ? Cpu.DS : seg);
@@ -190,7 +198,7 @@ final class Mem {
 
     /** Checks a write of {@code size} bytes at seg:off and returns the linear address. */
     static int laWrite(Cpu c, int seg, int off, int size) {
-        if (c.pm) {
+        if (pm(c)) {
             int ar = c.segAr[seg];
             if ((ar & 0x0A) != 0x02) {
                 throw segFault(ar == 0 ? Cpu.DS : seg);
@@ -272,7 +280,7 @@ final class Mem {
     // ---- stack ----
 
     static boolean stack32(Cpu c) {
-        return c.pm && (c.segAr[Cpu.SS] & 0x4000) != 0;
+        return pm(c) && (c.segAr[Cpu.SS] & 0x4000) != 0;
     }
 
     /** The stack pointer value used for addressing (SP or ESP). */

@@ -87,22 +87,6 @@ class ExecTest {
     }
 
     @Test
-    void x87_withEmulationBit_isDeviceNotAvailable() {
-        CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.cr0 |= Cpu.CR0_EM;
-        assertThat(t.fault(0xDB, 0xE3).vector).isEqualTo(Vectors.NM);
-    }
-
-    @Test
-    void x87_withoutFpu_isIgnored() {
-        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x1234).poke16(0x20000, 0x5A5A);
-        // fninit; fnstsw [0x20000]; fnstsw ax
-        t.exec(0xDB, 0xE3, 0xDD, 0x3D, 0x00, 0x00, 0x02, 0x00, 0xDF, 0xE0);
-        assertThat(t.read16(0x20000)).isEqualTo(0x5A5A);
-        assertThat(t.reg(EAX)).isEqualTo(0x1234);
-    }
-
-    @Test
     void firmwareHook_realModeInF000_callsBios() {
         CpuTestSupport t = CpuTestSupport.real();
         List<Integer> calls = new ArrayList<>();
@@ -118,13 +102,6 @@ class ExecTest {
         CpuTestSupport t = CpuTestSupport.real();
         t.cpu.setFirmware((cpu, vector) -> { });
         assertThat(t.fault(0x0F, 0xFF, 0x42).vector).isEqualTo(Vectors.UD);
-    }
-
-    @Test
-    void hlt_atCpl3_isGeneralProtection() {
-        CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.setCpl(3);
-        assertThat(t.fault(0x90).vector).isEqualTo(Vectors.GP);
     }
 
     @Test

@@ -29,6 +29,31 @@ class ProgramTest {
         0x00, 0xB0, 0x99, 0x04, 0x01, 0x27, 0x88, 0xC2, 0xB0, 0x19, 0x14, 0x00, 0x27, 0x88, 0xC6, 0xF4,
     };
 
+    /**
+     * Real mode: copy "hello, world" from 1000:0000 to 2000:0000 (REP MOVSB), strlen with REPNE
+     * SCASB into BX, then reverse it into 2000:0100 with LODSB (DF=1) / STOSB (DF=0) and LOOP.
+     */
+    private static final int[] REAL_MODE_STRINGS = {
+        0xB8, 0x00, 0x10, 0x8E, 0xD8, 0xB8, 0x00, 0x20, 0x8E, 0xC0, 0xFC, 0x31, 0xF6, 0x31, 0xFF, 0xB9, 0x0D,
+        0x00, 0xF3, 0xA4, 0x31, 0xFF, 0xB9, 0xFF, 0xFF, 0x30, 0xC0, 0xF2, 0xAE, 0xF7, 0xD1, 0x49, 0x89, 0xCB,
+        0x8C, 0xC0, 0x8E, 0xD8, 0xBE, 0x0B, 0x00, 0xBF, 0x00, 0x01, 0x89, 0xD9, 0xFD, 0xAC, 0xFC, 0xAA, 0xE2,
+        0xFA, 0xF4,
+    };
+
+    @Test
+    void stringCopyStrlenReverse_realModeSegments() {
+        CpuTestSupport t = CpuTestSupport.real();
+        byte[] s = "hello, world\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        t.mem.load(0x10000, s);
+        t.exec(REAL_MODE_STRINGS);
+        assertThat(t.reg(Cpu.EBX) & 0xFFFF).isEqualTo(12);
+        assertThat(new String(t.mem.dump(0x20000, 12), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("hello, world");
+        assertThat(new String(t.mem.dump(0x20100, 12), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("dlrow ,olleh");
+        assertThat(t.cpu.getEflags() & Cpu.DF).isZero();
+    }
+
     @Test
     void sieveAndRecursiveFib_flat32() {
         CpuTestSupport t = CpuTestSupport.flat32().exec(SIEVE_AND_FIB);

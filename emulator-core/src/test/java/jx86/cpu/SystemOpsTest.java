@@ -4,7 +4,6 @@ import static jx86.cpu.Cpu.EAX;
 import static jx86.cpu.Cpu.EBX;
 import static jx86.cpu.Cpu.ECX;
 import static jx86.cpu.Cpu.EDX;
-import static jx86.cpu.Cpu.ZF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jx86.arch.Vectors;
@@ -105,41 +104,5 @@ class SystemOpsTest {
     @Test
     void movCr1_isUndefinedOpcode() {
         assertThat(CpuTestSupport.flat32().fault(0x0F, 0x20, 0xC8).vector).isEqualTo(Vectors.UD);
-    }
-
-    @Test
-    void arpl_raisesRpl() {
-        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x10).set(EBX, 3).exec(0x63, 0xD8);
-        assertThat(t.reg(EAX)).isEqualTo(0x13);
-        assertThat(t.flags() & ZF).isEqualTo(ZF);
-        assertThat(CpuTestSupport.real().fault(0x63, 0xD8).vector).isEqualTo(Vectors.UD);
-    }
-
-    @Test
-    void bound_outOfRange_isBoundRangeExceeded() {
-        CpuTestSupport t = CpuTestSupport.flat32().poke32(0x20000, 0).poke32(0x20004, 10).set(EAX, 5);
-        t.exec(0x62, 0x05, 0x00, 0x00, 0x02, 0x00);
-        CpuTestSupport u = CpuTestSupport.flat32().poke32(0x20000, 0).poke32(0x20004, 10).set(EAX, 11);
-        assertThat(u.fault(0x62, 0x05, 0x00, 0x00, 0x02, 0x00).vector).isEqualTo(Vectors.BR);
-    }
-
-    @Test
-    void inOut_realMode_reachTheBus() {
-        CpuTestSupport t = CpuTestSupport.real();
-        int[] last = new int[1];
-        t.io.register(0x80, 4, "t", jx86.bus.IoBus.W_ALL, new jx86.bus.IoDevice() {
-            @Override
-            public int ioRead(int port, int size) {
-                return 0x1234_5678;
-            }
-
-            @Override
-            public void ioWrite(int port, int size, int value) {
-                last[0] = value;
-            }
-        });
-        t.set(EAX, 0x99).set(EDX, 0x80).exec(0xE6, 0x80, 0x66, 0xED); // out 0x80, al; in eax, dx
-        assertThat(last[0]).isEqualTo(0x99);
-        assertThat(t.reg(EAX)).isEqualTo(0x1234_5678);
     }
 }
