@@ -72,6 +72,11 @@ final class Asm {
         return "0x" + Long.toHexString(v);
     }
 
+    /** An int shown as its 32-bit two's complement pattern (never sign-extended). */
+    static String hex(int v) {
+        return "0x" + Integer.toHexString(v);
+    }
+
     // ---- emission ----
 
     /**

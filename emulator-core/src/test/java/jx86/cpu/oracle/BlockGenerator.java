@@ -1031,7 +1031,17 @@ final class BlockGenerator {
      */
     private boolean invalid() {
         int r = rnd.nextInt(8);
-        switch (rnd.nextInt(10)) {
+        switch (rnd.nextInt(11)) {
+            case 10 -> {
+                // POPF setting TF: the single-step trap (#DB) follows the next instruction
+                if (a.espOff - 4 < Asm.STACK_LOW) {
+                    return false;
+                }
+                int v = rnd.nextInt() & (ARITH | Asm.DF) | 0x100;
+                a.ins("push " + Asm.hex(v), key("68", 32), 0, 0, 0, new Bytes().b(0x68).d(v));
+                a.ins("popfd (sets TF)", "#DB 9D", 0, ARITH, 0, new Bytes().b(0x9D));
+                registerOnly(0);
+            }
             case 9 -> {
                 // 9 redundant DS prefixes + MOV EAX, [disp32] is 15 bytes (legal); 10 make 16 (#GP)
                 boolean tooLong = rnd.nextBoolean();
