@@ -86,7 +86,7 @@ class DifferentialOracleTest {
         System.out.println(sweep.coverageSummary());
         System.out.println(sweep.opcodeGaps());
         System.out.printf("CPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults"
-                + " (%d with the vector unverified: jx86 exception delivery not implemented)%n", seed, blocks,
+                + " (%d with the vector unverified)%n", seed, blocks,
                 sweep.matched, sweep.mismatches, sweep.nativeFaults, sweep.undeliveredFaults);
         System.out.printf("CPU oracle: %d blocks compared every arithmetic flag at the end; jx86 paging %s%n",
                 sweep.fullFlagCompares, sweep.paging ? "on (#PF cases generated)" : "not implemented (no #PF cases)");
