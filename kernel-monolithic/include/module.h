@@ -23,6 +23,9 @@ struct kernel_symbol {
 #define MODULE_LICENSE(s)     __MODULE_INFO(license, license, s)
 #define MODULE_AUTHOR(s)      __MODULE_INFO(author, author, s)
 #define MODULE_DESCRIPTION(s) __MODULE_INFO(description, description, s)
+/* Modules this one needs loaded first, comma-separated ("a,b"): the loader refuses without them,
+ * and the Makefile turns them into modules.dep for modprobe (Linux's modpost writes depends=). */
+#define MODULE_DEPENDS(s)     __MODULE_INFO(depends, depends, s)
 
 /* Module parameters: module_param(var, int) or module_param(var, charp) makes "var=value" in
  * the load's parameter string set var before init_module runs (Linux's __param section). */

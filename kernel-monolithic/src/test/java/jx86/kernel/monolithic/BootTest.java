@@ -140,7 +140,7 @@ class BootTest {
         assertThat(r.serial()).containsPattern("hello: loaded \\(tick \\d+\\), the answer is 42");
         assertThat(r.serial().lines()).containsSubsequence(
                 "modtests: ok   insmod hello",
-                "dep_b: Unknown symbol dep_a_next",
+                "dep_b: missing dependency dep_a (load it first, or use modprobe)",
                 "dep_b: dep_a_next() gave 1 then 2",
                 "module dep_a is in use by: dep_b",
                 "dep_a: unloaded after 2 calls",
