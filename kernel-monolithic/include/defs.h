@@ -95,6 +95,16 @@ uint32_t boot_ramtop(void);
 int boot_mmap_count(void);
 void boot_mmap_entry(int i, uint64_t *base, uint64_t *len, uint32_t *type);
 
+/* ---- kernel/timer.c ---- */
+struct timer_list {
+  uint32_t expires;                 /* the value of ticks at which fn runs */
+  void (*fn)(struct timer_list *);
+  struct timer_list *next;
+};
+void add_timer(struct timer_list *t);
+int del_timer(struct timer_list *t);
+void run_timers(void);
+
 /* ---- kernel/trap.c ---- */
 void trap(struct trapframe *tf);
 extern uint32_t ticks;

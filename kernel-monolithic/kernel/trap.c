@@ -53,6 +53,7 @@ static void irq(int n) {
     ticks++;
     wakeup(&ticks);
     alarm_tick();
+    run_timers();
     break;
   case IRQ_COM1:
     uartintr();
