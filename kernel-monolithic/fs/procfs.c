@@ -1,6 +1,7 @@
 /* procfs.c: /proc, a synthetic file system: each file's text is generated when it is opened
  * (a snapshot, like a seq_file read in one go) and read from that buffer; /proc lists the fixed
- * files and one directory per process. Files: modules, meminfo, uptime, cmdline, <pid>/status. */
+ * files and one directory per process. Files: modules, meminfo, uptime, cmdline, interrupts,
+ * <pid>/status, jx86/tlb and jx86/counters (fs/procjx86.c). */
 #include "defs.h"
 #include "param.h"
 #include "proc.h"
@@ -10,6 +11,9 @@
 #define PROCBUF 4096
 
 struct proc *proc_table(int i);
+int interrupts_show(char *buf, int size);
+int jx86_tlb_show(char *buf, int size);
+int jx86_counters_show(char *buf, int size);
 
 static const char *const statenames[] = {
   [UNUSED] "?", [EMBRYO] "N (new)", [SLEEPING] "S (sleeping)", [RUNNABLE] "R (runnable)",
@@ -43,6 +47,12 @@ static int generate(const char *name, char *buf, int size) {
     return snprintk(buf, size, "%u.%02u 0.00\n", ticks / HZ, ticks % HZ);
   if (strcmp(name, "cmdline") == 0)
     return snprintk(buf, size, "%s\n", boot_cmdline());
+  if (strcmp(name, "interrupts") == 0)
+    return interrupts_show(buf, size);
+  if (strcmp(name, "jx86/tlb") == 0)
+    return jx86_tlb_show(buf, size);
+  if (strcmp(name, "jx86/counters") == 0)
+    return jx86_counters_show(buf, size);
   int pid = 0;
   const char *p = name;
   while (*p >= '0' && *p <= '9')
@@ -90,11 +100,11 @@ int procfs_read(struct file *f, uaddr_t dst, int n) {
 /* The next entry of the /proc directory at *pos (the fixed files, then one directory per
  * process), advancing *pos past it; false at the end. */
 bool procfs_next(uint32_t *pos, char *name, bool *isdir) {
-  static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline"};
+  static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline", "interrupts", "jx86"};
   const uint32_t nfiles = NELEM(files);
   if (*pos < nfiles) {
     safestrcpy(name, files[*pos], 16);
-    *isdir = false;
+    *isdir = strcmp(files[*pos], "jx86") == 0;
     (*pos)++;
     return true;
   }
@@ -117,7 +127,7 @@ int procfs_stat(const char *name, bool *isdir) {
   const char *p = name;
   while (*p >= '0' && *p <= '9')
     p++;
-  if (name[0] == 0 || (p > name && *p == 0 && findpid(strtou(name)))) {
+  if (name[0] == 0 || strcmp(name, "jx86") == 0 || (p > name && *p == 0 && findpid(strtou(name)))) {
     *isdir = true;
     return 0;
   }

@@ -108,6 +108,7 @@ void run_timers(void);
 /* ---- kernel/trap.c ---- */
 void trap(struct trapframe *tf);
 extern uint32_t ticks;
+extern uint32_t irq_count[16], syscall_count;
 
 /* ---- kernel/syscall.c ---- */
 void syscall(struct trapframe *tf);

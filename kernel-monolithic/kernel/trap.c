@@ -45,9 +45,13 @@ static void user_fault(struct trapframe *tf) {
   force_signal(curproc, sig);
 }
 
+uint32_t irq_count[16];             /* /proc/interrupts */
+uint32_t syscall_count;
+
 static void irq(int n) {
   if ((n == 7 || n == 15) && picspurious(n))   /* see picspurious() */
     return;
+  irq_count[n]++;
   switch (n) {
   case IRQ_TIMER:
     ticks++;
@@ -73,6 +77,7 @@ void trap(struct trapframe *tf) {
     curproc->tf = tf;
 
   if (tf->trapno == T_SYSCALL) {
+    syscall_count++;
     syscall(tf);
   } else if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
     irq(tf->trapno - T_IRQ0);

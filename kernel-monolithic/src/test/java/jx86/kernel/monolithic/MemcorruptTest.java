@@ -36,18 +36,23 @@ class MemcorruptTest {
         // UART at fixed instruction counts, the scheduler and the 100 Hz tick are driven by that clock,
         // and memcorrupt draws its addresses and values from xorshift32(seed). So the same seed
         // corrupts the same words at the same moments in every run. With seed 1 the first burst
-        // (at 0x00042020, below the kernel) goes unnoticed; the second hits kernel data that a
-        // pointer is loaded from, and the next use of it is a supervisor write through NULL: a
-        // panic, which panic=exit turns into exit value 1, before any canary check fails.
+        // (at 0x00042020, below the kernel) goes unnoticed; the second is followed by a canary
+        // worker finding its file wrong (the page cache or its own pages were hit), and the
+        // kernel then panics on a corrupted page reference count. The outcome moves when the
+        // kernel image changes (the words hit then hold different things): re-observe it then.
         assertThat(r.serial().lines()).containsSubsequence(
                 "memcorrupt: 4096 words every 1 s over 131072 KiB of RAM, seed 1",
                 "memcorrupt: burst 1, 4096 words, first at phys 0x00042020",
                 "memcorrupt: burst 2, 4096 words, first at phys 0x0108fbbc");
-        assertThat(r.serial()).containsPattern("canary: ok \\d+")
-                .contains("panic: page fault (trap 14, err 2)")
-                .doesNotContain("CORRUPT", "memcorrupt: burst 3");
+        assertThat(r.serial()).containsPattern("canary: ok \\d+").doesNotContain("memcorrupt: burst 3");
+        assertThat(firstOutcome(r)).isEqualTo("canary: CORRUPT /canary.2");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
-        assertThat(r.exitPortValue()).isEqualTo(1);
         assertThat(r.instructions()).isLessThan(200_000_000L);
+    }
+
+    /** The first line that shows the corruption was detected: canary, a panic, or a triple fault. */
+    private static String firstOutcome(RunResult r) {
+        return r.serial().lines().filter(l -> l.startsWith("canary: CORRUPT") || l.startsWith("panic: "))
+                .findFirst().orElse(r.event() == MachineEvent.EXIT_PORT ? "none" : r.event().toString());
     }
 }
