@@ -196,6 +196,18 @@ class BootTest {
         assertThat(r.exitPortValue()).isEqualTo(1);
     }
 
+    @Test
+    void bootToShellPrompt_takesFewerThan200MillionInstructions() {
+        // from the reset vector (BIOS, Multiboot load) through the kernel, the disk, the mount and
+        // exec of /bin/sh to its prompt, then poweroff (exec, sync, exit port): all of it counts
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).append("console=ttyS0 init=/bin/sh")
+                .disk(DISK).snapshot(true).serialInput("poweroff\r").maxInstructions(LIGHT).build());
+
+        assertThat(r.serial()).contains("ext2: mounted hda1", "/$ ", "reboot: power down");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.instructions()).isLessThan(200_000_000L);
+    }
+
     private static long sizeOf(Path p) {
         try {
             return java.nio.file.Files.size(p);
