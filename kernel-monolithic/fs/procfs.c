@@ -36,6 +36,35 @@ static struct proc *findpid(int pid) {
   return 0;
 }
 
+/* Entries added by modules (Linux's proc_create with a seq_file show function, in one go). */
+#define NPROCENT 8
+static struct procent {
+  char name[16];
+  int (*show)(char *buf, int size);
+} procents[NPROCENT];
+
+int proc_create(const char *name, int (*show)(char *buf, int size)) {
+  for (int i = 0; i < NPROCENT; i++)
+    if (procents[i].show && strcmp(procents[i].name, name) == 0)
+      return -EEXIST;
+  for (int i = 0; i < NPROCENT; i++)
+    if (!procents[i].show && strlen(name) < sizeof(procents[i].name)) {
+      safestrcpy(procents[i].name, name, sizeof(procents[i].name));
+      procents[i].show = show;
+      return 0;
+    }
+  return -ENOSPC;
+}
+
+void proc_remove(const char *name) {
+  for (int i = 0; i < NPROCENT; i++)
+    if (procents[i].show && strcmp(procents[i].name, name) == 0)
+      procents[i].show = 0;
+}
+
+EXPORT_SYMBOL(proc_create);
+EXPORT_SYMBOL(proc_remove);
+
 /* Fills buf with the text of /proc/<name>; -ENOENT if there is no such file. */
 static int generate(const char *name, char *buf, int size) {
   if (strcmp(name, "modules") == 0)
@@ -47,6 +76,9 @@ static int generate(const char *name, char *buf, int size) {
     return snprintk(buf, size, "%u.%02u 0.00\n", ticks / HZ, ticks % HZ);
   if (strcmp(name, "cmdline") == 0)
     return snprintk(buf, size, "%s\n", boot_cmdline());
+  for (int i = 0; i < NPROCENT; i++)
+    if (procents[i].show && strcmp(procents[i].name, name) == 0)
+      return procents[i].show(buf, size);
   if (strcmp(name, "interrupts") == 0)
     return interrupts_show(buf, size);
   if (strcmp(name, "jx86/tlb") == 0)
@@ -108,16 +140,23 @@ bool procfs_next(uint32_t *pos, char *name, bool *isdir) {
     (*pos)++;
     return true;
   }
-  for (uint32_t i = *pos - nfiles; i < NPROC; i++) {
+  for (; *pos < nfiles + NPROCENT; (*pos)++)      /* then the modules' entries */
+    if (procents[*pos - nfiles].show) {
+      safestrcpy(name, procents[*pos - nfiles].name, 16);
+      *isdir = false;
+      (*pos)++;
+      return true;
+    }
+  for (uint32_t i = *pos - nfiles - NPROCENT; i < NPROC; i++) {
     struct proc *p = proc_table(i);
     if (p->state != UNUSED) {
       snprintk(name, 16, "%d", p->pid);
       *isdir = true;
-      *pos = nfiles + i + 1;
+      *pos = nfiles + NPROCENT + i + 1;
       return true;
     }
   }
-  *pos = nfiles + NPROC;
+  *pos = nfiles + NPROCENT + NPROC;
   return false;
 }
 

@@ -213,6 +213,23 @@ void part_scan(int disk);
 
 /* ---- fs/procfs.c ---- */
 int procfs_open(const char *name, struct file **fp);
+
+/* ---- fs/chrdev.c: character devices /dev/<name> ---- */
+struct chrdev_ops {
+  int (*read)(char *buf, int n, uint32_t off);         /* bytes read into buf, 0 at the end, or -errno */
+  int (*write)(const char *buf, int n, uint32_t off);  /* bytes taken, or -errno */
+};
+int register_chrdev(const char *name, const struct chrdev_ops *ops);
+void unregister_chrdev(const char *name);
+int chrdev_busy(uint32_t lo, uint32_t hi);
+int chrdev_open(const char *path, int flags, struct file **fp);
+void chrdev_close(struct file *f);
+int chrdev_read(struct file *f, uaddr_t dst, int n);
+int chrdev_write(struct file *f, uaddr_t src, int n);
+
+/* ---- fs/procfs.c: entries registered by modules ---- */
+int proc_create(const char *name, int (*show)(char *buf, int size));
+void proc_remove(const char *name);
 int procfs_read(struct file *f, uaddr_t dst, int n);
 bool procfs_next(uint32_t *pos, char *name, bool *isdir);
 int procfs_stat(const char *name, bool *isdir);

@@ -96,3 +96,5 @@ void trap(struct trapframe *tf) {
 }
 
 EXPORT_SYMBOL(ticks);
+EXPORT_SYMBOL(irq_count);
+EXPORT_SYMBOL(syscall_count);

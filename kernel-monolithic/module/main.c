@@ -235,6 +235,11 @@ int unload_module(const char *name) {
   }
   if (!mod->exit && mod->init)
     return -EBUSY;
+  int open = chrdev_busy((uint32_t)mod->base, (uint32_t)mod->base + mod->npages * PGSIZE);
+  if (open > 0) {
+    printk("module %s is in use: %d open files on its devices\n", name, open);
+    return -EBUSY;
+  }
   mod->state = MODULE_GOING;
   if (mod->exit)
     mod->exit();
