@@ -3,7 +3,10 @@
 #pragma once
 #include "types.h"
 
-#define VERMAGIC "0.1-kernel-monolithic i386"
+#define KERNEL_VERMAGIC "0.1-kernel-monolithic i386"
+#ifndef VERMAGIC                    /* a test module may claim another (MODCFLAGS_badvermagic) */
+#define VERMAGIC KERNEL_VERMAGIC
+#endif
 
 /* One exported symbol (Linux before 4.19: absolute pointers). The kernel's live in __ksymtab
  * between __start___ksymtab and __stop___ksymtab; a module's in its own __ksymtab section. */

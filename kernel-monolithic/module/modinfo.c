@@ -29,9 +29,9 @@ int check_modinfo(struct load_info *info) {
     printk("module: no usable name= in .modinfo\n");
     return -ENOEXEC;
   }
-  if (!info->vermagic || strcmp(info->vermagic, VERMAGIC) != 0) {
+  if (!info->vermagic || strcmp(info->vermagic, KERNEL_VERMAGIC) != 0) {
     printk("%s: version magic '%s' should be '%s'\n", info->name,
-           info->vermagic ? info->vermagic : "", VERMAGIC);
+           info->vermagic ? info->vermagic : "", KERNEL_VERMAGIC);
     return -ENOEXEC;
   }
   return 0;

@@ -33,6 +33,7 @@ class ModulesShellTest {
             "insmod /lib/modules/badsym.ko",
             "insmod /lib/modules/dep_b.ko",
             "insmod /lib/modules/badinit.ko",
+            "insmod /lib/modules/badvermagic.ko",
             "modprobe cyc_a",
             "modprobe nosuch",
             "insmod /lib/modules/hello.ko",
@@ -90,11 +91,13 @@ class ModulesShellTest {
                 "badsym: Unknown symbol no_such_function",
                 "dep_b: missing dependency dep_a (load it first, or use modprobe)",
                 "badinit: init_module failed (-5)",
+                "badvermagic: version magic '9.9-other i386' should be '0.1-kernel-monolithic i386'",
+                "insmod: ERROR: could not insert module /lib/modules/badvermagic.ko: Invalid module format",
                 "modprobe: FATAL: dependency cycle: cyc_a -> cyc_b -> cyc_a",
                 "modprobe: FATAL: Module nosuch not found in modules.dep",
                 "module hello already loaded",
                 "insmod: ERROR: could not insert module /lib/modules/hello.ko: Module already loaded");
-        assertThat(r.serial()).doesNotContain("badreloc: loaded", "cyc_a: loaded", "cyc_b: loaded");
+        assertThat(r.serial()).doesNotContain("badreloc: loaded", "cyc_a: loaded", "cyc_b: loaded", "badvermagic: loaded");
     }
 
     @Test
