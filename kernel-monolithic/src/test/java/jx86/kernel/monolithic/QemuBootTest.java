@@ -100,6 +100,16 @@ class QemuBootTest {
     }
 
     @Test
+    void abusetests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/abusetests", null);
+
+        assertThat(r.serial()).contains("abusetests: ok   fork bomb: fork fails with EAGAIN, all reaped (status 0)",
+                "abusetests: ok   SIGILL handler runs on ud2 (status 2c00)", "abusetests: all passed")
+                .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
     void moduleWritingItsOwnText_panicsNamingTheModule() throws Exception {
         Run r = qemu("console=ttyS0 panic=exit", Path.of(USER.resolve("init") + ",target/modules/selfpatch.ko"));
 
