@@ -121,7 +121,7 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   struct file *f;
   if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
     f = console_file();
-  } else if ((r = chrdev_open(path, flags, &f)) != 0) {
+  } else if ((r = chrdev_open(path, flags, &f)) != 0 || (r = blkdev_open(path, flags, &f)) != 0) {
     if (r < 0)
       return r;
   } else if (procname(path)) {

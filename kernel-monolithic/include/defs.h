@@ -227,6 +227,22 @@ void chrdev_close(struct file *f);
 int chrdev_read(struct file *f, uaddr_t dst, int n);
 int chrdev_write(struct file *f, uaddr_t src, int n);
 
+/* ---- fs/blkdev.c: block devices /dev/<name> (RAM disks) ---- */
+struct buf;
+struct blkdev_ops {
+  int (*transfer)(uint32_t blockno, void *data, bool write);   /* one BSIZE block; 0 or -errno */
+};
+int register_blkdev(const char *name, const struct blkdev_ops *ops, uint32_t nblocks);
+void unregister_blkdev(const char *name);
+bool blkdev_is(uint32_t dev);
+int blkdev_size(uint32_t dev, uint32_t *nsectors);
+int blkdev_rw(struct buf *b);
+int blkdev_busy(uint32_t lo, uint32_t hi);
+int blkdev_open(const char *path, int flags, struct file **fp);
+void blkdev_close(struct file *f);
+int blkdev_io(struct file *f, uaddr_t ubuf, int n, bool write);
+void binval(uint32_t dev);
+
 /* ---- fs/procfs.c: entries registered by modules ---- */
 int proc_create(const char *name, int (*show)(char *buf, int size));
 void proc_remove(const char *name);

@@ -235,7 +235,8 @@ int unload_module(const char *name) {
   }
   if (!mod->exit && mod->init)
     return -EBUSY;
-  int open = chrdev_busy((uint32_t)mod->base, (uint32_t)mod->base + mod->npages * PGSIZE);
+  uint32_t lo = (uint32_t)mod->base, hi = lo + mod->npages * PGSIZE;
+  int open = chrdev_busy(lo, hi) + blkdev_busy(lo, hi);
   if (open > 0) {
     printk("module %s is in use: %d open files on its devices\n", name, open);
     return -EBUSY;

@@ -12,10 +12,14 @@ static int count(int fd, unsigned c[3]) {
       c[2]++;
       if (ch == '\n')
         c[0]++;
-      int space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
-      if (!space && !inword)
+      /* coreutils in the C locale: white space ends a word, a printable character starts one,
+       * anything else (NUL, control bytes, bytes >= 0x80) does neither */
+      if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f') {
+        inword = 0;
+      } else if (ch > ' ' && ch < 0x7f && !inword) {
         c[1]++;
-      inword = !space;
+        inword = 1;
+      }
     }
   return n;
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Driver modules from the shell: msgbuf (a character device, /dev/msgbuf, through
- * register_chrdev) and sysstat (a /proc entry, /proc/sysstat, through proc_create and a kernel
+ * register_chrdev), ramdisk (a block device, /dev/ram0, through register_blkdev and the buffer
+ * cache) and sysstat (a /proc entry, /proc/sysstat, through proc_create and a kernel
  * timer); both go away with rmmod.
  */
 class DriverModulesTest {
@@ -35,6 +36,14 @@ class DriverModulesTest {
                         "cat /proc/sysstat",
                         "rmmod sysstat",
                         "cat /proc/sysstat",
+                        "insmod /lib/modules/ramdisk.ko blocks=16",
+                        "wc < /dev/ram0",
+                        "cp /etc/motd /dev/ram0",
+                        "wc < /dev/ram0",
+                        "rmmod ramdisk",
+                        "insmod /lib/modules/ramdisk.ko blocks=16",
+                        "wc < /dev/ram0",
+                        "rmmod ramdisk",
                         "poweroff", ""))
                 .maxInstructions(2_000_000_000L).build());
         serial = r.serial();
@@ -50,6 +59,18 @@ class DriverModulesTest {
                 "      1       4      23",          // "hello through a device\n"
                 "msgbuf: removed",
                 "cat: /dev/msgbuf: error 2");        // no such device (and no such file) afterwards
+    }
+
+    @Test
+    void ramdisk_blockDeviceHoldsDataUntilUnloaded() {
+        assertThat(lines).containsSubsequence(
+                "ramdisk: /dev/ram0, 16 KiB (disk 8)",
+                "      0       0   16384",             // 16 zeroed blocks
+                "      1       3   16384",             // "hello from ext2\n" at offset 0
+                "ramdisk: /dev/ram0 removed",
+                "ramdisk: /dev/ram0, 16 KiB (disk 8)",
+                "      0       0   16384",             // a new disk: no stale cached blocks
+                "ramdisk: /dev/ram0 removed");
     }
 
     @Test
