@@ -92,9 +92,10 @@ static int generate(const char *name, char *buf, int size) {
   struct proc *pr = p > name && strcmp(p, "/status") == 0 ? findpid(pid) : 0;
   if (!pr)
     return -ENOENT;
-  return snprintk(buf, size, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nVmSize:\t%u kB\n", pr->name,
+  return snprintk(buf, size, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nVmSize:\t%u kB\nVmStk:\t%u kB\n", pr->name,
                   statenames[pr->state], pr->pid, pr->parent ? pr->parent->pid : 0,
-                  pr->brk >> 10);
+                  (PGROUNDUP(pr->brk) - PGROUNDDOWN(USERBASE) + USTACKPAGES * PGSIZE) >> 10,
+                  (USTACKPAGES * PGSIZE) >> 10);   /* image + heap + stack, as mapped */
 }
 
 /* Opens /proc/<name> ("" for the /proc directory itself); the file owns the generated text. */
