@@ -40,6 +40,7 @@ class DriverModulesTest {
                         "wc < /dev/ram0",
                         "cp /etc/motd /dev/ram0",
                         "wc < /dev/ram0",
+                        "rmmod ramdisk < /dev/ram0",
                         "rmmod ramdisk",
                         "insmod /lib/modules/ramdisk.ko blocks=16",
                         "wc < /dev/ram0",
@@ -67,6 +68,9 @@ class DriverModulesTest {
                 "ramdisk: /dev/ram0, 16 KiB (disk 8)",
                 "      0       0   16384",             // 16 zeroed blocks
                 "      1       3   16384",             // "hello from ext2\n" at offset 0
+                // the shell opens /dev/ram0 as rmmod's stdin: an open file on the device pins the module
+                "module ramdisk is in use: 1 open files on its devices",
+                "rmmod: ERROR: could not remove module ramdisk: Module is in use",
                 "ramdisk: /dev/ram0 removed",
                 "ramdisk: /dev/ram0, 16 KiB (disk 8)",
                 "      0       0   16384",             // a new disk: no stale cached blocks
