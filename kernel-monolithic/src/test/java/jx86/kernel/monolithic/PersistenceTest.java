@@ -48,17 +48,20 @@ class PersistenceTest {
                 "echo persistent data > /data.txt",
                 "cp /etc/motd /motd.copy",
                 "mkdir /d",
+                "cp /etc/motd /d",
+                "kill 999",
                 "echo echo from a script > /d/script",
                 "echo wc /etc/motd >> /d/script",
                 "sh /d/script",
                 "poweroff");
+        assertThat(lines(first)).contains("kill: (999) - No such process");
         assertThat(lines(first)).containsSubsequence("from a script", " 1  3 16 /etc/motd", "reboot: power down");
         assertThat(first.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(first.exitPortValue()).isZero();
 
-        RunResult second = boot(img, "cat /data.txt", "cat /motd.copy", "cat /d/script", "poweroff");
+        RunResult second = boot(img, "cat /data.txt", "cat /motd.copy", "cat /d/script", "wc /d/motd", "poweroff");
         assertThat(lines(second)).containsSubsequence("persistent data", "hello from ext2",
-                "echo from a script", "wc /etc/motd", "reboot: power down");
+                "echo from a script", "wc /etc/motd", " 1  3 16 /d/motd", "reboot: power down");
         assertThat(second.exitPortValue()).isZero();
 
         Path e2fsck = Path.of("/sbin/e2fsck");
