@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
  * detector (files and memory checked against a generator from several processes).
  */
 class MemcorruptTest {
+    private static final String MEMCORRUPT_INPUT =
+            "canary -p &\rinsmod /lib/modules/memcorrupt.ko n=4096 period=1 seed=1\r";
+
     private static RunResult boot(String input, long limit) {
         return PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 panic=exit init=/bin/sh")
@@ -31,7 +34,7 @@ class MemcorruptTest {
 
     @Test
     void memcorruptWithCanary_endsInADetectedOutcome() {
-        RunResult r = boot("canary -p &\rinsmod /lib/modules/memcorrupt.ko n=4096 period=1 seed=1\r", 2_000_000_000L);
+        RunResult r = boot(MEMCORRUPT_INPUT, 2_000_000_000L);
         // Deterministic: jx86 time is the virtual clock (instructions), the scripted input reaches the
         // UART at fixed instruction counts, the scheduler and the 100 Hz tick are driven by that clock,
         // and memcorrupt draws its addresses and values from xorshift32(seed). So the same seed
@@ -48,6 +51,11 @@ class MemcorruptTest {
         assertThat(firstOutcome(r)).isEqualTo("canary: CORRUPT /canary.2");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.instructions()).isLessThan(200_000_000L);
+
+        // and the same seed again gives the same run, to the instruction
+        RunResult again = boot(MEMCORRUPT_INPUT, 2_000_000_000L);
+        assertThat(again.serial()).isEqualTo(r.serial());
+        assertThat(again.instructions()).isEqualTo(r.instructions());
     }
 
     /** The first line that shows the corruption was detected: canary, a panic, or a triple fault. */
