@@ -28,6 +28,11 @@ class QemuBootTest {
 
     /** Boots with one module, or (module null) with the test disk as hda. */
     private static Run qemu(String append, Path module) throws IOException, InterruptedException {
+        return qemu(append, module, "");
+    }
+
+    /** The same, with input typed on the serial line (written to QEMU's stdin at once). */
+    private static Run qemu(String append, Path module, String input) throws IOException, InterruptedException {
         assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed");
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
@@ -40,7 +45,11 @@ class QemuBootTest {
         }
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.ISO_8859_1));
+        p.getOutputStream().flush();
+        if (input.isEmpty()) {
+            p.getOutputStream().close();
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {   // a hang guard, not a timing assertion
             p.destroyForcibly();
         }
@@ -106,6 +115,17 @@ class QemuBootTest {
         assertThat(r.serial()).contains("abusetests: ok   fork bomb: fork fails with EAGAIN, all reaped (status 0)",
                 "abusetests: ok   SIGILL handler runs on ud2 (status 2c00)", "abusetests: all passed")
                 .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void modprobe_loadsDependenciesAndRefusesCycles() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/sh", null, String.join("\r", "modprobe dep_b", "rmmod dep_a",
+                "modprobe cyc_a", "insmod /lib/modules/badreloc.ko", "poweroff", ""));
+
+        assertThat(r.serial()).contains("modprobe: inserted dep_a", "modprobe: inserted dep_b",
+                "module dep_a is in use by: dep_b", "modprobe: FATAL: dependency cycle: cyc_a -> cyc_b -> cyc_a",
+                "badreloc: Unknown relocation: 20", "reboot: power down");
         assertThat(r.status()).isEqualTo(1);
     }
 
