@@ -152,15 +152,23 @@ int main(int argc, char **argv) {
     dprintf(2, "usage: modprobe [-d modules.dep] NAME [param=value ...] | modprobe -r NAME\n");
     return 2;
   }
-  if (remove) {
-    if (delete_module(argv[i], 0) < 0) {
-      dprintf(2, "modprobe: FATAL: could not remove %s: %s\n", argv[i], strerror(errno));
-      return 1;
-    }
-    return 0;
-  }
   if (parse_depfile(depfile) < 0)
     return 1;
+  if (remove) {
+    char name[NAMELEN];
+    modname(name, argv[i], strlen(argv[i]));
+    if (delete_module(name, 0) < 0) {
+      dprintf(2, "modprobe: FATAL: could not remove %s: %s\n", name, strerror(errno));
+      return 1;
+    }
+    printf("modprobe: removed %s\n", name);
+    /* then its dependencies, as Linux's modprobe -r does; those still used by others stay */
+    struct entry *e = lookup(name);
+    for (int k = 0; e && k < e->ndeps; k++)
+      if (delete_module(e->deps[k], 0) == 0)
+        printf("modprobe: removed %s\n", e->deps[k]);
+    return 0;
+  }
   int fd = open("/proc/modules", O_RDONLY);
   if (fd >= 0) {
     int n = read(fd, loaded, sizeof(loaded) - 1);

@@ -25,7 +25,7 @@ class ModulesShellTest {
             "modprobe dep_b",
             "lsmod",
             "rmmod dep_a",
-            "rmmod dep_b dep_a",
+            "modprobe -r dep_b",
             "echo MARK before failures",
             "lsmod",
             "insmod /etc/motd",
@@ -77,7 +77,9 @@ class ModulesShellTest {
                 "module dep_a is in use by: dep_b",
                 "rmmod: ERROR: could not remove module dep_a: Module is in use",
                 "module: dep_b unloaded",
-                "module: dep_a unloaded");
+                "modprobe: removed dep_b",
+                "module: dep_a unloaded",
+                "modprobe: removed dep_a");
         assertThat(r.serial()).containsPattern("dep_a\\s+\\d+\\s+1 dep_b");
     }
 
