@@ -22,17 +22,26 @@ int del_timer(struct timer_list *t) {
   return 0;
 }
 
-/* From the timer interrupt: each due timer is unlinked before it runs, so it may add itself again. */
+/* From the timer interrupt: the due timers are first moved to a list of their own, then run;
+ * a timer that adds itself again (even already due) waits for the next tick, so a bad expiry
+ * cannot keep the interrupt handler looping. */
 void run_timers(void) {
+  struct timer_list *due = 0;
   for (struct timer_list **pp = &timers; *pp;) {
     struct timer_list *t = *pp;
     if ((int32_t)(ticks - t->expires) >= 0) {
       *pp = t->next;
-      t->fn(t);
-      pp = &timers;               /* the list may have changed: start over */
+      t->next = due;
+      due = t;
     } else {
       pp = &t->next;
     }
+  }
+  while (due) {
+    struct timer_list *t = due;
+    due = t->next;
+    t->next = 0;
+    t->fn(t);
   }
 }
 

@@ -43,7 +43,7 @@ static void burst(struct timer_list *t) {
 }
 
 static int memcorrupt_init(void) {
-  if (n <= 0 || period <= 0)
+  if (n <= 0 || period <= 0 || period > 86400)   /* period * HZ must not overflow */
     return -EINVAL;
   ramtop = boot_ramtop();
   state = seed ? (uint32_t)seed : 1;
