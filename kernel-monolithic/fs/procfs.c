@@ -103,7 +103,13 @@ int procfs_open(const char *name, struct file **fp) {
   char *buf = kmalloc(PROCBUF);
   if (!buf)
     return -ENOMEM;
-  int n = name[0] ? generate(name, buf, PROCBUF) : 0;
+  bool isdir = false;
+  int n = procfs_stat(name, &isdir);
+  if (n == 0 && isdir) {
+    safestrcpy(buf, name, PROCBUF);   /* a directory: the buffer names it, for procfs_next */
+  } else if (n == 0) {
+    n = generate(name, buf, PROCBUF);
+  }
   struct file *f = n >= 0 ? filealloc() : 0;
   if (!f) {
     kfree(buf);
@@ -113,7 +119,7 @@ int procfs_open(const char *name, struct file **fp) {
   f->readable = true;
   f->procbuf = buf;
   f->procsize = MIN(n, PROCBUF - 1);
-  f->procdir = name[0] == 0;
+  f->procdir = isdir;
   *fp = f;
   return 0;
 }
@@ -132,7 +138,17 @@ int procfs_read(struct file *f, uaddr_t dst, int n) {
 
 /* The next entry of the /proc directory at *pos (the fixed files, then one directory per
  * process), advancing *pos past it; false at the end. */
-bool procfs_next(uint32_t *pos, char *name, bool *isdir) {
+bool procfs_next(const char *dir, uint32_t *pos, char *name, bool *isdir) {
+  if (dir[0] != 0) {               /* /proc/jx86 or /proc/<pid> */
+    static const char *const jx86[] = {"tlb", "counters"};
+    bool isjx86 = strcmp(dir, "jx86") == 0;
+    if (*pos >= (isjx86 ? 2u : 1u))
+      return false;
+    safestrcpy(name, isjx86 ? jx86[*pos] : "status", 16);
+    *isdir = false;
+    (*pos)++;
+    return true;
+  }
   static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline", "interrupts", "jx86"};
   const uint32_t nfiles = NELEM(files);
   if (*pos < nfiles) {

@@ -247,7 +247,7 @@ void binval(uint32_t dev);
 int proc_create(const char *name, int (*show)(char *buf, int size));
 void proc_remove(const char *name);
 int procfs_read(struct file *f, uaddr_t dst, int n);
-bool procfs_next(uint32_t *pos, char *name, bool *isdir);
+bool procfs_next(const char *dir, uint32_t *pos, char *name, bool *isdir);
 int procfs_stat(const char *name, bool *isdir);
 
 /* ---- fs/bootfs.c ---- */

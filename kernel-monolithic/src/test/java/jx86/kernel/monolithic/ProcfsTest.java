@@ -18,16 +18,18 @@ import org.junit.jupiter.api.Test;
 class ProcfsTest {
     private static List<String> lines;
     private static String serial;
+    // one command line (under sh's 256 bytes): all of it is echoed before the first command runs,
+    // so no echo lands inside the output
 
     @BeforeAll
     static void boot() {
         RunResult r = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 panic=exit init=/bin/sh")
                 .disk(Path.of("target/disk.img")).snapshot(true)
-                .serialInput(String.join("\r", "cat /proc/meminfo", "cat /proc/uptime",
+                .serialInput(String.join("; ", "cat /proc/meminfo", "cat /proc/uptime",
                         "cat /proc/interrupts", "cat /proc/1/status", "cat /proc/jx86/tlb",
                         "cat /proc/jx86/counters", "insmod /lib/modules/hello.ko", "cat /proc/modules",
-                        "ls /proc", "poweroff", ""))
+                        "ls /proc", "ls /proc/jx86", "ls /proc/1", "poweroff") + "\r")
                 .maxInstructions(2_000_000_000L).build());
         serial = r.serial();
         lines = serial.lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
@@ -74,6 +76,13 @@ class ProcfsTest {
     @Test
     void jx86Counters_cyclesAndInstructions() {
         assertThat(serial).containsPattern("cycles [1-9]\\d*\r?\ninstructions [1-9]\\d*");
+    }
+
+    @Test
+    void subdirectories_areListed() {
+        assertThat(lines).anyMatch(l -> l.matches("-r--r--r-- .* tlb"));
+        assertThat(lines).anyMatch(l -> l.matches("-r--r--r-- .* counters"));
+        assertThat(lines).anyMatch(l -> l.matches("-r--r--r-- .* status"));
     }
 
     @Test
