@@ -168,7 +168,7 @@ static int readline(int fd, char *line, int size) {
 /* sh [script]: commands from the script file, else from the console with a prompt. Lines
  * starting with # are comments. */
 int main(int argc, char **argv) {
-  char line[256], cwd[128];
+  char line[1024], cwd[128];    /* a whole typed-ahead script fits on one line */
   int in = 0;
   signal(SIGINT, SIG_IGN);
   if (argc > 1 && (in = open(argv[1], O_RDONLY)) < 0) {

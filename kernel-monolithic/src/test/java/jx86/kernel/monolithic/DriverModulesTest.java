@@ -25,7 +25,7 @@ class DriverModulesTest {
         RunResult r = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 panic=exit init=/bin/sh")
                 .disk(Path.of("target/disk.img")).snapshot(true)
-                .serialInput(String.join("\r",
+                .serialInput(String.join("; ",   // one line: all echoed before anything runs
                         "insmod /lib/modules/msgbuf.ko size=64",
                         "echo hello through a device > /dev/msgbuf",
                         "cat /dev/msgbuf",
@@ -45,7 +45,7 @@ class DriverModulesTest {
                         "insmod /lib/modules/ramdisk.ko blocks=16",
                         "wc < /dev/ram0",
                         "rmmod ramdisk",
-                        "poweroff", ""))
+                        "poweroff") + "\r")
                 .maxInstructions(2_000_000_000L).build());
         serial = r.serial();
         lines = r.serial().lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
