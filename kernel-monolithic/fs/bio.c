@@ -46,17 +46,31 @@ again:
   return 0;                     /* every buffer is owned: the caller gets -EBUSY-ish failure */
 }
 
+/* The driver for b's device: a registered block device (fs/blkdev.c) or an ATA disk. */
+static int blk_rw(struct buf *b) {
+  return blkdev_is(b->dev) ? blkdev_rw(b) : ata_rw(b);
+}
+
+/* Forgets every cached block of dev (a block device going away, or a new one in its place). */
+void binval(uint32_t dev) {
+  for (int i = 0; i < NBUF; i++)
+    if (bufs[i].dev == dev && !(bufs[i].flags & B_BUSY))
+      bufs[i].flags &= ~B_VALID;
+}
+
 /* Reads block blockno of dev; returns the busy buffer, or 0 (beyond the partition, I/O error,
  * no free buffer). */
 struct buf *bread(uint32_t dev, uint32_t blockno) {
   uint32_t start, nsectors;
-  if (part_lookup(dev, &start, &nsectors) < 0 || (uint64_t)(blockno + 1) * (BSIZE / SECTOR) > nsectors)
+  start = 0;
+  if ((blkdev_is(dev) ? blkdev_size(dev, &nsectors) : part_lookup(dev, &start, &nsectors)) < 0 ||
+      (uint64_t)(blockno + 1) * (BSIZE / SECTOR) > nsectors)
     return 0;
   struct buf *b = bget(dev, blockno);
   if (!b)
     return 0;
   b->sector = start + blockno * (BSIZE / SECTOR);
-  if (!(b->flags & B_VALID) && ata_rw(b) < 0) {
+  if (!(b->flags & B_VALID) && blk_rw(b) < 0) {
     brelse(b);
     return 0;
   }
@@ -68,7 +82,7 @@ int bwrite(struct buf *b) {
   if (!(b->flags & B_BUSY))
     panic("bwrite: buffer not owned");
   b->flags |= B_DIRTY;
-  return ata_rw(b);
+  return blk_rw(b);
 }
 
 void brelse(struct buf *b) {

@@ -34,6 +34,10 @@ void fileclose(struct file *f) {
     iput(f->ip);
   if (f->type == FD_PROC)
     kfree(f->procbuf);
+  if (f->type == FD_CHR)
+    chrdev_close(f);
+  if (f->type == FD_BLK)
+    blkdev_close(f);
   f->type = FD_NONE;
 }
 
@@ -47,6 +51,10 @@ int fileread(struct file *f, uaddr_t dst, int n) {
     return piperead(f->pipe, dst, n);
   case FD_PROC:
     return procfs_read(f, dst, n);
+  case FD_CHR:
+    return chrdev_read(f, dst, n);
+  case FD_BLK:
+    return blkdev_io(f, dst, n, false);
   case FD_INODE: {
     if (S_ISDIR(f->ip->d.i_mode))
       return -EISDIR;
@@ -68,6 +76,10 @@ int filewrite(struct file *f, uaddr_t src, int n) {
     return consolewrite(src, n);
   case FD_PIPE:
     return pipewrite(f->pipe, src, n);
+  case FD_CHR:
+    return chrdev_write(f, src, n);
+  case FD_BLK:
+    return blkdev_io(f, src, n, true);
   case FD_INODE: {
     fs_lock();
     if (f->append)

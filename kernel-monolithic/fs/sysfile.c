@@ -121,6 +121,9 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   struct file *f;
   if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
     f = console_file();
+  } else if ((r = chrdev_open(path, flags, &f)) != 0 || (r = blkdev_open(path, flags, &f)) != 0) {
+    if (r < 0)
+      return r;
   } else if (procname(path)) {
     if ((flags & O_ACCMODE) != O_RDONLY)
       return -EACCES;
@@ -246,7 +249,7 @@ static int getdents_proc(struct file *f, uaddr_t ubuf, uint32_t count) {
     struct linux_dirent64 *d = (struct linux_dirent64 *)ent;
     uint32_t pos = f->off;
     bool dir;
-    if (!procfs_next(&pos, d->d_name, &dir))
+    if (!procfs_next(f->procbuf, &pos, d->d_name, &dir))
       return done;
     uint32_t reclen = (sizeof(*d) + strlen(d->d_name) + 1 + 7) & ~7u;
     if (done + reclen > count)

@@ -95,9 +95,20 @@ uint32_t boot_ramtop(void);
 int boot_mmap_count(void);
 void boot_mmap_entry(int i, uint64_t *base, uint64_t *len, uint32_t *type);
 
+/* ---- kernel/timer.c ---- */
+struct timer_list {
+  uint32_t expires;                 /* the value of ticks at which fn runs */
+  void (*fn)(struct timer_list *);
+  struct timer_list *next;
+};
+void add_timer(struct timer_list *t);
+int del_timer(struct timer_list *t);
+void run_timers(void);
+
 /* ---- kernel/trap.c ---- */
 void trap(struct trapframe *tf);
 extern uint32_t ticks;
+extern uint32_t irq_count[16], syscall_count;
 
 /* ---- kernel/syscall.c ---- */
 void syscall(struct trapframe *tf);
@@ -202,8 +213,41 @@ void part_scan(int disk);
 
 /* ---- fs/procfs.c ---- */
 int procfs_open(const char *name, struct file **fp);
+
+/* ---- fs/chrdev.c: character devices /dev/<name> ---- */
+struct chrdev_ops {
+  int (*read)(char *buf, int n, uint32_t off);         /* bytes read into buf, 0 at the end, or -errno */
+  int (*write)(const char *buf, int n, uint32_t off);  /* bytes taken, or -errno */
+};
+int register_chrdev(const char *name, const struct chrdev_ops *ops);
+void unregister_chrdev(const char *name);
+int chrdev_busy(uint32_t lo, uint32_t hi);
+int chrdev_open(const char *path, int flags, struct file **fp);
+void chrdev_close(struct file *f);
+int chrdev_read(struct file *f, uaddr_t dst, int n);
+int chrdev_write(struct file *f, uaddr_t src, int n);
+
+/* ---- fs/blkdev.c: block devices /dev/<name> (RAM disks) ---- */
+struct buf;
+struct blkdev_ops {
+  int (*transfer)(uint32_t blockno, void *data, bool write);   /* one BSIZE block; 0 or -errno */
+};
+int register_blkdev(const char *name, const struct blkdev_ops *ops, uint32_t nblocks);
+void unregister_blkdev(const char *name);
+bool blkdev_is(uint32_t dev);
+int blkdev_size(uint32_t dev, uint32_t *nsectors);
+int blkdev_rw(struct buf *b);
+int blkdev_busy(uint32_t lo, uint32_t hi);
+int blkdev_open(const char *path, int flags, struct file **fp);
+void blkdev_close(struct file *f);
+int blkdev_io(struct file *f, uaddr_t ubuf, int n, bool write);
+void binval(uint32_t dev);
+
+/* ---- fs/procfs.c: entries registered by modules ---- */
+int proc_create(const char *name, int (*show)(char *buf, int size));
+void proc_remove(const char *name);
 int procfs_read(struct file *f, uaddr_t dst, int n);
-bool procfs_next(uint32_t *pos, char *name, bool *isdir);
+bool procfs_next(const char *dir, uint32_t *pos, char *name, bool *isdir);
 int procfs_stat(const char *name, bool *isdir);
 
 /* ---- fs/bootfs.c ---- */

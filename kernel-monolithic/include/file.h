@@ -2,7 +2,7 @@
 #pragma once
 #include "types.h"
 
-enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE, FD_PROC };
+enum filetype { FD_NONE, FD_CONSOLE, FD_PIPE, FD_INODE, FD_PROC, FD_CHR, FD_BLK };
 
 struct file {
   enum filetype type;
@@ -14,4 +14,5 @@ struct file {
   char *procbuf;            /* FD_PROC: the text generated at open */
   uint32_t procsize;
   bool procdir;             /* FD_PROC: /proc itself */
+  int chrdev;               /* FD_CHR, FD_BLK: index in fs/chrdev.c's or fs/blkdev.c's table */
 };

@@ -3,7 +3,10 @@
 #pragma once
 #include "types.h"
 
-#define VERMAGIC "0.1-kernel-monolithic i386"
+#define KERNEL_VERMAGIC "0.1-kernel-monolithic i386"
+#ifndef VERMAGIC                    /* a test module may claim another (MODCFLAGS_badvermagic) */
+#define VERMAGIC KERNEL_VERMAGIC
+#endif
 
 /* One exported symbol (Linux before 4.19: absolute pointers). The kernel's live in __ksymtab
  * between __start___ksymtab and __stop___ksymtab; a module's in its own __ksymtab section. */
@@ -23,6 +26,9 @@ struct kernel_symbol {
 #define MODULE_LICENSE(s)     __MODULE_INFO(license, license, s)
 #define MODULE_AUTHOR(s)      __MODULE_INFO(author, author, s)
 #define MODULE_DESCRIPTION(s) __MODULE_INFO(description, description, s)
+/* Modules this one needs loaded first, comma-separated ("a,b"): the loader refuses without them,
+ * and the Makefile turns them into modules.dep for modprobe (Linux's modpost writes depends=). */
+#define MODULE_DEPENDS(s)     __MODULE_INFO(depends, depends, s)
 
 /* Module parameters: module_param(var, int) or module_param(var, charp) makes "var=value" in
  * the load's parameter string set var before init_module runs (Linux's __param section). */

@@ -39,7 +39,12 @@ static void format(struct sink *s, const char *fmt, va_list ap) {
     }
     char pad = ' ';
     int width = 0;
-    if (*++fmt == '0')
+    bool left = false;             /* "%-12s": pad strings on the right */
+    if (*++fmt == '-') {
+      left = true;
+      fmt++;
+    }
+    if (*fmt == '0')
       pad = '0';
     while (*fmt >= '0' && *fmt <= '9')
       width = width * 10 + (*fmt++ - '0');
@@ -66,10 +71,12 @@ static void format(struct sink *s, const char *fmt, va_list ap) {
       const char *str = va_arg(ap, const char *);
       str = str ? str : "(null)";
       int n = strlen(str);
-      while (width-- > n)
+      while (!left && width-- > n)
         put(s, ' ');
       while (*str)
         put(s, *str++);
+      while (left && width-- > n)
+        put(s, ' ');
       break;
     }
     case 'c':

@@ -220,7 +220,9 @@ int growproc(uaddr_t newbrk) {
   if (newbrk < p->heapstart || newbrk > limit)
     return -ENOMEM;
   if (newbrk > p->brk) {
-    if (allocuvm(p->pgdir, PGROUNDUP(p->brk), newbrk, PTE_U | PTE_W) < 0) {
+    /* growing inside the break's last page needs no new page (allocuvm refuses start > end) */
+    if (PGROUNDUP(newbrk) > PGROUNDUP(p->brk) &&
+        allocuvm(p->pgdir, PGROUNDUP(p->brk), newbrk, PTE_U | PTE_W) < 0) {
       deallocuvm(p->pgdir, p->brk, PGROUNDUP(newbrk));
       return -ENOMEM;
     }

@@ -45,14 +45,19 @@ static void user_fault(struct trapframe *tf) {
   force_signal(curproc, sig);
 }
 
+uint32_t irq_count[16];             /* /proc/interrupts */
+uint32_t syscall_count;
+
 static void irq(int n) {
   if ((n == 7 || n == 15) && picspurious(n))   /* see picspurious() */
     return;
+  irq_count[n]++;
   switch (n) {
   case IRQ_TIMER:
     ticks++;
     wakeup(&ticks);
     alarm_tick();
+    run_timers();
     break;
   case IRQ_COM1:
     uartintr();
@@ -72,6 +77,7 @@ void trap(struct trapframe *tf) {
     curproc->tf = tf;
 
   if (tf->trapno == T_SYSCALL) {
+    syscall_count++;
     syscall(tf);
   } else if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
     irq(tf->trapno - T_IRQ0);
@@ -90,3 +96,5 @@ void trap(struct trapframe *tf) {
 }
 
 EXPORT_SYMBOL(ticks);
+EXPORT_SYMBOL(irq_count);
+EXPORT_SYMBOL(syscall_count);

@@ -40,7 +40,7 @@ struct load_info {
   uint32_t *secaddr;                /* where each section was loaded, 0 if not */
   uint32_t *symval;                 /* resolved value of each symbol table entry */
   int symsec;                       /* the SHT_SYMTAB section */
-  const char *name, *vermagic, *license;
+  const char *name, *vermagic, *license, *depends;
 };
 
 /* module/main.c */
@@ -49,6 +49,7 @@ struct module *find_module(const char *name);
 
 /* module/modinfo.c */
 int check_modinfo(struct load_info *info);
+int check_depends(struct load_info *info);
 
 /* module/symbols.c */
 uint32_t find_symbol(const char *name, struct module **owner);

@@ -161,10 +161,18 @@ static void unlink_module(struct module *mod) {
 int load_module(const void *image, uint32_t len, const char *params_str) {
   struct load_info info = {.img = image, .len = len, .eh = image};
   int err = check_elf(&info);
-  if (err < 0 || (err = check_modinfo(&info)) < 0)
+  if (err < 0) {
+    printk("module: not an i386 ELF relocatable object (bad ELF)\n");
     return err;
-  if (find_module(info.name))
+  }
+  if ((err = check_modinfo(&info)) < 0)
+    return err;
+  if (find_module(info.name)) {
+    printk("module %s already loaded\n", info.name);
     return -EEXIST;
+  }
+  if ((err = check_depends(&info)) < 0)
+    return err;
   struct module *mod = kzalloc(sizeof(*mod));
   info.secaddr = kzalloc(info.eh->shnum * sizeof(uint32_t));
   info.symval = kzalloc(info.sh[info.symsec].size / sizeof(struct elfsym) * sizeof(uint32_t));
@@ -227,6 +235,12 @@ int unload_module(const char *name) {
   }
   if (!mod->exit && mod->init)
     return -EBUSY;
+  uint32_t lo = (uint32_t)mod->base, hi = lo + mod->npages * PGSIZE;
+  int open = chrdev_busy(lo, hi) + blkdev_busy(lo, hi);
+  if (open > 0) {
+    printk("module %s is in use: %d open files on its devices\n", name, open);
+    return -EBUSY;
+  }
   mod->state = MODULE_GOING;
   if (mod->exit)
     mod->exit();

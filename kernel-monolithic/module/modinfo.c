@@ -24,14 +24,37 @@ int check_modinfo(struct load_info *info) {
   info->name = modinfo_get(p, mi->size, "name");
   info->vermagic = modinfo_get(p, mi->size, "vermagic");
   info->license = modinfo_get(p, mi->size, "license");
+  info->depends = modinfo_get(p, mi->size, "depends");
   if (!info->name || strlen(info->name) >= MODULE_NAME_LEN) {
     printk("module: no usable name= in .modinfo\n");
     return -ENOEXEC;
   }
-  if (!info->vermagic || strcmp(info->vermagic, VERMAGIC) != 0) {
+  if (!info->vermagic || strcmp(info->vermagic, KERNEL_VERMAGIC) != 0) {
     printk("%s: version magic '%s' should be '%s'\n", info->name,
-           info->vermagic ? info->vermagic : "", VERMAGIC);
+           info->vermagic ? info->vermagic : "", KERNEL_VERMAGIC);
     return -ENOEXEC;
+  }
+  return 0;
+}
+
+/* Every module named in depends= must be loaded (Linux enforces this through the symbols alone;
+ * an explicit check names the module instead of one of its symbols). -ENOENT otherwise. */
+int check_depends(struct load_info *info) {
+  const char *p = info->depends;
+  while (p && *p) {
+    char dep[MODULE_NAME_LEN];
+    int n = 0;
+    while (p[n] && p[n] != ',')
+      n++;
+    if (n > 0 && n < MODULE_NAME_LEN) {
+      memmove(dep, p, n);
+      dep[n] = 0;
+      if (!find_module(dep)) {
+        printk("%s: missing dependency %s (load it first, or use modprobe)\n", info->name, dep);
+        return -ENOENT;
+      }
+    }
+    p += p[n] ? n + 1 : n;
   }
   return 0;
 }

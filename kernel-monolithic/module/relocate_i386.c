@@ -34,8 +34,10 @@ static int apply_one(struct load_info *info, const struct secthdr *relsec) {
 int apply_relocations(struct load_info *info) {
   for (int i = 1; i < info->eh->shnum; i++) {
     const struct secthdr *s = &info->sh[i];
-    if (s->type == SHT_RELA)
-      return -ENOEXEC;             /* i386 uses REL only */
+    if (s->type == SHT_RELA) {
+      printk("%s: RELA relocations are not used on i386\n", info->name);
+      return -ENOEXEC;
+    }
     if (s->type != SHT_REL || s->info >= info->eh->shnum || !info->secaddr[s->info])
       continue;                    /* relocations of sections we do not load (debug info) */
     if (s->link != (uint32_t)info->symsec)

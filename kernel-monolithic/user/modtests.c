@@ -45,7 +45,7 @@ int main(void) {
   CHECK(insmod("hello") == -EEXIST, "insmod hello again -> EEXIST");
   CHECK(rmmod("hello") == 0, "rmmod hello");
   CHECK(rmmod("hello") == -ENOENT, "rmmod hello again -> ENOENT");
-  CHECK(insmod("dep_b") == -ENOENT, "dep_b before dep_a: unknown symbol -> ENOENT");
+  CHECK(insmod("dep_b") == -ENOENT, "dep_b before dep_a: missing dependency -> ENOENT");
   CHECK(insmod("dep_a") == 0 && insmod("dep_b") == 0, "insmod dep_a, dep_b");
   CHECK(rmmod("dep_a") == -EBUSY, "rmmod dep_a while dep_b uses it -> EBUSY");
   int plen;

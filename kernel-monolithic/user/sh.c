@@ -1,5 +1,5 @@
-/* sh.c: a small shell: pipelines (a | b | c), redirection (< file, > file), background (&),
- * ';' sequences, and the built-ins cd and exit. Commands without a '/' are run from /bin. */
+/* sh.c: a small shell: pipelines (a | b | c), redirection (< file, > file, >> file), background (&),
+ * ';' sequences, and the built-ins cd and exit; sh FILE runs a script. Commands without a '/' are run from /bin. */
 #include "libc.h"
 
 #define MAXWORDS 32
@@ -8,6 +8,7 @@
 struct cmd {
   char *argv[MAXWORDS + 1];
   char *in, *out;              /* redirections, or 0 */
+  bool append;                 /* >> rather than > */
 };
 
 static char *environment[] = {"PATH=/bin", "HOME=/", 0};
@@ -19,6 +20,9 @@ static int tokenize(const char *s, char **tok, char *buf) {
   while (*s && n < 2 * MAXWORDS) {
     if (*s == ' ' || *s == '\t') {
       s++;
+    } else if (s[0] == '>' && s[1] == '>') {
+      tok[n++] = ">>";
+      s += 2;
     } else if (*s == '|' || *s == '<' || *s == '>') {
       tok[n++] = *s == '|' ? "|" : *s == '<' ? "<" : ">";
       s++;
@@ -42,9 +46,10 @@ static int parse(char *line, struct cmd *cmds, char *buf) {
       if (argc == 0 || ++n == MAXCMDS)
         return -1;
       argc = 0;
-    } else if (strcmp(tok[i], "<") == 0 || strcmp(tok[i], ">") == 0) {
+    } else if (strcmp(tok[i], "<") == 0 || tok[i][0] == '>') {
       if (i + 1 == ntok || strchr("|<>", tok[i + 1][0]))
         return -1;
+      cmds[n].append = tok[i][1] == '>';
       *(tok[i][0] == '<' ? &cmds[n].in : &cmds[n].out) = tok[i + 1];
       i++;
     } else if (argc < MAXWORDS) {
@@ -62,8 +67,8 @@ static void run(struct cmd *c, int in, int out) {
     dprintf(2, "sh: %s: error %d\n", c->in, errno);
     exit(1);
   }
-  if (c->out && (out = open(c->out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-    dprintf(2, "sh: %s: error %d\n", c->out, errno);
+  if (c->out && (out = open(c->out, O_WRONLY | O_CREAT | (c->append ? O_APPEND : O_TRUNC), 0644)) < 0) {
+    dprintf(2, "sh: %s: %s\n", c->out, strerror(errno));
     exit(1);
   }
   if (in != 0) {
@@ -133,19 +138,52 @@ static void pipeline(char *line, bool background) {
       ;
 }
 
-int main(void) {
-  char line[256], cwd[128];
+/* One line from fd into line (without its newline): the console gives a line per read, a file
+ * gives blocks, so reads go through a buffer. Returns -1 at the end of the input. */
+static int readline(int fd, char *line, int size) {
+  static char buf[512];
+  static int pos, len;
+  int n = 0;
+  for (;;) {
+    if (pos == len) {
+      len = read(fd, buf, sizeof(buf));
+      pos = 0;
+      if (len <= 0) {
+        len = 0;
+        if (n == 0)
+          return -1;
+        break;
+      }
+    }
+    char c = buf[pos++];
+    if (c == '\n')
+      break;
+    if (n < size - 1)
+      line[n++] = c;
+  }
+  line[n] = 0;
+  return n;
+}
+
+/* sh [script]: commands from the script file, else from the console with a prompt. Lines
+ * starting with # are comments. */
+int main(int argc, char **argv) {
+  char line[1024], cwd[128];    /* a whole typed-ahead script fits on one line */
+  int in = 0;
   signal(SIGINT, SIG_IGN);
+  if (argc > 1 && (in = open(argv[1], O_RDONLY)) < 0) {
+    dprintf(2, "sh: %s: %s\n", argv[1], strerror(errno));
+    return 127;
+  }
   for (;;) {
     while (waitpid(-1, 0, WNOHANG) > 0)
       ;                        /* reap finished background jobs */
-    printf("%s$ ", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
-    int n = read(0, line, sizeof(line) - 1);
-    if (n <= 0)
+    if (in == 0)
+      printf("%s$ ", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+    if (readline(in, line, sizeof(line)) < 0)
       break;
-    line[n] = 0;
-    if (line[n - 1] == '\n')
-      line[n - 1] = 0;
+    if (line[0] == '#')
+      continue;
     for (char *s = line, *next; s; s = next) {
       next = strchr(s, ';');
       if (next)
@@ -156,6 +194,7 @@ int main(void) {
       pipeline(s, amp != 0);
     }
   }
-  printf("\n");
+  if (in == 0)
+    printf("\n");
   return 0;
 }

@@ -7,6 +7,11 @@ static inline uint8_t inb(uint16_t port) {
   __asm__ volatile("inb %1, %0" : "=a"(v) : "d"(port));
   return v;
 }
+static inline uint32_t inl(uint16_t port) {
+  uint32_t v;
+  __asm__ volatile("inl %1, %0" : "=a"(v) : "d"(port));
+  return v;
+}
 static inline uint16_t inw(uint16_t port) {
   uint16_t v;
   __asm__ volatile("inw %1, %0" : "=a"(v) : "d"(port));

@@ -17,6 +17,7 @@
 #define __NR_alarm        27
 #define __NR_pause        29
 #define __NR_kill         37
+#define __NR_sync         36
 #define __NR_pipe         42
 #define __NR_brk          45
 #define __NR_rename       38

@@ -18,3 +18,4 @@ static void dep_b_exit(void) {
 module_init(dep_b_init);
 module_exit(dep_b_exit);
 MODULE_LICENSE("GPL");
+MODULE_DEPENDS("dep_a");

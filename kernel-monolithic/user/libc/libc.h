@@ -50,6 +50,7 @@ struct timespec { int32_t tv_sec, tv_nsec; };
 int nanosleep(const struct timespec *req, struct timespec *rem);
 unsigned sleep(unsigned seconds);
 int reboot(int cmd);
+void sync(void);
 int init_module(void *image, unsigned long len, const char *params);
 int delete_module(const char *name, unsigned flags);
 void *readfile(const char *path, int *len);
@@ -108,6 +109,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 int atoi(const char *s);
+const char *strerror(int err);
 
 /* malloc.c: first-fit over sbrk */
 void *malloc(size_t n);

@@ -67,3 +67,32 @@ int atoi(const char *s) {
     v = v * 10 + (*s++ - '0');
   return neg ? -v : v;
 }
+
+/* glibc's texts for the errors the kernel returns. */
+const char *strerror(int err) {
+  switch (err) {
+  case EPERM: return "Operation not permitted";
+  case ENOENT: return "No such file or directory";
+  case ESRCH: return "No such process";
+  case EINTR: return "Interrupted system call";
+  case EIO: return "Input/output error";
+  case ENOEXEC: return "Exec format error";
+  case EBADF: return "Bad file descriptor";
+  case ECHILD: return "No child processes";
+  case EAGAIN: return "Resource temporarily unavailable";
+  case ENOMEM: return "Cannot allocate memory";
+  case EACCES: return "Permission denied";
+  case EFAULT: return "Bad address";
+  case EBUSY: return "Device or resource busy";
+  case EEXIST: return "File exists";
+  case ENOTDIR: return "Not a directory";
+  case EISDIR: return "Is a directory";
+  case EINVAL: return "Invalid argument";
+  case ENOSPC: return "No space left on device";
+  case EPIPE: return "Broken pipe";
+  case ENAMETOOLONG: return "File name too long";
+  case ENOSYS: return "Function not implemented";
+  case ENOTEMPTY: return "Directory not empty";
+  default: return "Unknown error";
+  }
+}

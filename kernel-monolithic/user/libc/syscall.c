@@ -129,3 +129,7 @@ void *sbrk(intptr_t delta) {
     return (void *)-1;
   return (void *)old;
 }
+
+void sync(void) {
+  SC3(__NR_sync, 0, 0, 0);
+}

@@ -140,7 +140,7 @@ class BootTest {
         assertThat(r.serial()).containsPattern("hello: loaded \\(tick \\d+\\), the answer is 42");
         assertThat(r.serial().lines()).containsSubsequence(
                 "modtests: ok   insmod hello",
-                "dep_b: Unknown symbol dep_a_next",
+                "dep_b: missing dependency dep_a (load it first, or use modprobe)",
                 "dep_b: dep_a_next() gave 1 then 2",
                 "module dep_a is in use by: dep_b",
                 "dep_a: unloaded after 2 calls",
@@ -194,6 +194,18 @@ class BootTest {
         assertThat(r.serial()).contains("panic: init exited (wait status 0)");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.exitPortValue()).isEqualTo(1);
+    }
+
+    @Test
+    void bootToShellPrompt_takesFewerThan200MillionInstructions() {
+        // from the reset vector (BIOS, Multiboot load) through the kernel, the disk, the mount and
+        // exec of /bin/sh to its prompt, then poweroff (exec, sync, exit port): all of it counts
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).append("console=ttyS0 init=/bin/sh")
+                .disk(DISK).snapshot(true).serialInput("poweroff\r").maxInstructions(LIGHT).build());
+
+        assertThat(r.serial()).contains("ext2: mounted hda1", "/$ ", "reboot: power down");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.instructions()).isLessThan(200_000_000L);
     }
 
     private static long sizeOf(Path p) {

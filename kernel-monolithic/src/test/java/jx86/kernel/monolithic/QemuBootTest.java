@@ -28,6 +28,11 @@ class QemuBootTest {
 
     /** Boots with one module, or (module null) with the test disk as hda. */
     private static Run qemu(String append, Path module) throws IOException, InterruptedException {
+        return qemu(append, module, "");
+    }
+
+    /** The same, with input typed on the serial line (written to QEMU's stdin at once). */
+    private static Run qemu(String append, Path module, String input) throws IOException, InterruptedException {
         assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed");
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
@@ -40,11 +45,27 @@ class QemuBootTest {
         }
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
+        StringBuilder early = new StringBuilder();
+        if (input.isEmpty()) {
+            p.getOutputStream().close();
+        } else {
+            // QEMU can lose serial input that arrives while the kernel boots: type at the first
+            // prompt. (The guest runs with panic=exit, so a failed boot ends QEMU and the read.)
+            java.io.InputStream in = p.getInputStream();
+            for (int c; (c = in.read()) >= 0; ) {
+                early.append((char) c);
+                int n = early.length();
+                if (n >= 2 && early.charAt(n - 2) == '$' && early.charAt(n - 1) == ' ') {
+                    break;
+                }
+            }
+            p.getOutputStream().write(input.getBytes(StandardCharsets.ISO_8859_1));
+            p.getOutputStream().flush();
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {   // a hang guard, not a timing assertion
             p.destroyForcibly();
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String out = early + new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         return new Run(p.isAlive() ? -1 : p.exitValue(), out);
     }
 
@@ -96,6 +117,27 @@ class QemuBootTest {
 
         assertThat(r.serial()).contains("module dep_a is in use by: dep_b", "modtests: all passed")
                 .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void abusetests_runFromTheExt2DiskAndPass() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/abusetests", null);
+
+        assertThat(r.serial()).contains("abusetests: ok   fork bomb: fork fails with EAGAIN, all reaped (status 0)",
+                "abusetests: ok   SIGILL handler runs on ud2 (status 2c00)", "abusetests: all passed")
+                .doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void modprobe_loadsDependenciesAndRefusesCycles() throws Exception {
+        Run r = qemu("console=ttyS0 panic=exit init=/bin/sh", null, String.join("\r", "modprobe dep_b", "rmmod dep_a",
+                "modprobe cyc_a", "insmod /lib/modules/badreloc.ko", "poweroff", ""));
+
+        assertThat(r.serial()).contains("modprobe: inserted dep_a", "modprobe: inserted dep_b",
+                "module dep_a is in use by: dep_b", "modprobe: FATAL: dependency cycle: cyc_a -> cyc_b -> cyc_a",
+                "badreloc: Unknown relocation: 20", "reboot: power down");
         assertThat(r.status()).isEqualTo(1);
     }
 

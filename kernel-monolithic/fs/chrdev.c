@@ -1,0 +1,109 @@
+/* chrdev.c: character devices registered by drivers and modules (Linux's register_chrdev in
+ * miniature): /dev/<name> opens the device; read and write go to its operations through a
+ * kernel bounce buffer, so a driver never touches user memory. A device with open files keeps
+ * the module that registered it loaded (chrdev_busy, asked by delete_module). */
+#include "defs.h"
+#include "file.h"
+#include "module.h"
+#include "proc.h"
+#include "uapi/stat.h"
+
+#define NCHRDEV 8
+#define CHUNK 512
+
+static struct chrdev {
+  char name[16];
+  const struct chrdev_ops *ops;
+  int opens;
+} devs[NCHRDEV];
+
+int register_chrdev(const char *name, const struct chrdev_ops *ops) {
+  struct chrdev *free = 0;
+  for (int i = 0; i < NCHRDEV; i++) {
+    if (devs[i].ops && strcmp(devs[i].name, name) == 0)
+      return -EEXIST;
+    if (!devs[i].ops && !free)
+      free = &devs[i];
+  }
+  if (!free || strlen(name) >= sizeof(free->name))
+    return free ? -EINVAL : -ENOSPC;
+  safestrcpy(free->name, name, sizeof(free->name));
+  free->ops = ops;
+  free->opens = 0;
+  return 0;
+}
+
+void unregister_chrdev(const char *name) {
+  for (int i = 0; i < NCHRDEV; i++)
+    if (devs[i].ops && strcmp(devs[i].name, name) == 0)
+      devs[i].ops = 0;
+}
+
+/* Open files on a device whose operations live in [lo, hi) (a module's image). */
+int chrdev_busy(uint32_t lo, uint32_t hi) {
+  int n = 0;
+  for (int i = 0; i < NCHRDEV; i++)
+    if (devs[i].ops && (uint32_t)devs[i].ops >= lo && (uint32_t)devs[i].ops < hi)
+      n += devs[i].opens;
+  return n;
+}
+
+/* "/dev/<name>" of a registered device: a new open file on it, or 0 (not a device). */
+int chrdev_open(const char *path, int flags, struct file **fp) {
+  if (strncmp(path, "/dev/", 5) != 0)
+    return 0;
+  for (int i = 0; i < NCHRDEV; i++)
+    if (devs[i].ops && strcmp(devs[i].name, path + 5) == 0) {
+      struct file *f = filealloc();
+      if (!f)
+        return -ENFILE;
+      f->type = FD_CHR;
+      f->chrdev = i;
+      f->readable = (flags & O_ACCMODE) != O_WRONLY;
+      f->writable = (flags & O_ACCMODE) != O_RDONLY;
+      devs[i].opens++;
+      *fp = f;
+      return 1;
+    }
+  return 0;
+}
+
+void chrdev_close(struct file *f) {
+  devs[f->chrdev].opens--;
+}
+
+int chrdev_read(struct file *f, uaddr_t dst, int n) {
+  const struct chrdev_ops *ops = devs[f->chrdev].ops;
+  char buf[CHUNK];
+  if (!ops || !ops->read)
+    return -EINVAL;
+  int r = ops->read(buf, MIN(n, CHUNK), f->off);
+  if (r > 0) {
+    if (copyout(curproc->pgdir, dst, buf, r) < 0)
+      return -EFAULT;
+    f->off += r;
+  }
+  return r;
+}
+
+int chrdev_write(struct file *f, uaddr_t src, int n) {
+  const struct chrdev_ops *ops = devs[f->chrdev].ops;
+  char buf[CHUNK];
+  if (!ops || !ops->write)
+    return -EINVAL;
+  int done = 0;
+  while (done < n) {
+    int m = MIN(n - done, CHUNK);
+    if (copyin(curproc->pgdir, buf, src + done, m) < 0)
+      return done ? done : -EFAULT;
+    int r = ops->write(buf, m, f->off);
+    if (r <= 0)
+      return done ? done : r;
+    f->off += r;
+    done += r;
+  }
+  return done;
+}
+
+EXPORT_SYMBOL(register_chrdev);
+EXPORT_SYMBOL(unregister_chrdev);
