@@ -136,7 +136,16 @@ public final class BootCommand implements Callable<Integer> {
             diskPaths.add(resolver.existing(d, "disk image"));
         }
         if (kernelPath == null && diskPaths.isEmpty()) {
-            kernelPath = resolver.resolve(ImageResolver.DEFAULT_GUEST);
+            Path guest = resolver.defaultGuest();
+            if (ImageResolver.isElf(guest)) {
+                kernelPath = guest;
+            } else {
+                diskPaths.add(guest);
+                if (System.console() != null && serial.equals("stdio")) {
+                    System.err.println("jx86: booting " + guest.getFileName()
+                            + " (type 'poweroff' to power off; Ctrl-A x quits jx86)");
+                }
+            }
         }
         if (kernelPath == null && !modules.isEmpty()) {
             throw new UserError("--module needs --kernel");

@@ -13,8 +13,10 @@ import java.util.List;
  * the checkout root (the launcher passes it as the {@code jx86.root} system property).
  */
 final class ImageResolver {
-    /** What {@code jx86 boot} boots without arguments. */
-    static final String DEFAULT_GUEST = "hello";
+    /** What {@code jx86 boot} boots without arguments: kernel-monolithic's disk image. */
+    static final String DEFAULT_GUEST = "monolithic";
+    /** The fallback when the kernel's image has not been built (only emulator-core was built). */
+    static final String FALLBACK_GUEST = "hello";
 
     private final Path root;
 
@@ -53,6 +55,16 @@ final class ImageResolver {
             throw new UserError(nameOrPath + ": is a directory, not an image");
         }
         throw new UserError(nameOrPath + ": no such file");
+    }
+
+    /** The default guest, or the fallback greeting guest when the kernel image is not built. */
+    Path defaultGuest() {
+        for (Path p : candidates(DEFAULT_GUEST)) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return resolve(FALLBACK_GUEST);
     }
 
     /** An explicit file argument (--kernel, --disk, --module) that must exist. */

@@ -21,6 +21,14 @@ final class InputQueue {
         notifyAll();
     }
 
+    /** Puts {@code data} back at the head of the queue, in order. */
+    synchronized void putFirst(byte[] data) {
+        for (int i = data.length - 1; i >= 0; i--) {
+            bytes.addFirst(data[i]);
+        }
+        notifyAll();
+    }
+
     /** The next byte, or -1 when empty. */
     synchronized int poll() {
         Byte b = bytes.pollFirst();

@@ -14,6 +14,11 @@ abstract class QueuedInputSerial implements SerialBackend {
     }
 
     @Override
+    public final void unread(byte[] data) {
+        in.putFirst(data);
+    }
+
+    @Override
     public final boolean hasInput() {
         return !in.isEmpty();
     }

@@ -22,6 +22,13 @@ public interface SerialBackend extends AutoCloseable {
     boolean hasInput();
 
     /** Pushes buffered output to the host (the UART calls it when the line goes quiet). */
+    /**
+     * Puts bytes the guest never read back in front of the pending input (the UART calls this when
+     * the guest clears its receive FIFO). Back-ends without input drop them.
+     */
+    default void unread(byte[] data) {
+    }
+
     default void flush() {
     }
 

@@ -26,6 +26,17 @@ class ImageResolverTest {
     }
 
     @Test
+    void defaultGuest_isTheMonolithicImageAndFallsBackToHello() throws IOException {
+        Files.createDirectories(root.resolve("src-test-guests/target/guests"));
+        Files.write(root.resolve("src-test-guests/target/guests/hello.elf"), new byte[1]);
+        ImageResolver r = new ImageResolver(root);
+        assertThat(r.defaultGuest()).isEqualTo(root.resolve("src-test-guests/target/guests/hello.elf"));
+        Files.createDirectories(root.resolve("disk-images/target/images"));
+        Files.write(root.resolve("disk-images/target/images/monolithic.img"), new byte[1]);
+        assertThat(r.defaultGuest()).isEqualTo(root.resolve("disk-images/target/images/monolithic.img"));
+    }
+
+    @Test
     void unknownBareName_saysWhereItLooked() {
         assertThatThrownBy(() -> new ImageResolver(root).resolve("monolithic"))
                 .isInstanceOf(UserError.class).hasMessageContaining("image 'monolithic' not found")

@@ -354,7 +354,20 @@ public final class Uart16550 implements IoDevice {
         triggerLevel = TRIGGER[(value >> 6) & 3];
     }
 
+    /**
+     * Empties the receive FIFO. Bytes the guest has not read yet go back to the host side instead
+     * of being lost: when they arrived is the emulator's choice, so to the guest this is the same
+     * as the bytes arriving just after the clear. Without it, input typed ahead (or scripted) before
+     * a kernel initialises its UART would lose its first characters to the init sequence's clear.
+     */
     private void clearRx() {
+        if (rxCount > 0 && (mcr & MCR_LOOP) == 0) {
+            byte[] unread = new byte[rxCount];
+            for (int i = 0; i < rxCount; i++) {
+                unread[i] = rxFifo[(rxHead + i) % FIFO_SIZE];
+            }
+            backend.unread(unread);
+        }
         rxHead = 0;
         rxCount = 0;
         timeoutPending = false;

@@ -296,4 +296,19 @@ class Uart16550Test {
         // 11 * 12 / 115200 s = 1145833 ns -> 114584 cycles (rounded up)
         assertThat(uart.characterCycles()).isEqualTo(114_584);
     }
+
+    @Test
+    void fifoClear_returnsUnreadBytesToTheHostSoTypeAheadIsNotLost() {
+        out(FCR, 0x01);                 // FIFO on
+        serial.feed("abc");
+        charTimes(2);                   // "a" and "b" are in the FIFO, "c" still at the host
+        assertThat(in(LSR) & 0x01).isEqualTo(1);
+        out(FCR, 0x03);                 // the init sequence clears the receive FIFO
+        assertThat(in(LSR) & 0x01).as("FIFO empty right after the clear").isZero();
+        charTimes(3);
+        assertThat((char) in(RBR)).isEqualTo('a');
+        assertThat((char) in(RBR)).isEqualTo('b');
+        assertThat((char) in(RBR)).isEqualTo('c');
+        assertThat(in(LSR) & 0x01).isZero();
+    }
 }
