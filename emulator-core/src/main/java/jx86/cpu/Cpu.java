@@ -168,6 +168,9 @@ public final class Cpu {
     private int fetchPhys;
     /** The fetch page is plain RAM (read it directly rather than through the memory map). */
     private boolean fetchRam;
+    /** Bytes after {@link #ip} that may be read from RAM at {@link #fetchNext} without checks. */
+    private int fetchAvail;
+    private int fetchNext;
     private final jx86.memory.PhysicalMemory mem;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
@@ -489,8 +492,31 @@ public final class Cpu {
 
     // ---- instruction fetch (used by the decoder) ----
 
-    /** Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. */
+    /**
+     * Forgets the fetch window (the bytes already proven fetchable for this instruction), so the
+     * next fetch re-checks limits and page. Called at the start of every instruction and whenever
+     * {@link #ip} moves backwards.
+     */
+    void resetFetchWindow() {
+        fetchAvail = 0;
+    }
+
+    /**
+     * Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. Fast path:
+     * the first byte fetched in a RAM page opens a window of the following bytes that pass every
+     * check (same page, within the CS limit, within 15 bytes of the instruction start); those are
+     * read straight from RAM. RAM is read on every fetch, so stores and DMA are always seen.
+     */
     int fetch8() {
+        if (fetchAvail > 0) {
+            fetchAvail--;
+            ip++;
+            return mem.ramRead8(fetchNext++);
+        }
+        return fetch8Slow();
+    }
+
+    private int fetch8Slow() {
         int off = ip;
         if (off - insnEip >= 15 || Integer.compareUnsigned(off, segLimit[CS]) > 0) {
             throw CpuFault.gp(0);
@@ -503,24 +529,35 @@ public final class Cpu {
             fetchPage = la & ~0xFFF;
         }
         int pa = fetchPhys | (la & 0xFFF);
-        return fetchRam ? mem.ramRead8(pa) : mem.read8(pa);
+        if (!fetchRam) {
+            return mem.read8(pa);
+        }
+        long toLimit = (segLimit[CS] & 0xFFFF_FFFFL) - (off & 0xFFFF_FFFFL);
+        int avail = Math.min(0xFFF - (la & 0xFFF), 14 - (off - insnEip));
+        fetchAvail = (int) Math.min(avail, toLimit);
+        fetchNext = pa + 1;
+        return mem.ramRead8(pa);
     }
 
     int fetch16() {
+        if (fetchAvail >= 2) {
+            fetchAvail -= 2;
+            ip += 2;
+            int v = mem.ramRead16(fetchNext);
+            fetchNext += 2;
+            return v;
+        }
         int lo = fetch8();
         return lo | (fetch8() << 8);
     }
 
     int fetch32() {
-        int off = ip;
-        int la = segBase[CS] + off;
-        // Fast path: all four bytes in the cached RAM page and inside the limits (checked as the
-        // byte-wise path would for the last byte).
-        if (fetchRam && (la & ~0xFFF) == fetchPage && (la & 0xFFF) <= 0xFFC && off + 3 - insnEip < 15
-                && Integer.compareUnsigned(off, off + 3) < 0
-                && Integer.compareUnsigned(off + 3, segLimit[CS]) <= 0) {
-            ip = off + 4;
-            return mem.ramRead32(fetchPhys | (la & 0xFFF));
+        if (fetchAvail >= 4) {
+            fetchAvail -= 4;
+            ip += 4;
+            int v = mem.ramRead32(fetchNext);
+            fetchNext += 4;
+            return v;
         }
         int lo = fetch16();
         return lo | (fetch16() << 16);
