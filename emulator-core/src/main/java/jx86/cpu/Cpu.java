@@ -200,6 +200,12 @@ public final class Cpu {
     private boolean stopRequested;
     /** Shutdown (triple fault) entered; sticky until {@link #reset}. */
     private boolean shutdown;
+    /**
+     * Non-zero while any of shutdown, stop request, NMI, INTR or HLT is set: the run loop tests
+     * this one word (plus the interrupt shadow) between instructions and takes the slow path only
+     * when it is set. Kept in step by {@link #updateEvents} wherever those fields change.
+     */
+    private int events;
 
     public Cpu(Mmu mmu, IoBus io, VirtualClock clock) {
         this.mmu = mmu;
@@ -253,6 +259,12 @@ public final class Cpu {
         nmiPending = false;
         stopRequested = false;
         shutdown = false;
+        updateEvents();
+    }
+
+    private void updateEvents() {
+        events = (shutdown ? 1 : 0) | (stopRequested ? 2 : 0) | (nmiPending ? 4 : 0) | (intr ? 8 : 0)
+                | (halted ? 16 : 0);
     }
 
     // ---- wiring ----
@@ -276,6 +288,7 @@ public final class Cpu {
     /** Driven by the interrupt controller's output. */
     public void setIntr(boolean level) {
         intr = level;
+        updateEvents();
     }
 
     public boolean intr() {
@@ -284,6 +297,7 @@ public final class Cpu {
 
     public void raiseNmi() {
         nmiPending = true;
+        updateEvents();
     }
 
     public boolean nmiPending() {
@@ -292,6 +306,7 @@ public final class Cpu {
 
     public void clearNmi() {
         nmiPending = false;
+        updateEvents();
     }
 
     public boolean halted() {
@@ -300,11 +315,13 @@ public final class Cpu {
 
     public void setHalted(boolean value) {
         halted = value;
+        updateEvents();
     }
 
     /** Makes {@link #run} return {@link StopReason#REQUESTED} at the next instruction boundary. */
     public void requestStop() {
         stopRequested = true;
+        updateEvents();
     }
 
     /**
@@ -315,6 +332,7 @@ public final class Cpu {
      */
     public void enterShutdown() {
         shutdown = true;
+        updateEvents();
     }
 
     /** True after a triple fault, until {@link #reset}. */
@@ -328,6 +346,7 @@ public final class Cpu {
 
     public void clearStopRequest() {
         stopRequested = false;
+        updateEvents();
     }
 
     // ---- coherent state changes ----
@@ -391,42 +410,21 @@ public final class Cpu {
     public StopReason run(long maxInstructions) {
         final VirtualClock clk = clock;
         for (long n = 0; n < maxInstructions; n++) {
-            if (shutdown) {
-                return StopReason.TRIPLE_FAULT;
-            }
             if (clk.cycles >= clk.nextEventAt) {
+                if (shutdown) {
+                    return StopReason.TRIPLE_FAULT;
+                }
                 clk.runDueEvents();
             }
-            if (stopRequested) {
-                return StopReason.REQUESTED;
-            }
-            boolean inhibited = inhibitInterrupts;
-            inhibitInterrupts = false;
-            if (!inhibited) {
-                if (nmiPending && !nmiBlocked) {
-                    nmiPending = false;
-                    nmiBlocked = true;
-                    halted = false;
-                    if (!deliverExternal(2)) {
-                        shutdown = true;
-                        return StopReason.TRIPLE_FAULT;
-                    }
-                } else if (intr && (eflags & IF) != 0 && interruptController != null) {
-                    halted = false;
-                    if (!deliverExternal(interruptController.acknowledge())) {
-                        shutdown = true;
-                        return StopReason.TRIPLE_FAULT;
-                    }
+            if (events != 0 || inhibitInterrupts) {
+                StopReason stop = boundary();
+                if (stop != null) {
+                    return stop;
                 }
-            }
-            if (shutdown) {
-                return StopReason.TRIPLE_FAULT;
-            }
-            if (halted) {
-                return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
             }
             if (!step()) {
                 shutdown = true;
+                updateEvents();
                 return StopReason.TRIPLE_FAULT;
             }
             clk.cycles++;
@@ -435,6 +433,51 @@ public final class Cpu {
             }
         }
         return StopReason.BUDGET;
+    }
+
+    /**
+     * The slow part of an instruction boundary, taken only when {@link #events} or the interrupt
+     * shadow is set: shutdown, stop requests, NMI and INTR delivery, HLT. Returns why the run
+     * loop must stop, or null to execute the next instruction.
+     */
+    private StopReason boundary() {
+        if (shutdown) {
+            return StopReason.TRIPLE_FAULT;
+        }
+        if (stopRequested) {
+            return StopReason.REQUESTED;
+        }
+        boolean inhibited = inhibitInterrupts;
+        inhibitInterrupts = false;
+        if (!inhibited) {
+            if (nmiPending && !nmiBlocked) {
+                nmiPending = false;
+                updateEvents();
+                nmiBlocked = true;
+                halted = false;
+                updateEvents();
+                if (!deliverExternal(2)) {
+                    shutdown = true;
+                    updateEvents();
+                    return StopReason.TRIPLE_FAULT;
+                }
+            } else if (intr && (eflags & IF) != 0 && interruptController != null) {
+                halted = false;
+                updateEvents();
+                if (!deliverExternal(interruptController.acknowledge())) {
+                    shutdown = true;
+                    updateEvents();
+                    return StopReason.TRIPLE_FAULT;
+                }
+            }
+        }
+        if (shutdown) {
+            return StopReason.TRIPLE_FAULT;
+        }
+        if (halted) {
+            return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
+        }
+        return null;
     }
 
     private boolean deliverExternal(int vector) {
