@@ -168,6 +168,9 @@ public final class Cpu {
     private int fetchPhys;
     /** The fetch page is plain RAM (read it directly rather than through the memory map). */
     private boolean fetchRam;
+    /** Bytes after {@link #ip} that may be read from RAM at {@link #fetchNext} without checks. */
+    private int fetchAvail;
+    private int fetchNext;
     private final jx86.memory.PhysicalMemory mem;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
@@ -197,6 +200,12 @@ public final class Cpu {
     private boolean stopRequested;
     /** Shutdown (triple fault) entered; sticky until {@link #reset}. */
     private boolean shutdown;
+    /**
+     * Non-zero while any of shutdown, stop request, NMI, INTR or HLT is set: the run loop tests
+     * this one word (plus the interrupt shadow) between instructions and takes the slow path only
+     * when it is set. Kept in step by {@link #updateEvents} wherever those fields change.
+     */
+    private int events;
 
     public Cpu(Mmu mmu, IoBus io, VirtualClock clock) {
         this.mmu = mmu;
@@ -250,6 +259,12 @@ public final class Cpu {
         nmiPending = false;
         stopRequested = false;
         shutdown = false;
+        updateEvents();
+    }
+
+    private void updateEvents() {
+        events = (shutdown ? 1 : 0) | (stopRequested ? 2 : 0) | (nmiPending ? 4 : 0) | (intr ? 8 : 0)
+                | (halted ? 16 : 0);
     }
 
     // ---- wiring ----
@@ -273,6 +288,7 @@ public final class Cpu {
     /** Driven by the interrupt controller's output. */
     public void setIntr(boolean level) {
         intr = level;
+        updateEvents();
     }
 
     public boolean intr() {
@@ -281,6 +297,7 @@ public final class Cpu {
 
     public void raiseNmi() {
         nmiPending = true;
+        updateEvents();
     }
 
     public boolean nmiPending() {
@@ -289,6 +306,7 @@ public final class Cpu {
 
     public void clearNmi() {
         nmiPending = false;
+        updateEvents();
     }
 
     public boolean halted() {
@@ -297,11 +315,13 @@ public final class Cpu {
 
     public void setHalted(boolean value) {
         halted = value;
+        updateEvents();
     }
 
     /** Makes {@link #run} return {@link StopReason#REQUESTED} at the next instruction boundary. */
     public void requestStop() {
         stopRequested = true;
+        updateEvents();
     }
 
     /**
@@ -312,6 +332,7 @@ public final class Cpu {
      */
     public void enterShutdown() {
         shutdown = true;
+        updateEvents();
     }
 
     /** True after a triple fault, until {@link #reset}. */
@@ -325,6 +346,7 @@ public final class Cpu {
 
     public void clearStopRequest() {
         stopRequested = false;
+        updateEvents();
     }
 
     // ---- coherent state changes ----
@@ -388,42 +410,21 @@ public final class Cpu {
     public StopReason run(long maxInstructions) {
         final VirtualClock clk = clock;
         for (long n = 0; n < maxInstructions; n++) {
-            if (shutdown) {
-                return StopReason.TRIPLE_FAULT;
-            }
             if (clk.cycles >= clk.nextEventAt) {
+                if (shutdown) {
+                    return StopReason.TRIPLE_FAULT;
+                }
                 clk.runDueEvents();
             }
-            if (stopRequested) {
-                return StopReason.REQUESTED;
-            }
-            boolean inhibited = inhibitInterrupts;
-            inhibitInterrupts = false;
-            if (!inhibited) {
-                if (nmiPending && !nmiBlocked) {
-                    nmiPending = false;
-                    nmiBlocked = true;
-                    halted = false;
-                    if (!deliverExternal(2)) {
-                        shutdown = true;
-                        return StopReason.TRIPLE_FAULT;
-                    }
-                } else if (intr && (eflags & IF) != 0 && interruptController != null) {
-                    halted = false;
-                    if (!deliverExternal(interruptController.acknowledge())) {
-                        shutdown = true;
-                        return StopReason.TRIPLE_FAULT;
-                    }
+            if (events != 0 || inhibitInterrupts) {
+                StopReason stop = boundary();
+                if (stop != null) {
+                    return stop;
                 }
-            }
-            if (shutdown) {
-                return StopReason.TRIPLE_FAULT;
-            }
-            if (halted) {
-                return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
             }
             if (!step()) {
                 shutdown = true;
+                updateEvents();
                 return StopReason.TRIPLE_FAULT;
             }
             clk.cycles++;
@@ -432,6 +433,51 @@ public final class Cpu {
             }
         }
         return StopReason.BUDGET;
+    }
+
+    /**
+     * The slow part of an instruction boundary, taken only when {@link #events} or the interrupt
+     * shadow is set: shutdown, stop requests, NMI and INTR delivery, HLT. Returns why the run
+     * loop must stop, or null to execute the next instruction.
+     */
+    private StopReason boundary() {
+        if (shutdown) {
+            return StopReason.TRIPLE_FAULT;
+        }
+        if (stopRequested) {
+            return StopReason.REQUESTED;
+        }
+        boolean inhibited = inhibitInterrupts;
+        inhibitInterrupts = false;
+        if (!inhibited) {
+            if (nmiPending && !nmiBlocked) {
+                nmiPending = false;
+                updateEvents();
+                nmiBlocked = true;
+                halted = false;
+                updateEvents();
+                if (!deliverExternal(2)) {
+                    shutdown = true;
+                    updateEvents();
+                    return StopReason.TRIPLE_FAULT;
+                }
+            } else if (intr && (eflags & IF) != 0 && interruptController != null) {
+                halted = false;
+                updateEvents();
+                if (!deliverExternal(interruptController.acknowledge())) {
+                    shutdown = true;
+                    updateEvents();
+                    return StopReason.TRIPLE_FAULT;
+                }
+            }
+        }
+        if (shutdown) {
+            return StopReason.TRIPLE_FAULT;
+        }
+        if (halted) {
+            return (eflags & IF) == 0 && !nmiPending ? StopReason.HALTED_FOREVER : StopReason.HALTED;
+        }
+        return null;
     }
 
     private boolean deliverExternal(int vector) {
@@ -489,8 +535,31 @@ public final class Cpu {
 
     // ---- instruction fetch (used by the decoder) ----
 
-    /** Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. */
+    /**
+     * Forgets the fetch window (the bytes already proven fetchable for this instruction), so the
+     * next fetch re-checks limits and page. Called at the start of every instruction and whenever
+     * {@link #ip} moves backwards.
+     */
+    void resetFetchWindow() {
+        fetchAvail = 0;
+    }
+
+    /**
+     * Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. Fast path:
+     * the first byte fetched in a RAM page opens a window of the following bytes that pass every
+     * check (same page, within the CS limit, within 15 bytes of the instruction start); those are
+     * read straight from RAM. RAM is read on every fetch, so stores and DMA are always seen.
+     */
     int fetch8() {
+        if (fetchAvail > 0) {
+            fetchAvail--;
+            ip++;
+            return mem.ramRead8(fetchNext++);
+        }
+        return fetch8Slow();
+    }
+
+    private int fetch8Slow() {
         int off = ip;
         if (off - insnEip >= 15 || Integer.compareUnsigned(off, segLimit[CS]) > 0) {
             throw CpuFault.gp(0);
@@ -503,24 +572,35 @@ public final class Cpu {
             fetchPage = la & ~0xFFF;
         }
         int pa = fetchPhys | (la & 0xFFF);
-        return fetchRam ? mem.ramRead8(pa) : mem.read8(pa);
+        if (!fetchRam) {
+            return mem.read8(pa);
+        }
+        long toLimit = (segLimit[CS] & 0xFFFF_FFFFL) - (off & 0xFFFF_FFFFL);
+        int avail = Math.min(0xFFF - (la & 0xFFF), 14 - (off - insnEip));
+        fetchAvail = (int) Math.min(avail, toLimit);
+        fetchNext = pa + 1;
+        return mem.ramRead8(pa);
     }
 
     int fetch16() {
+        if (fetchAvail >= 2) {
+            fetchAvail -= 2;
+            ip += 2;
+            int v = mem.ramRead16(fetchNext);
+            fetchNext += 2;
+            return v;
+        }
         int lo = fetch8();
         return lo | (fetch8() << 8);
     }
 
     int fetch32() {
-        int off = ip;
-        int la = segBase[CS] + off;
-        // Fast path: all four bytes in the cached RAM page and inside the limits (checked as the
-        // byte-wise path would for the last byte).
-        if (fetchRam && (la & ~0xFFF) == fetchPage && (la & 0xFFF) <= 0xFFC && off + 3 - insnEip < 15
-                && Integer.compareUnsigned(off, off + 3) < 0
-                && Integer.compareUnsigned(off + 3, segLimit[CS]) <= 0) {
-            ip = off + 4;
-            return mem.ramRead32(fetchPhys | (la & 0xFFF));
+        if (fetchAvail >= 4) {
+            fetchAvail -= 4;
+            ip += 4;
+            int v = mem.ramRead32(fetchNext);
+            fetchNext += 4;
+            return v;
         }
         int lo = fetch16();
         return lo | (fetch16() << 16);

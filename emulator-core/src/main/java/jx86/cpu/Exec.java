@@ -19,6 +19,7 @@ final class Exec {
     static void execute(Cpu c) {
         c.insnEip = c.eip;
         c.ip = c.eip;
+        c.resetFetchWindow();
         c.pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
         boolean code32 = c.pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
         c.code32 = code32;
@@ -99,6 +100,7 @@ final class Exec {
         boolean lockable;
         int next = c.fetch8();
         c.ip--;
+        c.resetFetchWindow();
         int reg = (next >>> 3) & 7;
         if (op < 0x40) {
             lockable = (op & 7) < 2 && op != 0x38 && op != 0x39;

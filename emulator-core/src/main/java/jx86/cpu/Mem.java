@@ -184,8 +184,21 @@ final class Mem {
         }
     }
 
-    /** Checks a read of {@code size} bytes at seg:off and returns the linear address. */
+    /**
+     * Checks a read of {@code size} bytes at seg:off and returns the linear address. Fast path: a
+     * readable, not expand-down segment with a 4 GiB limit passes every check in every mode when
+     * the access does not run past 4 GiB.
+     */
     static int laRead(Cpu c, int seg, int off, int size) {
+        int ar = c.segAr[seg];
+        if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && ar != 0 && (ar & 0x0A) != 0x08
+                && Integer.compareUnsigned(off, -size) <= 0) {
+            return c.segBase[seg] + off;
+        }
+        return laReadChecked(c, seg, off, size);
+    }
+
+    private static int laReadChecked(Cpu c, int seg, int off, int size) {
         if (pm(c)) {
             int ar = c.segAr[seg];
             if (ar == 0 || (ar & 0x0A) == 0x08) {
@@ -196,8 +209,17 @@ final class Mem {
         return c.segBase[seg] + off;
     }
 
-    /** Checks a write of {@code size} bytes at seg:off and returns the linear address. */
+    /** Checks a write of {@code size} bytes at seg:off and returns the linear address (fast path as laRead). */
     static int laWrite(Cpu c, int seg, int off, int size) {
+        int ar = c.segAr[seg];
+        if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && (ar & 0x0A) == 0x02
+                && Integer.compareUnsigned(off, -size) <= 0) {
+            return c.segBase[seg] + off;
+        }
+        return laWriteChecked(c, seg, off, size);
+    }
+
+    private static int laWriteChecked(Cpu c, int seg, int off, int size) {
         if (pm(c)) {
             int ar = c.segAr[seg];
             if ((ar & 0x0A) != 0x02) {

@@ -307,6 +307,14 @@ public final class Mmu {
             return;
         }
         int last = la + size - 1;
+        if (((la ^ last) & ~0xFFF) == 0) {
+            // One page: a fast-array hit is exactly the model hit translate() would count.
+            int e = dFast[la >>> 12];
+            if ((e & (write ? dataWriteMask : dataReadMask)) == Tlb.F_VALID) {
+                dtlb.hitFast(e, cplClass);
+                return;
+            }
+        }
         translate(dtlb, la, write, user);
         int pages = ((last >>> 12) - (la >>> 12)) & 0xFFFFF;
         for (int i = 1; i <= pages; i++) {

@@ -78,4 +78,16 @@ class CpuGuestsTest {
         RunResult r = GuestHarness.run(b -> b.disk(disk));
         assertAllOk(r, "real-mode-serial", "boot-drive-dl", "a20-enabled", "protected-mode", "above-1mib");
     }
+
+    @Test
+    void selfModifyingCode_storesAndAtaReadIntoCodeAreSeenByTheNextFetch(@TempDir Path dir) throws Exception {
+        byte[] image = new byte[64 * 1024];
+        byte[] movEaxRet = {(byte) 0xB8, 0x78, 0x56, 0x34, 0x12, (byte) 0xC3};   // mov eax, 0x12345678; ret
+        System.arraycopy(movEaxRet, 0, image, 0, movEaxRet.length);
+        Path disk = dir.resolve("smc.img");
+        java.nio.file.Files.write(disk, image);
+        RunResult r = GuestHarness.run(b -> b.kernel(GuestHarness.guest("cpu/smc.elf")).disk(disk));
+        assertAllOk(r, "smc-first-run", "smc-patched-immediate", "smc-rewritten", "smc-next-instruction",
+                "smc-next-instruction-again", "ata-code-before", "ata-read-into-code-page");
+    }
 }
