@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jx86.firmware.BadImageException;
+import jx86.testsupport.TinyKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,26 +17,7 @@ class PcMachineTest {
 
     /** A multiboot ELF whose code (at 0x100010, after the header) is {@code code}. */
     private Path kernel(String name, int... code) throws IOException {
-        byte[] bytes = new byte[code.length];
-        for (int i = 0; i < code.length; i++) {
-            bytes[i] = (byte) code[i];
-        }
-        ByteBuffer text = ByteBuffer.allocate(16 + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        text.putInt(0x1BADB002).putInt(0).putInt(-0x1BADB002).putInt(0).put(bytes);
-        int paddr = 0x100000;
-        ByteBuffer b = ByteBuffer.allocate(0x100 + text.capacity()).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {0x7F, 'E', 'L', 'F', 1, 1, 1, 0});
-        b.position(16);
-        b.putShort((short) 2).putShort((short) 3).putInt(1).putInt(paddr + 16).putInt(52).putInt(0).putInt(0);
-        b.putShort((short) 52).putShort((short) 32).putShort((short) 1).putShort((short) 40)
-                .putShort((short) 0).putShort((short) 0);
-        b.putInt(1).putInt(0x100).putInt(paddr).putInt(paddr).putInt(text.capacity()).putInt(text.capacity())
-                .putInt(7).putInt(0x1000);
-        b.position(0x100);
-        b.put(text.array());
-        Path p = dir.resolve(name);
-        Files.write(p, b.array());
-        return p;
+        return TinyKernel.write(dir, name, code);
     }
 
     private static RunResult run(Path kernel) {

@@ -1,5 +1,6 @@
 package jx86.debug.gdb;
 
+import jx86.testsupport.TinyKernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

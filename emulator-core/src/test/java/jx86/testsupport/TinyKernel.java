@@ -1,4 +1,4 @@
-package jx86.debug.gdb;
+package jx86.testsupport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,14 +6,14 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Test helper: a multiboot ELF whose code starts at {@link #ENTRY}, right after the header. */
-final class TinyKernel {
-    static final int ENTRY = 0x100010;
+/** Test helper shared by the machine and debugger tests: a multiboot ELF whose code starts at {@link #ENTRY}, right after the header. */
+public final class TinyKernel {
+    public static final int ENTRY = 0x100010;
 
     private TinyKernel() {
     }
 
-    static Path write(Path dir, String name, int... code) throws IOException {
+    public static Path write(Path dir, String name, int... code) throws IOException {
         byte[] bytes = new byte[code.length];
         for (int i = 0; i < code.length; i++) {
             bytes[i] = (byte) code[i];
