@@ -38,6 +38,13 @@ import picocli.CommandLine.Parameters;
  * the other emulator's wall time per run (process start to exit). Bochs, when installed, boots the
  * ELF wrapped in a jx86 disk image (see {@link #bochsRow}).
  *
+ * <p>Besides ELF guests it takes the specs of {@link BenchSpec}: {@code kernel-monolithic:PROG}
+ * (kernel-monolithic with {@code init=/bin/PROG} from its test disk, snapshot; checked like an ELF
+ * guest: a {@code kbench checksum=0x...} line and power-off with 0; {@code --compare} boots the
+ * same kernel, command line and disk on QEMU) and {@code boot:IMAGE} (a disk image booted to its
+ * first shell prompt, watched by {@link PromptWatch}; the figures are the guest instructions and the
+ * wall time to the prompt, and for the first run in this JVM the time since JVM start).
+ *
  * <p>Wall time is measured here, on the host, for reporting only; nothing in the machine reads it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -46,10 +53,13 @@ public final class BenchCommand implements Callable<Integer> {
     /** What {@code jx86 bench} runs without arguments. */
     static final String DEFAULT_BENCH = "bench/cpu-bound";
 
-    private static final Pattern CHECKSUM = Pattern.compile("bench checksum=0x[0-9a-fA-F]+");
+    /** "bench checksum=0x..." or, for a named benchmark program, "kbench checksum=0x...". */
+    private static final Pattern CHECKSUM = Pattern.compile("[A-Za-z0-9_]*bench checksum=0x[0-9a-fA-F]+");
 
     @Parameters(arity = "0..*", paramLabel = "BENCH",
-            description = "Benchmark ELF paths or names under src-test-guests/target/guests (default: "
+            description = "Benchmark ELF paths or names under src-test-guests/target/guests, "
+                    + "kernel-monolithic:PROG (boot kernel-monolithic with init=/bin/PROG from its test disk), "
+                    + "or boot:IMAGE (boot disk-images/target/images/IMAGE.img to its shell prompt) (default: "
                     + DEFAULT_BENCH + ").")
     List<String> benches = new ArrayList<>();
 
@@ -68,6 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--qemu", paramLabel = "CMD", description = "QEMU binary (default ${DEFAULT-VALUE}).")
     String qemu = "qemu-system-i386";
 
+    /** Whether this command already built a machine in this JVM (the JVM-start figure needs the first). */
+    private boolean machineBuilt;
+
+    /** One jx86 run: its outcome and, for a boot benchmark, when the prompt appeared. */
+    record Run(RunResult result, long promptInstructions, double promptSeconds, double promptCpuSeconds,
+            long jvmUptimeMillis) {
+    }
+
     /** One benchmark's measured figures. */
     record Figures(String name, long instructions, double medianSeconds, double mips, double cpuMips,
             long peakHeapBytes, String checksum) {
@@ -83,17 +101,19 @@ public final class BenchCommand implements Callable<Integer> {
         table.append(String.format(Locale.ROOT, "%-22s %14s %9s %9s %9s %10s  %s%n",
                 "benchmark", "instructions", "wall s", "MIPS", "cpu MIPS", "peak heap", "checksum"));
         List<String> compareLines = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (String name : names) {
-            Path elf = resolve(name);
-            Figures f = runJx86(name, elf);
+            BenchSpec spec = BenchSpec.parse(name, ImageResolver.root());
+            Figures f = runJx86(spec, notes);
             table.append(String.format(Locale.ROOT, "%-22s %,14d %9.3f %9.1f %9.1f %6d MiB  %s%n", f.name(),
                     f.instructions(), f.medianSeconds(), f.mips(), f.cpuMips(), f.peakHeapBytes() >> 20,
                     f.checksum()));
             if (compare) {
-                compareLines.add(compareRow(f, elf));
+                compareLines.add(compareRow(f, spec));
             }
         }
         System.out.print(table);
+        notes.forEach(System.out::println);
         if (compare) {
             System.out.println();
             System.out.printf(Locale.ROOT, "%-22s %-8s %9s %9s %9s  %s%n", "benchmark", "emulator", "wall s",
@@ -103,26 +123,19 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path resolve(String name) {
-        Path direct = Path.of(name);
-        if (Files.isRegularFile(direct)) {
-            return direct;
-        }
-        Path p = ImageResolver.root().resolve("src-test-guests/target/guests/" + name + ".elf");
-        if (Files.isRegularFile(p)) {
-            return p;
-        }
-        throw new UserError("benchmark '" + name + "' not found (tried " + direct + " and " + p
-                + "; run 'mvn -q -DskipTests package' to build the guests)");
-    }
-
-    private Figures runJx86(String name, Path elf) {
+    private Figures runJx86(BenchSpec spec, List<String> notes) {
+        String name = spec.name();
         String checksum = null;
         long instructions = -1;
+        long prompt = -1;
+        Run cold = null;
+        boolean coldIsFirst = !machineBuilt;
         for (int i = 0; i < warmup; i++) {
-            RunResult r = runOnce(elf);
-            checksum = verify(name, r, checksum, instructions);
-            instructions = r.instructions();
+            Run r = runOnce(spec);
+            cold = cold == null ? r : cold;
+            checksum = verify(spec, r, checksum, instructions, prompt);
+            instructions = r.result().instructions();
+            prompt = r.promptInstructions();
         }
         double[] seconds = new double[runs];
         double[] cpuSeconds = new double[runs];
@@ -132,26 +145,72 @@ public final class BenchCommand implements Callable<Integer> {
             resetPeakHeap();     // so the peak is one machine's, not the previous runs' garbage
             long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            RunResult r = runOnce(elf);
-            seconds[i] = (System.nanoTime() - t0) / 1e9;
-            cpuSeconds[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+            Run r = runOnce(spec);
+            seconds[i] = spec.bootPrompt() ? r.promptSeconds() : (System.nanoTime() - t0) / 1e9;
+            cpuSeconds[i] = spec.bootPrompt() ? r.promptCpuSeconds() : (threads.getCurrentThreadCpuTime() - c0) / 1e9;
             peak = Math.max(peak, peakHeap());
-            checksum = verify(name, r, checksum, instructions);
-            instructions = r.instructions();
+            cold = cold == null ? r : cold;
+            checksum = verify(spec, r, checksum, instructions, prompt);
+            instructions = r.result().instructions();
+            prompt = r.promptInstructions();
         }
         double median = median(seconds);
-        return new Figures(name, instructions, median, instructions / median / 1e6,
-                instructions / median(cpuSeconds) / 1e6, peak, checksum);
+        long counted = spec.bootPrompt() ? prompt : instructions;
+        if (spec.bootPrompt()) {
+            notes.add(bootNote(name, prompt, cold, coldIsFirst, median));
+        }
+        return new Figures(name, counted, median, counted / median / 1e6, counted / median(cpuSeconds) / 1e6, peak,
+                checksum);
     }
 
-    private RunResult runOnce(Path elf) {
-        MachineConfig config = MachineConfig.builder().memoryMiB(memoryMiB).serial("buffer").kernel(elf).build();
-        try (PcMachine machine = new PcMachine(config)) {
+    /** The "boot to prompt" line: the first run's time after JVM start, and the warm median. */
+    static String bootNote(String name, long promptInstructions, Run cold, boolean coldIsFirst, double warmMedian) {
+        String first = coldIsFirst
+                ? String.format(Locale.ROOT, "%,d ms after JVM start (first run in this JVM; %,.0f ms of it from machine construction)",
+                        cold.jvmUptimeMillis(), cold.promptSeconds() * 1e3)
+                : "JVM-start figure not available (run " + name + " first and alone for it)";
+        return String.format(Locale.ROOT, "%s: boot to prompt: %,d instructions, %s; warm runs: %,.0f ms from machine construction (median)",
+                name, promptInstructions, first, warmMedian * 1e3);
+    }
+
+    private Run runOnce(BenchSpec spec) {
+        machineBuilt = true;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        try (PcMachine machine = new PcMachine(spec.config(memoryMiB))) {
+            PromptWatch watch = spec.bootPrompt() ? new PromptWatch(machine, spec.prompt()) : null;
+            machine.setDebugger(watch);
             machine.boot();
-            return machine.runToEnd();
+            RunResult r = machine.runToEnd();
+            if (watch == null || watch.instructions() < 0) {
+                return new Run(r, -1, -1, -1, -1);
+            }
+            return new Run(r, watch.instructions(), (watch.nanos() - t0) / 1e9, (watch.cpuNanos() - c0) / 1e9,
+                    watch.jvmUptimeMillis());
         } catch (jx86.firmware.BadImageException | IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(elf + ": " + e.getMessage());
+            throw new UserError(spec.name() + ": " + e.getMessage());
         }
+    }
+
+    /** Checks one run against the previous runs (a boot benchmark: its prompt instead of a checksum). */
+    static String verify(BenchSpec spec, Run run, String previousChecksum, long previousInstructions,
+            long previousPrompt) {
+        if (!spec.bootPrompt()) {
+            return verify(spec.name(), run.result(), previousChecksum, previousInstructions);
+        }
+        RunResult r = run.result();
+        if (r.event() != MachineEvent.EXIT_PORT || r.exitPortValue() != 0) {
+            throw new UserError(spec.name() + ": run failed: " + r.report());
+        }
+        if (run.promptInstructions() < 0) {
+            throw new UserError(spec.name() + ": the prompt '" + spec.prompt() + "' never appeared on COM1");
+        }
+        if (previousPrompt >= 0 && previousPrompt != run.promptInstructions()) {
+            throw new UserError(spec.name() + ": instructions to the prompt differ between runs (" + previousPrompt
+                    + " vs " + run.promptInstructions() + ")");
+        }
+        return "prompt '" + spec.prompt() + "' seen";
     }
 
     /** Checks one run's outcome against the previous runs'; returns its checksum line. */
@@ -161,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String checksum = checksumLine(r.serial());
         if (checksum == null) {
-            throw new UserError(name + ": no 'bench checksum=0x...' line in the guest output");
+            throw new UserError(name + ": no 'bench checksum=0x...' (or 'kbench checksum=0x...') line in the guest output");
         }
         if (previousChecksum != null && !previousChecksum.equals(checksum)) {
             throw new UserError(name + ": checksum differs between runs (" + previousChecksum + " vs " + checksum + ")");
@@ -210,13 +269,34 @@ public final class BenchCommand implements Callable<Integer> {
         return sum;
     }
 
-    private String compareRow(Figures f, Path elf) {
+    private String compareRow(Figures f, BenchSpec spec) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%-22s %-8s %9.3f %9.1f %9s  %s%n", f.name(), "jx86",
-                f.medianSeconds(), f.mips(), "1.00", "in-process, after warm-up"));
-        out.append(qemuRow(f, elf));
-        out.append(bochsRow(f, elf));
+                f.medianSeconds(), f.mips(), "1.00",
+                spec.bootPrompt() ? "in-process, construction to prompt, after warm-up" : "in-process, after warm-up"));
+        if (spec.bootPrompt()) {
+            out.append(skipRow(f, "qemu", "unsupported for boot-to-prompt benchmarks (jx86 only)"));
+            out.append(skipRow(f, "bochs", "unsupported for boot-to-prompt benchmarks (jx86 only)"));
+            return out.toString();
+        }
+        out.append(qemuRow(f, qemuCommand(spec)));
+        out.append(spec.plainElf() ? bochsRow(f, spec.kernel())
+                : skipRow(f, "bochs", "unsupported (needs a kernel command line and a second disk)"));
         return out.toString();
+    }
+
+    /** QEMU's command line for a benchmark: the ELF, plus the command line and the disk (snapshot=on). */
+    List<String> qemuCommand(BenchSpec spec) {
+        List<String> cmd = new ArrayList<>(List.of(qemu, "-m", Integer.toString(memoryMiB), "-kernel",
+                spec.kernel().toString(), "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"));
+        if (spec.append() != null) {
+            cmd.addAll(List.of("-append", spec.append()));
+        }
+        if (spec.disk() != null) {
+            cmd.addAll(List.of("-drive", "file=" + spec.disk() + ",format=raw,if=ide,index=0,snapshot=on"));
+        }
+        return cmd;
     }
 
     /**
@@ -323,9 +403,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private String qemuRow(Figures f, Path elf) {
-        List<String> cmd = List.of(qemu, "-kernel", elf.toString(), "-display", "none", "-serial", "stdio",
-                "-monitor", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+    private String qemuRow(Figures f, List<String> cmd) {
         double[] seconds = new double[runs];
         try {
             for (int i = 0; i < warmup + runs; i++) {
