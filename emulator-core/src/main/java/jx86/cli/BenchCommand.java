@@ -98,14 +98,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<String> names = benches.isEmpty() ? List.of(DEFAULT_BENCH) : benches;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%-22s %14s %9s %9s %9s %10s  %s%n",
+        table.append(String.format(Locale.ROOT, "%-26s %14s %9s %9s %9s %10s  %s%n",
                 "benchmark", "instructions", "wall s", "MIPS", "cpu MIPS", "peak heap", "checksum"));
         List<String> compareLines = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (String name : names) {
             BenchSpec spec = BenchSpec.parse(name, ImageResolver.root());
             Figures f = runJx86(spec, notes);
-            table.append(String.format(Locale.ROOT, "%-22s %,14d %9.3f %9.1f %9.1f %6d MiB  %s%n", f.name(),
+            table.append(String.format(Locale.ROOT, "%-26s %,14d %9.3f %9.1f %9.1f %6d MiB  %s%n", f.name(),
                     f.instructions(), f.medianSeconds(), f.mips(), f.cpuMips(), f.peakHeapBytes() >> 20,
                     f.checksum()));
             if (compare) {
@@ -116,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
         notes.forEach(System.out::println);
         if (compare) {
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-22s %-8s %9s %9s %9s  %s%n", "benchmark", "emulator", "wall s",
+            System.out.printf(Locale.ROOT, "%-26s %-8s %9s %9s %9s  %s%n", "benchmark", "emulator", "wall s",
                     "MIPS", "jx86/x", "note");
             compareLines.forEach(System.out::print);
         }
@@ -158,9 +158,26 @@ public final class BenchCommand implements Callable<Integer> {
         long counted = spec.bootPrompt() ? prompt : instructions;
         if (spec.bootPrompt()) {
             notes.add(bootNote(name, prompt, cold, coldIsFirst, median));
+        } else if (!spec.plainElf()) {
+            guestReport(name, cold.result().serial()).forEach(notes::add);
         }
         return new Figures(name, counted, median, counted / median / 1e6, counted / median(cpuSeconds) / 1e6, peak,
                 checksum);
+    }
+
+    /**
+     * The report lines a benchmark program prints before its checksum (kbench's per-phase costs
+     * from the perf-counter device: they are the same in every run, virtual time being
+     * deterministic), prefixed with the benchmark's name.
+     */
+    static List<String> guestReport(String name, String serial) {
+        List<String> lines = new ArrayList<>();
+        for (String line : serial.split("\r?\n")) {
+            if (line.matches("[A-Za-z0-9_]*bench: .*") && !line.endsWith(": starting")) {
+                lines.add(name + ": " + line.strip());
+            }
+        }
+        return lines;
     }
 
     /** The "boot to prompt" line: the first run's time after JVM start, and the warm median. */
@@ -271,7 +288,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private String compareRow(Figures f, BenchSpec spec) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-22s %-8s %9.3f %9.1f %9s  %s%n", f.name(), "jx86",
+        out.append(String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9s  %s%n", f.name(), "jx86",
                 f.medianSeconds(), f.mips(), "1.00",
                 spec.bootPrompt() ? "in-process, construction to prompt, after warm-up" : "in-process, after warm-up"));
         if (spec.bootPrompt()) {
@@ -281,7 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.append(qemuRow(f, qemuCommand(spec)));
         out.append(spec.plainElf() ? bochsRow(f, spec.kernel())
-                : skipRow(f, "bochs", "unsupported (needs a kernel command line and a second disk)"));
+                : skipRow(f, "bochs", "unsupported (Bochs boots only disks; this needs a kernel command line)"));
         return out.toString();
     }
 
@@ -351,7 +368,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double median = median(seconds);
             double mips = f.instructions() / median / 1e6;
-            return String.format(Locale.ROOT, "%-22s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "bochs", median, mips,
+            return String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "bochs", median, mips,
                     f.mips() / mips, "2.7, disk via jx86 mkimage, wall to 'done' incl. BIOS, same checksum");
         } catch (IOException e) {
             return skipRow(f, "bochs", "failed (" + e.getMessage() + ")");
@@ -434,12 +451,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double median = median(seconds);
         double mips = f.instructions() / median / 1e6;
-        return String.format(Locale.ROOT, "%-22s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "qemu", median, mips,
+        return String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "qemu", median, mips,
                 f.mips() / mips, "TCG, wall per process incl. start-up, same checksum");
     }
 
     private static String skipRow(Figures f, String emulator, String why) {
-        return String.format(Locale.ROOT, "%-22s %-8s %9s %9s %9s  %s: %s%n", f.name(), emulator, "-", "-", "-",
+        return String.format(Locale.ROOT, "%-26s %-8s %9s %9s %9s  %s: %s%n", f.name(), emulator, "-", "-", "-",
                 emulator, why);
     }
 

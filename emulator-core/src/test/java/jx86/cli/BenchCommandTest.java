@@ -93,4 +93,11 @@ class BenchCommandTest {
         assertThat(new BenchCommand().qemuCommand(elf)).doesNotContain("-append", "-drive")
                 .containsSubsequence("-kernel", "e.elf", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
     }
+
+    @Test
+    void guestReport_keepsTheBenchmarksOwnLinesOnly() {
+        assertThat(BenchCommand.guestReport("k", "ata: hda\r\nkbench: starting\r\nkbench: getpid 20000 calls 398 x\r\n"
+                + "kbench checksum=0x1\r\nreboot: power down\r\n"))
+                .containsExactly("k: kbench: getpid 20000 calls 398 x");
+    }
 }
