@@ -14,44 +14,36 @@
 #define BLKDEV_FIRST 8
 #define NBLKDEV 4
 
-static struct blkdev {
-  char name[16];
-  const struct blkdev_ops *ops;
-  uint32_t nblocks;
-  int opens;
-} devs[NBLKDEV];
+static struct devslot devs[NBLKDEV];
+static uint32_t nblocks[NBLKDEV];   /* size of each registered device, in BSIZE blocks */
 
-int register_blkdev(const char *name, const struct blkdev_ops *ops, uint32_t nblocks) {
-  int slot = -1;
-  for (int i = 0; i < NBLKDEV; i++) {
-    if (devs[i].ops && strcmp(devs[i].name, name) == 0)
-      return -EEXIST;
-    if (!devs[i].ops && slot < 0)
-      slot = i;
+int register_blkdev(const char *name, const struct blkdev_ops *ops, uint32_t size) {
+  int slot = devtab_add(devs, NBLKDEV, name, ops);
+  if (slot < 0)
+    return slot;
+  if (size == 0) {
+    devs[slot].ops = 0;
+    return -EINVAL;
   }
-  if (slot < 0 || strlen(name) >= sizeof(devs[slot].name) || nblocks == 0)
-    return slot < 0 ? -ENOSPC : -EINVAL;
-  binval(DEV(BLKDEV_FIRST + slot, 0));
-  safestrcpy(devs[slot].name, name, sizeof(devs[slot].name));
-  devs[slot].ops = ops;
-  devs[slot].nblocks = nblocks;
-  devs[slot].opens = 0;
+  binval(DEV(BLKDEV_FIRST + slot, 0));   /* nothing cached from a previous device may survive */
+  nblocks[slot] = size;
   return BLKDEV_FIRST + slot;
 }
 
 void unregister_blkdev(const char *name) {
-  for (int i = 0; i < NBLKDEV; i++)
-    if (devs[i].ops && strcmp(devs[i].name, name) == 0) {
-      devs[i].ops = 0;
-      binval(DEV(BLKDEV_FIRST + i, 0));
-    }
+  int slot = devtab_find(devs, NBLKDEV, name);
+  if (slot >= 0) {
+    devs[slot].ops = 0;
+    binval(DEV(BLKDEV_FIRST + slot, 0));
+  }
 }
 
-static struct blkdev *lookup(uint32_t dev) {
+/* The slot of a registered device number, or -1. */
+static int lookup(uint32_t dev) {
   int disk = DEV_DISK(dev) - BLKDEV_FIRST;
   if (disk < 0 || disk >= NBLKDEV || DEV_PART(dev) != 0 || !devs[disk].ops)
-    return 0;
-  return &devs[disk];
+    return -1;
+  return disk;
 }
 
 bool blkdev_is(uint32_t dev) {
@@ -60,48 +52,32 @@ bool blkdev_is(uint32_t dev) {
 
 /* Size in sectors, for bread's bounds check (part_lookup's job for the ATA disks). */
 int blkdev_size(uint32_t dev, uint32_t *nsectors) {
-  struct blkdev *d = lookup(dev);
-  if (!d)
+  int slot = lookup(dev);
+  if (slot < 0)
     return -ENXIO;
-  *nsectors = d->nblocks * (BSIZE / SECTOR);
+  *nsectors = nblocks[slot] * (BSIZE / SECTOR);
   return 0;
 }
 
 /* The buffer cache's I/O for a registered device: read unless B_DIRTY; 0 or -EIO. */
 int blkdev_rw(struct buf *b) {
-  struct blkdev *d = lookup(b->dev);
+  int slot = lookup(b->dev);
   bool write = b->flags & B_DIRTY;
-  if (!d || b->blockno >= d->nblocks || d->ops->transfer(b->blockno, b->data, write) < 0)
+  if (slot < 0 || b->blockno >= nblocks[slot])
+    return -EIO;
+  const struct blkdev_ops *ops = devs[slot].ops;
+  if (ops->transfer(b->blockno, b->data, write) < 0)
     return -EIO;
   b->flags = (b->flags & ~B_DIRTY) | B_VALID;
   return 0;
 }
 
 int blkdev_busy(uint32_t lo, uint32_t hi) {
-  int n = 0;
-  for (int i = 0; i < NBLKDEV; i++)
-    if (devs[i].ops && (uint32_t)devs[i].ops >= lo && (uint32_t)devs[i].ops < hi)
-      n += devs[i].opens;
-  return n;
+  return devtab_busy(devs, NBLKDEV, lo, hi);
 }
 
 int blkdev_open(const char *path, int flags, struct file **fp) {
-  if (strncmp(path, "/dev/", 5) != 0)
-    return 0;
-  for (int i = 0; i < NBLKDEV; i++)
-    if (devs[i].ops && strcmp(devs[i].name, path + 5) == 0) {
-      struct file *f = filealloc();
-      if (!f)
-        return -ENFILE;
-      f->type = FD_BLK;
-      f->chrdev = i;
-      f->readable = (flags & O_ACCMODE) != O_WRONLY;
-      f->writable = (flags & O_ACCMODE) != O_RDONLY;
-      devs[i].opens++;
-      *fp = f;
-      return 1;
-    }
-  return 0;
+  return devtab_open(devs, NBLKDEV, path, flags, FD_BLK, fp);
 }
 
 void blkdev_close(struct file *f) {
@@ -110,10 +86,9 @@ void blkdev_close(struct file *f) {
 
 /* Raw access: n bytes at f->off, block by block through the cache; stops at the device's end. */
 int blkdev_io(struct file *f, uaddr_t ubuf, int n, bool write) {
-  struct blkdev *d = &devs[f->chrdev];
-  uint32_t dev = DEV(BLKDEV_FIRST + f->chrdev, 0), size = d->nblocks * BSIZE;
+  uint32_t dev = DEV(BLKDEV_FIRST + f->chrdev, 0), size = nblocks[f->chrdev] * BSIZE;
   int done = 0;
-  if (!d->ops)
+  if (!devs[f->chrdev].ops)
     return -ENXIO;
   while (done < n && f->off < size) {
     uint32_t off = f->off % BSIZE, m = MIN((uint32_t)(n - done), BSIZE - off);

@@ -11,61 +11,27 @@
 #define NCHRDEV 8
 #define CHUNK 512
 
-static struct chrdev {
-  char name[16];
-  const struct chrdev_ops *ops;
-  int opens;
-} devs[NCHRDEV];
+static struct devslot devs[NCHRDEV];
 
 int register_chrdev(const char *name, const struct chrdev_ops *ops) {
-  struct chrdev *free = 0;
-  for (int i = 0; i < NCHRDEV; i++) {
-    if (devs[i].ops && strcmp(devs[i].name, name) == 0)
-      return -EEXIST;
-    if (!devs[i].ops && !free)
-      free = &devs[i];
-  }
-  if (!free || strlen(name) >= sizeof(free->name))
-    return free ? -EINVAL : -ENOSPC;
-  safestrcpy(free->name, name, sizeof(free->name));
-  free->ops = ops;
-  free->opens = 0;
-  return 0;
+  int slot = devtab_add(devs, NCHRDEV, name, ops);
+  return slot < 0 ? slot : 0;
 }
 
 void unregister_chrdev(const char *name) {
-  for (int i = 0; i < NCHRDEV; i++)
-    if (devs[i].ops && strcmp(devs[i].name, name) == 0)
-      devs[i].ops = 0;
+  int slot = devtab_find(devs, NCHRDEV, name);
+  if (slot >= 0)
+    devs[slot].ops = 0;
 }
 
 /* Open files on a device whose operations live in [lo, hi) (a module's image). */
 int chrdev_busy(uint32_t lo, uint32_t hi) {
-  int n = 0;
-  for (int i = 0; i < NCHRDEV; i++)
-    if (devs[i].ops && (uint32_t)devs[i].ops >= lo && (uint32_t)devs[i].ops < hi)
-      n += devs[i].opens;
-  return n;
+  return devtab_busy(devs, NCHRDEV, lo, hi);
 }
 
 /* "/dev/<name>" of a registered device: a new open file on it, or 0 (not a device). */
 int chrdev_open(const char *path, int flags, struct file **fp) {
-  if (strncmp(path, "/dev/", 5) != 0)
-    return 0;
-  for (int i = 0; i < NCHRDEV; i++)
-    if (devs[i].ops && strcmp(devs[i].name, path + 5) == 0) {
-      struct file *f = filealloc();
-      if (!f)
-        return -ENFILE;
-      f->type = FD_CHR;
-      f->chrdev = i;
-      f->readable = (flags & O_ACCMODE) != O_WRONLY;
-      f->writable = (flags & O_ACCMODE) != O_RDONLY;
-      devs[i].opens++;
-      *fp = f;
-      return 1;
-    }
-  return 0;
+  return devtab_open(devs, NCHRDEV, path, flags, FD_CHR, fp);
 }
 
 void chrdev_close(struct file *f) {

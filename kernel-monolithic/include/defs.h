@@ -214,6 +214,17 @@ void part_scan(int disk);
 /* ---- fs/procfs.c ---- */
 int procfs_open(const char *name, struct file **fp);
 
+/* ---- fs/devtab.c: the name table shared by character and block devices ---- */
+struct devslot {
+  char name[16];
+  const void *ops;   /* the driver's chrdev_ops or blkdev_ops; 0 = free slot */
+  int opens;         /* open files on the device */
+};
+int devtab_find(struct devslot *t, int n, const char *name);
+int devtab_add(struct devslot *t, int n, const char *name, const void *ops);
+int devtab_busy(const struct devslot *t, int n, uint32_t lo, uint32_t hi);
+int devtab_open(struct devslot *t, int n, const char *path, int flags, int type, struct file **fp);
+
 /* ---- fs/chrdev.c: character devices /dev/<name> ---- */
 struct chrdev_ops {
   int (*read)(char *buf, int n, uint32_t off);         /* bytes read into buf, 0 at the end, or -errno */
