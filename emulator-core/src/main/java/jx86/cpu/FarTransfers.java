@@ -24,17 +24,27 @@ public final class FarTransfers {
     private FarTransfers() {
     }
 
+    /** Real and V86 mode: #GP(0) unless the target offset lies within the current CS limit. */
+    private static void checkRealTarget(Cpu cpu, int offset) {
+        if (!Segments.withinLimit(offset, cpu.segLimit[Cpu.CS])) {
+            throw CpuFault.gp(0);
+        }
+    }
+
+    /** Real and V86 mode: CS := selector the real-mode way, EIP := offset. */
+    private static void enterRealCs(Cpu cpu, int selector, int offset) {
+        Segments.loadRealCs(cpu, selector);
+        cpu.eip = offset;
+    }
+
     public static void farJump(Cpu cpu, int selector, int offset, boolean operand32) {
         selector &= 0xFFFF;
         if (!operand32) {
             offset &= 0xFFFF;
         }
         if (!cpu.protectedMode() || cpu.v86Mode()) {
-            if (!Segments.withinLimit(offset, cpu.segLimit[Cpu.CS])) {
-                throw CpuFault.gp(0);
-            }
-            Segments.loadRealCs(cpu, selector);
-            cpu.eip = offset;
+            checkRealTarget(cpu, offset);
+            enterRealCs(cpu, selector, offset);
             return;
         }
         long d = fetchTarget(cpu, selector);
@@ -75,12 +85,9 @@ public final class FarTransfers {
         }
         int size = operand32 ? 4 : 2;
         if (!cpu.protectedMode() || cpu.v86Mode()) {
-            if (!Segments.withinLimit(offset, cpu.segLimit[Cpu.CS])) {
-                throw CpuFault.gp(0);
-            }
+            checkRealTarget(cpu, offset);
             pushReturnAddress(cpu, size);
-            Segments.loadRealCs(cpu, selector);
-            cpu.eip = offset;
+            enterRealCs(cpu, selector, offset);
             return;
         }
         long d = fetchTarget(cpu, selector);
@@ -120,11 +127,8 @@ public final class FarTransfers {
             newEip &= 0xFFFF;
         }
         if (!cpu.protectedMode() || cpu.v86Mode()) {
-            if (!Segments.withinLimit(newEip, cpu.segLimit[Cpu.CS])) {
-                throw CpuFault.gp(0);
-            }
-            Segments.loadRealCs(cpu, csSel);
-            cpu.eip = newEip;
+            checkRealTarget(cpu, newEip);
+            enterRealCs(cpu, csSel, newEip);
             cpu.regs[Cpu.ESP] = StackAccess.adjust(ssAr, esp, 2 * size + popBytes);
             return;
         }
