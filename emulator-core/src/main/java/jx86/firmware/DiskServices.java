@@ -87,16 +87,20 @@ final class DiskServices {
                 continue;
             }
             int at = buffer + 512 * i;
-            if (write) {
-                for (int j = 0; j < 512; j++) {
-                    sector[j] = (byte) mem.read8(at + j);
+            try {
+                if (write) {
+                    for (int j = 0; j < 512; j++) {
+                        sector[j] = (byte) mem.read8(at + j);
+                    }
+                    disk.writeSector(lba + i, sector, 0);
+                } else {
+                    disk.readSector(lba + i, sector, 0);
+                    for (int j = 0; j < 512; j++) {
+                        mem.write8(at + j, sector[j]);
+                    }
                 }
-                disk.writeSector(lba + i, sector, 0);
-            } else {
-                disk.readSector(lba + i, sector, 0);
-                for (int j = 0; j < 512; j++) {
-                    mem.write8(at + j, sector[j]);
-                }
+            } catch (java.io.UncheckedIOException e) {
+                return i;   // a host I/O error is a BIOS error status for the guest, not a crash
             }
         }
         return count;

@@ -234,4 +234,35 @@ class BiosTest {
         assertThat(t.cpu.segSel[Cpu.CS]).isZero();
         assertThat(t.cpu.regs[Cpu.EDX] & 0xFF).isEqualTo(0x80);
     }
+
+    @Test
+    void hostReadError_isADiskErrorForTheGuestNotACrash() {
+        BiosDisk broken = new BiosDisk() {
+            @Override
+            public long sectorCount() {
+                return 100;
+            }
+
+            @Override
+            public void readSector(long lba, byte[] buf, int off) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("EIO"));
+            }
+
+            @Override
+            public void writeSector(long lba, byte[] buf, int off) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("EIO"));
+            }
+        };
+        Bios b = new Bios(t.mem, t.io, List.of(broken));
+        int dap = 0x600;
+        t.mem.write8(dap, 16);
+        t.mem.write16(dap + 2, 2);
+        t.mem.write32(dap + 8, 5);
+        t.cpu.regs[Cpu.EAX] = 0x4200;
+        t.cpu.regs[Cpu.EDX] = 0x80;
+        t.cpu.regs[Cpu.ESI] = dap;
+        b.biosCall(t.cpu, 0x13);
+        assertThat(carry()).isTrue();
+        assertThat(t.mem.read16(dap + 2)).as("sectors transferred").isZero();
+    }
 }
