@@ -164,7 +164,12 @@ public final class Cpu {
     int eaLa;
     /** Protected mode and not V86 (segment type checks apply). */
     boolean pm;
+    /** Linear page of the last fetch translation ({@code -1}: none), kept across instructions. */
     private int fetchPage = -1;
+    /** {@link Mmu#fetchEpoch} when {@link #fetchPage} was translated. */
+    private int fetchEpoch;
+    /** The current instruction has counted its I-TLB access (translated or repeated). */
+    private boolean fetchCounted;
     private int fetchPhys;
     /** The fetch page is plain RAM (read it directly rather than through the memory map). */
     private boolean fetchRam;
@@ -422,7 +427,13 @@ public final class Cpu {
                     return stop;
                 }
             }
-            if (!step()) {
+            boolean ok;
+            if ((eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
+                ok = plainStep();
+            } else {
+                ok = step();
+            }
+            if (!ok) {
                 shutdown = true;
                 updateEvents();
                 return StopReason.TRIPLE_FAULT;
@@ -491,6 +502,28 @@ public final class Cpu {
         }
     }
 
+    /**
+     * {@link #step} for the common case (TF and RF clear, no debug register enabled): no
+     * single-step or breakpoint bookkeeping. Same results as {@link #step} in that case.
+     */
+    private boolean plainStep() {
+        final int startEip = eip;
+        final int startEsp = regs[ESP];
+        keepRf = false;
+        try {
+            Exec.execute(this);
+        } catch (CpuFault fault) {
+            eip = startEip;
+            regs[ESP] = startEsp;
+            return Interrupts.raiseException(this, fault);
+        }
+        instructions++;
+        if (!keepRf && (eflags & RF) != 0) {
+            eflags &= ~RF;
+        }
+        return true;
+    }
+
     /** Executes one instruction (or one REP iteration); false on triple fault. */
     private boolean step() {
         final int startEip = eip;
@@ -498,7 +531,6 @@ public final class Cpu {
         final boolean singleStep = (eflags & TF) != 0;
         suppressSingleStep = false;
         keepRf = false;
-        fetchPage = -1;
         boolean debug = (dr[7] & 0xFF) != 0;
         debugActive = debug;
         if (debug) {
@@ -545,6 +577,29 @@ public final class Cpu {
     }
 
     /**
+     * Opens the fetch of a new instruction at CS:{@link #eip}. Common case: the instruction starts
+     * in the RAM page the previous fetch translated and the translation is still valid (same
+     * {@link Mmu#fetchEpoch}): the I-TLB hit the first byte would cost is counted without a
+     * lookup and the window covers up to 15 bytes within the page and the CS limit. Otherwise the
+     * first {@link #fetch8} takes the checked path.
+     */
+    void beginFetch() {
+        fetchCounted = false;
+        fetchAvail = 0;
+        int off = eip;
+        int la = segBase[CS] + off;
+        if ((la & ~0xFFF) == fetchPage && fetchRam && fetchEpoch == mmu.fetchEpoch()) {
+            long inLimit = (segLimit[CS] & 0xFFFF_FFFFL) - (off & 0xFFFF_FFFFL) + 1;
+            if (inLimit > 0) {
+                mmu.repeatFetchHit();
+                fetchCounted = true;
+                fetchAvail = (int) Math.min(Math.min(0x1000 - (la & 0xFFF), 15), inLimit);
+                fetchNext = fetchPhys | (la & 0xFFF);
+            }
+        }
+    }
+
+    /**
      * Fetches the next instruction byte at CS:ip with the CS limit and 15-byte checks. Fast path:
      * the first byte fetched in a RAM page opens a window of the following bytes that pass every
      * check (same page, within the CS limit, within 15 bytes of the instruction start); those are
@@ -566,10 +621,19 @@ public final class Cpu {
         }
         ip = off + 1;
         int la = segBase[CS] + off;
-        if ((la & ~0xFFF) != fetchPage) {
+        int page = la & ~0xFFF;
+        // The I-TLB is consulted once per instruction per page, as on the first fetch of each
+        // instruction; a page already translated by an earlier instruction is reused while the
+        // MMU's fetch epoch says the translation (and its rights) cannot have changed.
+        if (page != fetchPage || (!fetchCounted && fetchEpoch != mmu.fetchEpoch())) {
             fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
             fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
-            fetchPage = la & ~0xFFF;
+            fetchPage = page;
+            fetchEpoch = mmu.fetchEpoch();
+            fetchCounted = true;
+        } else if (!fetchCounted) {
+            mmu.repeatFetchHit();
+            fetchCounted = true;
         }
         int pa = fetchPhys | (la & 0xFFF);
         if (!fetchRam) {

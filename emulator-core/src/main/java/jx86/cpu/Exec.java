@@ -19,7 +19,7 @@ final class Exec {
     static void execute(Cpu c) {
         c.insnEip = c.eip;
         c.ip = c.eip;
-        c.resetFetchWindow();
+        c.beginFetch();
         c.pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
         boolean code32 = c.pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
         c.code32 = code32;

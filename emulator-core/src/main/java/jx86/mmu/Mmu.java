@@ -123,6 +123,7 @@ public final class Mmu {
         pagingOn = newPaging;
         wp = (value & (1 << 16)) != 0;
         updateMasks();
+        itlb.bumpEpoch();
     }
 
     /** MOV to CR3: flushes every non-global TLB entry. */
@@ -146,6 +147,7 @@ public final class Mmu {
             pge = newPge;
             flushAll();
         }
+        itlb.bumpEpoch();
     }
 
     /** The CPU calls this whenever CPL changes; data accesses at CPL 3 are user accesses. */
@@ -154,6 +156,7 @@ public final class Mmu {
         user = cpl == 3;
         cplClass = user ? 1 : 0;
         updateMasks();
+        itlb.bumpEpoch();
     }
 
     public int cpl() {
@@ -198,6 +201,7 @@ public final class Mmu {
     private void dropAll() {
         itlb.flushAll();
         dtlb.flushAll();
+        itlb.bumpEpoch(); // also with nothing cached: the A20 gate changes fetch translations
     }
 
     /** Zeroes the counters of both TLBs (cached entries stay). */
@@ -410,10 +414,34 @@ public final class Mmu {
         }
         int e = iFast[la >>> 12];
         if ((e & fetchMask) != Tlb.F_VALID) {
-            return translate(itlb, la, false, user);
+            int pa = translate(itlb, la, false, user);
+            itlb.armRepeat(iFast[la >>> 12], cplClass); // translate() filled the fast entry
+            return pa;
         }
         itlb.hitFast(e, cplClass);
+        itlb.armRepeat(e, cplClass);
         return (e & 0xFFFF_F000) | (la & 0xFFF);
+    }
+
+    /**
+     * Fetch-translation epoch: while it is unchanged, a translation returned by
+     * {@link #translateFetch} for a page stays exactly what a new call would return, and
+     * {@link #repeatFetchHit} may stand for that call. It changes with any I-TLB entry change,
+     * CPL, CR0, CR4 or A20 change.
+     */
+    public int fetchEpoch() {
+        return itlb.epoch;
+    }
+
+    /**
+     * Counts what {@link #translateFetch} would count for the page it translated last, without
+     * translating: one I-TLB hit (with its LRU effect), folded into the model lazily. Only valid
+     * while {@link #fetchEpoch} is unchanged since that call.
+     */
+    public void repeatFetchHit() {
+        if (pagingOn) {
+            itlb.pendingHits++;
+        }
     }
 
     // ---- for debuggers, the firmware and tests: translate without side effects ----

@@ -58,6 +58,22 @@ public final class Tlb {
     /** Counters indexed {@code event * 2 + cplClass} (cplClass 0 = CPL 0-2, 1 = CPL 3). */
     private final long[] counters = new long[TlbEvent.COUNT * 2];
 
+    /**
+     * Deferred hits (see {@link #repeatHit}): {@code pendingHits} hits on {@code pendingSlot} by
+     * {@code pendingClass} that are not yet in {@link #lru}/{@link #counters}. Every method that
+     * reads or changes the model or the counters first folds them in ({@link #settle}), so nothing
+     * outside can tell deferred hits from hits counted one by one.
+     */
+    private int pendingSlot;
+    private int pendingClass;
+    int pendingHits;
+    /**
+     * Bumped by every change of the model's entries (insert, invalidation, flush) and by the MMU
+     * when the rights an access is checked against change (CPL, CR0, CR4). A user of
+     * {@link #repeatHit} keeps a translation only while this is unchanged.
+     */
+    int epoch;
+
     public Tlb(String name, TlbGeometry geometry) {
         this.name = name;
         this.geometry = geometry;
@@ -86,33 +102,67 @@ public final class Tlb {
 
     /** The counter of {@code event} for supervisor ({@code user == false}) or user code. */
     public long counter(TlbEvent event, boolean user) {
+        settle();
         return counters[event.ordinal() * 2 + (user ? 1 : 0)];
     }
 
     /** Supervisor plus user count of {@code event}. */
     public long total(TlbEvent event) {
+        settle();
         return counters[event.ordinal() * 2] + counters[event.ordinal() * 2 + 1];
     }
 
     /** Zeroes every counter of this TLB (entries are kept). */
     public void resetCounters() {
+        settle();
         Arrays.fill(counters, 0);
     }
 
     void count(TlbEvent event, int cplClass) {
+        settle();
         counters[event.ordinal() * 2 + cplClass]++;
     }
 
     /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
     void hitFast(int fastEntry, int cplClass) {
+        settle();
         lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = ++tick;
         counters[cplClass]++; // TlbEvent.HITS has ordinal 0
+    }
+
+    /**
+     * Makes the slot named by {@code fastEntry} the target of later deferred hits: each
+     * {@code pendingHits++} then stands for one {@link #hitFast} of that entry by
+     * {@code cplClass}, valid while {@link #epoch} is unchanged.
+     */
+    void armRepeat(int fastEntry, int cplClass) {
+        settle();
+        pendingSlot = (fastEntry >>> F_SLOT_SHIFT) & 0xFF;
+        pendingClass = cplClass;
+    }
+
+    /** Folds deferred hits into the LRU stamps and the hit counter, exactly as single hits would. */
+    void settle() {
+        int n = pendingHits;
+        if (n != 0) {
+            pendingHits = 0;
+            tick += n;
+            lru[pendingSlot] = tick;
+            counters[pendingClass] += n;
+        }
+    }
+
+    /** Invalidates deferred-hit users' cached translations (rights changed outside the model). */
+    void bumpEpoch() {
+        settle();
+        epoch++;
     }
 
     // ---- lookup and fill ----
 
     /** The slot translating {@code la} (4 KiB array first, then 4 MiB), or -1. Counts nothing. */
     int lookup(int la) {
+        settle();
         int vpn = la >>> 12;
         int first = (vpn & (sets4k - 1)) * ways4k;
         for (int s = first; s < first + ways4k; s++) {
@@ -132,6 +182,7 @@ public final class Tlb {
 
     /** Marks {@code slot} most recently used and counts a hit. */
     void hit(int slot, int cplClass) {
+        settle();
         lru[slot] = ++tick;
         count(TlbEvent.HITS, cplClass);
     }
@@ -154,6 +205,8 @@ public final class Tlb {
      * entry of its set (counted as an eviction when that entry was valid). Returns the slot.
      */
     int insert(int la, boolean large, int physBase, int entryFlags, int cplClass) {
+        settle();
+        epoch++;
         int key = large ? la >>> 22 : la >>> 12;
         int first = large ? base4m + (key & (sets4m - 1)) * ways4m : (key & (sets4k - 1)) * ways4k;
         int ways = large ? ways4m : ways4k;
@@ -196,6 +249,8 @@ public final class Tlb {
         if (t == INVALID) {
             return;
         }
+        settle();
+        epoch++;
         if (slot >= base4m) {
             int firstPage = t << 10;
             for (int p = firstPage; p < firstPage + 1024; p++) {
@@ -240,6 +295,7 @@ public final class Tlb {
 
     /** Number of valid entries (for tests and statistics). */
     public int validEntries() {
+        settle();
         int n = 0;
         for (int t : tag) {
             if (t != INVALID) {
