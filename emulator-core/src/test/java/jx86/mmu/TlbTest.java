@@ -58,6 +58,48 @@ class TlbTest {
     }
 
     @Test
+    void deferredHits_countAndAgeLikeSingleHits() {
+        for (int i = 0; i < 4; i++) {
+            fill(page(2 * i), 0); // set 0, oldest -> newest: 0, 2, 4, 6
+        }
+        tlb.armRepeat(tlb.fast[0], 1);
+        tlb.pendingHits += 5; // five repeated hits on page 0 by user code
+        tlb.hitFast(tlb.fast[2], 0); // then one supervisor hit on page 2: order 4, 6, 0, 2
+        fill(page(8), 0);
+        assertThat(tlb.holds(page(4))).isFalse();
+        assertThat(tlb.holds(page(0))).isTrue();
+        fill(page(10), 0);
+        assertThat(tlb.holds(page(6))).isFalse();
+        assertThat(tlb.holds(page(0))).isTrue();
+        assertThat(tlb.counter(TlbEvent.HITS, true)).isEqualTo(5);
+        assertThat(tlb.counter(TlbEvent.HITS, false)).isEqualTo(1);
+    }
+
+    @Test
+    void deferredHits_areVisibleToCountersAndSurviveNoReset() {
+        fill(page(0), 0);
+        tlb.armRepeat(tlb.fast[0], 0);
+        tlb.pendingHits += 3;
+        assertThat(tlb.total(TlbEvent.HITS)).isEqualTo(3);
+        tlb.pendingHits += 2;
+        tlb.resetCounters();
+        assertThat(tlb.total(TlbEvent.HITS)).isZero();
+    }
+
+    @Test
+    void epoch_changesWithEveryEntryChange() {
+        int e0 = tlb.epoch;
+        fill(page(0), 0);
+        int e1 = tlb.epoch;
+        tlb.invalidatePage(page(0));
+        int e2 = tlb.epoch;
+        tlb.invalidatePage(page(0)); // nothing held: no change
+        assertThat(e1).isNotEqualTo(e0);
+        assertThat(e2).isNotEqualTo(e1);
+        assertThat(tlb.epoch).isEqualTo(e2);
+    }
+
+    @Test
     void eviction_clearsTheFastEntryOfTheVictim() {
         for (int i = 0; i < 5; i++) {
             fill(page(2 * i), 0);
