@@ -177,6 +177,8 @@ public final class Cpu {
     private int fetchAvail;
     private int fetchNext;
     private final jx86.memory.PhysicalMemory mem;
+    /** Decoded-instruction cache and trace runner (one per CPU: no static state). */
+    final DecodeCache decoded = new DecodeCache();
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
     boolean inhibitInterrupts;
@@ -429,6 +431,14 @@ public final class Cpu {
             }
             boolean ok;
             if ((eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
+                int steps = decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
+                if (steps > 0) {
+                    n += steps - 1; // the trace advanced the clock for each of its steps
+                    if (shutdown) {
+                        return StopReason.TRIPLE_FAULT;
+                    }
+                    continue;
+                }
                 ok = plainStep();
             } else {
                 ok = step();
@@ -565,7 +575,37 @@ public final class Cpu {
         return true;
     }
 
-    // ---- instruction fetch (used by the decoder) ----
+    // ---- instruction fetch (used by the decoder and the trace runner) ----
+
+    int events() {
+        return events;
+    }
+
+    /** True when {@link #boundary} (outside an interrupt shadow) would neither deliver nor stop. */
+    boolean boundaryQuiet() {
+        return events == 0 || (!shutdown && !stopRequested && !halted && (!nmiPending || nmiBlocked)
+                && !(intr && (eflags & IF) != 0 && interruptController != null));
+    }
+
+    jx86.memory.PhysicalMemory memory() {
+        return mem;
+    }
+
+    boolean fetchRam() {
+        return fetchRam;
+    }
+
+    int fetchEpoch() {
+        return fetchEpoch;
+    }
+
+    int fetchPage() {
+        return fetchPage;
+    }
+
+    int fetchPhys() {
+        return fetchPhys;
+    }
 
     /**
      * Forgets the fetch window (the bytes already proven fetchable for this instruction), so the

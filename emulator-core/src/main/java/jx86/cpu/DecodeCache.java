@@ -1,0 +1,790 @@
+package jx86.cpu;
+
+import jx86.memory.PhysicalMemory;
+
+/**
+ * Decoded-instruction cache (STYLE.md (b) 4; SDM Vol. 2 chapter 2 for the encoding it pre-decodes):
+ * the common one- and two-byte opcodes are decoded once into a handler id with the prefixes,
+ * operand size, ModR/M, SIB, displacement and immediate already resolved, and later executed with
+ * one {@code switch}. Everything else (and every instruction with a LOCK/REP prefix, longer than 8
+ * bytes, not in a RAM page, or running past the CS limit) takes {@link Exec}'s decoder.
+ *
+ * <p>Structure of arrays, direct mapped by physical address, no allocation per instruction. The
+ * key is the physical address of the first byte plus the default code size (CS.D in protected
+ * mode); each entry also keeps the instruction's bytes, and every execution compares them with
+ * RAM (two int reads). So stores, DMA and page remapping into code need no invalidation hook: a
+ * changed byte is a miss and the instruction is decoded again. The I-TLB is translated exactly as
+ * often as on the decoder path (once per instruction, see {@link Cpu#fetchStart}), and the same
+ * instruction helpers run, so faults, rollback, TLB counters and debug traps are unchanged.
+ *
+ * <p>Not modelled: blocks/traces (one entry is one instruction).
+ */
+final class DecodeCache {
+    private static final int BITS = 14;
+    private static final int SIZE = 1 << BITS;
+    private static final int MASK = SIZE - 1;
+    /** Longest cached instruction: its bytes are verified as two ints. */
+    private static final int MAX_LEN = 8;
+    private static final int STRIDE = 8;
+    private static final int CODE32 = 1 << 25;
+    private static final int VALID = 1 << 26;
+
+    // handler ids
+    static final int SLOW = 0;
+    static final int ALU_EG = 1;
+    static final int ALU_GE = 2;
+    static final int ALU_AI = 3;
+    static final int GRP1 = 4;
+    static final int TEST_EG = 5;
+    static final int TEST_AI = 6;
+    static final int MOV_EG = 7;
+    static final int MOV_GE = 8;
+    static final int LEA = 9;
+    static final int MOV_RI = 10;
+    static final int MOV_EI = 11;
+    static final int INC_R = 12;
+    static final int DEC_R = 13;
+    static final int PUSH_R = 14;
+    static final int POP_R = 15;
+    static final int PUSH_I = 16;
+    static final int JCC = 17;
+    static final int JMP = 18;
+    static final int CALL = 19;
+    static final int RET = 20;
+    static final int SHIFT_I = 21;
+    static final int SHIFT_CL = 22;
+    static final int INCDEC_E = 23;
+    static final int CALL_E = 24;
+    static final int JMP_E = 25;
+    static final int PUSH_E = 26;
+    static final int GRP3 = 27;
+    static final int TEST_EI = 28;
+    static final int MOVZX8 = 29;
+    static final int MOVZX16 = 30;
+    static final int MOVSX8 = 31;
+    static final int MOVSX16 = 32;
+    static final int IMUL_GE = 33;
+    static final int IMUL_GEI = 34;
+    static final int NOP = 35;
+    static final int CBW = 36;
+    static final int CWD = 37;
+    static final int LEAVE = 38;
+    static final int SETCC = 39;
+    static final int CMOV = 40;
+    static final int XCHG_EG = 41;
+    static final int XCHG_AX = 42;
+
+    /**
+     * The entries, {@link #STRIDE} ints each so one entry is one or two host cache lines:
+     * [0] physical address of the first byte; [1] handler id (bits 0-7), verified length (8-11),
+     * aux (12-15), size (16-18), osz (19-21), segOvr+1 (22-24), code32 (25), valid (26);
+     * [2], [3] the first four and next four bytes (masked to the verified length);
+     * [4] rm (0-2), reg (3-5), mod (6-7), eaSeg (8-10), base (11-14, 8 = none), index (15-18),
+     * scale (19-20), asz32 (21), ModR/M present (22); [5] displacement; [6] immediate.
+     */
+    private final int[] e = new int[SIZE * STRIDE];
+
+    // decoder scratch (per cache, not per instruction)
+    private final int[] bytes = new int[MAX_LEN];
+    private int dOpnd;
+    private int dDisp;
+    private int dPos;
+
+    DecodeCache() {
+    }
+
+    /**
+     * Runs cached instructions back to back from CS:EIP, at most {@code budget}, and returns how
+     * many run-loop steps it took (0: the first instruction is not cached; the caller then runs it
+     * through {@link Exec}). Each instruction gets exactly the run loop's bookkeeping: the I-TLB
+     * access of its first byte, one retired instruction and one cycle, rollback and delivery of a
+     * fault (which ends the trace). The trace stops before an instruction when a timer event is
+     * due or the CPU's pending events change, when EIP leaves the translated fetch page or comes
+     * within 8 bytes of its end, or at an instruction the cache does not hold; callers enter only
+     * with TF, RF, debug registers and the interrupt shadow clear, and no cached instruction can
+     * change those, the mode, CS or the fetch translation.
+     */
+    int trace(Cpu c, int budget) {
+        if (!c.fetchRam() || c.fetchEpoch() != c.mmu.fetchEpoch()) {
+            return 0;
+        }
+        final jx86.clock.VirtualClock clk = c.clock;
+        final PhysicalMemory m = c.memory();
+        final int[] e = this.e;
+        final int[] regs = c.regs;
+        final boolean pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
+        final boolean code32 = pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
+        final int want = VALID | (code32 ? CODE32 : 0);
+        final int csBase = c.segBase[Cpu.CS];
+        final int csLimit = c.segLimit[Cpu.CS];
+        final int page = c.fetchPage();
+        final int phys = c.fetchPhys();
+        c.pm = pm;
+        c.code32 = code32;
+        c.rep = 0;
+        c.lock = false;
+        // The run loop has just passed the boundary before the first instruction. Later
+        // boundaries are passed here only while they would do nothing: no event the boundary acts
+        // on (e.g. INTR while IF = 0 is inert; cached instructions cannot change IF) and no change.
+        final int events = c.events();
+        final boolean quiet = c.boundaryQuiet();
+        int done = 0;
+        while (done < budget) {
+            if (clk.cycles >= clk.nextEventAt || (done > 0 && (!quiet || c.events() != events))) {
+                break;
+            }
+            final int eip = c.eip;
+            final int la = csBase + eip;
+            if ((la & ~0xFFF) != page || (la & 0xFFF) > 0xFF8) {
+                break;
+            }
+            final int pa = phys | (la & 0xFFF);
+            final int i = (pa & MASK) * STRIDE;
+            int o = e[i + 1];
+            if (e[i] != pa || (o & (VALID | CODE32)) != want || !matches(m, pa, o, i)) {
+                o = fill(m, i, pa, want);
+            }
+            final int id = o & 0xFF;
+            final int len = (o >>> 8) & 15;
+            final int last = eip + len - 1;
+            if (id == SLOW || Integer.compareUnsigned(last, csLimit) > 0 || Integer.compareUnsigned(last, eip) < 0) {
+                break;
+            }
+            c.mmu.repeatFetchHit();
+            final int startEsp = regs[Cpu.ESP];
+            c.insnEip = eip;
+            c.ip = eip + len;
+            try {
+                exec(c, e, i, o, id);
+            } catch (jx86.arch.CpuFault fault) {
+                c.eip = eip;
+                regs[Cpu.ESP] = startEsp;
+                if (!Interrupts.raiseException(c, fault)) {
+                    c.enterShutdown();
+                }
+                clk.cycles++;
+                return done + 1;
+            }
+            c.eip = c.ip;
+            c.instructions++;
+            clk.cycles++;
+            done++;
+        }
+        return done;
+    }
+
+    /** Sets the decode state the instruction helpers read and runs the entry's handler. */
+    private static void exec(Cpu c, int[] e, int i, int o, int id) {
+        c.osz = (o >>> 19) & 7;
+        int od = e[i + 4];
+        boolean asz32 = (od & (1 << 21)) != 0;
+        c.asz32 = asz32;
+        c.segOvr = ((o >>> 22) & 7) - 1;
+        if ((od & (1 << 22)) != 0) {
+            int mod = (od >>> 6) & 3;
+            c.mod = mod;
+            c.reg = (od >>> 3) & 7;
+            c.rm = od & 7;
+            if (mod != 3) {
+                int[] r = c.regs;
+                int off = e[i + 5];
+                int base = (od >>> 11) & 15;
+                if (base < 8) {
+                    off += r[base];
+                }
+                int index = (od >>> 15) & 15;
+                if (index < 8) {
+                    off += r[index] << ((od >>> 19) & 3);
+                }
+                c.eaOff = asz32 ? off : off & 0xFFFF;
+                c.eaSeg = (od >>> 8) & 7;
+            }
+        }
+        if (id < SHIFT_I) {
+            execA(c, id, (o >>> 16) & 7, (o >>> 12) & 15, e[i + 6]);
+        } else {
+            execB(c, id, (o >>> 16) & 7, (o >>> 12) & 15, e[i + 6]);
+        }
+    }
+
+    private boolean matches(PhysicalMemory m, int pa, int o, int i) {
+        int n = (o >>> 8) & 15;
+        int a = m.ramRead32(pa);
+        if (n < 4) {
+            a &= ~(-1 << (n << 3));
+        }
+        if (a != e[i + 2]) {
+            return false;
+        }
+        if (n <= 4) {
+            return true;
+        }
+        int b = m.ramRead32(pa + 4);
+        if (n < 8) {
+            b &= ~(-1 << ((n - 4) << 3));
+        }
+        return b == e[i + 3];
+    }
+
+    private static void execA(Cpu c, int id, int size, int aux, int imm) {
+        switch (id) {
+            case ALU_EG: {
+                int a = aux == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
+                int r = Alu.arith(c, aux, size, a, Mem.getReg(c, size, c.reg));
+                if (aux != Alu.CMP) {
+                    Mem.writeRmW(c, size, r);
+                }
+                return;
+            }
+            case ALU_GE: {
+                int src = Mem.readRm(c, size);
+                int r = Alu.arith(c, aux, size, Mem.getReg(c, size, c.reg), src);
+                if (aux != Alu.CMP) {
+                    Mem.setReg(c, size, c.reg, r);
+                }
+                return;
+            }
+            case ALU_AI: {
+                int r = Alu.arith(c, aux, size, Mem.getReg(c, size, Cpu.EAX), imm);
+                if (aux != Alu.CMP) {
+                    Mem.setReg(c, size, Cpu.EAX, r);
+                }
+                return;
+            }
+            case GRP1: {
+                int op = c.reg;
+                int a = op == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
+                int r = Alu.arith(c, op, size, a, imm);
+                if (op != Alu.CMP) {
+                    Mem.writeRmW(c, size, r);
+                }
+                return;
+            }
+            case TEST_EG:
+                Alu.logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
+                return;
+            case TEST_AI:
+                Alu.logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & imm);
+                return;
+            case MOV_EG:
+                Mem.writeRm(c, size, Mem.getReg(c, size, c.reg));
+                return;
+            case MOV_GE:
+                Mem.setReg(c, size, c.reg, Mem.readRm(c, size));
+                return;
+            case LEA:
+                Mem.setReg(c, c.osz, c.reg, c.eaOff);
+                return;
+            case MOV_RI:
+                Mem.setReg(c, size, aux, imm);
+                return;
+            case MOV_EI:
+                Mem.writeRm(c, size, imm);
+                return;
+            case INC_R:
+                Mem.setReg(c, size, aux, Alu.inc(c, size, Mem.getReg(c, size, aux)));
+                return;
+            case DEC_R:
+                Mem.setReg(c, size, aux, Alu.dec(c, size, Mem.getReg(c, size, aux)));
+                return;
+            case PUSH_R:
+                Mem.push(c, size, Mem.getReg(c, size, aux));
+                return;
+            case POP_R:
+                Mem.setReg(c, size, aux, Mem.pop(c, size));
+                return;
+            case PUSH_I:
+                Mem.push(c, size, imm);
+                return;
+            case JCC:
+                if (Flags.cond(c, aux)) {
+                    ControlTransfer.branch(c, c.ip + imm);
+                }
+                return;
+            case JMP:
+                ControlTransfer.branch(c, c.ip + imm);
+                return;
+            case CALL:
+                ControlTransfer.callNear(c, c.ip + imm);
+                return;
+            case RET:
+                ControlTransfer.retNear(c, imm);
+                return;
+            default:
+                throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
+        }
+    }
+
+    private static void execB(Cpu c, int id, int size, int aux, int imm) {
+        switch (id) {
+            case SHIFT_I:
+                ShiftRotate.group2(c, size, imm);
+                return;
+            case SHIFT_CL:
+                ShiftRotate.group2(c, size, c.regs[Cpu.ECX]);
+                return;
+            case INCDEC_E:
+                Alu.incDecRm(c, size);
+                return;
+            case CALL_E:
+                ControlTransfer.callNear(c, Mem.readRm(c, size));
+                return;
+            case JMP_E:
+                ControlTransfer.branch(c, Mem.readRm(c, size));
+                return;
+            case PUSH_E:
+                Mem.push(c, size, Mem.readRm(c, size));
+                return;
+            case GRP3:
+                Alu.group3(c, size);
+                return;
+            case TEST_EI:
+                Alu.logicFlags(c, size, Mem.readRm(c, size) & imm);
+                return;
+            case MOVZX8:
+                Mem.setReg(c, size, c.reg, Mem.readRm(c, 1));
+                return;
+            case MOVZX16:
+                Mem.setReg(c, size, c.reg, Mem.readRm(c, 2));
+                return;
+            case MOVSX8:
+                Mem.setReg(c, size, c.reg, (byte) Mem.readRm(c, 1));
+                return;
+            case MOVSX16:
+                Mem.setReg(c, size, c.reg, (short) Mem.readRm(c, 2));
+                return;
+            case IMUL_GE: {
+                int src = Mem.readRm(c, size);
+                Mem.setReg(c, size, c.reg, Alu.imul(c, size, Mem.getReg(c, size, c.reg), src));
+                return;
+            }
+            case IMUL_GEI: {
+                int src = Mem.readRm(c, size);
+                Mem.setReg(c, size, c.reg, Alu.imul(c, size, src, imm));
+                return;
+            }
+            case NOP:
+                return;
+            case CBW:
+                if (size == 4) {
+                    c.regs[Cpu.EAX] = (short) c.regs[Cpu.EAX];
+                } else {
+                    Mem.setReg(c, 2, Cpu.EAX, (byte) c.regs[Cpu.EAX]);
+                }
+                return;
+            case CWD:
+                if (size == 4) {
+                    c.regs[Cpu.EDX] = c.regs[Cpu.EAX] >> 31;
+                } else {
+                    Mem.setReg(c, 2, Cpu.EDX, ((short) c.regs[Cpu.EAX]) >> 15);
+                }
+                return;
+            case LEAVE:
+                ControlTransfer.leave(c);
+                return;
+            case SETCC:
+                Mem.writeRm(c, 1, Flags.cond(c, aux) ? 1 : 0);
+                return;
+            case CMOV: {
+                int v = Mem.readRm(c, size);
+                if (Flags.cond(c, aux)) {
+                    Mem.setReg(c, size, c.reg, v);
+                }
+                return;
+            }
+            case XCHG_EG: {
+                int a = Mem.readRmW(c, size);
+                Mem.writeRmW(c, size, Mem.getReg(c, size, c.reg));
+                Mem.setReg(c, size, c.reg, a);
+                return;
+            }
+            case XCHG_AX: {
+                int t = Mem.getReg(c, size, aux);
+                Mem.setReg(c, size, aux, Mem.getReg(c, size, Cpu.EAX));
+                Mem.setReg(c, size, Cpu.EAX, t);
+                return;
+            }
+            default:
+                throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
+        }
+    }
+
+    // ---- decoding (on a miss) ----
+
+    private int fill(PhysicalMemory m, int i, int pa, int flags) {
+        for (int k = 0; k < MAX_LEN; k++) {
+            bytes[k] = m.ramRead8(pa + k);
+        }
+        dOpnd = 0;
+        dDisp = 0;
+        dPos = 0;
+        long d = decode((flags & CODE32) != 0);
+        int o;
+        if (d == Long.MIN_VALUE || dPos > MAX_LEN) {
+            o = SLOW | (MAX_LEN << 8);
+            dOpnd = 0;
+            dDisp = 0;
+            d = 0;
+        } else {
+            o = (int) d | (dPos << 8);
+        }
+        o |= flags;
+        int n = (o >>> 8) & 15;
+        int a = m.ramRead32(pa);
+        int b = m.ramRead32(pa + 4);
+        e[i] = pa;
+        e[i + 1] = o;
+        e[i + 2] = n < 4 ? a & ~(-1 << (n << 3)) : a;
+        e[i + 3] = n <= 4 ? 0 : n < 8 ? b & ~(-1 << ((n - 4) << 3)) : b;
+        e[i + 4] = dOpnd;
+        e[i + 5] = dDisp;
+        e[i + 6] = (int) (d >>> 32);
+        return o;
+    }
+
+    /** The next instruction byte; past the 8 cached bytes it returns 0 and the entry becomes SLOW (dPos > 8). */
+    private int next() {
+        int p = dPos++;
+        return p < MAX_LEN ? bytes[p] : 0;
+    }
+
+    /** Little-endian immediate of {@code n} bytes, zero-extended (past the 8 bytes: makes the entry SLOW via dPos). */
+    private int fetch(int n) {
+        int v = 0;
+        for (int k = 0; k < n; k++) {
+            v |= next() << (8 * k);
+        }
+        return v;
+    }
+
+    private static long pack(int id, int aux, int size, int osz, int seg, int immValue) {
+        return (id | (aux << 12) | (size << 16) | (osz << 19) | ((seg + 1) << 22)) & 0xFFFF_FFFFL
+                | ((long) immValue << 32);
+    }
+
+    /** Decodes the instruction in {@link #bytes}; Long.MIN_VALUE when it is not cached. */
+    private long decode(boolean code32) {
+        int osz = code32 ? 4 : 2;
+        boolean asz32 = code32;
+        int seg = -1;
+        int b;
+        prefixes:
+        for (;;) {
+            if (dPos >= MAX_LEN) {
+                return Long.MIN_VALUE;
+            }
+            b = next();
+            switch (b) {
+                case 0x66:
+                    osz = code32 ? 2 : 4;
+                    break;
+                case 0x67:
+                    asz32 = !code32;
+                    break;
+                case 0x26:
+                    seg = Cpu.ES;
+                    break;
+                case 0x2E:
+                    seg = Cpu.CS;
+                    break;
+                case 0x36:
+                    seg = Cpu.SS;
+                    break;
+                case 0x3E:
+                    seg = Cpu.DS;
+                    break;
+                case 0x64:
+                    seg = Cpu.FS;
+                    break;
+                case 0x65:
+                    seg = Cpu.GS;
+                    break;
+                case 0xF0:
+                case 0xF2:
+                case 0xF3:
+                    return Long.MIN_VALUE;
+                default:
+                    break prefixes;
+            }
+        }
+        dOpnd = asz32 ? 1 << 21 : 0;
+        if (b == 0x0F) {
+            return decode0F(next(), osz, asz32, seg);
+        }
+        int size = (b & 1) == 0 ? 1 : osz;
+        if (b < 0x40) {
+            if ((b & 7) >= 6) {
+                return Long.MIN_VALUE;
+            }
+            int aluOp = (b >>> 3) & 7;
+            switch (b & 7) {
+                case 0:
+                case 1:
+                    modrm(asz32, seg);
+                    return pack(ALU_EG, aluOp, size, osz, seg, 0);
+                case 2:
+                case 3:
+                    modrm(asz32, seg);
+                    return pack(ALU_GE, aluOp, size, osz, seg, 0);
+                default:
+                    return pack(ALU_AI, aluOp, size, osz, seg, fetch(size));
+            }
+        }
+        if (b < 0x60) {
+            int id = b < 0x48 ? INC_R : b < 0x50 ? DEC_R : b < 0x58 ? PUSH_R : POP_R;
+            return pack(id, b & 7, osz, osz, seg, 0);
+        }
+        if (b >= 0x70 && b < 0x80) {
+            return pack(JCC, b & 15, osz, osz, seg, (byte) next());
+        }
+        if (b >= 0xB0 && b < 0xC0) {
+            int s = b < 0xB8 ? 1 : osz;
+            return pack(MOV_RI, b & 7, s, osz, seg, fetch(s));
+        }
+        if (b >= 0x91 && b <= 0x97) {
+            return pack(XCHG_AX, b & 7, osz, osz, seg, 0);
+        }
+        switch (b) {
+            case 0x68:
+                return pack(PUSH_I, 0, osz, osz, seg, fetch(osz));
+            case 0x6A:
+                return pack(PUSH_I, 0, osz, osz, seg, (byte) next());
+            case 0x69:
+                modrm(asz32, seg);
+                return pack(IMUL_GEI, 0, osz, osz, seg, signed(osz));
+            case 0x6B:
+                modrm(asz32, seg);
+                return pack(IMUL_GEI, 0, osz, osz, seg, (byte) next());
+            case 0x80:
+            case 0x82:
+                modrm(asz32, seg);
+                return pack(GRP1, 0, 1, osz, seg, next());
+            case 0x81:
+                modrm(asz32, seg);
+                return pack(GRP1, 0, osz, osz, seg, fetch(osz));
+            case 0x83:
+                modrm(asz32, seg);
+                return pack(GRP1, 0, osz, osz, seg, (byte) next() & Flags.mask(osz));
+            case 0x84:
+            case 0x85:
+                modrm(asz32, seg);
+                return pack(TEST_EG, 0, size, osz, seg, 0);
+            case 0x86:
+            case 0x87:
+                modrm(asz32, seg);
+                return pack(XCHG_EG, 0, size, osz, seg, 0);
+            case 0x88:
+            case 0x89:
+                modrm(asz32, seg);
+                return pack(MOV_EG, 0, size, osz, seg, 0);
+            case 0x8A:
+            case 0x8B:
+                modrm(asz32, seg);
+                return pack(MOV_GE, 0, size, osz, seg, 0);
+            case 0x8D:
+                return (modrm(asz32, seg) & 3) == 3 ? Long.MIN_VALUE : pack(LEA, 0, osz, osz, seg, 0);
+            case 0x90:
+                return pack(NOP, 0, osz, osz, seg, 0);
+            case 0x98:
+                return pack(CBW, 0, osz, osz, seg, 0);
+            case 0x99:
+                return pack(CWD, 0, osz, osz, seg, 0);
+            case 0xA8:
+            case 0xA9:
+                return pack(TEST_AI, 0, size, osz, seg, fetch(size));
+            case 0xC0:
+            case 0xC1:
+                modrm(asz32, seg);
+                return pack(SHIFT_I, 0, size, osz, seg, next());
+            case 0xD0:
+            case 0xD1:
+                modrm(asz32, seg);
+                return pack(SHIFT_I, 0, size, osz, seg, 1);
+            case 0xD2:
+            case 0xD3:
+                modrm(asz32, seg);
+                return pack(SHIFT_CL, 0, size, osz, seg, 0);
+            case 0xC2:
+                return pack(RET, 0, osz, osz, seg, fetch(2));
+            case 0xC3:
+                return pack(RET, 0, osz, osz, seg, 0);
+            case 0xC6:
+            case 0xC7:
+                if (((modrm(asz32, seg) >>> 2) & 7) != 0) {
+                    return Long.MIN_VALUE;
+                }
+                return pack(MOV_EI, 0, size, osz, seg, fetch(size));
+            case 0xC9:
+                return pack(LEAVE, 0, osz, osz, seg, 0);
+            case 0xE8:
+                return pack(CALL, 0, osz, osz, seg, signed(osz));
+            case 0xE9:
+                return pack(JMP, 0, osz, osz, seg, signed(osz));
+            case 0xEB:
+                return pack(JMP, 0, osz, osz, seg, (byte) next());
+            case 0xF6:
+            case 0xF7: {
+                int reg = (modrm(asz32, seg) >>> 2) & 7;
+                return reg < 2 ? pack(TEST_EI, 0, size, osz, seg, fetch(size)) : pack(GRP3, 0, size, osz, seg, 0);
+            }
+            case 0xFE:
+                return ((modrm(asz32, seg) >>> 2) & 7) < 2 ? pack(INCDEC_E, 0, 1, osz, seg, 0) : Long.MIN_VALUE;
+            case 0xFF:
+                switch ((modrm(asz32, seg) >>> 2) & 7) {
+                    case 0:
+                    case 1:
+                        return pack(INCDEC_E, 0, osz, osz, seg, 0);
+                    case 2:
+                        return pack(CALL_E, 0, osz, osz, seg, 0);
+                    case 4:
+                        return pack(JMP_E, 0, osz, osz, seg, 0);
+                    case 6:
+                        return pack(PUSH_E, 0, osz, osz, seg, 0);
+                    default:
+                        return Long.MIN_VALUE;
+                }
+            default:
+                return Long.MIN_VALUE;
+        }
+    }
+
+    private long decode0F(int b, int osz, boolean asz32, int seg) {
+        if (b >= 0x80 && b < 0x90) {
+            return pack(JCC, b & 15, osz, osz, seg, signed(osz));
+        }
+        if (b >= 0x90 && b < 0xA0) {
+            modrm(asz32, seg);
+            return pack(SETCC, b & 15, 1, osz, seg, 0);
+        }
+        if (b >= 0x40 && b < 0x50) {
+            modrm(asz32, seg);
+            return pack(CMOV, b & 15, osz, osz, seg, 0);
+        }
+        int id;
+        switch (b) {
+            case 0xAF:
+                id = IMUL_GE;
+                break;
+            case 0xB6:
+                id = MOVZX8;
+                break;
+            case 0xB7:
+                id = MOVZX16;
+                break;
+            case 0xBE:
+                id = MOVSX8;
+                break;
+            case 0xBF:
+                id = MOVSX16;
+                break;
+            default:
+                return Long.MIN_VALUE;
+        }
+        modrm(asz32, seg);
+        return pack(id, 0, osz, osz, seg, 0);
+    }
+
+    private int signed(int n) {
+        int v = fetch(n);
+        return n == 2 ? (short) v : v;
+    }
+
+    /**
+     * Decodes ModR/M (+ SIB, displacement) into {@link #dOpnd}/{@link #dDisp} exactly as
+     * {@link Mem#modrm} does at run time; returns {@code (reg << 2) | mod}.
+     */
+    private int modrm(boolean asz32, int segOvr) {
+        int m = next();
+        int mod = m >>> 6;
+        int reg = (m >>> 3) & 7;
+        int rm = m & 7;
+        int seg = Cpu.DS;
+        int base = 8;
+        int index = 8;
+        int scale = 0;
+        int disp = 0;
+        if (mod != 3) {
+            if (asz32) {
+                if (rm == 4) {
+                    int sib = next();
+                    index = (sib >>> 3) & 7;
+                    if (index == 4) {
+                        index = 8;
+                    }
+                    scale = sib >>> 6;
+                    int sb = sib & 7;
+                    if (sb == 5 && mod == 0) {
+                        disp = fetch(4);
+                    } else {
+                        base = sb;
+                        if (sb == Cpu.ESP || sb == Cpu.EBP) {
+                            seg = Cpu.SS;
+                        }
+                    }
+                } else if (rm == 5 && mod == 0) {
+                    disp = fetch(4);
+                } else {
+                    base = rm;
+                    if (rm == Cpu.EBP) {
+                        seg = Cpu.SS;
+                    }
+                }
+                if (mod == 1) {
+                    disp += (byte) next();
+                } else if (mod == 2) {
+                    disp += fetch(4);
+                }
+            } else {
+                switch (rm) {
+                    case 0:
+                        base = Cpu.EBX;
+                        index = Cpu.ESI;
+                        break;
+                    case 1:
+                        base = Cpu.EBX;
+                        index = Cpu.EDI;
+                        break;
+                    case 2:
+                        base = Cpu.EBP;
+                        index = Cpu.ESI;
+                        seg = Cpu.SS;
+                        break;
+                    case 3:
+                        base = Cpu.EBP;
+                        index = Cpu.EDI;
+                        seg = Cpu.SS;
+                        break;
+                    case 4:
+                        base = Cpu.ESI;
+                        break;
+                    case 5:
+                        base = Cpu.EDI;
+                        break;
+                    case 6:
+                        if (mod == 0) {
+                            disp = fetch(2);
+                        } else {
+                            base = Cpu.EBP;
+                            seg = Cpu.SS;
+                        }
+                        break;
+                    default:
+                        base = Cpu.EBX;
+                        break;
+                }
+                if (mod == 1) {
+                    disp += (byte) next();
+                } else if (mod == 2) {
+                    disp += fetch(2);
+                }
+            }
+        }
+        if (segOvr >= 0) {
+            seg = segOvr;
+        }
+        dOpnd = rm | (reg << 3) | (mod << 6) | (seg << 8) | (base << 11) | (index << 15) | (scale << 19)
+                | (asz32 ? 1 << 21 : 0) | (1 << 22);
+        dDisp = disp;
+        return (reg << 2) | mod;
+    }
+}
