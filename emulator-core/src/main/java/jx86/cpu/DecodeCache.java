@@ -74,6 +74,35 @@ final class DecodeCache {
     static final int XCHG_EG = 41;
     static final int XCHG_AX = 42;
 
+    // Specialised forms (32-bit operand size; operands taken straight from the entry, no decode
+    // state set on the CPU). ids >= FAST.
+    static final int FAST = 48;
+    /** op r32, r32: aux = ALU op, imm = dst | src << 3. */
+    static final int ALU_RR32 = 48;
+    /** MOV r32, r32: imm = dst | src << 3. */
+    static final int MOV_RR32 = 49;
+    /** MOV r32, m32 (8B with a memory operand). */
+    static final int LOAD32 = 50;
+    /** MOV m32, r32 (89 with a memory operand). */
+    static final int STORE32 = 51;
+    /** op r32, imm: aux = ALU op, displacement field = dst register, imm = immediate. */
+    static final int ALU_RI32 = 52;
+    static final int INC_R32 = 53;
+    static final int DEC_R32 = 54;
+    /** Jcc / JMP with a 32-bit operand size: imm = displacement. */
+    static final int JCC32 = 55;
+    static final int JMP32 = 56;
+    /** Group 2 shift/rotate of r32 by an immediate: aux = operation, dst in the displacement field. */
+    static final int SHIFT_RI32 = 57;
+    /** MOVZX r32, r/m8. */
+    static final int MOVZX8_32 = 58;
+    /** IMUL r32, r32, imm: displacement field = source register. */
+    static final int IMUL_RRI32 = 59;
+    /** LEA r32 with a 32-bit address size. */
+    static final int LEA32 = 60;
+    /** MOV r32, imm32: aux = register. */
+    static final int MOV_RI32 = 61;
+
     /**
      * The entries, {@link #STRIDE} ints each so one entry is one or two host cache lines:
      * [0] physical address of the first byte; [1] handler id (bits 0-7), verified length (8-11),
@@ -141,36 +170,167 @@ final class DecodeCache {
             final int pa = phys | (la & 0xFFF);
             final int i = (pa & MASK) * STRIDE;
             int o = e[i + 1];
-            if (e[i] != pa || (o & (VALID | CODE32)) != want || !matches(m, pa, o, i)) {
+            // Entries keep all 8 bytes at pa, so any store or DMA into them is a miss (re-decode).
+            if (e[i] != pa || (o & (VALID | CODE32)) != want || m.ramRead32(pa) != e[i + 2]
+                    || m.ramRead32(pa + 4) != e[i + 3]) {
                 o = fill(m, i, pa, want);
             }
             final int id = o & 0xFF;
-            final int len = (o >>> 8) & 15;
-            final int last = eip + len - 1;
-            if (id == SLOW || Integer.compareUnsigned(last, csLimit) > 0 || Integer.compareUnsigned(last, eip) < 0) {
+            final int next = eip + ((o >>> 8) & 15);
+            if (id == SLOW || Integer.compareUnsigned(next - 1, csLimit) > 0
+                    || Integer.compareUnsigned(next - 1, eip) < 0) {
                 break;
             }
-            c.mmu.repeatFetchHit();
             final int startEsp = regs[Cpu.ESP];
-            c.insnEip = eip;
-            c.ip = eip + len;
             try {
-                exec(c, e, i, o, id);
+                if (id >= FAST) {
+                    c.eip = fast(c, e, i, o, id, next);
+                } else {
+                    c.insnEip = eip;
+                    c.ip = next;
+                    exec(c, e, i, o, id);
+                    c.eip = c.ip;
+                }
             } catch (jx86.arch.CpuFault fault) {
                 c.eip = eip;
                 regs[Cpu.ESP] = startEsp;
+                retire(c, done + 1, done); // the faulting instruction was fetched, not retired
                 if (!Interrupts.raiseException(c, fault)) {
                     c.enterShutdown();
                 }
                 clk.cycles++;
                 return done + 1;
             }
-            c.eip = c.ip;
-            c.instructions++;
             clk.cycles++;
             done++;
         }
+        retire(c, done, done);
         return done;
+    }
+
+    /** Books the trace's fetches (I-TLB hits, folded in lazily) and retired instructions. */
+    private static void retire(Cpu c, int fetched, int retired) {
+        c.mmu.repeatFetchHits(fetched);
+        c.instructions += retired;
+    }
+
+    /**
+     * The specialised forms: 32-bit operands, registers and the effective address from the entry.
+     * Returns the offset of the next instruction ({@code next} unless the instruction jumps).
+     */
+    private static int fast(Cpu c, int[] e, int i, int o, int id, int next) {
+        final int[] r = c.regs;
+        switch (id) {
+            case ALU_RR32: {
+                int x = e[i + 6];
+                int op = (o >>> 12) & 15;
+                int v = Alu.arith(c, op, 4, r[x & 7], r[x >>> 3]);
+                if (op != Alu.CMP) {
+                    r[x & 7] = v;
+                }
+                return next;
+            }
+            case MOV_RR32: {
+                int x = e[i + 6];
+                r[x & 7] = r[x >>> 3];
+                return next;
+            }
+            case LOAD32: {
+                int od = e[i + 4];
+                r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                return next;
+            }
+            case STORE32: {
+                int od = e[i + 4];
+                Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                return next;
+            }
+            case ALU_RI32: {
+                int d = e[i + 5];
+                int op = (o >>> 12) & 15;
+                int v = Alu.arith(c, op, 4, r[d], e[i + 6]);
+                if (op != Alu.CMP) {
+                    r[d] = v;
+                }
+                return next;
+            }
+            case JCC32:
+                return Flags.cond(c, (o >>> 12) & 15) ? jump(c, next + e[i + 6]) : next;
+            case JMP32:
+                return jump(c, next + e[i + 6]);
+            default:
+                return fastMore(c, r, e, i, o, id, next);
+        }
+    }
+
+    private static int fastMore(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
+        switch (id) {
+            case INC_R32: {
+                int d = (o >>> 12) & 15;
+                r[d] = Alu.inc(c, 4, r[d]);
+                return next;
+            }
+            case DEC_R32: {
+                int d = (o >>> 12) & 15;
+                r[d] = Alu.dec(c, 4, r[d]);
+                return next;
+            }
+            case SHIFT_RI32: {
+                int d = e[i + 5];
+                int count = e[i + 6] & 0x1F;
+                if (count != 0) {
+                    r[d] = ShiftRotate.shift(c, (o >>> 12) & 15, 4, r[d], count);
+                }
+                return next;
+            }
+            case MOVZX8_32: {
+                int od = e[i + 4];
+                int v;
+                if (((od >>> 6) & 3) == 3) {
+                    int s = od & 7;
+                    v = s < 4 ? r[s] & 0xFF : (r[s - 4] >>> 8) & 0xFF;
+                } else {
+                    v = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
+                }
+                r[(od >>> 3) & 7] = v;
+                return next;
+            }
+            case IMUL_RRI32: {
+                int od = e[i + 4];
+                r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 5]], e[i + 6]);
+                return next;
+            }
+            case LEA32: {
+                int od = e[i + 4];
+                r[(od >>> 3) & 7] = ea(r, e, i, od);
+                return next;
+            }
+            default: // MOV_RI32
+                r[(o >>> 12) & 15] = e[i + 6];
+                return next;
+        }
+    }
+
+    /** Effective address of the entry's memory operand (base + index * scale + displacement). */
+    private static int ea(int[] r, int[] e, int i, int od) {
+        int off = e[i + 5];
+        int base = (od >>> 11) & 15;
+        if (base < 8) {
+            off += r[base];
+        }
+        int index = (od >>> 15) & 15;
+        if (index < 8) {
+            off += r[index] << ((od >>> 19) & 3);
+        }
+        return (od & (1 << 21)) != 0 ? off : off & 0xFFFF;
+    }
+
+    /** A near jump within CS with a 32-bit operand size (ControlTransfer.branch for osz = 4). */
+    private static int jump(Cpu c, int target) {
+        if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) {
+            throw jx86.arch.CpuFault.gp(0);
+        }
+        return target;
     }
 
     /** Sets the decode state the instruction helpers read and runs the entry's handler. */
@@ -205,25 +365,6 @@ final class DecodeCache {
         } else {
             execB(c, id, (o >>> 16) & 7, (o >>> 12) & 15, e[i + 6]);
         }
-    }
-
-    private boolean matches(PhysicalMemory m, int pa, int o, int i) {
-        int n = (o >>> 8) & 15;
-        int a = m.ramRead32(pa);
-        if (n < 4) {
-            a &= ~(-1 << (n << 3));
-        }
-        if (a != e[i + 2]) {
-            return false;
-        }
-        if (n <= 4) {
-            return true;
-        }
-        int b = m.ramRead32(pa + 4);
-        if (n < 8) {
-            b &= ~(-1 << ((n - 4) << 3));
-        }
-        return b == e[i + 3];
     }
 
     private static void execA(Cpu c, int id, int size, int aux, int imm) {
@@ -426,20 +567,83 @@ final class DecodeCache {
             dDisp = 0;
             d = 0;
         } else {
+            d = specialize(d);
             o = (int) d | (dPos << 8);
         }
         o |= flags;
-        int n = (o >>> 8) & 15;
-        int a = m.ramRead32(pa);
-        int b = m.ramRead32(pa + 4);
         e[i] = pa;
         e[i + 1] = o;
-        e[i + 2] = n < 4 ? a & ~(-1 << (n << 3)) : a;
-        e[i + 3] = n <= 4 ? 0 : n < 8 ? b & ~(-1 << ((n - 4) << 3)) : b;
+        e[i + 2] = m.ramRead32(pa);
+        e[i + 3] = m.ramRead32(pa + 4);
         e[i + 4] = dOpnd;
         e[i + 5] = dDisp;
         e[i + 6] = (int) (d >>> 32);
         return o;
+    }
+
+    /** Rewrites a decoded 32-bit-operand form into its specialised id where one exists. */
+    private long specialize(long d) {
+        int o = (int) d;
+        int imm = (int) (d >>> 32);
+        int id = o & 0xFF;
+        if (((o >>> 16) & 7) != 4) {
+            return d;
+        }
+        int od = dOpnd;
+        boolean reg3 = ((od >>> 6) & 3) == 3;
+        int reg = (od >>> 3) & 7;
+        int rm = od & 7;
+        switch (id) {
+            case ALU_EG:
+                return reg3 ? withId(o, ALU_RR32, rm | reg << 3) : d;
+            case ALU_GE:
+                return reg3 ? withId(o, ALU_RR32, reg | rm << 3) : d;
+            case MOV_EG:
+                return reg3 ? withId(o, MOV_RR32, rm | reg << 3) : withId(o, STORE32, imm);
+            case MOV_GE:
+                return reg3 ? withId(o, MOV_RR32, reg | rm << 3) : withId(o, LOAD32, imm);
+            case GRP1:
+                if (!reg3) {
+                    return d;
+                }
+                dDisp = rm;
+                return withId((o & ~(15 << 12)) | reg << 12, ALU_RI32, imm);
+            case ALU_AI:
+                dDisp = Cpu.EAX;
+                return withId(o, ALU_RI32, imm);
+            case INC_R:
+                return withId(o, INC_R32, imm);
+            case DEC_R:
+                return withId(o, DEC_R32, imm);
+            case JCC:
+                return withId(o, JCC32, imm);
+            case JMP:
+                return withId(o, JMP32, imm);
+            case SHIFT_I:
+                if (!reg3) {
+                    return d;
+                }
+                dDisp = rm;
+                return withId((o & ~(15 << 12)) | reg << 12, SHIFT_RI32, imm);
+            case MOVZX8:
+                return withId(o, MOVZX8_32, imm);
+            case IMUL_GEI:
+                if (!reg3) {
+                    return d;
+                }
+                dDisp = rm;
+                return withId(o, IMUL_RRI32, imm);
+            case LEA:
+                return (od & (1 << 21)) != 0 ? withId(o, LEA32, imm) : d;
+            case MOV_RI:
+                return withId(o, MOV_RI32, imm);
+            default:
+                return d;
+        }
+    }
+
+    private static long withId(int o, int id, int imm) {
+        return ((o & ~0xFF) | id) & 0xFFFF_FFFFL | ((long) imm << 32);
     }
 
     /** The next instruction byte; past the 8 cached bytes it returns 0 and the entry becomes SLOW (dPos > 8). */

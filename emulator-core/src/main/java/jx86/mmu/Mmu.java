@@ -444,6 +444,13 @@ public final class Mmu {
         }
     }
 
+    /** {@link #repeatFetchHit} {@code n} times. */
+    public void repeatFetchHits(int n) {
+        if (pagingOn) {
+            itlb.pendingHits += n;
+        }
+    }
+
     // ---- for debuggers, the firmware and tests: translate without side effects ----
 
     /** The physical address of {@code la}, or -1 if not mapped; sets no A/D bits, counts nothing. */
