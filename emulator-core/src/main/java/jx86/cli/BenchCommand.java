@@ -75,6 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "Also run the ELF under qemu-system-i386 (TCG) and bochs if usable.")
     boolean compare;
 
+    @Option(names = "--no-decode-cache",
+            description = "Decode every guest instruction again (jx86 without its decoded-instruction cache).")
+    boolean noDecodeCache;
+
     @Option(names = "--qemu", paramLabel = "CMD", description = "QEMU binary (default ${DEFAULT-VALUE}).")
     String qemu = "qemu-system-i386";
 
@@ -195,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        try (PcMachine machine = new PcMachine(spec.config(memoryMiB))) {
+        try (PcMachine machine = new PcMachine(spec.config(memoryMiB, !noDecodeCache))) {
             PromptWatch watch = spec.bootPrompt() ? new PromptWatch(machine, spec.prompt()) : null;
             machine.setDebugger(watch);
             machine.boot();

@@ -84,8 +84,9 @@ record BenchSpec(String name, Path kernel, String append, Path disk, String seri
     }
 
     /** The machine configuration of one run (serial output captured). */
-    MachineConfig config(int memoryMiB) {
-        MachineConfig.Builder b = MachineConfig.builder().memoryMiB(memoryMiB).serial("buffer");
+    MachineConfig config(int memoryMiB, boolean decodeCache) {
+        MachineConfig.Builder b = MachineConfig.builder().memoryMiB(memoryMiB).serial("buffer")
+                .decodeCache(decodeCache);
         if (kernel != null) {
             b.kernel(kernel);
         }

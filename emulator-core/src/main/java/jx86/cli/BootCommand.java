@@ -62,6 +62,10 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "Pace virtual time to the wall clock.")
     boolean realtime;
 
+    @Option(names = "--no-decode-cache",
+            description = "Decode every guest instruction again (slower; same results, for comparison).")
+    boolean noDecodeCache;
+
     @Option(names = "--rtc", paramLabel = "SOURCE", description = "RTC time: virtual or host (default ${DEFAULT-VALUE}).")
     String rtc = "virtual";
 
@@ -95,6 +99,7 @@ public final class BootCommand implements Callable<Integer> {
                 .maxInstructions(maxInstructions)
                 .timeoutSeconds(timeoutSeconds)
                 .realtime(realtime)
+                .decodeCache(!noDecodeCache)
                 .display(display)
                 .snapshot(snapshot)
                 .append(append);

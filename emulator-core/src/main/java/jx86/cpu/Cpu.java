@@ -170,6 +170,7 @@ public final class Cpu {
     private int fetchEpoch;
     /** The current instruction has counted its I-TLB access (translated or repeated). */
     private boolean fetchCounted;
+
     private int fetchPhys;
     /** The fetch page is plain RAM (read it directly rather than through the memory map). */
     private boolean fetchRam;
@@ -179,6 +180,8 @@ public final class Cpu {
     private final jx86.memory.PhysicalMemory mem;
     /** Decoded-instruction cache and trace runner (one per CPU: no static state). */
     final DecodeCache decoded = new DecodeCache();
+    /** Run cached instructions through {@link #decoded} (off: every instruction is decoded by Exec). */
+    private boolean decodeCache = true;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
     boolean inhibitInterrupts;
@@ -282,6 +285,14 @@ public final class Cpu {
 
     public InterruptController interruptController() {
         return interruptController;
+    }
+
+    /**
+     * Turns the decoded-instruction cache on (default) or off. Both give the same architectural
+     * results, TLB counters and virtual time; off is slower and exists for comparison and diagnosis.
+     */
+    public void setDecodeCache(boolean enabled) {
+        decodeCache = enabled;
     }
 
     public void setFirmware(FirmwareHook hook) {
@@ -431,7 +442,7 @@ public final class Cpu {
             }
             boolean ok;
             if ((eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
-                int steps = decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
+                int steps = !decodeCache ? 0 : decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
                 if (steps > 0) {
                     n += steps - 1; // the trace advanced the clock for each of its steps
                     if (shutdown) {
@@ -605,6 +616,31 @@ public final class Cpu {
 
     int fetchPhys() {
         return fetchPhys;
+    }
+
+    /**
+     * For the trace runner: the physical frame of an instruction fetch at linear {@code la} if
+     * that fetch would hit the I-TLB (so cannot miss or fault) and lands in RAM, else -1. Counts
+     * and changes nothing; {@link #moveFetchPage} then makes it the fetch page.
+     */
+    int peekFetchFrame(int la) {
+        int frame = mmu.peekFetchHit(la);
+        if (frame == -1) {
+            return -1;
+        }
+        frame &= mem.a20Mask();
+        return mem.kindOf(frame) == jx86.memory.PhysicalMemory.KIND_RAM ? frame : -1;
+    }
+
+    /**
+     * Translates the first fetch of the instruction at linear {@code la} (counted, as the decoder
+     * would) and makes its page the fetch page. Only after {@link #peekFetchFrame} said it hits.
+     */
+    void moveFetchPage(int la) {
+        fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
+        fetchRam = true;
+        fetchPage = la & ~0xFFF;
+        fetchEpoch = mmu.fetchEpoch();
     }
 
     /**

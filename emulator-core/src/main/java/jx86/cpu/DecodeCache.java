@@ -134,20 +134,17 @@ final class DecodeCache {
      * change those, the mode, CS or the fetch translation.
      */
     int trace(Cpu c, int budget) {
-        if (!c.fetchRam() || c.fetchEpoch() != c.mmu.fetchEpoch()) {
-            return 0;
-        }
         final jx86.clock.VirtualClock clk = c.clock;
         final PhysicalMemory m = c.memory();
         final int[] e = this.e;
-        final int[] regs = c.regs;
         final boolean pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
         final boolean code32 = pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
         final int want = VALID | (code32 ? CODE32 : 0);
         final int csBase = c.segBase[Cpu.CS];
         final int csLimit = c.segLimit[Cpu.CS];
-        final int page = c.fetchPage();
-        final int phys = c.fetchPhys();
+        boolean valid = c.fetchRam() && c.fetchEpoch() == c.mmu.fetchEpoch();
+        int page = valid ? c.fetchPage() : 1; // 1: no page (page numbers are 4 KiB aligned)
+        int phys = c.fetchPhys();
         c.pm = pm;
         c.code32 = code32;
         c.rep = 0;
@@ -158,13 +155,29 @@ final class DecodeCache {
         final int events = c.events();
         final boolean quiet = c.boundaryQuiet();
         int done = 0;
+        int hits = 0; // I-TLB hits of instructions on the current page not yet given to the MMU
+        int eip = c.eip;
         while (done < budget) {
             if (clk.cycles >= clk.nextEventAt || (done > 0 && (!quiet || c.events() != events))) {
                 break;
             }
-            final int eip = c.eip;
             final int la = csBase + eip;
-            if ((la & ~0xFFF) != page || (la & 0xFFF) > 0xFF8) {
+            boolean newPage = false;
+            if ((la & ~0xFFF) != page) {
+                // Another page: continue only if its fetch translation is an I-TLB hit on RAM,
+                // and count it (below) only once the instruction is known to run here.
+                if (Integer.compareUnsigned(eip, csLimit) > 0) {
+                    break;
+                }
+                int frame = c.peekFetchFrame(la);
+                if (frame == -1) {
+                    break;
+                }
+                newPage = true;
+                page = la & ~0xFFF;
+                phys = frame;
+            }
+            if ((la & 0xFFF) > 0xFF8) {
                 break;
             }
             final int pa = phys | (la & 0xFFF);
@@ -181,31 +194,47 @@ final class DecodeCache {
                     || Integer.compareUnsigned(next - 1, eip) < 0) {
                 break;
             }
-            final int startEsp = regs[Cpu.ESP];
+            if (newPage) {
+                c.mmu.repeatFetchHits(hits); // the old page's hits come first
+                hits = 0;
+                c.moveFetchPage(la);
+            } else {
+                hits++;
+            }
             try {
-                if (id >= FAST) {
-                    c.eip = fast(c, e, i, o, id, next);
-                } else {
-                    c.insnEip = eip;
-                    c.ip = next;
-                    exec(c, e, i, o, id);
-                    c.eip = c.ip;
-                }
+                eip = id >= FAST ? fast(c, e, i, o, id, next) : generic(c, e, i, o, id, eip, next);
             } catch (jx86.arch.CpuFault fault) {
                 c.eip = eip;
-                regs[Cpu.ESP] = startEsp;
-                retire(c, done + 1, done); // the faulting instruction was fetched, not retired
+                retire(c, hits, done); // the faulting instruction was fetched, not retired
                 if (!Interrupts.raiseException(c, fault)) {
                     c.enterShutdown();
                 }
                 clk.cycles++;
                 return done + 1;
             }
+            c.eip = eip;
             clk.cycles++;
             done++;
         }
-        retire(c, done, done);
+        retire(c, hits, done);
         return done;
+    }
+
+    /**
+     * Runs a not specialised entry through the shared instruction helpers, which read the decode
+     * state set here; restores ESP if it faults (the helpers may move ESP before a later access).
+     */
+    private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
+        final int esp = c.regs[Cpu.ESP];
+        c.insnEip = eip;
+        c.ip = next;
+        try {
+            exec(c, e, i, o, id);
+        } catch (jx86.arch.CpuFault fault) {
+            c.regs[Cpu.ESP] = esp;
+            throw fault;
+        }
+        return c.ip;
     }
 
     /** Books the trace's fetches (I-TLB hits, folded in lazily) and retired instructions. */

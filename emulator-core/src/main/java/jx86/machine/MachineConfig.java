@@ -22,6 +22,8 @@ public final class MachineConfig {
     public final long maxInstructions;
     public final double timeoutSeconds;
     public final boolean realtime;
+    /** Whether the CPU runs pre-decoded instructions from its decoded-instruction cache. */
+    public final boolean decodeCache;
     /** RTC start time in seconds since the epoch; null = the deterministic default. */
     public final Long rtcEpochSeconds;
     /** "none" or "text". */
@@ -40,6 +42,7 @@ public final class MachineConfig {
         this.maxInstructions = b.maxInstructions;
         this.timeoutSeconds = b.timeoutSeconds;
         this.realtime = b.realtime;
+        this.decodeCache = b.decodeCache;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.display = b.display;
         this.screenshot = b.screenshot;
@@ -62,6 +65,7 @@ public final class MachineConfig {
         private long maxInstructions;
         private double timeoutSeconds;
         private boolean realtime;
+        private boolean decodeCache = true;
         private Long rtcEpochSeconds;
         private String display = "none";
         private Path screenshot;
@@ -120,6 +124,12 @@ public final class MachineConfig {
 
         public Builder realtime(boolean value) {
             this.realtime = value;
+            return this;
+        }
+
+        /** Run cached, pre-decoded instructions (default); false decodes every instruction again. */
+        public Builder decodeCache(boolean value) {
+            this.decodeCache = value;
             return this;
         }
 

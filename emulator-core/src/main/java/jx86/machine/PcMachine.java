@@ -81,6 +81,7 @@ public final class PcMachine implements AutoCloseable {
         this.memory = new PhysicalMemory(config.memoryMiB << 20);
         this.mmu = new Mmu(memory, clock);
         this.cpu = new Cpu(mmu, io, clock);
+        cpu.setDecodeCache(config.decodeCache);
         this.devices = new Devices(this, config);
     }
 

@@ -444,6 +444,18 @@ public final class Mmu {
         }
     }
 
+    /**
+     * The physical frame {@link #translateFetch} would return for {@code la} (before the A20
+     * mask) if it would hit the I-TLB, else -1; no side effects.
+     */
+    public int peekFetchHit(int la) {
+        if (!pagingOn) {
+            return la & ~0xFFF;
+        }
+        int e = iFast[la >>> 12];
+        return (e & fetchMask) == Tlb.F_VALID ? e & 0xFFFF_F000 : -1;
+    }
+
     /** {@link #repeatFetchHit} {@code n} times. */
     public void repeatFetchHits(int n) {
         if (pagingOn) {

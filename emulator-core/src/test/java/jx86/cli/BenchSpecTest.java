@@ -33,11 +33,13 @@ class BenchSpecTest {
         assertThat(s.append()).isEqualTo("console=ttyS0 init=/bin/kbench");
         assertThat(s.bootPrompt()).isFalse();
         assertThat(s.plainElf()).isFalse();
-        MachineConfig c = s.config(64);
+        MachineConfig c = s.config(64, true);
         assertThat(c.snapshot).isTrue();
         assertThat(c.disks).containsExactly(disk);
         assertThat(c.memoryMiB).isEqualTo(64);
         assertThat(c.serial).isEqualTo("buffer");
+        assertThat(c.decodeCache).isTrue();
+        assertThat(s.config(64, false).decodeCache).isFalse();
     }
 
     @Test
@@ -51,8 +53,8 @@ class BenchSpecTest {
         assertThat(s.serialInput()).isEqualTo("poweroff\n");
         assertThat(s.prompt()).isEqualTo("/$ ");
         assertThat(s.bootPrompt()).isTrue();
-        assertThat(s.config(128).snapshot).isTrue();
-        assertThat(s.config(128).serialInput).isEqualTo("poweroff\n");
+        assertThat(s.config(128, true).snapshot).isTrue();
+        assertThat(s.config(128, true).serialInput).isEqualTo("poweroff\n");
     }
 
     @Test
@@ -63,7 +65,7 @@ class BenchSpecTest {
 
         assertThat(s.kernel()).isEqualTo(elf);
         assertThat(s.plainElf()).isTrue();
-        assertThat(s.config(128).disks).isEmpty();
+        assertThat(s.config(128, true).disks).isEmpty();
     }
 
     @Test
