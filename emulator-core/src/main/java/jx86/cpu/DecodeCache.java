@@ -77,16 +77,13 @@ final class DecodeCache {
     // Specialised forms (32-bit operand size; operands taken straight from the entry, no decode
     // state set on the CPU). ids >= FAST.
     static final int FAST = 48;
-    /** op r32, r32: aux = ALU op, imm = dst | src << 3. */
-    static final int ALU_RR32 = 48;
+    // 48 and 52 were the unsplit ALU forms (now ALU_RR32_OP and ALU_RI32_OP below)
     /** MOV r32, r32: imm = dst | src << 3. */
     static final int MOV_RR32 = 49;
     /** MOV r32, m32 (8B with a memory operand). */
     static final int LOAD32 = 50;
     /** MOV m32, r32 (89 with a memory operand). */
     static final int STORE32 = 51;
-    /** op r32, imm: aux = ALU op, displacement field = dst register, imm = immediate. */
-    static final int ALU_RI32 = 52;
     static final int INC_R32 = 53;
     static final int DEC_R32 = 54;
     /** Jcc / JMP with a 32-bit operand size: imm = displacement. */
@@ -102,6 +99,12 @@ final class DecodeCache {
     static final int LEA32 = 60;
     /** MOV r32, imm32: aux = register. */
     static final int MOV_RI32 = 61;
+    /**
+     * op r32, r32 (imm = dst | src << 3) and op r32, imm (displacement field = dst register),
+     * one id per ALU operation (base + Alu op) so an instruction takes one dispatch, not two.
+     */
+    static final int ALU_RR32_OP = 64;
+    static final int ALU_RI32_OP = 72;
 
     /**
      * The entries, {@link #STRIDE} ints each so one entry is one or two host cache lines:
@@ -250,13 +253,103 @@ final class DecodeCache {
     private static int fast(Cpu c, int[] e, int i, int o, int id, int next) {
         final int[] r = c.regs;
         switch (id) {
-            case ALU_RR32: {
+            case ALU_RR32_OP + Alu.ADD: {
                 int x = e[i + 6];
-                int op = (o >>> 12) & 15;
-                int v = Alu.arith(c, op, 4, r[x & 7], r[x >>> 3]);
-                if (op != Alu.CMP) {
-                    r[x & 7] = v;
-                }
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                int v = a + b;
+                Flags.set(c, Flags.ADD, 4, a, b, v);
+                r[x & 7] = v;
+                return next;
+            }
+            case ALU_RR32_OP + Alu.SUB: {
+                int x = e[i + 6];
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                int v = a - b;
+                Flags.set(c, Flags.SUB, 4, a, b, v);
+                r[x & 7] = v;
+                return next;
+            }
+            case ALU_RR32_OP + Alu.CMP: {
+                int x = e[i + 6];
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                Flags.set(c, Flags.SUB, 4, a, b, a - b);
+                return next;
+            }
+            case ALU_RR32_OP + Alu.XOR: {
+                int x = e[i + 6];
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                int v = a ^ b;
+                Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                r[x & 7] = v;
+                return next;
+            }
+            case ALU_RR32_OP + Alu.AND: {
+                int x = e[i + 6];
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                int v = a & b;
+                Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                r[x & 7] = v;
+                return next;
+            }
+            case ALU_RR32_OP + Alu.OR: {
+                int x = e[i + 6];
+                int a = r[x & 7];
+                int b = r[x >>> 3];
+                int v = a | b;
+                Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                r[x & 7] = v;
+                return next;
+            }
+            case ALU_RR32_OP + Alu.ADC:
+            case ALU_RR32_OP + Alu.SBB: {
+                int x = e[i + 6];
+                r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
+                return next;
+            }
+            case ALU_RI32_OP + Alu.ADD: {
+                int d = e[i + 5];
+                int a = r[d];
+                int b = e[i + 6];
+                int v = a + b;
+                Flags.set(c, Flags.ADD, 4, a, b, v);
+                r[d] = v;
+                return next;
+            }
+            case ALU_RI32_OP + Alu.SUB: {
+                int d = e[i + 5];
+                int a = r[d];
+                int b = e[i + 6];
+                int v = a - b;
+                Flags.set(c, Flags.SUB, 4, a, b, v);
+                r[d] = v;
+                return next;
+            }
+            case ALU_RI32_OP + Alu.CMP: {
+                int a = r[e[i + 5]];
+                int b = e[i + 6];
+                Flags.set(c, Flags.SUB, 4, a, b, a - b);
+                return next;
+            }
+            case ALU_RI32_OP + Alu.AND: {
+                int d = e[i + 5];
+                int a = r[d];
+                int b = e[i + 6];
+                int v = a & b;
+                Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                r[d] = v;
+                return next;
+            }
+            case ALU_RI32_OP + Alu.OR:
+            case ALU_RI32_OP + Alu.XOR:
+            case ALU_RI32_OP + Alu.ADC:
+            case ALU_RI32_OP + Alu.SBB: {
+                int d = e[i + 5];
+                r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
                 return next;
             }
             case MOV_RR32: {
@@ -272,15 +365,6 @@ final class DecodeCache {
             case STORE32: {
                 int od = e[i + 4];
                 Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
-                return next;
-            }
-            case ALU_RI32: {
-                int d = e[i + 5];
-                int op = (o >>> 12) & 15;
-                int v = Alu.arith(c, op, 4, r[d], e[i + 6]);
-                if (op != Alu.CMP) {
-                    r[d] = v;
-                }
                 return next;
             }
             case JCC32:
@@ -624,9 +708,9 @@ final class DecodeCache {
         int rm = od & 7;
         switch (id) {
             case ALU_EG:
-                return reg3 ? withId(o, ALU_RR32, rm | reg << 3) : d;
+                return reg3 ? withId(o, ALU_RR32_OP + ((o >>> 12) & 7), rm | reg << 3) : d;
             case ALU_GE:
-                return reg3 ? withId(o, ALU_RR32, reg | rm << 3) : d;
+                return reg3 ? withId(o, ALU_RR32_OP + ((o >>> 12) & 7), reg | rm << 3) : d;
             case MOV_EG:
                 return reg3 ? withId(o, MOV_RR32, rm | reg << 3) : withId(o, STORE32, imm);
             case MOV_GE:
@@ -636,10 +720,10 @@ final class DecodeCache {
                     return d;
                 }
                 dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, ALU_RI32, imm);
+                return withId((o & ~(15 << 12)) | reg << 12, ALU_RI32_OP + reg, imm);
             case ALU_AI:
                 dDisp = Cpu.EAX;
-                return withId(o, ALU_RI32, imm);
+                return withId(o, ALU_RI32_OP + ((o >>> 12) & 7), imm);
             case INC_R:
                 return withId(o, INC_R32, imm);
             case DEC_R:
