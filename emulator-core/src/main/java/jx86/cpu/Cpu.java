@@ -406,7 +406,18 @@ public final class Cpu {
         segBase[seg] = base;
         segLimit[seg] = limit;
         segAr[seg] = ar;
+        // Flat: a present, writable (so also readable), expand-up data segment with base 0 and a
+        // 4 GiB limit. Its accesses pass every segment check in every mode (short of wrapping).
+        boolean flat = base == 0 && limit == -1 && (ar & 0x9A) == 0x92 && (ar & 0x04) == 0;
+        flatSegs = flat ? flatSegs | 1 << seg : flatSegs & ~(1 << seg);
     }
+
+    /**
+     * Bit {@code s} set when segment register {@code s} is flat (see {@link #setSegmentCache}),
+     * so the decoded-instruction forms may use the offset as the linear address. The segment
+     * caches must only be written through {@link #setSegmentCache}.
+     */
+    int flatSegs;
 
     /** True when the code segment's default operand and address size is 32 bits (CS.D). */
     public boolean codeSize32() {

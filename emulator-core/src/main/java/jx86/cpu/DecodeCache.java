@@ -359,12 +359,12 @@ final class DecodeCache {
             }
             case LOAD32: {
                 int od = e[i + 4];
-                r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                r[(od >>> 3) & 7] = read32(c, (od >>> 8) & 7, ea(r, e, i, od));
                 return next;
             }
             case STORE32: {
                 int od = e[i + 4];
-                Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                write32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
                 return next;
             }
             case JCC32:
@@ -421,6 +421,26 @@ final class DecodeCache {
             default: // MOV_RI32
                 r[(o >>> 12) & 15] = e[i + 6];
                 return next;
+        }
+    }
+
+    /**
+     * A 32-bit read at seg:off. A flat segment (Cpu.flatSegs) needs no segment check: the offset
+     * is the linear address. Traces run without debug registers, so no data breakpoint check.
+     */
+    private static int read32(Cpu c, int seg, int off) {
+        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -4) <= 0) {
+            return c.mmu.read32(off);
+        }
+        return Mem.read(c, seg, off, 4);
+    }
+
+    /** A 32-bit write at seg:off (see {@link #read32}). */
+    private static void write32(Cpu c, int seg, int off, int v) {
+        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -4) <= 0) {
+            c.mmu.write32(off, v);
+        } else {
+            Mem.write(c, seg, off, 4, v);
         }
     }
 

@@ -223,7 +223,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID) {
                 return mem.read8(translate(dtlb, la, false, user));
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read8(la);
@@ -235,7 +235,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, user);
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read16(la);
@@ -247,7 +247,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, user);
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read32(la);
@@ -260,7 +260,7 @@ public final class Mmu {
                 mem.write8(translate(dtlb, la, true, user), value);
                 return;
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         mem.write8(la, value);
@@ -273,7 +273,7 @@ public final class Mmu {
                 writeSlow(la, 2, value, user);
                 return;
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         mem.write16(la, value);
@@ -286,7 +286,7 @@ public final class Mmu {
                 writeSlow(la, 4, value, user);
                 return;
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         mem.write32(la, value);
@@ -315,7 +315,7 @@ public final class Mmu {
             // One page: a fast-array hit is exactly the model hit translate() would count.
             int e = dFast[la >>> 12];
             if ((e & (write ? dataWriteMask : dataReadMask)) == Tlb.F_VALID) {
-                dtlb.hitFast(e, cplClass);
+                dtlb.hitData(e, cplClass);
                 return;
             }
         }
@@ -348,7 +348,7 @@ public final class Mmu {
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, false);
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read16(la);
@@ -360,7 +360,7 @@ public final class Mmu {
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, false);
             }
-            dtlb.hitFast(e, cplClass);
+            dtlb.hitData(e, cplClass);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read32(la);

@@ -131,6 +131,15 @@ public final class Tlb {
     }
 
     /**
+     * {@link #hitFast} for a TLB that never defers hits (the MMU defers only instruction-fetch
+     * hits, see {@link #armRepeat}): the data path's per-access cost without the settle test.
+     */
+    void hitData(int fastEntry, int cplClass) {
+        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = ++tick;
+        counters[cplClass]++; // TlbEvent.HITS has ordinal 0
+    }
+
+    /**
      * Makes the slot named by {@code fastEntry} the target of later deferred hits: each
      * {@code pendingHits++} then stands for one {@link #hitFast} of that entry by
      * {@code cplClass}, valid while {@link #epoch} is unchanged.

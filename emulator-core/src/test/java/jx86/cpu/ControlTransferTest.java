@@ -110,7 +110,7 @@ class ControlTransferTest {
     @Test
     void jmp_beyondCsLimit_isGeneralProtection() {
         CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.segLimit[Cpu.CS] = 0x1FFF;
+        t.cpu.setSegmentCache(Cpu.CS, 0x08, 0, 0x1FFF, 0xC09B);
         assertThat(t.fault(0xE9, 0x00, 0x20, 0x00, 0x00).vector).isEqualTo(Vectors.GP);
     }
 

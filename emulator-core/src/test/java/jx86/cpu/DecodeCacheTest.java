@@ -74,4 +74,30 @@ class DecodeCacheTest {
         assertThat(t.read32(0x2010C)).isEqualTo(0x22);
         assertThat(t.read32(0x2000C)).isEqualTo(0x11);
     }
+
+    @Test
+    void cachedLoad_afterDataSegmentLimitLowered_takesGeneralProtection() {
+        // MOV EAX,[0x2000] (8B 05 00 20 00 00): cached by the first run through a flat DS
+        CpuTestSupport t = CpuTestSupport.flat32().handler(Vectors.GP, 0x7000).poke32(0x2000, 0x55)
+                .exec(0x8B, 0x05, 0x00, 0x20, 0x00, 0x00);
+        assertThat(t.reg(EAX)).isEqualTo(0x55);
+        assertThat(t.cpu.flatSegs & (1 << Cpu.DS)).isNotZero();
+        t.cpu.setSegmentCache(Cpu.DS, 0x10, 0, 0xFFF, 0xC093);
+        assertThat(t.cpu.flatSegs & (1 << Cpu.DS)).isZero();
+        t.set(EAX, 7);
+        rerun(t);
+        assertThat(t.cpu.eip).as("in the #GP handler").isEqualTo(0x7001);
+        assertThat(t.reg(EAX)).isEqualTo(7);
+    }
+
+    @Test
+    void flatSegments_onlyBaseZeroFullLimitWritableExpandUpData() {
+        Cpu c = CpuTestSupport.flat32().cpu;
+        assertThat(c.flatSegs).isEqualTo(0b11_1101); // every data segment, not CS
+        c.setSegmentCache(Cpu.ES, 0x10, 0x1000, 0xFFFF_FFFF, 0xC093);
+        c.setSegmentCache(Cpu.FS, 0x10, 0, 0xFFFF_FFFF, 0xC091); // read-only
+        c.setSegmentCache(Cpu.GS, 0x10, 0, 0xFFFF_FFFF, 0xC097); // expand-down
+        c.setSegmentCache(Cpu.SS, 0x10, 0, 0xFFFF_FFFF, 0x4093); // byte-granular 4 GiB: still flat
+        assertThat(c.flatSegs).isEqualTo((1 << Cpu.DS) | (1 << Cpu.SS));
+    }
 }

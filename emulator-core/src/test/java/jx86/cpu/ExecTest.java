@@ -64,7 +64,7 @@ class ExecTest {
     @Test
     void fetchBeyondCsLimit_isGeneralProtection() {
         CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.segLimit[Cpu.CS] = CpuTestSupport.CODE;
+        t.cpu.setSegmentCache(Cpu.CS, 0x08, 0, CpuTestSupport.CODE, 0xC09B);
         assertThat(t.fault(0x05, 0x01, 0x00, 0x00, 0x00).vector).isEqualTo(Vectors.GP);
     }
 

@@ -108,7 +108,7 @@ class MemTest {
     @Test
     void pm_beyondDataLimit_isGeneralProtection() {
         CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.segLimit[Cpu.DS] = 0xFFF;
+        t.cpu.setSegmentCache(Cpu.DS, 0x10, 0, 0xFFF, 0xC093);
         CpuFault f = t.fault(0x8B, 0x05, 0xFE, 0x0F, 0x00, 0x00);
         assertThat(f.vector).isEqualTo(Vectors.GP);
         assertThat(f.errorCode).isZero();
@@ -117,7 +117,7 @@ class MemTest {
     @Test
     void pm_beyondStackLimit_isStackFault() {
         CpuTestSupport t = CpuTestSupport.flat32().set(ESP, 0x1000);
-        t.cpu.segLimit[Cpu.SS] = 0xFFF;
+        t.cpu.setSegmentCache(Cpu.SS, 0x10, 0, 0xFFF, 0xC093);
         CpuFault f = t.fault(0x8B, 0x04, 0x24);
         assertThat(f.vector).isEqualTo(Vectors.SS);
         assertThat(f.errorCode).isZero();
