@@ -145,6 +145,7 @@ final class DecodeCache {
         final int want = VALID | (code32 ? CODE32 : 0);
         final int csBase = c.segBase[Cpu.CS];
         final int csLimit = c.segLimit[Cpu.CS];
+        final int[] r = c.regs;
         boolean valid = c.fetchRam() && c.fetchEpoch() == c.mmu.fetchEpoch();
         int page = valid ? c.fetchPage() : 1; // 1: no page (page numbers are 4 KiB aligned)
         int phys = c.fetchPhys();
@@ -205,7 +206,154 @@ final class DecodeCache {
                 hits++;
             }
             try {
-                eip = id >= FAST ? fast(c, e, i, o, id, next) : generic(c, e, i, o, id, eip, next);
+                // The most frequent forms run inline here (no call per instruction); the rest
+                // through fastMore and the shared helpers (generic).
+                int to;
+                if (id < FAST) {
+                    to = generic(c, e, i, o, id, eip, next);
+                } else {
+                    switch (id) {
+                        case ALU_RR32_OP + Alu.ADD: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            int v = a + b;
+                            Flags.set(c, Flags.ADD, 4, a, b, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.SUB: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            int v = a - b;
+                            Flags.set(c, Flags.SUB, 4, a, b, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.CMP: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            Flags.set(c, Flags.SUB, 4, a, b, a - b);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.XOR: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            int v = a ^ b;
+                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.AND: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            int v = a & b;
+                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.OR: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int b = r[x >>> 3];
+                            int v = a | b;
+                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.ADC:
+                        case ALU_RR32_OP + Alu.SBB: {
+                            int x = e[i + 6];
+                            r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.ADD: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int b = e[i + 6];
+                            int v = a + b;
+                            Flags.set(c, Flags.ADD, 4, a, b, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.SUB: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int b = e[i + 6];
+                            int v = a - b;
+                            Flags.set(c, Flags.SUB, 4, a, b, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.CMP: {
+                            int a = r[e[i + 5]];
+                            int b = e[i + 6];
+                            Flags.set(c, Flags.SUB, 4, a, b, a - b);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.AND: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int b = e[i + 6];
+                            int v = a & b;
+                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.OR:
+                        case ALU_RI32_OP + Alu.XOR:
+                        case ALU_RI32_OP + Alu.ADC:
+                        case ALU_RI32_OP + Alu.SBB: {
+                            int d = e[i + 5];
+                            r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
+                            to = next;
+                            break;
+                        }
+                        case MOV_RR32: {
+                            int x = e[i + 6];
+                            r[x & 7] = r[x >>> 3];
+                            to = next;
+                            break;
+                        }
+                        case LOAD32: {
+                            int od = e[i + 4];
+                            r[(od >>> 3) & 7] = read32(c, (od >>> 8) & 7, ea(r, e, i, od));
+                            to = next;
+                            break;
+                        }
+                        case STORE32: {
+                            int od = e[i + 4];
+                            write32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
+                            to = next;
+                            break;
+                        }
+                        case JCC32:
+                            to = Flags.cond(c, (o >>> 12) & 15) ? jump(c, next + e[i + 6]) : next;
+                            break;
+                        case JMP32:
+                            to = jump(c, next + e[i + 6]);
+                            break;
+                        default:
+                            to = fastMore(c, r, e, i, o, id, next);
+                            break;
+                    }
+                }
+                eip = to;
             } catch (jx86.arch.CpuFault fault) {
                 c.eip = eip;
                 retire(c, hits, done); // the faulting instruction was fetched, not retired
@@ -244,136 +392,6 @@ final class DecodeCache {
     private static void retire(Cpu c, int fetched, int retired) {
         c.mmu.repeatFetchHits(fetched);
         c.instructions += retired;
-    }
-
-    /**
-     * The specialised forms: 32-bit operands, registers and the effective address from the entry.
-     * Returns the offset of the next instruction ({@code next} unless the instruction jumps).
-     */
-    private static int fast(Cpu c, int[] e, int i, int o, int id, int next) {
-        final int[] r = c.regs;
-        switch (id) {
-            case ALU_RR32_OP + Alu.ADD: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                int v = a + b;
-                Flags.set(c, Flags.ADD, 4, a, b, v);
-                r[x & 7] = v;
-                return next;
-            }
-            case ALU_RR32_OP + Alu.SUB: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                int v = a - b;
-                Flags.set(c, Flags.SUB, 4, a, b, v);
-                r[x & 7] = v;
-                return next;
-            }
-            case ALU_RR32_OP + Alu.CMP: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                Flags.set(c, Flags.SUB, 4, a, b, a - b);
-                return next;
-            }
-            case ALU_RR32_OP + Alu.XOR: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                int v = a ^ b;
-                Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                r[x & 7] = v;
-                return next;
-            }
-            case ALU_RR32_OP + Alu.AND: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                int v = a & b;
-                Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                r[x & 7] = v;
-                return next;
-            }
-            case ALU_RR32_OP + Alu.OR: {
-                int x = e[i + 6];
-                int a = r[x & 7];
-                int b = r[x >>> 3];
-                int v = a | b;
-                Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                r[x & 7] = v;
-                return next;
-            }
-            case ALU_RR32_OP + Alu.ADC:
-            case ALU_RR32_OP + Alu.SBB: {
-                int x = e[i + 6];
-                r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
-                return next;
-            }
-            case ALU_RI32_OP + Alu.ADD: {
-                int d = e[i + 5];
-                int a = r[d];
-                int b = e[i + 6];
-                int v = a + b;
-                Flags.set(c, Flags.ADD, 4, a, b, v);
-                r[d] = v;
-                return next;
-            }
-            case ALU_RI32_OP + Alu.SUB: {
-                int d = e[i + 5];
-                int a = r[d];
-                int b = e[i + 6];
-                int v = a - b;
-                Flags.set(c, Flags.SUB, 4, a, b, v);
-                r[d] = v;
-                return next;
-            }
-            case ALU_RI32_OP + Alu.CMP: {
-                int a = r[e[i + 5]];
-                int b = e[i + 6];
-                Flags.set(c, Flags.SUB, 4, a, b, a - b);
-                return next;
-            }
-            case ALU_RI32_OP + Alu.AND: {
-                int d = e[i + 5];
-                int a = r[d];
-                int b = e[i + 6];
-                int v = a & b;
-                Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                r[d] = v;
-                return next;
-            }
-            case ALU_RI32_OP + Alu.OR:
-            case ALU_RI32_OP + Alu.XOR:
-            case ALU_RI32_OP + Alu.ADC:
-            case ALU_RI32_OP + Alu.SBB: {
-                int d = e[i + 5];
-                r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
-                return next;
-            }
-            case MOV_RR32: {
-                int x = e[i + 6];
-                r[x & 7] = r[x >>> 3];
-                return next;
-            }
-            case LOAD32: {
-                int od = e[i + 4];
-                r[(od >>> 3) & 7] = read32(c, (od >>> 8) & 7, ea(r, e, i, od));
-                return next;
-            }
-            case STORE32: {
-                int od = e[i + 4];
-                write32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
-                return next;
-            }
-            case JCC32:
-                return Flags.cond(c, (o >>> 12) & 15) ? jump(c, next + e[i + 6]) : next;
-            case JMP32:
-                return jump(c, next + e[i + 6]);
-            default:
-                return fastMore(c, r, e, i, o, id, next);
-        }
     }
 
     private static int fastMore(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
