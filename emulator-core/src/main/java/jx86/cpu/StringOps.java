@@ -79,10 +79,8 @@ final class StringOps {
             once(c, b, size);
             return;
         }
-        boolean conditional = b == 0xA6 || b == 0xA7 || b == 0xAE || b == 0xAF;
         int batch = (c.eflags & Cpu.TF) != 0 || c.debugActive ? 1 : BATCH;
-        boolean chunks = fast && batch == BATCH && c.asz32 && (c.eflags & Cpu.DF) == 0
-                && (b == 0xA4 || b == 0xA5 || b == 0xAA || b == 0xAB);
+        boolean chunks = fast && batch == BATCH && chunkable(c, b);
         for (int i = 0; i < batch; i++) {
             int left = count(c);
             if (left == 0) {
@@ -98,17 +96,23 @@ final class StringOps {
                 once(c, b, size);
                 n = decCount(c);
             }
-            if (n == 0 || (conditional && (c.rep == 0xF3) != Flags.zf(c))) {
+            if (n == 0 || conditionEnds(c, b)) {
                 return;
             }
-            if (i + 1 < batch && c.clock.cycles + 1 >= c.clock.nextEventAt) {
-                break;
-            }
             if (i + 1 < batch) {
+                if (c.clock.cycles + 1 >= c.clock.nextEventAt) {
+                    break;
+                }
                 c.clock.cycles++;
             }
         }
         c.ip = c.insnEip; // more to do: execute this instruction again
+    }
+
+    /** REPE/REPNE CMPS and SCAS end when ZF no longer matches the prefix. */
+    private static boolean conditionEnds(Cpu c, int b) {
+        boolean conditional = b == 0xA6 || b == 0xA7 || b == 0xAE || b == 0xAF;
+        return conditional && (c.rep == 0xF3) != Flags.zf(c);
     }
 
     // ---- page-chunk fast path for REP MOVS / REP STOS (32-bit addresses, DF = 0) ----
@@ -128,6 +132,11 @@ final class StringOps {
         int k = Integer.compareUnsigned(left, batchLeft) < 0 ? left : batchLeft;
         long ev = c.clock.nextEventAt - c.clock.cycles;
         return ev < k ? (int) Math.max(1, ev) : k;
+    }
+
+    /** REP MOVS or REP STOS, 32-bit addresses, ascending (DF = 0). */
+    private static boolean chunkable(Cpu c, int b) {
+        return c.asz32 && (c.eflags & Cpu.DF) == 0 && (b == 0xA4 || b == 0xA5 || b == 0xAA || b == 0xAB);
     }
 
     private static int chunk(Cpu c, int b, int size, int max) {
