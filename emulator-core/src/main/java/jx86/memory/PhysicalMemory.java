@@ -234,6 +234,57 @@ public final class PhysicalMemory {
         }
     }
 
+    // ---- string-instruction fast paths: pages the caller found KIND_RAM through kindOf ----
+
+    /**
+     * REP MOVS fast path: copies {@code count} elements of {@code size} bytes from {@code srcPa}
+     * upward to {@code dstPa}. Each range lies inside one RAM page. A destination overlapping the
+     * source from above is copied element by element in ascending order, exactly as the CPU's
+     * iterations do (so REP MOVSB with dst = src + 1 replicates a byte); the code-write tracker
+     * hears about the destination page, as for any store.
+     */
+    public void ramCopyUp(int dstPa, int srcPa, int count, int size) {
+        dstPa &= a20Mask;
+        srcPa &= a20Mask;
+        int len = count * size;
+        codeWrites.noteWrite(dstPa);
+        if (dstPa <= srcPa || dstPa - srcPa >= len) {
+            System.arraycopy(ram, srcPa, ram, dstPa, len);
+        } else if (size == 1) {
+            for (int i = 0; i < len; i++) {
+                ram[dstPa + i] = ram[srcPa + i];
+            }
+        } else if (size == 2) {
+            for (int i = 0; i < len; i += 2) {
+                ramWrite16(dstPa + i, ramRead16(srcPa + i));
+            }
+        } else {
+            for (int i = 0; i < len; i += 4) {
+                ramWrite32(dstPa + i, ramRead32(srcPa + i));
+            }
+        }
+    }
+
+    /**
+     * REP STOS fast path: stores the low {@code size} bytes of {@code value} {@code count} times
+     * upward from {@code dstPa}, a range inside one RAM page (the tracker hears about the page).
+     */
+    public void ramFill(int dstPa, int value, int count, int size) {
+        dstPa &= a20Mask;
+        codeWrites.noteWrite(dstPa);
+        if (size == 1) {
+            java.util.Arrays.fill(ram, dstPa, dstPa + count, (byte) value);
+        } else if (size == 2) {
+            for (int i = 0; i < count; i++) {
+                ramWrite16(dstPa + 2 * i, value);
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                ramWrite32(dstPa + 4 * i, value);
+            }
+        }
+    }
+
     // ---- firmware and loader access (bypasses ROM protection, never MMIO) ----
 
     /** Copies {@code data} to physical memory, ROM included (for the firmware and the ELF loader). */

@@ -336,6 +336,34 @@ public final class Mmu {
         return pagingOn ? translate(dtlb, la, write, user) : la;
     }
 
+    /**
+     * For string-instruction fast paths: the physical address of {@code la} when a data access of
+     * that kind at the current CPL would hit the D-TLB's fast array (with paging off: {@code la}),
+     * else -1. Counts, stamps, faults and sets nothing; the caller accounts the accesses it then
+     * makes with {@link #countDataHits}, and takes the normal path when this returns -1.
+     */
+    public int peekDataFast(int la, boolean write) {
+        if (!pagingOn) {
+            return la;
+        }
+        int e = dFast[la >>> 12];
+        if ((e & (write ? dataWriteMask : dataReadMask)) != Tlb.F_VALID) {
+            return -1;
+        }
+        return (e & 0xFFFF_F000) | (la & 0xFFF);
+    }
+
+    /**
+     * Accounts {@code count} data accesses to the page of {@code la} after {@link #peekDataFast}
+     * succeeded for it (and nothing changed the D-TLB since): the hit counter, LRU stamp and tick
+     * end exactly as after {@code count} single accesses. Nothing with paging off.
+     */
+    public void countDataHits(int la, int count) {
+        if (pagingOn && count > 0) {
+            dtlb.hitsFast(dFast[la >>> 12], cplClass, count);
+        }
+    }
+
     // ---- implicit supervisor accesses (descriptor tables, TSS), always as CPL 0 ----
 
     public int readSys8(int la) {

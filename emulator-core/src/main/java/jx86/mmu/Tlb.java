@@ -167,6 +167,17 @@ public final class Tlb {
         epoch++;
     }
 
+    /**
+     * {@code count} fast-path hits on the slot named by a fast entry, leaving exactly what that many
+     * {@link #hitFast} calls would: the slot stamped newest, the tick advanced by {@code count}.
+     */
+    void hitsFast(int fastEntry, int cplClass, int count) {
+        settle();
+        tick += count;
+        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = tick;
+        counters[cplClass] += count; // TlbEvent.HITS has ordinal 0
+    }
+
     // ---- lookup and fill ----
 
     /** The slot translating {@code la} (4 KiB array first, then 4 MiB), or -1. Counts nothing. */

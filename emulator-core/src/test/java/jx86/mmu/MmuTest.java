@@ -509,4 +509,57 @@ class MmuTest {
         String s = mmu.formatStats();
         assertThat(s).contains("I-TLB", "D-TLB", "page walks", "CR3 flushes", "INVLPG", "50.00%");
     }
+
+    // ---- string fast-path helpers: peekDataFast / countDataHits ----
+
+    @Test
+    void peekDataFast_pagingOff_isLinearAndCountsNothing() {
+        assertThat(mmu.peekDataFast(0x0030_0123, true)).isEqualTo(0x0030_0123);
+        mmu.countDataHits(0x0030_0123, 5);
+        assertThat(d(TlbEvent.HITS)).isZero();
+    }
+
+    @Test
+    void peekDataFast_onlyForFastArrayHitsWithTheRights() {
+        pt.map4k(0x0800_0000, 0x0030_0000, P | RW | US);
+        pt.map4k(0x0800_1000, 0x0031_0000, P | US);
+        enablePaging(0);
+        assertThat(mmu.peekDataFast(0x0800_0010, false)).isEqualTo(-1); // not cached yet
+        mmu.read8(0x0800_0000);
+        mmu.read8(0x0800_1000);
+        assertThat(mmu.peekDataFast(0x0800_0010, false)).isEqualTo(0x0030_0010);
+        assertThat(mmu.peekDataFast(0x0800_0010, true)).isEqualTo(-1); // D clear: the walk must set it
+        mmu.write8(0x0800_0000, 1);
+        long hits = d(TlbEvent.HITS);
+        assertThat(mmu.peekDataFast(0x0800_0FFF, true)).isEqualTo(0x0030_0FFF);
+        mmu.setCpl(3);
+        assertThat(mmu.peekDataFast(0x0800_1004, false)).isEqualTo(0x0031_0004);
+        assertThat(mmu.peekDataFast(0x0800_1004, true)).isEqualTo(-1); // read-only at CPL 3
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits);
+        assertThat(d(TlbEvent.PAGE_FAULTS)).isZero();
+    }
+
+    @Test
+    void countDataHits_countsAndStampsLikeSingleHits() {
+        // Four pages of one 4-way set (page numbers equal modulo 16), filled in order A B C D.
+        int[] la = {0x0800_0000, 0x0801_0000, 0x0802_0000, 0x0803_0000};
+        for (int a : la) {
+            pt.map4k(a, 0x0030_0000, P | RW);
+        }
+        pt.map4k(0x0804_0000, 0x0030_0000, P | RW);
+        enablePaging(0);
+        for (int a : la) {
+            mmu.read8(a);
+        }
+        long hits = d(TlbEvent.HITS);
+        assertThat(mmu.peekDataFast(la[0], false)).isNotEqualTo(-1);
+        mmu.countDataHits(la[0], 7); // A most recently used: B is now the oldest
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 7);
+        mmu.read8(0x0804_0000);
+        assertThat(mmu.dtlb().holds(la[0])).isTrue();
+        assertThat(mmu.dtlb().holds(la[1])).isFalse();
+        assertThat(mmu.dtlb().holds(la[2])).isTrue();
+        assertThat(mmu.dtlb().holds(la[3])).isTrue();
+        assertThat(d(TlbEvent.EVICTIONS)).isEqualTo(1);
+    }
 }
