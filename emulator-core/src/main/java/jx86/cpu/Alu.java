@@ -134,7 +134,7 @@ final class Alu {
         }
     }
 
-    private static void mul(Cpu c, int size, int src, boolean signed) {
+    static void mul(Cpu c, int size, int src, boolean signed) {
         int[] r = c.regs;
         boolean high;
         int low;
@@ -162,7 +162,7 @@ final class Alu {
         Flags.setStatus(c, Flags.szp(low, size) | (high ? Cpu.CF | Cpu.OF : 0));
     }
 
-    private static void div(Cpu c, int size, int src, boolean signed) {
+    static void div(Cpu c, int size, int src, boolean signed) {
         if (src == 0) {
             throw CpuFault.of(Vectors.DE);
         }

@@ -99,6 +99,12 @@ final class DecodeCache {
     static final int LEA32 = 60;
     /** MOV r32, imm32: aux = register. */
     static final int MOV_RI32 = 61;
+    /** Group 3 NOT/NEG/MUL/IMUL/DIV/IDIV on r32: aux = operation, displacement field = register. */
+    static final int GRP3_R32 = 62;
+    /** TEST r32, imm32: displacement field = register. */
+    static final int TEST_RI32 = 63;
+    /** op r8, r8 (byte register encodings): aux = ALU op, imm = dst | src << 3. */
+    static final int ALU_RR8 = 80;
     /**
      * op r32, r32 (imm = dst | src << 3) and op r32, imm (displacement field = dst register),
      * one id per ALU operation (base + Alu op) so an instruction takes one dispatch, not two.
@@ -436,9 +442,53 @@ final class DecodeCache {
                 r[(od >>> 3) & 7] = ea(r, e, i, od);
                 return next;
             }
-            default: // MOV_RI32
+            case MOV_RI32:
                 r[(o >>> 12) & 15] = e[i + 6];
                 return next;
+            default:
+                return fastRare(c, r, e, i, o, id, next);
+        }
+    }
+
+    /** Less frequent specialised forms (kept apart so fastMore stays small enough to compile well). */
+    private static int fastRare(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
+        switch (id) {
+            case GRP3_R32: {
+                int d = e[i + 5];
+                switch ((o >>> 12) & 7) {
+                    case 2:
+                        r[d] = ~r[d];
+                        break;
+                    case 3:
+                        r[d] = Alu.arith(c, Alu.SUB, 4, 0, r[d]);
+                        break;
+                    case 4:
+                        Alu.mul(c, 4, r[d], false);
+                        break;
+                    case 5:
+                        Alu.mul(c, 4, r[d], true);
+                        break;
+                    case 6:
+                        Alu.div(c, 4, r[d], false);
+                        break;
+                    default:
+                        Alu.div(c, 4, r[d], true);
+                        break;
+                }
+                return next;
+            }
+            case TEST_RI32:
+                Alu.logicFlags(c, 4, r[e[i + 5]] & e[i + 6]);
+                return next;
+            default: { // ALU_RR8: byte registers AL..BH, imm = dst | src << 3
+                int x = e[i + 6];
+                int op = (o >>> 12) & 7;
+                int v = Alu.arith(c, op, 1, Mem.getReg(c, 1, x & 7), Mem.getReg(c, 1, x >>> 3));
+                if (op != Alu.CMP) {
+                    Mem.setReg(c, 1, x & 7, v);
+                }
+                return next;
+            }
         }
     }
 
@@ -737,13 +787,16 @@ final class DecodeCache {
         int o = (int) d;
         int imm = (int) (d >>> 32);
         int id = o & 0xFF;
-        if (((o >>> 16) & 7) != 4) {
-            return d;
-        }
         int od = dOpnd;
         boolean reg3 = ((od >>> 6) & 3) == 3;
         int reg = (od >>> 3) & 7;
         int rm = od & 7;
+        if (((o >>> 16) & 7) == 1 && reg3 && (id == ALU_EG || id == ALU_GE)) {
+            return withId(o, ALU_RR8, id == ALU_EG ? rm | reg << 3 : reg | rm << 3);
+        }
+        if (((o >>> 16) & 7) != 4) {
+            return d;
+        }
         switch (id) {
             case ALU_EG:
                 return reg3 ? withId(o, ALU_RR32_OP + ((o >>> 12) & 7), rm | reg << 3) : d;
@@ -788,6 +841,18 @@ final class DecodeCache {
                 return (od & (1 << 21)) != 0 ? withId(o, LEA32, imm) : d;
             case MOV_RI:
                 return withId(o, MOV_RI32, imm);
+            case GRP3:
+                if (!reg3) {
+                    return d;
+                }
+                dDisp = rm;
+                return withId((o & ~(15 << 12)) | reg << 12, GRP3_R32, imm);
+            case TEST_EI:
+                if (!reg3) {
+                    return d;
+                }
+                dDisp = rm;
+                return withId(o, TEST_RI32, imm);
             default:
                 return d;
         }
