@@ -21,12 +21,33 @@ class KbenchTest {
     /** Printed by QEMU 7.2 (TCG) for this kernel and disk, 2026-11-21. */
     private static final String QEMU_CHECKSUM = "kbench checksum=0x447ed194";
 
-    @Test
-    void kbench_printsQemusChecksumReportsCountersAndPowersOff() {
-        RunResult r = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
+    private static RunResult kbench(boolean decodeCache) {
+        return PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 init=/bin/kbench")
                 .disk(Path.of("target/disk.img")).snapshot(true)
+                .decodeCache(decodeCache)
                 .maxInstructions(500_000_000L).build());
+    }
+
+    /**
+     * System calls, context switches, page faults and CR3 loads at CPL 3 and 0: the run with the
+     * decoded-instruction cache is the run without it, to the instruction and cycle (the report
+     * lines carry per-phase instruction, cycle and CR3-load counts read from the guest).
+     */
+    @Test
+    void kbench_identicalWithAndWithoutTheDecodeCache() {
+        RunResult cached = kbench(true);
+        RunResult decoded = kbench(false);
+        assertThat(cached.serial()).contains(QEMU_CHECKSUM);
+        assertThat(cached.serial()).isEqualTo(decoded.serial());
+        assertThat(cached.instructions()).isEqualTo(decoded.instructions());
+        assertThat(cached.cycles()).isEqualTo(decoded.cycles());
+        assertThat(cached.event()).isEqualTo(decoded.event());
+    }
+
+    @Test
+    void kbench_printsQemusChecksumReportsCountersAndPowersOff() {
+        RunResult r = kbench(true);
 
         assertThat(r.serial().lines()).containsSubsequence("kbench: starting", QEMU_CHECKSUM, "reboot: power down");
         assertThat(r.serial()).doesNotContain("FAIL").doesNotContain("unavailable");
