@@ -161,8 +161,83 @@ final class Flags {
         c.eflags = (c.eflags & ~which) | (bits & which);
     }
 
-    /** Evaluates condition code {@code cc} (0-15, the low nibble of Jcc/SETcc/CMOVcc). */
+    /**
+     * Evaluates condition code {@code cc} (0-15, the low nibble of Jcc/SETcc/CMOVcc). After SUB/CMP
+     * and the logical operations (what most conditional branches follow) the condition is computed
+     * here from the operands without calls, so the whole evaluation inlines into the caller; the
+     * formulas are those of {@link #cf}, {@link #of}, {@link #zf}, {@link #sf} and {@link #pf}.
+     */
     static boolean cond(Cpu c, int cc) {
+        int op = c.lfOp;
+        if (op == SUB) {
+            int a = c.lfA;
+            int b = c.lfB;
+            int r = c.lfRes;
+            int sign = c.lfSign;
+            boolean zf = (r & ((sign << 1) - 1)) == 0;
+            boolean sf = (r & sign) != 0;
+            boolean of = (((a ^ b) & (a ^ r)) & sign) != 0;
+            boolean v;
+            switch (cc >> 1) {
+                case 0:
+                    v = of;
+                    break;
+                case 1:
+                    v = (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                    break;
+                case 2:
+                    v = zf;
+                    break;
+                case 3:
+                    v = zf || (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                    break;
+                case 4:
+                    v = sf;
+                    break;
+                case 5:
+                    v = parity(r);
+                    break;
+                case 6:
+                    v = sf != of;
+                    break;
+                default:
+                    v = zf || sf != of;
+                    break;
+            }
+            return v != ((cc & 1) != 0);
+        }
+        if (op == LOGIC) {
+            int r = c.lfRes;
+            int sign = c.lfSign;
+            boolean zf = (r & ((sign << 1) - 1)) == 0;
+            boolean sf = (r & sign) != 0;
+            boolean v;
+            switch (cc >> 1) {
+                case 0: // OF = 0
+                case 1: // CF = 0
+                    v = false;
+                    break;
+                case 2:
+                case 3:
+                    v = zf;
+                    break;
+                case 5:
+                    v = parity(r);
+                    break;
+                case 7:
+                    v = zf || sf;
+                    break;
+                default: // 4 (S), 6 (SF != OF = SF)
+                    v = sf;
+                    break;
+            }
+            return v != ((cc & 1) != 0);
+        }
+        return condSlow(c, cc);
+    }
+
+    /** {@link #cond} for any lazy operation, through the single-flag evaluators. */
+    private static boolean condSlow(Cpu c, int cc) {
         boolean r;
         switch (cc >> 1) {
             case 0:
