@@ -416,7 +416,7 @@ final class DecodeCache {
                 int d = e[i + 5];
                 int count = e[i + 6] & 0x1F;
                 if (count != 0) {
-                    r[d] = ShiftRotate.shift(c, (o >>> 12) & 15, 4, r[d], count);
+                    r[d] = ShiftRotate.shift32(c, (o >>> 12) & 15, r[d], count);
                 }
                 return next;
             }

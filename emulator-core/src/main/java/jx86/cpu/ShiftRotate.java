@@ -23,6 +23,38 @@ final class ShiftRotate {
         Mem.writeRmW(c, size, shift(c, c.reg, size, v, count));
     }
 
+    /**
+     * {@link #shift} for a 32-bit operand, with SHL/SAL, SHR and SAR (the frequent ones) in a
+     * small method that inlines into the decoded-instruction runner. Count 1-31.
+     */
+    static int shift32(Cpu c, int op, int v, int count) {
+        int r;
+        boolean cf;
+        boolean of;
+        switch (op) {
+            case 4:
+            case 6:
+                r = v << count;
+                cf = ((v >>> (32 - count)) & 1) != 0;
+                of = (r < 0) != cf;
+                break;
+            case 5:
+                r = v >>> count;
+                cf = ((v >>> (count - 1)) & 1) != 0;
+                of = v < 0;
+                break;
+            case 7:
+                r = v >> count;
+                cf = ((v >> (count - 1)) & 1) != 0;
+                of = false;
+                break;
+            default:
+                return shift(c, op, 4, v, count);
+        }
+        Flags.setStatus(c, Flags.szp(r, 4) | (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0));
+        return r;
+    }
+
     /** Performs the operation with a non-zero masked count, sets the flags, returns the result. */
     static int shift(Cpu c, int op, int size, int v, int count) {
         int bits = size * 8;

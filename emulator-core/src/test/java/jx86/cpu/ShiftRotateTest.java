@@ -183,4 +183,23 @@ class ShiftRotateTest {
         assertThat(t.reg(EAX)).isEqualTo(0x1234_5678);
         assertThat(t.flags()).isEqualTo(ZF);
     }
+
+    @Test
+    void shift32_matchesTheGeneralShiftForEveryOperationAndCount() {
+        Cpu a = CpuTestSupport.flat32().cpu;
+        Cpu b = CpuTestSupport.flat32().cpu;
+        int[] values = {0, 1, 0x8000_0000, 0x7FFF_FFFF, -1, 0x1234_5678, 0xCAFE_BABE, 0x0000_FF00};
+        for (int op = 0; op < 8; op++) {
+            for (int v : values) {
+                for (int n = 1; n < 32; n++) {
+                    a.setEflags(2 | CF);
+                    b.setEflags(2 | CF);
+                    int fast = ShiftRotate.shift32(a, op, v, n);
+                    int general = ShiftRotate.shift(b, op, 4, v, n);
+                    assertThat(fast).as("op %d v %08x n %d", op, v, n).isEqualTo(general);
+                    assertThat(a.getEflags()).as("flags op %d v %08x n %d", op, v, n).isEqualTo(b.getEflags());
+                }
+            }
+        }
+    }
 }
