@@ -73,6 +73,8 @@ final class DecodeCache {
     static final int CMOV = 40;
     static final int XCHG_EG = 41;
     static final int XCHG_AX = 42;
+    /** MOVS/STOS (A4/A5/AA/AB), aux = 1 with a REP prefix, imm = opcode: one REP batch per step. */
+    static final int STRING = 43;
 
     // Specialised forms (32-bit operand size; operands taken straight from the entry, no decode
     // state set on the CPU). ids >= FAST.
@@ -746,6 +748,13 @@ final class DecodeCache {
                 Mem.setReg(c, size, Cpu.EAX, t);
                 return;
             }
+            case STRING:
+                // A REP batch that is not finished sets c.ip back to this instruction (StringOps),
+                // so the trace runs the next batch as its next step, as the run loop would.
+                c.rep = aux != 0 ? 0xF3 : 0;
+                StringOps.dispatch(c, imm, size);
+                c.rep = 0;
+                return;
             default:
                 throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
         }
@@ -884,6 +893,7 @@ final class DecodeCache {
 
     /** Decodes the instruction in {@link #bytes}; Long.MIN_VALUE when it is not cached. */
     private long decode(boolean code32) {
+        boolean rep = false;
         int osz = code32 ? 4 : 2;
         boolean asz32 = code32;
         int seg = -1;
@@ -919,9 +929,11 @@ final class DecodeCache {
                 case 0x65:
                     seg = Cpu.GS;
                     break;
+                case 0xF3:
+                    rep = true;
+                    break;
                 case 0xF0:
                 case 0xF2:
-                case 0xF3:
                     return Long.MIN_VALUE;
                 default:
                     break prefixes;
@@ -932,6 +944,12 @@ final class DecodeCache {
             return decode0F(next(), osz, asz32, seg);
         }
         int size = (b & 1) == 0 ? 1 : osz;
+        if (b == 0xA4 || b == 0xA5 || b == 0xAA || b == 0xAB) {
+            return pack(STRING, rep ? 1 : 0, size, osz, seg, b);
+        }
+        if (rep) {
+            return Long.MIN_VALUE; // REP with anything else (e.g. REP RET) takes the decoder
+        }
         if (b < 0x40) {
             if ((b & 7) >= 6) {
                 return Long.MIN_VALUE;
