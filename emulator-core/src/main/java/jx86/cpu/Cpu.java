@@ -451,9 +451,8 @@ public final class Cpu {
                     return stop;
                 }
             }
-            boolean ok;
-            if ((eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
-                int steps = !decodeCache ? 0 : decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
+            if (decodeCache && (eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
+                int steps = decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
                 if (steps > 0) {
                     n += steps - 1; // the trace advanced the clock for each of its steps
                     if (shutdown) {
@@ -461,11 +460,8 @@ public final class Cpu {
                     }
                     continue;
                 }
-                ok = plainStep();
-            } else {
-                ok = step();
             }
-            if (!ok) {
+            if (!step()) {
                 shutdown = true;
                 updateEvents();
                 return StopReason.TRIPLE_FAULT;
@@ -532,28 +528,6 @@ public final class Cpu {
             regs[ESP] = savedEsp;
             return Interrupts.raiseException(this, fault);
         }
-    }
-
-    /**
-     * {@link #step} for the common case (TF and RF clear, no debug register enabled): no
-     * single-step or breakpoint bookkeeping. Same results as {@link #step} in that case.
-     */
-    private boolean plainStep() {
-        final int startEip = eip;
-        final int startEsp = regs[ESP];
-        keepRf = false;
-        try {
-            Exec.execute(this);
-        } catch (CpuFault fault) {
-            eip = startEip;
-            regs[ESP] = startEsp;
-            return Interrupts.raiseException(this, fault);
-        }
-        instructions++;
-        if (!keepRf && (eflags & RF) != 0) {
-            eflags &= ~RF;
-        }
-        return true;
     }
 
     /** Executes one instruction (or one REP iteration); false on triple fault. */
