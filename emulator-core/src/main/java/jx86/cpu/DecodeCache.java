@@ -145,6 +145,9 @@ final class DecodeCache {
      * change those, the mode, CS or the fetch translation.
      */
     int trace(Cpu c, int budget) {
+        if (knownSlow(c)) {
+            return 0;
+        }
         final jx86.clock.VirtualClock clk = c.clock;
         final PhysicalMemory m = c.memory();
         final int[] e = this.e;
@@ -377,6 +380,23 @@ final class DecodeCache {
         }
         retire(c, hits, done);
         return done;
+    }
+
+    /**
+     * Early out for an instruction the cache already holds as not cacheable (port I/O, far
+     * transfers, ...): no trace set-up before the decoder runs it. Unchanged bytes only, so a
+     * rewritten instruction is looked at again.
+     */
+    private boolean knownSlow(Cpu c) {
+        int la = c.segBase[Cpu.CS] + c.eip;
+        if ((la & ~0xFFF) != c.fetchPage() || (la & 0xFFF) > 0xFF8 || !c.fetchRam()) {
+            return false;
+        }
+        int pa = c.fetchPhys() | (la & 0xFFF);
+        int i = (pa & MASK) * STRIDE;
+        PhysicalMemory m = c.memory();
+        return e[i] == pa && (e[i + 1] & 0xFF) == SLOW && m.ramRead32(pa) == e[i + 2]
+                && m.ramRead32(pa + 4) == e[i + 3];
     }
 
     /**
