@@ -343,13 +343,13 @@ final class DecodeCache {
                         }
                         case LOAD32: {
                             int od = e[i + 4];
-                            r[(od >>> 3) & 7] = read32(c, (od >>> 8) & 7, ea(r, e, i, od));
+                            r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
                             to = next;
                             break;
                         }
                         case STORE32: {
                             int od = e[i + 4];
-                            write32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
+                            Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
                             to = next;
                             break;
                         }
@@ -514,26 +514,6 @@ final class DecodeCache {
         }
     }
 
-    /**
-     * A 32-bit read at seg:off. A flat segment (Cpu.flatSegs) needs no segment check: the offset
-     * is the linear address. Traces run without debug registers, so no data breakpoint check.
-     */
-    private static int read32(Cpu c, int seg, int off) {
-        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -4) <= 0) {
-            return c.mmu.read32(off);
-        }
-        return Mem.read(c, seg, off, 4);
-    }
-
-    /** A 32-bit write at seg:off (see {@link #read32}). */
-    private static void write32(Cpu c, int seg, int off, int v) {
-        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -4) <= 0) {
-            c.mmu.write32(off, v);
-        } else {
-            Mem.write(c, seg, off, 4, v);
-        }
-    }
-
     /** Effective address of the entry's memory operand (base + index * scale + displacement). */
     private static int ea(int[] r, int[] e, int i, int od) {
         int off = e[i + 5];
@@ -569,17 +549,7 @@ final class DecodeCache {
             c.reg = (od >>> 3) & 7;
             c.rm = od & 7;
             if (mod != 3) {
-                int[] r = c.regs;
-                int off = e[i + 5];
-                int base = (od >>> 11) & 15;
-                if (base < 8) {
-                    off += r[base];
-                }
-                int index = (od >>> 15) & 15;
-                if (index < 8) {
-                    off += r[index] << ((od >>> 19) & 3);
-                }
-                c.eaOff = asz32 ? off : off & 0xFFFF;
+                c.eaOff = ea(c.regs, e, i, od);
                 c.eaSeg = (od >>> 8) & 7;
             }
         }

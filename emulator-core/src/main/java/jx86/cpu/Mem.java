@@ -185,11 +185,14 @@ final class Mem {
     }
 
     /**
-     * Checks a read of {@code size} bytes at seg:off and returns the linear address. Fast path: a
-     * readable, not expand-down segment with a 4 GiB limit passes every check in every mode when
-     * the access does not run past 4 GiB.
+     * Checks a read of {@code size} bytes at seg:off and returns the linear address. Fast paths: a
+     * flat segment ({@link Cpu#flatSegs}), then any readable, not expand-down segment with a 4 GiB
+     * limit, pass every check in every mode when the access does not run past 4 GiB.
      */
     static int laRead(Cpu c, int seg, int off, int size) {
+        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -size) <= 0) {
+            return off; // flat (Cpu.setSegmentCache): base 0, no check can fail
+        }
         int ar = c.segAr[seg];
         if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && ar != 0 && (ar & 0x0A) != 0x08
                 && Integer.compareUnsigned(off, -size) <= 0) {
@@ -211,6 +214,9 @@ final class Mem {
 
     /** Checks a write of {@code size} bytes at seg:off and returns the linear address (fast path as laRead). */
     static int laWrite(Cpu c, int seg, int off, int size) {
+        if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -size) <= 0) {
+            return off;
+        }
         int ar = c.segAr[seg];
         if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && (ar & 0x0A) == 0x02
                 && Integer.compareUnsigned(off, -size) <= 0) {

@@ -126,8 +126,14 @@ public final class Tlb {
     /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
     void hitFast(int fastEntry, int cplClass) {
         settle();
-        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = ++tick;
-        counters[cplClass]++; // TlbEvent.HITS has ordinal 0
+        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, 1);
+    }
+
+    /** {@code n} hits on {@code slot}: the LRU stamp and hit counter exactly as n single hits leave them. */
+    private void addHits(int slot, int cplClass, int n) {
+        tick += n;
+        lru[slot] = tick;
+        counters[cplClass] += n; // TlbEvent.HITS has ordinal 0
     }
 
     /**
@@ -135,8 +141,7 @@ public final class Tlb {
      * hits, see {@link #armRepeat}): the data path's per-access cost without the settle test.
      */
     void hitData(int fastEntry, int cplClass) {
-        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = ++tick;
-        counters[cplClass]++; // TlbEvent.HITS has ordinal 0
+        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, 1);
     }
 
     /**
@@ -155,9 +160,7 @@ public final class Tlb {
         int n = pendingHits;
         if (n != 0) {
             pendingHits = 0;
-            tick += n;
-            lru[pendingSlot] = tick;
-            counters[pendingClass] += n;
+            addHits(pendingSlot, pendingClass, n);
         }
     }
 
@@ -173,9 +176,7 @@ public final class Tlb {
      */
     void hitsFast(int fastEntry, int cplClass, int count) {
         settle();
-        tick += count;
-        lru[(fastEntry >>> F_SLOT_SHIFT) & 0xFF] = tick;
-        counters[cplClass] += count; // TlbEvent.HITS has ordinal 0
+        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, count);
     }
 
     // ---- lookup and fill ----
