@@ -3,31 +3,32 @@ package jx86.cpu;
 import jx86.memory.PhysicalMemory;
 
 /**
- * Decoded-instruction cache (STYLE.md (b) 4; SDM Vol. 2 chapter 2 for the encoding it pre-decodes):
- * the common one- and two-byte opcodes are decoded once into a handler id with the prefixes,
- * operand size, ModR/M, SIB, displacement and immediate already resolved, and later executed with
- * one {@code switch}. Everything else (and every instruction with a LOCK/REP prefix, longer than 8
- * bytes, not in a RAM page, or running past the CS limit) takes {@link Exec}'s decoder.
+ * Decoded-instruction cache and trace runner (STYLE.md (b) 4; SDM Vol. 2 chapter 2 for the encoding
+ * it pre-decodes). The common one- and two-byte opcodes are decoded once ({@link PreDecoder}) into a
+ * handler id with prefixes, operand size, ModR/M, SIB, displacement and immediate resolved; the
+ * frequent 32-bit forms get ids of their own that run without the shared decode state.
+ * {@link #trace} runs such instructions back to back with the run loop's per-instruction
+ * bookkeeping (see docs/performance.md, "How the interpreter is organised for speed").
+ * Everything else (LOCK, REPNE and most REP forms, instructions longer than 8 bytes, code not in
+ * RAM or within 8 bytes of a page end) takes {@link Exec}'s decoder.
  *
  * <p>Structure of arrays, direct mapped by physical address, no allocation per instruction. The
  * key is the physical address of the first byte plus the default code size (CS.D in protected
- * mode); each entry also keeps the instruction's bytes, and every execution compares them with
- * RAM (two int reads). So stores, DMA and page remapping into code need no invalidation hook: a
- * changed byte is a miss and the instruction is decoded again. The I-TLB is translated exactly as
- * often as on the decoder path (once per instruction, see {@link Cpu#fetchStart}), and the same
- * instruction helpers run, so faults, rollback, TLB counters and debug traps are unchanged.
- *
- * <p>Not modelled: blocks/traces (one entry is one instruction).
+ * mode); each entry also keeps the 8 bytes at that address, and every execution compares them
+ * with RAM (two int reads), so stores, DMA and page remapping into code need no invalidation
+ * hook: a changed byte is a miss and the instruction is decoded again. Faults, rollback, TLB
+ * counters and virtual time are those of the decoder path (DecodeCacheGuestTest runs guests both
+ * ways). Not modelled: multi-instruction blocks (one entry is one instruction).
  */
 final class DecodeCache {
     private static final int BITS = 14;
     private static final int SIZE = 1 << BITS;
     private static final int MASK = SIZE - 1;
     /** Longest cached instruction: its bytes are verified as two ints. */
-    private static final int MAX_LEN = 8;
+    static final int MAX_LEN = 8;
     private static final int STRIDE = 8;
-    private static final int CODE32 = 1 << 25;
-    private static final int VALID = 1 << 26;
+    static final int CODE32 = 1 << 25;
+    static final int VALID = 1 << 26;
 
     // handler ids
     static final int SLOW = 0;
@@ -118,17 +119,14 @@ final class DecodeCache {
      * The entries, {@link #STRIDE} ints each so one entry is one or two host cache lines:
      * [0] physical address of the first byte; [1] handler id (bits 0-7), verified length (8-11),
      * aux (12-15), size (16-18), osz (19-21), segOvr+1 (22-24), code32 (25), valid (26);
-     * [2], [3] the first four and next four bytes (masked to the verified length);
+     * [2], [3] the 8 bytes at the address (all compared on every execution);
      * [4] rm (0-2), reg (3-5), mod (6-7), eaSeg (8-10), base (11-14, 8 = none), index (15-18),
      * scale (19-20), asz32 (21), ModR/M present (22); [5] displacement; [6] immediate.
      */
     private final int[] e = new int[SIZE * STRIDE];
 
-    // decoder scratch (per cache, not per instruction)
-    private final int[] bytes = new int[MAX_LEN];
-    private int dOpnd;
-    private int dDisp;
-    private int dPos;
+    /** Fills entries on a miss (its scratch state is per cache, not per instruction). */
+    private final PreDecoder decoder = new PreDecoder();
 
     DecodeCache() {
     }
@@ -201,7 +199,7 @@ final class DecodeCache {
             // Entries keep all 8 bytes at pa, so any store or DMA into them is a miss (re-decode).
             if (e[i] != pa || (o & (VALID | CODE32)) != want || m.ramRead32(pa) != e[i + 2]
                     || m.ramRead32(pa + 4) != e[i + 3]) {
-                o = fill(m, i, pa, want);
+                o = decoder.fill(e, m, i, pa, want);
             }
             final int id = o & 0xFF;
             final int next = eip + ((o >>> 8) & 15);
@@ -748,471 +746,5 @@ final class DecodeCache {
             default:
                 throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
         }
-    }
-
-    // ---- decoding (on a miss) ----
-
-    private int fill(PhysicalMemory m, int i, int pa, int flags) {
-        for (int k = 0; k < MAX_LEN; k++) {
-            bytes[k] = m.ramRead8(pa + k);
-        }
-        dOpnd = 0;
-        dDisp = 0;
-        dPos = 0;
-        long d = decode((flags & CODE32) != 0);
-        int o;
-        if (d == Long.MIN_VALUE || dPos > MAX_LEN) {
-            o = SLOW | (MAX_LEN << 8);
-            dOpnd = 0;
-            dDisp = 0;
-            d = 0;
-        } else {
-            d = specialize(d);
-            o = (int) d | (dPos << 8);
-        }
-        o |= flags;
-        e[i] = pa;
-        e[i + 1] = o;
-        e[i + 2] = m.ramRead32(pa);
-        e[i + 3] = m.ramRead32(pa + 4);
-        e[i + 4] = dOpnd;
-        e[i + 5] = dDisp;
-        e[i + 6] = (int) (d >>> 32);
-        return o;
-    }
-
-    /** Rewrites a decoded 32-bit-operand form into its specialised id where one exists. */
-    private long specialize(long d) {
-        int o = (int) d;
-        int imm = (int) (d >>> 32);
-        int id = o & 0xFF;
-        int od = dOpnd;
-        boolean reg3 = ((od >>> 6) & 3) == 3;
-        int reg = (od >>> 3) & 7;
-        int rm = od & 7;
-        if (((o >>> 16) & 7) == 1 && reg3 && (id == ALU_EG || id == ALU_GE)) {
-            return withId(o, ALU_RR8, id == ALU_EG ? rm | reg << 3 : reg | rm << 3);
-        }
-        if (((o >>> 16) & 7) != 4) {
-            return d;
-        }
-        switch (id) {
-            case ALU_EG:
-                return reg3 ? withId(o, ALU_RR32_OP + ((o >>> 12) & 7), rm | reg << 3) : d;
-            case ALU_GE:
-                return reg3 ? withId(o, ALU_RR32_OP + ((o >>> 12) & 7), reg | rm << 3) : d;
-            case MOV_EG:
-                return reg3 ? withId(o, MOV_RR32, rm | reg << 3) : withId(o, STORE32, imm);
-            case MOV_GE:
-                return reg3 ? withId(o, MOV_RR32, reg | rm << 3) : withId(o, LOAD32, imm);
-            case GRP1:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, ALU_RI32_OP + reg, imm);
-            case ALU_AI:
-                dDisp = Cpu.EAX;
-                return withId(o, ALU_RI32_OP + ((o >>> 12) & 7), imm);
-            case INC_R:
-                return withId(o, INC_R32, imm);
-            case DEC_R:
-                return withId(o, DEC_R32, imm);
-            case JCC:
-                return withId(o, JCC32, imm);
-            case JMP:
-                return withId(o, JMP32, imm);
-            case SHIFT_I:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, SHIFT_RI32, imm);
-            case MOVZX8:
-                return withId(o, MOVZX8_32, imm);
-            case IMUL_GEI:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId(o, IMUL_RRI32, imm);
-            case LEA:
-                return (od & (1 << 21)) != 0 ? withId(o, LEA32, imm) : d;
-            case MOV_RI:
-                return withId(o, MOV_RI32, imm);
-            case GRP3:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, GRP3_R32, imm);
-            case TEST_EI:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId(o, TEST_RI32, imm);
-            default:
-                return d;
-        }
-    }
-
-    private static long withId(int o, int id, int imm) {
-        return ((o & ~0xFF) | id) & 0xFFFF_FFFFL | ((long) imm << 32);
-    }
-
-    /** The next instruction byte; past the 8 cached bytes it returns 0 and the entry becomes SLOW (dPos > 8). */
-    private int next() {
-        int p = dPos++;
-        return p < MAX_LEN ? bytes[p] : 0;
-    }
-
-    /** Little-endian immediate of {@code n} bytes, zero-extended (past the 8 bytes: makes the entry SLOW via dPos). */
-    private int fetch(int n) {
-        int v = 0;
-        for (int k = 0; k < n; k++) {
-            v |= next() << (8 * k);
-        }
-        return v;
-    }
-
-    private static long pack(int id, int aux, int size, int osz, int seg, int immValue) {
-        return (id | (aux << 12) | (size << 16) | (osz << 19) | ((seg + 1) << 22)) & 0xFFFF_FFFFL
-                | ((long) immValue << 32);
-    }
-
-    /** Decodes the instruction in {@link #bytes}; Long.MIN_VALUE when it is not cached. */
-    private long decode(boolean code32) {
-        boolean rep = false;
-        int osz = code32 ? 4 : 2;
-        boolean asz32 = code32;
-        int seg = -1;
-        int b;
-        prefixes:
-        for (;;) {
-            if (dPos >= MAX_LEN) {
-                return Long.MIN_VALUE;
-            }
-            b = next();
-            switch (b) {
-                case 0x66:
-                    osz = code32 ? 2 : 4;
-                    break;
-                case 0x67:
-                    asz32 = !code32;
-                    break;
-                case 0x26:
-                    seg = Cpu.ES;
-                    break;
-                case 0x2E:
-                    seg = Cpu.CS;
-                    break;
-                case 0x36:
-                    seg = Cpu.SS;
-                    break;
-                case 0x3E:
-                    seg = Cpu.DS;
-                    break;
-                case 0x64:
-                    seg = Cpu.FS;
-                    break;
-                case 0x65:
-                    seg = Cpu.GS;
-                    break;
-                case 0xF3:
-                    rep = true;
-                    break;
-                case 0xF0:
-                case 0xF2:
-                    return Long.MIN_VALUE;
-                default:
-                    break prefixes;
-            }
-        }
-        dOpnd = asz32 ? 1 << 21 : 0;
-        if (b == 0x0F) {
-            return decode0F(next(), osz, asz32, seg);
-        }
-        int size = (b & 1) == 0 ? 1 : osz;
-        if (b == 0xA4 || b == 0xA5 || b == 0xAA || b == 0xAB) {
-            return pack(STRING, rep ? 1 : 0, size, osz, seg, b);
-        }
-        if (rep) {
-            return Long.MIN_VALUE; // REP with anything else (e.g. REP RET) takes the decoder
-        }
-        if (b < 0x40) {
-            if ((b & 7) >= 6) {
-                return Long.MIN_VALUE;
-            }
-            int aluOp = (b >>> 3) & 7;
-            switch (b & 7) {
-                case 0:
-                case 1:
-                    modrm(asz32, seg);
-                    return pack(ALU_EG, aluOp, size, osz, seg, 0);
-                case 2:
-                case 3:
-                    modrm(asz32, seg);
-                    return pack(ALU_GE, aluOp, size, osz, seg, 0);
-                default:
-                    return pack(ALU_AI, aluOp, size, osz, seg, fetch(size));
-            }
-        }
-        if (b < 0x60) {
-            int id = b < 0x48 ? INC_R : b < 0x50 ? DEC_R : b < 0x58 ? PUSH_R : POP_R;
-            return pack(id, b & 7, osz, osz, seg, 0);
-        }
-        if (b >= 0x70 && b < 0x80) {
-            return pack(JCC, b & 15, osz, osz, seg, (byte) next());
-        }
-        if (b >= 0xB0 && b < 0xC0) {
-            int s = b < 0xB8 ? 1 : osz;
-            return pack(MOV_RI, b & 7, s, osz, seg, fetch(s));
-        }
-        if (b >= 0x91 && b <= 0x97) {
-            return pack(XCHG_AX, b & 7, osz, osz, seg, 0);
-        }
-        switch (b) {
-            case 0x68:
-                return pack(PUSH_I, 0, osz, osz, seg, fetch(osz));
-            case 0x6A:
-                return pack(PUSH_I, 0, osz, osz, seg, (byte) next());
-            case 0x69:
-                modrm(asz32, seg);
-                return pack(IMUL_GEI, 0, osz, osz, seg, signed(osz));
-            case 0x6B:
-                modrm(asz32, seg);
-                return pack(IMUL_GEI, 0, osz, osz, seg, (byte) next());
-            case 0x80:
-            case 0x82:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, 1, osz, seg, next());
-            case 0x81:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, osz, osz, seg, fetch(osz));
-            case 0x83:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, osz, osz, seg, (byte) next() & Flags.mask(osz));
-            case 0x84:
-            case 0x85:
-                modrm(asz32, seg);
-                return pack(TEST_EG, 0, size, osz, seg, 0);
-            case 0x86:
-            case 0x87:
-                modrm(asz32, seg);
-                return pack(XCHG_EG, 0, size, osz, seg, 0);
-            case 0x88:
-            case 0x89:
-                modrm(asz32, seg);
-                return pack(MOV_EG, 0, size, osz, seg, 0);
-            case 0x8A:
-            case 0x8B:
-                modrm(asz32, seg);
-                return pack(MOV_GE, 0, size, osz, seg, 0);
-            case 0x8D:
-                return (modrm(asz32, seg) & 3) == 3 ? Long.MIN_VALUE : pack(LEA, 0, osz, osz, seg, 0);
-            case 0x90:
-                return pack(NOP, 0, osz, osz, seg, 0);
-            case 0x98:
-                return pack(CBW, 0, osz, osz, seg, 0);
-            case 0x99:
-                return pack(CWD, 0, osz, osz, seg, 0);
-            case 0xA8:
-            case 0xA9:
-                return pack(TEST_AI, 0, size, osz, seg, fetch(size));
-            case 0xC0:
-            case 0xC1:
-                modrm(asz32, seg);
-                return pack(SHIFT_I, 0, size, osz, seg, next());
-            case 0xD0:
-            case 0xD1:
-                modrm(asz32, seg);
-                return pack(SHIFT_I, 0, size, osz, seg, 1);
-            case 0xD2:
-            case 0xD3:
-                modrm(asz32, seg);
-                return pack(SHIFT_CL, 0, size, osz, seg, 0);
-            case 0xC2:
-                return pack(RET, 0, osz, osz, seg, fetch(2));
-            case 0xC3:
-                return pack(RET, 0, osz, osz, seg, 0);
-            case 0xC6:
-            case 0xC7:
-                if (((modrm(asz32, seg) >>> 2) & 7) != 0) {
-                    return Long.MIN_VALUE;
-                }
-                return pack(MOV_EI, 0, size, osz, seg, fetch(size));
-            case 0xC9:
-                return pack(LEAVE, 0, osz, osz, seg, 0);
-            case 0xE8:
-                return pack(CALL, 0, osz, osz, seg, signed(osz));
-            case 0xE9:
-                return pack(JMP, 0, osz, osz, seg, signed(osz));
-            case 0xEB:
-                return pack(JMP, 0, osz, osz, seg, (byte) next());
-            case 0xF6:
-            case 0xF7: {
-                int reg = (modrm(asz32, seg) >>> 2) & 7;
-                return reg < 2 ? pack(TEST_EI, 0, size, osz, seg, fetch(size)) : pack(GRP3, 0, size, osz, seg, 0);
-            }
-            case 0xFE:
-                return ((modrm(asz32, seg) >>> 2) & 7) < 2 ? pack(INCDEC_E, 0, 1, osz, seg, 0) : Long.MIN_VALUE;
-            case 0xFF:
-                switch ((modrm(asz32, seg) >>> 2) & 7) {
-                    case 0:
-                    case 1:
-                        return pack(INCDEC_E, 0, osz, osz, seg, 0);
-                    case 2:
-                        return pack(CALL_E, 0, osz, osz, seg, 0);
-                    case 4:
-                        return pack(JMP_E, 0, osz, osz, seg, 0);
-                    case 6:
-                        return pack(PUSH_E, 0, osz, osz, seg, 0);
-                    default:
-                        return Long.MIN_VALUE;
-                }
-            default:
-                return Long.MIN_VALUE;
-        }
-    }
-
-    private long decode0F(int b, int osz, boolean asz32, int seg) {
-        if (b >= 0x80 && b < 0x90) {
-            return pack(JCC, b & 15, osz, osz, seg, signed(osz));
-        }
-        if (b >= 0x90 && b < 0xA0) {
-            modrm(asz32, seg);
-            return pack(SETCC, b & 15, 1, osz, seg, 0);
-        }
-        if (b >= 0x40 && b < 0x50) {
-            modrm(asz32, seg);
-            return pack(CMOV, b & 15, osz, osz, seg, 0);
-        }
-        int id;
-        switch (b) {
-            case 0xAF:
-                id = IMUL_GE;
-                break;
-            case 0xB6:
-                id = MOVZX8;
-                break;
-            case 0xB7:
-                id = MOVZX16;
-                break;
-            case 0xBE:
-                id = MOVSX8;
-                break;
-            case 0xBF:
-                id = MOVSX16;
-                break;
-            default:
-                return Long.MIN_VALUE;
-        }
-        modrm(asz32, seg);
-        return pack(id, 0, osz, osz, seg, 0);
-    }
-
-    private int signed(int n) {
-        int v = fetch(n);
-        return n == 2 ? (short) v : v;
-    }
-
-    /**
-     * Decodes ModR/M (+ SIB, displacement) into {@link #dOpnd}/{@link #dDisp} exactly as
-     * {@link Mem#modrm} does at run time; returns {@code (reg << 2) | mod}.
-     */
-    private int modrm(boolean asz32, int segOvr) {
-        int m = next();
-        int mod = m >>> 6;
-        int reg = (m >>> 3) & 7;
-        int rm = m & 7;
-        int seg = Cpu.DS;
-        int base = 8;
-        int index = 8;
-        int scale = 0;
-        int disp = 0;
-        if (mod != 3) {
-            if (asz32) {
-                if (rm == 4) {
-                    int sib = next();
-                    index = (sib >>> 3) & 7;
-                    if (index == 4) {
-                        index = 8;
-                    }
-                    scale = sib >>> 6;
-                    int sb = sib & 7;
-                    if (sb == 5 && mod == 0) {
-                        disp = fetch(4);
-                    } else {
-                        base = sb;
-                        if (sb == Cpu.ESP || sb == Cpu.EBP) {
-                            seg = Cpu.SS;
-                        }
-                    }
-                } else if (rm == 5 && mod == 0) {
-                    disp = fetch(4);
-                } else {
-                    base = rm;
-                    if (rm == Cpu.EBP) {
-                        seg = Cpu.SS;
-                    }
-                }
-                if (mod == 1) {
-                    disp += (byte) next();
-                } else if (mod == 2) {
-                    disp += fetch(4);
-                }
-            } else {
-                switch (rm) {
-                    case 0:
-                        base = Cpu.EBX;
-                        index = Cpu.ESI;
-                        break;
-                    case 1:
-                        base = Cpu.EBX;
-                        index = Cpu.EDI;
-                        break;
-                    case 2:
-                        base = Cpu.EBP;
-                        index = Cpu.ESI;
-                        seg = Cpu.SS;
-                        break;
-                    case 3:
-                        base = Cpu.EBP;
-                        index = Cpu.EDI;
-                        seg = Cpu.SS;
-                        break;
-                    case 4:
-                        base = Cpu.ESI;
-                        break;
-                    case 5:
-                        base = Cpu.EDI;
-                        break;
-                    case 6:
-                        if (mod == 0) {
-                            disp = fetch(2);
-                        } else {
-                            base = Cpu.EBP;
-                            seg = Cpu.SS;
-                        }
-                        break;
-                    default:
-                        base = Cpu.EBX;
-                        break;
-                }
-                if (mod == 1) {
-                    disp += (byte) next();
-                } else if (mod == 2) {
-                    disp += fetch(2);
-                }
-            }
-        }
-        if (segOvr >= 0) {
-            seg = segOvr;
-        }
-        dOpnd = rm | (reg << 3) | (mod << 6) | (seg << 8) | (base << 11) | (index << 15) | (scale << 19)
-                | (asz32 ? 1 << 21 : 0) | (1 << 22);
-        dDisp = disp;
-        return (reg << 2) | mod;
     }
 }
