@@ -75,11 +75,7 @@ final class PreDecoder {
             case MOV_GE:
                 return reg3 ? withId(o, MOV_RR32, reg | rm << 3) : withId(o, LOAD32, imm);
             case GRP1:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, ALU_RI32_OP + reg, imm);
+                return registerForm(d, ALU_RI32_OP + reg, true);
             case ALU_AI:
                 dDisp = Cpu.EAX;
                 return withId(o, ALU_RI32_OP + ((o >>> 12) & 7), imm);
@@ -92,38 +88,40 @@ final class PreDecoder {
             case JMP:
                 return withId(o, JMP32, imm);
             case SHIFT_I:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, SHIFT_RI32, imm);
+                return registerForm(d, SHIFT_RI32, true);
             case MOVZX8:
                 return withId(o, MOVZX8_32, imm);
             case IMUL_GEI:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId(o, IMUL_RRI32, imm);
+                return registerForm(d, IMUL_RRI32, false);
             case LEA:
                 return (od & (1 << 21)) != 0 ? withId(o, LEA32, imm) : d;
             case MOV_RI:
                 return withId(o, MOV_RI32, imm);
             case GRP3:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId((o & ~(15 << 12)) | reg << 12, GRP3_R32, imm);
+                return registerForm(d, GRP3_R32, true);
             case TEST_EI:
-                if (!reg3) {
-                    return d;
-                }
-                dDisp = rm;
-                return withId(o, TEST_RI32, imm);
+                return registerForm(d, TEST_RI32, false);
             default:
                 return d;
         }
+    }
+
+    /**
+     * The register form ({@code mod = 3}) of a ModR/M instruction as specialised id {@code id}, or
+     * {@code d} unchanged for a memory operand: the r/m register goes to the displacement field and,
+     * when {@code regIsOp}, the ModR/M reg field (the group's operation) to aux.
+     */
+    private long registerForm(long d, int id, boolean regIsOp) {
+        int od = dOpnd;
+        if (((od >>> 6) & 3) != 3) {
+            return d;
+        }
+        dDisp = od & 7;
+        int o = (int) d;
+        if (regIsOp) {
+            o = (o & ~(15 << 12)) | ((od >>> 3) & 7) << 12;
+        }
+        return withId(o, id, (int) (d >>> 32));
     }
 
     private static long withId(int o, int id, int imm) {
