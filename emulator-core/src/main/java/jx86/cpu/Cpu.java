@@ -618,12 +618,13 @@ public final class Cpu {
     }
 
     /**
-     * Translates the first fetch of the instruction at linear {@code la} (counted, as the decoder
-     * would) and makes its page the fetch page. Only after {@link #peekFetchFrame} said it hits.
+     * Translates the fetch at linear {@code la} (counted as the first fetch of an instruction; may
+     * fault) and makes its page the fetch page. The trace runner calls it only after
+     * {@link #peekFetchFrame} said the fetch hits.
      */
     void moveFetchPage(int la) {
         fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
-        fetchRam = true;
+        fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
         fetchPage = la & ~0xFFF;
         fetchEpoch = mmu.fetchEpoch();
     }
@@ -652,7 +653,7 @@ public final class Cpu {
         if ((la & ~0xFFF) == fetchPage && fetchRam && fetchEpoch == mmu.fetchEpoch()) {
             long inLimit = (segLimit[CS] & 0xFFFF_FFFFL) - (off & 0xFFFF_FFFFL) + 1;
             if (inLimit > 0) {
-                mmu.repeatFetchHit();
+                mmu.repeatFetchHits(1);
                 fetchCounted = true;
                 fetchAvail = (int) Math.min(Math.min(0x1000 - (la & 0xFFF), 15), inLimit);
                 fetchNext = fetchPhys | (la & 0xFFF);
@@ -687,13 +688,10 @@ public final class Cpu {
         // instruction; a page already translated by an earlier instruction is reused while the
         // MMU's fetch epoch says the translation (and its rights) cannot have changed.
         if (page != fetchPage || (!fetchCounted && fetchEpoch != mmu.fetchEpoch())) {
-            fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
-            fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
-            fetchPage = page;
-            fetchEpoch = mmu.fetchEpoch();
+            moveFetchPage(la);
             fetchCounted = true;
         } else if (!fetchCounted) {
-            mmu.repeatFetchHit();
+            mmu.repeatFetchHits(1);
             fetchCounted = true;
         }
         int pa = fetchPhys | (la & 0xFFF);

@@ -213,12 +213,7 @@ final class StringOps {
         if (Integer.compareUnsigned(last, off) < 0 || Integer.compareUnsigned(last, -size) > 0) {
             return false;
         }
-        int ar = c.segAr[seg];
-        if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14
-                && (write ? (ar & 0x0A) == 0x02 : ar != 0 && (ar & 0x0A) != 0x08)) {
-            return true; // flat: what Mem.laRead/laWrite accept without further checks
-        }
-        try {
+        try { // flat segments take Mem's fast path; others are checked, and fail by throwing
             if (write) {
                 Mem.laWrite(c, seg, off, size);
                 Mem.laWrite(c, seg, last, size);

@@ -454,22 +454,11 @@ public final class Mmu {
     /**
      * Fetch-translation epoch: while it is unchanged, a translation returned by
      * {@link #translateFetch} for a page stays exactly what a new call would return, and
-     * {@link #repeatFetchHit} may stand for that call. It changes with any I-TLB entry change,
+     * {@link #repeatFetchHits} may stand for that call. It changes with any I-TLB entry change,
      * CPL, CR0, CR4 or A20 change.
      */
     public int fetchEpoch() {
         return itlb.epoch;
-    }
-
-    /**
-     * Counts what {@link #translateFetch} would count for the page it translated last, without
-     * translating: one I-TLB hit (with its LRU effect), folded into the model lazily. Only valid
-     * while {@link #fetchEpoch} is unchanged since that call.
-     */
-    public void repeatFetchHit() {
-        if (pagingOn) {
-            itlb.pendingHits++;
-        }
     }
 
     /**
@@ -484,7 +473,11 @@ public final class Mmu {
         return (e & fetchMask) == Tlb.F_VALID ? e & 0xFFFF_F000 : -1;
     }
 
-    /** {@link #repeatFetchHit} {@code n} times. */
+    /**
+     * Counts what {@code n} calls of {@link #translateFetch} would count for the page it translated
+     * last, without translating: n I-TLB hits (with their LRU effect), folded into the model
+     * lazily. Only valid while {@link #fetchEpoch} is unchanged since that call.
+     */
     public void repeatFetchHits(int n) {
         if (pagingOn) {
             itlb.pendingHits += n;

@@ -59,7 +59,7 @@ public final class Tlb {
     private final long[] counters = new long[TlbEvent.COUNT * 2];
 
     /**
-     * Deferred hits (see {@link #repeatHit}): {@code pendingHits} hits on {@code pendingSlot} by
+     * Deferred hits (see {@link #armRepeat}): {@code pendingHits} hits on {@code pendingSlot} by
      * {@code pendingClass} that are not yet in {@link #lru}/{@link #counters}. Every method that
      * reads or changes the model or the counters first folds them in ({@link #settle}), so nothing
      * outside can tell deferred hits from hits counted one by one.
@@ -70,7 +70,7 @@ public final class Tlb {
     /**
      * Bumped by every change of the model's entries (insert, invalidation, flush) and by the MMU
      * when the rights an access is checked against change (CPL, CR0, CR4). A user of
-     * {@link #repeatHit} keeps a translation only while this is unchanged.
+     * {@link #armRepeat} keeps a translation only while this is unchanged.
      */
     int epoch;
 
@@ -125,8 +125,7 @@ public final class Tlb {
 
     /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
     void hitFast(int fastEntry, int cplClass) {
-        settle();
-        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, 1);
+        hitsFast(fastEntry, cplClass, 1);
     }
 
     /** {@code n} hits on {@code slot}: the LRU stamp and hit counter exactly as n single hits leave them. */
@@ -204,8 +203,7 @@ public final class Tlb {
     /** Marks {@code slot} most recently used and counts a hit. */
     void hit(int slot, int cplClass) {
         settle();
-        lru[slot] = ++tick;
-        count(TlbEvent.HITS, cplClass);
+        addHits(slot, cplClass, 1);
     }
 
     int flags(int slot) {
