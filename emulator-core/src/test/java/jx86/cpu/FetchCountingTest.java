@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The I-TLB sees one access per instruction per code page, whether the CPU translates the fetch
- * again or reuses the previous instruction's translation (Cpu.beginFetch, Mmu.repeatFetchHit).
+ * again or reuses the previous instruction's translation (Cpu.beginFetch, Mmu.repeatFetchHits).
  * Expected counts are worked out from the programs, not observed.
  */
 class FetchCountingTest {
