@@ -12,18 +12,24 @@ import jx86.memory.PhysicalMemory;
  * Everything else (LOCK, REPNE and most REP forms, instructions longer than 8 bytes, code not in
  * RAM or within 8 bytes of a page end) takes {@link Exec}'s decoder.
  *
- * <p>Structure of arrays, direct mapped by physical address, no allocation per instruction. The
- * key is the physical address of the first byte plus the default code size (CS.D in protected
- * mode); each entry also keeps the 8 bytes at that address, and every execution compares them
- * with RAM (two int reads), so stores, DMA and page remapping into code need no invalidation
- * hook: a changed byte is a miss and the instruction is decoded again. Faults, rollback, TLB
- * counters and virtual time are those of the decoder path (DecodeCacheGuestTest runs guests both
- * ways). Not modelled: multi-instruction blocks (one entry is one instruction).
+ * <p>Organised in blocks: a block is the straight-line run of instructions from one physical
+ * address up to the first jump, call, return or string instruction, decoded once into consecutive
+ * slots. Blocks are direct mapped by a hash of their physical start address plus the default code
+ * size (CS.D in protected mode). Invalidation is per page and precise to 64-byte lines: building
+ * a block marks the lines it decoded with the memory's {@link jx86.memory.CodeWriteTracker}; a
+ * store, string fast path, DMA or loader write that touches a marked line bumps the page's
+ * generation, and a block whose recorded generation differs is decoded again before it runs. A
+ * store inside a running block ends the block when it made it stale, so a write to the very next
+ * instruction is seen. Faults, rollback, TLB counters and virtual time are those of the decoder
+ * path (DecodeCacheGuestTest runs guests both ways). Structure of arrays, no allocation per
+ * instruction.
  */
 final class DecodeCache {
-    private static final int BITS = 14;
-    private static final int SIZE = 1 << BITS;
-    private static final int MASK = SIZE - 1;
+    private static final int BLOCK_BITS = 12;
+    private static final int BLOCKS = 1 << BLOCK_BITS;
+    /** Most instructions in one block (the count field is 5 bits). */
+    static final int MAX_INSNS = 16;
+    private static final int HEADER = 4;
     /** Longest cached instruction: its bytes are verified as two ints. */
     static final int MAX_LEN = 8;
     private static final int STRIDE = 8;
@@ -114,18 +120,38 @@ final class DecodeCache {
      */
     static final int ALU_RR32_OP = 64;
     static final int ALU_RI32_OP = 72;
+    /**
+     * Compare-and-branch pairs (set by {@link #build} when a JCC32 follows in the next slot): the
+     * CMP r32, imm / CMP r32, r32 / TEST r32, imm and the Jcc run in one dispatch when both fit in
+     * the step budget, else the first runs alone and the Jcc keeps its own slot.
+     */
+    static final int CMP_RI32_JCC = 88;
+    static final int CMP_RR32_JCC = 89;
+    static final int TEST_RI32_JCC = 90;
+
+    /** Bit of a slot's id word: the instruction may touch memory (or runs through the helpers). */
+    static final int IMPURE = 1 << 27;
 
     /**
-     * The entries, {@link #STRIDE} ints each so one entry is one or two host cache lines:
-     * [0] physical address of the first byte; [1] handler id (bits 0-7), verified length (8-11),
+     * The instruction slots, {@link #STRIDE} ints each, {@link #MAX_INSNS} slots per block, so a
+     * block's instructions lie next to each other:
+     * [0] physical address of the instruction; [1] handler id (bits 0-7), length (8-11),
      * aux (12-15), size (16-18), osz (19-21), segOvr+1 (22-24), code32 (25), valid (26);
-     * [2], [3] the 8 bytes at the address (all compared on every execution);
-     * [4] rm (0-2), reg (3-5), mod (6-7), eaSeg (8-10), base (11-14, 8 = none), index (15-18),
-     * scale (19-20), asz32 (21), ModR/M present (22); [5] displacement; [6] immediate.
+     * [2], [3] the 8 bytes at the address (as decoded); [4] rm (0-2), reg (3-5), mod (6-7),
+     * eaSeg (8-10), base (11-14, 8 = none), index (15-18), scale (19-20), asz32 (21), ModR/M
+     * present (22); [5] displacement; [6] immediate.
      */
-    private final int[] e = new int[SIZE * STRIDE];
+    private final int[] e = new int[BLOCKS * MAX_INSNS * STRIDE];
 
-    /** Fills entries on a miss (its scratch state is per cache, not per instruction). */
+    /**
+     * Block headers, {@link #HEADER} ints each, direct mapped by a hash of the block's physical
+     * start address: [0] that address; [1] instruction count (bits 0-4), length in bytes (8-15),
+     * code32 and valid bits as in the slots; [2] the page's {@link CodeWriteTracker} generation
+     * when the block was decoded (a different generation now: some line of the page was written).
+     */
+    private final int[] h = new int[BLOCKS * HEADER];
+
+    /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
 
     DecodeCache() {
@@ -137,10 +163,11 @@ final class DecodeCache {
      * through {@link Exec}). Each instruction gets exactly the run loop's bookkeeping: the I-TLB
      * access of its first byte, one retired instruction and one cycle, rollback and delivery of a
      * fault (which ends the trace). The trace stops before an instruction when a timer event is
-     * due or the CPU's pending events change, when EIP leaves the translated fetch page or comes
-     * within 8 bytes of its end, or at an instruction the cache does not hold; callers enter only
-     * with TF, RF, debug registers and the interrupt shadow clear, and no cached instruction can
-     * change those, the mode, CS or the fetch translation.
+     * due or the CPU's pending events change, after a write to a line holding decoded code of the
+     * running block's page, when EIP leaves the translated fetch page or comes within 8 bytes of
+     * its end, or at an instruction the cache does not hold; callers enter only with TF, RF, debug
+     * registers and the interrupt shadow clear, and no cached instruction can change those, the
+     * mode, CS or the fetch translation.
      */
     int trace(Cpu c, int budget) {
         if (knownSlow(c)) {
@@ -148,7 +175,9 @@ final class DecodeCache {
         }
         final jx86.clock.VirtualClock clk = c.clock;
         final PhysicalMemory m = c.memory();
+        final int[] gens = m.codeWrites().generations();
         final int[] e = this.e;
+        final int[] h = this.h;
         final boolean pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
         final boolean code32 = pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
         final int want = VALID | (code32 ? CODE32 : 0);
@@ -170,6 +199,7 @@ final class DecodeCache {
         int done = 0;
         int hits = 0; // I-TLB hits of instructions on the current page not yet given to the MMU
         int eip = c.eip;
+        blocks:
         while (done < budget) {
             if (clk.cycles >= clk.nextEventAt || (done > 0 && (!quiet || c.events() != events))) {
                 break;
@@ -194,175 +224,258 @@ final class DecodeCache {
                 break;
             }
             final int pa = phys | (la & 0xFFF);
-            final int i = (pa & MASK) * STRIDE;
-            int o = e[i + 1];
-            // Entries keep all 8 bytes at pa, so any store or DMA into them is a miss (re-decode).
-            if (e[i] != pa || (o & (VALID | CODE32)) != want || m.ramRead32(pa) != e[i + 2]
-                    || m.ramRead32(pa + 4) != e[i + 3]) {
-                o = decoder.fill(e, m, i, pa, want);
+            final int b = blockOf(pa);
+            final int gen = gens[pa >>> 12];
+            int info = h[b + 1];
+            if (h[b] != pa || (info & (VALID | CODE32)) != want || h[b + 2] != gen) {
+                info = build(b, pa, want, m, gen);
             }
-            final int id = o & 0xFF;
-            final int next = eip + ((o >>> 8) & 15);
-            if (id == SLOW || Integer.compareUnsigned(next - 1, csLimit) > 0
-                    || Integer.compareUnsigned(next - 1, eip) < 0) {
+            final int count = info & 31;
+            final int last = eip + ((info >>> 8) & 0xFF) - 1; // the block's last byte
+            if (count == 0 || Integer.compareUnsigned(last, csLimit) > 0
+                    || Integer.compareUnsigned(last, eip) < 0) {
                 break;
             }
             if (newPage) {
                 c.mmu.repeatFetchHits(hits); // the old page's hits come first
-                hits = 0;
+                hits = -1; // moveFetchPage counts the first instruction's fetch
                 c.moveFetchPage(la);
-            } else {
-                hits++;
             }
+            int i = (b / HEADER) * (MAX_INSNS * STRIDE);
+            final int end = i + count * STRIDE;
+            // Up to the fence, instructions that cannot touch memory need no checks between them:
+            // each adds exactly one cycle and one step and cannot change events or code.
+            int fence = fence(i, end, quiet, budget - done, clk.nextEventAt - clk.cycles);
             try {
-                // The most frequent forms run inline here (no call per instruction); the rest
-                // through fastMore and the shared helpers (generic).
-                int to;
-                if (id < FAST) {
-                    to = generic(c, e, i, o, id, eip, next);
-                } else {
-                    switch (id) {
-                        case ALU_RR32_OP + Alu.ADD: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            int v = a + b;
-                            Flags.set(c, Flags.ADD, 4, a, b, v);
-                            r[x & 7] = v;
-                            to = next;
-                            break;
+                while (true) {
+                    final int o = e[i + 1];
+                    final int id = o & 0xFF;
+                    final int next = eip + ((o >>> 8) & 15);
+                    hits++;
+                    // The most frequent forms run inline here (no call per instruction); the rest
+                    // through fastMore and the shared helpers (generic).
+                    int to;
+                    if (id < FAST) {
+                        to = generic(c, e, i, o, id, eip, next);
+                    } else {
+                        switch (id) {
+                            case ALU_RR32_OP + Alu.ADD: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int v = a + r[x >>> 3];
+                                Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
+                                r[x & 7] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.SUB: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int v = a - r[x >>> 3];
+                                Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
+                                r[x & 7] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.CMP: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int bb = r[x >>> 3];
+                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.XOR: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int bb = r[x >>> 3];
+                                int v = a ^ bb;
+                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                r[x & 7] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.AND: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int bb = r[x >>> 3];
+                                int v = a & bb;
+                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                r[x & 7] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.OR: {
+                                int x = e[i + 6];
+                                int a = r[x & 7];
+                                int bb = r[x >>> 3];
+                                int v = a | bb;
+                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                r[x & 7] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RR32_OP + Alu.ADC:
+                            case ALU_RR32_OP + Alu.SBB: {
+                                int x = e[i + 6];
+                                r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
+                                to = next;
+                                break;
+                            }
+                            case ALU_RI32_OP + Alu.ADD: {
+                                int d = e[i + 5];
+                                int a = r[d];
+                                int bb = e[i + 6];
+                                int v = a + bb;
+                                Flags.set(c, Flags.ADD, 4, a, bb, v);
+                                r[d] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RI32_OP + Alu.SUB: {
+                                int d = e[i + 5];
+                                int a = r[d];
+                                int bb = e[i + 6];
+                                int v = a - bb;
+                                Flags.set(c, Flags.SUB, 4, a, bb, v);
+                                r[d] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RI32_OP + Alu.CMP: {
+                                int a = r[e[i + 5]];
+                                int bb = e[i + 6];
+                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                                to = next;
+                                break;
+                            }
+                            case ALU_RI32_OP + Alu.AND: {
+                                int d = e[i + 5];
+                                int a = r[d];
+                                int bb = e[i + 6];
+                                int v = a & bb;
+                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                r[d] = v;
+                                to = next;
+                                break;
+                            }
+                            case ALU_RI32_OP + Alu.OR:
+                            case ALU_RI32_OP + Alu.XOR:
+                            case ALU_RI32_OP + Alu.ADC:
+                            case ALU_RI32_OP + Alu.SBB: {
+                                int d = e[i + 5];
+                                r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
+                                to = next;
+                                break;
+                            }
+                            case MOV_RI32:
+                                r[(o >>> 12) & 15] = e[i + 6];
+                                to = next;
+                                break;
+                            case LEA32: {
+                                int od = e[i + 4];
+                                r[(od >>> 3) & 7] = ea(r, e, i, od);
+                                to = next;
+                                break;
+                            }
+                            case MOV_RR32: {
+                                int x = e[i + 6];
+                                r[x & 7] = r[x >>> 3];
+                                to = next;
+                                break;
+                            }
+                            case LOAD32: {
+                                int od = e[i + 4];
+                                r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                                to = next;
+                                break;
+                            }
+                            case STORE32: {
+                                int od = e[i + 4];
+                                Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                                to = next;
+                                break;
+                            }
+                            case JCC32:
+                                if (!Flags.cond(c, (o >>> 12) & 15)) {
+                                    to = next;
+                                    break;
+                                }
+                                eip = jump(c, next + e[i + 6]);
+                                clk.cycles++;
+                                done++;
+                                continue blocks;
+                            case CMP_RI32_JCC:
+                            case CMP_RR32_JCC:
+                            case TEST_RI32_JCC: {
+                                int a;
+                                int bb;
+                                if (id == CMP_RR32_JCC) {
+                                    int x = e[i + 6];
+                                    a = r[x & 7];
+                                    bb = r[x >>> 3];
+                                } else {
+                                    a = r[e[i + 5]];
+                                    bb = e[i + 6];
+                                }
+                                boolean test = id == TEST_RI32_JCC;
+                                if (test) {
+                                    Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
+                                } else {
+                                    Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                                }
+                                if (i + STRIDE >= fence) {
+                                    to = next; // the Jcc runs as its own step, after the checks
+                                    break;
+                                }
+                                // The compare retires; the Jcc in the next slot runs now.
+                                eip = next;
+                                clk.cycles++;
+                                done++;
+                                i += STRIDE;
+                                hits++;
+                                final int oj = e[i + 1];
+                                final int nextJ = eip + ((oj >>> 8) & 15);
+                                final int cc = (oj >>> 12) & 15;
+                                if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
+                                    to = nextJ;
+                                    break;
+                                }
+                                eip = jump(c, nextJ + e[i + 6]);
+                                clk.cycles++;
+                                done++;
+                                continue blocks;
+                            }
+                            case JMP32:
+                                to = jump(c, next + e[i + 6]);
+                                break;
+                            default:
+                                to = fastMore(c, r, e, i, o, id, next);
+                                break;
                         }
-                        case ALU_RR32_OP + Alu.SUB: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            int v = a - b;
-                            Flags.set(c, Flags.SUB, 4, a, b, v);
-                            r[x & 7] = v;
-                            to = next;
-                            break;
+                    }
+                    eip = to;
+                    clk.cycles++;
+                    done++;
+                    i += STRIDE;
+                    // Taken Jcc leave above; other control transfers and REP batches only ever
+                    // end a block (build), so the next slot is the instruction at the new EIP.
+                    if (i >= fence) {
+                        if (i == end) {
+                            continue blocks;
                         }
-                        case ALU_RR32_OP + Alu.CMP: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            Flags.set(c, Flags.SUB, 4, a, b, a - b);
-                            to = next;
-                            break;
+                        break blocks;
+                    }
+                    if ((o & IMPURE) != 0) {
+                        // A memory access may have added cycles, changed events or the next
+                        // timer event (MMIO), or written this block's code.
+                        if (done >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
+                                || gens[pa >>> 12] != gen) {
+                            break blocks;
                         }
-                        case ALU_RR32_OP + Alu.XOR: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            int v = a ^ b;
-                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                            r[x & 7] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RR32_OP + Alu.AND: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            int v = a & b;
-                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                            r[x & 7] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RR32_OP + Alu.OR: {
-                            int x = e[i + 6];
-                            int a = r[x & 7];
-                            int b = r[x >>> 3];
-                            int v = a | b;
-                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                            r[x & 7] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RR32_OP + Alu.ADC:
-                        case ALU_RR32_OP + Alu.SBB: {
-                            int x = e[i + 6];
-                            r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
-                            to = next;
-                            break;
-                        }
-                        case ALU_RI32_OP + Alu.ADD: {
-                            int d = e[i + 5];
-                            int a = r[d];
-                            int b = e[i + 6];
-                            int v = a + b;
-                            Flags.set(c, Flags.ADD, 4, a, b, v);
-                            r[d] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RI32_OP + Alu.SUB: {
-                            int d = e[i + 5];
-                            int a = r[d];
-                            int b = e[i + 6];
-                            int v = a - b;
-                            Flags.set(c, Flags.SUB, 4, a, b, v);
-                            r[d] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RI32_OP + Alu.CMP: {
-                            int a = r[e[i + 5]];
-                            int b = e[i + 6];
-                            Flags.set(c, Flags.SUB, 4, a, b, a - b);
-                            to = next;
-                            break;
-                        }
-                        case ALU_RI32_OP + Alu.AND: {
-                            int d = e[i + 5];
-                            int a = r[d];
-                            int b = e[i + 6];
-                            int v = a & b;
-                            Flags.set(c, Flags.LOGIC, 4, a, b, v);
-                            r[d] = v;
-                            to = next;
-                            break;
-                        }
-                        case ALU_RI32_OP + Alu.OR:
-                        case ALU_RI32_OP + Alu.XOR:
-                        case ALU_RI32_OP + Alu.ADC:
-                        case ALU_RI32_OP + Alu.SBB: {
-                            int d = e[i + 5];
-                            r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
-                            to = next;
-                            break;
-                        }
-                        case MOV_RR32: {
-                            int x = e[i + 6];
-                            r[x & 7] = r[x >>> 3];
-                            to = next;
-                            break;
-                        }
-                        case LOAD32: {
-                            int od = e[i + 4];
-                            r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
-                            to = next;
-                            break;
-                        }
-                        case STORE32: {
-                            int od = e[i + 4];
-                            Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
-                            to = next;
-                            break;
-                        }
-                        case JCC32:
-                            to = Flags.cond(c, (o >>> 12) & 15) ? jump(c, next + e[i + 6]) : next;
-                            break;
-                        case JMP32:
-                            to = jump(c, next + e[i + 6]);
-                            break;
-                        default:
-                            to = fastMore(c, r, e, i, o, id, next);
-                            break;
+                        fence = fence(i, end, true, budget - done, clk.nextEventAt - clk.cycles);
                     }
                 }
-                eip = to;
             } catch (jx86.arch.CpuFault fault) {
                 c.eip = eip;
                 retire(c, hits, done); // the faulting instruction was fetched, not retired
@@ -372,18 +485,108 @@ final class DecodeCache {
                 clk.cycles++;
                 return done + 1;
             }
-            c.eip = eip;
-            clk.cycles++;
-            done++;
         }
+        c.eip = eip;
         retire(c, hits, done);
         return done;
     }
 
     /**
+     * The slot index before which the block may run without per-instruction checks: its end, or
+     * sooner when the step budget or the cycles to the next timer event run out, or after one
+     * instruction when the boundary is not quiet.
+     */
+    private static int fence(int i, int end, boolean quiet, int steps, long cycles) {
+        long room = quiet ? Math.min(steps, cycles) : 1;
+        return room >= (end - i) / STRIDE ? end : i + (int) room * STRIDE;
+    }
+
+    /** The header index of the block that starts at physical {@code pa} (Fibonacci hashing). */
+    private static int blockOf(int pa) {
+        return ((pa * 0x9E37_79B1) >>> (32 - BLOCK_BITS)) * HEADER;
+    }
+
+    /**
+     * Decodes the block at {@code pa} (header {@code b}): straight-line instructions up to and
+     * including the first one that can move EIP elsewhere (jumps, calls, returns, a string
+     * instruction), stopping before an instruction the cache does not hold or one within 8 bytes
+     * of the page end, at most {@link #MAX_INSNS}. Marks the lines it decoded (and, for an empty
+     * block, the bytes it looked at) with the code-write tracker; returns the header's info word.
+     */
+    private int build(int b, int pa, int want, PhysicalMemory m, int gen) {
+        final int base = (b / HEADER) * (MAX_INSNS * STRIDE);
+        final int offset = pa & 0xFFF;
+        int count = 0;
+        int bytes = 0;
+        long lines = 0;
+        while (count < MAX_INSNS && offset + bytes <= 0xFF8) {
+            int o = decoder.fill(e, m, base + count * STRIDE, pa + bytes, want);
+            int id = o & 0xFF;
+            if (id == SLOW) {
+                break;
+            }
+            int len = (o >>> 8) & 15;
+            if (impure(id, e[base + count * STRIDE + 4])) {
+                e[base + count * STRIDE + 1] = o | IMPURE;
+            }
+            lines |= jx86.memory.CodeWriteTracker.lineMask(offset + bytes, len);
+            bytes += len;
+            count++;
+            if (endsBlock(id)) {
+                break;
+            }
+        }
+        if (count == 0) {
+            lines = jx86.memory.CodeWriteTracker.lineMask(offset, MAX_LEN);
+        }
+        for (int k = 0; k + 1 < count; k++) {
+            int s = base + k * STRIDE;
+            if ((e[s + STRIDE + 1] & 0xFF) == JCC32) {
+                int id = e[s + 1] & 0xFF;
+                int fused = id == ALU_RI32_OP + Alu.CMP ? CMP_RI32_JCC
+                        : id == ALU_RR32_OP + Alu.CMP ? CMP_RR32_JCC : id == TEST_RI32 ? TEST_RI32_JCC : -1;
+                if (fused != -1) {
+                    e[s + 1] = (e[s + 1] & ~0xFF) | fused;
+                }
+            }
+        }
+        m.codeWrites().markCodeLines(pa >>> 12, lines);
+        int info = want | count | bytes << 8;
+        h[b] = pa;
+        h[b + 1] = info;
+        h[b + 2] = gen;
+        return info;
+    }
+
+    /**
+     * True for the ids after which EIP may not be the next instruction's address (a taken JCC32
+     * leaves its block in the trace runner, so it may sit inside one).
+     */
+    private static boolean endsBlock(int id) {
+        switch (id) {
+            case JCC:
+            case JMP:
+            case CALL:
+            case RET:
+            case CALL_E:
+            case JMP_E:
+            case STRING:
+            case JMP32:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
+    private static boolean impure(int id, int operands) {
+        return id < FAST || id == LOAD32 || id == STORE32 || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
+    }
+
+    /**
      * Early out for an instruction the cache already holds as not cacheable (port I/O, far
-     * transfers, ...): no trace set-up before the decoder runs it. Unchanged bytes only, so a
-     * rewritten instruction is looked at again.
+     * transfers, ...): no trace set-up before the decoder runs it. Only while the page's decoded
+     * lines are unwritten, so a rewritten instruction is looked at again.
      */
     private boolean knownSlow(Cpu c) {
         int la = c.segBase[Cpu.CS] + c.eip;
@@ -391,22 +594,131 @@ final class DecodeCache {
             return false;
         }
         int pa = c.fetchPhys() | (la & 0xFFF);
-        int i = (pa & MASK) * STRIDE;
-        PhysicalMemory m = c.memory();
-        return e[i] == pa && (e[i + 1] & 0xFF) == SLOW && m.ramRead32(pa) == e[i + 2]
-                && m.ramRead32(pa + 4) == e[i + 3];
+        int b = blockOf(pa);
+        return h[b] == pa && (h[b + 1] & 31) == 0 && (h[b + 1] & VALID) != 0
+                && h[b + 2] == c.memory().codeWrites().generations()[pa >>> 12];
     }
 
     /**
      * Runs a not specialised entry through the shared instruction helpers, which read the decode
      * state set here; restores ESP if it faults (the helpers may move ESP before a later access).
+     * The first group of handlers sits in this method on purpose: it keeps the method above
+     * HotSpot's inlining size (FreqInlineSize), so this rare path stays a call and the trace
+     * runner's inlining budget goes to the specialised forms.
      */
     private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
         final int esp = c.regs[Cpu.ESP];
+        c.eip = eip;
         c.insnEip = eip;
         c.ip = next;
+        c.osz = (o >>> 19) & 7;
+        int od = e[i + 4];
+        c.asz32 = (od & (1 << 21)) != 0;
+        c.segOvr = ((o >>> 22) & 7) - 1;
+        if ((od & (1 << 22)) != 0) {
+            int mod = (od >>> 6) & 3;
+            c.mod = mod;
+            c.reg = (od >>> 3) & 7;
+            c.rm = od & 7;
+            if (mod != 3) {
+                c.eaOff = ea(c.regs, e, i, od);
+                c.eaSeg = (od >>> 8) & 7;
+            }
+        }
+        final int size = (o >>> 16) & 7;
+        final int aux = (o >>> 12) & 15;
+        final int imm = e[i + 6];
         try {
-            exec(c, e, i, o, id);
+            if (id >= SHIFT_I) {
+                execB(c, id, size, aux, imm);
+                return c.ip;
+            }
+            switch (id) {
+                case ALU_EG: {
+                    int a = aux == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
+                    int r = Alu.arith(c, aux, size, a, Mem.getReg(c, size, c.reg));
+                    if (aux != Alu.CMP) {
+                        Mem.writeRmW(c, size, r);
+                    }
+                    break;
+                }
+                case ALU_GE: {
+                    int src = Mem.readRm(c, size);
+                    int r = Alu.arith(c, aux, size, Mem.getReg(c, size, c.reg), src);
+                    if (aux != Alu.CMP) {
+                        Mem.setReg(c, size, c.reg, r);
+                    }
+                    break;
+                }
+                case ALU_AI: {
+                    int r = Alu.arith(c, aux, size, Mem.getReg(c, size, Cpu.EAX), imm);
+                    if (aux != Alu.CMP) {
+                        Mem.setReg(c, size, Cpu.EAX, r);
+                    }
+                    break;
+                }
+                case GRP1: {
+                    int op = c.reg;
+                    int a = op == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
+                    int r = Alu.arith(c, op, size, a, imm);
+                    if (op != Alu.CMP) {
+                        Mem.writeRmW(c, size, r);
+                    }
+                    break;
+                }
+                case TEST_EG:
+                    Alu.logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
+                    break;
+                case TEST_AI:
+                    Alu.logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & imm);
+                    break;
+                case MOV_EG:
+                    Mem.writeRm(c, size, Mem.getReg(c, size, c.reg));
+                    break;
+                case MOV_GE:
+                    Mem.setReg(c, size, c.reg, Mem.readRm(c, size));
+                    break;
+                case LEA:
+                    Mem.setReg(c, c.osz, c.reg, c.eaOff);
+                    break;
+                case MOV_RI:
+                    Mem.setReg(c, size, aux, imm);
+                    break;
+                case MOV_EI:
+                    Mem.writeRm(c, size, imm);
+                    break;
+                case INC_R:
+                    Mem.setReg(c, size, aux, Alu.inc(c, size, Mem.getReg(c, size, aux)));
+                    break;
+                case DEC_R:
+                    Mem.setReg(c, size, aux, Alu.dec(c, size, Mem.getReg(c, size, aux)));
+                    break;
+                case PUSH_R:
+                    Mem.push(c, size, Mem.getReg(c, size, aux));
+                    break;
+                case POP_R:
+                    Mem.setReg(c, size, aux, Mem.pop(c, size));
+                    break;
+                case PUSH_I:
+                    Mem.push(c, size, imm);
+                    break;
+                case JCC:
+                    if (Flags.cond(c, aux)) {
+                        ControlTransfer.branch(c, c.ip + imm);
+                    }
+                    break;
+                case JMP:
+                    ControlTransfer.branch(c, c.ip + imm);
+                    break;
+                case CALL:
+                    ControlTransfer.callNear(c, c.ip + imm);
+                    break;
+                case RET:
+                    ControlTransfer.retNear(c, imm);
+                    break;
+                default:
+                    throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
+            }
         } catch (jx86.arch.CpuFault fault) {
             c.regs[Cpu.ESP] = esp;
             throw fault;
@@ -457,14 +769,6 @@ final class DecodeCache {
                 r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 5]], e[i + 6]);
                 return next;
             }
-            case LEA32: {
-                int od = e[i + 4];
-                r[(od >>> 3) & 7] = ea(r, e, i, od);
-                return next;
-            }
-            case MOV_RI32:
-                r[(o >>> 12) & 15] = e[i + 6];
-                return next;
             default:
                 return fastRare(c, r, e, i, o, id, next);
         }
@@ -532,119 +836,6 @@ final class DecodeCache {
             throw jx86.arch.CpuFault.gp(0);
         }
         return target;
-    }
-
-    /** Sets the decode state the instruction helpers read and runs the entry's handler. */
-    private static void exec(Cpu c, int[] e, int i, int o, int id) {
-        c.osz = (o >>> 19) & 7;
-        int od = e[i + 4];
-        boolean asz32 = (od & (1 << 21)) != 0;
-        c.asz32 = asz32;
-        c.segOvr = ((o >>> 22) & 7) - 1;
-        if ((od & (1 << 22)) != 0) {
-            int mod = (od >>> 6) & 3;
-            c.mod = mod;
-            c.reg = (od >>> 3) & 7;
-            c.rm = od & 7;
-            if (mod != 3) {
-                c.eaOff = ea(c.regs, e, i, od);
-                c.eaSeg = (od >>> 8) & 7;
-            }
-        }
-        if (id < SHIFT_I) {
-            execA(c, id, (o >>> 16) & 7, (o >>> 12) & 15, e[i + 6]);
-        } else {
-            execB(c, id, (o >>> 16) & 7, (o >>> 12) & 15, e[i + 6]);
-        }
-    }
-
-    private static void execA(Cpu c, int id, int size, int aux, int imm) {
-        switch (id) {
-            case ALU_EG: {
-                int a = aux == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                int r = Alu.arith(c, aux, size, a, Mem.getReg(c, size, c.reg));
-                if (aux != Alu.CMP) {
-                    Mem.writeRmW(c, size, r);
-                }
-                return;
-            }
-            case ALU_GE: {
-                int src = Mem.readRm(c, size);
-                int r = Alu.arith(c, aux, size, Mem.getReg(c, size, c.reg), src);
-                if (aux != Alu.CMP) {
-                    Mem.setReg(c, size, c.reg, r);
-                }
-                return;
-            }
-            case ALU_AI: {
-                int r = Alu.arith(c, aux, size, Mem.getReg(c, size, Cpu.EAX), imm);
-                if (aux != Alu.CMP) {
-                    Mem.setReg(c, size, Cpu.EAX, r);
-                }
-                return;
-            }
-            case GRP1: {
-                int op = c.reg;
-                int a = op == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                int r = Alu.arith(c, op, size, a, imm);
-                if (op != Alu.CMP) {
-                    Mem.writeRmW(c, size, r);
-                }
-                return;
-            }
-            case TEST_EG:
-                Alu.logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
-                return;
-            case TEST_AI:
-                Alu.logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & imm);
-                return;
-            case MOV_EG:
-                Mem.writeRm(c, size, Mem.getReg(c, size, c.reg));
-                return;
-            case MOV_GE:
-                Mem.setReg(c, size, c.reg, Mem.readRm(c, size));
-                return;
-            case LEA:
-                Mem.setReg(c, c.osz, c.reg, c.eaOff);
-                return;
-            case MOV_RI:
-                Mem.setReg(c, size, aux, imm);
-                return;
-            case MOV_EI:
-                Mem.writeRm(c, size, imm);
-                return;
-            case INC_R:
-                Mem.setReg(c, size, aux, Alu.inc(c, size, Mem.getReg(c, size, aux)));
-                return;
-            case DEC_R:
-                Mem.setReg(c, size, aux, Alu.dec(c, size, Mem.getReg(c, size, aux)));
-                return;
-            case PUSH_R:
-                Mem.push(c, size, Mem.getReg(c, size, aux));
-                return;
-            case POP_R:
-                Mem.setReg(c, size, aux, Mem.pop(c, size));
-                return;
-            case PUSH_I:
-                Mem.push(c, size, imm);
-                return;
-            case JCC:
-                if (Flags.cond(c, aux)) {
-                    ControlTransfer.branch(c, c.ip + imm);
-                }
-                return;
-            case JMP:
-                ControlTransfer.branch(c, c.ip + imm);
-                return;
-            case CALL:
-                ControlTransfer.callNear(c, c.ip + imm);
-                return;
-            case RET:
-                ControlTransfer.retNear(c, imm);
-                return;
-            default:
-                throw jx86.arch.CpuFault.ud(); // unreachable: ids come from decode
-        }
     }
 
     private static void execB(Cpu c, int id, int size, int aux, int imm) {

@@ -162,81 +162,154 @@ final class Flags {
     }
 
     /**
+     * Condition {@code cc} (the low nibble of Jcc) right after a 32-bit CMP of {@code a} with
+     * {@code b}, computed from the operands (what {@link #cond} gives after {@code set(SUB, 4, a, b,
+     * a - b)}; SDM Vol. 1 Table B-1): for the fused compare-and-branch of the trace runner.
+     */
+    static boolean condSub32(int cc, int a, int b) {
+        boolean v;
+        switch (cc >>> 1) {
+            case 0:
+                v = ((a ^ b) & (a ^ (a - b))) < 0;
+                break;
+            case 1:
+                v = Integer.compareUnsigned(a, b) < 0;
+                break;
+            case 2:
+                v = a == b;
+                break;
+            case 3:
+                v = Integer.compareUnsigned(a, b) <= 0;
+                break;
+            case 4:
+                v = a - b < 0;
+                break;
+            case 5:
+                v = parity(a - b);
+                break;
+            case 6:
+                v = a < b;
+                break;
+            default:
+                v = a <= b;
+                break;
+        }
+        return v != ((cc & 1) != 0);
+    }
+
+    /** Condition {@code cc} right after a 32-bit TEST whose AND is {@code r} (OF = CF = 0). */
+    static boolean condLogic32(int cc, int r) {
+        boolean v;
+        switch (cc >>> 1) {
+            case 0:
+            case 1:
+                v = false;
+                break;
+            case 2:
+            case 3:
+                v = r == 0;
+                break;
+            case 4:
+            case 6:
+                v = r < 0;
+                break;
+            case 5:
+                v = parity(r);
+                break;
+            default:
+                v = r <= 0;
+                break;
+        }
+        return v != ((cc & 1) != 0);
+    }
+
+    /**
      * Evaluates condition code {@code cc} (0-15, the low nibble of Jcc/SETcc/CMOVcc). After SUB/CMP
-     * and the logical operations (what most conditional branches follow) the condition is computed
-     * here from the operands without calls, so the whole evaluation inlines into the caller; the
-     * formulas are those of {@link #cf}, {@link #of}, {@link #zf}, {@link #sf} and {@link #pf}.
+     * and the logical operations (what most conditional branches follow) and for ZF after INC/DEC
+     * the condition is computed from the operands without evaluating single flags; this method and
+     * those two helpers stay small enough for HotSpot to inline into the trace runner. The formulas
+     * are those of {@link #cf}, {@link #of}, {@link #zf}, {@link #sf} and {@link #pf}.
      */
     static boolean cond(Cpu c, int cc) {
         int op = c.lfOp;
         if (op == SUB) {
-            int a = c.lfA;
-            int b = c.lfB;
-            int r = c.lfRes;
-            int sign = c.lfSign;
-            boolean zf = (r & ((sign << 1) - 1)) == 0;
-            boolean sf = (r & sign) != 0;
-            boolean of = (((a ^ b) & (a ^ r)) & sign) != 0;
-            boolean v;
-            switch (cc >> 1) {
-                case 0:
-                    v = of;
-                    break;
-                case 1:
-                    v = (((~a & b) | ((~a | b) & r)) & sign) != 0;
-                    break;
-                case 2:
-                    v = zf;
-                    break;
-                case 3:
-                    v = zf || (((~a & b) | ((~a | b) & r)) & sign) != 0;
-                    break;
-                case 4:
-                    v = sf;
-                    break;
-                case 5:
-                    v = parity(r);
-                    break;
-                case 6:
-                    v = sf != of;
-                    break;
-                default:
-                    v = zf || sf != of;
-                    break;
-            }
-            return v != ((cc & 1) != 0);
+            return condSub(c, cc);
         }
         if (op == LOGIC) {
-            int r = c.lfRes;
-            int sign = c.lfSign;
-            boolean zf = (r & ((sign << 1) - 1)) == 0;
-            boolean sf = (r & sign) != 0;
-            boolean v;
-            switch (cc >> 1) {
-                case 0: // OF = 0
-                case 1: // CF = 0
-                    v = false;
-                    break;
-                case 2:
-                case 3:
-                    v = zf;
-                    break;
-                case 5:
-                    v = parity(r);
-                    break;
-                case 7:
-                    v = zf || sf;
-                    break;
-                default: // 4 (S), 6 (SF != OF = SF)
-                    v = sf;
-                    break;
-            }
-            return v != ((cc & 1) != 0);
+            return condLogic(c, cc);
+        }
+        if ((op == DEC || op == INC) && (cc >> 1) == 2) {
+            return (c.lfRes == 0) != ((cc & 1) != 0); // lfRes is masked to the operand size
         }
         return condSlow(c, cc);
     }
 
-    /** {@link #cond} for any lazy operation, through the single-flag evaluators. */
+    private static boolean condSub(Cpu c, int cc) {
+        int a = c.lfA;
+        int b = c.lfB;
+        int r = c.lfRes;
+        int sign = c.lfSign;
+        boolean zf = (r & ((sign << 1) - 1)) == 0;
+        boolean sf = (r & sign) != 0;
+        boolean of = (((a ^ b) & (a ^ r)) & sign) != 0;
+        boolean v;
+        switch (cc >> 1) {
+            case 0:
+                v = of;
+                break;
+            case 1:
+                v = (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                break;
+            case 2:
+                v = zf;
+                break;
+            case 3:
+                v = zf || (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                break;
+            case 4:
+                v = sf;
+                break;
+            case 5:
+                v = parity(r);
+                break;
+            case 6:
+                v = sf != of;
+                break;
+            default:
+                v = zf || sf != of;
+                break;
+        }
+        return v != ((cc & 1) != 0);
+    }
+
+    private static boolean condLogic(Cpu c, int cc) {
+        int r = c.lfRes;
+        int sign = c.lfSign;
+        boolean zf = (r & ((sign << 1) - 1)) == 0;
+        boolean sf = (r & sign) != 0;
+        boolean v;
+        switch (cc >> 1) {
+            case 0: // OF = 0
+            case 1: // CF = 0
+                v = false;
+                break;
+            case 2:
+            case 3:
+                v = zf;
+                break;
+            case 5:
+                v = parity(r);
+                break;
+            case 7:
+                v = zf || sf;
+                break;
+            default: // 4 (S), 6 (SF != OF = SF)
+                v = sf;
+                break;
+        }
+        return v != ((cc & 1) != 0);
+    }
+
     private static boolean condSlow(Cpu c, int cc) {
         boolean r;
         switch (cc >> 1) {

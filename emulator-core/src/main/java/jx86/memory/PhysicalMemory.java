@@ -44,8 +44,8 @@ public final class PhysicalMemory {
     private final List<MmioRange> mmio = new ArrayList<>();
     private int a20Mask = 0xFFFF_FFFF;
     private Runnable a20Listener = () -> { };
-    /** Bumped on every write to a page registered through {@link #watchCodePage}; see the decode cache. */
-    private final CodeWriteTracker codeWrites = new CodeWriteTracker();
+    /** Hears every write to RAM (stores, string fast paths, DMA, loader); see the decode cache. */
+    private final CodeWriteTracker codeWrites;
 
     private record MmioRange(int start, int end, String name, MmioDevice device) {
         boolean contains(int pa) {
@@ -60,6 +60,7 @@ public final class PhysicalMemory {
         }
         this.ramSize = ramBytes;
         this.ram = new byte[ramBytes];
+        this.codeWrites = new CodeWriteTracker(ramBytes >>> 12);
         for (int page = 0; page < pageKind.length; page++) {
             long pa = (long) page << 12;
             byte kind;
@@ -197,7 +198,7 @@ public final class PhysicalMemory {
         pa &= a20Mask;
         switch (pageKind[pa >>> 12]) {
             case KIND_RAM:
-                codeWrites.noteWrite(pa);
+                codeWrites.noteWrite(pa, 1);
                 ram[pa] = (byte) value;
                 break;
             case KIND_MMIO:
@@ -211,7 +212,7 @@ public final class PhysicalMemory {
     public void write16(int pa, int value) {
         pa &= a20Mask;
         if ((pa & 0xFFF) <= 0xFFE && pageKind[pa >>> 12] == KIND_RAM) {
-            codeWrites.noteWrite(pa);
+            codeWrites.noteWrite(pa, 2);
             ramWrite16(pa, value);
         } else if ((pa & 0xFFF) <= 0xFFE && pageKind[pa >>> 12] == KIND_MMIO) {
             mmioWrite(pa, 2, value & 0xFFFF);
@@ -224,7 +225,7 @@ public final class PhysicalMemory {
     public void write32(int pa, int value) {
         pa &= a20Mask;
         if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_RAM) {
-            codeWrites.noteWrite(pa);
+            codeWrites.noteWrite(pa, 4);
             ramWrite32(pa, value);
         } else if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_MMIO) {
             mmioWrite(pa, 4, value);
@@ -247,7 +248,7 @@ public final class PhysicalMemory {
         dstPa &= a20Mask;
         srcPa &= a20Mask;
         int len = count * size;
-        codeWrites.noteWrite(dstPa);
+        codeWrites.noteWrite(dstPa, len);
         if (dstPa <= srcPa || dstPa - srcPa >= len) {
             System.arraycopy(ram, srcPa, ram, dstPa, len);
         } else if (size == 1) {
@@ -271,7 +272,7 @@ public final class PhysicalMemory {
      */
     public void ramFill(int dstPa, int value, int count, int size) {
         dstPa &= a20Mask;
-        codeWrites.noteWrite(dstPa);
+        codeWrites.noteWrite(dstPa, count * size);
         if (size == 1) {
             java.util.Arrays.fill(ram, dstPa, dstPa + count, (byte) value);
         } else if (size == 2) {
@@ -302,7 +303,7 @@ public final class PhysicalMemory {
     public void poke8(int pa, int value) {
         int kind = pageKind[pa >>> 12];
         if (kind == KIND_RAM) {
-            codeWrites.noteWrite(pa);
+            codeWrites.noteWrite(pa, 1);
             ram[pa] = (byte) value;
         } else if (kind == KIND_ROM) {
             ram[romIndex(pa)] = (byte) value;

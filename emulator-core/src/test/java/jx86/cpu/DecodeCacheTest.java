@@ -100,4 +100,59 @@ class DecodeCacheTest {
         c.setSegmentCache(Cpu.SS, 0x10, 0, 0xFFFF_FFFF, 0x4093); // byte-granular 4 GiB: still flat
         assertThat(c.flatSegs).isEqualTo((1 << Cpu.DS) | (1 << Cpu.SS));
     }
+
+    /**
+     * A loop with a fused CMP/JNE, DEC/JNZ, a store and taken and not-taken branches, run in slices
+     * of every size from 1 to 9: with and without the cache each slice ends after exactly the
+     * budgeted instructions, at the same EIP, with the same registers, flags and cycles.
+     */
+    @Test
+    void everySliceSize_endsAtTheSameInstructionWithAndWithoutTheCache() {
+        int[] loop = CpuTestSupport.cat(
+                new int[] {0xB9, 0x06, 0x00, 0x00, 0x00},                      // mov ecx, 6
+                new int[] {0x01, 0xC8},                                          // L: add eax, ecx
+                new int[] {0x89, 0x05}, CpuTestSupport.le32(CpuTestSupport.DATA), // mov [DATA], eax
+                new int[] {0x83, 0xF9, 0x03},                                    // cmp ecx, 3
+                new int[] {0x75, 0x01},                                          // jne +1
+                new int[] {0x43},                                                // inc ebx
+                new int[] {0x49},                                                // dec ecx
+                new int[] {0x75, 0xEF},                                          // jnz L
+                new int[] {0xF4});                                               // hlt
+        for (int slice = 1; slice <= 9; slice++) {
+            CpuTestSupport cached = CpuTestSupport.flat32().code(loop);
+            CpuTestSupport plain = CpuTestSupport.flat32().code(loop);
+            plain.cpu.setDecodeCache(false);
+            for (int n = 1; n < 100 && !cached.cpu.halted(); n++) {
+                cached.cpu.run(slice);
+                plain.cpu.run(slice);
+                String at = "slice " + slice + ", run " + n;
+                assertThat(cached.cpu.instructions).as(at).isEqualTo(plain.cpu.instructions);
+                assertThat(cached.cpu.eip).as(at).isEqualTo(plain.cpu.eip);
+                assertThat(cached.clock.cycles).as(at).isEqualTo(plain.clock.cycles);
+                assertThat(cached.cpu.regs).as(at).containsExactly(plain.cpu.regs);
+                assertThat(cached.flags()).as(at).isEqualTo(plain.flags());
+                assertThat(cached.mmu.itlb().total(jx86.mmu.TlbEvent.HITS)).as(at)
+                        .isEqualTo(plain.mmu.itlb().total(jx86.mmu.TlbEvent.HITS));
+                if (!plain.cpu.halted()) {
+                    assertThat(cached.cpu.instructions).as(at).isEqualTo((long) n * slice);
+                }
+            }
+            assertThat(cached.cpu.halted()).as("slice " + slice).isTrue();
+            assertThat(cached.reg(Cpu.EBX)).isEqualTo(1);
+            assertThat(cached.reg(EAX)).isEqualTo(6 + 5 + 4 + 3 + 2 + 1);
+        }
+    }
+
+    @Test
+    void storeIntoTheNextInstructionOfTheRunningBlock_isSeen() {
+        int imm = CpuTestSupport.CODE + 8; // the immediate of MOV AL, 0x11
+        CpuTestSupport t = CpuTestSupport.flat32()
+                .exec(CpuTestSupport.cat(new int[] {0xC6, 0x05}, CpuTestSupport.le32(imm), // mov byte [imm], 0x42
+                        new int[] {0x42, 0xB0, 0x11}));                                    // mov al, 0x11
+        assertThat(t.reg(EAX) & 0xFF).isEqualTo(0x42);
+        t.poke8(imm, 0x11); // decoded again with 0x11, then rewritten by the block's own store
+        t.set(EAX, 0);
+        rerun(t);
+        assertThat(t.reg(EAX) & 0xFF).isEqualTo(0x42);
+    }
 }

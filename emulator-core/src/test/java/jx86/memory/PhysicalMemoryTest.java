@@ -79,4 +79,32 @@ class PhysicalMemoryTest {
         mem.write16(0x12004, 1);
         assertThat(hit[0]).isEqualTo(0x12);
     }
+
+    @Test
+    void writeNextToDecodedLines_leavesTheGenerationAlone_writeIntoThemBumpsItOnce() {
+        CodeWriteTracker cw = mem.codeWrites();
+        int[] hits = {0};
+        cw.setListener(page -> hits[0]++);
+        cw.markCodeLines(0x12, CodeWriteTracker.lineMask(0x40, 16)); // bytes 0x40-0x4F: line 1
+        int before = cw.generations()[0x12];
+        mem.write32(0x12000, 1);
+        mem.write8(0x1203F, 1);
+        mem.write8(0x12080, 1);
+        assertThat(cw.generations()[0x12]).isEqualTo(before);
+        mem.write32(0x1203E, 1); // reaches 0x40
+        assertThat(cw.generations()[0x12]).isEqualTo(before + 1);
+        assertThat(cw.isCodePage(0x12)).isFalse();
+        mem.write8(0x12040, 2); // nothing decoded there any more
+        assertThat(cw.generations()[0x12]).isEqualTo(before + 1);
+        assertThat(hits[0]).isEqualTo(1);
+    }
+
+    @Test
+    void lineMask_coversFirstToLastLineTouched() {
+        assertThat(CodeWriteTracker.lineMask(0, 1)).isEqualTo(1L);
+        assertThat(CodeWriteTracker.lineMask(0x3E, 4)).isEqualTo(0b11L);
+        assertThat(CodeWriteTracker.lineMask(0xFC0, 64)).isEqualTo(1L << 63);
+        assertThat(CodeWriteTracker.lineMask(0, 0x1000)).isEqualTo(-1L);
+        assertThat(CodeWriteTracker.lineMask(0x100, 0)).isZero();
+    }
 }
