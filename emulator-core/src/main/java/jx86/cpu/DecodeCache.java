@@ -33,6 +33,7 @@ final class DecodeCache {
     /** Longest cached instruction: its bytes are verified as two ints. */
     static final int MAX_LEN = 8;
     private static final int STRIDE = 8;
+    private static final int STRIDE_SHIFT = 3;
     static final int CODE32 = 1 << 25;
     static final int VALID = 1 << 26;
 
@@ -241,17 +242,29 @@ final class DecodeCache {
                 hits = -1; // moveFetchPage counts the first instruction's fetch
                 c.moveFetchPage(la);
             }
-            int i = (b / HEADER) * (MAX_INSNS * STRIDE);
-            final int end = i + count * STRIDE;
-            // Up to the fence, instructions that cannot touch memory need no checks between them:
-            // each adds exactly one cycle and one step and cannot change events or code.
+            final int start = (b / HEADER) * (MAX_INSNS * STRIDE);
+            final int end = start + count * STRIDE;
+            int i = start;
+            // Bookkeeping by slot: the instructions run in this block so far are (i - start) /
+            // STRIDE, and each adds one step, one I-TLB hit and one cycle; the clock has been
+            // given the cycles up to slot 'synced'. Up to the fence, instructions that cannot
+            // touch memory need no checks between them: they cannot change events or code, and
+            // nothing reads the clock while they run. Before an instruction that may touch memory
+            // (an MMIO device may read the clock) and after it the clock is made exact.
+            int synced = start;
             int fence = fence(i, end, quiet, budget - done, clk.nextEventAt - clk.cycles);
+            boolean stop;
             try {
+                inner:
                 while (true) {
                     final int o = e[i + 1];
                     final int id = o & 0xFF;
                     final int next = eip + ((o >>> 8) & 15);
-                    hits++;
+                    final boolean impure = (o & IMPURE) != 0;
+                    if (impure) {
+                        clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+                        synced = i;
+                    }
                     // The most frequent forms run inline here (no call per instruction); the rest
                     // through fastMore and the shared helpers (generic).
                     int to;
@@ -402,9 +415,9 @@ final class DecodeCache {
                                     break;
                                 }
                                 eip = jump(c, next + e[i + 6]);
-                                clk.cycles++;
-                                done++;
-                                continue blocks;
+                                i += STRIDE;
+                                stop = false;
+                                break inner;
                             case CMP_RI32_JCC:
                             case CMP_RR32_JCC:
                             case TEST_RI32_JCC: {
@@ -430,10 +443,7 @@ final class DecodeCache {
                                 }
                                 // The compare retires; the Jcc in the next slot runs now.
                                 eip = next;
-                                clk.cycles++;
-                                done++;
                                 i += STRIDE;
-                                hits++;
                                 final int oj = e[i + 1];
                                 final int nextJ = eip + ((oj >>> 8) & 15);
                                 final int cc = (oj >>> 12) & 15;
@@ -442,9 +452,9 @@ final class DecodeCache {
                                     break;
                                 }
                                 eip = jump(c, nextJ + e[i + 6]);
-                                clk.cycles++;
-                                done++;
-                                continue blocks;
+                                i += STRIDE;
+                                stop = false;
+                                break inner;
                             }
                             case JMP32:
                                 to = jump(c, next + e[i + 6]);
@@ -455,35 +465,46 @@ final class DecodeCache {
                         }
                     }
                     eip = to;
-                    clk.cycles++;
-                    done++;
                     i += STRIDE;
                     // Taken Jcc leave above; other control transfers and REP batches only ever
                     // end a block (build), so the next slot is the instruction at the new EIP.
                     if (i >= fence) {
-                        if (i == end) {
-                            continue blocks;
-                        }
-                        break blocks;
+                        stop = i != end;
+                        break;
                     }
-                    if ((o & IMPURE) != 0) {
+                    if (impure) {
                         // A memory access may have added cycles, changed events or the next
                         // timer event (MMIO), or written this block's code.
-                        if (done >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
+                        clk.cycles++;
+                        synced = i;
+                        int steps = done + ((i - start) >>> STRIDE_SHIFT);
+                        if (steps >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
                                 || gens[pa >>> 12] != gen) {
-                            break blocks;
+                            stop = true;
+                            break;
                         }
-                        fence = fence(i, end, true, budget - done, clk.nextEventAt - clk.cycles);
+                        fence = fence(i, end, true, budget - steps, clk.nextEventAt - clk.cycles);
                     }
                 }
             } catch (jx86.arch.CpuFault fault) {
+                int ran = (i - start) >>> STRIDE_SHIFT; // retired before the faulting instruction
+                clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+                done += ran;
+                hits += ran + 1; // the faulting instruction was fetched, not retired
                 c.eip = eip;
-                retire(c, hits, done); // the faulting instruction was fetched, not retired
+                retire(c, hits, done);
                 if (!Interrupts.raiseException(c, fault)) {
                     c.enterShutdown();
                 }
                 clk.cycles++;
                 return done + 1;
+            }
+            int ran = (i - start) >>> STRIDE_SHIFT;
+            clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+            done += ran;
+            hits += ran;
+            if (stop) {
+                break;
             }
         }
         c.eip = eip;
