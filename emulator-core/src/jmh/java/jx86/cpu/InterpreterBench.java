@@ -74,12 +74,21 @@ public class InterpreterBench {
         }
         cpu.setSegmentCache(Cpu.CS, 0x08, 0, 0xFFFF_FFFF, 0xC09B);
         cpu.regs[Cpu.ESP] = 0x9000;
-        // Programs: loop at 0x1000, 1000 taken JMP +0 at 0x2000, 500 OUT/IN pairs at 0x4000.
+        // Programs: loop at 0x1000, 1000 taken JMP +0 at 0x2000, two-block loop at 0x3000,
+        // 500 OUT/IN pairs at 0x4000.
         int p = CODE;
         p = poke(p, 0xB9, LOOP_COUNT & 0xFF, LOOP_COUNT >>> 8, 0, 0);   // mov ecx, LOOP_COUNT
         p = poke(p, 0x01, 0xC8);                                          // add eax, ecx
         p = poke(p, 0x49);                                                // dec ecx
         p = poke(p, 0x75, 0xFB);                                          // jnz add
+        poke(p, 0xF4);                                                    // hlt
+        // Two-block loop at 0x3000 (no block jumps to its own start): ADD; JMP M; M: DEC; JNZ L.
+        p = 0x3000;
+        p = poke(p, 0xB9, LOOP_COUNT & 0xFF, LOOP_COUNT >>> 8, 0, 0);   // mov ecx, LOOP_COUNT
+        p = poke(p, 0x01, 0xC8);                                          // L: add eax, ecx
+        p = poke(p, 0xEB, 0x00);                                          // jmp M (next instruction)
+        p = poke(p, 0x49);                                                // M: dec ecx
+        p = poke(p, 0x75, 0xF9);                                          // jnz L
         poke(p, 0xF4);                                                    // hlt
         p = 0x2000;
         for (int i = 0; i < REPEAT; i++) {
@@ -129,6 +138,13 @@ public class InterpreterBench {
     @OperationsPerInvocation(LOOP_INSNS)
     public long decodeExecuteLoopPaged() {
         return runProgram(CODE, true);
+    }
+
+    /** As decodeExecuteLoop, but each iteration enters two blocks (block lookup cost). */
+    @Benchmark
+    @OperationsPerInvocation(2 + 4 * LOOP_COUNT)
+    public long twoBlockLoop() {
+        return runProgram(0x3000, false);
     }
 
     @Benchmark

@@ -251,260 +251,271 @@ final class DecodeCache {
             // touch memory need no checks between them: they cannot change events or code, and
             // nothing reads the clock while they run. Before an instruction that may touch memory
             // (an MMIO device may read the clock) and after it the clock is made exact.
-            int synced = start;
-            int fence = fence(i, end, quiet, budget - done, clk.nextEventAt - clk.cycles);
-            boolean stop;
-            try {
-                inner:
-                while (true) {
-                    final int o = e[i + 1];
-                    final int id = o & 0xFF;
-                    final int next = eip + ((o >>> 8) & 15);
-                    final boolean impure = (o & IMPURE) != 0;
-                    if (impure) {
-                        clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-                        synced = i;
-                    }
-                    // The most frequent forms run inline here (no call per instruction); the rest
-                    // through fastMore and the shared helpers (generic).
-                    int to;
-                    if (id < FAST) {
-                        to = generic(c, e, i, o, id, eip, next);
-                    } else {
-                        switch (id) {
-                            case ALU_RR32_OP + Alu.ADD: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int v = a + r[x >>> 3];
-                                Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
-                                r[x & 7] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.SUB: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int v = a - r[x >>> 3];
-                                Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
-                                r[x & 7] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.CMP: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int bb = r[x >>> 3];
-                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.XOR: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int bb = r[x >>> 3];
-                                int v = a ^ bb;
-                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                r[x & 7] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.AND: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int bb = r[x >>> 3];
-                                int v = a & bb;
-                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                r[x & 7] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.OR: {
-                                int x = e[i + 6];
-                                int a = r[x & 7];
-                                int bb = r[x >>> 3];
-                                int v = a | bb;
-                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                r[x & 7] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RR32_OP + Alu.ADC:
-                            case ALU_RR32_OP + Alu.SBB: {
-                                int x = e[i + 6];
-                                r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
-                                to = next;
-                                break;
-                            }
-                            case ALU_RI32_OP + Alu.ADD: {
-                                int d = e[i + 5];
-                                int a = r[d];
-                                int bb = e[i + 6];
-                                int v = a + bb;
-                                Flags.set(c, Flags.ADD, 4, a, bb, v);
-                                r[d] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RI32_OP + Alu.SUB: {
-                                int d = e[i + 5];
-                                int a = r[d];
-                                int bb = e[i + 6];
-                                int v = a - bb;
-                                Flags.set(c, Flags.SUB, 4, a, bb, v);
-                                r[d] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RI32_OP + Alu.CMP: {
-                                int a = r[e[i + 5]];
-                                int bb = e[i + 6];
-                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                to = next;
-                                break;
-                            }
-                            case ALU_RI32_OP + Alu.AND: {
-                                int d = e[i + 5];
-                                int a = r[d];
-                                int bb = e[i + 6];
-                                int v = a & bb;
-                                Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                r[d] = v;
-                                to = next;
-                                break;
-                            }
-                            case ALU_RI32_OP + Alu.OR:
-                            case ALU_RI32_OP + Alu.XOR:
-                            case ALU_RI32_OP + Alu.ADC:
-                            case ALU_RI32_OP + Alu.SBB: {
-                                int d = e[i + 5];
-                                r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
-                                to = next;
-                                break;
-                            }
-                            case MOV_RI32:
-                                r[(o >>> 12) & 15] = e[i + 6];
-                                to = next;
-                                break;
-                            case LEA32: {
-                                int od = e[i + 4];
-                                r[(od >>> 3) & 7] = ea(r, e, i, od);
-                                to = next;
-                                break;
-                            }
-                            case MOV_RR32: {
-                                int x = e[i + 6];
-                                r[x & 7] = r[x >>> 3];
-                                to = next;
-                                break;
-                            }
-                            case LOAD32: {
-                                int od = e[i + 4];
-                                r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
-                                to = next;
-                                break;
-                            }
-                            case STORE32: {
-                                int od = e[i + 4];
-                                Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
-                                to = next;
-                                break;
-                            }
-                            case JCC32:
-                                if (!Flags.cond(c, (o >>> 12) & 15)) {
+            final int blockEip = eip;
+            while (true) {
+                int synced = start;
+                int fence = fence(i, end, quiet, budget - done, clk.nextEventAt - clk.cycles);
+                boolean stop;
+                try {
+                    inner:
+                    while (true) {
+                        final int o = e[i + 1];
+                        final int id = o & 0xFF;
+                        final int next = eip + ((o >>> 8) & 15);
+                        final boolean impure = (o & IMPURE) != 0;
+                        if (impure) {
+                            clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+                            synced = i;
+                        }
+                        // The most frequent forms run inline here (no call per instruction); the rest
+                        // through fastMore and the shared helpers (generic).
+                        int to;
+                        if (id < FAST) {
+                            to = generic(c, e, i, o, id, eip, next);
+                        } else {
+                            switch (id) {
+                                case ALU_RR32_OP + Alu.ADD: {
+                                    int x = e[i + 6];
+                                    int a = r[x & 7];
+                                    int v = a + r[x >>> 3];
+                                    Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
+                                    r[x & 7] = v;
                                     to = next;
                                     break;
                                 }
-                                eip = jump(c, next + e[i + 6]);
-                                i += STRIDE;
-                                stop = false;
-                                break inner;
-                            case CMP_RI32_JCC:
-                            case CMP_RR32_JCC:
-                            case TEST_RI32_JCC: {
-                                int a;
-                                int bb;
-                                if (id == CMP_RR32_JCC) {
+                                case ALU_RR32_OP + Alu.SUB: {
                                     int x = e[i + 6];
-                                    a = r[x & 7];
-                                    bb = r[x >>> 3];
-                                } else {
-                                    a = r[e[i + 5]];
-                                    bb = e[i + 6];
+                                    int a = r[x & 7];
+                                    int v = a - r[x >>> 3];
+                                    Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
+                                    r[x & 7] = v;
+                                    to = next;
+                                    break;
                                 }
-                                boolean test = id == TEST_RI32_JCC;
-                                if (test) {
-                                    Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
-                                } else {
+                                case ALU_RR32_OP + Alu.CMP: {
+                                    int x = e[i + 6];
+                                    int a = r[x & 7];
+                                    int bb = r[x >>> 3];
                                     Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                }
-                                if (i + STRIDE >= fence) {
-                                    to = next; // the Jcc runs as its own step, after the checks
+                                    to = next;
                                     break;
                                 }
-                                // The compare retires; the Jcc in the next slot runs now.
-                                eip = next;
-                                i += STRIDE;
-                                final int oj = e[i + 1];
-                                final int nextJ = eip + ((oj >>> 8) & 15);
-                                final int cc = (oj >>> 12) & 15;
-                                if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
-                                    to = nextJ;
+                                case ALU_RR32_OP + Alu.XOR: {
+                                    int x = e[i + 6];
+                                    int a = r[x & 7];
+                                    int bb = r[x >>> 3];
+                                    int v = a ^ bb;
+                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                    r[x & 7] = v;
+                                    to = next;
                                     break;
                                 }
-                                eip = jump(c, nextJ + e[i + 6]);
-                                i += STRIDE;
-                                stop = false;
-                                break inner;
+                                case ALU_RR32_OP + Alu.AND: {
+                                    int x = e[i + 6];
+                                    int a = r[x & 7];
+                                    int bb = r[x >>> 3];
+                                    int v = a & bb;
+                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                    r[x & 7] = v;
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RR32_OP + Alu.OR: {
+                                    int x = e[i + 6];
+                                    int a = r[x & 7];
+                                    int bb = r[x >>> 3];
+                                    int v = a | bb;
+                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                    r[x & 7] = v;
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RR32_OP + Alu.ADC:
+                                case ALU_RR32_OP + Alu.SBB: {
+                                    int x = e[i + 6];
+                                    r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RI32_OP + Alu.ADD: {
+                                    int d = e[i + 5];
+                                    int a = r[d];
+                                    int bb = e[i + 6];
+                                    int v = a + bb;
+                                    Flags.set(c, Flags.ADD, 4, a, bb, v);
+                                    r[d] = v;
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RI32_OP + Alu.SUB: {
+                                    int d = e[i + 5];
+                                    int a = r[d];
+                                    int bb = e[i + 6];
+                                    int v = a - bb;
+                                    Flags.set(c, Flags.SUB, 4, a, bb, v);
+                                    r[d] = v;
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RI32_OP + Alu.CMP: {
+                                    int a = r[e[i + 5]];
+                                    int bb = e[i + 6];
+                                    Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RI32_OP + Alu.AND: {
+                                    int d = e[i + 5];
+                                    int a = r[d];
+                                    int bb = e[i + 6];
+                                    int v = a & bb;
+                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                                    r[d] = v;
+                                    to = next;
+                                    break;
+                                }
+                                case ALU_RI32_OP + Alu.OR:
+                                case ALU_RI32_OP + Alu.XOR:
+                                case ALU_RI32_OP + Alu.ADC:
+                                case ALU_RI32_OP + Alu.SBB: {
+                                    int d = e[i + 5];
+                                    r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
+                                    to = next;
+                                    break;
+                                }
+                                case MOV_RI32:
+                                    r[(o >>> 12) & 15] = e[i + 6];
+                                    to = next;
+                                    break;
+                                case LEA32: {
+                                    int od = e[i + 4];
+                                    r[(od >>> 3) & 7] = ea(r, e, i, od);
+                                    to = next;
+                                    break;
+                                }
+                                case MOV_RR32: {
+                                    int x = e[i + 6];
+                                    r[x & 7] = r[x >>> 3];
+                                    to = next;
+                                    break;
+                                }
+                                case LOAD32: {
+                                    int od = e[i + 4];
+                                    r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                                    to = next;
+                                    break;
+                                }
+                                case STORE32: {
+                                    int od = e[i + 4];
+                                    Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                                    to = next;
+                                    break;
+                                }
+                                case JCC32:
+                                    if (!Flags.cond(c, (o >>> 12) & 15)) {
+                                        to = next;
+                                        break;
+                                    }
+                                    eip = jump(c, next + e[i + 6]);
+                                    i += STRIDE;
+                                    stop = false;
+                                    break inner;
+                                case CMP_RI32_JCC:
+                                case CMP_RR32_JCC:
+                                case TEST_RI32_JCC: {
+                                    int a;
+                                    int bb;
+                                    if (id == CMP_RR32_JCC) {
+                                        int x = e[i + 6];
+                                        a = r[x & 7];
+                                        bb = r[x >>> 3];
+                                    } else {
+                                        a = r[e[i + 5]];
+                                        bb = e[i + 6];
+                                    }
+                                    boolean test = id == TEST_RI32_JCC;
+                                    if (test) {
+                                        Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
+                                    } else {
+                                        Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                                    }
+                                    if (i + STRIDE >= fence) {
+                                        to = next; // the Jcc runs as its own step, after the checks
+                                        break;
+                                    }
+                                    // The compare retires; the Jcc in the next slot runs now.
+                                    eip = next;
+                                    i += STRIDE;
+                                    final int oj = e[i + 1];
+                                    final int nextJ = eip + ((oj >>> 8) & 15);
+                                    final int cc = (oj >>> 12) & 15;
+                                    if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
+                                        to = nextJ;
+                                        break;
+                                    }
+                                    eip = jump(c, nextJ + e[i + 6]);
+                                    i += STRIDE;
+                                    stop = false;
+                                    break inner;
+                                }
+                                case JMP32:
+                                    to = jump(c, next + e[i + 6]);
+                                    break;
+                                default:
+                                    to = fastMore(c, r, e, i, o, id, next);
+                                    break;
                             }
-                            case JMP32:
-                                to = jump(c, next + e[i + 6]);
-                                break;
-                            default:
-                                to = fastMore(c, r, e, i, o, id, next);
-                                break;
                         }
-                    }
-                    eip = to;
-                    i += STRIDE;
-                    // Taken Jcc leave above; other control transfers and REP batches only ever
-                    // end a block (build), so the next slot is the instruction at the new EIP.
-                    if (i >= fence) {
-                        stop = i != end;
-                        break;
-                    }
-                    if (impure) {
-                        // A memory access may have added cycles, changed events or the next
-                        // timer event (MMIO), or written this block's code.
-                        clk.cycles++;
-                        synced = i;
-                        int steps = done + ((i - start) >>> STRIDE_SHIFT);
-                        if (steps >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
-                                || gens[pa >>> 12] != gen) {
-                            stop = true;
+                        eip = to;
+                        i += STRIDE;
+                        // Taken Jcc leave above; other control transfers and REP batches only ever
+                        // end a block (build), so the next slot is the instruction at the new EIP.
+                        if (i >= fence) {
+                            stop = i != end;
                             break;
                         }
-                        fence = fence(i, end, true, budget - steps, clk.nextEventAt - clk.cycles);
+                        if (impure) {
+                            // A memory access may have added cycles, changed events or the next
+                            // timer event (MMIO), or written this block's code.
+                            clk.cycles++;
+                            synced = i;
+                            int steps = done + ((i - start) >>> STRIDE_SHIFT);
+                            if (steps >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
+                                    || gens[pa >>> 12] != gen) {
+                                stop = true;
+                                break;
+                            }
+                            fence = fence(i, end, true, budget - steps, clk.nextEventAt - clk.cycles);
+                        }
                     }
+                } catch (jx86.arch.CpuFault fault) {
+                    int ran = (i - start) >>> STRIDE_SHIFT; // retired before the faulting instruction
+                    clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+                    done += ran;
+                    hits += ran + 1; // the faulting instruction was fetched, not retired
+                    c.eip = eip;
+                    retire(c, hits, done);
+                    if (!Interrupts.raiseException(c, fault)) {
+                        c.enterShutdown();
+                    }
+                    clk.cycles++;
+                    return done + 1;
                 }
-            } catch (jx86.arch.CpuFault fault) {
-                int ran = (i - start) >>> STRIDE_SHIFT; // retired before the faulting instruction
+                int ran = (i - start) >>> STRIDE_SHIFT;
                 clk.cycles += (i - synced) >>> STRIDE_SHIFT;
                 done += ran;
-                hits += ran + 1; // the faulting instruction was fetched, not retired
-                c.eip = eip;
-                retire(c, hits, done);
-                if (!Interrupts.raiseException(c, fault)) {
-                    c.enterShutdown();
+                hits += ran;
+                if (stop) {
+                    break blocks;
                 }
-                clk.cycles++;
-                return done + 1;
-            }
-            int ran = (i - start) >>> STRIDE_SHIFT;
-            clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-            done += ran;
-            hits += ran;
-            if (stop) {
-                break;
+                // A loop that is this one block (a taken Jcc back to its start): run it again
+                // without the lookup when the boundary checks the loop top would make still pass
+                // (a store into the block's lines or an event ends it as at any block end).
+                if (eip != blockEip || !quiet || done >= budget || clk.cycles >= clk.nextEventAt
+                        || c.events() != events || gens[pa >>> 12] != gen) {
+                    continue blocks;
+                }
+                i = start;
             }
         }
         c.eip = eip;
