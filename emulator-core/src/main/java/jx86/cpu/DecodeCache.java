@@ -152,6 +152,16 @@ final class DecodeCache {
      */
     private final int[] h = new int[BLOCKS * HEADER];
 
+    // The running trace's state for runBlock, and what runBlock hands back.
+    private Cpu cpu;
+    private int[] gens;
+    private int events;
+    private int blockPage;
+    private int blockGen;
+    private int exitEip;
+    private int exitSynced;
+    private jx86.arch.CpuFault fault;
+
     /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
 
@@ -177,14 +187,12 @@ final class DecodeCache {
         final jx86.clock.VirtualClock clk = c.clock;
         final PhysicalMemory m = c.memory();
         final int[] gens = m.codeWrites().generations();
-        final int[] e = this.e;
         final int[] h = this.h;
         final boolean pm = (c.cr0 & Cpu.CR0_PE) != 0 && (c.eflags & Cpu.VM) == 0;
         final boolean code32 = pm && (c.segAr[Cpu.CS] & 0x4000) != 0;
         final int want = VALID | (code32 ? CODE32 : 0);
         final int csBase = c.segBase[Cpu.CS];
         final int csLimit = c.segLimit[Cpu.CS];
-        final int[] r = c.regs;
         boolean valid = c.fetchRam() && c.fetchEpoch() == c.mmu.fetchEpoch();
         int page = valid ? c.fetchPage() : 1; // 1: no page (page numbers are 4 KiB aligned)
         int phys = c.fetchPhys();
@@ -197,6 +205,9 @@ final class DecodeCache {
         // on (e.g. INTR while IF = 0 is inert; cached instructions cannot change IF) and no change.
         final int events = c.events();
         final boolean quiet = c.boundaryQuiet();
+        this.cpu = c;
+        this.events = events;
+        this.gens = gens;
         int done = 0;
         int hits = 0; // I-TLB hits of instructions on the current page not yet given to the MMU
         int eip = c.eip;
@@ -244,268 +255,39 @@ final class DecodeCache {
             }
             final int start = (b / HEADER) * (MAX_INSNS * STRIDE);
             final int end = start + count * STRIDE;
-            int i = start;
-            // Bookkeeping by slot: the instructions run in this block so far are (i - start) /
-            // STRIDE, and each adds one step, one I-TLB hit and one cycle; the clock has been
-            // given the cycles up to slot 'synced'. Up to the fence, instructions that cannot
-            // touch memory need no checks between them: they cannot change events or code, and
-            // nothing reads the clock while they run. Before an instruction that may touch memory
-            // (an MMIO device may read the clock) and after it the clock is made exact.
             final int blockEip = eip;
+            blockPage = pa >>> 12;
+            blockGen = gen;
             while (true) {
-                int synced = start;
-                int fence = fence(i, end, quiet, budget - done, clk.nextEventAt - clk.cycles);
-                boolean stop;
-                try {
-                    inner:
-                    while (true) {
-                        final int o = e[i + 1];
-                        final int id = o & 0xFF;
-                        final int next = eip + ((o >>> 8) & 15);
-                        final boolean impure = (o & IMPURE) != 0;
-                        if (impure) {
-                            clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-                            synced = i;
-                        }
-                        // The most frequent forms run inline here (no call per instruction); the rest
-                        // through fastMore and the shared helpers (generic).
-                        int to;
-                        if (id < FAST) {
-                            to = generic(c, e, i, o, id, eip, next);
-                        } else {
-                            switch (id) {
-                                case ALU_RR32_OP + Alu.ADD: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int v = a + r[x >>> 3];
-                                    Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
-                                    r[x & 7] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.SUB: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int v = a - r[x >>> 3];
-                                    Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
-                                    r[x & 7] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.CMP: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int bb = r[x >>> 3];
-                                    Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.XOR: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int bb = r[x >>> 3];
-                                    int v = a ^ bb;
-                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                    r[x & 7] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.AND: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int bb = r[x >>> 3];
-                                    int v = a & bb;
-                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                    r[x & 7] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.OR: {
-                                    int x = e[i + 6];
-                                    int a = r[x & 7];
-                                    int bb = r[x >>> 3];
-                                    int v = a | bb;
-                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                    r[x & 7] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RR32_OP + Alu.ADC:
-                                case ALU_RR32_OP + Alu.SBB: {
-                                    int x = e[i + 6];
-                                    r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RI32_OP + Alu.ADD: {
-                                    int d = e[i + 5];
-                                    int a = r[d];
-                                    int bb = e[i + 6];
-                                    int v = a + bb;
-                                    Flags.set(c, Flags.ADD, 4, a, bb, v);
-                                    r[d] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RI32_OP + Alu.SUB: {
-                                    int d = e[i + 5];
-                                    int a = r[d];
-                                    int bb = e[i + 6];
-                                    int v = a - bb;
-                                    Flags.set(c, Flags.SUB, 4, a, bb, v);
-                                    r[d] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RI32_OP + Alu.CMP: {
-                                    int a = r[e[i + 5]];
-                                    int bb = e[i + 6];
-                                    Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RI32_OP + Alu.AND: {
-                                    int d = e[i + 5];
-                                    int a = r[d];
-                                    int bb = e[i + 6];
-                                    int v = a & bb;
-                                    Flags.set(c, Flags.LOGIC, 4, a, bb, v);
-                                    r[d] = v;
-                                    to = next;
-                                    break;
-                                }
-                                case ALU_RI32_OP + Alu.OR:
-                                case ALU_RI32_OP + Alu.XOR:
-                                case ALU_RI32_OP + Alu.ADC:
-                                case ALU_RI32_OP + Alu.SBB: {
-                                    int d = e[i + 5];
-                                    r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
-                                    to = next;
-                                    break;
-                                }
-                                case MOV_RI32:
-                                    r[(o >>> 12) & 15] = e[i + 6];
-                                    to = next;
-                                    break;
-                                case LEA32: {
-                                    int od = e[i + 4];
-                                    r[(od >>> 3) & 7] = ea(r, e, i, od);
-                                    to = next;
-                                    break;
-                                }
-                                case MOV_RR32: {
-                                    int x = e[i + 6];
-                                    r[x & 7] = r[x >>> 3];
-                                    to = next;
-                                    break;
-                                }
-                                case LOAD32: {
-                                    int od = e[i + 4];
-                                    r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
-                                    to = next;
-                                    break;
-                                }
-                                case STORE32: {
-                                    int od = e[i + 4];
-                                    Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
-                                    to = next;
-                                    break;
-                                }
-                                case JCC32:
-                                    if (!Flags.cond(c, (o >>> 12) & 15)) {
-                                        to = next;
-                                        break;
-                                    }
-                                    eip = jump(c, next + e[i + 6]);
-                                    i += STRIDE;
-                                    stop = false;
-                                    break inner;
-                                case CMP_RI32_JCC:
-                                case CMP_RR32_JCC:
-                                case TEST_RI32_JCC: {
-                                    int a;
-                                    int bb;
-                                    if (id == CMP_RR32_JCC) {
-                                        int x = e[i + 6];
-                                        a = r[x & 7];
-                                        bb = r[x >>> 3];
-                                    } else {
-                                        a = r[e[i + 5]];
-                                        bb = e[i + 6];
-                                    }
-                                    boolean test = id == TEST_RI32_JCC;
-                                    if (test) {
-                                        Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
-                                    } else {
-                                        Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
-                                    }
-                                    if (i + STRIDE >= fence) {
-                                        to = next; // the Jcc runs as its own step, after the checks
-                                        break;
-                                    }
-                                    // The compare retires; the Jcc in the next slot runs now.
-                                    eip = next;
-                                    i += STRIDE;
-                                    final int oj = e[i + 1];
-                                    final int nextJ = eip + ((oj >>> 8) & 15);
-                                    final int cc = (oj >>> 12) & 15;
-                                    if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
-                                        to = nextJ;
-                                        break;
-                                    }
-                                    eip = jump(c, nextJ + e[i + 6]);
-                                    i += STRIDE;
-                                    stop = false;
-                                    break inner;
-                                }
-                                case JMP32:
-                                    to = jump(c, next + e[i + 6]);
-                                    break;
-                                default:
-                                    to = fastMore(c, r, e, i, o, id, next);
-                                    break;
-                            }
-                        }
-                        eip = to;
-                        i += STRIDE;
-                        // Taken Jcc leave above; other control transfers and REP batches only ever
-                        // end a block (build), so the next slot is the instruction at the new EIP.
-                        if (i >= fence) {
-                            stop = i != end;
-                            break;
-                        }
-                        if (impure) {
-                            // A memory access may have added cycles, changed events or the next
-                            // timer event (MMIO), or written this block's code.
-                            clk.cycles++;
-                            synced = i;
-                            int steps = done + ((i - start) >>> STRIDE_SHIFT);
-                            if (steps >= budget || clk.cycles >= clk.nextEventAt || c.events() != events
-                                    || gens[pa >>> 12] != gen) {
-                                stop = true;
-                                break;
-                            }
-                            fence = fence(i, end, true, budget - steps, clk.nextEventAt - clk.cycles);
-                        }
-                    }
-                } catch (jx86.arch.CpuFault fault) {
-                    int ran = (i - start) >>> STRIDE_SHIFT; // retired before the faulting instruction
-                    clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-                    done += ran;
-                    hits += ran + 1; // the faulting instruction was fetched, not retired
+                // The block may run without checks up to the fence (see runBlock); the step
+                // budget bounds it, and so do the cycles to the next timer event.
+                final int budgetFence = budget - done >= count ? end : start + (budget - done) * STRIDE;
+                int fence = budgetFence;
+                if (!quiet) {
+                    fence = start + STRIDE;
+                } else if (clk.nextEventAt - clk.cycles < count) {
+                    fence = Math.min(fence, start + (int) (clk.nextEventAt - clk.cycles) * STRIDE);
+                }
+                final int ret = runBlock(start, end, fence, budgetFence, eip);
+                final int at = ret >= 0 ? ret : ~ret;
+                final int ran = (at - start) >>> STRIDE_SHIFT;
+                eip = exitEip;
+                clk.cycles += (at - exitSynced) >>> STRIDE_SHIFT;
+                done += ran;
+                hits += ran;
+                if (fault != null) {
+                    final jx86.arch.CpuFault f = fault;
+                    fault = null;
+                    hits++; // the faulting instruction was fetched, not retired
                     c.eip = eip;
                     retire(c, hits, done);
-                    if (!Interrupts.raiseException(c, fault)) {
+                    if (!Interrupts.raiseException(c, f)) {
                         c.enterShutdown();
                     }
                     clk.cycles++;
                     return done + 1;
                 }
-                int ran = (i - start) >>> STRIDE_SHIFT;
-                clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-                done += ran;
-                hits += ran;
-                if (stop) {
+                if (ret < 0) {
                     break blocks;
                 }
                 // A loop that is this one block (a taken Jcc back to its start): run it again
@@ -515,7 +297,6 @@ final class DecodeCache {
                         || c.events() != events || gens[pa >>> 12] != gen) {
                     continue blocks;
                 }
-                i = start;
             }
         }
         c.eip = eip;
@@ -524,13 +305,261 @@ final class DecodeCache {
     }
 
     /**
-     * The slot index before which the block may run without per-instruction checks: its end, or
-     * sooner when the step budget or the cycles to the next timer event run out, or after one
-     * instruction when the boundary is not quiet.
+     * Runs the slots of one block from slot {@code i} (EIP {@code eip}) and returns the slot after
+     * the last instruction run: {@code >= 0} to go on with the next block (its EIP in
+     * {@link #exitEip}), or {@code ~slot} to end the trace there; a fault leaves {@link #fault} set
+     * and returns {@code ~slot} of the faulting instruction. Kept apart from {@link #trace} so
+     * that the hot values of this loop get the host's registers.
+     *
+     * <p>Bookkeeping by slot: the caller counts (slot - start) / STRIDE retired instructions, each
+     * one step, one I-TLB hit and one cycle; the clock has been given the cycles up to slot
+     * {@link #exitSynced}. Up to {@code fence}, instructions that cannot touch memory need no
+     * checks between them: they cannot change events or code, and nothing reads the clock while
+     * they run. Before an instruction that may touch memory (an MMIO device may read the clock)
+     * the clock is made exact, and after it the checks run and the fence is set again.
      */
-    private static int fence(int i, int end, boolean quiet, int steps, long cycles) {
-        long room = quiet ? Math.min(steps, cycles) : 1;
-        return room >= (end - i) / STRIDE ? end : i + (int) room * STRIDE;
+    private int runBlock(int i, final int end, int fence, final int budgetFence, int eip) {
+        final Cpu c = cpu;
+        final int[] e = this.e;
+        final int[] r = c.regs;
+        final jx86.clock.VirtualClock clk = c.clock;
+        int synced = i;
+        try {
+            while (true) {
+                final int o = e[i + 1];
+                final int id = o & 0xFF;
+                final int next = eip + ((o >>> 8) & 15);
+                if ((o & IMPURE) != 0) {
+                    clk.cycles += (i - synced) >>> STRIDE_SHIFT;
+                    synced = i;
+                }
+                // The specialised forms run inline here (no call per instruction); the rest
+                // through fastMore and the shared helpers (generic).
+                int to;
+                if (id < FAST) {
+                    to = generic(c, e, i, o, id, eip, next);
+                } else {
+                    switch (id) {
+                        case ALU_RR32_OP + Alu.ADD: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int v = a + r[x >>> 3];
+                            Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.SUB: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int v = a - r[x >>> 3];
+                            Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.CMP: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.XOR: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a ^ bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.AND: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a & bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.OR: {
+                            int x = e[i + 6];
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a | bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RR32_OP + Alu.ADC:
+                        case ALU_RR32_OP + Alu.SBB: {
+                            int x = e[i + 6];
+                            r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.ADD: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int bb = e[i + 6];
+                            int v = a + bb;
+                            Flags.set(c, Flags.ADD, 4, a, bb, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.SUB: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int bb = e[i + 6];
+                            int v = a - bb;
+                            Flags.set(c, Flags.SUB, 4, a, bb, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.CMP: {
+                            int a = r[e[i + 5]];
+                            int bb = e[i + 6];
+                            Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.AND: {
+                            int d = e[i + 5];
+                            int a = r[d];
+                            int bb = e[i + 6];
+                            int v = a & bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[d] = v;
+                            to = next;
+                            break;
+                        }
+                        case ALU_RI32_OP + Alu.OR:
+                        case ALU_RI32_OP + Alu.XOR:
+                        case ALU_RI32_OP + Alu.ADC:
+                        case ALU_RI32_OP + Alu.SBB: {
+                            int d = e[i + 5];
+                            r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
+                            to = next;
+                            break;
+                        }
+                        case MOV_RI32:
+                            r[(o >>> 12) & 15] = e[i + 6];
+                            to = next;
+                            break;
+                        case LEA32: {
+                            int od = e[i + 4];
+                            r[(od >>> 3) & 7] = ea(r, e, i, od);
+                            to = next;
+                            break;
+                        }
+                        case MOV_RR32: {
+                            int x = e[i + 6];
+                            r[x & 7] = r[x >>> 3];
+                            to = next;
+                            break;
+                        }
+                        case LOAD32: {
+                            int od = e[i + 4];
+                            r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                            to = next;
+                            break;
+                        }
+                        case STORE32: {
+                            int od = e[i + 4];
+                            Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                            to = next;
+                            break;
+                        }
+                        case JCC32:
+                            if (!Flags.cond(c, (o >>> 12) & 15)) {
+                                to = next;
+                                break;
+                            }
+                            exitEip = jump(c, next + e[i + 6]);
+                            exitSynced = synced;
+                            return i + STRIDE;
+                        case CMP_RI32_JCC:
+                        case CMP_RR32_JCC:
+                        case TEST_RI32_JCC: {
+                            int a;
+                            int bb;
+                            if (id == CMP_RR32_JCC) {
+                                int x = e[i + 6];
+                                a = r[x & 7];
+                                bb = r[x >>> 3];
+                            } else {
+                                a = r[e[i + 5]];
+                                bb = e[i + 6];
+                            }
+                            boolean test = id == TEST_RI32_JCC;
+                            if (test) {
+                                Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
+                            } else {
+                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
+                            }
+                            if (i + STRIDE >= fence) {
+                                to = next; // the Jcc runs as its own step, after the checks
+                                break;
+                            }
+                            // The compare retires; the Jcc in the next slot runs now.
+                            eip = next;
+                            i += STRIDE;
+                            final int oj = e[i + 1];
+                            final int nextJ = eip + ((oj >>> 8) & 15);
+                            final int cc = (oj >>> 12) & 15;
+                            if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
+                                to = nextJ;
+                                break;
+                            }
+                            exitEip = jump(c, nextJ + e[i + 6]);
+                            exitSynced = synced;
+                            return i + STRIDE;
+                        }
+                        case JMP32:
+                            to = jump(c, next + e[i + 6]);
+                            break;
+                        default:
+                            to = fastMore(c, r, e, i, o, id, next);
+                            break;
+                    }
+                }
+                eip = to;
+                i += STRIDE;
+                // Taken Jcc leave above; other control transfers and REP batches only ever end a
+                // block (build), so the next slot is the instruction at the new EIP.
+                if (i >= fence) {
+                    exitEip = eip;
+                    exitSynced = synced;
+                    return i == end ? i : ~i;
+                }
+                if ((o & IMPURE) != 0) {
+                    // A memory access may have added cycles, changed events or the next timer
+                    // event (MMIO), or written this block's code.
+                    clk.cycles++;
+                    synced = i;
+                    if (clk.cycles >= clk.nextEventAt || c.events() != events
+                            || gens[blockPage] != blockGen) {
+                        exitEip = eip;
+                        exitSynced = synced;
+                        return ~i;
+                    }
+                    long room = clk.nextEventAt - clk.cycles;
+                    fence = room >= (budgetFence - i) / STRIDE ? budgetFence : i + (int) room * STRIDE;
+                }
+            }
+        } catch (jx86.arch.CpuFault f) {
+            fault = f;
+            exitEip = eip;
+            exitSynced = synced;
+            return ~i;
+        }
     }
 
     /** The header index of the block that starts at physical {@code pa} (Fibonacci hashing). */
