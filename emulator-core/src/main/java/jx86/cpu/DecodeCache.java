@@ -156,8 +156,12 @@ final class DecodeCache {
     private Cpu cpu;
     private int[] gens;
     private int events;
+    private int[] regs;
+    private jx86.clock.VirtualClock clock;
     private int blockPage;
     private int blockGen;
+    private int blockEnd;
+    private int budgetFence;
     private int exitEip;
     private int exitSynced;
     private jx86.arch.CpuFault fault;
@@ -206,6 +210,8 @@ final class DecodeCache {
         final int events = c.events();
         final boolean quiet = c.boundaryQuiet();
         this.cpu = c;
+        this.regs = c.regs;
+        this.clock = clk;
         this.events = events;
         this.gens = gens;
         int done = 0;
@@ -258,17 +264,18 @@ final class DecodeCache {
             final int blockEip = eip;
             blockPage = pa >>> 12;
             blockGen = gen;
+            blockEnd = end;
             while (true) {
                 // The block may run without checks up to the fence (see runBlock); the step
                 // budget bounds it, and so do the cycles to the next timer event.
-                final int budgetFence = budget - done >= count ? end : start + (budget - done) * STRIDE;
+                budgetFence = budget - done >= count ? end : start + (budget - done) * STRIDE;
                 int fence = budgetFence;
                 if (!quiet) {
                     fence = start + STRIDE;
                 } else if (clk.nextEventAt - clk.cycles < count) {
                     fence = Math.min(fence, start + (int) (clk.nextEventAt - clk.cycles) * STRIDE);
                 }
-                final int ret = runBlock(start, end, fence, budgetFence, eip);
+                final int ret = runBlock(start, fence, eip);
                 final int at = ret >= 0 ? ret : ~ret;
                 final int ran = (at - start) >>> STRIDE_SHIFT;
                 eip = exitEip;
@@ -318,20 +325,22 @@ final class DecodeCache {
      * they run. Before an instruction that may touch memory (an MMIO device may read the clock)
      * the clock is made exact, and after it the checks run and the fence is set again.
      */
-    private int runBlock(int i, final int end, int fence, final int budgetFence, int eip) {
-        final Cpu c = cpu;
-        final int[] e = this.e;
-        final int[] r = c.regs;
-        final jx86.clock.VirtualClock clk = c.clock;
-        int synced = i;
+    private int runBlock(int i, int fence, int eip) {
+        exitSynced = i;
         try {
             while (true) {
+                // Loop state is only i, eip and fence; the rest is read from fields in every
+                // iteration, which is cheaper than what keeping it in locals costs around calls.
+                final Cpu c = cpu;
+                final int[] e = this.e;
+                final int[] r = regs;
+                final jx86.clock.VirtualClock clk = clock;
                 final int o = e[i + 1];
                 final int id = o & 0xFF;
                 final int next = eip + ((o >>> 8) & 15);
                 if ((o & IMPURE) != 0) {
-                    clk.cycles += (i - synced) >>> STRIDE_SHIFT;
-                    synced = i;
+                    clk.cycles += (i - exitSynced) >>> STRIDE_SHIFT;
+                    exitSynced = i;
                 }
                 // The specialised forms run inline here (no call per instruction); the rest
                 // through fastMore and the shared helpers (generic).
@@ -483,7 +492,6 @@ final class DecodeCache {
                                 break;
                             }
                             exitEip = jump(c, next + e[i + 6]);
-                            exitSynced = synced;
                             return i + STRIDE;
                         case CMP_RI32_JCC:
                         case CMP_RR32_JCC:
@@ -519,7 +527,6 @@ final class DecodeCache {
                                 break;
                             }
                             exitEip = jump(c, nextJ + e[i + 6]);
-                            exitSynced = synced;
                             return i + STRIDE;
                         }
                         case JMP32:
@@ -536,28 +543,26 @@ final class DecodeCache {
                 // block (build), so the next slot is the instruction at the new EIP.
                 if (i >= fence) {
                     exitEip = eip;
-                    exitSynced = synced;
-                    return i == end ? i : ~i;
+                    return i == blockEnd ? i : ~i;
                 }
                 if ((o & IMPURE) != 0) {
                     // A memory access may have added cycles, changed events or the next timer
                     // event (MMIO), or written this block's code.
                     clk.cycles++;
-                    synced = i;
+                    exitSynced = i;
                     if (clk.cycles >= clk.nextEventAt || c.events() != events
                             || gens[blockPage] != blockGen) {
                         exitEip = eip;
-                        exitSynced = synced;
                         return ~i;
                     }
                     long room = clk.nextEventAt - clk.cycles;
-                    fence = room >= (budgetFence - i) / STRIDE ? budgetFence : i + (int) room * STRIDE;
+                    int limit = budgetFence;
+                    fence = room >= (limit - i) / STRIDE ? limit : i + (int) room * STRIDE;
                 }
             }
         } catch (jx86.arch.CpuFault f) {
             fault = f;
             exitEip = eip;
-            exitSynced = synced;
             return ~i;
         }
     }
