@@ -476,13 +476,13 @@ final class DecodeCache {
                         }
                         case LOAD32: {
                             int od = e[i + 4];
-                            r[(od >>> 3) & 7] = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
+                            r[(od >>> 3) & 7] = load(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
                             to = next;
                             break;
                         }
                         case STORE32: {
                             int od = e[i + 4];
-                            Mem.write(c, (od >>> 8) & 7, ea(r, e, i, od), 4, r[(od >>> 3) & 7]);
+                            store32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
                             to = next;
                             break;
                         }
@@ -825,7 +825,7 @@ final class DecodeCache {
                     int s = od & 7;
                     v = s < 4 ? r[s] & 0xFF : (r[s - 4] >>> 8) & 0xFF;
                 } else {
-                    v = Mem.read(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
+                    v = load(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
                 }
                 r[(od >>> 3) & 7] = v;
                 return next;
@@ -879,6 +879,31 @@ final class DecodeCache {
                 }
                 return next;
             }
+        }
+    }
+
+    /**
+     * {@link Mem#read} of 1 or 4 bytes for the specialised forms (the trace never runs with debug
+     * registers active): a D-TLB fast-array hit reads RAM through small methods HotSpot inlines;
+     * anything else takes the MMU's full path. Same checks, counts and faults.
+     */
+    private static int load(Cpu c, int seg, int off, int size) {
+        int la = Mem.laRead(c, seg, off, size);
+        int pa = c.mmu.readHit(la, 0x1000 - size);
+        if (pa != -1) {
+            return size == 4 ? c.memory().read32(pa) : c.memory().read8(pa);
+        }
+        return size == 4 ? c.mmu.read32(la) : c.mmu.read8(la);
+    }
+
+    /** {@link Mem#write} of 4 bytes for the specialised forms, as {@link #load}. */
+    private static void store32(Cpu c, int seg, int off, int v) {
+        int la = Mem.laWrite(c, seg, off, 4);
+        int pa = c.mmu.writeHit(la, 0xFFC);
+        if (pa != -1) {
+            c.memory().write32(pa, v);
+        } else {
+            c.mmu.write32(la, v);
         }
     }
 

@@ -188,6 +188,11 @@ public final class PhysicalMemory {
         if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_RAM) {
             return ramRead32(pa);
         }
+        return read32Other(pa);
+    }
+
+    /** read32 of MMIO, ROM, unassigned space or across a page end (kept out of the RAM fast path). */
+    private int read32Other(int pa) {
         if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_MMIO) {
             return mmioRead(pa, 4);
         }
@@ -227,7 +232,14 @@ public final class PhysicalMemory {
         if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_RAM) {
             codeWrites.noteWrite(pa, 4);
             ramWrite32(pa, value);
-        } else if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_MMIO) {
+        } else {
+            write32Other(pa, value);
+        }
+    }
+
+    /** write32 to MMIO, ROM, unassigned space or across a page end (kept out of the RAM fast path). */
+    private void write32Other(int pa, int value) {
+        if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_MMIO) {
             mmioWrite(pa, 4, value);
         } else {
             write16(pa, value);
