@@ -342,8 +342,8 @@ final class DecodeCache {
                     clk.cycles += (i - exitSynced) >>> STRIDE_SHIFT;
                     exitSynced = i;
                 }
-                // The specialised forms run inline here (no call per instruction); the rest
-                // through fastMore and the shared helpers (generic).
+                // The specialised forms run inline here (no call per instruction); the rare ones
+                // through fastRare, everything else through the shared helpers (generic).
                 int to;
                 if (id < FAST) {
                     to = generic(c, e, i, o, id, eip, next);
@@ -532,8 +532,48 @@ final class DecodeCache {
                         case JMP32:
                             to = jump(c, next + e[i + 6]);
                             break;
+                        case INC_R32: {
+                            int d = (o >>> 12) & 15;
+                            r[d] = Alu.inc(c, 4, r[d]);
+                            to = next;
+                            break;
+                        }
+                        case DEC_R32: {
+                            int d = (o >>> 12) & 15;
+                            r[d] = Alu.dec(c, 4, r[d]);
+                            to = next;
+                            break;
+                        }
+                        case SHIFT_RI32: {
+                            int d = e[i + 5];
+                            int count = e[i + 6] & 0x1F;
+                            if (count != 0) {
+                                r[d] = ShiftRotate.shift32(c, (o >>> 12) & 15, r[d], count);
+                            }
+                            to = next;
+                            break;
+                        }
+                        case MOVZX8_32: {
+                            int od = e[i + 4];
+                            int v;
+                            if (((od >>> 6) & 3) == 3) {
+                                int s = od & 7;
+                                v = s < 4 ? r[s] & 0xFF : (r[s - 4] >>> 8) & 0xFF;
+                            } else {
+                                v = load(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
+                            }
+                            r[(od >>> 3) & 7] = v;
+                            to = next;
+                            break;
+                        }
+                        case IMUL_RRI32: {
+                            int od = e[i + 4];
+                            r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 5]], e[i + 6]);
+                            to = next;
+                            break;
+                        }
                         default:
-                            to = fastMore(c, r, e, i, o, id, next);
+                            to = fastRare(c, r, e, i, o, id, next);
                             break;
                     }
                 }
@@ -798,49 +838,8 @@ final class DecodeCache {
         c.instructions += retired;
     }
 
-    private static int fastMore(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
-        switch (id) {
-            case INC_R32: {
-                int d = (o >>> 12) & 15;
-                r[d] = Alu.inc(c, 4, r[d]);
-                return next;
-            }
-            case DEC_R32: {
-                int d = (o >>> 12) & 15;
-                r[d] = Alu.dec(c, 4, r[d]);
-                return next;
-            }
-            case SHIFT_RI32: {
-                int d = e[i + 5];
-                int count = e[i + 6] & 0x1F;
-                if (count != 0) {
-                    r[d] = ShiftRotate.shift32(c, (o >>> 12) & 15, r[d], count);
-                }
-                return next;
-            }
-            case MOVZX8_32: {
-                int od = e[i + 4];
-                int v;
-                if (((od >>> 6) & 3) == 3) {
-                    int s = od & 7;
-                    v = s < 4 ? r[s] & 0xFF : (r[s - 4] >>> 8) & 0xFF;
-                } else {
-                    v = load(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
-                }
-                r[(od >>> 3) & 7] = v;
-                return next;
-            }
-            case IMUL_RRI32: {
-                int od = e[i + 4];
-                r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 5]], e[i + 6]);
-                return next;
-            }
-            default:
-                return fastRare(c, r, e, i, o, id, next);
-        }
-    }
 
-    /** Less frequent specialised forms (kept apart so fastMore stays small enough to compile well). */
+    /** Less frequent specialised forms (a call, so runBlock stays small enough to compile well). */
     private static int fastRare(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
         switch (id) {
             case GRP3_R32: {
