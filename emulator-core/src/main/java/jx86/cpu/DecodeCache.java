@@ -32,8 +32,8 @@ final class DecodeCache {
     private static final int HEADER = 4;
     /** Longest cached instruction: its bytes are verified as two ints. */
     static final int MAX_LEN = 8;
-    private static final int STRIDE = 8;
-    private static final int STRIDE_SHIFT = 3;
+    private static final int STRIDE = 4;
+    private static final int STRIDE_SHIFT = 2;
     static final int CODE32 = 1 << 25;
     static final int VALID = 1 << 26;
 
@@ -134,13 +134,12 @@ final class DecodeCache {
     static final int IMPURE = 1 << 27;
 
     /**
-     * The instruction slots, {@link #STRIDE} ints each, {@link #MAX_INSNS} slots per block, so a
-     * block's instructions lie next to each other:
-     * [0] physical address of the instruction; [1] handler id (bits 0-7), length (8-11),
-     * aux (12-15), size (16-18), osz (19-21), segOvr+1 (22-24), code32 (25), valid (26);
-     * [2], [3] the 8 bytes at the address (as decoded); [4] rm (0-2), reg (3-5), mod (6-7),
+     * The instruction slots, {@link #STRIDE} ints (16 bytes) each, {@link #MAX_INSNS} slots per
+     * block, so a block's instructions lie next to each other:
+     * [0] handler id (bits 0-7), length (8-11), aux (12-15), size (16-18), osz (19-21),
+     * segOvr+1 (22-24), code32 (25), valid (26), IMPURE (27); [1] rm (0-2), reg (3-5), mod (6-7),
      * eaSeg (8-10), base (11-14, 8 = none), index (15-18), scale (19-20), asz32 (21), ModR/M
-     * present (22); [5] displacement; [6] immediate.
+     * present (22); [2] displacement; [3] immediate.
      */
     private final int[] e = new int[BLOCKS * MAX_INSNS * STRIDE];
 
@@ -335,7 +334,7 @@ final class DecodeCache {
                 final int[] e = this.e;
                 final int[] r = regs;
                 final jx86.clock.VirtualClock clk = clock;
-                final int o = e[i + 1];
+                final int o = e[i];
                 final int id = o & 0xFF;
                 final int next = eip + ((o >>> 8) & 15);
                 if ((o & IMPURE) != 0) {
@@ -350,7 +349,7 @@ final class DecodeCache {
                 } else {
                     switch (id) {
                         case ALU_RR32_OP + Alu.ADD: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int v = a + r[x >>> 3];
                             Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
@@ -359,7 +358,7 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RR32_OP + Alu.SUB: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int v = a - r[x >>> 3];
                             Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
@@ -368,7 +367,7 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RR32_OP + Alu.CMP: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int bb = r[x >>> 3];
                             Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
@@ -376,7 +375,7 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RR32_OP + Alu.XOR: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int bb = r[x >>> 3];
                             int v = a ^ bb;
@@ -386,7 +385,7 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RR32_OP + Alu.AND: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int bb = r[x >>> 3];
                             int v = a & bb;
@@ -396,7 +395,7 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RR32_OP + Alu.OR: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             int a = r[x & 7];
                             int bb = r[x >>> 3];
                             int v = a | bb;
@@ -407,15 +406,15 @@ final class DecodeCache {
                         }
                         case ALU_RR32_OP + Alu.ADC:
                         case ALU_RR32_OP + Alu.SBB: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             r[x & 7] = Alu.arith(c, id - ALU_RR32_OP, 4, r[x & 7], r[x >>> 3]);
                             to = next;
                             break;
                         }
                         case ALU_RI32_OP + Alu.ADD: {
-                            int d = e[i + 5];
+                            int d = e[i + 2];
                             int a = r[d];
-                            int bb = e[i + 6];
+                            int bb = e[i + 3];
                             int v = a + bb;
                             Flags.set(c, Flags.ADD, 4, a, bb, v);
                             r[d] = v;
@@ -423,9 +422,9 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RI32_OP + Alu.SUB: {
-                            int d = e[i + 5];
+                            int d = e[i + 2];
                             int a = r[d];
-                            int bb = e[i + 6];
+                            int bb = e[i + 3];
                             int v = a - bb;
                             Flags.set(c, Flags.SUB, 4, a, bb, v);
                             r[d] = v;
@@ -433,16 +432,16 @@ final class DecodeCache {
                             break;
                         }
                         case ALU_RI32_OP + Alu.CMP: {
-                            int a = r[e[i + 5]];
-                            int bb = e[i + 6];
+                            int a = r[e[i + 2]];
+                            int bb = e[i + 3];
                             Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
                             to = next;
                             break;
                         }
                         case ALU_RI32_OP + Alu.AND: {
-                            int d = e[i + 5];
+                            int d = e[i + 2];
                             int a = r[d];
-                            int bb = e[i + 6];
+                            int bb = e[i + 3];
                             int v = a & bb;
                             Flags.set(c, Flags.LOGIC, 4, a, bb, v);
                             r[d] = v;
@@ -453,35 +452,35 @@ final class DecodeCache {
                         case ALU_RI32_OP + Alu.XOR:
                         case ALU_RI32_OP + Alu.ADC:
                         case ALU_RI32_OP + Alu.SBB: {
-                            int d = e[i + 5];
-                            r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 6]);
+                            int d = e[i + 2];
+                            r[d] = Alu.arith(c, id - ALU_RI32_OP, 4, r[d], e[i + 3]);
                             to = next;
                             break;
                         }
                         case MOV_RI32:
-                            r[(o >>> 12) & 15] = e[i + 6];
+                            r[(o >>> 12) & 15] = e[i + 3];
                             to = next;
                             break;
                         case LEA32: {
-                            int od = e[i + 4];
+                            int od = e[i + 1];
                             r[(od >>> 3) & 7] = ea(r, e, i, od);
                             to = next;
                             break;
                         }
                         case MOV_RR32: {
-                            int x = e[i + 6];
+                            int x = e[i + 3];
                             r[x & 7] = r[x >>> 3];
                             to = next;
                             break;
                         }
                         case LOAD32: {
-                            int od = e[i + 4];
+                            int od = e[i + 1];
                             r[(od >>> 3) & 7] = load(c, (od >>> 8) & 7, ea(r, e, i, od), 4);
                             to = next;
                             break;
                         }
                         case STORE32: {
-                            int od = e[i + 4];
+                            int od = e[i + 1];
                             store32(c, (od >>> 8) & 7, ea(r, e, i, od), r[(od >>> 3) & 7]);
                             to = next;
                             break;
@@ -491,7 +490,7 @@ final class DecodeCache {
                                 to = next;
                                 break;
                             }
-                            exitEip = jump(c, next + e[i + 6]);
+                            exitEip = jump(c, next + e[i + 3]);
                             return i + STRIDE;
                         case CMP_RI32_JCC:
                         case CMP_RR32_JCC:
@@ -499,12 +498,12 @@ final class DecodeCache {
                             int a;
                             int bb;
                             if (id == CMP_RR32_JCC) {
-                                int x = e[i + 6];
+                                int x = e[i + 3];
                                 a = r[x & 7];
                                 bb = r[x >>> 3];
                             } else {
-                                a = r[e[i + 5]];
-                                bb = e[i + 6];
+                                a = r[e[i + 2]];
+                                bb = e[i + 3];
                             }
                             boolean test = id == TEST_RI32_JCC;
                             if (test) {
@@ -519,18 +518,18 @@ final class DecodeCache {
                             // The compare retires; the Jcc in the next slot runs now.
                             eip = next;
                             i += STRIDE;
-                            final int oj = e[i + 1];
+                            final int oj = e[i];
                             final int nextJ = eip + ((oj >>> 8) & 15);
                             final int cc = (oj >>> 12) & 15;
                             if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
                                 to = nextJ;
                                 break;
                             }
-                            exitEip = jump(c, nextJ + e[i + 6]);
+                            exitEip = jump(c, nextJ + e[i + 3]);
                             return i + STRIDE;
                         }
                         case JMP32:
-                            to = jump(c, next + e[i + 6]);
+                            to = jump(c, next + e[i + 3]);
                             break;
                         case INC_R32: {
                             int d = (o >>> 12) & 15;
@@ -545,8 +544,8 @@ final class DecodeCache {
                             break;
                         }
                         case SHIFT_RI32: {
-                            int d = e[i + 5];
-                            int count = e[i + 6] & 0x1F;
+                            int d = e[i + 2];
+                            int count = e[i + 3] & 0x1F;
                             if (count != 0) {
                                 r[d] = ShiftRotate.shift32(c, (o >>> 12) & 15, r[d], count);
                             }
@@ -554,7 +553,7 @@ final class DecodeCache {
                             break;
                         }
                         case MOVZX8_32: {
-                            int od = e[i + 4];
+                            int od = e[i + 1];
                             int v;
                             if (((od >>> 6) & 3) == 3) {
                                 int s = od & 7;
@@ -567,8 +566,8 @@ final class DecodeCache {
                             break;
                         }
                         case IMUL_RRI32: {
-                            int od = e[i + 4];
-                            r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 5]], e[i + 6]);
+                            int od = e[i + 1];
+                            r[(od >>> 3) & 7] = Alu.imul(c, 4, r[e[i + 2]], e[i + 3]);
                             to = next;
                             break;
                         }
@@ -632,8 +631,8 @@ final class DecodeCache {
                 break;
             }
             int len = (o >>> 8) & 15;
-            if (impure(id, e[base + count * STRIDE + 4])) {
-                e[base + count * STRIDE + 1] = o | IMPURE;
+            if (impure(id, e[base + count * STRIDE + 1])) {
+                e[base + count * STRIDE] = o | IMPURE;
             }
             lines |= jx86.memory.CodeWriteTracker.lineMask(offset + bytes, len);
             bytes += len;
@@ -647,12 +646,12 @@ final class DecodeCache {
         }
         for (int k = 0; k + 1 < count; k++) {
             int s = base + k * STRIDE;
-            if ((e[s + STRIDE + 1] & 0xFF) == JCC32) {
-                int id = e[s + 1] & 0xFF;
+            if ((e[s + STRIDE] & 0xFF) == JCC32) {
+                int id = e[s] & 0xFF;
                 int fused = id == ALU_RI32_OP + Alu.CMP ? CMP_RI32_JCC
                         : id == ALU_RR32_OP + Alu.CMP ? CMP_RR32_JCC : id == TEST_RI32 ? TEST_RI32_JCC : -1;
                 if (fused != -1) {
-                    e[s + 1] = (e[s + 1] & ~0xFF) | fused;
+                    e[s] = (e[s] & ~0xFF) | fused;
                 }
             }
         }
@@ -718,7 +717,7 @@ final class DecodeCache {
         c.insnEip = eip;
         c.ip = next;
         c.osz = (o >>> 19) & 7;
-        int od = e[i + 4];
+        int od = e[i + 1];
         c.asz32 = (od & (1 << 21)) != 0;
         c.segOvr = ((o >>> 22) & 7) - 1;
         if ((od & (1 << 22)) != 0) {
@@ -733,7 +732,7 @@ final class DecodeCache {
         }
         final int size = (o >>> 16) & 7;
         final int aux = (o >>> 12) & 15;
-        final int imm = e[i + 6];
+        final int imm = e[i + 3];
         try {
             if (id >= SHIFT_I) {
                 execB(c, id, size, aux, imm);
@@ -843,7 +842,7 @@ final class DecodeCache {
     private static int fastRare(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
         switch (id) {
             case GRP3_R32: {
-                int d = e[i + 5];
+                int d = e[i + 2];
                 switch ((o >>> 12) & 7) {
                     case 2:
                         r[d] = ~r[d];
@@ -867,10 +866,10 @@ final class DecodeCache {
                 return next;
             }
             case TEST_RI32:
-                Alu.logicFlags(c, 4, r[e[i + 5]] & e[i + 6]);
+                Alu.logicFlags(c, 4, r[e[i + 2]] & e[i + 3]);
                 return next;
             default: { // ALU_RR8: byte registers AL..BH, imm = dst | src << 3
-                int x = e[i + 6];
+                int x = e[i + 3];
                 int op = (o >>> 12) & 7;
                 int v = Alu.arith(c, op, 1, Mem.getReg(c, 1, x & 7), Mem.getReg(c, 1, x >>> 3));
                 if (op != Alu.CMP) {
@@ -908,7 +907,7 @@ final class DecodeCache {
 
     /** Effective address of the entry's memory operand (base + index * scale + displacement). */
     private static int ea(int[] r, int[] e, int i, int od) {
-        int off = e[i + 5];
+        int off = e[i + 2];
         int base = (od >>> 11) & 15;
         if (base < 8) {
             off += r[base];

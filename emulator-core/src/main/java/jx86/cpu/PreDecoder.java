@@ -40,13 +40,10 @@ final class PreDecoder {
             o = (int) d | (dPos << 8);
         }
         o |= flags;
-        e[i] = pa;
-        e[i + 1] = o;
-        e[i + 2] = m.ramRead32(pa);
-        e[i + 3] = m.ramRead32(pa + 4);
-        e[i + 4] = dOpnd;
-        e[i + 5] = dDisp;
-        e[i + 6] = (int) (d >>> 32);
+        e[i] = o;
+        e[i + 1] = dOpnd;
+        e[i + 2] = dDisp;
+        e[i + 3] = (int) (d >>> 32);
         return o;
     }
 
