@@ -219,27 +219,21 @@ public final class Mmu {
 
     /**
      * For the trace runner's specialised loads: the physical address of a read at {@code la}
-     * whose page offset is at most {@code lastOffset} (so it stays in one page) when it is a D-TLB fast-array hit or paging is off, counted exactly as
-     * {@link #read32} counts it; -1 when the access must go through {@link #read32} (miss, rights,
-     * page end). Small on purpose, so HotSpot inlines it where read32 (with its slow path) is not.
+     * whose page offset is at most {@code lastOffset} (so it stays in one page) when it is a D-TLB
+     * fast-array hit or paging is off, counted exactly as {@link #read32} counts it; -1 when the
+     * access must go through {@link #read32} (miss, rights, page end). Small on purpose, so
+     * HotSpot inlines it where read32 (with its slow path) is not.
      */
     public int readHit(int la, int lastOffset) {
-        if ((la & 0xFFF) > lastOffset) {
-            return -1;
-        }
-        if (!pagingOn) {
-            return la;
-        }
-        int e = dFast[la >>> 12];
-        if ((e & dataReadMask) != Tlb.F_VALID) {
-            return -1;
-        }
-        dtlb.hitData(e, cplClass);
-        return (e & 0xFFFF_F000) | (la & 0xFFF);
+        return dataHit(la, lastOffset, dataReadMask);
     }
 
     /** As {@link #readHit} for a write (counted as {@link #write32} counts it). */
     public int writeHit(int la, int lastOffset) {
+        return dataHit(la, lastOffset, dataWriteMask);
+    }
+
+    private int dataHit(int la, int lastOffset, int rightsMask) {
         if ((la & 0xFFF) > lastOffset) {
             return -1;
         }
@@ -247,7 +241,7 @@ public final class Mmu {
             return la;
         }
         int e = dFast[la >>> 12];
-        if ((e & dataWriteMask) != Tlb.F_VALID) {
+        if ((e & rightsMask) != Tlb.F_VALID) {
             return -1;
         }
         dtlb.hitData(e, cplClass);
