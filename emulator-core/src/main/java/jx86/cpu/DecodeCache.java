@@ -13,8 +13,8 @@ import jx86.memory.PhysicalMemory;
  * RAM or within 8 bytes of a page end) takes {@link Exec}'s decoder.
  *
  * <p>Organised in blocks: a block is the straight-line run of instructions from one physical
- * address up to the first jump, call, return or string instruction, decoded once into consecutive
- * slots. Blocks are direct mapped by a hash of their physical start address plus the default code
+ * address up to the first jump, call, return or string instruction (a conditional jump ends the
+ * run only when taken), at most {@link #MAX_INSNS}, decoded once into consecutive slots. Blocks are direct mapped by a hash of their physical start address plus the default code
  * size (CS.D in protected mode). Invalidation is per page and precise to 64-byte lines: building
  * a block marks the lines it decoded with the memory's {@link jx86.memory.CodeWriteTracker}; a
  * store, string fast path, DMA or loader write that touches a marked line bumps the page's
