@@ -14,8 +14,9 @@ import jx86.memory.PhysicalMemory;
  *
  * <p>Organised in blocks: a block is the straight-line run of instructions from one physical
  * address up to the first jump, call, return or string instruction (a conditional jump ends the
- * run only when taken), at most {@link #MAX_INSNS}, decoded once into consecutive slots. Blocks are direct mapped by a hash of their physical start address plus the default code
- * size (CS.D in protected mode). Invalidation is per page and precise to 64-byte lines: building
+ * run only when taken), at most {@link #MAX_INSNS}, decoded once into consecutive slots. Blocks
+ * are direct mapped by a hash of their physical start address plus the default code size (CS.D
+ * in protected mode). Invalidation is per page and precise to 64-byte lines: building
  * a block marks the lines it decoded with the memory's {@link jx86.memory.CodeWriteTracker}; a
  * store, string fast path, DMA or loader write that touches a marked line bumps the page's
  * generation, and a block whose recorded generation differs is decoded again before it runs. A
@@ -30,7 +31,7 @@ final class DecodeCache {
     /** Most instructions in one block (the count field is 5 bits). */
     static final int MAX_INSNS = 16;
     private static final int HEADER = 4;
-    /** Longest cached instruction: its bytes are verified as two ints. */
+    /** Longest cached instruction: the decoder reads this many bytes, so blocks stop 8 bytes before a page end. */
     static final int MAX_LEN = 8;
     private static final int STRIDE = 4;
     private static final int STRIDE_SHIFT = 2;
@@ -520,8 +521,7 @@ final class DecodeCache {
                             i += STRIDE;
                             final int oj = e[i];
                             final int nextJ = eip + ((oj >>> 8) & 15);
-                            final int cc = (oj >>> 12) & 15;
-                            if (!(test ? Flags.condLogic32(cc, a & bb) : Flags.condSub32(cc, a, bb))) {
+                            if (!Flags.cond(c, (oj >>> 12) & 15)) { // of the flags just set
                                 to = nextJ;
                                 break;
                             }

@@ -162,68 +162,6 @@ final class Flags {
     }
 
     /**
-     * Condition {@code cc} (the low nibble of Jcc) right after a 32-bit CMP of {@code a} with
-     * {@code b}, computed from the operands (what {@link #cond} gives after {@code set(SUB, 4, a, b,
-     * a - b)}; SDM Vol. 1 Table B-1): for the fused compare-and-branch of the trace runner.
-     */
-    static boolean condSub32(int cc, int a, int b) {
-        boolean v;
-        switch (cc >>> 1) {
-            case 0:
-                v = ((a ^ b) & (a ^ (a - b))) < 0;
-                break;
-            case 1:
-                v = Integer.compareUnsigned(a, b) < 0;
-                break;
-            case 2:
-                v = a == b;
-                break;
-            case 3:
-                v = Integer.compareUnsigned(a, b) <= 0;
-                break;
-            case 4:
-                v = a - b < 0;
-                break;
-            case 5:
-                v = parity(a - b);
-                break;
-            case 6:
-                v = a < b;
-                break;
-            default:
-                v = a <= b;
-                break;
-        }
-        return v != ((cc & 1) != 0);
-    }
-
-    /** Condition {@code cc} right after a 32-bit TEST whose AND is {@code r} (OF = CF = 0). */
-    static boolean condLogic32(int cc, int r) {
-        boolean v;
-        switch (cc >>> 1) {
-            case 0:
-            case 1:
-                v = false;
-                break;
-            case 2:
-            case 3:
-                v = r == 0;
-                break;
-            case 4:
-            case 6:
-                v = r < 0;
-                break;
-            case 5:
-                v = parity(r);
-                break;
-            default:
-                v = r <= 0;
-                break;
-        }
-        return v != ((cc & 1) != 0);
-    }
-
-    /**
      * Evaluates condition code {@code cc} (0-15, the low nibble of Jcc/SETcc/CMOVcc). After SUB/CMP
      * and the logical operations (what most conditional branches follow) and for ZF after INC/DEC
      * the condition is computed from the operands without evaluating single flags; this method and
