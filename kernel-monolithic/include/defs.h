@@ -71,16 +71,8 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void panic_trap(struct trapframe *tf, const char *reason) __attribute__((noreturn));
 void backtrace(uint32_t ebp);
 
-/* ---- kernel/string.c ---- */
-void *memset(void *dst, int c, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *safestrcpy(char *dst, const char *src, size_t n);
-const char *strrchr(const char *s, int c);
+/* ---- libkern/string.c (shared with the other kernels) ---- */
+#include "libkern/string.h"
 
 /* ---- kernel/bootinfo.c ---- */
 void bootinfo_init(uint32_t magic, struct multiboot_info *mbi);

@@ -1,7 +1,7 @@
 /* exec.c: replaces the current process's image with a static i386 ELF executable, Linux-style initial stack. */
 #include "defs.h"
 #include "proc.h"
-#include "elf.h"
+#include "libkern/elf.h"
 #include "fs.h"
 
 /* Copies n bytes into pgdir's (already mapped) pages at va, whatever their write permission. */

@@ -1,7 +1,7 @@
 /* internal.h: the module loader's structures: a loaded module and the state of one load. */
 #pragma once
 #include "defs.h"
-#include "elf.h"
+#include "libkern/elf.h"
 #include "module.h"
 
 #define MODULE_NAME_LEN 56

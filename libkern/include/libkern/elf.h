@@ -1,4 +1,5 @@
-/* elf.h: the 32-bit ELF structures the program loader reads (System V ABI, i386 supplement). */
+/* libkern/elf.h: the 32-bit ELF structures (System V ABI, i386 supplement) that program, module and
+ * boot-module loaders read. Shared by every kernel. */
 #pragma once
 #include <stdint.h>
 

@@ -1,0 +1,9 @@
+/* libkern/format.h: printf-style formatting for kernels: %d %u %x %p %s %c %% with a width,
+ * '0' padding and '-' (left-justified strings); 'l' is accepted and ignored (long is int on i386). */
+#pragma once
+#include <stdarg.h>
+
+/* Formats fmt/ap, handing each character to put(ctx, c); returns the number of characters. */
+int kformat(void (*put)(void *ctx, char c), void *ctx, const char *fmt, va_list ap);
+/* Formats into buf (always NUL-terminated when size > 0); returns the untruncated length. */
+int kvsnprintf(char *buf, int size, const char *fmt, va_list ap);
