@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jx86.host.OutputFile;
 
 /**
  * Builds a bootable jx86 disk image from a {@link Manifest}: MBR and loader, boot catalog, the
@@ -58,15 +59,19 @@ public final class ImageBuilder {
         Path mke2fs = mke2fsTool.orElseThrow(() -> new ImageException(MKE2FS_MISSING));
         Path target = output.toAbsolutePath().normalize();
         Path dir = target.getParent();
-        if (Files.isDirectory(target)) {
-            throw new ImageException("mkimage: output " + output + " is a directory");
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(manifest.kernel());
+        manifest.modules().forEach(m -> inputs.add(m.file()));
+        try {
+            OutputFile.check(target, "mkimage: output", inputs);
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(e.getMessage());
         }
         Path tmpImage = null;
         Path tmpFs = null;
         Path staging = null;
         try {
             Inputs in = readInputs(manifest);
-            Files.createDirectories(dir);
             String base = "." + target.getFileName();
             staging = Files.createTempDirectory(dir, base + ".root.");
             RootTree.stage(manifest, staging);      // before other temporary files: root may be "."

@@ -70,6 +70,26 @@ class MkimageCommandTest {
     }
 
     @Test
+    void outputInAMissingDirectory_isRefusedAndNoDirectoryIsCreated() throws IOException {
+        Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        Path m = TestImages.write(dir, "small.manifest", "kernel = k.elf\nsize = 2M\n");
+        Path missing = dir.resolve("no/such/x.img");
+        assertThat(Main.execute("mkimage", m.toString(), "-o", missing.toString())).isEqualTo(2);
+        assertThat(stderr().lines()).hasSize(1).first().asString().contains("does not exist");
+        assertThat(dir.resolve("no")).doesNotExist();
+    }
+
+    @Test
+    void outputNamingItsOwnKernel_isRefusedAndTheKernelIsUntouched() throws IOException {
+        Path kernel = Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        byte[] before = Files.readAllBytes(kernel);
+        Path m = TestImages.write(dir, "small.manifest", "kernel = k.elf\nsize = 2M\n");
+        assertThat(Main.execute("mkimage", m.toString(), "-o", kernel.toString())).isEqualTo(2);
+        assertThat(stderr().lines()).hasSize(1).first().asString().contains("is an input of this run");
+        assertThat(Files.readAllBytes(kernel)).isEqualTo(before);
+    }
+
+    @Test
     void validManifest_exitStatus0AndTheImageNextToTheManifest() throws IOException {
         assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
         Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));

@@ -106,6 +106,12 @@ public final class BootCommand implements Callable<Integer> {
         if (memoryMiB < 2 || memoryMiB > 3072) {
             throw new UserError("-m " + memoryMiB + ": memory size must be between 2 and 3072 MiB");
         }
+        if (maxInstructions < 0) {
+            throw new UserError("--max-instructions " + maxInstructions + ": expected a count >= 0 (0: no limit)");
+        }
+        if (timeoutSeconds < 0) {
+            throw new UserError("--timeout " + timeoutSeconds + ": expected seconds >= 0 (0: no limit)");
+        }
         switch (rtc) {
             case "virtual" -> { }
             case "host" -> b.rtcEpochSeconds(java.time.Instant.now().getEpochSecond());
@@ -154,6 +160,9 @@ public final class BootCommand implements Callable<Integer> {
         }
         if (kernelPath == null && !modules.isEmpty()) {
             throw new UserError("--module needs --kernel");
+        }
+        if (kernelPath == null && !append.isEmpty()) {
+            throw new UserError("--append needs --kernel (a disk's boot loader reads its own command line)");
         }
         b.kernel(kernelPath);
         for (String m : modules) {

@@ -39,12 +39,14 @@ public final class Screenshot {
         return PALETTE[index & 0x0F];
     }
 
-    /** Writes the screen of {@code vga} to {@code file} as PNG. */
+    /** Writes the screen of {@code vga} to {@code file} as PNG (through a temporary file, see {@link OutputFile}). */
     public static void write(VgaText vga, Path file) throws IOException {
         BufferedImage img = render(vga);
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
-        }
+        OutputFile.replace(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
     }
 
     /** Renders the screen into a new 720x400 RGB image. */

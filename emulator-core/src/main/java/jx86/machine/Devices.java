@@ -34,6 +34,7 @@ import jx86.firmware.BiosDisk;
 import jx86.host.BufferSerial;
 import jx86.host.DiskBackend;
 import jx86.host.NullSerial;
+import jx86.host.OutputFile;
 import jx86.host.SerialBackend;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.PerfCounterDevice;
@@ -103,6 +104,7 @@ public final class Devices implements AutoCloseable {
         debugCon.attach(io);
         new ExitPortF4(machine::exitRequested).attach(io);
 
+        checkOutputs(config);
         com1Backend = serialBackend(config);
         int[][] com = {{0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3}};
         for (int i = 0; i < 4; i++) {
@@ -131,6 +133,16 @@ public final class Devices implements AutoCloseable {
     /** The wire for ISA IRQ {@code irq}: PIC input irq, I/O APIC pin irq (IRQ0 on pin 2, as the MP table says). */
     private static IrqLine isa(IrqSink[] sinks, int irq) {
         return new IrqLine(sinks, new int[] {irq, irq == 0 ? 2 : irq});
+    }
+
+    /** Every file the run will write is checked before anything is opened (jx86.host.OutputFile). */
+    private static void checkOutputs(MachineConfig config) {
+        if (config.serial.startsWith("file:") && config.serial.length() > 5) {
+            OutputFile.check(Path.of(config.serial.substring(5)), "--serial file:", config.inputs());
+        }
+        if (config.screenshot != null) {
+            OutputFile.check(config.screenshot, "--screenshot", config.inputs());
+        }
     }
 
     private static SerialBackend serialBackend(MachineConfig config) {
@@ -235,8 +247,10 @@ public final class Devices implements AutoCloseable {
         if (machine.config().screenshot != null) {
             try {
                 Screenshot.write(vga, machine.config().screenshot);
-            } catch (IOException e) {
-                throw new UncheckedIOException("writing screenshot " + machine.config().screenshot, e);
+            } catch (IOException | RuntimeException e) {
+                // the run is over: report it in one line and still flush the disks below
+                System.err.println("jx86: --screenshot " + machine.config().screenshot + ": cannot write ("
+                        + e.getMessage() + ")");
             }
         }
         try {

@@ -48,6 +48,16 @@ public final class MachineConfig {
         this.screenshot = b.screenshot;
     }
 
+    /** The files this run reads (kernel, modules, disks): outputs may never be one of them. */
+    public List<Path> inputs() {
+        List<Path> all = new ArrayList<>(disks);
+        all.addAll(modules);
+        if (kernel != null) {
+            all.add(kernel);
+        }
+        return all;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
