@@ -289,7 +289,9 @@ final class DecodeCache {
                     c.eip = eip;
                     retire(c, hits, done);
                     if (!Interrupts.raiseException(c, f)) {
+                        // as in Cpu.step: a fault that ends in shutdown advances no cycle
                         c.enterShutdown();
+                        return done + 1;
                     }
                     clk.cycles++;
                     return done + 1;

@@ -155,4 +155,21 @@ class DecodeCacheTest {
         rerun(t);
         assertThat(t.reg(EAX) & 0xFF).isEqualTo(0x42);
     }
+
+    /**
+     * A fault that ends in a triple fault (a null ES, then STOSB, with no IDT): the same
+     * instructions, cycles and EIP with and without the cache (it used to count one more cycle).
+     */
+    @Test
+    void faultEndingInTripleFault_countsTheSameCyclesWithAndWithoutTheCache() {
+        int[] code = {0x31, 0xC0, 0x8E, 0xC0, 0xAA, 0xF4}; // xor eax,eax; mov es,ax; stosb; hlt
+        CpuTestSupport cached = CpuTestSupport.flat32().code(code);
+        CpuTestSupport plain = CpuTestSupport.flat32().code(code);
+        plain.cpu.setDecodeCache(false);
+        assertThat(cached.cpu.run(1000)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(plain.cpu.run(1000)).isEqualTo(StopReason.TRIPLE_FAULT);
+        assertThat(cached.cpu.instructions).isEqualTo(plain.cpu.instructions).isEqualTo(2);
+        assertThat(cached.clock.cycles).isEqualTo(plain.clock.cycles);
+        assertThat(cached.cpu.eip).isEqualTo(plain.cpu.eip);
+    }
 }

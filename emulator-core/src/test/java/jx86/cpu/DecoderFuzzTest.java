@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * {@code -DargLine="-DfuzzRounds=15000 -DfuzzSeed=77"} to Maven (the defaults keep CI fast).
  */
 class DecoderFuzzTest {
-    private static final int ROUNDS = Integer.getInteger("fuzzRounds", 400);
+    private static final int ROUNDS = Integer.getInteger("fuzzRounds", Math.max(400, Integer.getInteger("jx86.fuzz.runs", 300)));
     private static final int STEPS = 50;
 
     /** Kinds: 0 real mode, 1 flat 32-bit, 2 16-bit protected mode, 3 V86 mode, 4 32-bit with paging. */
