@@ -2,6 +2,7 @@ package jx86.host;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 
 /**
  * An in-memory back-end for tests and scripted runs: captures everything the guest transmits and
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class BufferSerial extends QueuedInputSerial {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Sees every transmitted byte on the machine thread, as the guest writes it (jx86.harness). */
+    private IntConsumer outputListener;
 
     public BufferSerial() {
     }
@@ -44,9 +47,17 @@ public final class BufferSerial extends QueuedInputSerial {
         return in.size();
     }
 
+    /** Calls {@code listener} with each byte the guest transmits from now on, on the machine thread. */
+    public synchronized void setOutputListener(IntConsumer listener) {
+        this.outputListener = listener;
+    }
+
     @Override
     public synchronized void write(int b) {
         out.write(b & 0xFF);
+        if (outputListener != null) {
+            outputListener.accept(b & 0xFF);
+        }
     }
 
     @Override

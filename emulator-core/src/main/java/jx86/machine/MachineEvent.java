@@ -18,7 +18,11 @@ public enum MachineEvent {
     /** The guest reset the CPU (8042 command 0xFE, port 0x92 bit 0). */
     RESET(74, "the guest reset the machine"),
     /** The attached debugger ended the run (GDB's {@code kill}). */
-    KILLED(75, "killed by the debugger");
+    KILLED(75, "killed by the debugger"),
+    /** A harness stopped the run (jx86.harness.Harness#stop, possibly from another thread). */
+    STOPPED(76, "stopped by the harness"),
+    /** A harness's virtual-time limit was reached (jx86.harness). */
+    TIME_LIMIT(77, "virtual time limit reached");
 
     private final int exitStatus;
     private final String description;

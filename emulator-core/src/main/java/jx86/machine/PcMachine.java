@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import jx86.bus.IoBus;
 import jx86.bus.IrqLine;
 import jx86.bus.IrqSink;
@@ -50,6 +51,8 @@ public final class PcMachine implements AutoCloseable {
     private final Devices devices;
     private MachineEvent event;
     private int exitPortValue;
+    /** System.nanoTime() when the run started (0: not yet); wall limits count from here. */
+    private long runStartNanos;
     /** The attached debugger stub (--gdb), or null: the run loop then calls the CPU directly. */
     private Debugger debugger;
 
@@ -176,10 +179,31 @@ public final class PcMachine implements AutoCloseable {
 
     /** Runs until a machine event; never throws for anything the guest does. */
     public RunResult runToEnd() {
-        long wallStart = System.nanoTime();
+        runUntil(() -> false);
+        return finishRun();
+    }
+
+    /**
+     * Runs until a machine event (returned) or until {@code pause}, asked between CPU slices and
+     * while the CPU idles, returns true (null is returned; call again to go on). To pause at an exact
+     * instruction boundary, have the machine thread call {@link Cpu#requestStop} (from a device or a
+     * clock timer) and let {@code pause} see it: the request is cleared when the run goes on. Wall
+     * time limits (--timeout, --realtime) count from the first call.
+     */
+    public MachineEvent runUntil(BooleanSupplier pause) {
+        if (runStartNanos == 0) {
+            runStartNanos = System.nanoTime();
+        }
+        long wallStart = runStartNanos;
         long limit = config.maxInstructions > 0 ? config.maxInstructions : Long.MAX_VALUE;
         long timeoutNanos = config.timeoutSeconds > 0 ? (long) (config.timeoutSeconds * 1e9) : Long.MAX_VALUE;
         while (event == null) {
+            if (pause.getAsBoolean()) {
+                return null;
+            }
+            if (cpu.stopRequested()) {
+                cpu.clearStopRequest();     // a pause request already served
+            }
             long remaining = limit - cpu.instructions;
             if (remaining <= 0) {
                 event = MachineEvent.INSTRUCTION_LIMIT;
@@ -197,7 +221,7 @@ public final class PcMachine implements AutoCloseable {
             switch (stop) {
                 case TRIPLE_FAULT -> event = MachineEvent.TRIPLE_FAULT;
                 case HALTED_FOREVER -> event = MachineEvent.HALTED_FOREVER;
-                case HALTED -> idle(wallStart, timeoutNanos);
+                case HALTED -> idle(wallStart, timeoutNanos, pause);
                 default -> { }
             }
             if (event == null && System.nanoTime() - wallStart > timeoutNanos) {
@@ -208,6 +232,18 @@ public final class PcMachine implements AutoCloseable {
             }
             devices.afterSlice();
         }
+        return event;
+    }
+
+    /** Ends the run with {@code reason} unless it has already ended (a harness's stop or time limit). */
+    public void endRun(MachineEvent reason) {
+        if (event == null) {
+            event = reason;
+        }
+    }
+
+    /** After the run's event: tells an attached debugger, flushes devices and returns the result. */
+    public RunResult finishRun() {
         if (debugger != null) {
             debugger.machineEnded(event, exitPortValue);
         }
@@ -220,10 +256,10 @@ public final class PcMachine implements AutoCloseable {
      * The CPU halted with interrupts enabled: advance virtual time to the next device event
      * (deterministic, and no host core burns), or, if no timer is armed, wait for host input.
      */
-    private void idle(long wallStart, long timeoutNanos) {
+    private void idle(long wallStart, long timeoutNanos, BooleanSupplier pause) {
         long cycleLimit = config.maxInstructions > 0
                 ? config.maxInstructions * IDLE_CYCLES_PER_INSTRUCTION : Long.MAX_VALUE;
-        while (cpu.halted() && event == null) {
+        while (cpu.halted() && event == null && !cpu.stopRequested() && !pause.getAsBoolean()) {
             if (debugger != null && debugger.wantsControl()) {
                 return;
             }
