@@ -8,7 +8,7 @@
  * Not supported: a.out kernels (header flag 16), video mode requests (flag 2 is ignored), ELF
  * symbol tables, and loading anything below 1 MiB.
  */
-#include "elf.h"
+#include "libkern/elf.h"
 #include "loader.h"
 #include "multiboot.h"
 
@@ -161,37 +161,36 @@ static void check_multiboot_header(uint32_t avail)
 static uint32_t load_kernel(const struct catalog *c, uint32_t mem_end, uint32_t *end)
 {
     uint32_t avail = c->kernel_size < MB_HEADER_SEARCH ? c->kernel_size : MB_HEADER_SEARCH;
-    if (avail < sizeof(struct elf32_ehdr))
+    if (avail < sizeof(struct elfhdr))
         panic("kernel is too small to be an ELF file");
     read_or_panic(c->kernel_lba, 0, avail, (uint32_t)header_buf, "the kernel header");
     check_multiboot_header(avail);
 
-    const struct elf32_ehdr *eh = (const struct elf32_ehdr *)header_buf;
-    if (eh->e_ident[0] != 0x7F || eh->e_ident[1] != 'E' || eh->e_ident[2] != 'L' || eh->e_ident[3] != 'F'
-        || eh->e_ident[4] != 1 || eh->e_machine != EM_386)
+    const struct elfhdr *eh = (const struct elfhdr *)header_buf;
+    if (eh->magic != ELF_MAGIC || eh->elf[0] != ELFCLASS32 || eh->machine != EM_386)
         panic("kernel is not a 32-bit i386 ELF file");
-    if (eh->e_phentsize != sizeof(struct elf32_phdr) || eh->e_phnum == 0
-        || eh->e_phoff > avail || (uint32_t)eh->e_phnum * sizeof(struct elf32_phdr) > avail - eh->e_phoff)
+    if (eh->phentsize != sizeof(struct proghdr) || eh->phnum == 0
+        || eh->phoff > avail || (uint32_t)eh->phnum * sizeof(struct proghdr) > avail - eh->phoff)
         panic("kernel program headers are not within its first 8 KiB");
 
-    uint32_t entry = eh->e_entry;
+    uint32_t entry = eh->entry;
     uint32_t high = 0;
-    for (uint32_t i = 0; i < eh->e_phnum; i++) {
-        struct elf32_phdr ph;
-        memcpy(&ph, header_buf + eh->e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+    for (uint32_t i = 0; i < eh->phnum; i++) {
+        struct proghdr ph;
+        memcpy(&ph, header_buf + eh->phoff + i * sizeof ph, sizeof ph);
+        if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
-        if (ph.p_filesz > ph.p_memsz || ph.p_offset > c->kernel_size
-            || ph.p_filesz > c->kernel_size - ph.p_offset)
+        if (ph.filesz > ph.memsz || ph.off > c->kernel_size
+            || ph.filesz > c->kernel_size - ph.off)
             panic("kernel segment lies outside the kernel file");
-        check_range(ph.p_paddr, ph.p_memsz, mem_end, "kernel segment");
-        read_or_panic(c->kernel_lba, ph.p_offset, ph.p_filesz, ph.p_paddr, "the kernel");
-        memset((void *)(ph.p_paddr + ph.p_filesz), 0, ph.p_memsz - ph.p_filesz);
-        if (ph.p_paddr + ph.p_memsz > high)
-            high = ph.p_paddr + ph.p_memsz;
-        /* A higher-half kernel links e_entry virtually: translate it like GRUB does. */
-        if (entry >= ph.p_vaddr && entry - ph.p_vaddr < ph.p_memsz)
-            entry = entry - ph.p_vaddr + ph.p_paddr;
+        check_range(ph.paddr, ph.memsz, mem_end, "kernel segment");
+        read_or_panic(c->kernel_lba, ph.off, ph.filesz, ph.paddr, "the kernel");
+        memset((void *)(ph.paddr + ph.filesz), 0, ph.memsz - ph.filesz);
+        if (ph.paddr + ph.memsz > high)
+            high = ph.paddr + ph.memsz;
+        /* A higher-half kernel links its entry virtually: translate it like GRUB does. */
+        if (entry >= ph.vaddr && entry - ph.vaddr < ph.memsz)
+            entry = entry - ph.vaddr + ph.paddr;
     }
     if (high == 0)
         panic("kernel has no loadable segment");
