@@ -39,20 +39,26 @@ static inline l4_word_t idl_string_words(l4_word_t len)
     return (len + 3) / 4;
 }
 
+/* A 32-bit word at any byte address, allowed to alias anything: IA-32 loads and stores words at
+ * unaligned addresses, so whole words of a string move in one instruction. */
+typedef l4_word_t __attribute__((may_alias, aligned(1))) idl_unaligned_word_t;
+
 /* Stores a length word and the bytes of s into mr[0], mr[1].., byte k of the string in bits
  * 8*(k%4) of word k/4 (little endian, so the words hold the bytes in memory order); the unused
  * bytes of the last word are zero. Returns the words used: 1 + idl_string_words(len). */
 static inline l4_word_t idl_put_string(l4_word_t *mr, const char *s, l4_word_t len)
 {
-    l4_word_t words = idl_string_words(len);
+    l4_word_t full = len / 4;
     mr[0] = len;
-    for (l4_word_t w = 0; w < words; w++) {
+    for (l4_word_t w = 0; w < full; w++)
+        mr[1 + w] = *(const idl_unaligned_word_t *)(s + 4 * w);
+    if (len % 4 != 0) {
         l4_word_t v = 0;
-        for (l4_word_t b = 0; b < 4 && 4 * w + b < len; b++)
-            v |= (l4_word_t)(unsigned char)s[4 * w + b] << (8 * b);
-        mr[1 + w] = v;
+        for (l4_word_t b = 0; b < len % 4; b++)
+            v |= (l4_word_t)(unsigned char)s[4 * full + b] << (8 * b);
+        mr[1 + full] = v;
     }
-    return 1 + words;
+    return 1 + idl_string_words(len);
 }
 
 /* Reads the string whose length word is mr[*i] into buf (len bytes, no terminator) and advances
@@ -67,7 +73,9 @@ static inline int idl_get_string(const l4_word_t *mr, l4_word_t *i, l4_word_t u,
     l4_word_t n = mr[at];
     if (n > max || idl_string_words(n) > u - at)
         return 0;
-    for (l4_word_t k = 0; k < n; k++)
+    for (l4_word_t w = 0; w < n / 4; w++)
+        *(idl_unaligned_word_t *)(buf + 4 * w) = mr[at + 1 + w];
+    for (l4_word_t k = n & ~3u; k < n; k++)
         buf[k] = (char)(mr[at + 1 + k / 4] >> (8 * (k % 4)));
     *len = n;
     *i = at + 1 + idl_string_words(n);

@@ -9,6 +9,8 @@ void serial_init(void);
 void serial_puts(const char *s);
 void check_word(const char *name, l4_word_t got, l4_word_t want);
 void check_true(const char *name, int ok);
+void info(const char *name, l4_word_t value);           /* "idl: info <name>=<decimal>" */
+l4_word_t instructions_now(void);
 int check_summary(void);                               /* prints "idl: done", returns 0 or 1 */
 _Noreturn void guest_exit(l4_word_t code);
 int bytes_equal(const char *a, const char *b, l4_word_t n);

@@ -68,6 +68,37 @@ void check_word(const char *name, l4_word_t got, l4_word_t want)
     serial_puts("\n");
 }
 
+static void putdec(l4_word_t v)
+{
+    char buf[11];
+    int i = 0;
+    do {
+        buf[i++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (i > 0)
+        putc(buf[--i]);
+}
+
+void info(const char *name, l4_word_t value)
+{
+    serial_puts("idl: info ");
+    serial_puts(name);
+    putc('=');
+    putdec(value);
+    serial_puts("\n");
+}
+
+/* Retired instructions so far, from jx86's counter device (ports 0x5A0-0x5AF; docs/mmu.md). */
+l4_word_t instructions_now(void)
+{
+    l4_word_t v;
+    __asm__ volatile("outl %0, %1" : : "a"(1u), "Nd"((unsigned short)0x5AC));   /* snapshot */
+    __asm__ volatile("outl %0, %1" : : "a"(1u), "Nd"((unsigned short)0x5A0));   /* counter 1: instructions */
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((unsigned short)0x5A4));
+    return v;
+}
+
 void check_true(const char *name, int ok)
 {
     check_word(name, ok != 0, 1);
