@@ -15,6 +15,12 @@
 #define IDL_EBADMSG   (-74)   /* server: the request is malformed (wrong word counts, bad string or item) */
 #define IDL_EMSGSIZE  (-90)   /* a string is longer than its bound (caught before sending) */
 
+/* A server function returns IDL_NOREPLY to answer later (say, a read that waits for input): the
+ * skeleton then sends nothing and waits for the next request, and the server sends the reply
+ * itself when it has the result, building it with the generated NAME_OP_reply(). INT_MIN: never
+ * a real error code. */
+#define IDL_NOREPLY (-0x7FFFFFFF - 1)
+
 /* The IPC itself failed: code = (l4_ipc_error() >> 1) & 7, i.e. 1 timeout, 2 no partner,
  * 3 canceled, 4 message overflow, 7 aborted. IDL_EIPC(2) == -1002. */
 #define IDL_EIPC_BASE 1000
@@ -104,6 +110,21 @@ static inline int idl_get_fpage(const l4_word_t *mr, idl_fpage_t *f)
 static inline int idl_ipc_error_code(void)
 {
     return (int)((l4_ipc_error() >> 1) & 7);
+}
+
+/* What NAME_dispatch returns for "no reply now" (the server function said IDL_NOREPLY): label
+ * 0xffff, which the kernel reserves, with the E flag; no real reply looks like it. */
+#define IDL_NOREPLY_TAG 0xFFFF8000u
+
+static inline l4_msgtag_t idl_noreply(void)
+{
+    l4_msgtag_t t = { IDL_NOREPLY_TAG };
+    return t;
+}
+
+static inline int idl_is_noreply(l4_msgtag_t t)
+{
+    return t.raw == IDL_NOREPLY_TAG;
 }
 
 /* Server side: the reply to a request that fails with err (< 0): MR1 = err, no other words. */

@@ -109,17 +109,39 @@ final class CGenerator {
     private String clientParams(Op op) {
         StringBuilder b = new StringBuilder("l4_threadid_t server");
         for (Param q : op.params()) {
-            b.append(", ");
-            String n = q.name();
-            b.append(switch (q.type().kind()) {
-                case WORD -> q.in() ? "l4_word_t " + n : "l4_word_t *" + n;
-                case INT -> q.in() ? "int " + n : "int *" + n;
-                case STRING -> q.in() ? "const char *" + n + ", l4_word_t " + n + "_len"
-                        : "char *" + n + ", l4_word_t *" + n + "_len";
-                case FPAGE -> q.in() ? "idl_fpage_t " + n : "idl_fpage_t *" + n;
-            });
+            b.append(", ").append(q.in() ? valueParam(q) : pointerParam(q));
         }
         return b.toString();
+    }
+
+    /** A parameter passed by value: client ins, the reply builder's outs. */
+    private static String valueParam(Param q) {
+        String n = q.name();
+        return switch (q.type().kind()) {
+            case WORD -> "l4_word_t " + n;
+            case INT -> "int " + n;
+            case STRING -> "const char *" + n + ", l4_word_t " + n + "_len";
+            case FPAGE -> "idl_fpage_t " + n;
+        };
+    }
+
+    /** A parameter the callee fills: client outs, the server function's outs. */
+    private static String pointerParam(Param q) {
+        String n = q.name();
+        return switch (q.type().kind()) {
+            case WORD -> "l4_word_t *" + n;
+            case INT -> "int *" + n;
+            case STRING -> "char *" + n + ", l4_word_t *" + n + "_len";
+            case FPAGE -> "idl_fpage_t *" + n;
+        };
+    }
+
+    String replyPrototype(Op op) {
+        StringBuilder b = new StringBuilder("l4_msgtag_t " + p + "_" + op.name() + "_reply(int idl_result");
+        for (Param q : op.outs()) {
+            b.append(", ").append(valueParam(q));
+        }
+        return b.append(");").toString();
     }
 
     private String implParams(Op op) {
@@ -336,12 +358,19 @@ final class CGenerator {
             b.append('\n').append(opComment(op));
             b.append(implPrototype(op)).append('\n');
         }
+        b.append("\n/* Reply builders: each writes the reply of its operation into MR1.. of the current UTCB and\n"
+                + " * returns its tag (a negative result gives MR1 = result alone). The skeleton uses them; a\n"
+                + " * server function that returned IDL_NOREPLY calls one later and sends the reply itself. */\n");
+        for (Op op : itf.ops()) {
+            b.append(replyPrototype(op)).append('\n');
+        }
         b.append("\n/* Handles the request in tag and MR1.. from `from`: unmarshals it, calls the _impl function\n"
                 + " * and leaves the reply in MR1..; returns the reply's tag. An unknown label is answered with\n"
-                + " * IDL_ENOSYS, a malformed request with IDL_EBADMSG (MR1 = the error, no other words). */\n");
+                + " * IDL_ENOSYS, a malformed request with IDL_EBADMSG (MR1 = the error, no other words). When\n"
+                + " * the _impl function returns IDL_NOREPLY the result is idl_noreply(): send nothing. */\n");
         b.append("l4_msgtag_t ").append(p).append("_dispatch(l4_threadid_t from, l4_msgtag_t tag);\n\n");
         b.append("/* Receives requests and replies to them forever (l4_reply_wait), calling ").append(p)
-                .append("_dispatch. */\n");
+                .append("_dispatch;\n * after an IDL_NOREPLY it only waits. */\n");
         b.append("_Noreturn void ").append(p).append("_server_loop(void);\n\n");
         b.append("/* Whether a request's label belongs to this interface (for servers running their own loop). */\n");
         b.append("static inline int ").append(p).append("_owns(l4_msgtag_t tag)\n{\n");
@@ -354,9 +383,13 @@ final class CGenerator {
         StringBuilder b = new StringBuilder(banner(p + "_server.c", "server skeleton"));
         b.append("#include \"").append(p).append("_server.h\"\n");
         for (Op op : itf.ops()) {
+            b.append('\n').append(replyBuilder(op));
             b.append('\n').append(serverOp(op));
         }
         b.append("\nl4_msgtag_t ").append(p).append("_dispatch(l4_threadid_t from, l4_msgtag_t tag)\n{\n");
+        if (itf.ops().isEmpty()) {
+            b.append("    (void)from;\n");
+        }
         b.append("    switch (l4_label(tag)) {\n");
         for (Op op : itf.ops()) {
             b.append("    case ").append(label(op)).append(":\n");
@@ -371,7 +404,11 @@ final class CGenerator {
         b.append("            /* the receive, or the reply to the last caller, failed: wait for the next request */\n");
         b.append("            tag = l4_reply_wait(L4_NILTHREAD, l4_mktag(0, 0, 0), &from);\n");
         b.append("            continue;\n        }\n");
-        b.append("        tag = l4_reply_wait(from, ").append(p).append("_dispatch(from, tag), &from);\n");
+        b.append("        l4_msgtag_t reply = ").append(p).append("_dispatch(from, tag);\n");
+        b.append("        if (idl_is_noreply(reply))                 /* the server answers this caller later */\n");
+        b.append("            tag = l4_reply_wait(L4_NILTHREAD, l4_mktag(0, 0, 0), &from);\n");
+        b.append("        else\n");
+        b.append("            tag = l4_reply_wait(from, reply, &from);\n");
         b.append("    }\n}\n");
         return b.toString();
     }
@@ -385,7 +422,9 @@ final class CGenerator {
         b.append(" * reply:   ").append(layout(op.outs(), true)).append(" */\n");
         b.append("static l4_msgtag_t ").append(p).append("_do_").append(op.name())
                 .append("(l4_threadid_t from, l4_msgtag_t tag)\n{\n");
-        b.append("    l4_word_t *idl_mr = l4_utcb_mr();\n");
+        if (!ins.isEmpty()) {
+            b.append("    l4_word_t *idl_mr = l4_utcb_mr();\n");
+        }
         b.append("    l4_word_t idl_u = l4_untyped(tag);\n    l4_word_t idl_i;\n    int idl_ret;\n");
         for (Param q : op.params()) {
             String n = q.name();
@@ -410,16 +449,33 @@ final class CGenerator {
             }
         }
         b.append(");\n");
-        b.append("    if (idl_ret < 0)\n        return idl_error_reply(tag, idl_ret);\n");
+        b.append(pad("    if (idl_ret == IDL_NOREPLY)")).append("/* the server replies later */\n");
+        b.append("        return idl_noreply();\n");
+        b.append("    return ").append(p).append('_').append(op.name()).append("_reply(idl_ret");
+        for (Param q : op.outs()) {
+            b.append(", ").append(q.name()).append(q.type().kind() == Kind.STRING ? ", " + q.name() + "_len" : "");
+        }
+        b.append(");\n}\n");
+        return b.toString();
+    }
+
+    private String replyBuilder(Op op) {
+        List<Param> outs = messageOrder(op.outs());
+        StringBuilder b = new StringBuilder();
+        b.append("/* The reply of ").append(op.name()).append(": ").append(layout(op.outs(), true)).append(" */\n");
+        String proto = replyPrototype(op);
+        b.append(proto, 0, proto.length() - 1).append("\n{\n");
+        b.append("    l4_word_t *idl_mr = l4_utcb_mr();\n    l4_word_t idl_i;\n    l4_word_t idl_u;\n\n");
         for (Param q : outs) {
             if (q.type().kind() == Kind.STRING) {
-                b.append(pad("    if (" + q.name() + "_len > " + max(op, q) + ")"))
+                b.append(pad("    if (idl_result >= 0 && " + q.name() + "_len > " + max(op, q) + ")"))
                         .append("/* the server overran its buffer */\n");
-                b.append("        return idl_error_reply(tag, IDL_EMSGSIZE);\n");
+                b.append("        idl_result = IDL_EMSGSIZE;\n");
             }
         }
-        b.append("\n    /* the reply */\n");
-        b.append(pad("    idl_mr[1] = (l4_word_t)idl_ret;") + "/* MR1: result */\n");
+        b.append(pad("    idl_mr[1] = (l4_word_t)idl_result;")).append("/* MR1: result */\n");
+        b.append("    if (idl_result < 0)\n");
+        b.append("        return l4_mktag(").append(label(op)).append(", 1, 0);\n");
         b.append(marshal(outs, op, "    ", 2));
         b.append("    return l4_mktag(").append(label(op)).append(", idl_u, ").append(2 * count(outs, Kind.FPAGE))
                 .append(");\n}\n");

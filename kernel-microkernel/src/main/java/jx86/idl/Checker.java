@@ -29,6 +29,8 @@ final class Checker {
     private static final Set<String> RESERVED_PARAMS = Set.of("server", "caller");
 
     private final List<Diagnostic> errors = new ArrayList<>();
+    /** Positions with a reported name collision: one message each is enough. */
+    private final Set<Pos> collided = new java.util.HashSet<>();
 
     private Checker() {
     }
@@ -42,7 +44,59 @@ final class Checker {
                 c.iface(itf, byName, byId);
             }
         }
+        if (!c.errors.isEmpty()) {
+            return c.errors;           // duplicates already reported would only repeat as collisions
+        }
+        Map<String, Generated> generated = new HashMap<>();
+        for (Model.IdlFile f : files) {
+            for (Interface itf : f.interfaces()) {
+                c.generatedNames(itf, generated);
+            }
+        }
         return c.errors;
+    }
+
+    /** A C identifier the generator will define, and what it is, for collision messages. */
+    private record Generated(String what, Pos pos) {
+    }
+
+    /**
+     * The C names (functions and macros) generated for an interface must not collide with those of
+     * another operation or interface: op "read_reply" next to op "read", or interface "a_b" op "c"
+     * next to interface "a" op "b_c", would define the same function twice.
+     */
+    private void generatedNames(Interface itf, Map<String, Generated> seen) {
+        String n = itf.name();
+        String u = n.toUpperCase(java.util.Locale.ROOT);
+        String of = "of interface '" + n + "'";
+        define(seen, n + "_dispatch", "the dispatch function " + of, itf.pos());
+        define(seen, n + "_server_loop", "the server loop " + of, itf.pos());
+        define(seen, n + "_owns", "the label test " + of, itf.pos());
+        define(seen, u + "_ID", "the id macro " + of, itf.pos());
+        for (Op op : itf.ops()) {
+            String o = n + "_" + op.name();
+            String ofOp = "of operation '" + op.name() + "' of interface '" + n + "'";
+            define(seen, o, "the client stub " + ofOp, op.pos());
+            define(seen, o + "_impl", "the server function " + ofOp, op.pos());
+            define(seen, o + "_reply", "the reply builder " + ofOp, op.pos());
+            define(seen, n + "_do_" + op.name(), "the skeleton's handler " + ofOp, op.pos());
+            String ou = o.toUpperCase(java.util.Locale.ROOT);
+            define(seen, ou + "_LABEL", "the label macro " + ofOp, op.pos());
+            for (Param q : op.params()) {
+                if (q.type().kind() == Model.Kind.STRING) {
+                    define(seen, ou + "_" + q.name().toUpperCase(java.util.Locale.ROOT) + "_MAX",
+                            "the bound macro of parameter '" + q.name() + "' " + ofOp, q.pos());
+                }
+            }
+        }
+    }
+
+    private void define(Map<String, Generated> seen, String name, String what, Pos pos) {
+        Generated first = seen.putIfAbsent(name, new Generated(what, pos));
+        if (first != null && !first.pos().equals(pos) && collided.add(pos)) {
+            error(pos, "the generated name '" + name + "' (" + what + ") is already " + first.what() + " at "
+                    + where(first.pos()));
+        }
     }
 
     private void iface(Interface itf, Map<String, Interface> byName, Map<Long, Interface> byId) {

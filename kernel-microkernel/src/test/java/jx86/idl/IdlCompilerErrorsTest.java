@@ -85,6 +85,13 @@ class IdlCompilerErrorsTest {
                         "2:18: parameter name 'caller' is reserved (the generated functions use it)"),
                 Arguments.of("len-collision", "interface a = 1 {\n    op f(in string<4> s, out word s_len) = 1;\n};\n",
                         "2:35: parameter name 's_len' collides with the length of string 's'"),
+                Arguments.of("generated-reply", "interface a = 1 {\n    op read() = 1;\n    op read_reply() = 2;\n};\n",
+                        "3:8: the generated name 'a_read_reply' (the client stub of operation 'read_reply' of interface"
+                                + " 'a') is already the reply builder of operation 'read' of interface 'a' at %F:2:8"),
+                Arguments.of("generated-across", "interface x = 1 {\n    op b_c() = 1;\n};\ninterface x_b = 2 {\n"
+                                + "    op c() = 1;\n};\n",
+                        "5:8: the generated name 'x_b_c' (the client stub of operation 'c' of interface 'x_b') is"
+                                + " already the client stub of operation 'b_c' of interface 'x' at %F:2:8"),
                 // checker: sizes
                 Arguments.of("string-0", "interface a = 1 {\n    op f(in string<0> s) = 1;\n};\n",
                         "2:13: string bound must be at least 1"),

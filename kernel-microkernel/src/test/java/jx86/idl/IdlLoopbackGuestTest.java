@@ -36,8 +36,9 @@ class IdlLoopbackGuestTest {
             "fpage", "fpage-request-tag", "fpage-map-item", "fpage-item-fpage",
             "unknown-label", "foreign-label", "malformed-short", "malformed-long", "malformed-string-bound",
             "malformed-string-short", "malformed-no-item", "malformed-item-type",
-            "ipc-error", "ipc-error-value", "ipc-error-no-outs", "malformed-reply", "owns",
-            "loop-replies", "loop-reply-scalars", "loop-reply-unknown", "loop-waits");
+            "ipc-error", "ipc-error-value", "ipc-error-no-outs", "malformed-reply",
+            "later-immediate", "noreply-dispatch", "reply-builder", "reply-builder-error", "owns",
+            "loop-replies", "loop-reply-scalars", "loop-reply-unknown", "loop-waits", "loop-later-caller");
 
     private static Path elf;
 

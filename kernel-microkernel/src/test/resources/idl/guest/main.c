@@ -142,6 +142,28 @@ static void errors(void)
     check_word("malformed-reply", (l4_word_t)ret, (l4_word_t)IDL_EPROTO);
 }
 
+extern l4_threadid_t later_caller;
+
+/* A server function that answers IDL_NOREPLY: the skeleton sends nothing, and the server builds
+ * the reply later with the generated rt_later_reply. */
+static void deferred(void)
+{
+    l4_word_t y = 0;
+    int ret = rt_later(SERVER, 5, &y);
+    check_true("later-immediate", ret == 5 && y == 6);
+
+    l4_word_t *mr = l4_utcb_mr();
+    mr[1] = 0;
+    l4_msgtag_t t = raw_call(RT_LATER_LABEL, 1, 0);
+    check_true("noreply-dispatch", idl_is_noreply(t) && later_caller == LOOPBACK_CLIENT);
+
+    t = rt_later_reply(9, 77);
+    check_true("reply-builder", l4_label(t) == RT_LATER_LABEL && l4_untyped(t) == 2 && l4_typed(t) == 0
+               && mr[1] == 9 && mr[2] == 77);
+    t = rt_later_reply(-4, 77);
+    check_true("reply-builder-error", l4_untyped(t) == 1 && (int)mr[1] == -4);
+}
+
 /* ---- costs: instructions of a stub call minus those of the bare loopback transport moving
  * messages of the same sizes, i.e. what the generated code (both sides) and the server function
  * add. Printed as info lines, never asserted. */
@@ -205,10 +227,12 @@ static void costs(void)
     cost("cost-fpage", call_pages, l4_mktag(RT_PAGES_LABEL, 1, 2), l4_mktag(RT_PAGES_LABEL, 2, 2));
 }
 
-/* The server loop: a failed receive, a request, an unknown label, then the script ends. */
+/* The server loop: a failed receive, a request, one answered later (no reply now), an unknown
+ * label, then the script ends. */
 static const struct loopback_step steps[] = {
     { 1, 0, { 0 } },
     { 0, 0x777, { (RT_SCALARS_LABEL << 16) | 2, 40, 2 } },
+    { 0, 0x779, { (RT_LATER_LABEL << 16) | 1, 0 } },
     { 0, 0x778, { (0x42FFu << 16) | 0, 0 } },
 };
 
@@ -219,7 +243,8 @@ _Noreturn void loopback_script_done(void)
                && loopback_replies[0].mr2 == 42 && l4_untyped(loopback_replies[0].tag) == 3);
     check_true("loop-reply-unknown", loopback_replies[1].to == 0x778
                && (int)loopback_replies[1].mr1 == IDL_ENOSYS && l4_untyped(loopback_replies[1].tag) == 1);
-    check_word("loop-waits", (l4_word_t)loopback_waits, 2);     /* the first wait, and after the failure */
+    check_word("loop-waits", (l4_word_t)loopback_waits, 3);     /* the first, after the failure, after later */
+    check_word("loop-later-caller", later_caller, 0x779);
     guest_exit((l4_word_t)check_summary());
 }
 
@@ -233,8 +258,9 @@ int guest_main(void)
     results();
     fpages();
     errors();
+    deferred();
     costs();
     check_true("owns", rt_owns(l4_mktag(RT_ECHO_LABEL, 0, 0)) && !rt_owns(l4_mktag(0x4301, 0, 0)));
-    loopback_script(steps, 3);
+    loopback_script(steps, 4);
     rt_server_loop();
 }

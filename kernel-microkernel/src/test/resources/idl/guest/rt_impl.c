@@ -73,3 +73,15 @@ int rt_overrun_impl(l4_threadid_t caller, char *s, l4_word_t *s_len)
     *s_len = 5;                        /* one more than string<4> allows */
     return 0;
 }
+
+l4_threadid_t later_caller;            /* who waits for a deferred reply of later */
+
+int rt_later_impl(l4_threadid_t caller, l4_word_t x, l4_word_t *y)
+{
+    if (x == 0) {
+        later_caller = caller;
+        return IDL_NOREPLY;
+    }
+    *y = x + 1;
+    return (int)x;
+}
