@@ -46,7 +46,8 @@ class IdlGeneratedCodeTest {
     @Test
     void serverInterfacesAreAllThere() throws IOException {
         assertThat(allIdlFiles()).extracting(f -> Path.of(f).getFileName().toString())
-                .contains("names.idl", "console.idl", "block.idl", "fs.idl", "proc.idl", "memory.idl", "rt.idl");
+                .contains("names.idl", "console.idl", "block.idl", "fs.idl", "proc.idl", "memory.idl", "restart.idl",
+                        "rt.idl");
     }
 
     @Test
@@ -122,6 +123,11 @@ class IdlGeneratedCodeTest {
         String c = Files.readString(out.resolve("console_client.c"));
         assertThat(c).contains(" * request: MR1 = max (word)\n",
                 " * reply:   MR1 = result; MR2 = data length, then ceil(length/4) words of bytes (string<120>) */");
+        // /// comments travel into the headers and the reference
+        assertThat(h).contains("/* write(in string<120> text, out int written) = 1, label 0x1001\n"
+                + " * Writes text; returns the number of bytes written in `written`. */\n");
+        assertThat(Files.readString(out.resolve("console.md")))
+                .contains("\nThe serial console: text in and out, one client at a time.\n");
         String md = Files.readString(out.resolve("fs.md"));
         assertThat(md).startsWith("# Interface `fs` (id 0x30)\n")
                 .contains("| [`rename`](#rename) | `0x300a` | 62 | 1 |");
