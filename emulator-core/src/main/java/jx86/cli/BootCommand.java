@@ -91,6 +91,19 @@ public final class BootCommand implements Callable<Integer> {
         return stub;
     }
 
+    /** Heap the machine needs beyond its RAM: TLBs, the decode cache, devices, the JIT's data. */
+    private static final long HEAP_OVERHEAD = 96L << 20;
+
+    /** A JVM heap too small for the guest's RAM is one line with a hint, not an OutOfMemoryError later. */
+    static void checkHeap(int memoryMiB) {
+        long max = Runtime.getRuntime().maxMemory();
+        long needed = ((long) memoryMiB << 20) + HEAP_OVERHEAD;
+        if (max != Long.MAX_VALUE && needed > max) {
+            throw new UserError("-m " + memoryMiB + ": needs about " + (needed >> 20) + " MiB of Java heap but the JVM has "
+                    + (max >> 20) + " MiB; raise it, e.g. JX86_JAVA_OPTS=-Xmx" + ((needed >> 30) + 1) + "g");
+        }
+    }
+
     @Override
     public Integer call() {
         MachineConfig.Builder b = MachineConfig.builder()
@@ -103,9 +116,10 @@ public final class BootCommand implements Callable<Integer> {
                 .display(display)
                 .snapshot(snapshot)
                 .append(append);
-        if (memoryMiB < 2 || memoryMiB > 3072) {
-            throw new UserError("-m " + memoryMiB + ": memory size must be between 2 and 3072 MiB");
+        if (memoryMiB < 2 || memoryMiB > MachineConfig.MAX_MEMORY_MIB) {
+            throw new UserError("-m " + memoryMiB + ": memory size must be between 2 and " + MachineConfig.MAX_MEMORY_MIB + " MiB");
         }
+        checkHeap(memoryMiB);
         if (maxInstructions < 0) {
             throw new UserError("--max-instructions " + maxInstructions + ": expected a count >= 0 (0: no limit)");
         }

@@ -9,6 +9,9 @@ import java.util.List;
  * Defaults: 128 MiB, serial output captured in memory (tests), deterministic virtual time.
  */
 public final class MachineConfig {
+    /** Guest RAM is one Java array, so at most 2 GiB less one MiB (docs/reliability.md). */
+    public static final int MAX_MEMORY_MIB = 2047;
+
     public final int memoryMiB;
     public final Path kernel;
     public final String append;
@@ -159,8 +162,8 @@ public final class MachineConfig {
         }
 
         public MachineConfig build() {
-            if (memoryMiB < 2 || memoryMiB > 3072) {
-                throw new IllegalArgumentException("memory size must be between 2 and 3072 MiB");
+            if (memoryMiB < 2 || memoryMiB > MAX_MEMORY_MIB) {
+                throw new IllegalArgumentException("memory size must be between 2 and " + MAX_MEMORY_MIB + " MiB");
             }
             return new MachineConfig(this);
         }

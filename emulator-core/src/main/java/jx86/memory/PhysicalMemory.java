@@ -53,7 +53,7 @@ public final class PhysicalMemory {
         }
     }
 
-    /** @param ramBytes RAM size, a multiple of 4 KiB, at least 1 MiB, at most 3 GiB */
+    /** @param ramBytes RAM size, a multiple of 4 KiB, at least 1 MiB (one Java array: below 2 GiB) */
     public PhysicalMemory(int ramBytes) {
         if (ramBytes < ROM_END || (ramBytes & 0xFFF) != 0) {
             throw new IllegalArgumentException("RAM size must be a multiple of 4 KiB and at least 1 MiB");

@@ -123,4 +123,22 @@ class BootInputCheckTest {
     void appendWithoutKernel_isRefused() throws IOException {
         assertRefused("--append needs --kernel", "boot", image.toString(), "--serial", "none", "--append", "quiet");
     }
+
+    @Test
+    void memoryAboveWhatOneArrayHolds_isRefusedWithTheRealLimit() throws IOException {
+        assertRefused("between 2 and 2047 MiB", "boot", image.toString(), "--serial", "none", "-m", "3000");
+    }
+
+    @Test
+    void heapTooSmallForTheRam_isOneLineNamingJx86JavaOpts() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), "jx86.cli.Main",
+                "boot", image.toString(), "--serial", "none", "-m", "512")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out.lines().filter(l -> !l.isBlank())).hasSize(1).first().asString()
+                .startsWith("jx86: -m 512: needs about").contains("JX86_JAVA_OPTS=-Xmx");
+    }
 }
