@@ -18,7 +18,12 @@ public enum MachineEvent {
     /** The guest reset the CPU (8042 command 0xFE, port 0x92 bit 0). */
     RESET(74, "the guest reset the machine"),
     /** The attached debugger ended the run (GDB's {@code kill}). */
-    KILLED(75, "killed by the debugger");
+    KILLED(75, "killed by the debugger"),
+    /**
+     * With {@code --exit-on-eof}: the serial input ended, the guest took all of it and then stayed
+     * idle for the grace period ({@link MachineConfig#exitOnEof}).
+     */
+    INPUT_ENDED(76, "input ended and the guest went idle");
 
     private final int exitStatus;
     private final String description;

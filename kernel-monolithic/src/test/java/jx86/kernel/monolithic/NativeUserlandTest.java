@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The user programs are ordinary static i386 Linux executables (Linux's int $0x80 ABI, the System
  * V initial stack): on an x86 Linux host that can run i386 binaries they run natively and must
  * print exactly what they print on jx86. On jx86 they run from /etc/native.sh (a script on the
- * test disk, so that no typed-ahead input is echoed between their lines); each section starts
- * with "==name".
+ * test disk, typed when the shell's prompt asks for it, so that no input is echoed between their
+ * lines); each section starts with "==name".
  */
 class NativeUserlandTest {
     private static final Path MOTD = Path.of("target/root/etc/motd");
@@ -33,7 +33,7 @@ class NativeUserlandTest {
         RunResult r = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 panic=exit init=/bin/sh")
                 .disk(Path.of("target/disk.img")).snapshot(true)
-                .serialInput("sh /etc/native.sh\rpoweroff\r").maxInstructions(2_000_000_000L).build());
+                .serialInput("sh /etc/native.sh\rpoweroff\r").pacedInput(true).maxInstructions(2_000_000_000L).build());
         onJx86 = sections(r.serial().replace("\r\n", "\n"));
     }
 
