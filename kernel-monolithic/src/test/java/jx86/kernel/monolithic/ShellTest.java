@@ -141,6 +141,17 @@ class ShellTest {
     }
 
     @Test
+    void aFullDevice_catSaysSoAndFails_insteadOfTruncatingSilently() {
+        // a 16 KiB ramdisk: 300000 bytes do not fit, and the write past its end gives ENOSPC
+        RunResult r = session("insmod /lib/modules/ramdisk.ko blocks=16\ncat /etc/big > /dev/ram0; echo status $?\n"
+                + "poweroff\n", false);
+
+        assertThat(r.serial().lines()).containsSubsequence("/$ cat /etc/big > /dev/ram0; echo status $?",
+                "cat: write error: No space left on device", "status 1", "/$ poweroff");
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
     void usertests_runFromTheShell_andTheirStatusReachesPoweroff() {
         RunResult r = session("usertests; poweroff $?\n", false);
 
