@@ -117,6 +117,24 @@ class QemuBootTest {
     }
 
     @Test
+    void shtests_theShellAndCommandsBehaveTheSameOnQemu() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/shtests", null);
+
+        assertThat(r.serial()).contains("shtests: ok   true && false || echo c; echo $? -> status 0",
+                "shtests: ok   fork failure: status 1, sh: fork: Resource temporarily unavailable",
+                "shtests: all passed").doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void poweroffN_isQemusExitStatus_shiftedAsIsaDebugExitDoes() throws Exception {
+        Run r = qemu("console=ttyS0 panic=exit init=/bin/sh", null, "false || poweroff 3\r");
+
+        assertThat(r.serial()).contains("reboot: power down, exit status 3");
+        assertThat(r.status()).isEqualTo((3 << 1) | 1);
+    }
+
+    @Test
     void modprobe_loadsDependenciesAndRefusesCycles() throws Exception {
         Run r = qemu("console=ttyS0 panic=exit init=/bin/sh", null, String.join("\r", "modprobe dep_b", "rmmod dep_a",
                 "modprobe cyc_a", "insmod /lib/modules/badreloc.ko", "poweroff", ""));
