@@ -163,8 +163,10 @@ static int parse_pipeline(struct token *t, int n, struct cmd *cmds, char *buf) {
       cmds[nc].argv[argc++] = expand(t[i].word, &buf);
     }
   }
-  if (argc == 0)
-    return syntax_error(n > 0 ? t[n - 1].type : T_END);
+  if (argc == 0) {                             /* only redirections, as in "> f" */
+    dprintf(2, "sh: missing command\n");
+    return -1;
+  }
   return nc + 1;
 }
 
@@ -329,23 +331,26 @@ static void background(struct token *t, int n) {
  * before it, or |, && or || with none after it, or a redirection without its file name. */
 static bool check_syntax(struct token *t, int n) {
   bool need_command = true;
-  for (int i = 0; i < n; i++) {
+  int bad = -1;                      /* the token type the error is near */
+  for (int i = 0; i < n && bad < 0; i++) {
     int type = t[i].type;
     if (type == T_WORD) {
       need_command = false;
     } else if (type == T_IN || type == T_OUT || type == T_APPEND) {
       if (i + 1 == n || t[i + 1].type != T_WORD)
-        return syntax_error(i + 1 == n ? T_END : t[i + 1].type), false;
+        bad = i + 1 == n ? T_END : t[i + 1].type;
       i++;
     } else if (need_command) {
-      return syntax_error(type), false;
+      bad = type;
     } else {
       need_command = true;
     }
   }
-  if (n > 0 && (t[n - 1].type == T_PIPE || t[n - 1].type == T_AND || t[n - 1].type == T_OR))
-    return syntax_error(T_END), false;
-  return true;
+  if (bad < 0 && n > 0 && (t[n - 1].type == T_PIPE || t[n - 1].type == T_AND || t[n - 1].type == T_OR))
+    bad = T_END;
+  if (bad >= 0)
+    syntax_error(bad);
+  return bad < 0;
 }
 
 /* Runs one command line: and-or lists separated by ';' and '&'. */

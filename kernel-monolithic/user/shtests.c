@@ -88,6 +88,7 @@ static void test_quoting(void) {
   expect("echo a && && echo b", "sh: syntax error near '&&'\n", 2);
   expect("| echo a", "sh: syntax error near '|'\n", 2);
   expect("echo a >", "sh: syntax error near 'newline'\n", 2);
+  expect("> /x", "sh: missing command\n", 2);
 }
 
 static void test_pipes_and_jobs(void) {

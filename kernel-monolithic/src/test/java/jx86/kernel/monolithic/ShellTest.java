@@ -63,6 +63,7 @@ class ShellTest {
                 shtests: ok   echo a && && echo b -> status 2
                 shtests: ok   | echo a -> status 2
                 shtests: ok   echo a > -> status 2
+                shtests: ok   > /x -> status 2
                 shtests: ok   echo one two | cat | wc -> status 0
                 shtests: ok   echo deep | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat -> status 0
                 shtests: ok   echo deep | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat -> status 2
