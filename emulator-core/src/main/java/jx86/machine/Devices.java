@@ -199,7 +199,7 @@ public final class Devices implements AutoCloseable {
 
     /** Called by the run loop between CPU slices: paces scripted input, ends a run at its end. */
     void afterSlice() {
-        if (inputWatch.afterSlice(machine.clock().cycles, machine.cpu().instructions, uarts[0].inputIdle(),
+        if (inputWatch.afterSlice(machine.clock().cycles, machine.clock().haltedCycles, uarts[0].inputIdle(),
                 com1Backend)) {
             machine.inputEnded();
         }

@@ -6,8 +6,9 @@ import jx86.host.SerialBackend;
  * Decides, between CPU slices, when the guest is waiting for console input: all input handed to it
  * so far is consumed (COM1's back-end and receive FIFO are empty) and the CPU has been idle, halted
  * nearly all the time, for {@link #WAIT_CYCLES}. Idleness is measured in windows of virtual time:
- * a window is idle when fewer than a tenth of its cycles were spent running instructions (a guest
- * at its prompt runs only its timer tick). Then the back-end may hand over its next line of
+ * a window is idle when the CPU was halted ({@link jx86.clock.VirtualClock#haltedCycles}) for at
+ * least 90% of it (a guest at its prompt runs only its timer tick; a busy one, however many cycles
+ * its page faults and TLB misses cost, is not halted). Then the back-end may hand over its next line of
  * scripted input ({@link SerialBackend#guestWaiting}); and with {@code exitOnEof}, once the input
  * has ended, the run ends after {@link #EOF_GRACE_CYCLES} of idleness. Only virtual time counts,
  * so the same script gives the same run every time.
@@ -22,7 +23,7 @@ final class InputWatch {
 
     private final boolean exitOnEof;
     private long windowCycles = -1;
-    private long windowInstructions;
+    private long windowHalted;
     private long idleCycles;
 
     InputWatch(boolean exitOnEof) {
@@ -30,23 +31,24 @@ final class InputWatch {
     }
 
     /**
-     * Called between slices with the machine's counters; {@code consumed} says the guest has taken
-     * every byte handed to it. Returns true when the run should end ({@code exitOnEof}).
+     * Called between slices with the clock's counters (cycles, and the part of them spent halted);
+     * {@code consumed} says the guest has taken every byte handed to it. Returns true when the run
+     * should end ({@code exitOnEof}).
      */
-    boolean afterSlice(long cycles, long instructions, boolean consumed, SerialBackend backend) {
+    boolean afterSlice(long cycles, long haltedCycles, boolean consumed, SerialBackend backend) {
         if (windowCycles < 0) {
             windowCycles = cycles;
-            windowInstructions = instructions;
+            windowHalted = haltedCycles;
             return false;
         }
         long span = cycles - windowCycles;
         if (span < WINDOW_CYCLES) {
             return false;
         }
-        boolean idle = (instructions - windowInstructions) * 10 < span;
+        boolean idle = (haltedCycles - windowHalted) * 10 >= span * 9;
         idleCycles = idle ? idleCycles + span : 0;
         windowCycles = cycles;
-        windowInstructions = instructions;
+        windowHalted = haltedCycles;
         if (!consumed) {
             idleCycles = 0;
             return false;

@@ -41,13 +41,13 @@ class InputWatchTest {
     }
 
     private long cycles;
-    private long instructions;
+    private long halted;
 
-    /** Advances virtual time by one 10 ms window in which the CPU ran {@code ran} instructions. */
+    /** Advances virtual time by one 10 ms window in which the CPU ran for {@code ran} cycles. */
     private boolean window(InputWatch w, long ran, boolean consumed, Probe p) {
         cycles += InputWatch.WINDOW_CYCLES;
-        instructions += ran;
-        return w.afterSlice(cycles, instructions, consumed, p);
+        halted += InputWatch.WINDOW_CYCLES - ran;
+        return w.afterSlice(cycles, halted, consumed, p);
     }
 
     @Test
@@ -75,7 +75,7 @@ class InputWatchTest {
         for (int i = 0; i < 4; i++) {
             window(w, 1_000, true, p);
         }
-        window(w, 500_000, true, p);                 // half the window running: busy
+        window(w, 200_000, true, p);                 // a fifth of the window running: busy
         for (int i = 0; i < 4; i++) {
             window(w, 1_000, true, p);
         }
@@ -111,10 +111,10 @@ class InputWatchTest {
         off.afterSlice(0, 0, true, p);
         on.afterSlice(0, 0, true, p);
         for (int i = 0; i < 300; i++) {
-            cycles += InputWatch.WINDOW_CYCLES;
-            instructions += 900_000;                 // a long-running command after the last line
-            assertThat(off.afterSlice(cycles, instructions, true, p)).isFalse();
-            assertThat(on.afterSlice(cycles, instructions, true, p)).isFalse();
+            cycles += InputWatch.WINDOW_CYCLES;     // a long-running command after the last line:
+            halted += 50_000;                        // halted 5% of the time (waiting for the disk)
+            assertThat(off.afterSlice(cycles, halted, true, p)).isFalse();
+            assertThat(on.afterSlice(cycles, halted, true, p)).isFalse();
         }
     }
 }

@@ -128,6 +128,17 @@ class ShellTest {
     }
 
     @Test
+    void pacedInput_waitsForABusyCommand_howeverManyCyclesItsFaultsCost() {
+        // kbench forks, faults and switches address spaces: many cycles per instruction, yet never
+        // halted for long, so the next line must not arrive (and be echoed) before it has finished
+        RunResult r = session("kbench | wc; echo status $?\necho next\npoweroff\n", false);
+
+        assertThat(r.serial().lines()).containsSubsequence("/$ kbench | wc; echo status $?",
+                "      9      85     661", "status 0", "/$ echo next", "next", "/$ poweroff");
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    @Test
     void controlC_killsTheForegroundPipelineAndLeavesNoZombie() {
         RunResult r = session("cat | cat\n\u0003ps\npoweroff\n", false);
 
