@@ -35,6 +35,7 @@ import jx86.host.BufferSerial;
 import jx86.host.DiskBackend;
 import jx86.host.NullSerial;
 import jx86.host.SerialBackend;
+import jx86.host.StdioSerial;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.PerfCounterDevice;
 
@@ -144,7 +145,7 @@ public final class Devices implements AutoCloseable {
             return b;
         }
         if (config.serial.equals("stdio")) {
-            return new jx86.host.StdioSerial(config.echoInput);
+            return new StdioSerial(config.echoInput);
         }
         return SerialBackend.parse(config.serial);
     }

@@ -7,11 +7,11 @@ import jx86.host.SerialBackend;
  * so far is consumed (COM1's back-end and receive FIFO are empty) and the CPU has been idle, halted
  * nearly all the time, for {@link #WAIT_CYCLES}. Idleness is measured in windows of virtual time:
  * a window is idle when the CPU was halted ({@link jx86.clock.VirtualClock#haltedCycles}) for at
- * least 90% of it (a guest at its prompt runs only its timer tick; a busy one, however many cycles
- * its page faults and TLB misses cost, is not halted). Then the back-end may hand over its next line of
- * scripted input ({@link SerialBackend#guestWaiting}); and with {@code exitOnEof}, once the input
- * has ended, the run ends after {@link #EOF_GRACE_CYCLES} of idleness. Only virtual time counts,
- * so the same script gives the same run every time.
+ * least 90% of it (a guest at its prompt runs only its timer tick; a busy one, however many
+ * cycles its page faults and TLB misses cost, is not halted). Then the back-end may hand over its
+ * next line of scripted input ({@link SerialBackend#guestWaiting}); and with {@code exitOnEof},
+ * once the input has ended, the run ends after {@link #EOF_GRACE_CYCLES} of idleness. Only virtual
+ * time counts, so the same script gives the same run every time.
  */
 final class InputWatch {
     /** 10 ms of virtual time at 100 MHz: the window idleness is judged over. */

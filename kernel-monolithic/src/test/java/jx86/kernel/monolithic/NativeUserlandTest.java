@@ -80,7 +80,8 @@ class NativeUserlandTest {
         } catch (IOException | InterruptedException | AssertionError e) {
             out = null;
         }
-        Oracles.assume("probe\n".equals(out), "the host (" + os + "/" + arch + ") does not run static i386 Linux binaries");
+        Oracles.assume("probe\n".equals(out),
+                "the host (" + os + "/" + arch + ") does not run static i386 Linux binaries");
     }
 
     @Test

@@ -76,7 +76,8 @@ class ScriptedBootTest {
         Run echoed = boot("echo hi\npoweroff\n", "--echo-input");
 
         String banner = quiet.out().substring(0, quiet.out().indexOf("/$ "));
-        assertThat(banner).startsWith("kernel-monolithic 0.1: booting").doesNotContain("echo").doesNotContain("poweroff");
+        assertThat(banner).startsWith("kernel-monolithic 0.1: booting")
+                .doesNotContain("echo").doesNotContain("poweroff");
         assertThat(quiet.out()).doesNotContain("echo hi").contains("/$ hi\n/$ reboot: power down\n");
         assertThat(echoed.out()).contains("/$ echo hi\nhi\n/$ poweroff\nreboot: power down\n");
         assertThat(quiet.status()).isZero();
