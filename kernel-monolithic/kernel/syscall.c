@@ -19,7 +19,7 @@ int sys_dup(int fd);
 int sys_brk(uaddr_t addr);
 int sys_dup2(int oldfd, int newfd);
 int sys_getppid(void);
-int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd);
+int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, uint32_t arg);
 int sys_sync(void);
 int sys_wait4(int pid, uaddr_t status, int options, uaddr_t rusage);
 int sys_uname(uaddr_t buf);
@@ -79,7 +79,7 @@ static const struct {
   S(brk, sys_brk),              /* (addr): returns the new break, or the old one on failure */
   S(dup2, sys_dup2),            /* (oldfd, newfd) */
   S(getppid, sys_getppid),      /* () */
-  S(reboot, sys_reboot),        /* (magic1, magic2, cmd) */
+  S(reboot, sys_reboot),        /* (magic1, magic2, cmd, arg) */
   S(wait4, sys_wait4),          /* (pid, status, options, rusage) */
   S(uname, sys_uname),          /* (struct new_utsname *) */
   S(init_module, sys_init_module),     /* (image, len, params) */

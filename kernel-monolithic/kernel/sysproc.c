@@ -71,16 +71,23 @@ int sys_nanosleep(uaddr_t ureq, uaddr_t urem) {
 }
 
 /* reboot(2): power-off (and restart, which we also treat as the end of the run) go out of the
- * debug exit port, with exit value 0. */
-int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd) {
+ * debug exit port. For power-off, the fourth argument (which Linux ignores for this command) is
+ * the run's exit status, 0-255: `poweroff N` makes the guest's verdict the emulator's exit status. */
+int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, uint32_t arg) {
   if (magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
     return -EINVAL;
   if (cmd != LINUX_REBOOT_CMD_POWER_OFF && cmd != LINUX_REBOOT_CMD_RESTART)
     return -EINVAL;
   /* the machine has no reset line the kernel drives: a restart also ends the run through the
    * exit port, with status 0, and the next boot starts from the same disk */
-  printk(cmd == LINUX_REBOOT_CMD_RESTART ? "reboot: restarting system\n" : "reboot: power down\n");
-  poweroff(0);
+  int status = cmd == LINUX_REBOOT_CMD_POWER_OFF ? (int)(arg & 0xFF) : 0;
+  if (cmd == LINUX_REBOOT_CMD_RESTART)
+    printk("reboot: restarting system\n");
+  else if (status == 0)
+    printk("reboot: power down\n");
+  else
+    printk("reboot: power down, exit status %d\n", status);
+  poweroff(status);
 }
 
 /* sync(2): the buffer cache writes through (bwrite), so the disk is always current. */

@@ -231,7 +231,5 @@ int main(void) {
 
   test_writes();
   test_bad_elf();
-  printf(failures ? "fstests: %d FAILED\n" : "fstests: all passed\n", failures);
-  reboot(RB_POWER_OFF);
-  return 1;
+  return tests_done("fstests", failures);
 }

@@ -74,7 +74,5 @@ int main(void) {
   CHECK(insmod_args("hello", "nosuch=1") == -EINVAL, "unknown parameter -> EINVAL");
   CHECK(insmod_args("hello", "times=lots") == -EINVAL, "bad int value -> EINVAL");
 
-  printf(failures ? "modtests: %d FAILED\n" : "modtests: all passed\n", failures);
-  reboot(RB_POWER_OFF);
-  return 1;
+  return tests_done("modtests", failures);
 }

@@ -50,7 +50,16 @@ struct timespec { int32_t tv_sec, tv_nsec; };
 int nanosleep(const struct timespec *req, struct timespec *rem);
 unsigned sleep(unsigned seconds);
 int reboot(int cmd);
+/* reboot(2) with LINUX_REBOOT_CMD_POWER_OFF and a status in the fourth argument, which Linux
+ * ignores for power-off: kernel-monolithic ends the run with it as the exit-port value. */
+int poweroff_status(int status);
 void sync(void);
+/* write(2) until all n bytes are written: n, or -1 with errno at the first failure (a short
+ * write that makes no progress is ENOSPC, as Linux's write of a full disk) */
+ssize_t write_all(int fd, const void *buf, size_t n);
+/* A test program's last words: prints "NAME: all passed" or "NAME: N FAILED"; as process 1 (the
+ * kernel's init=) it powers off with status 0 or 1, else it returns that status for exit. */
+int tests_done(const char *name, int failures);
 int init_module(void *image, unsigned long len, const char *params);
 int delete_module(const char *name, unsigned flags);
 void *readfile(const char *path, int *len);
@@ -104,6 +113,7 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strcpy(char *dst, const char *src);
 char *strchr(const char *s, int c);
+char *strstr(const char *s, const char *sub);
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -30,6 +30,14 @@ char *strchr(const char *s, int c) {
   return c == 0 ? (char *)s : 0;
 }
 
+char *strstr(const char *s, const char *sub) {
+  size_t n = strlen(sub);
+  for (; *s; s++)
+    if (strncmp(s, sub, n) == 0)
+      return (char *)s;
+  return n == 0 ? (char *)s : 0;
+}
+
 void *memset(void *dst, int c, size_t n) {
   unsigned char *d = dst;
   while (n-- > 0)
@@ -76,6 +84,8 @@ const char *strerror(int err) {
   case ESRCH: return "No such process";
   case EINTR: return "Interrupted system call";
   case EIO: return "Input/output error";
+  case ENXIO: return "No such device or address";
+  case E2BIG: return "Argument list too long";
   case ENOEXEC: return "Exec format error";
   case EBADF: return "Bad file descriptor";
   case ECHILD: return "No child processes";
@@ -88,8 +98,15 @@ const char *strerror(int err) {
   case ENOTDIR: return "Not a directory";
   case EISDIR: return "Is a directory";
   case EINVAL: return "Invalid argument";
+  case ENFILE: return "Too many open files in system";
+  case EMFILE: return "Too many open files";
+  case ENOTTY: return "Inappropriate ioctl for device";
+  case EFBIG: return "File too large";
   case ENOSPC: return "No space left on device";
+  case ESPIPE: return "Illegal seek";
+  case EROFS: return "Read-only file system";
   case EPIPE: return "Broken pipe";
+  case ERANGE: return "Numerical result out of range";
   case ENAMETOOLONG: return "File name too long";
   case ENOSYS: return "Function not implemented";
   case ENOTEMPTY: return "Directory not empty";

@@ -108,6 +108,39 @@ int reboot(int cmd) {
   return SC3(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd);
 }
 
+int poweroff_status(int status) {
+  return syscall(__NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, status, 0);
+}
+
+ssize_t write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = write(fd, p + done, n - done);
+    if (r < 0)
+      return -1;
+    if (r == 0) {
+      errno = ENOSPC;
+      return -1;
+    }
+    done += r;
+  }
+  return n;
+}
+
+int tests_done(const char *name, int failures) {
+  if (failures)
+    printf("%s: %d FAILED\n", name, failures);
+  else
+    printf("%s: all passed\n", name);
+  int status = failures ? 1 : 0;
+  if (getpid() == 1) {
+    sync();
+    poweroff_status(status);
+  }
+  return status;
+}
+
 /* The kernel's brk returns the (possibly unchanged) break; glibc's brk turns "unchanged" into ENOMEM. */
 static uintptr_t curbrk;
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class LoaderQemuTest {
 
     @Test
     void higherHalfKernel_virtualEntryIsTranslatedToItsPhysicalAddress() throws Exception {
-        assumeTrue(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
+        Oracles.assume(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
         assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
         Files.copy(TestImages.testKernel().resolveSibling("higherhalf.elf"), dir.resolve("hh.elf"));
         Path manifest = TestImages.write(dir, "hh.manifest", "kernel = hh.elf\nsize = 2M\n");
@@ -68,7 +69,7 @@ class LoaderQemuTest {
     }
 
     private Path buildImage(Path kernelFile) throws IOException {
-        assumeTrue(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
+        Oracles.assume(HostTools.find("qemu-system-i386").isPresent(), "qemu-system-i386 not installed");
         assumeTrue(HostTools.find("mke2fs").isPresent(), "mke2fs not installed");
 
         byte[] kernel = Files.readAllBytes(kernelFile);

@@ -69,6 +69,15 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "--rtc", paramLabel = "SOURCE", description = "RTC time: virtual or host (default ${DEFAULT-VALUE}).")
     String rtc = "virtual";
 
+    @Option(names = "--exit-on-eof",
+            description = "With piped input: end the run (status 76) once standard input is used up and the "
+                    + "guest has been idle for one virtual second.")
+    boolean exitOnEof;
+
+    @Option(names = "--echo-input",
+            description = "With piped input: keep the guest's echo of each input line in the output.")
+    boolean echoInput;
+
     @Option(names = "--gdb", paramLabel = "PORT",
             description = "Listen for a GDB remote connection on 127.0.0.1:PORT (see docs/debugging.md).")
     Integer gdbPort;
@@ -115,6 +124,8 @@ public final class BootCommand implements Callable<Integer> {
                 .decodeCache(!noDecodeCache)
                 .display(display)
                 .snapshot(snapshot)
+                .exitOnEof(exitOnEof)
+                .echoInput(echoInput)
                 .append(append);
         if (memoryMiB < 2 || memoryMiB > MachineConfig.MAX_MEMORY_MIB) {
             throw new UserError("-m " + memoryMiB + ": memory size must be between 2 and " + MachineConfig.MAX_MEMORY_MIB + " MiB");
@@ -139,6 +150,9 @@ public final class BootCommand implements Callable<Integer> {
         }
         if (screenshot != null) {
             b.screenshot(Path.of(screenshot));
+        }
+        if (exitOnEof && !serial.equals("stdio")) {
+            throw new UserError("--exit-on-eof watches standard input: it needs --serial stdio");
         }
         if (waitForGdb && gdbPort == null) {
             throw new UserError("-S needs --gdb PORT");

@@ -18,6 +18,8 @@ public final class VirtualClock {
 
     /** Cycles elapsed since reset. Advanced by the CPU; never decreases. */
     public long cycles;
+    /** The part of {@link #cycles} skipped by {@link #skipToNextEvent}: time the CPU spent halted. */
+    public long haltedCycles;
     /** The earliest deadline of any armed timer, or Long.MAX_VALUE. */
     public long nextEventAt = Long.MAX_VALUE;
 
@@ -104,6 +106,7 @@ public final class VirtualClock {
             return false;
         }
         if (nextEventAt > cycles) {
+            haltedCycles += nextEventAt - cycles;
             cycles = nextEventAt;
         }
         return true;

@@ -20,17 +20,26 @@ public final class BufferSerial extends QueuedInputSerial {
 
     /** A back-end whose input starts with {@code script} (ISO-8859-1: one char per byte). */
     public BufferSerial(String script) {
+        this(script, false);
+    }
+
+    /**
+     * The same; {@code paced} hands the input to the guest a line at a time, each when the guest
+     * waits for input (see {@link QueuedInputSerial}), as {@code jx86 boot} does with piped input.
+     */
+    public BufferSerial(String script, boolean paced) {
+        super(paced);
         feed(script);
     }
 
     /** Appends bytes to the input (ISO-8859-1: one char per byte). */
     public void feed(String text) {
         byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-        in.put(b, 0, b.length);
+        receive(b, 0, b.length);
     }
 
     public void feed(byte[] data) {
-        in.put(data, 0, data.length);
+        receive(data, 0, data.length);
     }
 
     /** Everything transmitted so far, one char per byte (ISO-8859-1). */
@@ -42,9 +51,14 @@ public final class BufferSerial extends QueuedInputSerial {
         return out.toByteArray();
     }
 
-    /** Input bytes not yet consumed by the guest. */
+    /** No more input will be fed: once the guest has taken the rest, {@link #inputEnded} is true. */
+    public void endInput() {
+        endOfInput();
+    }
+
+    /** Input bytes not yet consumed by the guest (held-back lines of paced input included). */
     public int pendingInput() {
-        return in.size();
+        return pendingBytes();
     }
 
     /** Calls {@code listener} with each byte the guest transmits from now on, on the machine thread. */

@@ -21,7 +21,6 @@ public interface SerialBackend extends AutoCloseable {
     /** Whether {@link #read} would return a byte now. */
     boolean hasInput();
 
-    /** Pushes buffered output to the host (the UART calls it when the line goes quiet). */
     /**
      * Puts bytes the guest never read back in front of the pending input (the UART calls this when
      * the guest clears its receive FIFO). Back-ends without input drop them.
@@ -29,7 +28,21 @@ public interface SerialBackend extends AutoCloseable {
     default void unread(byte[] data) {
     }
 
+    /** Pushes buffered output to the host (the UART calls it when the line goes quiet). */
     default void flush() {
+    }
+
+    /**
+     * The machine's hint, between slices, that the guest has been idle for a while with all earlier
+     * input consumed: it is waiting for input. A back-end that paces scripted input (piped standard
+     * input) hands over its next line now; others ignore it.
+     */
+    default void guestWaiting() {
+    }
+
+    /** Whether the host's input has ended (end of file) and every byte of it was handed over. */
+    default boolean inputEnded() {
+        return false;
     }
 
     /**

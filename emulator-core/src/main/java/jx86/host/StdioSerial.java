@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * {@code --serial stdio}: the guest's console on the emulator's own terminal.
@@ -18,6 +20,12 @@ import java.nio.charset.StandardCharsets;
  * still return the carriage) and restored on close and at JVM exit. A missing {@code stty} only
  * leaves the terminal cooked. In raw mode Ctrl-A x quits (the escape handler, by default
  * {@code System.exit(0)}) and Ctrl-A Ctrl-A sends one Ctrl-A, like QEMU.
+ *
+ * <p>When standard input is not a terminal (a pipe or a file: a scripted run), its bytes are
+ * {@link PacedInput paced}: held back and handed to the guest a line at a time whenever the machine
+ * reports the guest waiting for input ({@link #guestWaiting}), and {@link #inputEnded} reports the
+ * end of the script. Unless {@code echoInput} is set, the guest's echo of those lines is dropped
+ * from standard output ({@link EchoFilter}), so the log shows what the guest printed.
  */
 public final class StdioSerial extends QueuedInputSerial {
     private static final int CTRL_A = 0x01;
@@ -29,14 +37,33 @@ public final class StdioSerial extends QueuedInputSerial {
     private Thread restoreHook;
     private volatile Runnable escapeHandler = () -> System.exit(0);
     private boolean closed;
+    /** Drops the guest's echo of paced lines, or null when the echo is kept. */
+    private final EchoFilter echoFilter;
 
     public StdioSerial() {
-        this(System.in, new FileOutputStream(FileDescriptor.out), System.console() != null);
+        this(true);
+    }
+
+    /** Standard input and output; {@code echoInput} keeps the guest's echo of piped input. */
+    public StdioSerial(boolean echoInput) {
+        this(System.in, new FileOutputStream(FileDescriptor.out), System.console() != null,
+                !stdinIsTerminal(), echoInput);
     }
 
     /** For tests: explicit streams; {@code terminal} selects raw mode and the Ctrl-A escape. */
     StdioSerial(InputStream stdin, OutputStream stdout, boolean terminal) {
+        this(stdin, stdout, terminal, false, true);
+    }
+
+    /**
+     * For tests: explicit streams; {@code terminal} selects raw mode and the Ctrl-A escape,
+     * {@code paced} holds input back until the guest waits for it, {@code echoInput} (with paced)
+     * keeps the guest's echo of it.
+     */
+    StdioSerial(InputStream stdin, OutputStream stdout, boolean terminal, boolean paced, boolean echoInput) {
+        super(paced);
         this.out = stdout;
+        this.echoFilter = paced && !echoInput ? new EchoFilter() : null;
         if (terminal) {
             enterRawMode();
         }
@@ -46,9 +73,32 @@ public final class StdioSerial extends QueuedInputSerial {
         reader.start();
     }
 
-    /** What Ctrl-A x does in raw mode (the machine may install an orderly shutdown). */
-    public void setEscapeHandler(Runnable handler) {
-        escapeHandler = handler;
+    /**
+     * Whether this process's standard input is a terminal. Java has no isatty(0): Linux names the
+     * file behind descriptor 0 in /proc; elsewhere, {@link System#console} (both ends) decides.
+     */
+    static boolean stdinIsTerminal() {
+        try {
+            String fd0 = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return fd0.startsWith("/dev/pts/") || fd0.startsWith("/dev/tty") || fd0.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
+    }
+
+    @Override
+    public void guestWaiting() {
+        if (echoFilter != null) {
+            echoFilter.clear();            // an echo that has not come by now never will
+        }
+        super.guestWaiting();
+    }
+
+    @Override
+    protected void released(byte[] line) {
+        if (echoFilter != null) {
+            echoFilter.expect(line);
+        }
     }
 
     private void pump(InputStream stdin, boolean escapes) {
@@ -57,6 +107,10 @@ public final class StdioSerial extends QueuedInputSerial {
         try {
             int n;
             while ((n = stdin.read(chunk)) > 0) {
+                if (isPaced()) {
+                    receive(chunk, 0, n);
+                    continue;
+                }
                 for (int i = 0; i < n; i++) {
                     int b = chunk[i] & 0xFF;
                     if (!escapes) {
@@ -79,6 +133,7 @@ public final class StdioSerial extends QueuedInputSerial {
         } catch (IOException e) {
             // stdin closed or broken: the guest simply receives nothing more
         }
+        endOfInput();
     }
 
     private void enterRawMode() {
@@ -127,6 +182,9 @@ public final class StdioSerial extends QueuedInputSerial {
 
     @Override
     public void write(int b) {
+        if (echoFilter != null && echoFilter.swallow(b)) {
+            return;
+        }
         if (len == buf.length) {
             flush();
         }

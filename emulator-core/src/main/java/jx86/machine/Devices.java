@@ -36,6 +36,7 @@ import jx86.host.DiskBackend;
 import jx86.host.NullSerial;
 import jx86.host.OutputFile;
 import jx86.host.SerialBackend;
+import jx86.host.StdioSerial;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.PerfCounterDevice;
 
@@ -65,6 +66,7 @@ public final class Devices implements AutoCloseable {
     private final TextDisplay textDisplay;
     private final Uart16550[] uarts = new Uart16550[4];
     private final SerialBackend com1Backend;
+    private final InputWatch inputWatch;
     private final List<DiskBackend> disks = new ArrayList<>();
     private final List<AtaDrive> drives = new ArrayList<>();
 
@@ -106,6 +108,7 @@ public final class Devices implements AutoCloseable {
 
         checkOutputs(config);
         com1Backend = serialBackend(config);
+        inputWatch = new InputWatch(config.exitOnEof);
         int[][] com = {{0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3}};
         for (int i = 0; i < 4; i++) {
             SerialBackend backend = i == 0 ? com1Backend : new NullSerial();
@@ -147,7 +150,14 @@ public final class Devices implements AutoCloseable {
 
     private static SerialBackend serialBackend(MachineConfig config) {
         if (config.serial.equals("buffer")) {
-            return new BufferSerial(config.serialInput);
+            BufferSerial b = new BufferSerial(config.serialInput, config.pacedInput);
+            if (config.exitOnEof) {
+                b.endInput();          // the scripted input is all there is
+            }
+            return b;
+        }
+        if (config.serial.equals("stdio")) {
+            return new StdioSerial(config.echoInput);
         }
         return SerialBackend.parse(config.serial);
     }
@@ -200,8 +210,17 @@ public final class Devices implements AutoCloseable {
         new MpTable().writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
     }
 
-    /** Called by the run loop between CPU slices. */
+    /** Called by the run loop between CPU slices: paces scripted input, ends a run at its end. */
     void afterSlice() {
+        if (inputWatch.afterSlice(machine.clock().cycles, machine.clock().haltedCycles, uarts[0].inputIdle(),
+                com1Backend)) {
+            machine.inputEnded();
+        }
+    }
+
+    /** Whether COM1's input has ended and the guest has taken all of it. */
+    boolean inputEnded() {
+        return com1Backend.inputEnded() && uarts[0].inputIdle();
     }
 
     /** True when no UART has received data waiting (in its FIFO or its back-end). */
@@ -219,7 +238,8 @@ public final class Devices implements AutoCloseable {
         if (com1Backend instanceof BufferSerial b) {
             return b.pendingInput() > 0;
         }
-        return !(com1Backend instanceof jx86.host.NullSerial) && !(com1Backend instanceof jx86.host.FileSerial);
+        return !(com1Backend instanceof jx86.host.NullSerial) && !(com1Backend instanceof jx86.host.FileSerial)
+                && !com1Backend.inputEnded();
     }
 
     void awaitInput(long millis) {

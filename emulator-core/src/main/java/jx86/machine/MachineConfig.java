@@ -32,6 +32,19 @@ public final class MachineConfig {
     /** "none" or "text". */
     public final String display;
     public final Path screenshot;
+    /**
+     * End the run ({@link MachineEvent#INPUT_ENDED}) once COM1's input has ended (end of file on
+     * piped standard input; the end of {@link #serialInput}), the guest has taken all of it, and
+     * it then stayed idle for {@link InputWatch#EOF_GRACE_CYCLES} of virtual time.
+     */
+    public final boolean exitOnEof;
+    /** With {@code serial = "stdio"} and piped input: keep the guest's echo of it in the output. */
+    public final boolean echoInput;
+    /**
+     * Hand {@link #serialInput} to the guest a line at a time, each when the guest waits for input
+     * (as {@code jx86 boot} does with piped standard input), instead of all at once (type-ahead).
+     */
+    public final boolean pacedInput;
 
     private MachineConfig(Builder b) {
         this.memoryMiB = b.memoryMiB;
@@ -49,6 +62,9 @@ public final class MachineConfig {
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.display = b.display;
         this.screenshot = b.screenshot;
+        this.exitOnEof = b.exitOnEof;
+        this.echoInput = b.echoInput;
+        this.pacedInput = b.pacedInput;
     }
 
     /** The files this run reads (kernel, modules, disks): outputs may never be one of them. */
@@ -82,6 +98,9 @@ public final class MachineConfig {
         private Long rtcEpochSeconds;
         private String display = "none";
         private Path screenshot;
+        private boolean exitOnEof;
+        private boolean echoInput = true;
+        private boolean pacedInput;
 
         public Builder memoryMiB(int value) {
             this.memoryMiB = value;
@@ -158,6 +177,24 @@ public final class MachineConfig {
 
         public Builder screenshot(Path value) {
             this.screenshot = value;
+            return this;
+        }
+
+        /** End the run when the serial input has ended and the guest has gone idle (default false). */
+        public Builder exitOnEof(boolean value) {
+            this.exitOnEof = value;
+            return this;
+        }
+
+        /** Keep the guest's echo of piped standard input in the output (default true). */
+        public Builder echoInput(boolean value) {
+            this.echoInput = value;
+            return this;
+        }
+
+        /** Hand the serial input over a line at a time when the guest waits for it (default false). */
+        public Builder pacedInput(boolean value) {
+            this.pacedInput = value;
             return this;
         }
 

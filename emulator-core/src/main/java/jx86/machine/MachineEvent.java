@@ -20,9 +20,14 @@ public enum MachineEvent {
     /** The attached debugger ended the run (GDB's {@code kill}). */
     KILLED(75, "killed by the debugger"),
     /** A harness stopped the run (jx86.harness.Harness#stop, possibly from another thread). */
-    STOPPED(76, "stopped by the harness"),
+    STOPPED(77, "stopped by the harness"),
     /** A harness's virtual-time limit was reached (jx86.harness). */
-    TIME_LIMIT(77, "virtual time limit reached");
+    TIME_LIMIT(78, "virtual time limit reached"),
+    /**
+     * With {@code --exit-on-eof}: the serial input ended, the guest took all of it and then stayed
+     * idle for the grace period ({@link MachineConfig#exitOnEof}).
+     */
+    INPUT_ENDED(76, "input ended and the guest went idle");
 
     private final int exitStatus;
     private final String description;

@@ -139,6 +139,14 @@ public final class PcMachine implements AutoCloseable {
         cpu.requestStop();
     }
 
+    /** Called by {@link Devices} when the serial input has ended and the guest went idle (exitOnEof). */
+    void inputEnded() {
+        if (event == null) {
+            event = MachineEvent.INPUT_ENDED;
+        }
+        cpu.requestStop();
+    }
+
     /** Called by the 8042 (command 0xFE) and port 0x92 (bit 0). */
     void resetRequested() {
         if (event == null) {
@@ -283,7 +291,8 @@ public final class PcMachine implements AutoCloseable {
                 continue;
             }
             if (!devices.canReceiveInput()) {
-                event = MachineEvent.HALTED_FOREVER;
+                event = config.exitOnEof && devices.inputEnded() ? MachineEvent.INPUT_ENDED
+                        : MachineEvent.HALTED_FOREVER;
                 return;
             }
             devices.awaitInput(50);

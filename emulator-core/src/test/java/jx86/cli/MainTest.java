@@ -101,4 +101,11 @@ class MainTest {
         assertThat(Main.execute("boot", img.toString(), "--serial", "carrier-pigeon")).isEqualTo(2);
         assertThat(errLines().lines()).hasSize(1);
     }
+
+    @Test
+    void exitOnEofWithoutStdioSerial_isRejectedBecauseItWatchesStandardInput() {
+        assertThat(Main.execute("boot", "--exit-on-eof", "--serial", "none")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1).first().asString()
+                .isEqualTo("jx86: --exit-on-eof watches standard input: it needs --serial stdio");
+    }
 }

@@ -19,4 +19,27 @@ class BufferSerialTest {
         assertThat(b.hasInput()).isFalse();
         assertThat(b.read()).isEqualTo(-1);
     }
+
+    @Test
+    void pacedBufferSerial_holdsLinesBackUntilTheGuestWaits() {
+        BufferSerial b = new BufferSerial("one\ntwo\n", true);
+        assertThat(b.hasInput()).isFalse();
+        assertThat(b.pendingInput()).isEqualTo(8);
+        b.guestWaiting();
+        assertThat(b.read()).isEqualTo('o');
+        b.guestWaiting();                            // the line is not yet read: nothing more
+        assertThat(b.pendingInput()).isEqualTo(7);
+        for (int i = 0; i < 3; i++) {
+            b.read();
+        }
+        b.guestWaiting();
+        assertThat(b.read()).isEqualTo('t');
+        assertThat(b.inputEnded()).isFalse();        // a test may still feed more
+        b.endInput();
+        b.read();
+        b.read();
+        assertThat(b.inputEnded()).isFalse();        // one byte left
+        b.read();
+        assertThat(b.inputEnded()).isTrue();
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jx86.machine.MachineEvent;
 import jx86.machine.RunResult;
-import org.junit.jupiter.api.Assumptions;
+import jx86.testsupport.Oracles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -67,7 +67,7 @@ class QemuComparisonTest {
         "mmu/pse.elf", "mmu/straddle.elf"})
     void guest_serialOutputIsIdenticalToQemu(String relative, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        Assumptions.assumeTrue(qemuAvailable(), "qemu-system-i386 not installed");
+        Oracles.assume(qemuAvailable(), "qemu-system-i386 not installed (or it does not run)");
         Path guest = GuestHarness.guest(relative);
         QemuRun qemu = runQemu(guest, dir);
         assertThat(qemu.exitCode()).as("QEMU exit code (guest value 0):%n%s", qemu.serial()).isEqualTo(1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +40,7 @@ class DifferentialOracleTest {
     void generatedBlocks_faultNativelyOnlyWhereIntended() throws IOException {
         String[] why = new String[1];
         NativeRunner nat = NativeRunner.build(why);
-        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
         BlockGenerator gen = new BlockGenerator(DEFAULT_SEED, true);
         List<OracleCase> cases = new ArrayList<>();
         for (int i = 0; i < DEFAULT_BLOCKS; i++) {
@@ -74,7 +75,7 @@ class DifferentialOracleTest {
     void randomBlocks_matchHostCpu() throws IOException {
         String[] why = new String[1];
         NativeRunner nat = NativeRunner.build(why);
-        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
         int blocks = Integer.getInteger("jx86.oracle.blocks", DEFAULT_BLOCKS);
         long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
 

@@ -1,10 +1,10 @@
 package jx86.cpu.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.List;
+import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class NativeRunnerTest {
     static void build() {
         String[] why = new String[1];
         runner = NativeRunner.build(why);
-        assumeTrue(runner != null, () -> "skipping: " + why[0]);
+        Oracles.assume(runner != null, "the native CPU oracle: " + why[0]);
     }
 
     private static OracleCase block(int eflags, int... bytes) {

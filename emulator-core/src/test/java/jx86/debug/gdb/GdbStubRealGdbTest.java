@@ -1,13 +1,12 @@
 package jx86.debug.gdb;
 
+import jx86.testsupport.Oracles;
 import jx86.testsupport.TinyKernel;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,27 +19,17 @@ import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Drives the real GDB in batch mode against the stub; skipped where gdb is not installed (CI). */
+/**
+ * Drives the real GDB in batch mode against the stub; skipped where gdb is not installed (a failure
+ * instead under -Djx86.requireOracles=true, as .ci/run runs).
+ */
 class GdbStubRealGdbTest {
     @TempDir
     Path dir;
 
-    private static boolean gdbInstalled() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, "gdb"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void gdbBatchSession_readsRegistersStopsAtABreakpointStepsAndSeesTheExit() throws Exception {
-        assumeTrue(gdbInstalled(), "gdb not installed");
+        Oracles.assumeInstalled("gdb");
         Path k = TinyKernel.write(dir, "k.elf",
                 0xB8, 0x11, 0, 0, 0,      // 100010: mov $0x11, %eax
                 0xBB, 0x22, 0, 0, 0,      // 100015: mov $0x22, %ebx

@@ -59,7 +59,7 @@ class DriverModulesTest {
                 "hello through a device",
                 "      1       4      23",          // "hello through a device\n"
                 "msgbuf: removed",
-                "cat: /dev/msgbuf: error 2");        // no such device (and no such file) afterwards
+                "cat: /dev/msgbuf: No such file or directory");   // no such device (nor file) afterwards
     }
 
     @Test
@@ -84,6 +84,6 @@ class DriverModulesTest {
         assertThat(lines).anyMatch(l -> l.matches("timer_irqs [1-9]\\d*"));
         assertThat(lines).anyMatch(l -> l.matches("syscalls_per_sec \\d+"));
         assertThat(lines).anyMatch(l -> l.matches("samples \\d+"));
-        assertThat(lines).containsSubsequence("module: sysstat unloaded", "cat: /proc/sysstat: error 2");
+        assertThat(lines).containsSubsequence("module: sysstat unloaded", "cat: /proc/sysstat: No such file or directory");
     }
 }

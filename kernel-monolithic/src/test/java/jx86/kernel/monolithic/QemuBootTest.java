@@ -1,20 +1,19 @@
 package jx86.kernel.monolithic;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.Test;
 
 /**
  * Boots the same images on QEMU, the oracle: whatever jx86 prints in {@link BootTest} QEMU must
  * print too, so a difference points at the emulator rather than the kernel. Skipped when
- * qemu-system-i386 is not installed (CI may not have it). QEMU's isa-debug-exit device exits
+ * qemu-system-i386 is not installed, failed then under -Djx86.requireOracles=true (.ci/run). QEMU's isa-debug-exit device exits
  * with (value << 1) | 1, so a guest power-off with value 0 is QEMU exit status 1.
  */
 class QemuBootTest {
@@ -33,7 +32,7 @@ class QemuBootTest {
 
     /** The same, with input typed on the serial line (written to QEMU's stdin at once). */
     private static Run qemu(String append, Path module, String input) throws IOException, InterruptedException {
-        assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed");
+        Oracles.assumeInstalled("qemu-system-i386");
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
@@ -67,19 +66,6 @@ class QemuBootTest {
         }
         String out = early + new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         return new Run(p.isAlive() ? -1 : p.exitValue(), out);
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test
@@ -128,6 +114,24 @@ class QemuBootTest {
                 "abusetests: ok   SIGILL handler runs on ud2 (status 2c00)", "abusetests: all passed")
                 .doesNotContain("FAIL");
         assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void shtests_theShellAndCommandsBehaveTheSameOnQemu() throws Exception {
+        Run r = qemu("console=ttyS0 init=/bin/shtests", null);
+
+        assertThat(r.serial()).contains("shtests: ok   true && false || echo c; echo $? -> status 0",
+                "shtests: ok   fork failure: status 1, sh: fork: Resource temporarily unavailable",
+                "shtests: all passed").doesNotContain("FAIL");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void poweroffN_isQemusExitStatus_shiftedAsIsaDebugExitDoes() throws Exception {
+        Run r = qemu("console=ttyS0 panic=exit init=/bin/sh", null, "false || poweroff 3\r");
+
+        assertThat(r.serial()).contains("reboot: power down, exit status 3");
+        assertThat(r.status()).isEqualTo((3 << 1) | 1);
     }
 
     @Test
