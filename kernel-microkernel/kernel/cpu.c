@@ -70,8 +70,10 @@ void pic_eoi(int irq) {
 void cpu_init(void) {
   setseg(SEG_KCODE, 0, 0xFFFFFFFF, 0x9A, true);
   setseg(SEG_KDATA, 0, 0xFFFFFFFF, 0x92, true);
-  setseg(SEG_UCODE, 0, KERNBASE - 1, 0xFA, true);   /* user segments end below the kernel */
-  setseg(SEG_UDATA, 0, KERNBASE - 1, 0xF2, true);
+  /* flat user segments: paging alone protects the kernel, so any EIP or ESP a thread is given
+   * (ExchangeRegisters, an exception reply) faults in user mode, never on the kernel's IRET */
+  setseg(SEG_UCODE, 0, 0xFFFFFFFF, 0xFA, true);
+  setseg(SEG_UDATA, 0, 0xFFFFFFFF, 0xF2, true);
   setseg(SEG_TSS, (uint32_t)&tss, sizeof(tss) - 1, 0x89, false);
   setseg(SEG_UTCB, L4_UTCB_BASE, PGSIZE - 1, 0xF2, false);
   lgdt(gdt, sizeof(gdt));

@@ -73,3 +73,53 @@ l4_exregs_raw:
         ret
 
         .section .note.GNU-stack, "", @progbits
+
+/* uint32_t l4_raw_syscall(int n, uint32_t regs[7]): int $(0x30 + n) with EAX, ECX, EDX, ESI,
+ * EDI, EBX, EBP from regs (in that order), and the registers afterwards stored back. For the
+ * fuzzer: no wrapper logic in between. */
+        .text
+        .globl l4_raw_syscall
+l4_raw_syscall:
+        pushl   %ebp
+        pushl   %ebx
+        pushl   %esi
+        pushl   %edi
+        movl    20(%esp), %eax
+        movl    raw_table(,%eax,4), %eax
+        pushl   %eax                         /* the stub to run */
+        movl    28(%esp), %edi
+        pushl   %edi
+        movl    0(%edi), %eax
+        movl    4(%edi), %ecx
+        movl    8(%edi), %edx
+        movl    12(%edi), %esi
+        movl    20(%edi), %ebx
+        movl    24(%edi), %ebp
+        movl    16(%edi), %edi
+        call    *4(%esp)
+        xchgl   %edi, (%esp)
+        movl    %eax, 0(%edi)
+        movl    %ecx, 4(%edi)
+        movl    %edx, 8(%edi)
+        movl    %esi, 12(%edi)
+        movl    %ebx, 20(%edi)
+        movl    %ebp, 24(%edi)
+        popl    %ecx
+        movl    %ecx, 16(%edi)
+        addl    $4, %esp
+        popl    %edi
+        popl    %esi
+        popl    %ebx
+        popl    %ebp
+        ret
+        .irp n, 0x30,0x31,0x32,0x33,0x34,0x35,0x36,0x37,0x38
+raw_int\n:
+        int     $\n
+        ret
+        .endr
+        .data
+raw_table:
+        .irp n, 0x30,0x31,0x32,0x33,0x34,0x35,0x36,0x37,0x38
+        .long raw_int\n
+        .endr
+        .section .note.GNU-stack, "", @progbits
