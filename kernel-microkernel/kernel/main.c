@@ -138,6 +138,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa) {
     panic("need at least two boot modules: sigma0 and a root task");
   cur = &bootthread;
   bootthread.state = T_DEAD;
+  memcpy(bootthread.name, "boot", 5);
   for (uint32_t i = 0; i < nmods && L4_NIRQ + i < L4_MAXTHREADS; i++)
     start_task((int)i, (const char *)P2V(mods[i].string), P2V(mods[i].start), mods[i].end - mods[i].start);
   schedule();
