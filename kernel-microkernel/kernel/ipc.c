@@ -320,6 +320,7 @@ bool kernel_call_killed(struct tcb *t) { return t->kreply_err == KILL_REQUESTED;
 
 static uint32_t irq_handler[L4_NIRQ];
 static bool irq_pending[L4_NIRQ];
+static int irqs_pending;                 /* how many of irq_pending[] are set: the common 0 is cheap */
 
 uint32_t irq_handler_of(int irq) { return irq_handler[irq]; }
 
@@ -328,6 +329,8 @@ void irq_attach(int irq, uint32_t handler) {
   if (irq == 0 || irq == 2)
     return;
   irq_handler[irq] = handler;
+  if (irq_pending[irq])
+    irqs_pending--;
   irq_pending[irq] = false;
   pic_mask(irq, handler == NIL);
 }
@@ -342,8 +345,9 @@ void irq_raise(int irq) {
   if (h->state == T_RECV && !h->kreply && (h->partner == ANY || h->partner == id)) {
     set_result(h, L4_LABEL_IRQ << 16, id);
     make_ready(h);
-  } else {
+  } else if (!irq_pending[irq]) {
     irq_pending[irq] = true;
+    irqs_pending++;
   }
 }
 
@@ -356,11 +360,14 @@ bool irq_ack(struct tcb *t, int irq) {
 
 /* A pending interrupt for t that `from` accepts; with take, deliver it to t now. */
 bool irq_pending_for(struct tcb *t, uint32_t from, bool take) {
+  if (!irqs_pending)
+    return false;
   for (int irq = 1; irq < L4_NIRQ; irq++) {
     if (!irq_pending[irq] || irq_handler[irq] != t->id || (from != ANY && from != L4_IRQTHREAD(irq)))
       continue;
     if (take) {
       irq_pending[irq] = false;
+      irqs_pending--;
       set_result(t, L4_LABEL_IRQ << 16, L4_IRQTHREAD(irq));
     }
     return true;

@@ -72,6 +72,8 @@ void switch_context(struct tcb *next) {
   space_switch(next->space);
   tss_set_esp0((uint32_t)next->kstack + KSTACK_SIZE);
   utcb_segment(L4_UTCB_BASE + L4_THREADNO(next->id) * PGSIZE);
+  /* reload %gs now, so its hidden base is next's UTCB: trapret skips an unchanged selector */
+  __asm__ volatile("movw %0, %%gs" : : "r"((uint16_t)SEL(SEG_UTCB, 3)));
   swtch(&prev->ctx, next->ctx);
 }
 

@@ -1,5 +1,6 @@
 /* trapasm.S: the interrupt vectors, the common trap entry/exit and the kernel context switch. */
         .set SEL_KDATA, 0x10
+        .set SEL_UDATA, 0x23                 /* flat, DPL 3: the kernel can use it as it is */
 
 /* vectors that push an error code themselves: 8, 10-14, 17 */
 .macro VEC n
@@ -30,20 +31,48 @@ alltraps:
         pushl   %fs
         pushl   %gs
         pushal                               /* lowest in memory: struct trapframe starts here */
+        /* A segment-register load is expensive (300 cycles in jx86's cost model, a descriptor
+         * fetch on a real CPU). The user's flat data segment serves the kernel as well, so DS
+         * and ES are only replaced when the user left something else in them. */
+        movw    %ds, %ax
+        cmpw    $SEL_UDATA, %ax
+        je      1f
         movw    $SEL_KDATA, %ax
         movw    %ax, %ds
+1:      movw    %es, %ax
+        cmpw    $SEL_UDATA, %ax
+        je      2f
+        movw    $SEL_KDATA, %ax
         movw    %ax, %es
-        pushl   %esp
+2:      pushl   %esp
         call    trap
         addl    $4, %esp
         .globl trapret
 trapret:
-        popal
-        popl    %gs
-        popl    %fs
-        popl    %es
-        popl    %ds
-        addl    $8, %esp                     /* trapno, err */
+        /* restore a segment register only when it differs from the saved selector; %gs is
+         * reloaded by switch_context() when the UTCB segment's base changes */
+        movl    32(%esp), %eax
+        movw    %gs, %cx
+        cmpw    %ax, %cx
+        je      1f
+        movw    %ax, %gs
+1:      movl    36(%esp), %eax
+        movw    %fs, %cx
+        cmpw    %ax, %cx
+        je      2f
+        movw    %ax, %fs
+2:      movl    40(%esp), %eax
+        movw    %es, %cx
+        cmpw    %ax, %cx
+        je      3f
+        movw    %ax, %es
+3:      movl    44(%esp), %eax
+        movw    %ds, %cx
+        cmpw    %ax, %cx
+        je      4f
+        movw    %ax, %ds
+4:      popal
+        addl    $24, %esp                    /* gs, fs, es, ds, trapno, err */
         iret
 
 /* swtch(struct context **old, struct context *new): save callee-saved registers on this stack,
