@@ -4,7 +4,7 @@
 #include "ulib.h"
 
 #define STACK 4096
-static uint8_t stacks[16][STACK] __attribute__((aligned(4096)));
+static uint8_t stacks[12][STACK] __attribute__((aligned(4096)));
 #define TOP(i) ((void *)(stacks[i] + STACK))
 
 enum { PAGER = 19, REMOTE = 20, LOCAL = 21 };
@@ -79,6 +79,26 @@ static void late_sender(void) {
   exit(0);
 }
 
+static volatile l4_word_t spins, moved;
+
+static void spinner(void) {
+  for (;;)
+    spins++;                              /* never blocks, never yields */
+}
+
+static volatile l4_word_t low_spins;
+
+static void low_spinner(void) {
+  for (;;)
+    low_spins++;
+}
+
+static void moved_here(void) {
+  moved = 1;
+  for (;;)
+    l4_receive(l4_myself(), NULL);
+}
+
 static void sleeper(void) {
   for (;;)
     l4_receive(l4_myself(), NULL);        /* nobody else can send as us: blocks for good */
@@ -87,6 +107,13 @@ static void sleeper(void) {
 int main(void) {
   check_prefix = "ipctest";
   l4_threadid_t me = l4_myself();
+  struct l4_kip *kip = l4_kip();
+  check(kip->magic == L4_KIP_MAGIC && kip->api_version == L4_API_VERSION && kip->vectors[0] == L4_VEC_IPC,
+        "kip-mapped-with-magic-version-and-vectors");
+  check(kip->sigma0 == tid(16) && kip->root == me && kip->nmem == 2 && kip->mem[1].type == L4_MEM_CONVENTIONAL,
+        "kip-names-sigma0-root-and-memory");
+  check((l4_word_t)l4_utcb_mr() == L4_UTCB_BASE + L4_THREADNO(me) * 4096 + 64 && l4_utcb()->my_global_id == me,
+        "utcb-through-gs");
   spawn(PAGER, me, pager, TOP(0), L4_NILTHREAD, L4_NILTHREAD);
   l4_threadid_t remote = spawn(REMOTE, tid(REMOTE), echo_server, TOP(1), tid(PAGER), L4_NILTHREAD);
   l4_threadid_t local = spawn(LOCAL, me, echo_server, TOP(2), L4_NILTHREAD, L4_NILTHREAD);
@@ -167,6 +194,44 @@ int main(void) {
   /* privileged calls are refused to an ordinary space */
   r = l4_call(remote, l4_mktag(0x300, 0, 0));
   check(!l4_ipc_failed(r) && L4_MR(1) == 0 && L4_MR(2) == L4_ERR_NO_PRIVILEGE, "threadcontrol-refused-unprivileged");
+
+  /* a thread that never blocks is preempted by the timer (round robin at equal priority) */
+  l4_threadid_t sp = spawn(29, me, spinner, TOP(9), L4_NILTHREAD, L4_NILTHREAD);
+  uint64_t c0 = l4_clock();
+  while (spins == 0 || l4_clock() - c0 < 50000)
+    ;                                     /* we spin too: only time slices let either run */
+  check(spins > 0, "time-slices-preempt-a-spinning-thread");
+
+  /* ExchangeRegisters: stop it, read IP and SP, move it elsewhere, start it */
+  l4_word_t old_sp = 0, old_ip = 0;
+  check(l4_exchange_registers(sp, L4_EXREGS_HALT, 0, 0, 0, 0, &old_sp, &old_ip) == sp, "exregs-halt");
+  l4_word_t frozen = spins;
+  for (int i = 0; i < 5; i++)
+    l4_yield();
+  uint64_t c1 = l4_clock();
+  while (l4_clock() - c1 < 30000)
+    ;
+  check(spins == frozen, "halted-thread-does-not-run");
+  check(old_ip >= (l4_word_t)spinner && old_ip < (l4_word_t)spinner + 64 && old_sp > (l4_word_t)stacks[9] &&
+            old_sp <= (l4_word_t)TOP(9),
+        "exregs-reads-ip-and-sp (ip %x sp %x)", old_ip, old_sp);
+  check(l4_exchange_registers(sp, L4_EXREGS_SET_IP | L4_EXREGS_SET_SP | L4_EXREGS_RESUME, (l4_word_t)TOP(10),
+                              (l4_word_t)moved_here, 0, 0, NULL, NULL) == sp, "exregs-writes-ip-and-sp");
+  for (int i = 0; i < 5 && !moved; i++)
+    l4_yield();
+  check(moved == 1 && spins == frozen, "thread-resumes-at-the-new-ip");
+
+  /* priorities: a lower-priority thread runs only while we block */
+  l4_thread_control(tid(31), me, L4_NILTHREAD, L4_NILTHREAD);
+  l4_set_priority(tid(31), 50);
+  l4_start(tid(31), low_spinner, TOP(11));
+  uint64_t c2 = l4_clock();
+  while (l4_clock() - c2 < 30000)
+    ;
+  l4_word_t while_busy = low_spins;
+  l4_receive_timeout(tid(26), (5 << 10) | 1000, NULL);   /* block 32 ms */
+  check(while_busy == 0 && low_spins > 0, "lower-priority-runs-only-while-higher-blocks");
+  l4_thread_control(tid(31), L4_NILTHREAD, L4_NILTHREAD, L4_NILTHREAD);
 
   /* the server still works after all of that */
   check(echo_ok(remote, 0x100, 3, 9), "server-still-answers");

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 /** user/ipctest.c: IPC semantics between threads of two spaces and of one space. */
 class IpcTest {
     static final String[] CHECKS = {
+        "kip-mapped-with-magic-version-and-vectors",
+        "kip-names-sigma0-root-and-memory",
+        "utcb-through-gs",
         "call-replywait-registers-other-space",
         "call-replywait-empty-message",
         "call-replywait-63-words-other-space",
@@ -26,6 +29,13 @@ class IpcTest {
         "call-with-stale-version-fails",
         "receive-from-deleted-thread-fails",
         "threadcontrol-refused-unprivileged",
+        "time-slices-preempt-a-spinning-thread",
+        "exregs-halt",
+        "halted-thread-does-not-run",
+        "exregs-reads-ip-and-sp",
+        "exregs-writes-ip-and-sp",
+        "thread-resumes-at-the-new-ip",
+        "lower-priority-runs-only-while-higher-blocks",
         "server-still-answers",
     };
 
