@@ -114,6 +114,14 @@ static void start_task(int index, const char *path, const uint8_t *img, uint32_t
   make_ready(t);
 }
 
+static bool has_word(const char *s, const char *w) {
+  size_t n = strlen(w);
+  for (; *s; s++)
+    if ((s[n] == 0 || s[n] == ' ') && strncmp(s, w, n) == 0)
+      return true;
+  return false;
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa) {
   console_init();
   kprintf("kernel-microkernel 0.1: booting\n");
@@ -136,6 +144,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa) {
           pool_end(), pool_end(), top);
   if (nmods < 2)
     panic("need at least two boot modules: sigma0 and a root task");
+  /* "crashtest" on the command line: a deliberate kernel page fault, for the crash demo */
+  if ((mbi->flags & (1u << 2)) && has_word((const char *)P2V(mbi->cmdline), "crashtest"))
+    *(volatile uint32_t *)0x1000 = 1;
   cur = &bootthread;
   bootthread.state = T_DEAD;
   memcpy(bootthread.name, "boot", 5);

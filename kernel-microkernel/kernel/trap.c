@@ -86,13 +86,13 @@ static void user_exception(struct trapframe *tf) {
       t->kbuf[0] = ((L4_LABEL_PAGEFAULT | rwx) << 16) | 2;
       t->kbuf[1] = addr;
       t->kbuf[2] = tf->eip;
-      if (kernel_call(t, t->pager, 2))
-        return;                          /* the pager mapped something: retry the access */
+      if (kernel_call(t, t->pager, 2) || t->kreply_err == L4_ERR_CANCELED)
+        return;                          /* mapped, or halted meanwhile: retry the access */
     }
   }
   if (tcb_lookup(t->exc_handler)) {
-    if (exception_ipc(t, tf))
-      return;
+    if (exception_ipc(t, tf) || t->kreply_err == L4_ERR_CANCELED)
+      return;                            /* handled, or halted meanwhile: it will trap again */
     if (kernel_call_killed(t)) {
       thread_kill(t, "by its exception handler");
       return;

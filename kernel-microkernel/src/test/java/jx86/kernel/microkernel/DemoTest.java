@@ -41,4 +41,16 @@ class DemoTest {
         assertThat(r.serial()).contains("cr0 ", "backtrace (addr2line -e kernel.elf):");
         assertThat(r.exitPortValue()).isEqualTo(1);
     }
+
+    @Test
+    void kernelPageFault_panicsWithTrapRegistersAndCr2() {
+        RunResult r = jx86.machine.PcMachine.run(jx86.machine.MachineConfig.builder().kernel(Mk.KERNEL)
+                .append("crashtest").module(Mk.USER.resolve("sigma0")).module(Mk.USER.resolve("hello"))
+                .maxInstructions(10_000_000L).build());
+
+        assertThat(r.serial()).contains("panic: page fault (trap 14, err 2) at eip c0", "cr2 00001000",
+                "<- faulting instruction", "backtrace (addr2line -e kernel.elf):");
+        assertThat(r.serial()).doesNotContain("mk: task 0");
+        assertThat(r.exitPortValue()).isEqualTo(1);
+    }
 }

@@ -24,6 +24,10 @@ class QemuTest {
     }
 
     private static Run qemu(String... programs) throws IOException, InterruptedException {
+        return qemuWith("", programs);
+    }
+
+    private static Run qemuWith(String append, String... programs) throws IOException, InterruptedException {
         assumeTrue(onPath("qemu-system-i386"), "qemu-system-i386 not installed: QEMU comparison skipped");
         StringBuilder modules = new StringBuilder(Mk.USER.resolve("sigma0").toString());
         for (String p : programs) {
@@ -32,7 +36,7 @@ class QemuTest {
         List<String> cmd = new ArrayList<>(List.of("qemu-system-i386", "-m", "128", "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                "-kernel", Mk.KERNEL.toString(), "-initrd", modules.toString()));
+                "-kernel", Mk.KERNEL.toString(), "-append", append, "-initrd", modules.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
@@ -93,6 +97,14 @@ class QemuTest {
     void fuzz_passesOnQemu() throws Exception {
         assertAllOk(qemu("fuzz"), "fuzz", "root-made-100000-random-system-calls",
                 "unprivileged-child-made-20000-random-system-calls", "echo-server-survived", "sigma0-survived");
+    }
+
+    @Test
+    void kernelPageFault_panicsOnQemuToo() throws Exception {
+        Run r = qemuWith("crashtest", "hello");
+
+        assertThat(r.serial()).contains("panic: page fault (trap 14, err 2) at eip c0", "cr2 00001000");
+        assertThat(r.status()).isEqualTo(3);
     }
 
     @Test
