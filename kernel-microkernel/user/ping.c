@@ -32,6 +32,19 @@ static void measure(const char *what, l4_threadid_t to, l4_word_t words) {
          cyc / ROUNDS, tlb / ROUNDS, (tlb % ROUNDS) / (ROUNDS / 10));
 }
 
+/* the cheapest kernel entry and exit: a KDebug call with an unknown operation */
+static void measure_null(void) {
+  uint64_t c0, i0, d0, t0, c1, i1, d1, t1;
+  perf_snapshot(&c0, &i0, &d0, &t0);
+  for (int n = 0; n < ROUNDS; n++) {
+    l4_word_t op = 99;
+    __asm__ volatile("int $0x37" : "+a"(op) : : "ecx", "edx", "memory");
+  }
+  perf_snapshot(&c1, &i1, &d1, &t1);
+  uint32_t ins = (uint32_t)(i1 - i0), cyc = (uint32_t)(c1 - c0);
+  printf("ping: %-34s %5u instructions %6u cycles per call\n", "null system call", ins / ROUNDS, cyc / ROUNDS);
+}
+
 int main(void) {
   l4_threadid_t me = l4_myself(), pong = boot_task("pong");
   printf("ping: hello, I am %x; pong is %x\n", me, pong);
@@ -46,6 +59,7 @@ int main(void) {
     printf("ping: counters: unavailable (no jx86 perf-counter device)\n");
     poweroff(0);
   }
+  measure_null();
   measure("other space, 2 words, fast path", pong, 2);
   measure("same space, 2 words, fast path", tid(30), 2);
   kd_fastpath(0);

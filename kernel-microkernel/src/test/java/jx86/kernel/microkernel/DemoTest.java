@@ -28,6 +28,7 @@ class DemoTest {
             assertThat(r.serial()).containsPattern(
                     "ping: " + what + " +\\d+ instructions +\\d+ cycles +\\d+\\.\\d TLB misses per round trip");
         }
+        assertThat(r.serial()).containsPattern("ping: null system call +\\d+ instructions +\\d+ cycles per call");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.exitPortValue()).isZero();
     }
