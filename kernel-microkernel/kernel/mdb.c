@@ -8,6 +8,7 @@
 #include "libkern/string.h"
 
 #define NNODES 16384
+#define MAX_DEPTH 24                     /* revoke() recurses once per level on a 4 KiB kernel stack */
 static struct mapnode nodes[NNODES];
 static struct mapnode *freenodes;
 
@@ -108,6 +109,13 @@ bool sigma0_identity(struct space *s, uint32_t va) {
   return node_at(s, va) || node_new(s, va, va, 7);
 }
 
+static int depth(struct mapnode *n) {
+  int d = 0;
+  for (; n->parent; n = n->parent)
+    d++;
+  return d;
+}
+
 static bool is_ancestor(struct mapnode *a, struct mapnode *n) {
   for (; n; n = n->parent)
     if (n == a)
@@ -119,7 +127,7 @@ static bool is_ancestor(struct mapnode *a, struct mapnode *n) {
 int mdb_map(struct space *from, uint32_t sva, struct space *to, uint32_t dva, uint8_t rights, bool grant) {
   sigma0_identity(from, sva);
   struct mapnode *src = node_at(from, sva);
-  if (!src || !(rights &= src->rights))
+  if (!src || !(rights &= src->rights) || (!grant && depth(src) >= MAX_DEPTH))
     return 0;
   struct mapnode *old = node_at(to, dva);
   if (old == src)

@@ -37,6 +37,15 @@ static void mapper(void) {
 
 static void pager(void) { share_pager(); }
 
+/* accepts map items anywhere in its (our) space: their hot spots pick the address */
+static void sink(void) {
+  l4_accept(l4_complete_space());
+  l4_threadid_t client;
+  l4_receive(L4_ANYTHREAD, &client);
+  for (;;)
+    l4_reply_wait(client, l4_mktag(0, 0, 0), &client);
+}
+
 static l4_word_t frame(l4_threadid_t t, l4_word_t va) { return kd_probe(t, va) & ~0xFFFu; }
 static l4_word_t rights(l4_threadid_t t, l4_word_t va) { return kd_probe(t, va) & 7; }
 
@@ -138,6 +147,24 @@ int main(void) {
   /* sigma0 gives a page only once */
   l4_word_t phys = frame(me, F);
   check(!sigma0_page(phys, 0x10020000), "sigma0-refuses-a-page-it-gave-away");
+
+  /* a chain inside one space, page to page: the database stops it at a bounded depth (the kernel
+   * revokes recursively on a small stack), and one unmap at its root clears the whole chain */
+  const l4_word_t H = 0x11000000;
+  sigma0_page(~0u, H);
+  spawn(22, me, sink, stacks[3] + 4096, L4_NILTHREAD, L4_NILTHREAD);
+  int len = 0;
+  for (int i = 1; i < 64; i++) {
+    l4_put_map_item(1, H + i * 0x1000, l4_fpage(H + (i - 1) * 0x1000, 12, L4_RWX), 0);
+    l4_call(tid(22), l4_mktag(0, 0, 2));
+    if (kd_probe(me, H + i * 0x1000))
+      len = i;
+  }
+  check(len > 4 && len < 63 && frame(me, H + len * 0x1000) == frame(me, H), "chain-depth-is-bounded (%d links)", len);
+  L4_MR(0) = l4_fpage(H, 12, L4_RWX).raw;
+  l4_unmap(0);
+  check(kd_probe(me, H + 0x1000) == 0 && kd_probe(me, H + len * 0x1000) == 0 && kd_probe(me, H) != 0,
+        "unmap-clears-a-long-chain");
 
   printf("maptest: %s\n", check_failures ? "FAILED" : "all passed");
   poweroff(check_failures ? 1 : 0);

@@ -27,6 +27,8 @@ class MapTest {
         "one-page-window-confines-the-mapping",
         "map-item-without-receive-window-refused",
         "sigma0-refuses-a-page-it-gave-away",
+        "chain-depth-is-bounded",
+        "unmap-clears-a-long-chain",
     };
 
     @Test
