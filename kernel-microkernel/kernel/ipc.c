@@ -303,8 +303,7 @@ void ipc_remove_from_queues(struct tcb *t) {
 
 /* The kernel calls `to` on t's behalf with the message in t->kbuf (a page fault or exception)
  * and waits for the reply. False when the call failed or the handler asked for a kill. */
-bool kernel_call(struct tcb *t, uint32_t to, int words) {
-  (void)words;
+bool kernel_call(struct tcb *t, uint32_t to) {
   t->kmsg = true;
   t->kreply = true;
   t->kreply_err = 0;

@@ -137,7 +137,7 @@ extern bool fastpath_enabled;
 extern uint32_t fastpath_hits;
 void ipc_abort(struct tcb *t, int code);
 void ipc_timeouts(void);
-bool kernel_call(struct tcb *t, uint32_t to, int words);
+bool kernel_call(struct tcb *t, uint32_t to);
 bool kernel_call_killed(struct tcb *t);
 void irq_attach(int irq, uint32_t handler);
 void irq_raise(int irq);

@@ -70,7 +70,7 @@ static bool exception_ipc(struct tcb *t, struct trapframe *tf) {
   m[L4_EXC_EDX] = tf->edx;
   m[L4_EXC_ECX] = tf->ecx;
   m[L4_EXC_EAX] = tf->eax;
-  return kernel_call(t, t->exc_handler, L4_EXC_WORDS);
+  return kernel_call(t, t->exc_handler);
 }
 
 /* A page fault goes to the pager (label 0xFFE0 | rwx, MR1 address, MR2 IP); any other exception,
@@ -86,7 +86,7 @@ static void user_exception(struct trapframe *tf) {
       t->kbuf[0] = ((L4_LABEL_PAGEFAULT | rwx) << 16) | 2;
       t->kbuf[1] = addr;
       t->kbuf[2] = tf->eip;
-      if (kernel_call(t, t->pager, 2) || t->kreply_err == L4_ERR_CANCELED)
+      if (kernel_call(t, t->pager) || t->kreply_err == L4_ERR_CANCELED)
         return;                          /* mapped, or halted meanwhile: retry the access */
     }
   }
