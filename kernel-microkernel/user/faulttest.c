@@ -116,8 +116,9 @@ static bool gone(l4_threadid_t t) {
   return l4_ipc_failed(r) && ((l4_ipc_error() >> 1) & 7) == L4_ERR_NOPARTNER;
 }
 
+/* let every other ready thread run to its next block, several times over */
 static void settle(void) {
-  for (int i = 0; i < 20; i++)
+  for (int i = 0; i < 100; i++)
     l4_yield();
 }
 

@@ -72,8 +72,9 @@ static void driver(void) {
   exit(0);
 }
 
+/* let every other ready thread run to its next block, several times over */
 static void settle(void) {
-  for (int i = 0; i < 20; i++)
+  for (int i = 0; i < 100; i++)
     l4_yield();
 }
 
