@@ -11,6 +11,7 @@
 #include "libkern/string.h"
 
 bool fastpath_enabled = true;
+bool ktrace;                             /* "mktrace" on the command line: kernel-sent IPC on COM1 */
 uint32_t fastpath_hits;
 uint64_t ticks;
 
@@ -341,6 +342,9 @@ void irq_raise(int irq) {
   if (!h)
     return;
   uint32_t id = L4_IRQTHREAD(irq);
+  if (ktrace)
+    kprintf("trace: irq %d -> handler %s (%x)%s\n", irq, h->name, h->id,
+            h->state == T_RECV && (h->partner == ANY || h->partner == id) ? "" : ", pending");
   if (h->state == T_RECV && !h->kreply && (h->partner == ANY || h->partner == id)) {
     set_result(h, L4_LABEL_IRQ << 16, id);
     make_ready(h);
@@ -353,6 +357,8 @@ void irq_raise(int irq) {
 bool irq_ack(struct tcb *t, int irq) {
   if (irq_handler[irq] != t->id || irq == 0 || irq == 2)
     return false;
+  if (ktrace)
+    kprintf("trace: irq %d acknowledged by %s (%x)\n", irq, t->name, t->id);
   pic_mask(irq, false);
   return true;
 }

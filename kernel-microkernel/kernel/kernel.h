@@ -101,6 +101,8 @@ int mdb_map(struct space *from, uint32_t sva, struct space *to, uint32_t dva, ui
 void mdb_unmap(struct space *s, uint32_t va, uint8_t rights, bool flush);
 uint32_t mdb_probe(struct space *s, uint32_t va);
 void mdb_flush_space(struct space *s);
+void mdb_dump(struct space *s, uint32_t va);
+extern bool ktrace;
 int map_fpage_items(struct tcb *src, struct tcb *dst, uint32_t window, int first, int count);
 void sys_unmap(struct trapframe *tf);
 

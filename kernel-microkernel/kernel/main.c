@@ -144,6 +144,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa) {
           pool_end(), pool_end(), top);
   if (nmods < 2)
     panic("need at least two boot modules: sigma0 and a root task");
+  if ((mbi->flags & (1u << 2)) && has_word((const char *)P2V(mbi->cmdline), "mktrace"))
+    ktrace = true;
   /* "crashtest" on the command line: a deliberate kernel page fault, for the crash demo */
   if ((mbi->flags & (1u << 2)) && has_word((const char *)P2V(mbi->cmdline), "crashtest"))
     *(volatile uint32_t *)0x1000 = 1;

@@ -179,6 +179,37 @@ uint32_t mdb_probe(struct space *s, uint32_t va) {
   return n ? (n->frame | n->rights) : 0;
 }
 
+static void dump(struct mapnode *n, int level) {
+  for (; n; n = n->sibling) {
+    uint32_t tid = 0;
+    for (int i = L4_NIRQ; i < L4_MAXTHREADS && !tid; i++)
+      if (tcbs[i].space == n->space && (tcbs[i].state != T_FREE && tcbs[i].state != T_DEAD))
+        tid = i;
+    kprintf("mdb:");
+    for (int i = 0; i < level; i++)
+      kprintf("  ");
+    kprintf("%s %08x %c%c%c\n", tid ? tcbs[tid].name : "?", n->va, n->rights & 4 ? 'r' : '-',
+            n->rights & 2 ? 'w' : '-', n->rights & 1 ? 'x' : '-');
+    dump(n->child, level + 1);
+  }
+}
+
+/* The mapping tree of the frame mapped at (s, va), from its root: for teaching and debugging. */
+void mdb_dump(struct space *s, uint32_t va) {
+  struct mapnode *n = node_at(s, va & ~(PGSIZE - 1));
+  if (!n) {
+    kprintf("mdb: nothing mapped at %08x\n", va);
+    return;
+  }
+  while (n->parent)
+    n = n->parent;
+  kprintf("mdb: frame %08x, mapped by (space of) thread, at address, rights:\n", n->frame);
+  struct mapnode *next = n->sibling;
+  n->sibling = NULL;                     /* print the root alone, not the root's siblings */
+  dump(n, 1);
+  n->sibling = next;
+}
+
 void mdb_flush_space(struct space *s) {
   for (uint32_t i = 0; i < PDX(L4_USER_TOP); i++) {
     if (!s->nodes[i])

@@ -45,6 +45,12 @@ static void sys_kdebug(struct trapframe *tf) {
       fastpath_enabled = a;
     tf->eax = fastpath_hits;
     break;
+  case L4_KD_MDBDUMP: {
+    struct tcb *t = tcb_lookup(a);
+    if (t && b < L4_USER_TOP)
+      mdb_dump(t->space, b);
+    break;
+  }
   case L4_KD_PROBE: {
     struct tcb *t = tcb_lookup(a);
     if (priv && t && b < L4_USER_TOP)
@@ -86,11 +92,17 @@ static void user_exception(struct trapframe *tf) {
       t->kbuf[0] = ((L4_LABEL_PAGEFAULT | rwx) << 16) | 2;
       t->kbuf[1] = addr;
       t->kbuf[2] = tf->eip;
+      if (ktrace)
+        kprintf("trace: page fault %s (%x) addr %08x ip %08x -> pager %x, label %x\n", t->name, t->id, addr,
+                tf->eip, t->pager, L4_LABEL_PAGEFAULT | rwx);
       if (kernel_call(t, t->pager) || t->kreply_err == L4_ERR_CANCELED)
         return;                          /* mapped, or halted meanwhile: retry the access */
     }
   }
   if (tcb_lookup(t->exc_handler)) {
+    if (ktrace)
+      kprintf("trace: exception %d %s (%x) ip %08x -> handler %x\n", tf->trapno, t->name, t->id, tf->eip,
+              t->exc_handler);
     if (exception_ipc(t, tf) || t->kreply_err == L4_ERR_CANCELED)
       return;                            /* handled, or halted meanwhile: it will trap again */
     if (kernel_call_killed(t)) {

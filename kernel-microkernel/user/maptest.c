@@ -77,6 +77,7 @@ int main(void) {
   l4_msgtag_t r = l4_call(b, l4_mktag(0x501, 3, 0));
   check(!l4_ipc_failed(r) && L4_MR(1) == 0xCAFE && L4_MR(2) == 0, "map-B-to-C-read-only-C-reads-data");
   check(frame(c, WIN_C) == frame(me, P) && rights(c, WIN_C) == L4_R, "C-has-the-frame-read-only");
+  kd_mdb_dump(me, P);
 
   /* rights never grow: a read-only page mapped on with rwx stays read-only */
   const l4_word_t Q = 0x10001000;

@@ -21,7 +21,8 @@
 #define L4_KD_POWEROFF  2   /* privileged: EDX = exit-port value */
 #define L4_KD_SETNAME   3   /* EDX = name (15 chars kept) for the current thread */
 #define L4_KD_FASTPATH  4   /* EDX = 1 on / 0 off (privileged); out EAX = fast-path hits so far */
-#define L4_KD_PROBE     5   /* privileged: EDX = thread (its space), ECX = address; out EAX = PTE (frame | rights<<0) or 0 */
+#define L4_KD_PROBE     5   /* privileged: EDX = thread (its space), ECX = address; out EAX = frame | rights, or 0 */
+#define L4_KD_MDBDUMP   6   /* EDX = thread (its space), ECX = address: print that frame's mapping tree */
 
 /* ---- thread ids: thread number << 14 | version (14 bits) ---- */
 #define L4_THREADNO(id)   ((id) >> 14)

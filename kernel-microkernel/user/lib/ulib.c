@@ -42,6 +42,7 @@ void set_name(const char *name) {
 
 uint32_t kd_fastpath(int on) { return kdebug(L4_KD_FASTPATH, (uint32_t)on, 0); }
 uint32_t kd_probe(l4_threadid_t t, l4_word_t addr) { return kdebug(L4_KD_PROBE, t, addr); }
+void kd_mdb_dump(l4_threadid_t t, l4_word_t addr) { kdebug(L4_KD_MDBDUMP, t, addr); }
 
 /* The sigma0 protocol: label 0xFFA0, MR1 the wanted fpage (base all ones = any page), MR2
  * attributes; the answer is a map item that lands in our receive window. */

@@ -15,6 +15,7 @@ void poweroff(int status) __attribute__((noreturn));
 void set_name(const char *name);
 uint32_t kd_fastpath(int on);            /* -1 leaves it; returns the fast-path hit count */
 uint32_t kd_probe(l4_threadid_t t, l4_word_t addr);
+void kd_mdb_dump(l4_threadid_t t, l4_word_t addr);   /* the kernel prints that page's mapping tree */
 
 /* sigma0: one page anywhere (base ~0) or at a given physical address, mapped at `where` */
 bool sigma0_page(l4_word_t phys, l4_word_t where);

@@ -31,6 +31,19 @@ class FaultTest {
         Mk.assertAllOk(r, "faulttest", CHECKS);
     }
 
+    /** With "mktrace" the kernel prints every page-fault and exception IPC it sends. */
+    @Test
+    void mktrace_showsPageFaultAndExceptionIpc() {
+        RunResult r = Mk.bootWith("mktrace", 50_000_000L, "faulttest");
+
+        assertThat(r.serial()).containsPattern(
+                "trace: page fault t020 \\(50001\\) addr 40000010 ip 8[0-9a-f]{7} -> pager 4c001, label ffe4");
+        assertThat(r.serial()).containsPattern(
+                "trace: page fault t020 \\(50001\\) addr 40001014 ip 8[0-9a-f]{7} -> pager 4c001, label ffe2");
+        assertThat(r.serial()).containsPattern("trace: exception 6 exc-child \\(54001\\) ip 8[0-9a-f]{7} -> handler 58001");
+        assertThat(r.serial()).contains("faulttest: all passed");
+    }
+
     @Test
     void killedThreads_areReportedByName() {
         RunResult r = Mk.boot(50_000_000L, "faulttest");

@@ -27,4 +27,13 @@ class IoTest {
         // on jx86 the granted port is the perf-counter device: its signature "JXPC"
         assertThat(r.serial()).contains("iotest: perf-counter id read by the child: 4350584a");
     }
+
+    /** With "mktrace" every interrupt message and acknowledgement shows on COM1. */
+    @Test
+    void mktrace_showsInterruptsAndAcknowledgements() {
+        RunResult r = Mk.bootWith("mktrace", 50_000_000L, "iotest");
+
+        assertThat(r.serial()).contains("trace: irq 4 -> handler t023 (5c001)", "trace: irq 4 acknowledged by t023 (5c001)",
+                "iotest: all passed");
+    }
 }

@@ -1,5 +1,7 @@
 package jx86.kernel.microkernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +38,18 @@ class MapTest {
         RunResult r = Mk.boot(50_000_000L, "maptest");
 
         Mk.assertAllOk(r, "maptest", CHECKS);
+    }
+
+    /** The kernel's view of the A -> B -> C chain (KDebug mdb dump): sigma0 at the root. */
+    @Test
+    void mappingTree_isPrintedFromSigma0Down() {
+        RunResult r = Mk.boot(50_000_000L, "maptest");
+
+        assertThat(r.serial()).containsPattern(
+                "mdb: frame (\\w{8}), mapped by \\(space of\\) thread, at address, rights:\\R"
+                + "mdb:  sigma0 \\1 rwx\\R"
+                + "mdb:    maptest 10000000 rwx\\R"
+                + "mdb:      t020 20000000 rwx\\R"
+                + "mdb:        t021 30000000 r--");
     }
 }

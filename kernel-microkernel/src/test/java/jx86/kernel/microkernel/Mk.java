@@ -21,7 +21,12 @@ final class Mk {
 
     /** sigma0, then the root task, then any further boot tasks. */
     static RunResult boot(long maxInstructions, String... programs) {
-        MachineConfig.Builder b = MachineConfig.builder().kernel(KERNEL).append("").maxInstructions(maxInstructions);
+        return bootWith("", maxInstructions, programs);
+    }
+
+    /** The same with a kernel command line ("mktrace", "crashtest"). */
+    static RunResult bootWith(String append, long maxInstructions, String... programs) {
+        MachineConfig.Builder b = MachineConfig.builder().kernel(KERNEL).append(append).maxInstructions(maxInstructions);
         b.module(USER.resolve("sigma0"));
         for (String p : programs) {
             b.module(USER.resolve(p));
