@@ -245,7 +245,7 @@ bool fastpath_ipc(struct trapframe *tf) {
     return false;
   if (d->prio != cur->prio)
     return false;                        /* the scheduler must decide */
-  if (from == ANY && (cur->sendq || irq_pending_for(cur, ANY, false)))
+  if (from == ANY && (cur->sendq || (irqs_pending && irq_pending_for(cur, ANY, false))))
     return false;                        /* a client is already waiting for us */
 
   d->tf->esi = tag & ~0xF000u;
@@ -320,7 +320,7 @@ bool kernel_call_killed(struct tcb *t) { return t->kreply_err == KILL_REQUESTED;
 
 static uint32_t irq_handler[L4_NIRQ];
 static bool irq_pending[L4_NIRQ];
-static int irqs_pending;                 /* how many of irq_pending[] are set: the common 0 is cheap */
+int irqs_pending;                        /* how many of irq_pending[] are set: the common 0 is cheap */
 
 uint32_t irq_handler_of(int irq) { return irq_handler[irq]; }
 

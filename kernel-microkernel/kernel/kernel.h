@@ -108,7 +108,6 @@ void sys_unmap(struct trapframe *tf);
 
 /* thread.c */
 void threads_init(void);
-struct tcb *tcb_lookup(uint32_t id);      /* a live thread with exactly this id, or NULL */
 struct tcb *thread_create(uint32_t id, struct space *s, uint32_t pager, uint32_t exc);
 void thread_kill(struct tcb *t, const char *why);
 void thread_delete(struct tcb *t);
@@ -132,10 +131,22 @@ extern bool need_resched;
 void swtch(struct context **old, struct context *new);
 void trapret(void);
 
+/* A live thread with exactly this id, or NULL. Inline: every IPC starts with it. */
+static inline struct tcb *tcb_lookup(uint32_t id) {
+  uint32_t n = L4_THREADNO(id);
+  if (n < L4_NIRQ || n >= L4_MAXTHREADS)  /* also nil and any */
+    return NULL;
+  struct tcb *t = &tcbs[n];
+  if (t->id != id || t->state == T_FREE || t->state == T_DEAD)
+    return NULL;
+  return t;
+}
+
 /* ipc.c */
 void sys_ipc(struct trapframe *tf);
 bool fastpath_ipc(struct trapframe *tf);
 extern bool fastpath_enabled;
+extern int irqs_pending;
 extern uint32_t fastpath_hits;
 void ipc_abort(struct tcb *t, int code);
 void ipc_timeouts(void);

@@ -69,7 +69,8 @@ void switch_context(struct tcb *next) {
   if (next == prev)
     return;
   cur = next;
-  space_switch(next->space);
+  if (next->space != prev->space)        /* same space: no CR3 load, same I/O bitmap */
+    space_switch(next->space);
   tss_set_esp0((uint32_t)next->kstack + KSTACK_SIZE);
   utcb_segment(L4_UTCB_BASE + L4_THREADNO(next->id) * PGSIZE);
   /* reload %gs now, so its hidden base is next's UTCB: trapret skips an unchanged selector */
@@ -114,16 +115,6 @@ void sched_tick(void) {
     cur->slice = SLICE_TICKS;
     need_resched = true;
   }
-}
-
-struct tcb *tcb_lookup(uint32_t id) {
-  uint32_t n = L4_THREADNO(id);
-  if (id == NIL || id == ANY || n < L4_NIRQ || n >= L4_MAXTHREADS)
-    return NULL;
-  struct tcb *t = &tcbs[n];
-  if (t->id != id || t->state == T_FREE || t->state == T_DEAD)
-    return NULL;
-  return t;
 }
 
 struct tcb *thread_create(uint32_t id, struct space *s, uint32_t pager, uint32_t exc) {

@@ -137,6 +137,12 @@ static void interrupt(int irq) {
 }
 
 void trap(struct trapframe *tf) {
+  /* the IPC fast path first: nothing else may cost it a cycle */
+  if (tf->trapno == L4_VEC_IPC && fastpath_ipc(tf)) {
+    if (need_resched)
+      schedule();
+    return;
+  }
   bool user = (tf->cs & 3) == 3;
   if (tf->trapno >= 32 && tf->trapno < 48) {
     interrupt(tf->trapno - 32);
@@ -145,8 +151,7 @@ void trap(struct trapframe *tf) {
   } else {
     switch (tf->trapno) {
     case L4_VEC_IPC:
-      if (!fastpath_ipc(tf))
-        sys_ipc(tf);
+      sys_ipc(tf);
       break;
     case L4_VEC_THREADSWITCH: sys_threadswitch(tf); break;
     case L4_VEC_EXREGS: sys_exregs(tf); break;
