@@ -37,13 +37,18 @@ class QemuTest {
                 "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-kernel", Mk.KERNEL.toString(), "-append", append, "-initrd", modules.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {   // a hang guard, not a timing assertion
-            p.destroyForcibly();
+        Path out = Files.createTempFile("mk-qemu", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            p.getOutputStream().close();
+            boolean ended = p.waitFor(120, TimeUnit.SECONDS);   // a hang guard, not a timing assertion
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            return new Run(ended ? p.exitValue() : -1, Files.readString(out, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return new Run(p.isAlive() ? -1 : p.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
     }
 
     private static boolean onPath(String tool) {
