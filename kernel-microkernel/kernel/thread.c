@@ -135,8 +135,9 @@ struct tcb *thread_create(uint32_t id, struct space *s, uint32_t pager, uint32_t
     return NULL;
   }
   *pte = V2P(utcb) | PTE_P | PTE_W | PTE_U;
-  memset(t, 0, offsetof(struct tcb, kstack));
-  memset(&t->utcb, 0, sizeof(*t) - offsetof(struct tcb, utcb));
+  uint8_t *kstack = t->kstack;          /* a slot keeps its kernel stack page for good */
+  memset(t, 0, sizeof(*t));
+  t->kstack = kstack;
   t->id = id;
   t->space = s;
   t->prio = DEFAULT_PRIO;
