@@ -58,12 +58,17 @@ public final class JUnitReport {
         return x.toString();
     }
 
-    /** tests/scripts/monolithic-boot.jx86 -> tests.scripts.monolithic-boot: reporters group by the dotted prefix. */
+    /**
+     * tests/scripts/monolithic-boot.jx86 -> tests.scripts.monolithic-boot (reporters group by the
+     * dotted prefix); a path under the working folder is taken relative to it.
+     */
     static String classname(Path file) {
-        String s = file.normalize().toString().replace('\\', '/').replaceFirst("\\.jx86$", "");
-        while (s.startsWith("../")) {
-            s = s.substring(3);
+        Path p = file.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        if (p.startsWith(cwd)) {
+            p = cwd.relativize(p);
         }
+        String s = p.toString().replace('\\', '/').replaceFirst("\\.jx86$", "");
         return s.replaceFirst("^/", "").replace('/', '.');
     }
 
