@@ -119,7 +119,7 @@ public final class ScriptRunner {
             emit("# " + (from == steps.size() ? "step " + from : "steps " + from + "-" + steps.size()) + " not run");
         }
         String summary = String.format(Locale.ROOT, "%s, %s virtual, %,d instructions",
-                failure == null ? passed + " steps" : "step " + failure.number() + " of " + steps.size()
+                failure == null ? passed + (passed == 1 ? " step" : " steps") : "step " + failure.number() + " of " + steps.size()
                         + " failed (line " + failure.step().line() + ")",
                 seconds(doneNanos), doneInstructions);
         emit((failure == null ? "PASS " : "FAIL ") + script.name() + ": " + summary);
