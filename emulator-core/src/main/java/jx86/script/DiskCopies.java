@@ -94,15 +94,22 @@ final class DiskCopies implements AutoCloseable {
         return true;
     }
 
-    /** Deletes the copies and their folder. */
+    /**
+     * Deletes the copies and their folder, as far as it can: a copy left in the temporary folder
+     * is not the script's failure.
+     */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (dir == null) {
             return;
         }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
+        try {
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // left for the system's temporary-file cleaning
         }
-        Files.deleteIfExists(dir);
     }
 }

@@ -110,7 +110,8 @@ public final class ScriptRunner {
         } catch (IOException | RuntimeException e) {
             // a disk that cannot be copied, or a fault of jx86 itself: the script fails, the others go on
             failure = new ScriptResult.Failure(passed + 1, steps.get(Math.min(passed, steps.size() - 1)),
-                    "the step to run", "jx86 could not run it: " + e, h == null ? List.of() : lastLines());
+                    "the machine to " + (h == null ? "boot" : "run the step"), "jx86 could not: " + e,
+                    h == null ? List.of() : lastLines());
             logFailure(failure);
             closeQuietly();
         }

@@ -215,6 +215,19 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void aMachineThatCannotBeBuilt_failsTheScript_andTheOthersGoOn() throws Exception {
+        Path missing = dir.resolve("gone.img");
+        Script s = ScriptParser.parse(dir.resolve("t.jx86"), "machine gone.img\nexpect /x/\nexpect /y/\n");
+        ScriptResult r = new ScriptRunner(s, new ScriptRunner.Machine(null, "", List.of(), List.of(missing), 4), false,
+                l -> { }).run();
+        assertThat(r.failure().number()).isEqualTo(1);
+        assertThat(r.failure().expected()).isEqualTo("the machine to boot");
+        assertThat(r.failure().got()).startsWith("jx86 could not: java.nio.file.NoSuchFileException: " + missing);
+        assertThat(r.log().lines().toList()).containsSubsequence("not ok 1 expect /x/ (line 2)", "#   no console output",
+                "# step 2 not run");
+    }
+
+    @Test
     void guestControlCharacters_areEscapedInTheLog() {
         assertThat(ScriptRunner.printable("a\u001b[31mb\u0007\tc\u007f")).isEqualTo("a\\x1b[31mb\\x07\tc\\x7f");
     }
