@@ -86,7 +86,7 @@ public final class ScriptRunner {
         this.out = out;
     }
 
-    /** Runs the script from its first boot to its last step. */
+    /** Runs the script from its first boot to its last step (once: a runner is not reused). */
     public ScriptResult run() {
         emit("# " + script.name() + " (" + script.file() + ")");
         List<ScriptStep> steps = script.steps();
@@ -119,11 +119,10 @@ public final class ScriptRunner {
             int from = failure.number() + 1;
             emit("# " + (from == steps.size() ? "step " + from : "steps " + from + "-" + steps.size()) + " not run");
         }
-        String summary = String.format(Locale.ROOT, "%s, %s virtual, %,d instructions",
-                failure == null ? passed + (passed == 1 ? " step" : " steps") : "step " + failure.number() + " of " + steps.size()
-                        + " failed (line " + failure.step().line() + ")",
-                seconds(doneNanos), doneInstructions);
-        emit((failure == null ? "PASS " : "FAIL ") + script.name() + ": " + summary);
+        String done = failure == null ? passed + (passed == 1 ? " step" : " steps")
+                : "step " + failure.number() + " of " + steps.size() + " failed (line " + failure.step().line() + ")";
+        emit(String.format(Locale.ROOT, "%s %s: %s, %s virtual, %,d instructions", failure == null ? "PASS" : "FAIL",
+                script.name(), done, seconds(doneNanos), doneInstructions));
         return new ScriptResult(script, failure, passed, doneNanos, doneInstructions, log.toString());
     }
 
