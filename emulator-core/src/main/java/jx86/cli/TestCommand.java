@@ -33,8 +33,9 @@ import picocli.CommandLine.Parameters;
  * has been read and its machine found.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run regression scripts: boot a machine, expect console lines and prompts, send input,"
-            + " expect the end of the run (docs/test-scripts.md).",
+        description = {"Run regression scripts for CI (docs/test-scripts.md).",
+            "Each script boots a machine, expects console lines and prompts within budgets of virtual time,"
+                + " sends input and expects the end of the run.",
             "Exit status: 0 every script passed, 1 a script failed, 2 bad input."})
 public final class TestCommand implements Callable<Integer> {
     /** Status when a script failed. */
