@@ -1,0 +1,367 @@
+/* emulate.c: the privileged instructions of the guest kernel (ring 1), which fault with #GP (or
+ * #NP for IRET to user mode, see trap.c), decoded from guest memory and carried out on the
+ * virtual CPU. Only what an IA-32 kernel uses is decoded: 32-bit addressing, flat segments. */
+#include "vmm.h"
+
+struct insn {
+  uint8_t b[16];
+  int n;                 /* bytes fetched */
+  int pos;               /* decode position */
+  bool opsize, rep;
+  /* ModRM */
+  int mod, reg, rm;
+  uint32_t ea;
+};
+
+static uint32_t *gpr(struct frame *f, int r) {
+  switch (r & 7) {
+  case 0: return &f->eax;
+  case 1: return &f->ecx;
+  case 2: return &f->edx;
+  case 3: return &f->ebx;
+  case 4: return &f->esp;
+  case 5: return &f->ebp;
+  case 6: return &f->esi;
+  default: return &f->edi;
+  }
+}
+
+static bool fetch(struct frame *f, struct insn *in) {
+  in->n = 0;
+  while (in->n < 15 && gread(f->eip + in->n, &in->b[in->n], 1))
+    in->n++;
+  return in->n > 0;
+}
+
+static int next(struct insn *in) {
+  return in->pos < in->n ? in->b[in->pos++] : -1;
+}
+
+static uint32_t imm32(struct insn *in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++)
+    v |= (uint32_t)(next(in) & 0xFF) << (8 * i);
+  return v;
+}
+
+/* ModRM (+ SIB + displacement) with 32-bit addressing; segment bases are 0 (flat guests). */
+static void modrm(struct frame *f, struct insn *in) {
+  int m = next(in);
+  in->mod = (m >> 6) & 3;
+  in->reg = (m >> 3) & 7;
+  in->rm = m & 7;
+  if (in->mod == 3)
+    return;
+  uint32_t ea = 0;
+  if (in->rm == 4) {
+    int sib = next(in);
+    int scale = (sib >> 6) & 3, index = (sib >> 3) & 7, base = sib & 7;
+    if (index != 4)
+      ea += *gpr(f, index) << scale;
+    if (base == 5 && in->mod == 0)
+      ea += imm32(in);
+    else
+      ea += *gpr(f, base);
+  } else if (in->rm == 5 && in->mod == 0) {
+    ea = imm32(in);
+  } else {
+    ea = *gpr(f, in->rm);
+  }
+  if (in->mod == 1)
+    ea += (int8_t)next(in);
+  else if (in->mod == 2)
+    ea += imm32(in);
+  in->ea = ea;
+}
+
+static uint32_t veflags(struct frame *f) {
+  uint32_t e = f->eflags & ~(FL_IF | FL_IOPL);
+  return vcpu.vif ? e | FL_IF : e;
+}
+
+static void do_hlt(struct frame *f) {
+  count(EX_HLT);
+  if (!vcpu.vif) {
+    vmm_printf("vmm: VM 0 halted with interrupts off\n");
+    if (opt_stats)
+      stats_print();
+    for (;;)
+      __asm__ volatile("cli; hlt");
+  }
+  /* wait, on the real CPU, for a real interrupt that becomes a deliverable virtual one */
+  while (vpic_pending() < 0)
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+static void string_io(struct frame *f, struct insn *in, int op) {
+  int size = (op & 1) ? (in->opsize ? 2 : 4) : 1;
+  bool out = op >= 0x6E;
+  uint32_t n = in->rep ? f->ecx : 1;
+  int step = (f->eflags & FL_DF) ? -size : size;
+  uint16_t port = f->edx;
+  count(out ? EX_OUTS : EX_INS);
+  for (; n > 0; n--) {
+    uint32_t v = 0;
+    if (out) {
+      if (!gread(f->esi, &v, size))
+        vm_kill("OUTS: source not mapped");
+      port_io(f, port, size, true, &v);
+      f->esi += step;
+    } else {
+      port_io(f, port, size, false, &v);
+      if (!gwrite(f->edi, &v, size))
+        vm_kill("INS: destination not mapped");
+      f->edi += step;
+    }
+    if (in->rep)
+      f->ecx--;
+  }
+}
+
+static void mov_to_cr(int cr, uint32_t v) {
+  count(EX_MOVCR_W);
+  switch (cr) {
+  case 0:
+    if (!(v & CR0_PE))
+      vm_kill("guest turned protection off (real mode is unsupported)");
+    if ((vcpu.cr0 ^ v) & (CR0_PG | CR0_WP)) {
+      vcpu.cr0 = v;
+      shadow_flush();
+    }
+    vcpu.cr0 = v;
+    break;
+  case 2: vcpu.cr2 = v; break;
+  case 3:
+    vcpu.cr3 = v;
+    if (vcpu.cr0 & CR0_PG)
+      shadow_flush();
+    break;
+  case 4:
+    if ((vcpu.cr4 ^ v) & (CR4_PSE | CR4_PGE)) {
+      vcpu.cr4 = v;
+      shadow_flush();
+    }
+    vcpu.cr4 = v;
+    break;
+  }
+}
+
+static uint32_t read_cr(int cr) {
+  count(EX_MOVCR_R);
+  switch (cr) {
+  case 0: return vcpu.cr0;
+  case 2: return vcpu.cr2;
+  case 3: return vcpu.cr3;
+  case 4: return vcpu.cr4;
+  default: return 0;
+  }
+}
+
+static uint16_t rm16(struct frame *f, struct insn *in) {
+  if (in->mod == 3)
+    return *gpr(f, in->rm);
+  uint16_t v = 0;
+  if (!gread(in->ea, &v, 2))
+    vm_kill("descriptor-table operand not mapped");
+  return v;
+}
+
+static bool group0f01(struct frame *f, struct insn *in) {
+  modrm(f, in);
+  uint8_t d[6];
+  switch (in->reg) {
+  case 2: case 3:                                   /* LGDT, LIDT */
+    if (in->mod == 3 || !gread(in->ea, d, 6))
+      return false;
+    if (in->reg == 2) {
+      count(EX_LGDT);
+      vcpu.gdt_limit = d[0] | d[1] << 8;
+      vcpu.gdt_base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[5] << 24;
+      cpu_guest_gdt();
+    } else {
+      count(EX_LIDT);
+      vcpu.idt_limit = d[0] | d[1] << 8;
+      vcpu.idt_base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[5] << 24;
+      cpu_guest_idt();
+    }
+    return true;
+  case 6:                                           /* LMSW: the low four bits of CR0 */
+    mov_to_cr(0, (vcpu.cr0 & ~0xE) | (rm16(f, in) & 0xF) | (vcpu.cr0 & 1));
+    return true;
+  case 7:                                           /* INVLPG */
+    if (in->mod == 3)
+      return false;
+    count(EX_INVLPG);
+    shadow_invlpg(in->ea);
+    return true;
+  }
+  return false;
+}
+
+static bool group0f00(struct frame *f, struct insn *in) {
+  modrm(f, in);
+  uint16_t sel;
+  uint32_t lo, hi;
+  switch (in->reg) {
+  case 2:                                           /* LLDT */
+    count(EX_LLDT);
+    sel = rm16(f, in);
+    if (sel & ~3)
+      vm_kill("guest loaded an LDT (unsupported)");
+    vcpu.ldtr = 0;
+    return true;
+  case 3:                                           /* LTR: kept virtually, read at each user->kernel entry */
+    count(EX_LTR);
+    sel = rm16(f, in);
+    if (!cpu_guest_desc(sel, &lo, &hi) || !(hi & (1 << 15)))
+      vm_kill("LTR: no such TSS descriptor in the guest GDT");
+    vcpu.tr = sel;
+    vcpu.tr_base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);
+    return true;
+  }
+  return false;
+}
+
+/* Emulates the instruction at the guest's EIP if it is one the guest kernel may execute;
+ * false: not ours (the fault is the guest's, and is reflected). */
+bool emulate_gp(struct frame *f) {
+  if (frame_cpl(f) != 1)
+    return false;
+  struct insn in = { 0 };
+  if (!fetch(f, &in))
+    return false;
+  int op;
+  for (;;) {
+    op = next(&in);
+    if (op == 0x66)
+      in.opsize = true;
+    else if (op == 0xF3 || op == 0xF2)
+      in.rep = true;
+    else if (op == 0x2E || op == 0x36 || op == 0x3E || op == 0x26 || op == 0x64 || op == 0x65 || op == 0xF0)
+      continue;
+    else
+      break;
+  }
+  if (f->vector == 11)                              /* #NP: only IRET to user mode is ours */
+    return op == 0xCF && (guest_iret(f), true);
+  uint32_t v;
+  switch (op) {
+  case 0xFA:
+    count(EX_CLI);
+    vcpu.vif = false;
+    break;
+  case 0xFB:
+    count(EX_STI);
+    vcpu.vif = true;
+    f->eip += in.pos;
+    /* STI's interrupt shadow covers the next instruction: "sti; hlt" must halt before the
+     * interrupt comes, or the wake-up would be lost */
+    if (in.pos < in.n && in.b[in.pos] == 0xF4) {
+      f->eip++;
+      do_hlt(f);
+    }
+    return true;
+  case 0xF4:
+    f->eip += in.pos;
+    do_hlt(f);
+    return true;
+  case 0xCF:
+    guest_iret(f);
+    return true;
+  case 0x9C:                                        /* PUSHF (traps on a strict CPU only) */
+    count(EX_PUSHF);
+    v = veflags(f) & ~(FL_RF | FL_VM);
+    f->esp -= in.opsize ? 2 : 4;
+    if (!gwrite(f->esp, &v, in.opsize ? 2 : 4))
+      vm_kill("PUSHF: stack not mapped");
+    break;
+  case 0x9D:                                        /* POPF */
+    count(EX_POPF);
+    v = 0;
+    if (!gread(f->esp, &v, in.opsize ? 2 : 4))
+      vm_kill("POPF: stack not mapped");
+    f->esp += in.opsize ? 2 : 4;
+    if (in.opsize)
+      v |= f->eflags & 0xFFFF0000;
+    vcpu.vif = v & FL_IF;
+    f->eflags = (f->eflags & ~0x00254FD5) | (v & 0x00254DD5) | 2;
+    break;
+  case 0xE4: case 0xE5: case 0xE6: case 0xE7: case 0xEC: case 0xED: case 0xEE: case 0xEF: {
+    bool out = op & 2;
+    int size = (op & 1) ? (in.opsize ? 2 : 4) : 1;
+    uint16_t port = (op & 8) ? (uint16_t)f->edx : (uint16_t)next(&in);
+    count(out ? EX_OUT : EX_IN);
+    v = f->eax;
+    port_io(f, port, size, out, &v);
+    if (!out) {
+      uint32_t mask = size == 4 ? 0xFFFFFFFF : (1u << (8 * size)) - 1;
+      f->eax = (f->eax & ~mask) | (v & mask);
+    }
+    break;
+  }
+  case 0x6C: case 0x6D: case 0x6E: case 0x6F:
+    string_io(f, &in, op);
+    break;
+  case 0x8E: {                                      /* MOV Sreg: only SS (RPL 0 != CPL 1) traps */
+    modrm(f, &in);
+    uint16_t sel = rm16(f, &in);
+    if (in.reg != 2)
+      return false;
+    count(EX_MOVSS);
+    uint16_t real = (sel & 3) == 0 ? sel | 1 : sel;
+    if (!cpu_sel_ok(real, false, 1))
+      return false;
+    f->ss = real;
+    break;
+  }
+  case 0x0F:
+    op = next(&in);
+    switch (op) {
+    case 0x00:
+      if (!group0f00(f, &in))
+        return false;
+      break;
+    case 0x01:
+      if (!group0f01(f, &in))
+        return false;
+      break;
+    case 0x06:
+      count(EX_CLTS);
+      vcpu.cr0 &= ~CR0_TS;
+      break;
+    case 0x08: case 0x09:                           /* INVD, WBINVD: nothing to do */
+      count(EX_OTHER_INSN);
+      break;
+    case 0x20: case 0x22: {
+      modrm(f, &in);
+      if (op == 0x20)
+        *gpr(f, in.rm) = read_cr(in.reg);
+      else
+        mov_to_cr(in.reg, *gpr(f, in.rm));
+      break;
+    }
+    case 0x21: case 0x23:
+      modrm(f, &in);
+      count(EX_MOVDR);
+      if (op == 0x21)
+        *gpr(f, in.rm) = vcpu.dr[in.reg];
+      else
+        vcpu.dr[in.reg] = *gpr(f, in.rm);
+      break;
+    case 0x30:                                      /* WRMSR: no MSR of the VM has an effect */
+      count(EX_MSR);
+      break;
+    case 0x32:                                      /* RDMSR: every MSR reads 0 */
+      count(EX_MSR);
+      f->eax = f->edx = 0;
+      break;
+    default:
+      return false;
+    }
+    break;
+  default:
+    return false;
+  }
+  f->eip += in.pos;
+  return true;
+}
