@@ -1,0 +1,147 @@
+package jx86.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jx86.machine.MachineEvent;
+import jx86.machine.RunResult;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * kernel-monolithic's scenarios (inputs and expected lines from its own BootTest, PersistenceTest
+ * and usertests), each run twice: on bare jx86 and inside the hypervisor. The same lines must come
+ * out both ways; in the VMM the hypervisor's own lines ("vmm: ...") come on top.
+ */
+class MonolithInVmmTest {
+    private static final long LIGHT = 400_000_000L;
+    private static final long HEAVY = 3_000_000_000L;
+
+    @TempDir
+    Path tmp;
+
+    private static List<String> lines(RunResult r) {
+        return r.serial().lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
+    }
+
+    private static void assertCleanPowerOff(Guest g, RunResult r) {
+        assertThat(r.serial()).doesNotContain("panic:").doesNotContain("vmm: VM 0 killed");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+        if (g == Guest.VMM) {
+            assertThat(r.serial()).contains("vmm: VM 0 powered off (status 0)", "vmm: exit statistics, VM 0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void init_forksWaitsAndPowersOff(Guest g) {
+        RunResult r = g.run("console=ttyS0", List.of(Guest.USER.resolve("init")), null, false, null, LIGHT);
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "kernel-monolithic 0.1: booting (loader: " + (g == Guest.VMM ? "jx86-vmm" : "jx86")
+                        + ", cmdline: \"console=ttyS0\")",
+                "init: hello from user space",
+                "init: pid 1, argv[0] /sbin/init, argc 1",
+                "init: write from a kernel address: -1 (errno 14)",
+                "child: hello from pid 2, parent 1",
+                "init: child 2 exited with status 42",
+                "init: powering off",
+                "reboot: power down");
+        assertCleanPowerOff(g, r);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void usertests_allPass(Guest g) {
+        RunResult r = g.run("console=ttyS0 init=/usertests", List.of(Guest.USER.resolve("usertests")), null, false,
+                null, HEAVY);
+
+        assertThat(r.serial()).contains("usertests: all passed").doesNotContain("FAIL");
+        assertThat(r.serial()).contains(
+                "usertests: ok   NULL write kills with SIGSEGV (status b)",
+                "usertests: ok   it died of signal 9 (status 9)",
+                "usertests: ok   20 children reaped, exit codes sum 190",
+                "usertests: ok   alarm(1) interrupts pause()",
+                "usertests: ok   SIGCHLD reaches a parent with a handler");
+        assertCleanPowerOff(g, r);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void shell_runsAPipelineFromTheDisk(Guest g) {
+        RunResult r = g.run("console=ttyS0 panic=exit init=/bin/sh", List.of(), Guest.DISK, true,
+                "echo one two | cat\rcat < /etc/motd\rls /bin | wc\rpoweroff\r", LIGHT);
+
+        assertThat(lines(r)).containsSubsequence("ata: hda1: type 83, sectors 2048-32767 (15 MiB)",
+                "one two", "hello from ext2", "reboot: power down");
+        assertCleanPowerOff(g, r);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void modtests_loadAndUnloadModulesFromTheDisk(Guest g) {
+        RunResult r = g.run("console=ttyS0 init=/bin/modtests", List.of(), Guest.DISK, true, null, HEAVY);
+
+        assertThat(r.serial()).containsPattern("hello: loaded \\(tick \\d+\\), the answer is 42");
+        assertThat(r.serial().lines()).containsSubsequence(
+                "modtests: ok   insmod hello",
+                "dep_b: dep_a_next() gave 1 then 2",
+                "module dep_a is in use by: dep_b",
+                "dep_a: unloaded after 2 calls",
+                "badinit: init_module failed (-5)",
+                "modtests: all passed");
+        assertThat(r.serial()).doesNotContain("FAIL");
+        assertCleanPowerOff(g, r);
+    }
+
+    /** PersistenceTest's two boots on one private disk copy, then the host's e2fsck. */
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void filesSurvivePowerOffAndTheFileSystemIsClean(Guest g) throws Exception {
+        Path img = tmp.resolve("disk.img");
+        Files.copy(Guest.DISK, img, StandardCopyOption.REPLACE_EXISTING);
+        String append = "console=ttyS0 panic=exit init=/bin/sh";
+
+        RunResult first = g.run(append, List.of(), img, false, String.join("\r",
+                "echo persistent data > /data.txt", "cp /etc/motd /motd.copy", "mkdir /d",
+                "echo echo from a script > /d/script", "echo wc /etc/motd >> /d/script", "sh /d/script",
+                "poweroff") + "\r", HEAVY);
+        assertThat(lines(first)).containsSubsequence("from a script", " 1  3 16 /etc/motd", "reboot: power down");
+        assertCleanPowerOff(g, first);
+
+        RunResult second = g.run(append, List.of(), img, false,
+                "cat /data.txt\rcat /motd.copy\rcat /d/script\rpoweroff\r", HEAVY);
+        assertThat(lines(second)).containsSubsequence("persistent data", "hello from ext2",
+                "echo from a script", "wc /etc/motd", "reboot: power down");
+        assertCleanPowerOff(g, second);
+
+        Path e2fsck = Path.of("/sbin/e2fsck");
+        if (!Files.isExecutable(e2fsck)) {
+            e2fsck = Path.of("/usr/sbin/e2fsck");
+        }
+        assumeThat(Files.isExecutable(e2fsck)).as("e2fsck installed").isTrue();
+        Process p = new ProcessBuilder(e2fsck.toString(), "-fn", img + "?offset=" + partitionOffset(img))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    private static long partitionOffset(Path img) throws IOException {
+        byte[] mbr = new byte[512];
+        try (var in = Files.newInputStream(img)) {
+            assertThat(in.readNBytes(mbr, 0, 512)).isEqualTo(512);
+        }
+        return (ByteBuffer.wrap(mbr).order(ByteOrder.LITTLE_ENDIAN).getInt(446 + 8) & 0xFFFFFFFFL) * 512;
+    }
+}
