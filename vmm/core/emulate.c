@@ -166,10 +166,45 @@ static uint16_t rm16(struct frame *f, struct insn *in) {
   return v;
 }
 
-static bool group0f01(struct frame *f, struct insn *in) {
+/* Stores a 16-bit value to a ModRM destination (register: zero-extended with a 32-bit operand). */
+static void put_rm16(struct frame *f, struct insn *in, uint32_t v) {
+  if (in->mod == 3) {
+    uint32_t *r = gpr(f, in->rm);
+    *r = in->opsize ? (*r & 0xFFFF0000) | (v & 0xFFFF) : v;
+  } else if (!gwrite(in->ea, &v, 2)) {
+    vm_kill("store to an unmapped operand");
+  }
+}
+
+/* The selector as the guest believes it: its kernel's RPL 1 is RPL 0. */
+static uint32_t vsel(uint32_t sel) {
+  return (sel & 3) == 1 ? sel & ~3 : sel;
+}
+
+static bool group0f01(struct frame *f, struct insn *in, bool user) {
   modrm(f, in);
   uint8_t d[6];
+  if (user && in->reg != 0 && in->reg != 1 && in->reg != 4)
+    return false;
   switch (in->reg) {
+  case 0: case 1: {                                 /* SGDT, SIDT (trap on a strict CPU only) */
+    if (in->mod == 3)
+      return false;
+    count(EX_DESCREAD);
+    uint32_t lim = in->reg == 0 ? vcpu.gdt_limit : vcpu.idt_limit;
+    uint32_t base = in->reg == 0 ? vcpu.gdt_base : vcpu.idt_base;
+    uint8_t o[6] = { lim, lim >> 8, base, base >> 8, base >> 16, base >> 24 };
+    if (!gwrite(in->ea, o, 6))
+      vm_kill("SGDT/SIDT: operand not mapped");
+    return true;
+  }
+  case 4:                                           /* SMSW */
+    count(EX_DESCREAD);
+    if (in->mod == 3)
+      *gpr(f, in->rm) = in->opsize ? (*gpr(f, in->rm) & 0xFFFF0000) | (vcpu.cr0 & 0xFFFF) : vcpu.cr0;
+    else
+      put_rm16(f, in, vcpu.cr0);
+    return true;
   case 2: case 3:                                   /* LGDT, LIDT */
     if (in->mod == 3 || !gread(in->ea, d, 6))
       return false;
@@ -198,11 +233,46 @@ static bool group0f01(struct frame *f, struct insn *in) {
   return false;
 }
 
-static bool group0f00(struct frame *f, struct insn *in) {
+/* VERR/VERW/LAR/LSL on the guest's own descriptor, with the guest's idea of its privilege. */
+static bool desc_check(struct frame *f, uint16_t sel, uint32_t *lo, uint32_t *hi) {
+  int cpl = frame_cpl(f) == 3 ? 3 : 0;
+  if (!(sel & ~3) || !cpu_guest_desc(sel, lo, hi))
+    return false;
+  int dpl = (*hi >> 13) & 3;
+  bool conforming_code = (*hi & (1 << 12)) && (*hi & (1 << 11)) && (*hi & (1 << 10));
+  return conforming_code || dpl >= (cpl > (sel & 3) ? cpl : (sel & 3));
+}
+
+static void set_zf(struct frame *f, bool z) {
+  if (z)
+    f->eflags |= 0x40;
+  else
+    f->eflags &= ~0x40;
+}
+
+static bool group0f00(struct frame *f, struct insn *in, bool user) {
   modrm(f, in);
   uint16_t sel;
   uint32_t lo, hi;
+  if (user && in->reg != 0 && in->reg != 1 && in->reg != 4 && in->reg != 5)
+    return false;
   switch (in->reg) {
+  case 0: case 1:                                   /* SLDT, STR */
+    count(EX_DESCREAD);
+    put_rm16(f, in, in->reg == 0 ? vcpu.ldtr : vcpu.tr);
+    return true;
+  case 4: case 5: {                                 /* VERR, VERW */
+    count(EX_DESCREAD);
+    sel = rm16(f, in);
+    bool ok = desc_check(f, sel, &lo, &hi) && (hi & (1 << 12)) && (hi & (1 << 15));
+    bool code = hi & (1 << 11);
+    if (in->reg == 4)
+      ok = ok && (!code || (hi & (1 << 9)));
+    else
+      ok = ok && !code && (hi & (1 << 9));
+    set_zf(f, ok);
+    return true;
+  }
   case 2:                                           /* LLDT */
     count(EX_LLDT);
     sel = rm16(f, in);
@@ -224,9 +294,19 @@ static bool group0f00(struct frame *f, struct insn *in) {
 
 /* Emulates the instruction at the guest's EIP if it is one the guest kernel may execute;
  * false: not ours (the fault is the guest's, and is reflected). */
-bool emulate_gp(struct frame *f) {
-  if (frame_cpl(f) != 1)
+/* The instructions that only a strict CPU makes trap, which the VM's user mode may execute too. */
+static bool user_sensitive(struct insn *in, int op) {
+  if (op == 0x9C || op == 0x9D || op == 0xCF || op == 0x06 || op == 0x0E || op == 0x16 || op == 0x1E ||
+      op == 0x8C)
+    return true;
+  if (op != 0x0F || in->pos >= in->n)
     return false;
+  int op2 = in->b[in->pos];
+  return op2 == 0x00 || op2 == 0x01 || op2 == 0x02 || op2 == 0x03 || op2 == 0xA0 || op2 == 0xA8;
+}
+
+bool emulate_gp(struct frame *f) {
+  bool user = frame_cpl(f) == 3;
   struct insn in = { 0 };
   if (!fetch(f, &in))
     return false;
@@ -243,7 +323,9 @@ bool emulate_gp(struct frame *f) {
       break;
   }
   if (f->vector == 11)                              /* #NP: only IRET to user mode is ours */
-    return op == 0xCF && (guest_iret(f), true);
+    return !user && op == 0xCF && (guest_iret(f), true);
+  if (user && !user_sensitive(&in, op))             /* the guest's own #GP */
+    return false;
   uint32_t v;
   switch (op) {
   case 0xFA:
@@ -268,9 +350,31 @@ bool emulate_gp(struct frame *f) {
   case 0xCF:
     guest_iret(f);
     return true;
+  case 0x06: case 0x0E: case 0x16: case 0x1E: {    /* PUSH ES/CS/SS/DS (strict CPU only) */
+    count(EX_SEGREAD);
+    uint32_t segs[4] = { f->es, f->cs, f->ss, f->ds };
+    v = vsel(segs[op >> 3]);
+    f->esp -= in.opsize ? 2 : 4;
+    if (!gwrite(f->esp, &v, in.opsize ? 2 : 4))
+      vm_kill("PUSH Sreg: stack not mapped");
+    break;
+  }
+  case 0x8C: {                                      /* MOV r/m, Sreg (strict CPU only) */
+    modrm(f, &in);
+    count(EX_SEGREAD);
+    uint32_t segs[6] = { f->es, f->cs, f->ss, f->ds, f->fs, f->gs };
+    if (in.reg > 5)
+      return false;
+    v = vsel(segs[in.reg]);
+    if (in.mod == 3)
+      *gpr(f, in.rm) = in.opsize ? (*gpr(f, in.rm) & 0xFFFF0000) | v : v;
+    else
+      put_rm16(f, &in, v);
+    break;
+  }
   case 0x9C:                                        /* PUSHF (traps on a strict CPU only) */
     count(EX_PUSHF);
-    v = veflags(f) & ~(FL_RF | FL_VM);
+    v = (user ? f->eflags & ~FL_IOPL : veflags(f)) & ~(FL_RF | FL_VM);
     f->esp -= in.opsize ? 2 : 4;
     if (!gwrite(f->esp, &v, in.opsize ? 2 : 4))
       vm_kill("PUSHF: stack not mapped");
@@ -283,8 +387,9 @@ bool emulate_gp(struct frame *f) {
     f->esp += in.opsize ? 2 : 4;
     if (in.opsize)
       v |= f->eflags & 0xFFFF0000;
-    vcpu.vif = v & FL_IF;
-    f->eflags = (f->eflags & ~0x00254FD5) | (v & 0x00254DD5) | 2;
+    if (!user)                                      /* ring 3 may not change IF: POPF ignores it */
+      vcpu.vif = v & FL_IF;
+    f->eflags = (f->eflags & ~0x00254DD5) | (v & 0x00254DD5) | 2;
     break;
   case 0xE4: case 0xE5: case 0xE6: case 0xE7: case 0xEC: case 0xED: case 0xEE: case 0xEF: {
     bool out = op & 2;
@@ -318,12 +423,35 @@ bool emulate_gp(struct frame *f) {
     op = next(&in);
     switch (op) {
     case 0x00:
-      if (!group0f00(f, &in))
+      if (!group0f00(f, &in, user))
         return false;
       break;
     case 0x01:
-      if (!group0f01(f, &in))
+      if (!group0f01(f, &in, user))
         return false;
+      break;
+    case 0x02: case 0x03: {                         /* LAR, LSL */
+      modrm(f, &in);
+      count(EX_DESCREAD);
+      uint32_t lo, hi;
+      bool ok = desc_check(f, rm16(f, &in), &lo, &hi);
+      set_zf(f, ok);
+      if (ok) {
+        uint32_t limit = (lo & 0xFFFF) | (hi & 0xF0000);
+        if (hi & (1 << 23))
+          limit = (limit << 12) | 0xFFF;
+        uint32_t v = op == 0x02 ? (hi & 0x00F0FF00) : limit;
+        uint32_t *r = gpr(f, in.reg);
+        *r = in.opsize ? (*r & 0xFFFF0000) | (v & 0xFFFF) : v;
+      }
+      break;
+    }
+    case 0xA0: case 0xA8:                           /* PUSH FS, PUSH GS */
+      count(EX_SEGREAD);
+      v = vsel(op == 0xA0 ? f->fs : f->gs);
+      f->esp -= in.opsize ? 2 : 4;
+      if (!gwrite(f->esp, &v, in.opsize ? 2 : 4))
+        vm_kill("PUSH Sreg: stack not mapped");
       break;
     case 0x06:
       count(EX_CLTS);

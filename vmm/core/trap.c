@@ -70,6 +70,17 @@ void guest_iret(struct frame *f) {
     vm_kill("IRET: guest stack not mapped");
   uint16_t cs = w[1];
   count(EX_IRET);
+  if ((cs & 3) == 3 && frame_cpl(f) == 3) {        /* user to user: a strict CPU traps it */
+    if (!cpu_sel_ok(cs, true, 3)) {
+      reflect(f, 13, true, cs & ~3);
+      return;
+    }
+    f->esp += 12;
+    f->cs = cs;
+    f->eip = w[0];
+    f->eflags = (f->eflags & (FL_IOPL | FL_IF | FL_VM)) | (w[2] & ~(FL_IOPL | FL_IF | FL_VM | FL_NT)) | 2;
+    return;
+  }
   if ((cs & 3) == 3) {
     if (!gread(f->esp + 12, &w[3], 8))
       vm_kill("IRET: guest stack not mapped");
