@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jx86.machine.MachineEvent;
+import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +103,41 @@ class MonolithInVmmTest {
                 "modtests: all passed");
         assertThat(r.serial()).doesNotContain("FAIL");
         assertCleanPowerOff(g, r);
+    }
+
+    /**
+     * On the strict CPU the monolith runs unchanged bare (its kernel is in ring 0, its programs use
+     * none of the sensitive instructions), and in the VMM without any help from patching: its
+     * PUSHF in sched() and the segment pushes of its trap entry now trap and are emulated.
+     */
+    @ParameterizedTest
+    @EnumSource(Guest.class)
+    void strictCpu_shellPipeline(Guest g) {
+        RunResult r = PcMachine.run(g.config("console=ttyS0 panic=exit init=/bin/sh", List.of(), Guest.DISK, true,
+                "echo one two | cat\rcat < /etc/motd\rpoweroff\r", LIGHT, "stats").cpuStrict(true).build());
+
+        assertThat(lines(r)).containsSubsequence("one two", "hello from ext2", "reboot: power down");
+        assertCleanPowerOff(g, r);
+        if (g == Guest.VMM) {
+            assertThat(Counters.get(r.serial(), "pushf")).isPositive();
+            assertThat(Counters.get(r.serial(), "segment read (strict)")).isPositive();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void faithfulCpu_inVmm_noStrictTraps_andTheCountersOfAShellSession() {
+        RunResult r = Guest.VMM.run("console=ttyS0 panic=exit init=/bin/sh", List.of(), Guest.DISK, true,
+                "echo one two | cat\rpoweroff\r", LIGHT);
+        String s = r.serial();
+        assertCleanPowerOff(Guest.VMM, r);
+        assertThat(Counters.get(s, "pushf")).isZero();
+        assertThat(Counters.get(s, "segment read (strict)")).isZero();
+        for (String nonZero : List.of("cli", "sti", "hlt", "mov to cr", "lgdt", "lidt", "ltr", "in", "out", "ins",
+                "iret", "hidden page fault", "true page fault", "shadow flush", "int 0x80 reflected",
+                "real interrupt", "injected interrupt", "return to user")) {
+            assertThat(Counters.get(s, nonZero)).as(nonZero).isPositive();
+        }
+        assertThat(s).containsPattern("vmm: ports used: 20 21 40 43 70 71 a0 a1 f4 1f0 .* 3f8");
     }
 
     /** PersistenceTest's two boots on one private disk copy, then the host's e2fsck. */
