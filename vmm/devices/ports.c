@@ -1,7 +1,8 @@
 /* ports.c: the VM's I/O ports. The PIC pair is emulated (vpic.c); the other devices of this one
  * VM are the host's own, reached through the hypervisor port by port: COM1 (the VM's console is
  * the host console), the primary ATA channel (the VM's disk is the host's hda), the 8254, CMOS,
- * the VGA CRT controller and port 0xE9. The exit port ends the VM (and, with one VM, the run)
+ * the VGA CRT controller, port 0xE9 and the jx86 performance counters (which then count the
+ * hypervisor's work too: what a benchmark in the VM should see). The exit port ends the VM (and, with one VM, the run)
  * with the guest's status. Every other port reads as all ones and ignores writes. */
 #include "vmm.h"
 
@@ -11,7 +12,8 @@ static bool passthrough(uint16_t p) {
          (p >= 0x1F0 && p <= 0x1F7) || p == 0x3F6 ||     /* ATA primary */
          p == 0x70 || p == 0x71 ||                       /* CMOS/RTC */
          (p >= 0x3C0 && p <= 0x3DF) ||                   /* VGA */
-         p == 0xE9 || p == 0x60 || p == 0x64;            /* debug console, 8042 */
+         p == 0xE9 || p == 0x60 || p == 0x64 ||          /* debug console, 8042 */
+         (p >= 0x5A0 && p <= 0x5AF);                     /* jx86 performance counters (host's) */
 }
 
 static uint32_t port_in(uint16_t port, int size) {
