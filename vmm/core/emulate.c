@@ -124,7 +124,10 @@ static void mov_to_cr(int cr, uint32_t v) {
   case 0:
     if (!(v & CR0_PE))
       vm_kill("guest turned protection off (real mode is unsupported)");
-    if ((vcpu.cr0 ^ v) & (CR0_PG | CR0_WP)) {
+    if ((vcpu.cr0 ^ v) & CR0_WP) {
+      vcpu.cr0 = v;
+      shadow_reset();
+    } else if ((vcpu.cr0 ^ v) & CR0_PG) {
       vcpu.cr0 = v;
       shadow_flush();
     }
@@ -139,7 +142,7 @@ static void mov_to_cr(int cr, uint32_t v) {
   case 4:
     if ((vcpu.cr4 ^ v) & (CR4_PSE | CR4_PGE)) {
       vcpu.cr4 = v;
-      shadow_flush();
+      shadow_reset();
     }
     vcpu.cr4 = v;
     break;

@@ -51,6 +51,8 @@ static bool gcopy(uint32_t va, void *buf, uint32_t n, bool write) {
       chunk = n;
     if (!gva2gpa(va, &gpa))
       return false;
+    if (write)
+      shadow_hyp_write(gpa);
     char *h = gpa2hva(gpa);
     for (uint32_t i = 0; i < chunk; i++) {
       if (write)

@@ -70,7 +70,8 @@ static char *word_end(char *s) {
 }
 
 /* VMM command-line words: "stats" prints the exit table at the end; "ad=0" turns off exact
- * Accessed/Dirty emulation; everything after "--" is the guest's command line (used when the
+ * Accessed/Dirty emulation; "shadow=flush" keeps one shadow emptied at every CR3 load instead
+ * of a cache of write-protected shadows (shadow.c); everything after "--" is the guest's command line (used when the
  * guest kernel's module string has no words after its path). */
 static char *guest_args;
 
@@ -86,6 +87,8 @@ static void parse_cmdline(char *cmd) {
       opt_stats = true;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "ad=0", 4) == 0)
       opt_shadow_ad = 0;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "shadow=flush", 12) == 0)
+      opt_shadow_cache = 0;
   }
 }
 
@@ -189,7 +192,6 @@ static void start_guest(uint32_t entry, uint32_t mbi) {
   f.ebx = mbi;
   vcpu.cr0 = CR0_PE | 0x10;        /* ET */
   vcpu.vif = false;
-  shadow_flush();
   enter_guest(&f);
 }
 

@@ -12,7 +12,9 @@ static const char *const names[EX_COUNT] = {
   [EX_HIDDEN_PF] = "hidden page fault", [EX_TRUE_PF] = "true page fault",
   [EX_AD_PF] = "a/d-bit fault", [EX_OUTSIDE_PF] = "refused access",
   [EX_SHADOW_FLUSH] = "shadow flush", [EX_SHADOW_PT] = "shadow pt built",
-  [EX_INVLPG_DROP] = "shadow entry dropped",
+  [EX_INVLPG_DROP] = "shadow entry dropped", [EX_SHADOW_HIT] = "shadow cache hit",
+  [EX_SHADOW_NEW] = "shadow built for cr3", [EX_PT_WRITE] = "page-table write trap",
+  [EX_SHADOW_ZAP] = "shadow dropped (pd write)", [EX_WP_DOWNGRADE] = "write-protected mapping",
   [EX_REFLECT_EXC] = "reflected exception", [EX_SYSCALL] = "int 0x80 reflected",
   [EX_IRQ] = "real interrupt", [EX_INJECT_IRQ] = "injected interrupt",
   [EX_RET_USER] = "return to user",
@@ -21,7 +23,7 @@ static const char *const names[EX_COUNT] = {
 void stats_print(void) {
   vmm_printf("vmm: exit statistics, VM 0\n");
   for (int i = 0; i < EX_COUNT; i++)
-    vmm_printf("vmm:   %-22s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
+    vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
   vmm_printf("vmm: ports used:");
   for (int p = 0; p < 65536; p++)
     if (vcpu.ports[p / 32] & (1u << (p % 32)))

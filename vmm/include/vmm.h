@@ -37,7 +37,8 @@ enum exit_cause {
   EX_LLDT, EX_LTR, EX_INVLPG, EX_IN, EX_OUT, EX_INS, EX_OUTS, EX_MSR, EX_IRET, EX_MOVSS,
   EX_CLTS, EX_CPUID, EX_OTHER_INSN, EX_SEGREAD, EX_DESCREAD,
   EX_HIDDEN_PF, EX_TRUE_PF, EX_AD_PF, EX_OUTSIDE_PF,
-  EX_SHADOW_FLUSH, EX_SHADOW_PT, EX_INVLPG_DROP,
+  EX_SHADOW_FLUSH, EX_SHADOW_PT, EX_INVLPG_DROP, EX_SHADOW_HIT, EX_SHADOW_NEW, EX_PT_WRITE,
+  EX_SHADOW_ZAP, EX_WP_DOWNGRADE,
   EX_REFLECT_EXC, EX_SYSCALL, EX_IRQ, EX_INJECT_IRQ, EX_RET_USER,
   EX_COUNT
 };
@@ -90,11 +91,14 @@ bool gwrite(uint32_t va, const void *buf, uint32_t n);
 /* shadow.c */
 void shadow_init(void);
 bool shadow_fault(struct frame *f, uint32_t va);   /* true: hidden fault, fixed */
-void shadow_flush(void);
+void shadow_flush(void);           /* guest CR3 (or paging) changed: find or build its shadow */
+void shadow_reset(void);           /* guest CR4.PSE or CR0.WP changed: every shadow is dropped */
+void shadow_hyp_write(uint32_t gpa);
 void shadow_invlpg(uint32_t va);
 void shadow_drop(uint32_t va);
 uint32_t shadow_pd_pa(void);
-extern int opt_shadow_ad;         /* emulate Accessed/Dirty bits exactly (1) or map writable at once (0) */
+extern int opt_shadow_ad;
+extern int opt_shadow_cache;       /* one shadow per guest CR3, write-protected guest page tables */         /* emulate Accessed/Dirty bits exactly (1) or map writable at once (0) */
 
 /* vpic.c */
 void vpic_init(void);

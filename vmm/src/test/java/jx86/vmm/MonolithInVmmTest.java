@@ -140,6 +140,34 @@ class MonolithInVmmTest {
         assertThat(s).containsPattern("vmm: ports used: 20 21 40 43 70 71 a0 a1 f4 1f0 .* 3f8");
     }
 
+    /**
+     * The two shadow-paging strategies run usertests alike; the counters show which one ran:
+     * "shadow=flush" empties its one shadow at every CR3 load and never write-protects a page
+     * table; the default cache keeps a shadow per CR3 and traps writes to guest page tables.
+     */
+    @org.junit.jupiter.api.Test
+    void usertests_withEitherShadowStrategy_countersShowWhichRan() {
+        List<Path> mods = List.of(Guest.USER.resolve("usertests"));
+        RunResult flush = PcMachine.run(Guest.VMM.config("console=ttyS0 init=/usertests", mods, null, false, null,
+                HEAVY, "stats shadow=flush").build());
+        RunResult cache = PcMachine.run(Guest.VMM.config("console=ttyS0 init=/usertests", mods, null, false, null,
+                HEAVY, "stats").build());
+        for (RunResult r : List.of(flush, cache)) {
+            assertThat(r.serial()).contains("usertests: all passed").doesNotContain("FAIL");
+            assertCleanPowerOff(Guest.VMM, r);
+        }
+        String f = flush.serial();
+        String c = cache.serial();
+        assertThat(Counters.get(f, "shadow cache hit")).isZero();
+        assertThat(Counters.get(f, "page-table write trap")).isZero();
+        assertThat(Counters.get(f, "write-protected mapping")).isZero();
+        assertThat(Counters.get(f, "shadow flush")).isGreaterThan(Counters.get(c, "shadow flush"));
+        assertThat(Counters.get(c, "shadow cache hit")).isPositive();
+        assertThat(Counters.get(c, "page-table write trap")).isPositive();
+        assertThat(Counters.get(c, "write-protected mapping")).isPositive();
+        assertThat(Counters.get(c, "hidden page fault")).isLessThan(Counters.get(f, "hidden page fault"));
+    }
+
     /** PersistenceTest's two boots on one private disk copy, then the host's e2fsck. */
     @ParameterizedTest
     @EnumSource(Guest.class)
