@@ -44,12 +44,13 @@ void reflect(struct frame *f, int vector, bool has_err, uint32_t err) {
   words[n++] = f->eip;
   if (has_err)
     words[n++] = err;
-  /* push in the CPU's order: the first word at the highest address */
-  for (uint32_t i = 0; i < n; i++) {
-    esp -= 4;
-    if (!gwrite(esp, &words[i], 4))
-      vm_kill("guest kernel stack not mapped during interrupt delivery");
-  }
+  /* pushed in the CPU's order: the first word at the highest address */
+  uint32_t mem[6];
+  for (uint32_t i = 0; i < n; i++)
+    mem[n - 1 - i] = words[i];
+  esp -= 4 * n;
+  if (!gwrite(esp, mem, 4 * n))
+    vm_kill("guest kernel stack not mapped during interrupt delivery");
   if (!cpu_sel_ok((sel & ~3) | 1, true, 1) || !cpu_sel_ok(ss, false, 1))
     vm_kill("guest gate or kernel stack segment is not a usable ring-0 segment");
   f->esp = esp;
