@@ -168,6 +168,34 @@ class MonolithInVmmTest {
         assertThat(Counters.get(c, "hidden page fault")).isLessThan(Counters.get(f, "hidden page fault"));
     }
 
+    /** AbuseTest's hostile programs (wild pointers into every system call, a fork bomb), in the VM. */
+    @org.junit.jupiter.api.Test
+    void abusetests_inVmm_allPass() {
+        RunResult r = Guest.VMM.run("console=ttyS0 panic=exit init=/bin/abusetests", List.of(), Guest.DISK, true, null,
+                HEAVY);
+        assertThat(r.serial().lines()).containsSubsequence("abusetests: starting",
+                "abusetests: ok   read: wild pointer in argument 2 -> EFAULT",
+                "abusetests: ok   fork bomb: fork fails with EAGAIN, all reaped (status 0)",
+                "abusetests: ok   fork works again afterwards", "abusetests: all passed");
+        assertThat(r.serial()).doesNotContain("FAIL");
+        assertCleanPowerOff(Guest.VMM, r);
+    }
+
+    /**
+     * kbench in the VM computes the checksum it computes on bare jx86 and QEMU (docs/performance.md:
+     * every value the kernel hands back, none of the timing), and its cost lines show the
+     * hypervisor through the passed-through performance counters.
+     */
+    @org.junit.jupiter.api.Test
+    void kbench_inVmm_sameChecksumAsBareMetal() {
+        RunResult r = Guest.VMM.run("console=ttyS0 panic=exit init=/bin/kbench", List.of(), Guest.DISK, true, null,
+                HEAVY);
+        assertThat(r.serial()).contains("kbench checksum=0x447ed194").doesNotContain("FAIL");
+        assertThat(r.serial()).containsPattern("kbench: getpid +20000 calls +\\d+ instructions");
+        assertCleanPowerOff(Guest.VMM, r);
+        assertThat(Counters.get(r.serial(), "int 0x80 reflected")).isGreaterThan(20000);
+    }
+
     /** PersistenceTest's two boots on one private disk copy, then the host's e2fsck. */
     @ParameterizedTest
     @EnumSource(Guest.class)
