@@ -26,7 +26,11 @@ void stats_print(void) {
     vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
   vmm_printf("vmm: ports used:");
   for (int p = 0; p < 65536; p++)
-    if (vcpu.ports[p / 32] & (1u << (p % 32)))
+    if (vcpu.ports[p])
       vmm_printf(" %x", p);
+  vmm_printf("\nvmm: accesses per port:");
+  for (int p = 0; p < 65536; p++)
+    if (vcpu.ports[p])
+      vmm_printf(" %x=%u", p, vcpu.ports[p]);
   vmm_printf("\n");
 }

@@ -31,7 +31,7 @@ static void port_out(uint16_t port, int size, uint32_t v) {
 
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val) {
   (void)f;
-  vcpu.ports[port / 32] |= 1u << (port % 32);
+  vcpu.ports[port]++;
   if (port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1) {
     vpic_io(port, out, val);
   } else if (port == 0xF4 && out) {

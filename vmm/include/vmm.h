@@ -54,7 +54,7 @@ struct vcpu {
   bool user_cs_present;           /* see cpu.c: user code descriptors trap the return to ring 3 */
   uint32_t gsize;                 /* bytes of guest-physical memory */
   uint64_t exits[EX_COUNT];
-  uint32_t ports[65536 / 32];     /* ports the guest touched (bitmap, for the stats) */
+  uint32_t ports[65536];          /* exits per I/O port (IN/OUT and each INS/OUTS element) */
 };
 extern struct vcpu vcpu;
 
