@@ -77,6 +77,23 @@ bool cpu_guest_desc(uint16_t sel, uint32_t *lo, uint32_t *hi) {
   return true;
 }
 
+/* May a data segment register hold sel at ring cpl (null, or a present data or readable code
+ * descriptor with DPL >= max(CPL, RPL))? */
+bool cpu_data_ok(uint16_t sel, int cpl) {
+  uint32_t i = sel >> 3;
+  if (i == 0 && !(sel & 4))
+    return true;
+  if ((sel & 4) || i >= GUEST_GDT_MAX)
+    return false;
+  uint32_t hi = gdt[i] >> 32;
+  int rpl = sel & 3, dpl = (hi >> 13) & 3;
+  uint32_t type = (hi >> 8) & 0xF;
+  if (!(hi & (1 << 15)) || !(hi & (1 << 12)) || ((type & 8) && !(type & 2)))
+    return false;
+  bool conforming = (type & 0xC) == 0xC;
+  return conforming || dpl >= (cpl > rpl ? cpl : rpl);
+}
+
 void cpu_guest_gdt(void) {
   uint32_t n = (vcpu.gdt_limit + 1) / 8;
   if (n > GUEST_GDT_MAX)
@@ -89,6 +106,7 @@ void cpu_guest_gdt(void) {
     gdt[i] = i < n ? deprivilege(d, i) : 0;
   }
   vcpu.user_cs_present = true;
+  vcpu.gdt_changed = true;
 }
 
 void cpu_set_user_cs(bool present) {

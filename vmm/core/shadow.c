@@ -245,7 +245,7 @@ void shadow_flush(void) {
   for (int i = 0; i < NSHADOW; i++)
     if (shadows[i].used && shadows[i].gcr3 == tag)
       s = &shadows[i];
-  if (s && (s->pd_tracked || tag == PAGING_OFF)) {
+  if (s && (s->pd_tracked || tag == PAGING_OFF || (tag >> 12) >= MAXGFN)) {
     count(EX_SHADOW_HIT);
     load(s);
     return;
@@ -257,7 +257,7 @@ void shadow_flush(void) {
   } else {
     s = new_shadow(tag);
   }
-  if (tag != PAGING_OFF) {
+  if (tag != PAGING_OFF && (tag >> 12) < MAXGFN) {
     track(tag);
     s->pd_tracked = true;
   }

@@ -73,6 +73,7 @@ void guest_iret(struct frame *f) {
   count(EX_IRET);
   if ((cs & 3) == 3 && frame_cpl(f) == 3) {        /* user to user: a strict CPU traps it */
     if (!cpu_sel_ok(cs, true, 3)) {
+      count(EX_REFLECT_EXC);
       reflect(f, 13, true, cs & ~3);
       return;
     }
@@ -87,6 +88,7 @@ void guest_iret(struct frame *f) {
       vm_kill("IRET: guest stack not mapped");
     cpu_set_user_cs(true);                     /* fixup() hides it again if we stay in the kernel */
     if (!cpu_sel_ok(cs, true, 3) || !cpu_sel_ok(w[4], false, 3)) {
+      count(EX_REFLECT_EXC);
       reflect(f, 13, true, cs & ~3);
       return;
     }
@@ -105,6 +107,7 @@ void guest_iret(struct frame *f) {
     return;
   }
   if (!cpu_sel_ok((cs & ~3) | 1, true, 1)) {
+    count(EX_REFLECT_EXC);
     reflect(f, 13, true, cs & ~3);
     return;
   }
@@ -131,6 +134,18 @@ static void deliver(struct frame *f) {
  * virtual IF in its kernel (so PUSHF there reads what the guest set) and 1 in user mode. */
 static void fixup(struct frame *f) {
   bool user = frame_cpl(f) == 3;
+  if (vcpu.gdt_changed) {
+    /* the guest's new GDT may no longer hold the selectors it has loaded; the CPU would keep
+     * their cached descriptors, the hypervisor's IRET reloads them: null the data segments it
+     * could not load, and end the VM if its CS or SS is gone (never fault in the hypervisor) */
+    vcpu.gdt_changed = false;
+    uint32_t *segs[4] = { &f->ds, &f->es, &f->fs, &f->gs };
+    for (int i = 0; i < 4; i++)
+      if (!cpu_data_ok(*segs[i], frame_cpl(f)))
+        *segs[i] = 0;
+    if (!cpu_sel_ok(f->cs, true, frame_cpl(f)) || !cpu_sel_ok(f->ss, false, frame_cpl(f)))
+      vm_kill("the guest's new GDT no longer holds its current CS or SS");
+  }
   f->eflags &= ~FL_IOPL;
   if (user || vcpu.vif)
     f->eflags |= FL_IF;

@@ -52,6 +52,7 @@ struct vcpu {
   uint16_t tr, ldtr;
   uint32_t tr_base;
   bool user_cs_present;           /* see cpu.c: user code descriptors trap the return to ring 3 */
+  bool gdt_changed;               /* LGDT since the last return: recheck the frame's selectors */
   uint32_t gsize;                 /* bytes of guest-physical memory */
   uint64_t exits[EX_COUNT];
   uint32_t ports[65536];          /* exits per I/O port (IN/OUT and each INS/OUTS element) */
@@ -71,6 +72,7 @@ void cpu_guest_idt(void);         /* after the guest's LIDT: gate DPLs for softw
 void cpu_set_user_cs(bool present);
 bool cpu_guest_desc(uint16_t sel, uint32_t *lo, uint32_t *hi);
 bool cpu_sel_ok(uint16_t sel, bool code, int rpl);
+bool cpu_data_ok(uint16_t sel, int cpl);
 static inline int frame_cpl(const struct frame *f) { return f->cs & 3; }
 
 /* trap.c */

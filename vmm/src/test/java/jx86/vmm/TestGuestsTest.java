@@ -18,16 +18,49 @@ class TestGuestsTest {
     private static final Path GUESTS = Path.of("target/guests");
 
     private static RunResult run(String guest, boolean inVmm, boolean strict, String vmmOptions) {
+        RunResult r = start(guest, inVmm, strict, vmmOptions);
+        assertThat(r.event()).as(r.serial()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).as(r.serial()).isZero();
+        return r;
+    }
+
+    private static RunResult start(String guest, boolean inVmm, boolean strict, String vmmOptions) {
         MachineConfig.Builder b = MachineConfig.builder().cpuStrict(strict).maxInstructions(50_000_000L);
         if (inVmm) {
             b.kernel(Guest.HYPERVISOR).append(vmmOptions).module(GUESTS.resolve(guest + ".elf"));
         } else {
             b.kernel(GUESTS.resolve(guest + ".elf"));
         }
-        RunResult r = PcMachine.run(b.build());
-        assertThat(r.event()).as(r.serial()).isEqualTo(MachineEvent.EXIT_PORT);
-        assertThat(r.exitPortValue()).as(r.serial()).isZero();
-        return r;
+        return PcMachine.run(b.build());
+    }
+
+    private static final List<String> HOSTILE = List.of(
+            "hostile: iret to cs 0x38: fault 13 err 38",
+            "hostile: iret to cs 0x41b: fault 13 err 418",
+            "hostile: mov 0x40 to ss: fault 13 err 40",
+            "hostile: mov code segment to ss: fault 13 err 18",
+            "hostile: port 0x1234 reads ff",
+            "hostile: loading a GDT without my segments");
+
+    @Test
+    void hostile_bare_faultsAsTheCpuDefines() {
+        RunResult r = run("hostile", false, false, "");
+        assertThat(r.serial().lines()).containsSubsequence(HOSTILE);
+        assertThat(r.serial()).contains("hostile: still running on cached segments");
+    }
+
+    /** The same faults reach the guest; the GDT the VMM cannot follow ends the VM, not the hypervisor. */
+    @Test
+    void hostile_inVmm_sameFaults_andTheVmEndsCleanly() {
+        RunResult r = start("hostile", true, false, "stats");
+        assertThat(r.serial().lines()).containsSubsequence(HOSTILE);
+        assertThat(r.serial().lines()).containsSubsequence(
+                "vmm: VM 0 killed: the guest's new GDT no longer holds its current CS or SS",
+                "vmm: exit statistics, VM 0");
+        assertThat(r.serial()).doesNotContain("vmm: panic");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isEqualTo(3);
+        assertThat(Counters.get(r.serial(), "reflected exception")).isEqualTo(4);
     }
 
     private static final List<String> SENSITIVE = List.of("pushf after cli: IF", "pushf after sti: IF",
