@@ -317,7 +317,10 @@ static bool user_sensitive(struct insn *in, int op) {
 bool emulate_gp(struct frame *f) {
   bool user = frame_cpl(f) == 3;
   struct insn in = { 0 };
-  if (!fetch(f, &in))
+  bool patched = !user && patch_lookup(f->eip, in.b, &in.n);
+  if (patched)
+    count(EX_PATCHED);                              /* the original bytes of a patched instruction */
+  else if (!fetch(f, &in))
     return false;
   int op;
   for (;;) {

@@ -89,6 +89,10 @@ static void parse_cmdline(char *cmd) {
       opt_shadow_ad = 0;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "shadow=flush", 12) == 0)
       opt_shadow_cache = 0;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "patch=0", 7) == 0)
+      opt_patch = 0;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "patch=list", 10) == 0)
+      opt_patch_list = 1;
   }
 }
 
@@ -223,6 +227,7 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
   vpic_init();
   uint32_t kend;
   uint32_t entry = load_guest_elf(P2V(mods[0].start), mods[0].end - mods[0].start, &kend);
+  patch_guest(P2V(mods[0].start), mods[0].end - mods[0].start);
   uint32_t mbi = build_guest_mbi(mb, kend);
   vmm_printf("vmm: guest kernel '%s', entry %x, %d module(s); starting it in ring 1\n",
              (char *)P2V(mods[0].string), entry, mb->mods_count - 1);

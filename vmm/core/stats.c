@@ -9,6 +9,7 @@ static const char *const names[EX_COUNT] = {
   [EX_MSR] = "rdmsr/wrmsr", [EX_IRET] = "iret", [EX_MOVSS] = "mov ss", [EX_CLTS] = "clts",
   [EX_CPUID] = "cpuid", [EX_OTHER_INSN] = "other insn",
   [EX_SEGREAD] = "segment read (strict)", [EX_DESCREAD] = "sgdt/str/lar.. (strict)",
+  [EX_PATCHED] = "patched insn trapped",
   [EX_HIDDEN_PF] = "hidden page fault", [EX_TRUE_PF] = "true page fault",
   [EX_AD_PF] = "a/d-bit fault", [EX_OUTSIDE_PF] = "refused access",
   [EX_SHADOW_FLUSH] = "shadow flush", [EX_SHADOW_PT] = "shadow pt built",

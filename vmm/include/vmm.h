@@ -35,7 +35,7 @@ struct frame {
 enum exit_cause {
   EX_CLI, EX_STI, EX_HLT, EX_PUSHF, EX_POPF, EX_MOVCR_R, EX_MOVCR_W, EX_MOVDR, EX_LGDT, EX_LIDT,
   EX_LLDT, EX_LTR, EX_INVLPG, EX_IN, EX_OUT, EX_INS, EX_OUTS, EX_MSR, EX_IRET, EX_MOVSS,
-  EX_CLTS, EX_CPUID, EX_OTHER_INSN, EX_SEGREAD, EX_DESCREAD,
+  EX_CLTS, EX_CPUID, EX_OTHER_INSN, EX_SEGREAD, EX_DESCREAD, EX_PATCHED,
   EX_HIDDEN_PF, EX_TRUE_PF, EX_AD_PF, EX_OUTSIDE_PF,
   EX_SHADOW_FLUSH, EX_SHADOW_PT, EX_INVLPG_DROP, EX_SHADOW_HIT, EX_SHADOW_NEW, EX_PT_WRITE,
   EX_SHADOW_ZAP, EX_WP_DOWNGRADE,
@@ -79,6 +79,11 @@ static inline int frame_cpl(const struct frame *f) { return f->cs & 3; }
 void vmm_trap(struct frame *f);
 void reflect(struct frame *f, int vector, bool has_err, uint32_t err);
 void guest_iret(struct frame *f);
+
+/* patch.c */
+extern int opt_patch, opt_patch_list;
+void patch_guest(const uint8_t *img, uint32_t size);
+bool patch_lookup(uint32_t va, uint8_t *bytes, int *n);
 
 /* emulate.c */
 bool emulate_gp(struct frame *f);

@@ -63,13 +63,18 @@ class QemuVmmTest {
     }
 
     @Test
-    void sensitiveGuest_sameDeviationsAsOnJx86() throws Exception {
-        Run r = qemu("", Path.of("target/guests/sensitive.elf"));
-        assertThat(r.serial()).contains("sensitive: pushf after cli: IF: ok", "sensitive: popf sets IF: differs",
+    void sensitiveGuest_patchedOrNot_asOnJx86() throws Exception {
+        Run patched = qemu("", Path.of("target/guests/sensitive.elf"));
+        assertThat(patched.serial()).contains("vmm: patched 11 sensitive instruction(s) in the guest kernel",
+                "sensitive: popf sets IF: ok", "sensitive: str: ok", "sensitive: lsl kernel ds: limit: ok",
+                "sensitive: done").doesNotContain("differs");
+        assertThat(patched.status()).isEqualTo(1);
+        Run plain = qemu("patch=0", Path.of("target/guests/sensitive.elf"));
+        assertThat(plain.serial()).contains("sensitive: pushf after cli: IF: ok", "sensitive: popf sets IF: differs",
                 "sensitive: iret to ring 0 (frame cs $0x08) restores IF: ok", "sensitive: str: differs",
                 "sensitive: lsl kernel ds: limit: differs (got f7ffffff, bare metal gives ffffffff)",
                 "sensitive: done");
-        assertThat(r.status()).isEqualTo(1);
+        assertThat(plain.status()).isEqualTo(1);
     }
 
     /**

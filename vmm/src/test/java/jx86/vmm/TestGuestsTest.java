@@ -92,15 +92,28 @@ class TestGuestsTest {
     }
 
     @Test
-    void sensitive_inVmmOnFaithfulCpu_ringCompressionShows_butIfIsRight() {
-        RunResult r = run("sensitive", true, false, "stats");
+    void sensitive_inVmmOnFaithfulCpu_withoutPatching_ringCompressionShows_butIfIsRight() {
+        RunResult r = run("sensitive", true, false, "stats patch=0");
         assertSensitive(r, VISIBLE_IN_RING_1);
-        // nothing of the strict CPU's traps happened
+        // nothing trapped but the privileged instructions
+        assertThat(r.serial()).doesNotContain("vmm: patched");
+        assertThat(Counters.get(r.serial(), "patched insn trapped")).isZero();
         assertThat(Counters.get(r.serial(), "pushf")).isZero();
         assertThat(Counters.get(r.serial(), "segment read (strict)")).isZero();
         assertThat(Counters.get(r.serial(), "sgdt/str/lar.. (strict)")).isZero();
         assertThat(Counters.get(r.serial(), "cli")).isPositive();
         assertThat(Counters.get(r.serial(), "sti")).isPositive();
+    }
+
+    /** Scan-and-patch (the default): each deviating instruction was replaced by HLT and is emulated. */
+    @Test
+    void sensitive_inVmmOnFaithfulCpu_patchedAtLoad_allAsInRing0() {
+        RunResult r = run("sensitive", true, false, "stats");
+        assertSensitive(r, List.of());
+        // popf, push cs, sgdt, sidt, str, sldt, smsw, mov from cs, push ss, lar, lsl
+        assertThat(r.serial()).contains("vmm: patched 11 sensitive instruction(s) in the guest kernel");
+        assertThat(Counters.get(r.serial(), "patched insn trapped")).isEqualTo(11);
+        assertThat(Counters.get(r.serial(), "pushf")).isZero();   // PUSHF needs no patch
     }
 
     @Test
