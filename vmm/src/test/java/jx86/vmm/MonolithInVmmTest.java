@@ -168,6 +168,20 @@ class MonolithInVmmTest {
         assertThat(Counters.get(c, "hidden page fault")).isLessThan(Counters.get(f, "hidden page fault"));
     }
 
+    /** Control-] on the console prints the exit table on request (without "stats": only then). */
+    @org.junit.jupiter.api.Test
+    void controlBracket_printsTheExitTableOnRequest() {
+        RunResult r = PcMachine.run(Guest.VMM.config("console=ttyS0 panic=exit init=/bin/sh", List.of(), Guest.DISK,
+                true, "echo one\r\u001d\rpoweroff\r", LIGHT, "").build());
+        // the guest takes typed-ahead input from the UART at once, so the table may come before "one"
+        assertThat(lines(r)).contains("one");
+        assertThat(lines(r)).containsSubsequence("vmm: exit statistics, VM 0", "reboot: power down",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(r.serial().split("vmm: exit statistics", -1)).hasSize(2);
+        assertThat(Counters.get(r.serial(), "lgdt")).isEqualTo(1);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
     /** AbuseTest's hostile programs (wild pointers into every system call, a fork bomb), in the VM. */
     @org.junit.jupiter.api.Test
     void abusetests_inVmm_allPass() {
