@@ -164,7 +164,21 @@ class TestGuestsTest {
         assertThat(Counters.get(s, "refused access")).isEqualTo(1);
         assertThat(Counters.get(s, "reflected exception")).isEqualTo(1);
         assertThat(Counters.get(s, "invlpg")).isEqualTo(4);
+        // page-table write tracing: the guest's writes to pt1 after a shadow was built from it trap
+        assertThat(Counters.get(s, "page-table write trap")).isPositive();
+        assertThat(Counters.get(s, "shadow cache hit")).isPositive();
+    }
+
+    @Test
+    void paging_inVmm_flushStrategy_sameView_noTracing() {
+        RunResult r = run("paging", true, false, "stats shadow=flush");
+        assertThat(r.serial().lines()).containsSubsequence(PAGING_COMMON);
+        String s = r.serial();
+        assertThat(Counters.get(s, "page-table write trap")).isZero();
+        assertThat(Counters.get(s, "shadow cache hit")).isZero();
+        assertThat(Counters.get(s, "write-protected mapping")).isZero();
         assertThat(Counters.get(s, "shadow flush")).isPositive();
+        assertThat(Counters.get(s, "shadow entry dropped")).isPositive();
     }
 
     @Test
