@@ -295,6 +295,30 @@ public final class Cpu {
         decodeCache = enabled;
     }
 
+    /**
+     * {@code --cpu strict}: a "classically virtualizable" IA-32 (Popek and Goldberg). The
+     * instructions that are sensitive but do not trap on a real IA-32 (PUSHF, POPF, IRET to the
+     * same ring, SGDT, SIDT, SLDT, STR, SMSW, LAR, LSL, VERR, VERW, MOV from and PUSH of a segment
+     * register) raise #GP(0) at CPL > 0 in protected mode. None of them is one of the decode
+     * cache's specialised forms, so the check costs nothing on the hot path.
+     */
+    boolean strict;
+
+    public void setStrict(boolean enabled) {
+        strict = enabled;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    /** Raises #GP(0) for a sensitive instruction at CPL > 0 on the strict CPU. */
+    void strictCheck() {
+        if (strict && pm && cpl() > 0) {
+            throw CpuFault.gp(0);
+        }
+    }
+
     public void setFirmware(FirmwareHook hook) {
         this.firmware = hook;
     }

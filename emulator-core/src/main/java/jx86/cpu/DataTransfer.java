@@ -17,6 +17,7 @@ final class DataTransfer {
      * written, as recent Intel processors do.
      */
     static void pushSeg(Cpu c, int seg) {
+        c.strictCheck();
         int size = c.osz;
         int sp = Mem.spPlus(c, Mem.sp(c), -size);
         int la = Mem.laWrite(c, Cpu.SS, sp, size);
@@ -41,6 +42,7 @@ final class DataTransfer {
         if (c.reg > 5) {
             throw CpuFault.ud();
         }
+        c.strictCheck();
         int sel = c.segSel[c.reg];
         if (c.mod == 3) {
             Mem.setReg(c, c.osz, c.rm, sel);
