@@ -51,6 +51,8 @@ int nanosleep(const struct timespec *req, struct timespec *rem);
 unsigned sleep(unsigned seconds);
 int reboot(int cmd);
 void sync(void);
+int fsync(int fd);
+int fdatasync(int fd);
 int init_module(void *image, unsigned long len, const char *params);
 int delete_module(const char *name, unsigned flags);
 void *readfile(const char *path, int *len);
