@@ -135,11 +135,16 @@ int ext2_mount(uint32_t dev) {
  * hold a transaction's uncommitted counts): the journal calls it around each commit. */
 int ext2_mark_recover(bool on) {
   static uint8_t sb[BSIZE];
-  if (bio_rawread(fs.dev, 1, sb) < 0)
+  static bool known;                      /* sb is what the disk holds (since the last clear) */
+  /* setting follows a clear (nothing wrote block 1 in between); a clear follows a checkpoint,
+   * which may have written block 1: read it again */
+  if ((!on || !known) && bio_rawread(fs.dev, 1, sb) < 0)
     return -EIO;
   uint32_t *incompat = (uint32_t *)(sb + EXT2_SUPER_INCOMPAT_OFFSET);
   *incompat = on ? *incompat | EXT3_FEATURE_INCOMPAT_RECOVER : *incompat & ~EXT3_FEATURE_INCOMPAT_RECOVER;
-  return bio_rawwrite(fs.dev, 1, sb);
+  int r = bio_rawwrite(fs.dev, 1, sb);
+  known = r == 0 && !on;
+  return r;
 }
 
 bool ext2_mounted(void) {

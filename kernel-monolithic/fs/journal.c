@@ -43,6 +43,7 @@ static struct {
   journal_map_t map;
   uint32_t maxlen, first, sequence, cap;
   uint32_t phys[LOG_MAX + 2];             /* disk blocks of journal blocks first .. first+cap+1 */
+  uint32_t phys_jsb;                      /* and of the journal superblock (journal block 0) */
   uint8_t uuid[16];
   int n;                                  /* blocks in the open transaction */
   struct buf *blocks[LOG_MAX];
@@ -82,13 +83,14 @@ static int jread(uint32_t n, uint8_t *data) {
   return p ? bio_rawread(j.dev, p, data) : -EIO;
 }
 
-/* Rewrites the journal superblock with s_start and s_sequence (the rest as on disk). */
+/* The journal superblock as on the disk (read at open; only write_jsb changes it). */
+static uint8_t jsb[BSIZE];
+
+/* Rewrites the journal superblock with s_start and s_sequence. */
 static int write_jsb(uint32_t start, uint32_t seq) {
-  if (jread(0, jbuf) < 0)
-    return -EIO;
-  put_be32(jbuf + JSB_START, start);
-  put_be32(jbuf + JSB_SEQUENCE, seq);
-  return bio_rawwrite(j.dev, j.map(0), jbuf);
+  put_be32(jsb + JSB_START, start);
+  put_be32(jsb + JSB_SEQUENCE, seq);
+  return bio_rawwrite(j.dev, j.phys_jsb, jsb);
 }
 
 /* One pass over the journal from (start, seq). With replay false it only counts the complete
@@ -146,8 +148,9 @@ int journal_open(uint32_t dev, journal_map_t map, uint32_t fs_blocks) {
   j.dev = dev;
   j.map = map;
   j.fs_blocks = fs_blocks;
-  if (jread(0, jbuf) < 0 || be32(jbuf) != JBD2_MAGIC)
+  if (!(j.phys_jsb = map(0)) || jread(0, jbuf) < 0 || be32(jbuf) != JBD2_MAGIC)
     return -EINVAL;
+  memmove(jsb, jbuf, BSIZE);
   uint32_t type = be32(jbuf + 4), start = be32(jbuf + JSB_START);
   uint32_t incompat = type == JBD2_SUPERBLOCK_V2 ? be32(jbuf + JSB_INCOMPAT) : 0;
   j.maxlen = be32(jbuf + JSB_MAXLEN);

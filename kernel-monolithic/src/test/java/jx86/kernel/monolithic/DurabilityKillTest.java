@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,10 +80,10 @@ class DurabilityKillTest {
             // Linux's own journal recovery on a copy of the partition, then a clean check
             Path part = tmp.resolve("part" + point + ".img");
             extractPartition(img, part);
-            int fy = run(e2fsck.toString(), "-fy", part.toString()).exit;
+            int fy = run(e2fsck.toString(), "-fy", part.toString()).exit();
             assertThat(fy).as(where + ": e2fsck -fy exit status (0 clean, 1 fixed = replayed)").isLessThanOrEqualTo(1);
-            Result fn = run(e2fsck.toString(), "-fn", part.toString());
-            assertThat(fn.exit).as(where + ": e2fsck -fn after e2fsck's replay\n" + fn.out).isZero();
+            E2fsprogs.Result fn = run(e2fsck.toString(), "-fn", part.toString());
+            assertThat(fn.exit()).as(where + ": e2fsck -fn after e2fsck's replay\n" + fn.out()).isZero();
             Files.delete(part);
 
             // jx86's replay at mount, and the files
@@ -117,7 +114,7 @@ class DurabilityKillTest {
             }
             extractPartition(img, part);
             fn = run(e2fsck.toString(), "-fn", part.toString());
-            assertThat(fn.exit).as(where + ": e2fsck -fn after jx86's replay\n" + fn.out).isZero();
+            assertThat(fn.exit()).as(where + ": e2fsck -fn after jx86's replay\n" + fn.out()).isZero();
             Files.delete(part);
             Files.delete(img);
         }
@@ -184,34 +181,14 @@ class DurabilityKillTest {
     }
 
     private static void extractPartition(Path img, Path part) throws IOException {
-        byte[] mbr = new byte[512];
-        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "r")) {
-            f.readFully(mbr);
-            long start = (ByteBuffer.wrap(mbr, 454, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL) * 512;
-            long len = (ByteBuffer.wrap(mbr, 458, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL) * 512;
-            byte[] data = new byte[(int) len];
-            f.seek(start);
-            f.readFully(data);
-            Files.write(part, data);
-        }
+        E2fsprogs.partition(img, part);
     }
 
-    private record Result(int exit, String out) {}
-
-    private static Result run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+    private static E2fsprogs.Result run(String... cmd) throws Exception {
+        return E2fsprogs.run(cmd);
     }
 
     private static Path tool(String name) {
-        for (String dir : new String[] {"/sbin", "/usr/sbin", "/usr/bin", "/bin"}) {
-            Path t = Path.of(dir, name);
-            if (Files.isExecutable(t)) {
-                return t;
-            }
-        }
-        return null;
+        return E2fsprogs.tool(name);
     }
 }

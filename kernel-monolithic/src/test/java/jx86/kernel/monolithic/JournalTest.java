@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jx86.kernel.monolithic.E2fsprogs.Result;
 import jx86.machine.MachineConfig;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
@@ -72,16 +70,16 @@ class JournalTest {
         assertThat(acked).isNotEmpty();
 
         Path part = partition(img, "part.img");
-        String log = run(debugfs.toString(), "-R", "logdump", part.toString()).out;
+        String log = run(debugfs.toString(), "-R", "logdump", part.toString()).out();
         assertThat(log).contains("Journal starts at block 1, transaction " + seq,
                 "Found expected sequence " + seq + ", type 1 (descriptor block) at block 1",
                 "Found expected sequence " + seq + ", type 2 (commit block)");
         assertThat(superblockNeedsRecovery(part)).as("needs_recovery set while the journal holds the commit").isTrue();
         Result fy = run(e2fsck.toString(), "-fy", part.toString());
-        assertThat(fy.out).contains("recovering journal");
-        assertThat(fy.exit).as(fy.out).isLessThanOrEqualTo(1);
+        assertThat(fy.out()).contains("recovering journal");
+        assertThat(fy.exit()).as(fy.out()).isLessThanOrEqualTo(1);
         Result fn = run(e2fsck.toString(), "-fn", part.toString());
-        assertThat(fn.exit).as(fn.out).isZero();
+        assertThat(fn.exit()).as(fn.out()).isZero();
 
         RunResult c = boot(img, "init=/bin/durcheck", null);
         assertThat(c.serial()).contains("journal: recovering 1 transaction from sequence " + seq, "durcheck: done")
@@ -92,12 +90,12 @@ class JournalTest {
         assertThat(superblockNeedsRecovery(after)).isFalse();
         // what jx86's replay and what e2fsck's replay made of the same journal agree on every file
         for (String name : found.keySet()) {
-            byte[] mine = run(debugfs.toString(), "-R", "cat " + name, after.toString()).bytes;
-            byte[] linux = run(debugfs.toString(), "-R", "cat " + name, part.toString()).bytes;
+            byte[] mine = run(debugfs.toString(), "-R", "cat " + name, after.toString()).bytes();
+            byte[] linux = run(debugfs.toString(), "-R", "cat " + name, part.toString()).bytes();
             assertThat(Arrays.equals(mine, linux)).as(name).isTrue();
         }
         fn = run(e2fsck.toString(), "-fn", after.toString());
-        assertThat(fn.exit).as(fn.out).isZero();
+        assertThat(fn.exit()).as(fn.out()).isZero();
     }
 
     @Test
@@ -114,15 +112,15 @@ class JournalTest {
 
         Path part = partition(img, "part.img");
         Result fy = run(e2fsck.toString(), "-fy", part.toString());
-        assertThat(fy.exit).as(fy.out).isLessThanOrEqualTo(1);
-        assertThat(run(e2fsck.toString(), "-fn", part.toString()).exit).isZero();
+        assertThat(fy.exit()).as(fy.out()).isLessThanOrEqualTo(1);
+        assertThat(run(e2fsck.toString(), "-fn", part.toString()).exit()).isZero();
 
         RunResult c = boot(img, "init=/bin/durcheck", null);
         assertThat(c.serial()).contains("journal: recovering 0 transactions from sequence " + seq, "durcheck: done");
         Map<String, String> found = files(c.serial());
         acked.forEach((name, value) -> assertThat(found.get(name)).as(name).isEqualTo(value));
         Result fn = run(e2fsck.toString(), "-fn", partition(img, "after.img").toString());
-        assertThat(fn.exit).as(fn.out).isZero();
+        assertThat(fn.exit()).as(fn.out()).isZero();
     }
 
     @Test
@@ -130,9 +128,9 @@ class JournalTest {
         Path debugfs = tool("debugfs");
         Path e2fsck = tool("e2fsck");
         assumeThat(e2fsck != null && debugfs != null).as("e2fsprogs installed").isTrue();
-        long off = partitionOffset(img);
+        long off = E2fsprogs.partitionOffset(img);
         String fs = img + "?offset=" + off;
-        String block = run(debugfs.toString(), "-R", "bmap /etc/motd 0", fs).out.lines()
+        String block = run(debugfs.toString(), "-R", "bmap /etc/motd 0", fs).out().lines()
                 .filter(l -> l.matches("\\d+")).findFirst().orElseThrow();
         byte[] data = new byte[1024];
         byte[] text = "journal replayed by jx86\n".getBytes(StandardCharsets.US_ASCII);
@@ -142,21 +140,21 @@ class JournalTest {
         Path cmds = tmp.resolve("cmds");
         Files.writeString(cmds, "jo\njw -b " + block + " " + blk + "\njc\n");
         run(debugfs.toString(), "-w", "-f", cmds.toString(), fs);
-        assertThat(run(debugfs.toString(), "-R", "logdump", fs).out).contains("type 2 (commit block)");
+        assertThat(run(debugfs.toString(), "-R", "logdump", fs).out()).contains("type 2 (commit block)");
 
         RunResult r = boot(img, "init=/bin/sh", "cat /etc/motd\rpoweroff\r");
         // the inode still says 16 bytes: the first 16 of the replayed block
         assertThat(r.serial()).contains("journal: recovering 1 transaction from sequence 1", "journal replayed")
                 .doesNotContain("hello from ext2");
         Result fn = run(e2fsck.toString(), "-fn", partition(img, "after.img").toString());
-        assertThat(fn.exit).as(fn.out).isZero();
+        assertThat(fn.exit()).as(fn.out()).isZero();
     }
 
     @Test
     void anExt2Image_stillMountsAndIsWritten() throws Exception {
         Path ext2 = tmp.resolve("ext2.img");
         Result mk = run("sh", "tools/mkdisk.sh", ext2.toString(), "target/root", "16", "ext2");
-        assumeThat(mk.exit).as("mkdisk.sh (mke2fs): " + mk.out).isZero();
+        assumeThat(mk.exit()).as("mkdisk.sh (mke2fs): " + mk.out()).isZero();
         RunResult r = boot(ext2, "init=/bin/sh", "echo written on ext2 > /x; cp /etc/big /big2; rm /etc/big; sync; wc /x /big2; poweroff\r");
         assertThat(r.serial()).contains("ext2: mounted hda1", " 16 /x", " 300000 /big2", "reboot: power down")
                 .doesNotContain("ext3:").doesNotContain("journal");
@@ -164,7 +162,7 @@ class JournalTest {
         Path e2fsck = tool("e2fsck");
         if (e2fsck != null) {
             Result fn = run(e2fsck.toString(), "-fn", partition(ext2, "p2.img").toString());
-            assertThat(fn.exit).as(fn.out).isZero();
+            assertThat(fn.exit()).as(fn.out()).isZero();
         }
     }
 
@@ -199,43 +197,15 @@ class JournalTest {
         }
     }
 
-    private static long partitionOffset(Path disk) throws IOException {
-        byte[] mbr = new byte[512];
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
-            f.readFully(mbr);
-        }
-        return (ByteBuffer.wrap(mbr, 454, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL) * 512;
-    }
-
-    /** Partition 1 of disk as a file of its own (e2fsck cannot re-open an ?offset= name after a replay). */
     private Path partition(Path disk, String name) throws IOException {
-        Path part = tmp.resolve(name);
-        long off = partitionOffset(disk);
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
-            byte[] data = new byte[(int) (f.length() - off)];
-            f.seek(off);
-            f.readFully(data);
-            Files.write(part, data);
-        }
-        return part;
+        return E2fsprogs.partition(disk, tmp.resolve(name));
     }
-
-    private record Result(int exit, String out, byte[] bytes) {}
 
     private static Result run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), out);
+        return E2fsprogs.run(cmd);
     }
 
     private static Path tool(String name) {
-        for (String dir : new String[] {"/sbin", "/usr/sbin", "/usr/bin", "/bin"}) {
-            Path t = Path.of(dir, name);
-            if (Files.isExecutable(t)) {
-                return t;
-            }
-        }
-        return null;
+        return E2fsprogs.tool(name);
     }
 }
