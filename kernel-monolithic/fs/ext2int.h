@@ -4,6 +4,7 @@
 #include "defs.h"
 #include "buf.h"
 #include "fs.h"
+#include "journal.h"
 
 struct ext2fs {
   uint32_t dev;
@@ -14,6 +15,7 @@ struct ext2fs {
   bool super_dirty;                 /* the free counts changed: write them at fs_unlock() */
   uint32_t groups_dirty;            /* bit g: descriptor g changed (the first 32 groups; */
   bool all_groups_dirty;            /* beyond that, all are written) */
+  uint32_t journal_inum;            /* ext3: the journal's inode (s_journal_inum), else 0 */
 };
 extern struct ext2fs fs;
 

@@ -11,6 +11,10 @@
 #define EXT2_TIND       14
 
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002
+#define EXT3_FEATURE_INCOMPAT_RECOVER  0x0004   /* the journal may hold committed changes */
+#define EXT3_FEATURE_COMPAT_HAS_JOURNAL 0x0004
+#define EXT2_SUPER_INCOMPAT_OFFSET 0x60         /* of s_feature_incompat in the superblock */
+#define EXT3_SUPER_JOURNAL_INUM_OFFSET 0xE0     /* s_journal_inum (ext3) */
 
 struct ext2_super {
   uint32_t s_inodes_count, s_blocks_count, s_r_blocks_count, s_free_blocks_count;

@@ -26,6 +26,7 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
 void itrunc(struct inode *ip);
 void fs_lock(void);
 void fs_unlock(void);
+int fs_sync(void);
 uint32_t fs_now(void);
 
 /* fs/ext2dir.c */
