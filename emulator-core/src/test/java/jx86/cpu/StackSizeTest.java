@@ -2,6 +2,7 @@ package jx86.cpu;
 
 import static jx86.cpu.Cpu.EAX;
 import static jx86.cpu.Cpu.EBP;
+import static jx86.cpu.Cpu.EBX;
 import static jx86.cpu.Cpu.ECX;
 import static jx86.cpu.Cpu.ESP;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -211,5 +212,35 @@ class StackSizeTest {
         assertThat(t.read32(0xFFF8)).as("saved EIP at SP 0x0004-12 wrapped").isEqualTo(CpuTestSupport.CODE + 2);
         assertThat(t.reg(ESP)).isEqualTo(0x3_0004);
         assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE + 3);
+    }
+
+    /** Push/pop/call/ret/leave have fast forms in the decode cache: both engines must agree. */
+    @Test
+    void implicitStackOps_on16BitStack_sameWithAndWithoutDecodeCache() {
+        int[] code = {
+            0x50, 0x53, 0x60, 0x9C, // push eax; push ebx; pushad; pushfd
+            0xE8, 0x06, 0x00, 0x00, 0x00, // call +6
+            0x9D, 0x61, 0x5B, 0x58, 0xEB, 0x08, // popfd; popad; pop ebx; pop eax; jmp +8
+            0x55, 0x8B, 0xEC, 0x6A, 0x07, 0xC9, 0xC3, 0x90, // push ebp; mov ebp, esp; push 7; leave; ret; nop
+            0x66, 0x50, 0x66, 0x58, // push ax; pop ax
+        };
+        CpuTestSupport cached = flat32Stack16(0x5_0008).set(EAX, 0xA0A0_A0A0).set(EBX, 0xB0B0_B0B0).set(EBP, 0x9_1234);
+        CpuTestSupport plain = flat32Stack16(0x5_0008).set(EAX, 0xA0A0_A0A0).set(EBX, 0xB0B0_B0B0).set(EBP, 0x9_1234);
+        plain.cpu.setDecodeCache(false);
+        cached.exec(code);
+        plain.exec(code);
+        for (int r = 0; r < 8; r++) {
+            assertThat(cached.reg(r)).as("register %d", r).isEqualTo(plain.reg(r));
+        }
+        assertThat(cached.reg(ESP)).isEqualTo(0x5_0008);
+        assertThat(cached.reg(EAX)).isEqualTo(0xA0A0_A0A0);
+        assertThat(cached.cpu.eip).isEqualTo(plain.cpu.eip);
+        for (int a = 0xFFC0; a < 0x1_0000; a += 4) {
+            assertThat(cached.read32(a)).as("stack at 0x%x", a).isEqualTo(plain.read32(a));
+        }
+        assertThat(cached.read32(0)).as("EBX pushed at SP 0x0000").isEqualTo(0xB0B0_B0B0);
+        assertThat(cached.read32(4)).as("EAX pushed at SP 0x0004").isEqualTo(0xA0A0_A0A0);
+        assertThat(plain.read32(0)).isEqualTo(0xB0B0_B0B0);
+        assertThat(cached.read32(0xFFD8)).as("return address of the call").isEqualTo(CpuTestSupport.CODE + 9);
     }
 }
