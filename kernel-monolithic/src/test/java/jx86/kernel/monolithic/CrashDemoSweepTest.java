@@ -38,6 +38,10 @@ class CrashDemoSweepTest {
                 assertThat(r.outcome()).as(r.spec().name()).isEqualTo(Outcome.SURVIVED);
                 assertThat(r.bursts()).isEqualTo(2);
             }
+            if (r.spec().n() == 4096 && r.bursts() > 0) {
+                // what the first burst hit, read from the kernel's memory and symbols
+                assertThat(r.story()).anyMatch(l -> l.matches("  burst 1 hit: \\d+ free, .*"));
+            }
             if (r.spec().n() == 65536) {
                 assertThat(r.outcome()).as(r.spec().name() + ": " + r.reason())
                         .isIn(Outcome.PANIC, Outcome.TRIPLE_FAULT, Outcome.CORRUPTED, Outcome.HANG);
