@@ -19,6 +19,18 @@ class TlbTest {
     }
 
     @Test
+    void fastArray_growsOnlyWithTheRegionsFilled() {
+        // one chunk of zeros shared by all 1024 regions of 4 MiB until a fill touches one
+        assertThat(java.util.Arrays.stream(tlb.fast).distinct().count()).isEqualTo(1);
+        fill(0x0040_1000, 0);
+        fill(0x0040_3000, 0);
+        fill(0xC000_0000, 0);
+        assertThat(java.util.Arrays.stream(tlb.fast).distinct().count()).isEqualTo(3);
+        assertThat(tlb.fastEntry(0x0040_1000 >>> 12) & Tlb.F_VALID).isEqualTo(Tlb.F_VALID);
+        assertThat(tlb.fastEntry(0x0080_1000 >>> 12)).isZero();
+    }
+
+    @Test
     void lru_fullSet_evictsLeastRecentlyUsedInOrder() {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), Tlb.E_WRITABLE); // pages 0, 2, 4, 6: all in set 0
