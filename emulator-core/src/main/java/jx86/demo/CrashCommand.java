@@ -147,6 +147,7 @@ public final class CrashCommand implements Callable<Integer> {
         boolean showProgress = !noProgress && System.console() != null;
         List<RunRecord> records;
         try (ProgressBar bar = showProgress ? progressBar(specs.size()) : null) {
+            // a run fails only for host reasons (an unreadable or malformed image): one line, status 2
             records = Sweep.run(runner, specs, name -> Scenarios.of(name).orElseThrow(), jobs, r -> {
                 soFar.merge(r.outcome(), 1, Integer::sum);
                 if (bar != null) {
@@ -156,6 +157,8 @@ public final class CrashCommand implements Callable<Integer> {
                     bar.step();
                 }
             });
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
         }
         SweepResult result = new SweepResult(commandLine(), present, missing, sortedNs, seeds, period, duration, records);
         stdout.print(Reports.table(result));

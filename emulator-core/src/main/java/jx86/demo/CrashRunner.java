@@ -104,6 +104,9 @@ public final class CrashRunner {
             HarnessResult r = h.result() != null ? h.result() : finish(h);
             List<String> texts = r.lines().stream().map(ConsoleLine::text).toList();
             Classification c = classifier.classify(texts, end);
+            if (end == RunEnd.EXIT_PORT && c.lineIndex() < 0) {
+                c = new Classification(c.outcome(), c.reason() + " (exit value " + r.exitValue() + ")", -1);
+            }
             if (c.lineIndex() >= 0) {
                 story.add(r.lines().get(c.lineIndex()).toString());
                 for (int i = c.lineIndex() + 1; i < Math.min(texts.size(), c.lineIndex() + 24); i++) {
