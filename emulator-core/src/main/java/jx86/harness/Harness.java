@@ -21,8 +21,8 @@ import jx86.mmu.TlbEvent;
  *
  * <pre>
  *   try (Harness h = Harness.boot(config)) {
- *       h.runUntil(Pattern.compile("^\\$ "), Duration.ofSeconds(5));   // virtual seconds
- *       h.send("ls\r");
+ *       h.runUntilPrompt("$ ", Duration.ofSeconds(5));                  // virtual seconds
+ *       h.send("ls /\r");
  *       Step s = h.runUntil(Pattern.compile("bin"), Duration.ofSeconds(1));
  *       HarnessResult r = h.runToEnd();
  *   }
