@@ -141,7 +141,7 @@ public final class CrashCommand implements Callable<Integer> {
         }
         System.err.printf("jx86 demo crash: %s; %d runs (%d N x %d seeds), %s virtual s each, %d jobs%n",
                 String.join(", ", present), specs.size(), sortedNs.size(), seeds, Reports.fmt(duration), jobs);
-        CrashRunner runner = new CrashRunner(root, hang, false);
+        CrashRunner runner = new CrashRunner(root, hang);
         long start = System.nanoTime();
         EnumMap<Outcome, Integer> soFar = new EnumMap<>(Outcome.class);
         boolean showProgress = !noProgress && System.console() != null;

@@ -32,17 +32,19 @@ public final class CrashRunner {
 
     private final Path root;
     private final double hangSeconds;
-    private final boolean realtime;
 
     /**
      * @param root        the checkout root (images and kernel ELFs are found under it)
      * @param hangSeconds virtual seconds without console progress and address-space switches that make a hang
-     * @param realtime    pace virtual time to the wall clock (the live view)
      */
-    public CrashRunner(Path root, double hangSeconds, boolean realtime) {
+    public CrashRunner(Path root, double hangSeconds) {
         this.root = root;
         this.hangSeconds = hangSeconds;
-        this.realtime = realtime;
+    }
+
+    /** The checkout root runs are built from. */
+    public Path root() {
+        return root;
     }
 
     public RunRecord run(Scenario scenario, RunSpec spec) {
@@ -50,13 +52,13 @@ public final class CrashRunner {
     }
 
     /**
-     * Runs {@code spec}. {@code watcher} sees every console line on the machine thread (the live
-     * view); {@code started} receives the harness once it is booted (so another thread may stop it).
+     * Runs {@code spec}. {@code watcher} sees every console line and the inspector's notes on the
+     * machine thread (the live view); {@code started} receives the harness once it is booted (so
+     * another thread may stop it).
      */
-    public RunRecord run(Scenario scenario, RunSpec spec, Consumer<ConsoleLine> watcher, Consumer<Harness> started) {
+    public RunRecord run(Scenario scenario, RunSpec spec, RunWatcher watcher, Consumer<Harness> started) {
         long wallStart = System.nanoTime();
-        MachineConfig base = scenario.config(root, spec);
-        MachineConfig config = realtime ? rebuildRealtime(base) : base;
+        MachineConfig config = scenario.config(root, spec);
         List<String> story = new ArrayList<>();
         CrashInspector inspector = scenario.inspector(root);
         Classifier classifier = scenario.classifier();
@@ -75,15 +77,19 @@ public final class CrashRunner {
                 if (line.text().startsWith("memcorrupt: burst ") || line.text().matches("^\\S+: burst \\d+.*")) {
                     bursts[0]++;
                 }
+                List<String> notes = List.of();
                 if (inspector != null) {
                     try {
-                        story.addAll(inspector.onLine(line, h.machine()));
+                        notes = inspector.onLine(line, h.machine());
                     } catch (RuntimeException e) {
-                        story.add("  (inspector failed on this line: " + e + ")");
+                        notes = List.of("  (inspector failed on this line: " + e + ")");
                     }
+                    story.addAll(notes);
                 }
                 if (watcher != null) {
-                    watcher.accept(line);
+                    watcher.line(line);
+                    // the notes' first line repeats the console line itself
+                    notes.stream().filter(n -> n.startsWith("  ")).forEach(watcher::note);
                 }
             });
             long durationNanos = (long) (spec.durationSeconds() * 1e9);
@@ -170,13 +176,5 @@ public final class CrashRunner {
             case EXIT_PORT -> RunEnd.EXIT_PORT;
             default -> RunEnd.OTHER;
         };
-    }
-
-    private static MachineConfig rebuildRealtime(MachineConfig c) {
-        MachineConfig.Builder b = MachineConfig.builder().memoryMiB(c.memoryMiB).kernel(c.kernel).append(c.append)
-                .snapshot(c.snapshot).realtime(true).maxInstructions(c.maxInstructions);
-        c.modules.forEach(b::module);
-        c.disks.forEach(b::disk);
-        return b.build();
     }
 }

@@ -77,13 +77,16 @@ final class LiveModel {
         }
     }
 
+    /** Adds a line to the kernel's pane; {@code seconds} (since its first line) updates the status unless negative. */
     synchronized void line(String kernel, String text, double seconds) {
         PaneState p = pane(kernel);
         p.lines.addLast(text);
         while (p.lines.size() > KEEP) {
             p.lines.removeFirst();
         }
-        p.status = String.format(java.util.Locale.ROOT, "running, %.1f s", seconds);
+        if (seconds >= 0) {
+            p.status = String.format(java.util.Locale.ROOT, "running, %.1f s", seconds);
+        }
     }
 
     synchronized void finished(String kernel, RunRecord r) {

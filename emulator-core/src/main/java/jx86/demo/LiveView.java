@@ -33,7 +33,7 @@ final class LiveView {
     static int run(Path root, List<String> kernels, Map<String, String> missing, List<Integer> ns, int seeds, int period,
             double duration, double hang) throws IOException {
         LiveModel model = new LiveModel(kernels, missing, ns.size(), 1, period);
-        CrashRunner runner = new CrashRunner(root, hang, false);
+        CrashRunner runner = new CrashRunner(root, hang);
         Screen screen = new TerminalScreen(new DefaultTerminalFactory().createTerminal());
         screen.startScreen();
         screen.setCursorPosition(null);
@@ -80,16 +80,26 @@ final class LiveView {
                     model::paused, abort::get);
             long[] start = {-1};
             Harness[] mine = {null};
+            CrashInspector symbolizer = scenario.inspector(runner.root());
             Thread t = new Thread(() -> {
-                RunRecord r = runner.run(scenario, new RunSpec(k, n, 1, period, duration), line -> {
-                    if (abort.get()) {
-                        mine[0].stop();      // stopped before the UI saw this harness: stop at the next line
+                RunRecord r = runner.run(scenario, new RunSpec(k, n, 1, period, duration), new RunWatcher() {
+                    @Override
+                    public void line(jx86.harness.ConsoleLine line) {
+                        if (abort.get()) {
+                            mine[0].stop();      // stopped before the UI saw this harness: stop at the next line
+                        }
+                        pacer.pace(line.virtualNanos());
+                        if (start[0] < 0) {
+                            start[0] = line.virtualNanos();
+                        }
+                        model.line(k, symbolizer == null ? line.text() : symbolizer.symbolize(line.text()),
+                                (line.virtualNanos() - start[0]) / 1e9);
                     }
-                    pacer.pace(line.virtualNanos());
-                    if (start[0] < 0) {
-                        start[0] = line.virtualNanos();
+
+                    @Override
+                    public void note(String text) {
+                        model.line(k, ">> " + text.strip(), -1);
                     }
-                    model.line(k, line.text(), (line.virtualNanos() - start[0]) / 1e9);
                 }, h -> {
                     mine[0] = h;
                     harnesses.add(h);

@@ -24,6 +24,7 @@ class LiveViewTest {
         for (int i = 1; i <= 30; i++) {
             m.line("monolithic", "canary: ok " + (4 * i), i / 10.0);
         }
+        m.line("monolithic", ">> burst 1 hit: 60 free, 4 kernel data", -1);     // a note keeps the status
         LiveRender.Frame f = LiveRender.render(m.snapshot(), 80, 12);
         List<String> rows = f.rows();
         assertThat(rows).hasSize(12).allMatch(r -> r.length() == 80);
@@ -31,8 +32,9 @@ class LiveViewTest {
         assertThat(rows.get(2)).startsWith("monolithic").contains("|vmm");
         assertThat(rows.get(3)).startsWith("running, 3.0 s").contains("|not built (vmm/target/images/vmm.img");
         // the 7 rows below the header hold the last 7 lines, oldest first
-        assertThat(rows.get(LiveRender.HEADER_ROWS)).startsWith("canary: ok 96 ");
-        assertThat(rows.get(11)).startsWith("canary: ok 120 ");
+        assertThat(rows.get(LiveRender.HEADER_ROWS)).startsWith("canary: ok 100 ");
+        assertThat(rows.get(10)).startsWith("canary: ok 120 ");
+        assertThat(rows.get(11)).startsWith(">> burst 1 hit: 60 free, 4 kernel data ");
         assertThat(f.highlights()).isEmpty();
     }
 

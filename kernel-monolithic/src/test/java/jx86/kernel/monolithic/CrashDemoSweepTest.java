@@ -25,7 +25,7 @@ class CrashDemoSweepTest {
 
     @Test
     void smallSweep_givesTheDocumentedOutcomes_andTheSameRecordsAgain() {
-        CrashRunner runner = new CrashRunner(Path.of("."), 2.0, false);
+        CrashRunner runner = new CrashRunner(Path.of("."), 2.0);
         List<RunSpec> specs = Sweep.specs(List.of("monolithic"), List.of(1, 4096, 65536), 2, 1, 2.0);
         List<RunRecord> first = Sweep.run(runner, specs, k -> SCENARIO, 1, r -> { });
         List<RunRecord> second = Sweep.run(runner, specs, k -> SCENARIO, 2, r -> { });
