@@ -43,12 +43,16 @@ public final class Sweep {
             return t;
         });
         try {
-            List<RunSpec> order = new ArrayList<>(specs);
-            order.sort(Comparator.comparingInt(RunSpec::n));
-            List<Future<RunRecord>> futures = new ArrayList<>();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt(i -> specs.get(i).n()));
+            List<Future<RunRecord>> futures = new ArrayList<>(java.util.Collections.nCopies(specs.size(), null));
             Object lock = new Object();
-            for (RunSpec spec : order) {
-                futures.add(pool.submit(() -> {
+            for (int i : order) {
+                RunSpec spec = specs.get(i);
+                futures.set(i, pool.submit(() -> {
                     RunRecord r = runner.run(scenarios.apply(spec.kernel()), spec);
                     synchronized (lock) {
                         done.accept(r);
@@ -57,10 +61,9 @@ public final class Sweep {
                 }));
             }
             List<RunRecord> records = new ArrayList<>();
-            for (Future<RunRecord> f : futures) {
+            for (Future<RunRecord> f : futures) {     // spec order, whatever order they finished in
                 records.add(f.get());
             }
-            records.sort(Comparator.comparing((RunRecord r) -> specs.indexOf(r.spec())));
             return records;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
