@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * run, and writes a table, CSV, JSON, a per-run log and a plot.
  */
 @Command(name = "crash", mixinStandardHelpOptions = true,
-        description = {"Boot each kernel with a canary and a memory-corrupting component, sweep the words per burst (N),",
-            "and show how each kernel design fails: table on stdout; CSV, JSON, log, PNG and HTML in --out."})
+        description = "Boot each kernel with a canary and a memory-corrupting component, sweep the words per burst (N)"
+                + " and show how each kernel design fails: a table on stdout; CSV, JSON, log, PNG and HTML in --out."
+                + " See docs/lecture-crash-demo.md.")
 public final class CrashCommand implements Callable<Integer> {
     static final int DEFAULT_SEEDS = 6;
     static final double DEFAULT_DURATION = 8;
@@ -63,7 +64,7 @@ public final class CrashCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (it is shown only on a terminal anyway).")
     boolean noProgress;
 
-    @Option(names = "--live", description = "The lecture view: the kernels' consoles side by side, paced to wall time, N doubling each run.")
+    @Option(names = "--live", description = "The lecture view: the kernels' consoles side by side, paced to wall time, one round per N (keys: p pause, n next N, q quit).")
     boolean live;
 
     static List<Integer> defaultNs() {
