@@ -195,6 +195,30 @@ class MonolithInVmmTest {
         assertCleanPowerOff(Guest.VMM, r);
     }
 
+    /** The shell's own test program (shtests: $?, &&, ||, quoting, background lists, exit N) in the VM. */
+    @org.junit.jupiter.api.Test
+    void shtests_inVmm_allPass() {
+        RunResult r = Guest.VMM.run("console=ttyS0 panic=exit init=/bin/shtests", List.of(), Guest.DISK, true, null,
+                HEAVY);
+        assertThat(r.serial().lines()).contains("shtests: starting", "shtests: all passed");
+        assertThat(r.serial()).doesNotContain("FAIL");
+        assertCleanPowerOff(Guest.VMM, r);
+    }
+
+    /**
+     * fstests (files, directories, the journal, fsync, big files) in the VM: it costs about two
+     * billion guest instructions under the hypervisor, so it runs with {@code -Psoak}, not in CI.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "jx86.soak", matches = "true")
+    void fstests_inVmm_allPass() {
+        RunResult r = Guest.VMM.run("console=ttyS0 panic=exit init=/bin/fstests", List.of(), Guest.DISK, true, null,
+                20_000_000_000L);
+        assertThat(r.serial().lines()).contains("fstests: all passed");
+        assertThat(r.serial()).doesNotContain("FAIL");
+        assertCleanPowerOff(Guest.VMM, r);
+    }
+
     /**
      * kbench in the VM computes the checksum it computes on bare jx86 and QEMU (docs/performance.md:
      * every value the kernel hands back, none of the timing), and its cost lines show the
