@@ -22,7 +22,10 @@ static const char *const names[EX_COUNT] = {
 };
 
 void stats_print(void) {
-  vmm_printf("vmm: exit statistics, VM 0\n");
+  vmm_printf("vmm: exit statistics, VM %d\n", vcpu.id);
+  if (nvms > 1)
+    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in", (uint32_t)vms[vcpu.id].switches_in,
+               "timer ticks", (uint32_t)vms[vcpu.id].ticks);
   for (int i = 0; i < EX_COUNT; i++)
     vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
   vmm_printf("vmm: ports used:");
