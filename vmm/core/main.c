@@ -129,6 +129,10 @@ static uint32_t load_guest_elf(const uint8_t *img, uint32_t size, uint32_t *end)
     memset((char *)gpa2hva(ph->paddr) + ph->filesz, 0, ph->memsz - ph->filesz);
     if (ph->paddr + ph->memsz > *end)
       *end = ph->paddr + ph->memsz;
+    if ((ph->flags & PF_X) && !vms[vcpu.id].text_hi) {
+      vms[vcpu.id].text_lo = ph->paddr;
+      vms[vcpu.id].text_hi = ph->paddr + ph->memsz;
+    }
   }
   return eh->entry;
 }
@@ -261,6 +265,9 @@ static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
              (char *)P2V(mods[first].string), entry, end - first - 1);
   start_guest(entry, mbi);
   vms[v].state = VM_RUNNING;
+  if (nvms > 1)
+    vmm_printf("vmm: VM %d kernel code [%x, %x) checksum %x\n", v, vms[v].text_lo, vms[v].text_hi,
+               vm_text_sum(v));
 }
 
 /* The hypervisor owns the 8254 when VMs share the CPU: channel 0 at HZ for the time slices. */

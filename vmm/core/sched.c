@@ -99,6 +99,17 @@ void vm_halt_wait(void) {
   vms[curvm].halted = false;
 }
 
+/* A checksum (FNV-1a) of VM v's kernel code in its guest-physical memory: memory the guest
+ * does not change itself, so the hypervisor can show that another VM did not change it either.
+ * Reached through the host direct map, from any VM's thread. */
+uint32_t vm_text_sum(int v) {
+  const uint8_t *p = P2V(vms[v].gbase + vms[v].text_lo);
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < vms[v].text_hi - vms[v].text_lo; i++)
+    h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
 /* The running VM is off (powered off, killed). The others run on; when none is left the run
  * ends with this status. The VM's thread stays here for good. */
 _Noreturn void vm_stop(int status) {
@@ -109,6 +120,9 @@ _Noreturn void vm_stop(int status) {
     any |= vms[v].state == VM_RUNNING || vms[v].state == VM_PAUSED;
   if (!any)
     host_exit(status);
+  for (int v = 0; v < nvms; v++)
+    if (vms[v].state == VM_RUNNING || vms[v].state == VM_PAUSED)
+      vmm_printf("vmm: VM %d runs on; its kernel code checksum %x\n", v, vm_text_sum(v));
   for (;;) {
     int o = pick_other();
     if (o >= 0)

@@ -87,6 +87,8 @@ void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val) 
   } else if (port == 0xF4 && out) {
     uint32_t status = size == 1 ? (*val & 0xFF) : size == 2 ? (*val & 0xFFFF) : *val;
     vmm_printf("vmm: VM %d powered off (status %d)\n", vcpu.id, status);
+    if (status != 0 && nvms > 1)
+      vm_report("powered off with a failure status (a panic with panic=exit)");
     if (opt_stats)
       stats_print();
     vm_stop(status);

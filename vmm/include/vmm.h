@@ -79,10 +79,12 @@ struct vmctl {
   uint32_t gbase, gsize;          /* its guest-physical memory */
   uint32_t pool_lo, pool_hi;      /* its share of the shadow pool */
   int status;                     /* power-off status */
+  uint32_t text_lo, text_hi;      /* guest-physical range of its kernel's code (PT_LOAD, X) */
   uint64_t switches_in, ticks;
 };
 extern struct vmctl vms[NVM];
 extern int nvms, curvm;
+uint32_t vm_text_sum(int v);      /* checksum of VM v's kernel code, read from any VM */
 
 /* sched.c: time-slicing the VMs on the one CPU */
 void sched_tick(void);            /* real timer interrupt */
