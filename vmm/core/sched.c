@@ -99,6 +99,28 @@ void vm_halt_wait(void) {
   vms[curvm].halted = false;
 }
 
+/* After the hypervisor console: the running VM may have been killed or paused there. */
+void sched_after_console(void) {
+  bool any = false;
+  for (int v = 0; v < nvms; v++)
+    any |= vms[v].state == VM_RUNNING || vms[v].state == VM_PAUSED;
+  if (!any)
+    host_exit(vms[curvm].status);
+  if (vms[curvm].state == VM_STOPPED)
+    vm_stop(vms[curvm].status);
+  while (vms[curvm].state == VM_PAUSED) {
+    int o = pick_other();
+    if (o >= 0) {
+      world_switch(o);
+    } else if (inb(0x3FD) & 1) {
+      if (inb(0x3F8) == 0x1D)        /* every VM paused or idle: the console is still reachable */
+        hcon_run();
+    } else {
+      __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+  }
+}
+
 /* A checksum (FNV-1a) of VM v's kernel code in its guest-physical memory: memory the guest
  * does not change itself, so the hypervisor can show that another VM did not change it either.
  * Reached through the host direct map, from any VM's thread. */

@@ -21,20 +21,26 @@ static const char *const names[EX_COUNT] = {
   [EX_RET_USER] = "return to user",
 };
 
-void stats_print(void) {
-  vmm_printf("vmm: exit statistics, VM %d\n", vcpu.id);
+/* VM v's table, from any VM's thread (its counters are in its window). */
+void stats_print_vm(int v) {
+  const struct vcpu *vc = WINVA(v, &vcpu);
+  vmm_printf("vmm: exit statistics, VM %d\n", v);
   if (nvms > 1)
-    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in", (uint32_t)vms[vcpu.id].switches_in,
-               "timer ticks", (uint32_t)vms[vcpu.id].ticks);
+    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in", (uint32_t)vms[v].switches_in,
+               "timer ticks", (uint32_t)vms[v].ticks);
   for (int i = 0; i < EX_COUNT; i++)
-    vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
+    vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vc->exits[i]);
   vmm_printf("vmm: ports used:");
   for (int p = 0; p < 65536; p++)
-    if (vcpu.ports[p])
+    if (vc->ports[p])
       vmm_printf(" %x", p);
   vmm_printf("\nvmm: accesses per port:");
   for (int p = 0; p < 65536; p++)
-    if (vcpu.ports[p])
-      vmm_printf(" %x=%u", p, vcpu.ports[p]);
+    if (vc->ports[p])
+      vmm_printf(" %x=%u", p, vc->ports[p]);
   vmm_printf("\n");
+}
+
+void stats_print(void) {
+  stats_print_vm(vcpu.id);
 }

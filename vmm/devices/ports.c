@@ -32,6 +32,7 @@ static void port_out(uint16_t port, int size, uint32_t v) {
 }
 
 static uint8_t cmos_index PERVM;
+static int rx_held PERVM;                /* a byte the hypervisor took from RBR for the VM, + 1 */
 
 /* With two VMs each has its own devices: its console is its COM1 (VM 0: the host's COM1,
  * VM 1: the host's COM2, so each reaches the host separately), its disk a virtual ATA channel
@@ -41,15 +42,36 @@ static uint8_t cmos_index PERVM;
 static void vm_port(uint16_t port, int size, bool out, uint32_t *val) {
   int id = vcpu.id;
   if (port >= 0x3F8 && port <= 0x3FF) {
-    uint16_t host = (id == 0 ? 0x3F8 : 0x2F8) + (port - 0x3F8);
+    uint16_t host = (id == front ? 0x3F8 : 0x2F8) + (port - 0x3F8);
+    bool dlab = com1_lcr & 0x80;
+    if (!out && port == 0x3F8 && !dlab && rx_held) {
+      *val = rx_held - 1;                /* the byte taken at the LSR read */
+      rx_held = 0;
+      return;
+    }
     if (out)
       port_out(host, size, *val);
     else
       *val = port_in(host, size);
+    /* The front VM's LSR read with data ready: the hypervisor takes the byte first, so that
+     * Control-] opens the hypervisor console without reaching the VM; any other byte is held
+     * for the VM's RBR read. */
+    if (!out && port == 0x3FD && id == front && !rx_held && (*val & 1)) {
+      uint8_t c = inb(host - 5);
+      if (c == 0x1D)
+        hcon_run();
+      else
+        rx_held = c + 1;
+      *val = (inb(0x3FD) & ~1) | (rx_held ? 1 : 0);
+      return;
+    }
+    if (!out && port == 0x3FD && rx_held)
+      *val |= 1;
     if (port == 0x3FB && out)
       com1_lcr = *val;
-    if (id == 0 && port == 0x3F8 && !out && !(com1_lcr & 0x80) && (*val & 0xFF) == 0x1D)
-      stats_print();
+    /* Control-] on the host's COM1 opens the hypervisor console (the byte still reaches the VM) */
+    if (id == front && port == 0x3F8 && !out && !(com1_lcr & 0x80) && (*val & 0xFF) == 0x1D)
+      hcon_run();
   } else if ((port >= 0x1F0 && port <= 0x1F7) || port == 0x3F6) {
     vata_io(port, size, out, val);
   } else if ((port >= 0x40 && port <= 0x43) || port == 0x61) {

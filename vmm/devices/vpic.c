@@ -22,8 +22,9 @@ static int line_vm(int line) {
   if (nvms == 1)
     return 0;
   switch (line) {
-  case 1: case 4: case 8: case 12: return 0;
-  case 3: return 1;
+  case 1: case 8: case 12: return 0;
+  case 4: return front;             /* the host's COM1 belongs to the front VM, COM2 to the other */
+  case 3: return 1 - front;
   default: return -1;
   }
 }
@@ -63,6 +64,11 @@ static void real_masks(void) {
     m &= ~4;             /* the cascade stays open while any slave line is */
   outb(0x21, m);
   outb(0xA1, m >> 8);
+}
+
+void vpic_reroute(void) {
+  busy &= ~0x18;
+  real_masks();
 }
 
 void vpic_init(void) {

@@ -94,7 +94,8 @@ bool vm_runnable(int v);
 void vm_halt_wait(void);          /* HLT with the virtual IF set: wait for a deliverable IRQ */
 _Noreturn void vm_stop(int status); /* the running VM is off; run the others or end the run */
 void vm_raise(int v, int irq);    /* raise a virtual IRQ line of VM v */
-void vm_fold_pending(void);       /* the running VM's raised lines into its virtual PIC */
+void vm_fold_pending(void);
+void sched_after_console(void);       /* the running VM's raised lines into its virtual PIC */
 
 /* vata.c: the VM's disk, a virtual ATA primary channel backed by a host drive */
 void vata_init(int host_drive);
@@ -156,6 +157,7 @@ void vpic_raise(int irq);
 int vpic_pending(void);           /* the vector to inject, or -1 */
 void vpic_ack(int vector);        /* the injected vector is now in service */
 bool vpic_io(uint16_t port, bool out, uint32_t *val);
+void vpic_reroute(void);          /* the front console changed: the COM lines change VMs */
 
 /* ports.c */
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val);
@@ -163,6 +165,11 @@ void real_irq(int irq);
 
 /* stats.c */
 void stats_print(void);
+void stats_print_vm(int v);
+
+/* hcon.c: the hypervisor console (Control-] on the host's COM1) */
+void hcon_run(void);
+extern int front;                 /* the VM whose console is on the host's COM1 */
 static inline void count(enum exit_cause c) { vcpu.exits[c]++; }
 
 static inline void lcr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
