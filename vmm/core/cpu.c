@@ -163,7 +163,7 @@ void cpu_init(void) {
       : : "i"(HDATA_SEL), "i"(HCODE_SEL) : "eax", "memory");
   /* TR is loaded once, with VM 0's TSS; the other windows hold their TSS at the same address,
    * its descriptor already busy as LTR would leave it */
-  if (vcpu.id == 0)
+  if (vcpu.id == 0 && !vms[0].restarts)
     __asm__ volatile("ltr %0" : : "r"((uint16_t)HTSS_SEL));
   else
     gdt[HTSS_SEL >> 3] |= (uint64_t)2 << 40;

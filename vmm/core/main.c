@@ -15,7 +15,6 @@ struct mbinfo {
   uint32_t syms[4];
   uint32_t mmap_length, mmap_addr, drives_length, drives_addr, config_table, boot_loader_name;
 };
-struct mbmod { uint32_t start, end, string, reserved; };
 struct mbmmap { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute__((packed));
 
 #define MB_BOOT_MAGIC 0x2BADB002
@@ -99,6 +98,9 @@ static void parse_cmdline(char *cmd) {
     }
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "stats", 5) == 0 && (p[5] == 0 || p[5] == ' '))
       opt_stats = true;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "fail", 4) == 0 && p[4] >= '0' && p[4] < '0' + NVM &&
+        strncmp(p + 5, "=restart", 8) == 0)
+      vms[p[4] - '0'].restart = true;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "ad=0", 4) == 0)
       opt_shadow_ad = 0;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "shadow=flush", 12) == 0)
@@ -244,14 +246,21 @@ static void use_window(int v) {
  * PIC, the guest kernel (module first of the hypervisor's) with modules first+1..end-1. */
 static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
   use_window(v);
+  vms[v].mods = mods;
+  vms[v].first_mod = first;
+  vms[v].end_mod = end;
   extern char __vmwin_start[], __vmwin_end[];
   memset(__vmwin_start, 0, __vmwin_end - __vmwin_start);
   vcpu.id = v;
   vcpu.gbase = vms[v].gbase;
   vcpu.gsize = vms[v].gsize;
   vmm_printf("vmm: VM %d: %d KiB guest memory at host %x\n", v, vcpu.gsize >> 10, vcpu.gbase);
-  memset(gpa2hva(0), 0, 0xA0000);
-  memset(gpa2hva(0x100000), 0, 0x100000);
+  if (vms[v].restarts) {
+    memset(P2V(vcpu.gbase), 0, vcpu.gsize);     /* nothing of the failed run is left */
+  } else {
+    memset(gpa2hva(0), 0, 0xA0000);
+    memset(gpa2hva(0x100000), 0, 0x100000);
+  }
   cpu_init();
   shadow_init();
   vpic_init();
@@ -268,6 +277,24 @@ static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
   if (nvms > 1)
     vmm_printf("vmm: VM %d kernel code [%x, %x) checksum %x\n", v, vms[v].text_lo, vms[v].text_hi,
                vm_text_sum(v));
+}
+
+/* Restart policy: the running VM boots again from its kernel, in place. Called on the VM's own
+ * thread; the window (and the stack in it) is rebuilt, so this runs on the boot stack. */
+static _Noreturn void vm_reboot_current(void) {
+  int v = curvm;
+  vms[v].restarts++;
+  vms[v].pending = 0;
+  vms[v].halted = false;
+  vpic_release_lines(v);
+  vm_boot(v, vms[v].mods, vms[v].first_mod, vms[v].end_mod);
+  enter_guest(&first_frame);
+}
+
+_Noreturn void vm_restart(void) {
+  extern char hypstack[];
+  __asm__ volatile("movl %0, %%esp\n\tcall *%1" : : "r"(hypstack + HYPSTACK), "r"(vm_reboot_current) : "memory");
+  __builtin_unreachable();
 }
 
 /* The hypervisor owns the 8254 when VMs share the CPU: channel 0 at HZ for the time slices. */

@@ -135,6 +135,10 @@ uint32_t vm_text_sum(int v) {
 /* The running VM is off (powered off, killed). The others run on; when none is left the run
  * ends with this status. The VM's thread stays here for good. */
 _Noreturn void vm_stop(int status) {
+  if (status != 0 && vms[curvm].restart && nvms > 1) {
+    vmm_printf("vm%d: restarting (policy restart)\n", curvm);
+    vm_restart();
+  }
   vms[curvm].state = VM_STOPPED;
   vms[curvm].status = status;
   bool any = false;

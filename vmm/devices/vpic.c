@@ -66,6 +66,12 @@ static void real_masks(void) {
   outb(0xA1, m >> 8);
 }
 
+void vpic_release_lines(int vm) {
+  for (int l = 0; l < 16; l++)
+    if (line_vm(l) == vm)
+      busy &= ~(1 << l);
+}
+
 void vpic_reroute(void) {
   busy &= ~0x18;
   real_masks();
@@ -76,7 +82,7 @@ void vpic_init(void) {
   pic[0].base = 0x08;
   pic[1].base = 0x70;
   vms[vcpu.id].vimr = 0xFFFF;
-  if (vcpu.id > 0)
+  if (vcpu.id > 0 || vms[vcpu.id].restarts)
     return;              /* the real PICs are set up once */
   outb(0x20, 0x11);
   outb(0xA0, 0x11);

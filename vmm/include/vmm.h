@@ -81,7 +81,12 @@ struct vmctl {
   int status;                     /* power-off status */
   uint32_t text_lo, text_hi;      /* guest-physical range of its kernel's code (PT_LOAD, X) */
   uint64_t switches_in, ticks;
+  bool restart;                   /* policy "failN=restart": a failed VM boots again */
+  int restarts;
+  struct mbmod *mods;             /* its kernel and modules: the hypervisor's modules [first, end) */
+  uint32_t first_mod, end_mod;
 };
+struct mbmod { uint32_t start, end, string, reserved; };
 extern struct vmctl vms[NVM];
 extern int nvms, curvm;
 uint32_t vm_text_sum(int v);      /* checksum of VM v's kernel code, read from any VM */
@@ -95,7 +100,8 @@ void vm_halt_wait(void);          /* HLT with the virtual IF set: wait for a del
 _Noreturn void vm_stop(int status); /* the running VM is off; run the others or end the run */
 void vm_raise(int v, int irq);    /* raise a virtual IRQ line of VM v */
 void vm_fold_pending(void);
-void sched_after_console(void);       /* the running VM's raised lines into its virtual PIC */
+void sched_after_console(void);
+_Noreturn void vm_restart(void);  /* main.c: the running VM boots again (restart policy) */       /* the running VM's raised lines into its virtual PIC */
 
 /* vata.c: the VM's disk, a virtual ATA primary channel backed by a host drive */
 void vata_init(int host_drive);
@@ -157,7 +163,8 @@ void vpic_raise(int irq);
 int vpic_pending(void);           /* the vector to inject, or -1 */
 void vpic_ack(int vector);        /* the injected vector is now in service */
 bool vpic_io(uint16_t port, bool out, uint32_t *val);
-void vpic_reroute(void);          /* the front console changed: the COM lines change VMs */
+void vpic_reroute(void);
+void vpic_release_lines(int vm);  /* a restarted VM's real lines no longer wait for its EOI */          /* the front console changed: the COM lines change VMs */
 
 /* ports.c */
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val);

@@ -45,4 +45,21 @@ class IsolationTest {
         assertThat(r.run().event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.run().exitPortValue()).isZero();
     }
+
+    @Test
+    void restartPolicy_bootsTheFailedVmAgain_theOtherRunsOn() {
+        String in0 = "canary -p &\rinsmod /lib/modules/memcorrupt.ko n=4096 period=1 seed=1\r";
+        String in1 = "canary -r 80\recho vm1 alive\rpoweroff\r";
+        TwoVms r = TwoVms.run(TwoVms.config("fail0=restart", in0, in1, Guest.DISK, Guest.DISK, true, 4_000_000_000L)
+                .pacedInput(false).build());
+        String com1 = r.run().serial();
+
+        assertThat(com1).containsSubsequence("memcorrupt: burst 1", "vm0: eip=", "vm0: restarting (policy restart)",
+                "vmm: VM 0 kernel code [100000, 110738) checksum",
+                "kernel-monolithic 0.1: booting", "ext2: mounted hda1", "vmm: VM 1 powered off (status 0)");
+        assertThat(TwoVms.lines(r.com2())).containsSubsequence("canary: all rounds passed", "vm1 alive",
+                "reboot: power down");
+        // VM 0 runs on (at its shell) after VM 1 is gone: the run ends at the instruction limit
+        assertThat(r.run().event()).isEqualTo(MachineEvent.INSTRUCTION_LIMIT);
+    }
 }
