@@ -15,6 +15,14 @@
 struct vmctl vms[NVM];
 int nvms = 1, curvm;
 static int slice_ticks;
+static uint64_t switch_t0;
+uint64_t switch_cycles, switch_count;  /* measured world switches: swtch, CR3 load included */
+
+static inline uint64_t rdtsc(void) {
+  uint32_t lo, hi;
+  __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (uint64_t)hi << 32 | lo;
+}
 
 #define SLICE 2                       /* timer ticks per slice (10 ms each) */
 
@@ -48,8 +56,11 @@ void world_switch(int next) {
   curvm = next;
   vms[next].switches_in++;
   slice_ticks = 0;
+  switch_t0 = rdtsc();
   swtch(&vms[me].esp, vms[next].cr3, vms[next].esp);
-  /* this VM runs again */
+  /* this VM runs again (switch_t0 was set by the VM that switched to this one) */
+  switch_cycles += rdtsc() - switch_t0;
+  switch_count++;
   vm_fold_pending();
 }
 

@@ -25,9 +25,16 @@ static const char *const names[EX_COUNT] = {
 void stats_print_vm(int v) {
   const struct vcpu *vc = WINVA(v, &vcpu);
   vmm_printf("vmm: exit statistics, VM %d\n", v);
+  extern uint64_t switch_cycles, switch_count;
+  uint64_t sc = switch_cycles, sn = switch_count;
+  while (sc >> 32) {                   /* a 32-bit division: no libgcc in the hypervisor */
+    sc >>= 1;
+    sn >>= 1;
+  }
   if (nvms > 1)
-    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in", (uint32_t)vms[v].switches_in,
-               "timer ticks", (uint32_t)vms[v].ticks);
+    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in",
+               (uint32_t)vms[v].switches_in, "timer ticks", (uint32_t)vms[v].ticks,
+               "world switch cycles (avg)", sn ? (uint32_t)sc / (uint32_t)sn : 0);
   for (int i = 0; i < EX_COUNT; i++)
     vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vc->exits[i]);
   vmm_printf("vmm: ports used:");
