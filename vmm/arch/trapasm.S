@@ -67,4 +67,26 @@ enter_guest:
         movl    4(%esp), %esp
         jmp     trapret
 
+/* swtch(uint32_t *save_esp, uint32_t cr3, uint32_t esp): the world switch between two VMs'
+ * hypervisor threads. Saves the callee-saved registers on this VM's hypervisor stack, loads the
+ * other VM's shadow page directory (which maps VMWIN to the other VM's window: its stack, its
+ * GDT, IDT, TSS, its virtual CPU) and continues on its stack where it last called swtch. */
+        .globl swtch
+swtch:
+        movl    4(%esp), %eax
+        movl    8(%esp), %ecx
+        movl    12(%esp), %edx
+        pushl   %ebp
+        pushl   %ebx
+        pushl   %esi
+        pushl   %edi
+        movl    %esp, (%eax)
+        movl    %ecx, %cr3
+        movl    %edx, %esp
+        popl    %edi
+        popl    %esi
+        popl    %ebx
+        popl    %ebp
+        ret
+
         .section .note.GNU-stack, "", @progbits

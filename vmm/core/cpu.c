@@ -10,21 +10,23 @@
 #include "vmm.h"
 #include "libkern/string.h"
 
-static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8)));
-static uint64_t idt[256] __attribute__((aligned(8)));
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8))) PERVM;
+static uint64_t idt[256] __attribute__((aligned(8))) PERVM;
 static struct tss {
   uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
   uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
   uint32_t es, cs, ss, ds, fs, gs, ldt;
   uint16_t trap, iomb;
-} tss;
+} tss PERVM;
 extern uint32_t vectors[];
-extern char hypstack[];
+/* each VM's hypervisor thread has its own stack, in its window */
+static char vmstack[HYPSTACK] __attribute__((aligned(16))) PERVM;
+uint32_t cpu_stack_top(void) { return (uint32_t)vmstack + HYPSTACK; }
 
 /* The real GDT slots holding guest user code descriptors (DPL 3): they are made not present
  * while the guest kernel runs, so its IRET to user mode traps (see trap.c, guest_iret). */
-static uint16_t user_cs[16];
-static int nuser_cs;
+static uint16_t user_cs[16] PERVM;
+static int nuser_cs PERVM;
 
 static uint64_t seg(uint32_t base, uint32_t limit, uint32_t type, int dpl, int s, int db, int g) {
   uint32_t lo = (limit & 0xFFFF) | (base << 16);
@@ -146,7 +148,7 @@ static void lidt_real(void *base, uint32_t limit) {
 void cpu_init(void) {
   gdt[HCODE_SEL >> 3] = seg(0, 0xFFFFF, 0xA, 0, 1, 1, 1);
   gdt[HDATA_SEL >> 3] = seg(0, 0xFFFFF, 0x2, 0, 1, 1, 1);
-  tss.esp0 = (uint32_t)hypstack + HYPSTACK;
+  tss.esp0 = (uint32_t)vmstack + HYPSTACK;
   tss.ss0 = HDATA_SEL;
   tss.iomb = sizeof tss;                      /* no I/O bitmap: every guest IN/OUT traps */
   gdt[HTSS_SEL >> 3] = seg((uint32_t)&tss, sizeof tss - 1, 0x9, 0, 0, 0, 0);
@@ -159,7 +161,12 @@ void cpu_init(void) {
       "xorl %%eax, %%eax\n\tmovw %%ax, %%fs\n\tmovw %%ax, %%gs\n\t"
       "ljmp %1, $1f\n1:"
       : : "i"(HDATA_SEL), "i"(HCODE_SEL) : "eax", "memory");
-  __asm__ volatile("ltr %0" : : "r"((uint16_t)HTSS_SEL));
+  /* TR is loaded once, with VM 0's TSS; the other windows hold their TSS at the same address,
+   * its descriptor already busy as LTR would leave it */
+  if (vcpu.id == 0 && !vms[0].restarts)
+    __asm__ volatile("ltr %0" : : "r"((uint16_t)HTSS_SEL));
+  else
+    gdt[HTSS_SEL >> 3] |= (uint64_t)2 << 40;
   for (int v = 0; v < 256; v++)
     idt[v] = gate(vectors[v], v < IRQ_BASE ? 1 : 0);
   lidt_real(idt, sizeof idt - 1);

@@ -88,15 +88,18 @@ static uint32_t veflags(struct frame *f) {
 static void do_hlt(struct frame *f) {
   count(EX_HLT);
   if (!vcpu.vif) {
-    vmm_printf("vmm: VM 0 halted with interrupts off\n");
+    vmm_printf("vmm: VM %d halted with interrupts off\n", vcpu.id);
     if (opt_stats)
       stats_print();
+    if (nvms > 1) {                  /* a panic or a dead guest: the other VM runs on */
+      vm_report("halted with interrupts off (panic or hang)");
+      vm_stop(3);
+    }
     for (;;)
       __asm__ volatile("cli; hlt");
   }
-  /* wait, on the real CPU, for a real interrupt that becomes a deliverable virtual one */
-  while (vpic_pending() < 0)
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
+  /* wait for a real interrupt that becomes a deliverable virtual one (another VM runs meanwhile) */
+  vm_halt_wait();
 }
 
 static void string_io(struct frame *f, struct insn *in, int op) {

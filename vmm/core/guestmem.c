@@ -12,9 +12,9 @@ bool gpa_valid(uint32_t gpa) {
 }
 
 void *gpa2hva(uint32_t gpa) {
-  if (gpa >= VGA_LO && gpa < VGA_HI)
+  if (gpa >= VGA_LO && gpa < VGA_HI && vcpu.id == 0)   /* VM 0 has the screen; VM 1 none */
     return P2V(gpa);
-  return P2V(GUESTBASE + gpa);
+  return P2V(vcpu.gbase + gpa);
 }
 
 /* Guest linear -> guest physical, as the guest's MMU would (no permission checks, no A/D). */

@@ -7,7 +7,7 @@
 #include "libkern/string.h"
 #include "libkern/uart16550.h"
 
-struct vcpu vcpu;
+struct vcpu vcpu PERVM;
 bool opt_stats;
 
 struct mbinfo {
@@ -15,7 +15,6 @@ struct mbinfo {
   uint32_t syms[4];
   uint32_t mmap_length, mmap_addr, drives_length, drives_addr, config_table, boot_loader_name;
 };
-struct mbmod { uint32_t start, end, string, reserved; };
 struct mbmmap { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute__((packed));
 
 #define MB_BOOT_MAGIC 0x2BADB002
@@ -36,7 +35,7 @@ void vmm_printf(const char *fmt, ...) {
 }
 
 /* The hypervisor's own power-off: the host machine's exit port (jx86, QEMU isa-debug-exit). */
-static _Noreturn void host_exit(uint32_t status) {
+_Noreturn void host_exit(uint32_t status) {
   outl(0xF4, status);
   for (;;)
     __asm__ volatile("cli; hlt");
@@ -52,13 +51,26 @@ _Noreturn void vmm_panic(const char *fmt, ...) {
   host_exit(0x7F);
 }
 
+/* Logs "vmN: why" and the guest's registers at the exit being handled. */
+void vm_report(const char *why) {
+  struct frame *f = vcpu.frame;
+  vmm_printf("vm%d: %s\n", vcpu.id, why);
+  if (f)
+    vmm_printf("vm%d: eax=%x ebx=%x ecx=%x edx=%x esi=%x edi=%x ebp=%x esp=%x\n"
+               "vm%d: eip=%x eflags=%x cs=%x ss=%x cr0=%x cr2=%x cr3=%x vif=%d\n",
+               vcpu.id, f->eax, f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp, f->esp,
+               vcpu.id, f->eip, f->eflags, f->cs, f->ss, vcpu.cr0, vcpu.cr2, vcpu.cr3, vcpu.vif);
+}
+
 /* A guest did something no PC would survive (a triple fault, an unsupported feature): the VM
- * ends, the hypervisor reports why, and with one VM the run ends with status 3. */
+ * ends, the hypervisor reports why with the guest's registers; the other VMs run on, and when
+ * none is left the run ends with status 3. */
 _Noreturn void vm_kill(const char *why) {
-  vmm_printf("vmm: VM 0 killed: %s\n", why);
+  vmm_printf("vmm: VM %d killed: %s\n", vcpu.id, why);
+  vm_report(why);
   if (opt_stats)
     stats_print();
-  host_exit(3);
+  vm_stop(3);
 }
 
 /* ---- the guest's physical memory ---- */
@@ -74,6 +86,7 @@ static char *word_end(char *s) {
  * of a cache of write-protected shadows (shadow.c); everything after "--" is the guest's command line (used when the
  * guest kernel's module string has no words after its path). */
 static char *guest_args;
+static uint32_t vm1_module;                 /* "vm1=N": modules N.. are VM 1's (0: no VM 1) */
 
 static void parse_cmdline(char *cmd) {
   if (!cmd)
@@ -85,6 +98,9 @@ static void parse_cmdline(char *cmd) {
     }
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "stats", 5) == 0 && (p[5] == 0 || p[5] == ' '))
       opt_stats = true;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "fail", 4) == 0 && p[4] >= '0' && p[4] < '0' + NVM &&
+        strncmp(p + 5, "=restart", 8) == 0)
+      vms[p[4] - '0'].restart = true;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "ad=0", 4) == 0)
       opt_shadow_ad = 0;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "shadow=flush", 12) == 0)
@@ -93,6 +109,9 @@ static void parse_cmdline(char *cmd) {
       opt_patch = 0;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "patch=list", 10) == 0)
       opt_patch_list = 1;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm1=", 4) == 0)
+      for (char *q = p + 4; *q >= '0' && *q <= '9'; q++)
+        vm1_module = vm1_module * 10 + (*q - '0');
   }
 }
 
@@ -112,6 +131,10 @@ static uint32_t load_guest_elf(const uint8_t *img, uint32_t size, uint32_t *end)
     memset((char *)gpa2hva(ph->paddr) + ph->filesz, 0, ph->memsz - ph->filesz);
     if (ph->paddr + ph->memsz > *end)
       *end = ph->paddr + ph->memsz;
+    if ((ph->flags & PF_X) && !vms[vcpu.id].text_hi) {
+      vms[vcpu.id].text_lo = ph->paddr;
+      vms[vcpu.id].text_hi = ph->paddr + ph->memsz;
+    }
   }
   return eh->entry;
 }
@@ -136,9 +159,8 @@ static void gput_str(uint32_t gpa, const char *s, uint32_t max) {
 
 /* Builds the guest's multiboot information: memory map, command line (module 0's string after
  * its first word), and modules 1.. of the hypervisor as the guest's modules. */
-static uint32_t build_guest_mbi(struct mbinfo *hmb, uint32_t kend) {
+static uint32_t build_guest_mbi(struct mbmod *hmods, uint32_t nmods, uint32_t kend) {
   struct mbinfo *g = gpa2hva(G_MBI);
-  struct mbmod *hmods = P2V(hmb->mods_addr);
   memset(g, 0, sizeof *g);
   g->flags = 1 | 4 | 8 | 64 | 512;
   g->mem_lower = 639;
@@ -166,7 +188,7 @@ static uint32_t build_guest_mbi(struct mbinfo *hmb, uint32_t kend) {
   struct mbmod *gm = gpa2hva(G_MODS);
   g->mods_addr = G_MODS;
   g->mods_count = 0;
-  for (uint32_t i = 1; i < hmb->mods_count && i <= 32; i++) {
+  for (uint32_t i = 1; i < nmods && i <= 32; i++) {
     uint32_t n = hmods[i].end - hmods[i].start;
     if (at + n > vcpu.gsize)
       vmm_panic("guest module %d does not fit guest memory", i);
@@ -183,9 +205,15 @@ static uint32_t build_guest_mbi(struct mbinfo *hmb, uint32_t kend) {
   return G_MBI;
 }
 
+static struct frame first_frame PERVM;   /* the VM's state at its first entry */
+extern _Noreturn void enter_guest(struct frame *f);
+
+static void first_entry(void) {
+  enter_guest(&first_frame);
+}
+
 static void start_guest(uint32_t entry, uint32_t mbi) {
-  static struct frame f;
-  extern _Noreturn void enter_guest(struct frame *f);
+  struct frame f;
   memset(&f, 0, sizeof f);
   /* the state Multiboot section 3.2 prescribes, in ring 1: flat 0x08/0x10, paging off, IF=0 */
   f.eip = entry;
@@ -196,7 +224,85 @@ static void start_guest(uint32_t entry, uint32_t mbi) {
   f.ebx = mbi;
   vcpu.cr0 = CR0_PE | 0x10;        /* ET */
   vcpu.vif = false;
-  enter_guest(&f);
+  first_frame = f;
+  /* the thread's first world switch-in "returns" into first_entry (swtch pops four registers) */
+  uint32_t *sp = (uint32_t *)cpu_stack_top();
+  *--sp = (uint32_t)first_entry;
+  for (int i = 0; i < 4; i++)
+    *--sp = 0;
+  vms[vcpu.id].esp = (uint32_t)sp;
+  vms[vcpu.id].cr3 = shadow_pd_pa();
+}
+
+/* Maps VM v's window at VMWIN in the boot page directory (the shadows built next copy it). */
+static void use_window(int v) {
+  extern uint32_t bootpgdir[];
+  bootpgdir[WINPDE] = vms[v].win | 0x83;        /* P | W | PS, not global: it changes */
+  lcr3(V2P(bootpgdir));
+  curvm = v;
+}
+
+/* Sets up VM v in its own window: its virtual CPU, real descriptor tables, shadows, virtual
+ * PIC, the guest kernel (module first of the hypervisor's) with modules first+1..end-1. */
+static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
+  use_window(v);
+  vms[v].mods = mods;
+  vms[v].first_mod = first;
+  vms[v].end_mod = end;
+  extern char __vmwin_start[], __vmwin_end[];
+  memset(__vmwin_start, 0, __vmwin_end - __vmwin_start);
+  vcpu.id = v;
+  vcpu.gbase = vms[v].gbase;
+  vcpu.gsize = vms[v].gsize;
+  vmm_printf("vmm: VM %d: %d KiB guest memory at host %x\n", v, vcpu.gsize >> 10, vcpu.gbase);
+  if (vms[v].restarts) {
+    memset(P2V(vcpu.gbase), 0, vcpu.gsize);     /* nothing of the failed run is left */
+  } else {
+    memset(gpa2hva(0), 0, 0xA0000);
+    memset(gpa2hva(0x100000), 0, 0x100000);
+  }
+  cpu_init();
+  shadow_init();
+  vpic_init();
+  if (nvms > 1)
+    vata_init(v);
+  uint32_t kend;
+  uint32_t entry = load_guest_elf(P2V(mods[first].start), mods[first].end - mods[first].start, &kend);
+  patch_guest(P2V(mods[first].start), mods[first].end - mods[first].start);
+  uint32_t mbi = build_guest_mbi(mods + first, end - first, kend);
+  vmm_printf("vmm: VM %d: guest kernel '%s', entry %x, %d module(s); starting it in ring 1\n", v,
+             (char *)P2V(mods[first].string), entry, end - first - 1);
+  start_guest(entry, mbi);
+  vms[v].state = VM_RUNNING;
+  if (nvms > 1)
+    vmm_printf("vmm: VM %d kernel code [%x, %x) checksum %x\n", v, vms[v].text_lo, vms[v].text_hi,
+               vm_text_sum(v));
+}
+
+/* Restart policy: the running VM boots again from its kernel, in place. Called on the VM's own
+ * thread; the window (and the stack in it) is rebuilt, so this runs on the boot stack. */
+static _Noreturn void vm_reboot_current(void) {
+  int v = curvm;
+  vms[v].restarts++;
+  vms[v].pending = 0;
+  vms[v].halted = false;
+  vpic_release_lines(v);
+  vm_boot(v, vms[v].mods, vms[v].first_mod, vms[v].end_mod);
+  enter_guest(&first_frame);
+}
+
+_Noreturn void vm_restart(void) {
+  extern char hypstack[];
+  __asm__ volatile("movl %0, %%esp\n\tcall *%1" : : "r"(hypstack + HYPSTACK), "r"(vm_reboot_current) : "memory");
+  __builtin_unreachable();
+}
+
+/* The hypervisor owns the 8254 when VMs share the CPU: channel 0 at HZ for the time slices. */
+static void pit_init(void) {
+  uint16_t divisor = (1193182 + 50) / 100;
+  outb(0x43, 0x34);
+  outb(0x40, divisor & 0xFF);
+  outb(0x40, divisor >> 8);
 }
 
 void vmm_main(uint32_t magic, uint32_t mbpa) {
@@ -217,19 +323,23 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
   for (uint32_t i = 0; i < mb->mods_count; i++)
     if (mods[i].end > POOLBASE)
       vmm_panic("module %d ends at %x, above the shadow pool at %x", i, mods[i].end, POOLBASE);
-  vcpu.gsize = (top - GUESTBASE) & ~0xFFF;
-  vmm_printf("vmm: jx86 hypervisor, host RAM %d MiB, VM 0: %d KiB guest memory at host %x\n",
-             top >> 20, vcpu.gsize >> 10, GUESTBASE);
-  memset(gpa2hva(0), 0, 0xA0000);
-  memset(gpa2hva(0x100000), 0, 0x100000);
-  cpu_init();
-  shadow_init();
-  vpic_init();
-  uint32_t kend;
-  uint32_t entry = load_guest_elf(P2V(mods[0].start), mods[0].end - mods[0].start, &kend);
-  patch_guest(P2V(mods[0].start), mods[0].end - mods[0].start);
-  uint32_t mbi = build_guest_mbi(mb, kend);
-  vmm_printf("vmm: guest kernel '%s', entry %x, %d module(s); starting it in ring 1\n",
-             (char *)P2V(mods[0].string), entry, mb->mods_count - 1);
-  start_guest(entry, mbi);
+  if (vm1_module > 0 && vm1_module < mb->mods_count)
+    nvms = 2;
+  uint32_t gmem = ((top - GUESTBASE) / nvms) & ~0x3FFFFF;
+  for (int v = 0; v < NVM; v++) {
+    vms[v].vimr = 0xFFFF;
+    vms[v].win = v == 0 ? WIN0PA : WIN1PA;
+    vms[v].gbase = GUESTBASE + v * gmem;
+    vms[v].gsize = gmem;
+    vms[v].pool_lo = POOLBASE + v * (POOLTOP - POOLBASE) / nvms;
+    vms[v].pool_hi = POOLBASE + (v + 1) * (POOLTOP - POOLBASE) / nvms;
+  }
+  vmm_printf("vmm: jx86 hypervisor, host RAM %d MiB, %d VM(s)\n", top >> 20, nvms);
+  if (nvms > 1)
+    pit_init();
+  if (nvms > 1)
+    vm_boot(1, mods, vm1_module, mb->mods_count);
+  vm_boot(0, mods, 0, nvms > 1 ? vm1_module : mb->mods_count);
+  vms[0].switches_in = 1;
+  enter_guest(&first_frame);
 }

@@ -21,8 +21,8 @@ struct patch {
   uint8_t bytes[15];
 };
 #define NPATCH 512
-static struct patch patches[NPATCH];
-static int npatch;
+static struct patch patches[NPATCH] PERVM;
+static int npatch PERVM;
 
 /* Length of the 32-bit instruction at p (at most max bytes), 0 if not decodable here. */
 static int insn_len(const uint8_t *p, int max, int *opstart) {

@@ -42,24 +42,24 @@ struct shadow {
   uint32_t src[NGPDE];                  /* guest page table each shadow PT was built from */
   bool large[NGPDE];                    /* shadow PT built from a guest 4 MiB page */
 };
-static struct shadow shadows[NSHADOW];
-static struct shadow *cur;
-static uint32_t hyp_pdes[1024 - NGPDE];
-static uint64_t tick;
-static uint32_t freelist, nfree;
-uint32_t shadow_true_err;
+static struct shadow shadows[NSHADOW] PERVM;
+static struct shadow *cur PERVM;
+static uint32_t hyp_pdes[1024 - NGPDE] PERVM;
+static uint64_t tick PERVM;
+static uint32_t freelist, nfree PERVM;
+uint32_t shadow_true_err PERVM;
 
 /* Write tracking: per guest frame, how many shadow structures were built from it. */
 #define MAXGFN (HOSTMAX / 4096)
-static uint16_t tracked[MAXGFN];
+static uint16_t tracked[MAXGFN] PERVM;
 /* Reverse map: per guest frame, shadow entries that may map it writable (checked lazily: an
  * entry whose value changed since is skipped). */
 struct rmap { uint32_t *spte; uint32_t val; int32_t next; };
 #define NRMAP 65536
-static struct rmap rmap[NRMAP];
-static int32_t rhead[MAXGFN];
-static int32_t rfree;
-static bool rmap_ready;
+static struct rmap rmap[NRMAP] PERVM;
+static int32_t rhead[MAXGFN] PERVM;
+static int32_t rfree PERVM;
+static bool rmap_ready PERVM;
 
 static uint32_t pool_alloc(void);
 
@@ -165,7 +165,7 @@ static struct shadow *new_shadow(uint32_t tag) {
 }
 
 void shadow_init(void) {
-  for (uint32_t pa = GUESTBASE - 4096; pa >= POOLBASE; pa -= 4096)
+  for (uint32_t pa = vms[vcpu.id].pool_hi - 4096; pa >= vms[vcpu.id].pool_lo; pa -= 4096)
     pool_free(pa);
   extern uint32_t bootpgdir[];
   for (int i = NGPDE; i < 1024; i++)

@@ -21,17 +21,33 @@ static const char *const names[EX_COUNT] = {
   [EX_RET_USER] = "return to user",
 };
 
-void stats_print(void) {
-  vmm_printf("vmm: exit statistics, VM 0\n");
+/* VM v's table, from any VM's thread (its counters are in its window). */
+void stats_print_vm(int v) {
+  const struct vcpu *vc = WINVA(v, &vcpu);
+  vmm_printf("vmm: exit statistics, VM %d\n", v);
+  extern uint64_t switch_cycles, switch_count;
+  uint64_t sc = switch_cycles, sn = switch_count;
+  while (sc >> 32) {                   /* a 32-bit division: no libgcc in the hypervisor */
+    sc >>= 1;
+    sn >>= 1;
+  }
+  if (nvms > 1)
+    vmm_printf("vmm:   %-26s %10u\nvmm:   %-26s %10u\nvmm:   %-26s %10u\n", "world switches in",
+               (uint32_t)vms[v].switches_in, "timer ticks", (uint32_t)vms[v].ticks,
+               "world switch cycles (avg)", sn ? (uint32_t)sc / (uint32_t)sn : 0);
   for (int i = 0; i < EX_COUNT; i++)
-    vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vcpu.exits[i]);
+    vmm_printf("vmm:   %-26s %10u\n", names[i], (uint32_t)vc->exits[i]);
   vmm_printf("vmm: ports used:");
   for (int p = 0; p < 65536; p++)
-    if (vcpu.ports[p])
+    if (vc->ports[p])
       vmm_printf(" %x", p);
   vmm_printf("\nvmm: accesses per port:");
   for (int p = 0; p < 65536; p++)
-    if (vcpu.ports[p])
-      vmm_printf(" %x=%u", p, vcpu.ports[p]);
+    if (vc->ports[p])
+      vmm_printf(" %x=%u", p, vc->ports[p]);
   vmm_printf("\n");
+}
+
+void stats_print(void) {
+  stats_print_vm(vcpu.id);
 }

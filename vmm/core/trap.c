@@ -156,6 +156,8 @@ static void fixup(struct frame *f) {
 
 void vmm_trap(struct frame *f) {
   int v = f->vector;
+  if (frame_cpl(f) != 0)
+    vcpu.frame = f;
   if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
     count(EX_IRQ);
     real_irq(v - IRQ_BASE);
@@ -177,6 +179,7 @@ void vmm_trap(struct frame *f) {
     count(v == 0x80 ? EX_SYSCALL : EX_REFLECT_EXC);
     reflect(f, v, has_errcode(v), f->err);
   }
+  sched_maybe_switch();                        /* the slice is used up: another VM runs first */
   deliver(f);
   fixup(f);
 }

@@ -6,7 +6,7 @@
  * with the guest's status. Every other port reads as all ones and ignores writes. */
 #include "vmm.h"
 
-static uint32_t com1_lcr;                /* the guest's LCR: DLAB decides what port 0x3F8 is */
+static uint32_t com1_lcr PERVM;               /* the guest's LCR: DLAB decides what port 0x3F8 is */
 
 static bool passthrough(uint16_t p) {
   return (p >= 0x40 && p <= 0x43) || p == 0x61 ||       /* 8254 PIT, speaker gate */
@@ -31,6 +31,76 @@ static void port_out(uint16_t port, int size, uint32_t v) {
     outl(port, v);
 }
 
+static uint8_t cmos_index PERVM;
+static int rx_held PERVM;                /* a byte the hypervisor took from RBR for the VM, + 1 */
+
+/* With two VMs each has its own devices: its console is its COM1 (VM 0: the host's COM1,
+ * VM 1: the host's COM2, so each reaches the host separately), its disk a virtual ATA channel
+ * (vata.c), its timer the hypervisor's (the 8254's programming is ignored). VM 0 keeps the
+ * screen, the keyboard and the CMOS clock; VM 1 may read the clock. The debug console and
+ * the performance counters are both VMs'. Anything else reads all ones. */
+static void vm_port(uint16_t port, int size, bool out, uint32_t *val) {
+  int id = vcpu.id;
+  if (port >= 0x3F8 && port <= 0x3FF) {
+    uint16_t host = (id == front ? 0x3F8 : 0x2F8) + (port - 0x3F8);
+    bool dlab = com1_lcr & 0x80;
+    if (!out && port == 0x3F8 && !dlab && rx_held) {
+      *val = rx_held - 1;                /* the byte taken at the LSR read */
+      rx_held = 0;
+      return;
+    }
+    if (out)
+      port_out(host, size, *val);
+    else
+      *val = port_in(host, size);
+    /* The front VM's LSR read with data ready: the hypervisor takes the byte first, so that
+     * Control-] opens the hypervisor console without reaching the VM; any other byte is held
+     * for the VM's RBR read. */
+    if (!out && port == 0x3FD && id == front && !rx_held && (*val & 1)) {
+      uint8_t c = inb(host - 5);
+      if (c == 0x1D)
+        hcon_run();
+      else
+        rx_held = c + 1;
+      *val = (inb(0x3FD) & ~1) | (rx_held ? 1 : 0);
+      return;
+    }
+    if (!out && port == 0x3FD && rx_held)
+      *val |= 1;
+    if (port == 0x3FB && out)
+      com1_lcr = *val;
+    /* Control-] on the host's COM1 opens the hypervisor console (the byte still reaches the VM) */
+    if (id == front && port == 0x3F8 && !out && !(com1_lcr & 0x80) && (*val & 0xFF) == 0x1D)
+      hcon_run();
+  } else if ((port >= 0x1F0 && port <= 0x1F7) || port == 0x3F6) {
+    vata_io(port, size, out, val);
+  } else if ((port >= 0x40 && port <= 0x43) || port == 0x61) {
+    if (!out)
+      *val = port == 0x61 ? inb(0x61) : 0;
+  } else if (port == 0x70 || port == 0x71) {
+    /* the index register is the VM's: set the host's right before each data access */
+    if (port == 0x70 && out) {
+      cmos_index = *val;
+    } else if (port == 0x71) {
+      outb(0x70, cmos_index);
+      if (!out)
+        *val = inb(0x71);
+      else if (id == 0)
+        outb(0x71, *val);
+    } else {
+      *val = cmos_index;
+    }
+  } else if (port == 0xE9 || (port >= 0x5A0 && port <= 0x5AF) ||
+             (id == 0 && ((port >= 0x3C0 && port <= 0x3DF) || port == 0x60 || port == 0x64))) {
+    if (out)
+      port_out(port, size, *val);
+    else
+      *val = port_in(port, size);
+  } else if (!out) {
+    *val = 0xFFFFFFFF;
+  }
+}
+
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val) {
   (void)f;
   vcpu.ports[port]++;
@@ -38,12 +108,14 @@ void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val) 
     vpic_io(port, out, val);
   } else if (port == 0xF4 && out) {
     uint32_t status = size == 1 ? (*val & 0xFF) : size == 2 ? (*val & 0xFFFF) : *val;
-    vmm_printf("vmm: VM 0 powered off (status %d)\n", status);
+    vmm_printf("vmm: VM %d powered off (status %d)\n", vcpu.id, status);
+    if (status != 0 && nvms > 1)
+      vm_report("powered off with a failure status (a panic with panic=exit)");
     if (opt_stats)
       stats_print();
-    port_out(0xF4, size, status);
-    for (;;)
-      __asm__ volatile("cli; hlt");
+    vm_stop(status);
+  } else if (nvms > 1) {
+    vm_port(port, size, out, val);
   } else if (passthrough(port)) {
     if (out)
       port_out(port, size, *val);

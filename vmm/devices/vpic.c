@@ -11,21 +11,79 @@ struct pic {
   uint8_t step;          /* 0: normal, 1..3: expecting ICW2..ICW4 */
   bool icw4, single, read_isr, auto_eoi;
 };
-static struct pic pic[2];
-static uint16_t busy;    /* real IRQs masked until the guest's EOI */
+static struct pic pic[2] PERVM;
+static uint16_t busy;    /* real IRQ lines masked until their VM's EOI (shared by the VMs) */
 
+/* Which VM and virtual line each real IRQ line belongs to. With one VM every line is its own.
+ * With two the hypervisor owns the timer (IRQ 0: every VM's virtual IRQ 0, sched.c) and the
+ * disk (it polls the host drives, vata.c); COM1 (IRQ 4) is VM 0's IRQ 4 and COM2 (IRQ 3) VM 1's
+ * IRQ 4; the keyboard, the RTC and the mouse are VM 0's. */
+static int line_vm(int line) {
+  if (nvms == 1)
+    return 0;
+  switch (line) {
+  case 1: case 8: case 12: return 0;
+  case 4: return front;             /* the host's COM1 belongs to the front VM, COM2 to the other */
+  case 3: return 1 - front;
+  default: return -1;
+  }
+}
+
+static int line_virq(int line) {
+  return nvms > 1 && line == 3 ? 4 : line;
+}
+
+/* The real line behind VM vm's virtual line virq, or -1. */
+static int virq_line(int vm, int virq) {
+  for (int l = 0; l < 16; l++)
+    if (line_vm(l) == vm && line_virq(l) == virq)
+      return l;
+  return -1;
+}
+
+static void unbusy(int virq) {
+  int l = virq_line(vcpu.id, virq);
+  if (l >= 0)
+    busy &= ~(1 << l);
+}
+
+/* The real masks: a line is open when its VM has its virtual line unmasked and it is not
+ * waiting for that VM's EOI; with two VMs the timer is always open (the hypervisor's). */
 static void real_masks(void) {
-  uint16_t m = (pic[0].imr | pic[1].imr << 8) | busy;
+  vms[vcpu.id].vimr = pic[0].imr | pic[1].imr << 8;
+  uint16_t m = 0xFFFF;
+  for (int l = 0; l < 16; l++) {
+    int vm = line_vm(l);
+    if (vm >= 0 && !(vms[vm].vimr & (1 << line_virq(l))))
+      m &= ~(1 << l);
+  }
+  m |= busy;
+  if (nvms > 1)
+    m &= ~1;
   if ((m & 0xFF00) != 0xFF00)
     m &= ~4;             /* the cascade stays open while any slave line is */
   outb(0x21, m);
   outb(0xA1, m >> 8);
 }
 
+void vpic_release_lines(int vm) {
+  for (int l = 0; l < 16; l++)
+    if (line_vm(l) == vm)
+      busy &= ~(1 << l);
+}
+
+void vpic_reroute(void) {
+  busy &= ~0x18;
+  real_masks();
+}
+
 void vpic_init(void) {
   pic[0].imr = pic[1].imr = 0xFF;
   pic[0].base = 0x08;
   pic[1].base = 0x70;
+  vms[vcpu.id].vimr = 0xFFFF;
+  if (vcpu.id > 0 || vms[vcpu.id].restarts)
+    return;              /* the real PICs are set up once */
   outb(0x20, 0x11);
   outb(0xA0, 0x11);
   outb(0x21, IRQ_BASE);
@@ -86,9 +144,9 @@ void vpic_ack(int vector) {
     if (!pic[1].auto_eoi)
       pic[1].isr |= 1 << s;
     else
-      busy &= ~(1 << (s + 8));
+      unbusy(s + 8);
   } else if (pic[0].auto_eoi) {
-    busy &= ~(1 << m);
+    unbusy(m);
   }
   pic[0].irr &= ~(1 << m);
   if (!pic[0].auto_eoi)
@@ -100,7 +158,7 @@ void vpic_ack(int vector) {
 static void eoi(int chip, int irq) {
   pic[chip].isr &= ~(1 << irq);
   if (chip == 1 || irq != 2)
-    busy &= ~(1 << (irq + 8 * chip));
+    unbusy(irq + 8 * chip);
   real_masks();
 }
 
@@ -171,10 +229,16 @@ void real_irq(int irq) {
       return;
     }
   }
+  if (nvms > 1 && irq == 0) {           /* the hypervisor's timer */
+    outb(0x20, 0x20);
+    sched_tick();
+    return;
+  }
   busy |= 1 << irq;
   real_masks();
   if (irq >= 8)
     outb(0xA0, 0x20);
   outb(0x20, 0x20);
-  vpic_raise(irq);
+  if (line_vm(irq) >= 0)
+    vm_raise(line_vm(irq), line_virq(irq));
 }

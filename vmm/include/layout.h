@@ -8,10 +8,25 @@
 #define HOSTMAX   0x08000000          /* host RAM the direct map covers: 128 MiB */
 #define HYPSTACK  16384
 
-/* Host physical memory: [0, POOLBASE) hypervisor image, boot modules; [POOLBASE, GUESTBASE)
- * pages for shadow page tables; [GUESTBASE, host top) the guest's physical memory. */
+/* Host physical memory: [0, POOLBASE) hypervisor image, boot modules; [POOLBASE, POOLTOP)
+ * pages for shadow page tables (split between the VMs); [WIN0PA, WIN1PA + 4 MiB) the two VMs'
+ * per-VM windows; [28 MiB, 32 MiB) unused (its direct-map slot is where the window is mapped);
+ * [GUESTBASE, host top) the guests' physical memory (split between the VMs). */
 #define POOLBASE  0x00800000
+#define POOLTOP   0x01400000
 #define GUESTBASE 0x02000000
+#define NVM 2
+
+/* The per-VM window: the hypervisor's per-VM state (virtual CPU, shadow bookkeeping, the real
+ * GDT/IDT/TSS, the VM's hypervisor stack) is linked at VMWIN, and every shadow page directory
+ * of VM n maps VMWIN to VM n's own 4 MiB of host memory, so a world switch (a CR3 load)
+ * switches all of it at once. Xen's 32-bit hypervisor had such a per-domain area. */
+#define VMWIN     0xF9C00000
+#define WIN0PA    0x01400000          /* VM 0's window: host [20 MiB, 24 MiB) */
+#define WIN1PA    0x01800000          /* VM 1's window: host [24 MiB, 28 MiB) */
+/* Any VM's thread reaches VM v's copy of a per-VM variable through the host direct map: */
+#define WINVA(v, ptr) ((void *)P2V(vms[v].win + ((uint32_t)(ptr) - VMWIN)))
+#define WINPDE    (VMWIN >> 22)
 
 #define CR0_PE 0x00000001
 #define CR0_TS 0x00000008

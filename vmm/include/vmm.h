@@ -43,7 +43,11 @@ enum exit_cause {
   EX_COUNT
 };
 
-/* The virtual CPU of the one VM: what the guest believes is in the privileged registers. */
+/* Per-VM state is placed in the per-VM window (layout.h): the same address in every VM, its own
+ * host memory in each. It starts zeroed (vm_boot). */
+#define PERVM __attribute__((section(".vmwin")))
+
+/* The virtual CPU of the running VM: what the guest believes is in the privileged registers. */
 struct vcpu {
   uint32_t cr0, cr2, cr3, cr4;
   uint32_t dr[8];
@@ -54,19 +58,65 @@ struct vcpu {
   bool user_cs_present;           /* see cpu.c: user code descriptors trap the return to ring 3 */
   bool gdt_changed;               /* LGDT since the last return: recheck the frame's selectors */
   uint32_t gsize;                 /* bytes of guest-physical memory */
+  uint32_t gbase;                 /* host-physical address of guest-physical 0 */
+  int id;                         /* VM number */
+  struct frame *frame;            /* the guest's registers at the exit being handled */
   uint64_t exits[EX_COUNT];
   uint32_t ports[65536];          /* exits per I/O port (IN/OUT and each INS/OUTS element) */
 };
 extern struct vcpu vcpu;
 
+/* What every VM's hypervisor thread may see of the others (outside the windows). */
+enum vm_state { VM_OFF, VM_RUNNING, VM_PAUSED, VM_STOPPED };
+struct vmctl {
+  enum vm_state state;
+  bool halted;                    /* waiting in HLT for an interrupt */
+  uint16_t pending;               /* virtual IRQ lines raised while the VM was not running */
+  uint16_t vimr;                  /* the VM's virtual PIC masks (for the real masks) */
+  uint32_t cr3;                   /* real CR3 (a shadow page directory) when switched out */
+  uint32_t esp;                   /* the VM's hypervisor stack when switched out */
+  uint32_t win;                   /* host address of its per-VM window */
+  uint32_t gbase, gsize;          /* its guest-physical memory */
+  uint32_t pool_lo, pool_hi;      /* its share of the shadow pool */
+  int status;                     /* power-off status */
+  uint32_t text_lo, text_hi;      /* guest-physical range of its kernel's code (PT_LOAD, X) */
+  uint64_t switches_in, ticks;
+  bool restart;                   /* policy "failN=restart": a failed VM boots again */
+  int restarts;
+  struct mbmod *mods;             /* its kernel and modules: the hypervisor's modules [first, end) */
+  uint32_t first_mod, end_mod;
+};
+struct mbmod { uint32_t start, end, string, reserved; };
+extern struct vmctl vms[NVM];
+extern int nvms, curvm;
+uint32_t vm_text_sum(int v);      /* checksum of VM v's kernel code, read from any VM */
+
+/* sched.c: time-slicing the VMs on the one CPU */
+void sched_tick(void);            /* real timer interrupt */
+void sched_maybe_switch(void);    /* end of an exit: the slice is used up: run another VM */
+void world_switch(int next);
+bool vm_runnable(int v);
+void vm_halt_wait(void);          /* HLT with the virtual IF set: wait for a deliverable IRQ */
+_Noreturn void vm_stop(int status); /* the running VM is off; run the others or end the run */
+void vm_raise(int v, int irq);    /* raise a virtual IRQ line of VM v */
+void vm_fold_pending(void);
+void sched_after_console(void);
+_Noreturn void vm_restart(void);  /* main.c: the running VM boots again (restart policy) */       /* the running VM's raised lines into its virtual PIC */
+
+/* vata.c: the VM's disk, a virtual ATA primary channel backed by a host drive */
+void vata_init(int host_drive);
+bool vata_io(uint16_t port, int size, bool out, uint32_t *val);
+
 /* main.c */
 void vmm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void vmm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void vm_kill(const char *why);
+void vm_report(const char *why);     /* "vmN: why" and the guest's registers */
 extern bool opt_stats;
 
 /* cpu.c: the real GDT/IDT/TSS and the guest's virtual ones */
 void cpu_init(void);
+uint32_t cpu_stack_top(void);     /* the top of this VM's hypervisor stack */
 void cpu_guest_gdt(void);         /* after the guest's LGDT: copy its descriptors, deprivileged */
 void cpu_guest_idt(void);         /* after the guest's LIDT: gate DPLs for software interrupts */
 void cpu_set_user_cs(bool present);
@@ -113,6 +163,8 @@ void vpic_raise(int irq);
 int vpic_pending(void);           /* the vector to inject, or -1 */
 void vpic_ack(int vector);        /* the injected vector is now in service */
 bool vpic_io(uint16_t port, bool out, uint32_t *val);
+void vpic_reroute(void);
+void vpic_release_lines(int vm);  /* a restarted VM's real lines no longer wait for its EOI */          /* the front console changed: the COM lines change VMs */
 
 /* ports.c */
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val);
@@ -120,6 +172,11 @@ void real_irq(int irq);
 
 /* stats.c */
 void stats_print(void);
+void stats_print_vm(int v);
+
+/* hcon.c: the hypervisor console (Control-] on the host's COM1) */
+void hcon_run(void);
+extern int front;                 /* the VM whose console is on the host's COM1 */
 static inline void count(enum exit_cause c) { vcpu.exits[c]++; }
 
 static inline void lcr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }

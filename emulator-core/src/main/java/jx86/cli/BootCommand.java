@@ -38,7 +38,11 @@ public final class BootCommand implements Callable<Integer> {
     List<String> modules = new ArrayList<>();
 
     @Option(names = "--serial", paramLabel = "BACKEND",
-            description = "COM1 back-end: stdio, file:F, tcp:PORT or none (default ${DEFAULT-VALUE}).")
+            description = "Serial port back-end: stdio, file:F, tcp:PORT or none; once per port, as in QEMU: "
+                    + "the first is COM1 (default stdio), a second COM2 (default none).")
+    List<String> serials = new ArrayList<>();
+
+    /** COM1's back-end spec (the first --serial). */
     String serial = "stdio";
 
     @Option(names = "--display", paramLabel = "MODE", description = "none or text (default ${DEFAULT-VALUE}).")
@@ -120,7 +124,22 @@ public final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (serials.size() > 2) {
+            throw new UserError("--serial: at most two (COM1, COM2)");
+        }
+        if (!serials.isEmpty()) {
+            serial = serials.get(0);
+        }
+        String serial2 = serials.size() > 1 ? serials.get(1) : "none";
+        if (serial2.equals("stdio") && serial.equals("stdio")) {
+            throw new UserError("--serial: COM1 and COM2 cannot both be stdio");
+        }
+        if (!(serial2.equals("stdio") || serial2.equals("none") || serial2.startsWith("file:") && serial2.length() > 5
+                || serial2.matches("tcp:[0-9]{1,5}"))) {
+            throw new UserError("--serial " + serial2 + ": expected stdio, file:F, tcp:PORT or none");
+        }
         MachineConfig.Builder b = MachineConfig.builder()
+                .serial2(serial2)
                 .memoryMiB(memoryMiB)
                 .serial(serial)
                 .maxInstructions(maxInstructions)

@@ -66,6 +66,7 @@ public final class Devices implements AutoCloseable {
     private final TextDisplay textDisplay;
     private final Uart16550[] uarts = new Uart16550[4];
     private final SerialBackend com1Backend;
+    private final SerialBackend com2Backend;
     private final InputWatch inputWatch;
     private final List<DiskBackend> disks = new ArrayList<>();
     private final List<AtaDrive> drives = new ArrayList<>();
@@ -109,10 +110,12 @@ public final class Devices implements AutoCloseable {
 
         checkOutputs(config);
         com1Backend = serialBackend(config);
+        com2Backend = config.serial2.equals("buffer") ? new BufferSerial(config.serial2Input, false)
+                : SerialBackend.parse(config.serial2);
         inputWatch = new InputWatch(config.exitOnEof);
         int[][] com = {{0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3}};
         for (int i = 0; i < 4; i++) {
-            SerialBackend backend = i == 0 ? com1Backend : new NullSerial();
+            SerialBackend backend = i == 0 ? com1Backend : i == 1 ? com2Backend : new NullSerial();
             uarts[i] = new Uart16550(com[i][0], isa(sinks, com[i][1]), backend, clock);
             uarts[i].attach(io);
         }
@@ -143,6 +146,9 @@ public final class Devices implements AutoCloseable {
     private static void checkOutputs(MachineConfig config) {
         if (config.serial.startsWith("file:") && config.serial.length() > 5) {
             OutputFile.check(Path.of(config.serial.substring(5)), "--serial file:", config.inputs());
+        }
+        if (config.serial2.startsWith("file:") && config.serial2.length() > 5) {
+            OutputFile.check(Path.of(config.serial2.substring(5)), "--serial file:", config.inputs());
         }
         if (config.screenshot != null) {
             OutputFile.check(config.screenshot, "--screenshot", config.inputs());
@@ -249,6 +255,12 @@ public final class Devices implements AutoCloseable {
 
     void pollInput() {
         uarts[0].pollInput();
+        uarts[1].pollInput();
+    }
+
+    /** COM2's output when its back-end captures it ({@code serial2 = "buffer"}), else "". */
+    public String capturedSerial2() {
+        return com2Backend instanceof BufferSerial b ? b.output() : "";
     }
 
     String capturedSerial() {
@@ -299,6 +311,7 @@ public final class Devices implements AutoCloseable {
         }
         try {
             com1Backend.close();
+            com2Backend.close();
         } catch (Exception e) {
             // terminal restore failure must not hide the run's result
         }

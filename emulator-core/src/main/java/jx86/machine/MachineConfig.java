@@ -22,6 +22,10 @@ public final class MachineConfig {
     public final String serial;
     /** Bytes fed to COM1's receiver as the guest reads them (with the "buffer" back-end). */
     public final String serialInput;
+    /** COM2 back-end spec, as {@link #serial} ("none" by default; a second {@code --serial}, as in QEMU). */
+    public final String serial2;
+    /** Bytes fed to COM2's receiver as the guest reads them (with the "buffer" back-end). */
+    public final String serial2Input;
     public final long maxInstructions;
     public final double timeoutSeconds;
     public final boolean realtime;
@@ -57,6 +61,8 @@ public final class MachineConfig {
         this.snapshot = b.snapshot;
         this.serial = b.serial;
         this.serialInput = b.serialInput;
+        this.serial2 = b.serial2;
+        this.serial2Input = b.serial2Input;
         this.maxInstructions = b.maxInstructions;
         this.timeoutSeconds = b.timeoutSeconds;
         this.realtime = b.realtime;
@@ -94,6 +100,8 @@ public final class MachineConfig {
         private boolean snapshot;
         private String serial = "buffer";
         private String serialInput = "";
+        private String serial2 = "none";
+        private String serial2Input = "";
         private long maxInstructions;
         private double timeoutSeconds;
         private boolean realtime;
@@ -138,6 +146,18 @@ public final class MachineConfig {
 
         public Builder serial(String value) {
             this.serial = value;
+            return this;
+        }
+
+        /** COM2's back-end: "buffer", "stdio", "file:F", "tcp:PORT" or "none" (the default). */
+        public Builder serial2(String value) {
+            this.serial2 = value;
+            return this;
+        }
+
+        /** Bytes for COM2's receiver (with serial2 "buffer"), all at once (type-ahead). */
+        public Builder serial2Input(String value) {
+            this.serial2Input = value == null ? "" : value;
             return this;
         }
 

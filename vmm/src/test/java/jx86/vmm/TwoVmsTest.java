@@ -1,0 +1,76 @@
+package jx86.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import jx86.machine.MachineEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two unmodified monoliths time-sliced in the hypervisor, each with its own console and disk. */
+class TwoVmsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bothBoot_aScriptDrivesBoth_oneOffWhileTheOtherWorksOn_disksClean() throws Exception {
+        Path d0 = tmp.resolve("vm0.img"), d1 = tmp.resolve("vm1.img");
+        Files.copy(Guest.DISK, d0);
+        Files.copy(Guest.DISK, d1);
+        String in0 = "echo zero > /z0\rcat /z0 | cat | wc\rcanary -r 8\rls /\rpoweroff\r";
+        String in1 = "echo one > /o1\rcat /o1 /etc/motd | wc\rcat /o1\rpoweroff\r";
+        TwoVms r = TwoVms.run(TwoVms.config("", in0, in1, d0, d1, false, 3_000_000_000L).build());
+        String com1 = r.run().serial();
+
+        assertThat(com1).contains("vmm: jx86 hypervisor, host RAM 128 MiB, 2 VM(s)");
+        assertThat(TwoVms.lines(com1)).containsSubsequence(
+                "kernel-monolithic 0.1: booting (loader: jx86-vmm, cmdline: \"console=ttyS0 panic=exit init=/bin/sh\")",
+                "ext2: mounted hda1: 3840 inodes, 15360 blocks (12284 free), 2 groups",
+                "vmm: VM 1 powered off (status 0)",          // VM 1's script is typed ahead: done first
+                "      1       1       5",                    // VM 0 works on alone
+                "canary: all rounds passed",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(TwoVms.lines(com1)).anyMatch(l -> l.endsWith(" z0")).noneMatch(l -> l.endsWith(" o1"));
+        assertThat(TwoVms.lines(r.com2())).containsSubsequence(
+                "kernel-monolithic 0.1: booting (loader: jx86-vmm, cmdline: \"console=ttyS0 panic=exit init=/bin/sh\")",
+                "ext2: mounted hda1: 3840 inodes, 15360 blocks (12284 free), 2 groups",
+                "      2       4      20",
+                "one",
+                "reboot: power down");
+        assertThat(r.com2()).doesNotContain("vmm:").doesNotContain("zero").doesNotContain("canary");
+        assertThat(com1).doesNotContain("panic:").doesNotContain("killed");
+        assertThat(r.run().event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.run().exitPortValue()).isZero();
+
+        assertFsckClean(d0);
+        assertFsckClean(d1);
+    }
+
+    static void assertFsckClean(Path img) throws IOException, InterruptedException {
+        Path e2fsck = Path.of("/sbin/e2fsck");
+        if (!Files.isExecutable(e2fsck)) {
+            e2fsck = Path.of("/usr/sbin/e2fsck");
+        }
+        assumeThat(Files.isExecutable(e2fsck)).as("e2fsck installed").isTrue();
+        Process p = new ProcessBuilder(e2fsck.toString(), "-fn", img + "?offset=" + partitionOffset(img))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    /** Byte offset of partition 1: its first LBA is the little-endian word at MBR offset 446 + 8. */
+    private static long partitionOffset(Path img) throws IOException {
+        byte[] mbr = new byte[512];
+        try (var in = Files.newInputStream(img)) {
+            assertThat(in.readNBytes(mbr, 0, 512)).isEqualTo(512);
+        }
+        return (ByteBuffer.wrap(mbr, 454, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL) * 512;
+    }
+}
