@@ -2,8 +2,6 @@
  * path lookup. Block size must equal BSIZE (1 KiB). Allocation is in ext2alloc.c, directory
  * changes in ext2dir.c. */
 #include "ext2int.h"
-#include "proc.h"
-#include "param.h"
 
 #define NINODE 64
 #define PTRS (BSIZE / 4)           /* block pointers per indirect block */
@@ -255,7 +253,7 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
       break;
     }
     if (user)
-      err = copyin(curproc->pgdir, b->data + boff, (uaddr_t)src + done, chunk);
+      err = ext2_host_copyin(b->data + boff, (const char *)src + done, chunk);
     else
       memmove(b->data + boff, (const char *)src + done, chunk);
     if (err == 0)
@@ -270,33 +268,6 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
   ip->d.i_mtime = ip->d.i_ctime = fs_now();
   iupdate(ip);
   return done > 0 ? (int)done : err;
-}
-
-/* ---- the file-system lock ----
- * Changes to the file system sleep on the disk half-way (a bitmap written, the inode not yet),
- * so one change at a time: a sleeping lock, re-entrant for its owner (unlink -> iput -> free). */
-static struct proc *lockowner;
-static int lockdepth;
-
-void fs_lock(void) {
-  while (lockowner && lockowner != curproc)
-    sleep(&lockowner);
-  lockowner = curproc;
-  lockdepth++;
-}
-
-void fs_unlock(void) {
-  if (lockdepth == 1)
-    ext2_flush_counts();              /* may sleep: we still own the lock */
-  if (--lockdepth == 0) {
-    lockowner = 0;
-    wakeup(&lockowner);
-  }
-}
-
-/* Seconds for inode times: the RTC's time at boot plus the ticks since (0 = 1970 without RTC). */
-uint32_t fs_now(void) {
-  return boot_time() + ticks / HZ;
 }
 
 /* Reads up to n bytes at off into dst (user address if 'user'); returns the count or -errno. */
@@ -318,7 +289,7 @@ int readi(struct inode *ip, bool user, void *dst, uint32_t off, uint32_t n) {
     const uint8_t *src = b ? b->data + boff : zeros;
     int r = 0;
     if (user)
-      r = copyout(curproc->pgdir, (uaddr_t)dst + done, src, chunk);
+      r = ext2_host_copyout((char *)dst + done, src, chunk);
     else
       memmove((char *)dst + done, src, chunk);
     if (b)
@@ -384,7 +355,8 @@ struct inode *namei(const char *path, int *err) {
     *err = -ENOENT;
     return 0;
   }
-  struct inode *ip = (*path == '/' || !curproc || !curproc->cwd) ? fs_root() : idup(curproc->cwd);
+  struct inode *cwd = *path == '/' ? 0 : ext2_host_cwd();
+  struct inode *ip = cwd ? idup(cwd) : fs_root();
   if (!ip) {
     *err = -ENFILE;
     return 0;
