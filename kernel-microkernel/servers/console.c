@@ -111,10 +111,11 @@ int main(void) {
   }
   outb(COM1 + UART_IER, 0x01);        /* interrupt on received data */
   outb(COM1 + UART_MCR, 0x0B);        /* DTR, RTS, OUT2 (the 16550's interrupt line to the PIC) */
-  while (inb(COM1 + UART_LSR) & UART_LSR_DR)
-    inb(COM1 + UART_RBR);
+  /* input typed ahead stays in the FIFO: the first interrupt (or the first read) takes it */
   register_name("console");
   printf("console: COM1 in user space, irq 4 as IPC\n");
+  while (inb(COM1 + UART_LSR) & UART_LSR_DR)
+    input((char)inb(COM1 + UART_RBR));
   l4_threadid_t from;
   l4_msgtag_t tag = l4_receive(L4_ANYTHREAD, &from);
   for (;;) {

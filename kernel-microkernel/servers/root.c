@@ -14,9 +14,15 @@ static const struct policy {
   { "ext2fs", 0x70, 2, 0, 0, -1 },        /* the CMOS clock, for inode times */
 };
 
-/* The boot-module name of thread t, or 0. */
+/* Threads created for the restart server, with the name of the task they replace. */
+static struct { l4_threadid_t t; char name[17]; } dyn[16];
+
+/* The boot-module name of thread t (or of the task a restarted thread replaces), or 0. */
 static const char *task_name(l4_threadid_t t) {
   struct l4_kip *k = l4_kip();
+  for (int i = 0; i < 16; i++)
+    if (dyn[i].t == t)
+      return dyn[i].name;
   for (uint32_t i = 0; i < k->nboot; i++)
     if (k->boot[i].thread == t)
       return k->boot[i].name;
@@ -47,17 +53,30 @@ static int manage(l4_threadid_t from, l4_word_t label) {
   const char *name = task_name(from);
   if (label == ROOT_LABEL_POWEROFF && name)     /* any boot task may end the run */
     poweroff(L4_MR(1));
-  if (!name || strcmp(name, "posix") != 0)
+  bool restart = name && strcmp(name, "restart") == 0;
+  if (!name || (strcmp(name, "posix") != 0 && !restart))
     return 0;
   l4_threadid_t t = L4_MR(1);
+  if (label == ROOT_LABEL_WATCH && restart)
+    return task_name(t) && l4_thread_control(t, t, L4_NILTHREAD, from);
+  if (label == ROOT_LABEL_DELETE && restart && task_name(t))
+    return l4_thread_control(t, L4_NILTHREAD, L4_NILTHREAD, L4_NILTHREAD);
   if (L4_THREADNO(t) < ROOT_FIRST_DYNAMIC)
     return 0;
   if (label == ROOT_LABEL_DELETE)
     return l4_thread_control(t, L4_NILTHREAD, L4_NILTHREAD, L4_NILTHREAD);
   l4_threadid_t space = L4_MR(2) ? L4_MR(2) : t;
   l4_word_t ip = L4_MR(5), sp = L4_MR(6);
+  char dname[17];
+  memcpy(dname, &L4_MR(7), 16);
+  dname[16] = 0;
   if (!l4_thread_control(t, space, L4_MR(3), L4_MR(4)))
     return 0;
+  static int ndyn;
+  if (restart) {                      /* the oldest entry goes: its thread is long gone */
+    dyn[ndyn % 16].t = t;
+    memcpy(dyn[ndyn++ % 16].name, dname, 17);
+  }
   return l4_start(t, (void (*)(void))ip, (void *)sp);
 }
 
@@ -70,7 +89,7 @@ int main(void) {
     l4_msgtag_t reply = l4_mktag(0, 1, 0);
     if (!l4_ipc_failed(tag) && l4_label(tag) == ROOT_LABEL_RESOURCES)
       L4_MR(1) = grant(from);
-    else if (!l4_ipc_failed(tag) && l4_label(tag) >= ROOT_LABEL_CREATE && l4_label(tag) <= ROOT_LABEL_POWEROFF)
+    else if (!l4_ipc_failed(tag) && l4_label(tag) >= ROOT_LABEL_CREATE && l4_label(tag) <= ROOT_LABEL_WATCH)
       L4_MR(1) = manage(from, l4_label(tag));
     else
       L4_MR(1) = 0;

@@ -18,7 +18,10 @@
 #define ROOT_LABEL_CREATE 0x0F02
 #define ROOT_LABEL_DELETE 0x0F03
 #define ROOT_LABEL_POWEROFF 0x0F04
+#define ROOT_LABEL_WATCH 0x0F05       /* MR1 a boot task's thread: the caller becomes its exception handler */
 #define ROOT_FIRST_DYNAMIC 40
+/* ROOT_LABEL_CREATE from the restart server carries the task's name in MR7..MR10 (16 bytes), so
+ * that the policy grants a restarted driver what the original had. */
 
 static inline int root_resources(void) {
   l4_msgtag_t t = l4_call(l4_kip()->root, l4_mktag(ROOT_LABEL_RESOURCES, 0, 0));
@@ -31,6 +34,11 @@ static inline _Noreturn void root_poweroff(int status) {
   l4_call(l4_kip()->root, l4_mktag(ROOT_LABEL_POWEROFF, 1, 0));
   exit(status);
 }
+
+/* The restart server's own request (besides exception and page-fault IPC): start a driver from
+ * an ELF image (insmod on the personality). MR1 image size, MR2..MR5 name, MR6..MR21 parameters,
+ * then the image's pages as map items; reply MR1 = the driver's thread number or -errno. */
+#define RESTART_LABEL_START 0x6010
 
 static inline l4_threadid_t name_server(void) {
   return boot_task("names");
