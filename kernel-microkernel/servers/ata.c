@@ -135,7 +135,16 @@ int main(void) {
     printf("ata: no ports from the root task\n");
     exit(1);
   }
+  /* A predecessor may have died in the middle of a command (killed, restarted): reset the
+   * channel (SRST), and take an interrupt still pending for the old handler. */
+  outb(ATA_CTRL, 0x06);                     /* SRST, interrupts off */
+  for (int i = 0; i < 4; i++)
+    inb(ATA_CTRL);                          /* ~400 ns */
   outb(ATA_CTRL, 0);                        /* nIEN = 0: the disk interrupts */
+  wait_ready();
+  l4_threadid_t from;
+  if (!l4_ipc_failed(l4_receive_timeout(irq, L4_TIMEOUT_ZERO, &from)))
+    l4_send(irq, l4_mktag(0, 0, 0));
   if (identify() < 0) {
     printf("ata: no disk on the primary channel\n");
     exit(1);

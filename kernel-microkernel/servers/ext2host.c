@@ -23,12 +23,16 @@ static int attach(void) {
   return block_attach(ata, fp, &size);
 }
 
-/* Sector I/O through the shared page; retried once through a fresh lookup and attach when the
- * driver has gone (restarted: a new thread that has no buffer yet). */
+/* Sector I/O through the shared page; when the driver has gone (an IPC error) it is retried
+ * through a fresh lookup and attach until the restarted driver answers. Writes are write-through
+ * and acknowledged only when the driver said so, so a restart loses no acknowledged write. */
 int disk_io(bool write, uint32_t lba, uint32_t count, void *data) {
-  for (int attempt = 0; attempt < 2; attempt++) {
-    if (!ata && attach() < 0)
+  for (int attempt = 0; attempt < 500; attempt++) {      /* 5 s */
+    if (!ata && attach() < 0) {
+      ata = 0;
+      nap();                          /* the restart server is bringing the driver back */
       continue;
+    }
     if (write)
       memmove(xfer, data, count * 512);
     l4_word_t done = 0;
@@ -40,7 +44,9 @@ int disk_io(bool write, uint32_t lba, uint32_t count, void *data) {
     }
     if (!IDL_IS_EIPC(r) && r != -22)
       return -EIO;
+    printf("ext2fs: disk I/O failed (%d); finding the ATA driver again\n", r);
     ata = 0;                        /* the driver is gone or forgot us: find it again */
+    nap();
   }
   return -EIO;
 }

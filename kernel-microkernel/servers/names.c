@@ -1,6 +1,6 @@
 /* names.c: the name server (idl/names.idl). Servers register their thread id under a name,
- * clients look names up. A name re-registered by a restarted server replaces the old entry when
- * the old thread is gone (the restart server re-registers on its behalf). */
+ * clients look names up. A restarted server registers its name again: that replaces the old entry
+ * when the old thread is gone. */
 #include "srv.h"
 #include "idl/names_server.h"
 
@@ -14,12 +14,20 @@ static int find(const char *name, l4_word_t len) {
   return -1;
 }
 
+/* Whether thread t still exists: a zero-timeout send to a deleted thread fails with "no partner"
+ * at once (a restarted server takes over its predecessor's name). A live server that waits in an
+ * open receive gets an empty message it answers with an error, which nobody waits for. */
+static bool alive(l4_threadid_t t) {
+  l4_msgtag_t r = l4_send_timeout(t, l4_mktag(0, 0, 0), L4_TIMEOUT_ZERO);
+  return !l4_ipc_failed(r) || ((l4_ipc_error() >> 1) & 7) != 2;
+}
+
 int names_add_impl(l4_threadid_t caller, const char *name, l4_word_t len) {
   int i = find(name, len);
-  if (i >= 0 && tab[i].thread != caller)
+  if (i >= 0 && tab[i].thread != caller && alive(tab[i].thread))
     return -17;                                   /* EEXIST */
-  for (i = i >= 0 ? i : 0; i < NNAMES; i++)
-    if (!tab[i].thread || tab[i].thread == caller)
+  for (i = i >= 0 ? i : 0; i < NNAMES; i++)     /* the old entry (its thread is gone), or a free one */
+    if (!tab[i].thread || tab[i].thread == caller || (tab[i].name[len] == 0 && memcmp(tab[i].name, name, len) == 0))
       break;
   if (i == NNAMES)
     return -28;                                   /* ENOSPC */

@@ -12,6 +12,8 @@
 #include "uapi/errno.h"
 #include "uapi/stat.h"
 #include "uapi/unistd_32.h"
+#include "libkern/format.h"
+#include "libkern/portio.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define PAGE 4096u
@@ -31,7 +33,7 @@
 #define BLOCKED (-0x7FFFFFFF)          /* a call that waits: retried when something changes */
 
 enum { P_FREE, P_LIVE, P_ZOMBIE };
-enum { F_CONSOLE = 1, F_FS, F_PIPE_R, F_PIPE_W };
+enum { F_CONSOLE = 1, F_FS, F_PIPE_R, F_PIPE_W, F_PROC };
 
 struct pipe {
   char buf[4096];
@@ -44,6 +46,8 @@ struct file {
   uint32_t handle, off, flags;        /* F_FS: the file server's handle, offset, open flags */
   struct pipe *pipe;
   char path[MAXPATH];
+  char *data;                         /* F_PROC: the text, made at open */
+  uint32_t size;
 };
 
 struct proc {
@@ -55,6 +59,7 @@ struct proc {
   uint32_t lo, brk;                   /* image start, program break */
   struct file *fd[NFD];
   char cwd[MAXPATH], name[16];
+  char arg1[16];                      /* argv[1]'s file name: what insmod loads */
   uint32_t regs[13];                  /* the exception message: MR1 EIP .. MR12 EAX */
   bool blocked, fork_start;
   uint32_t sigign;                    /* bit n: signal n ignored; handlers other than SIG_DFL/IGN are not run */
@@ -305,6 +310,11 @@ static void proc_end(struct proc *p, int wstatus) {
 }
 
 static int do_kill(int pid, int sig) {
+  if (pid >= 1000 && pid < 1128 && sig == 9) {   /* a server: 1000 + its thread number (restart log) */
+    L4_MR(1) = L4_GLOBALID(pid - 1000, 1);
+    l4_msgtag_t r = l4_call(l4_kip()->root, l4_mktag(ROOT_LABEL_DELETE, 1, 0));
+    return !l4_ipc_failed(r) && L4_MR(1) ? 0 : -EPERM;
+  }
   struct proc *t = proc_by_pid(pid);
   if (!t || t->state != P_LIVE)
     return -ESRCH;
@@ -379,6 +389,8 @@ static int load(struct proc *p, const char *path, char *const *argv, int argc, c
   *sp = top;
   const char *base = strrchr(path, '/');
   safestrcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+  base = argc > 1 ? strrchr(argv[1], '/') : 0;
+  safestrcpy(p->arg1, argc < 2 ? "" : base ? base + 1 : argv[1], sizeof(p->arg1));
   return 0;
 }
 
@@ -495,7 +507,8 @@ static int console_out(const char *s, uint32_t n) {
     int w = 0;
     uint32_t chunk = MIN(n - done, 120);
     if (console_write(con, s + done, chunk, &w) < 0) {
-      con = lookup_wait("console");      /* restarted: find it again */
+      nap();                             /* restarted: find it again once it has registered */
+      con = lookup_wait("console");
       continue;
     }
     done += chunk;
@@ -505,7 +518,7 @@ static int console_out(const char *s, uint32_t n) {
 
 static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   struct file *f = fd_get(p, fd);
-  static char tmp[4096];
+  static char tmp[32768];
   n = MIN(n, sizeof(tmp));
   if (!f || f->type == F_PIPE_W)
     return -EBADF;
@@ -523,6 +536,13 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
       return -EFAULT;
     memmove(cin, cin + k, ncin - k);
     ncin -= k;
+    return k;
+  }
+  if (f->type == F_PROC) {
+    uint32_t k = f->off < f->size ? MIN(n, f->size - f->off) : 0;
+    if (uwrite(p, buf, f->data + f->off, k) < 0)
+      return -EFAULT;
+    f->off += k;
     return k;
   }
   if (f->type == F_PIPE_R) {
@@ -551,8 +571,8 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
 
 static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   struct file *f = fd_get(p, fd);
-  static char tmp[4096];
-  if (!f || f->type == F_PIPE_R)
+  static char tmp[32768];
+  if (!f || f->type == F_PIPE_R || f->type == F_PROC)
     return -EBADF;
   if (f->type == F_PIPE_W) {
     struct pipe *pp = f->pipe;
@@ -594,11 +614,80 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   return done;
 }
 
+static int ksnprintf_(char *buf, int size, const char *f, ...) {
+  va_list ap;
+  va_start(ap, f);
+  int n = kvsnprintf(buf, size, f, ap);
+  va_end(ap);
+  return n < size ? n : size - 1;
+}
+
+/* ---- /proc/jx86/counters and /proc/jx86/tlb, as on the monolith: jx86's performance-counter
+ * device (docs/mmu.md; ports 0x5A0-0x5AF from the root task), so kbench runs unchanged ---- */
+static bool perf_ports;
+
+static void dec64(char *out, uint32_t hi, uint32_t lo) {   /* no 64-bit division without libgcc */
+  char d[24];
+  int n = 0;
+  uint32_t part[4] = { hi >> 16, hi & 0xFFFF, lo >> 16, lo & 0xFFFF };
+  do {
+    uint32_t rem = 0;
+    for (int i = 0; i < 4; i++) {
+      uint32_t v = rem << 16 | part[i];
+      part[i] = v / 10;
+      rem = v % 10;
+    }
+    d[n++] = '0' + rem;
+  } while (part[0] | part[1] | part[2] | part[3]);
+  for (int i = 0; i < n; i++)
+    out[i] = d[n - 1 - i];
+  out[n] = 0;
+}
+
+static void perf(uint32_t index, char *out) {
+  outl(0x5A0, index);
+  uint32_t lo = inl(0x5A4), hi = inl(0x5A8);
+  dec64(out, hi, lo);
+}
+
+static int proc_text(const char *path, char *buf, int size) {
+  if (!perf_ports || inl(0x5AC) != 0x4350584A)
+    return ksnprintf_(buf, size, "no jx86 performance counters (port 0x5AC)\n");
+  outl(0x5AC, 1);                       /* snapshot */
+  char a[24], b[24], c[24], d[24];
+  if (strcmp(path, "/proc/jx86/counters") == 0) {
+    perf(0, a);
+    perf(1, b);
+    return ksnprintf_(buf, size, "cycles %s\ninstructions %s\n", a, b);
+  }
+  static const char *const ev[8] = { "hits", "misses", "walks", "faults", "evictions", "flushes", "cr3_flushes", "invlpg" };
+  int n = ksnprintf_(buf, size, "%-12s %14s %14s %14s %14s\n", "event", "itlb_kernel", "itlb_user", "dtlb_kernel", "dtlb_user");
+  for (int e = 0; e < 8; e++) {
+    perf(0x10 + 2 * e, a);
+    perf(0x11 + 2 * e, b);
+    perf(0x20 + 2 * e, c);
+    perf(0x21 + 2 * e, d);
+    n += ksnprintf_(buf + n, size - n, "%-12s %14s %14s %14s %14s\n", ev[e], a, b, c, d);
+  }
+  return n;
+}
+
 static int sys_open(struct proc *p, uint32_t upath_, uint32_t flags, uint32_t mode) {
   char path[MAXPATH];
   int r = upath(p, upath_, path);
   if (r < 0)
     return r;
+  if (strcmp(path, "/proc/jx86/counters") == 0 || strcmp(path, "/proc/jx86/tlb") == 0) {
+    static char text[NFILE][1024];
+    struct file *f = file_new(F_PROC);
+    if (!f)
+      return -ENFILE;
+    f->data = text[f - files];
+    f->size = proc_text(path, f->data, 1024);
+    if ((r = fd_new(p, f, 0)) < 0)
+      file_close(f);
+    return r;
+  }
   l4_word_t m, size, ino, links, h;
   bool exists = fs_stat(fs, path, strlen(path), &m, &size, &ino, &links) == 0;
   if (exists && (flags & O_CREAT) && (flags & O_EXCL))
@@ -723,6 +812,37 @@ static int sys_chdir(struct proc *p, uint32_t upath_) {
     return -ENOTDIR;
   memcpy(p->cwd, path, sizeof(path));
   return 0;
+}
+
+/* init_module with an ELF executable (insmod /sbin/buggy n=4096 ...): a user-level driver, which
+ * the restart server starts and watches. The image travels as map items of pages of this task. */
+static int sys_init_module(struct proc *p, uint32_t uimage, uint32_t len, uint32_t uparams) {
+  struct elfhdr eh;
+  char params[64];
+  if (uread(p, uimage, &eh, sizeof(eh)) < 0 || ustr(p, uparams, params, sizeof(params)) < 0)
+    return -EFAULT;
+  if (eh.magic != ELF_MAGIC || eh.type != ET_EXEC)
+    return -ENOEXEC;                    /* kernel modules (.ko) are the monolith's */
+  uint32_t npages = (len + PAGE - 1) / PAGE, pages[21];
+  if (npages > 21)
+    return -EFBIG;
+  l4_threadid_t rs = lookup_wait("restart");
+  for (uint32_t k = 0; k < npages; k++) {
+    if (!(pages[k] = page_alloc()))
+      return -ENOMEM;
+    uread(p, uimage + k * PAGE, (void *)pages[k], MIN(PAGE, len - k * PAGE));
+  }
+  memset(&L4_MR(1), 0, 21 * 4);
+  L4_MR(1) = len;
+  safestrcpy((char *)&L4_MR(2), p->arg1[0] ? p->arg1 : "driver", 16);
+  safestrcpy((char *)&L4_MR(6), params, 64);
+  for (uint32_t k = 0; k < npages; k++)
+    l4_put_map_item(22 + 2 * k, k * PAGE, l4_fpage(pages[k], 12, L4_R), 0);
+  l4_msgtag_t r = l4_call(rs, l4_mktag(RESTART_LABEL_START, 21, 2 * npages));
+  int result = l4_ipc_failed(r) ? -EIO : (int)L4_MR(1);
+  for (uint32_t k = 0; k < npages; k++)
+    page_free(pages[k]);
+  return result < 0 ? result : 0;
 }
 
 /* One system call of p (registers in p->regs): the result for EAX, or BLOCKED. */
@@ -868,6 +988,8 @@ static int syscall(struct proc *p) {
   }
   case __NR_pause:
     return BLOCKED;
+  case __NR_init_module:
+    return sys_init_module(p, a, b, c);
   default:
     return -ENOSYS;
   }
@@ -927,6 +1049,7 @@ static void reader(void) {
   l4_word_t n;
   for (;;) {
     if (console_read(con, sizeof(buf), buf, &n) < 0) {
+      nap();                             /* the driver died: wait for the restarted one */
       con = lookup_wait("console");
       continue;
     }
@@ -983,6 +1106,7 @@ static void exception(struct proc *p) {
 int main(void) {
   set_name("posix");
   me = l4_myself();
+  perf_ports = root_resources();
   fs = lookup_wait("fs");
   con = lookup_wait("console");
   tramp_page = page_alloc();

@@ -7,7 +7,9 @@
  * backoff, and re-registers its name itself; after MAXDEATHS deaths in a row it is left dead.
  * Every restart is one log line:
  *   restart: <name> (pid N) died: <reason>; restarted as pid M
- * ("pid" is the L4 thread number.) */
+ * A server's "pid" is 1000 + its L4 thread number: `kill -9 1020` on the shell kills the ATA
+ * driver (thread 20) through the personality and the root task; the heartbeat notices. */
+#define PID(t) (1000 + L4_THREADNO(t))
 #include "srv.h"
 #include "idl/fs_client.h"
 #include "libkern/elf.h"
@@ -113,7 +115,7 @@ static void died(struct drv *d, const char *reason) {
   d->deaths++;
   safestrcpy(d->reason, reason, sizeof(d->reason));
   if (d->deaths > MAXDEATHS) {
-    printf("restart: %s (pid %u) died: %s; %d deaths in a row, left dead\n", d->name, L4_THREADNO(old), reason,
+    printf("restart: %s (pid %u) died: %s; %d deaths in a row, left dead\n", d->name, PID(old), reason,
            d->deaths);
     d->restart_at = ~0ull;
     return;
@@ -130,11 +132,11 @@ static void restart_due(void) {
     l4_threadid_t old = d->tid;
     if (start(d)) {
       d->restarts++;
-      printf("restart: %s (pid %u) died: %s; restarted as pid %u\n", d->name, L4_THREADNO(old), d->reason,
-             L4_THREADNO(d->tid));
+      printf("restart: %s (pid %u) died: %s; restarted as pid %u\n", d->name, PID(old), d->reason,
+             PID(d->tid));
     } else {
       d->restart_at = ~0ull;
-      printf("restart: %s (pid %u) died: %s; cannot start it again\n", d->name, L4_THREADNO(old), d->reason);
+      printf("restart: %s (pid %u) died: %s; cannot start it again\n", d->name, PID(old), d->reason);
     }
   }
 }
@@ -245,8 +247,8 @@ static int start_request(void) {
     return -8;                        /* ENOEXEC */
   nimages++;
   ndrv++;
-  printf("restart: started %s (pid %u) with \"%s\"\n", d->name, L4_THREADNO(d->tid), d->params);
-  return L4_THREADNO(d->tid);
+  printf("restart: started %s (pid %u) with \"%s\"\n", d->name, PID(d->tid), d->params);
+  return PID(d->tid);
 }
 
 int main(void) {

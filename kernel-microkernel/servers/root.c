@@ -12,6 +12,7 @@ static const struct policy {
   { "ata", 0x1F0, 8, 0x3F6, 1, 14 },      /* primary ATA channel: command block, control, IRQ 14 */
   { "console", 0x3F8, 8, 0, 0, 4 },       /* COM1 16550, IRQ 4 */
   { "ext2fs", 0x70, 2, 0, 0, -1 },        /* the CMOS clock, for inode times */
+  { "posix", 0x5A0, 16, 0, 0, -1 },       /* jx86's performance counters, for /proc/jx86 (kbench) */
 };
 
 /* Threads created for the restart server, with the name of the task they replace. */
@@ -48,6 +49,15 @@ static int grant(l4_threadid_t t) {
   return 0;
 }
 
+/* Drivers (tasks the policy gives hardware, and the buggy driver) may be killed on request of
+ * the personality (kill -9 1000+thread on the shell), to demonstrate the restart server. */
+static bool is_driver(const char *name) {
+  for (unsigned i = 0; i < sizeof(policy) / sizeof(policy[0]); i++)
+    if (strcmp(policy[i].task, name) == 0)
+      return true;
+  return strcmp(name, "buggy") == 0;
+}
+
 /* Thread management for the personality ("posix" boot task only). */
 static int manage(l4_threadid_t from, l4_word_t label) {
   const char *name = task_name(from);
@@ -59,8 +69,8 @@ static int manage(l4_threadid_t from, l4_word_t label) {
   l4_threadid_t t = L4_MR(1);
   if (label == ROOT_LABEL_WATCH && restart)
     return task_name(t) && l4_thread_control(t, t, L4_NILTHREAD, from);
-  if (label == ROOT_LABEL_DELETE && restart && task_name(t))
-    return l4_thread_control(t, L4_NILTHREAD, L4_NILTHREAD, L4_NILTHREAD);
+  if (label == ROOT_LABEL_DELETE && task_name(t) && (restart || is_driver(task_name(t))))
+    return l4_thread_control(t, L4_NILTHREAD, L4_NILTHREAD, L4_NILTHREAD);   /* kill a driver */
   if (L4_THREADNO(t) < ROOT_FIRST_DYNAMIC)
     return 0;
   if (label == ROOT_LABEL_DELETE)

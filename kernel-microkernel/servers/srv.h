@@ -49,6 +49,11 @@ static inline int register_name(const char *name) {
   return names_add(name_server(), name, strlen(name));
 }
 
+/* Sleeps about 10 ms (a receive from nobody that times out): waiting for a restarted server. */
+static inline void nap(void) {
+  l4_receive_timeout(L4_NILTHREAD + 1, (4 << 10) | 625, 0);
+}
+
 /* The thread registered under name, waiting (yielding) until somebody registers it. */
 static inline l4_threadid_t lookup_wait(const char *name) {
   l4_word_t t = 0;
