@@ -177,6 +177,14 @@ int fs_rename_impl(l4_threadid_t caller, const char *f, l4_word_t flen, const ch
   return ext2_rename(from, to);
 }
 
+int fs_link_impl(l4_threadid_t caller, const char *f, l4_word_t flen, const char *t, l4_word_t tlen) {
+  char from[MAXPATH], to[MAXPATH];
+  int err = cpath(from, f, flen);
+  if (err < 0 || (err = cpath(to, t, tlen)) < 0)
+    return err;
+  return ext2_link(from, to);
+}
+
 /* The first Linux partition (type 0x83) of the MBR: where the root file system starts. */
 static int find_root_partition(void) {
   static uint8_t mbr[512];

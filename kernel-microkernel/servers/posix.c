@@ -46,6 +46,7 @@ struct file {
   uint32_t handle, off, flags;        /* F_FS: the file server's handle, offset, open flags */
   struct pipe *pipe;
   char path[MAXPATH];
+  bool dir;                           /* F_FS: a directory (read -> EISDIR) */
   char *data;                         /* F_PROC: the text, made at open */
   uint32_t size;
 };
@@ -62,6 +63,7 @@ struct proc {
   char arg1[16];                      /* argv[1]'s file name: what insmod loads */
   uint32_t regs[13];                  /* the exception message: MR1 EIP .. MR12 EAX */
   bool blocked, fork_start;
+  uint64_t wake_at;                   /* nanosleep's deadline (KIP clock) */
   uint32_t sigign;                    /* bit n: signal n ignored; handlers other than SIG_DFL/IGN are not run */
 };
 
@@ -555,6 +557,8 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
     pp->rd += k;
     return uwrite(p, buf, tmp, k) < 0 ? -EFAULT : (int)k;
   }
+  if (f->dir)
+    return -EISDIR;
   uint32_t done = 0;
   l4_word_t got;
   while (done < n) {
@@ -592,6 +596,8 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
     pp->wr += n;
     return n;
   }
+  if (f->type == F_FS && (f->flags & O_ACCMODE) == O_RDONLY)
+    return -EBADF;
   n = MIN(n, sizeof(tmp));
   if (uread(p, buf, tmp, n) < 0)
     return -EFAULT;
@@ -703,6 +709,7 @@ static int sys_open(struct proc *p, uint32_t upath_, uint32_t flags, uint32_t mo
   }
   f->handle = h;
   f->flags = flags;
+  f->dir = exists && S_ISDIR(m);
   memcpy(f->path, path, sizeof(path));
   if ((r = fd_new(p, f, 0)) < 0)
     file_close(f);
@@ -943,14 +950,29 @@ static int syscall(struct proc *p) {
       return e;
     return fs_mkdir(fs, path, strlen(path), b);
   case __NR_unlink:
-  case __NR_rmdir:
-    if ((e = upath(p, a, path)) < 0)
+  case __NR_rmdir: {
+    l4_word_t mode, size, ino, links;
+    if ((e = upath(p, a, path)) < 0 || (e = fs_stat(fs, path, strlen(path), &mode, &size, &ino, &links)) < 0)
       return e;
+    if (nr == __NR_unlink && S_ISDIR(mode))
+      return -EISDIR;
+    if (nr == __NR_rmdir && !S_ISDIR(mode))
+      return -ENOTDIR;
     return fs_unlink(fs, path, strlen(path));
-  case __NR_rename:
+  }
+  case __NR_link:
     if ((e = upath(p, a, path)) < 0 || (e = upath(p, b, path2)) < 0)
       return e;
+    return fs_link(fs, path, strlen(path), path2, strlen(path2));
+  case __NR_rename: {
+    l4_word_t m1, m2, size, ino, links;
+    if ((e = upath(p, a, path)) < 0 || (e = upath(p, b, path2)) < 0 ||
+        (e = fs_stat(fs, path, strlen(path), &m1, &size, &ino, &links)) < 0)
+      return e;
+    if (fs_stat(fs, path2, strlen(path2), &m2, &size, &ino, &links) == 0 && S_ISDIR(m1) != S_ISDIR(m2))
+      return S_ISDIR(m2) ? -EISDIR : -ENOTDIR;
     return fs_rename(fs, path, strlen(path), path2, strlen(path2));
+  }
   case __NR_rt_sigaction: {
     uint32_t handler, old = (p->sigign >> a) & 1;
     if (a < 1 || a > 31 || a == 9)
@@ -967,10 +989,19 @@ static int syscall(struct proc *p) {
     }
     return 0;
   }
+  case __NR_nanosleep:
+    if (!p->blocked) {                  /* the first attempt: check the request, set the deadline */
+      int32_t ts[2];
+      if (uread(p, a, ts, 8) < 0)
+        return -EFAULT;
+      if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+        return -EINVAL;
+      p->wake_at = l4_clock() + (uint64_t)ts[0] * 1000000 + (uint32_t)ts[1] / 1000;
+    }
+    return l4_clock() >= p->wake_at ? 0 : BLOCKED;
   case __NR_rt_sigprocmask:
   case __NR_sync:
   case __NR_sched_yield:
-  case __NR_nanosleep:
   case __NR_alarm:
     return 0;
   case __NR_reboot:
@@ -1134,9 +1165,14 @@ int main(void) {
   thread_create(init->tid, 0, entry, sp);
   for (;;) {
     l4_threadid_t from;
-    l4_msgtag_t tag = l4_receive(L4_ANYTHREAD, &from);
-    if (l4_ipc_failed(tag))
+    bool sleepers = false;
+    for (int i = 0; i < NPROC; i++)
+      sleepers |= procs[i].state == P_LIVE && procs[i].blocked && procs[i].regs[12] == __NR_nanosleep;
+    l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
+    if (l4_ipc_failed(tag)) {
+      wake();                          /* a timeout: sleepers may be due */
       continue;
+    }
     l4_word_t label = l4_label(tag);
     if (label == LABEL_INPUT) {
       l4_word_t n = MIN(L4_MR(1), CONSOLE_READ_DATA_MAX);
