@@ -44,13 +44,18 @@ static void serve_reader(void) {
     return;
   l4_word_t n = MIN(reader_max, (l4_word_t)nready);
   n = MIN(n, CONSOLE_READ_DATA_MAX);
-  if (nready == 0)
+  bool was_eof = nready == 0;
+  if (was_eof)
     eof = false;
   l4_msgtag_t tag = console_read_reply(0, ready, n);
+  l4_msgtag_t r = l4_send_timeout(reader, tag, L4_TIMEOUT_ZERO);
+  reader = L4_NILTHREAD;
+  if (l4_ipc_failed(r)) {             /* the reader went away: the input stays for the next one */
+    eof = eof || was_eof;
+    return;
+  }
   memmove(ready, ready + n, nready - n);
   nready -= n;
-  l4_send_timeout(reader, tag, L4_TIMEOUT_ZERO);
-  reader = L4_NILTHREAD;
 }
 
 int console_read_impl(l4_threadid_t caller, l4_word_t max, char *data, l4_word_t *n) {
