@@ -598,23 +598,32 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   }
   if (f->type == F_FS && (f->flags & O_ACCMODE) == O_RDONLY)
     return -EBADF;
-  n = MIN(n, sizeof(tmp));
-  if (uread(p, buf, tmp, n) < 0)
-    return -EFAULT;
-  if (f->type == F_CONSOLE)
+  if (f->type == F_CONSOLE) {
+    n = MIN(n, sizeof(tmp));
+    if (uread(p, buf, tmp, n) < 0)
+      return -EFAULT;
     return console_out(tmp, n);
+  }
   if (f->flags & O_APPEND) {
     l4_word_t mode, size, ino, links;
     if (fs_stat(fs, f->path, strlen(f->path), &mode, &size, &ino, &links) == 0)
       f->off = size;
   }
+  /* a file write is whole, as on the monolith: tmp-sized pieces, each fs.write calls of 192 bytes */
   uint32_t done = 0;
   l4_word_t w;
   while (done < n) {
-    int r = fs_write(fs, f->handle, f->off + done, tmp + done, MIN(192, n - done), &w);
-    if (r < 0)
-      return done ? (int)done : r;
-    done += w;
+    uint32_t piece = MIN(n - done, sizeof(tmp));
+    if (uread(p, buf + done, tmp, piece) < 0)
+      return done ? (int)done : -EFAULT;
+    for (uint32_t k = 0; k < piece; k += w) {
+      int r = fs_write(fs, f->handle, f->off + done + k, tmp + k, MIN(192, piece - k), &w);
+      if (r < 0 || w == 0) {
+        f->off += done + k;
+        return done + k ? (int)(done + k) : r < 0 ? r : -EIO;
+      }
+    }
+    done += piece;
   }
   f->off += done;
   return done;
@@ -999,6 +1008,15 @@ static int syscall(struct proc *p) {
       p->wake_at = l4_clock() + (uint64_t)ts[0] * 1000000 + (uint32_t)ts[1] / 1000;
     }
     return l4_clock() >= p->wake_at ? 0 : BLOCKED;
+  case __NR_fsync:
+  case __NR_fdatasync: {
+    /* the file server commits each change (ext3: a journal transaction, flushed) before it
+     * replies, so there is nothing left to wait for; like Linux, a pipe or terminal cannot be synced */
+    struct file *f = fd_get(p, a);
+    if (!f)
+      return -EBADF;
+    return f->type == F_FS ? 0 : -EINVAL;
+  }
   case __NR_rt_sigprocmask:
   case __NR_sync:
   case __NR_sched_yield:

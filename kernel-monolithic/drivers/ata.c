@@ -121,7 +121,9 @@ static void start(struct buf *b) {
   outb(ATA_LBA2, b->sector >> 16);
   outb(ATA_DRIVE, 0xE0 | (disk << 4) | ((b->sector >> 24) & 0x0F));
   sectors_left = SPB;
-  if (b->flags & B_DIRTY) {
+  if (b->flags & B_FLUSH) {
+    outb(ATA_CMD, CMD_FLUSH);   /* completes with one interrupt, no data */
+  } else if (b->flags & B_DIRTY) {
     outb(ATA_CMD, CMD_WRITE);
     if (ata_wait() < 0)
       return;                   /* the interrupt reports the error */
@@ -141,6 +143,8 @@ static void advance(void) {
   if (s < 0) {
     printk("ata: hd%c: I/O error at sector %u (error %x)\n", 'a' + DEV_DISK(b->dev), b->sector + i,
            inb(ATA_ERROR));
+    sectors_left = 0;
+  } else if (b->flags & B_FLUSH) {
     sectors_left = 0;
   } else if (b->flags & B_DIRTY) {
     if (--sectors_left > 0)
@@ -172,12 +176,14 @@ void ataintr(void) {
   advance();
 }
 
-/* Reads b (B_DIRTY clear) or writes it (B_DIRTY set); returns 0 or -EIO. */
+/* Reads b (B_DIRTY clear) or writes it (B_DIRTY set); with B_FLUSH | B_DIRTY it is a FLUSH CACHE
+ * of b's disk instead (ATA/ATAPI-6 8.14): the disk's write cache reaches the medium before it
+ * completes. Returns 0 or -EIO. */
 int ata_rw(struct buf *b) {
   if (!(b->flags & B_BUSY))
     panic("ata_rw: buffer not busy");
   uint32_t sectors;
-  if (!ata_present(DEV_DISK(b->dev), &sectors) || b->sector + SPB > sectors)
+  if (!ata_present(DEV_DISK(b->dev), &sectors) || (!(b->flags & B_FLUSH) && b->sector + SPB > sectors))
     return -EIO;
   bool write = b->flags & B_DIRTY;
   b->flags |= B_QUEUED;

@@ -41,6 +41,18 @@ int sys_write(int fd, uaddr_t buf, int n) {
   return n == 0 ? 0 : filewrite(f, buf, n);
 }
 
+/* fsync(2) and fdatasync(2): the file's data and metadata are in the journal on the disk when
+ * the write that changed them returned (fs/journal.c); this only waits for a change in progress
+ * and flushes the disk's cache. Like Linux, a pipe or a terminal cannot be synced. */
+int sys_fsync(int fd) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE && f->type != FD_BLK)
+    return -EINVAL;
+  return fs_sync();
+}
+
 /* pipe(2): fds[0] reads, fds[1] writes */
 int sys_pipe(uaddr_t ufds) {
   struct file *rf, *wf;

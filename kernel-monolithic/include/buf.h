@@ -14,6 +14,8 @@
 #define B_VALID 0x2         /* data holds the block's contents */
 #define B_DIRTY 0x4         /* data must be written to disk */
 #define B_QUEUED 0x8        /* in the disk driver's queue */
+#define B_LOGGED 0x10       /* in the open journal transaction: pinned until it commits */
+#define B_FLUSH  0x20       /* not a transfer: the disk's FLUSH CACHE (bio_flush) */
 
 struct buf {
   int flags;

@@ -6,3 +6,6 @@
 #include "buf.h"
 #include "fs.h"
 #include "param.h"         /* MAXPATH */
+
+/* fs/ext2host.c: reads journal.crash= from the command line (the journal's test hook) */
+void journal_crash_hook(void);

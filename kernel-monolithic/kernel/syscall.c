@@ -21,6 +21,7 @@ int sys_dup2(int oldfd, int newfd);
 int sys_getppid(void);
 int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, uint32_t arg);
 int sys_sync(void);
+int sys_fsync(int fd);
 int sys_wait4(int pid, uaddr_t status, int options, uaddr_t rusage);
 int sys_uname(uaddr_t buf);
 int sys_sched_yield(void);
@@ -70,7 +71,9 @@ static const struct {
   S(alarm, sys_alarm),          /* (seconds) */
   S(pause, sys_pause),          /* () */
   S(kill, sys_kill),            /* (pid, sig) */
-  S(sync, sys_sync),            /* (): writes are synchronous, nothing to flush */
+  S(sync, sys_sync),            /* (): flushes the disk's write cache */
+  S(fsync, sys_fsync),          /* (fd): see fs/sysfile.c */
+  S(fdatasync, sys_fsync),      /* (fd): the same (data and metadata commit together) */
   S(rename, sys_rename),        /* (oldpath, newpath) */
   S(mkdir, sys_mkdir),          /* (path, mode) */
   S(rmdir, sys_rmdir),          /* (path) */

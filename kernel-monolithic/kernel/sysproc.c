@@ -1,5 +1,6 @@
 /* sysproc.c: the process system calls: argument checking and copying around proc.c and exec.c. */
 #include "defs.h"
+#include "fs.h"
 #include "proc.h"
 #include "uapi/unistd_32.h"
 
@@ -90,8 +91,10 @@ int sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, uint32_t arg) {
   poweroff(status);
 }
 
-/* sync(2): the buffer cache writes through (bwrite), so the disk is always current. */
+/* sync(2): every file-system change is on the disk when its system call returns (written
+ * through, and on ext3 committed to the journal); this flushes the disk's write cache. */
 int sys_sync(void) {
+  fs_sync();
   return 0;
 }
 

@@ -84,7 +84,26 @@ static void test_writes(void) {
   CHECK(n == 17 && memcmp(buf, "hello, disk\nmore\n", 17) == 0, "read back what was written");
   fd = open("/tmp1", O_RDONLY);
   CHECK(write(fd, "x", 1) == -1 && errno == EBADF, "write on a read-only fd -> EBADF");
+  CHECK(fsync(fd) == 0 && fdatasync(fd) == 0, "fsync and fdatasync on a file");
   close(fd);
+  CHECK(fsync(fd) == -1 && errno == EBADF, "fsync on a closed fd -> EBADF");
+  int pfd[2];
+  CHECK(pipe(pfd) == 0 && fsync(pfd[1]) == -1 && errno == EINVAL, "fsync on a pipe -> EINVAL");
+  close(pfd[0]);
+  close(pfd[1]);
+  /* one write bigger than a journal transaction (64 blocks): committed in several, still whole */
+  static char chunk[200000];
+  for (int i = 0; i < (int)sizeof(chunk); i++)
+    chunk[i] = (char)(i * 13 + (i >> 10));
+  fd = open("/tmp.big", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  n = fd >= 0 ? write(fd, chunk, sizeof(chunk)) : -1;
+  int same = 0, m;
+  if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0)
+    for (int i = 0; (m = read(fd, buf, sizeof(buf))) > 0; i += m)
+      same += memcmp(buf, chunk + i, m) == 0 ? m : 0;
+  close(fd);
+  CHECK(n == (int)sizeof(chunk) && same == (int)sizeof(chunk) && unlink("/tmp.big") == 0,
+        "a 200000-byte write reads back whole (%d bytes the same)", same);
   fd = open("/tmp1", O_RDWR | O_TRUNC);
   CHECK(fd >= 0 && file_size("/tmp1") == 0, "O_TRUNC empties it");
   close(fd);

@@ -9,22 +9,20 @@
 struct ext2fs fs;
 static struct inode icache[NINODE];
 
-/* Reads the superblock; refuses what this code cannot read correctly. */
-int ext2_mount(uint32_t dev) {
+/* Reads the superblock and the group descriptors into fs. */
+static int load_super(uint32_t dev) {
   struct buf *b = bread(dev, 1);          /* the superblock is at byte 1024 */
   if (!b)
     return -EIO;
   struct ext2_super sb;
   memmove(&sb, b->data, sizeof(sb));
+  fs.journal_inum = sb.s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL
+                        ? *(uint32_t *)(b->data + EXT3_SUPER_JOURNAL_INUM_OFFSET) : 0;
   brelse(b);
   if (sb.s_magic != EXT2_MAGIC)
     return -EINVAL;
   if (sb.s_log_block_size != 0 || sb.s_inodes_per_group == 0 || sb.s_blocks_per_group == 0) {
     printk("ext2: only 1 KiB blocks are supported\n");
-    return -EINVAL;
-  }
-  if (sb.s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_FILETYPE) {
-    printk("ext2: unsupported incompatible features %x\n", sb.s_feature_incompat);
     return -EINVAL;
   }
   fs.dev = dev;
@@ -36,6 +34,8 @@ int ext2_mount(uint32_t dev) {
   fs.first_data_block = sb.s_first_data_block;
   /* the group descriptor table follows the superblock's block */
   uint32_t gdsize = fs.ngroups * sizeof(struct ext2_group);
+  if (fs.groups)
+    kfree(fs.groups);
   if (!(fs.groups = kmalloc(gdsize)))
     return -ENOMEM;
   for (uint32_t off = 0; off < gdsize; off += BSIZE) {
@@ -44,10 +44,82 @@ int ext2_mount(uint32_t dev) {
     memmove((char *)fs.groups + off, b->data, MIN(BSIZE, gdsize - off));
     brelse(b);
   }
+  return 0;
+}
+
+/* The journal's inode (not in the inode cache: nobody opens it) and its block map. */
+static struct inode jinode;
+static int64_t bmap(struct inode *ip, uint32_t n);
+
+static uint32_t journal_map(uint32_t n) {
+  int64_t b = n < jinode.d.i_size / BSIZE ? bmap(&jinode, n) : 0;
+  return b > 0 && b < fs.sb.s_blocks_count ? b : 0;
+}
+
+/* ext3: opens the journal (inode s_journal_inum) and replays what it holds; the superblock and
+ * descriptors are read again when the replay changed them. */
+static int open_journal(uint32_t dev) {
+  jinode.dev = dev;
+  jinode.inum = fs.journal_inum;
+  jinode.valid = false;
+  if (iload(&jinode) < 0 || !S_ISREG(jinode.d.i_mode)) {
+    printk("ext3: no journal inode %u\n", fs.journal_inum);
+    return -EINVAL;
+  }
+  int n = journal_open(dev, journal_map, fs.sb.s_blocks_count);
+  if (n < 0) {
+    printk("ext3: cannot use the journal (%d): not mounting\n", n);
+    return n;
+  }
+  if (n > 0) {
+    binval(dev);                          /* the replay wrote around the cache */
+    if ((n = load_super(dev)) < 0)
+      return n;
+  }
+  /* In memory the flag stays set: every superblock copy the journal logs carries it, and
+   * journal_commit clears it on disk once a transaction is home. */
+  if ((fs.sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) &&
+      (ext2_mark_recover(false) < 0 || bio_flush(dev) < 0))
+    return -EIO;
+  fs.sb.s_feature_incompat |= EXT3_FEATURE_INCOMPAT_RECOVER;
+  return 0;
+}
+
+/* Mounts the ext2 or ext3 file system on dev; refuses what this code cannot read correctly. */
+int ext2_mount(uint32_t dev) {
+  int r = load_super(dev);
+  if (r < 0)
+    return r;
+  uint32_t known = EXT2_FEATURE_INCOMPAT_FILETYPE | (fs.journal_inum ? EXT3_FEATURE_INCOMPAT_RECOVER : 0);
+  if (fs.sb.s_feature_incompat & ~known) {
+    printk("ext2: unsupported incompatible features %x\n", fs.sb.s_feature_incompat);
+    return -EINVAL;
+  }
+  if (fs.journal_inum && (r = open_journal(dev)) < 0)
+    return r;
   fs.mounted = true;
   printk("ext2: mounted hd%c%d: %u inodes, %u blocks (%u free), %u groups\n", 'a' + DEV_DISK(dev),
-         DEV_PART(dev), sb.s_inodes_count, sb.s_blocks_count, sb.s_free_blocks_count, fs.ngroups);
+         DEV_PART(dev), fs.sb.s_inodes_count, fs.sb.s_blocks_count, fs.sb.s_free_blocks_count, fs.ngroups);
+  if (fs.journal_inum)
+    printk("ext3: journal inode %u, %u blocks, data=ordered, a commit per change\n", fs.journal_inum,
+           jinode.d.i_size / BSIZE);
   return 0;
+}
+
+/* Sets or clears needs_recovery in the superblock on the disk, around the cache (whose copy may
+ * hold a transaction's uncommitted counts): the journal calls it around each commit. */
+int ext2_mark_recover(bool on) {
+  static uint8_t sb[BSIZE];
+  static bool known;                      /* sb is what the disk holds (since the last clear) */
+  /* setting follows a clear (nothing wrote block 1 in between); a clear follows a checkpoint,
+   * which may have written block 1: read it again */
+  if ((!on || !known) && bio_rawread(fs.dev, 1, sb) < 0)
+    return -EIO;
+  uint32_t *incompat = (uint32_t *)(sb + EXT2_SUPER_INCOMPAT_OFFSET);
+  *incompat = on ? *incompat | EXT3_FEATURE_INCOMPAT_RECOVER : *incompat & ~EXT3_FEATURE_INCOMPAT_RECOVER;
+  int r = bio_rawwrite(fs.dev, 1, sb);
+  known = r == 0 && !on;
+  return r;
 }
 
 bool ext2_mounted(void) {
@@ -131,7 +203,7 @@ int iupdate(struct inode *ip) {
   if (!b)
     return -EIO;
   memmove(b->data + inode_offset(ip->inum), &ip->d, sizeof(ip->d));
-  int r = bwrite(b);
+  int r = log_write(b);
   brelse(b);
   return r;
 }
@@ -178,7 +250,7 @@ static int64_t ensure(uint32_t *slot, struct inode *ip, struct buf *holder) {
     return nb;
   *slot = nb;
   ip->d.i_blocks += BSIZE / 512;
-  return holder && bwrite(holder) < 0 ? -EIO : nb;
+  return holder && log_write(holder) < 0 ? -EIO : nb;
 }
 
 /* Like bmap, but allocates the data block and any missing indirect blocks on the way. */
@@ -236,14 +308,32 @@ void itrunc(struct inode *ip) {
   iupdate(ip);
 }
 
+/* The journal blocks one more block of a write may need: a bitmap, three indirect blocks, and
+ * the inode, descriptor and superblock the change ends with. */
+#define WRITE_ROOM 8
+
+/* A write too big for one transaction commits what it wrote so far as one: the file then ends
+ * at 'end' (no block beyond its size, which e2fsck would report). */
+static void commit_partial(struct inode *ip, uint32_t end) {
+  if (end > ip->d.i_size)
+    ip->d.i_size = end;
+  iupdate(ip);
+  ext2_flush_counts();
+  journal_commit();
+}
+
 /* Writes n bytes from src (user address if 'user') at off, growing the file; returns the count
- * written or -errno. The caller holds fs_lock(). */
+ * written or -errno. The caller holds fs_lock(). A write to a directory is journaled like any
+ * metadata; file data is written in place before the transaction commits (data=ordered). */
 int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t n) {
   if (off + n < off || off + n > 0x7FFFFFFF)
     return -EFBIG;
   uint32_t done = 0;
   int err = 0;
+  bool dir = S_ISDIR(ip->d.i_mode);
   while (done < n) {
+    if (done > 0 && journal_room() < WRITE_ROOM)
+      commit_partial(ip, off + done);
     uint32_t boff = (off + done) % BSIZE;
     uint32_t chunk = MIN(n - done, BSIZE - boff);
     int64_t blk = bmap_alloc(ip, (off + done) / BSIZE);
@@ -257,7 +347,7 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
     else
       memmove(b->data + boff, (const char *)src + done, chunk);
     if (err == 0)
-      err = bwrite(b);
+      err = dir ? log_write(b) : bwrite(b);   /* data=ordered: file data in place, now */
     brelse(b);
     if (err < 0)
       break;
@@ -268,6 +358,16 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
   ip->d.i_mtime = ip->d.i_ctime = fs_now();
   iupdate(ip);
   return done > 0 ? (int)done : err;
+}
+
+/* fsync(2), fdatasync(2), sync(2): every change commits (ext3) or writes through (ext2) before
+ * its system call returns, so what is left is the disk's write cache: FLUSH CACHE. Taking the
+ * lock waits for a change in progress (another process's) to commit first. */
+int fs_sync(void) {
+  fs_lock();
+  int r = fs.mounted ? bio_flush(fs.dev) : 0;
+  fs_unlock();
+  return r;
 }
 
 /* Reads up to n bytes at off into dst (user address if 'user'); returns the count or -errno. */

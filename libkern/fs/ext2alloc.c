@@ -1,6 +1,7 @@
 /* ext2alloc.c: ext2 block and inode allocation through the group bitmaps, keeping the free counts
- * of the group descriptors and the superblock in step (what e2fsck checks). Bitmaps are written
- * at once; the counts once per file-system change, when fs_unlock() calls ext2_flush_counts(). */
+ * of the group descriptors and the superblock in step (what e2fsck checks). Bitmaps go to the
+ * journal at once (log_write, a plain write on ext2); the counts once per file-system change,
+ * when fs_unlock() calls ext2_flush_counts(). */
 #include "ext2int.h"
 
 static int write_super(void) {
@@ -8,7 +9,7 @@ static int write_super(void) {
   if (!b)
     return -EIO;
   memmove(b->data, &fs.sb, sizeof(fs.sb));
-  int r = bwrite(b);
+  int r = log_write(b);
   brelse(b);
   return r;
 }
@@ -27,7 +28,7 @@ static int write_group(uint32_t g) {
   if (!b)
     return -EIO;
   memmove(b->data + off % BSIZE, &fs.groups[g], sizeof(struct ext2_group));
-  int r = bwrite(b);
+  int r = log_write(b);
   brelse(b);
   return r;
 }
@@ -44,17 +45,19 @@ void ext2_flush_counts(void) {
 }
 
 /* Finds and sets a clear bit among bits [low, nbits) of bitmap block 'bitmap', looking from
- * 'start' onwards and wrapping around; -1 if none. */
-static int64_t takebit(uint32_t bitmap, uint32_t nbits, uint32_t low, uint32_t start) {
+ * 'start' onwards and wrapping around; -1 if none. For a block bitmap ('base' = the block of
+ * bit 0, else 0) it skips blocks the open transaction freed: until it commits, the file system
+ * on the disk still uses them, and new data is written in place at once. */
+static int64_t takebit(uint32_t bitmap, uint32_t nbits, uint32_t low, uint32_t start, uint32_t base) {
   struct buf *b = bread(fs.dev, bitmap);
   if (!b)
     return -EIO;
   if (start < low || start >= nbits)
     start = low;
   for (uint32_t k = 0, i = start; k < nbits - low; k++, i = i + 1 < nbits ? i + 1 : low)
-    if (!(b->data[i / 8] & (1 << (i % 8)))) {
+    if (!(b->data[i / 8] & (1 << (i % 8))) && !(base && journal_freed_now(base + i))) {
       b->data[i / 8] |= 1 << (i % 8);
-      int r = bwrite(b);
+      int r = log_write(b);
       brelse(b);
       return r < 0 ? r : (int64_t)i;
     }
@@ -69,7 +72,7 @@ static void clearbit(uint32_t bitmap, uint32_t i, const char *what) {
   if (!(b->data[i / 8] & (1 << (i % 8))))
     printk("ext2: freeing free %s %u\n", what, i);
   b->data[i / 8] &= ~(1 << (i % 8));
-  bwrite(b);
+  log_write(b);
   brelse(b);
 }
 
@@ -85,7 +88,8 @@ int64_t balloc(void) {
     if (fs.groups[g].bg_free_blocks_count == 0)
       continue;
     uint32_t nbits = MIN(fs.blocks_per_group, fs.sb.s_blocks_count - fs.first_data_block - g * fs.blocks_per_group);
-    int64_t i = takebit(fs.groups[g].bg_block_bitmap, nbits, 0, k == 0 ? hint % fs.blocks_per_group : 0);
+    uint32_t base = fs.first_data_block + g * fs.blocks_per_group;
+    int64_t i = takebit(fs.groups[g].bg_block_bitmap, nbits, 0, k == 0 ? hint % fs.blocks_per_group : 0, base);
     if (i == -1)
       continue;
     if (i < 0)
@@ -99,7 +103,7 @@ int64_t balloc(void) {
     if (!b)
       return -EIO;
     memset(b->data, 0, BSIZE);
-    bwrite(b);
+    bwrite(b);                   /* in place: a block free on the disk (see takebit) */
     brelse(b);
     return blk;
   }
@@ -114,6 +118,7 @@ void bfree(uint32_t blk) {
   fs.groups[g].bg_free_blocks_count++;
   fs.sb.s_free_blocks_count++;
   mark_group(g);
+  journal_freed(blk);
 }
 
 /* A new inode number with a zeroed disk inode, or -ENOSPC / -EIO. Inodes below s_first_ino are
@@ -123,7 +128,7 @@ int64_t ialloc(bool dir) {
     if (fs.groups[g].bg_free_inodes_count == 0)
       continue;
     uint32_t first = g == 0 ? fs.sb.s_first_ino - 1 : 0;
-    int64_t i = takebit(fs.groups[g].bg_inode_bitmap, fs.inodes_per_group, first, first);
+    int64_t i = takebit(fs.groups[g].bg_inode_bitmap, fs.inodes_per_group, first, first, 0);
     if (i == -1)
       continue;
     if (i < 0)
@@ -138,7 +143,7 @@ int64_t ialloc(bool dir) {
     if (!b)
       return -EIO;
     memset(b->data + off % BSIZE, 0, fs.inode_size);
-    bwrite(b);
+    log_write(b);
     brelse(b);
     return g * fs.inodes_per_group + i + 1;
   }

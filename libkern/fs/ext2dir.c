@@ -53,7 +53,7 @@ int dirlink(struct inode *dp, const char *name, uint32_t inum, uint8_t type) {
   de->name_len = len;
   de->file_type = type;
   memmove(de->name, name, len);
-  int r = bwrite(b);
+  int r = log_write(b);
   brelse(b);
   dp->d.i_mtime = dp->d.i_ctime = fs_now();
   iupdate(dp);
@@ -79,7 +79,7 @@ static int64_t dirunlink(struct inode *dp, const char *name) {
           prev->rec_len += de->rec_len;
         else
           de->inode = 0;             /* the first record of a block just becomes empty */
-        bwrite(b);
+        log_write(b);
         brelse(b);
         dp->d.i_mtime = dp->d.i_ctime = fs_now();
         iupdate(dp);
@@ -239,7 +239,7 @@ static int dirsetino(struct inode *dp, const char *name, uint32_t inum) {
         break;
       if (de->inode && de->name_len == len && strncmp(de->name, name, len) == 0) {
         de->inode = inum;
-        int r = bwrite(b);
+        int r = log_write(b);
         brelse(b);
         return r;
       }

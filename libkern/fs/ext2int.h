@@ -1,8 +1,10 @@
 /* ext2int.h: state shared by the ext2 files (ext2.c, ext2alloc.c, ext2dir.c): the mounted file
- * system, with its superblock and group descriptors kept in memory and written through. */
+ * system, with its superblock and group descriptors kept in memory and written through (ext2) or
+ * through the journal (ext3, journal.c). */
 #pragma once
 #include "ext2host.h"      /* the building kernel's block cache, allocator, errno (see libkern/ext2.h) */
 #include "libkern/ext2.h"
+#include "libkern/journal.h"
 
 struct ext2fs {
   uint32_t dev;
@@ -13,6 +15,7 @@ struct ext2fs {
   bool super_dirty;                 /* the free counts changed: write them at fs_unlock() */
   uint32_t groups_dirty;            /* bit g: descriptor g changed (the first 32 groups; */
   bool all_groups_dirty;            /* beyond that, all are written) */
+  uint32_t journal_inum;            /* ext3: the journal's inode (s_journal_inum), else 0 */
 };
 extern struct ext2fs fs;
 

@@ -29,6 +29,8 @@
 #define __NR_reboot       88
 #define __NR_uname       122
 #define __NR_wait4       114
+#define __NR_fsync       118
+#define __NR_fdatasync   148
 #define __NR_init_module   128
 #define __NR_delete_module 129
 #define __NR_sched_yield 158

@@ -60,6 +60,8 @@ ssize_t write_all(int fd, const void *buf, size_t n);
 /* A test program's last words: prints "NAME: all passed" or "NAME: N FAILED"; as process 1 (the
  * kernel's init=) it powers off with status 0 or 1, else it returns that status for exit. */
 int tests_done(const char *name, int failures);
+int fsync(int fd);
+int fdatasync(int fd);
 int init_module(void *image, unsigned long len, const char *params);
 int delete_module(const char *name, unsigned flags);
 void *readfile(const char *path, int *len);

@@ -166,3 +166,11 @@ void *sbrk(intptr_t delta) {
 void sync(void) {
   SC3(__NR_sync, 0, 0, 0);
 }
+
+int fsync(int fd) {
+  return SC3(__NR_fsync, fd, 0, 0);
+}
+
+int fdatasync(int fd) {
+  return SC3(__NR_fdatasync, fd, 0, 0);
+}

@@ -15,6 +15,10 @@
 #define EXT2_TIND       14
 
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002
+#define EXT3_FEATURE_INCOMPAT_RECOVER  0x0004   /* the journal may hold committed changes */
+#define EXT3_FEATURE_COMPAT_HAS_JOURNAL 0x0004
+#define EXT2_SUPER_INCOMPAT_OFFSET 0x60         /* of s_feature_incompat in the superblock */
+#define EXT3_SUPER_JOURNAL_INUM_OFFSET 0xE0     /* s_journal_inum (ext3) */
 
 struct ext2_super {
   uint32_t s_inodes_count, s_blocks_count, s_r_blocks_count, s_free_blocks_count;
@@ -77,6 +81,7 @@ int dirnext(struct inode *dp, uint32_t *off, uint32_t *inum, char *name, uint8_t
 struct inode *fs_root(void);
 int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t n);
 void itrunc(struct inode *ip);
+int fs_sync(void);                /* waits for a change in progress, then flushes the disk's cache */
 
 /* ext2dir.c */
 int dirlink(struct inode *dp, const char *name, uint32_t inum, uint8_t type);
@@ -88,11 +93,14 @@ void ext2_flush_counts(void);     /* ext2alloc.c: write the free counts (fs_unlo
 
 /* ---- provided by the kernel that builds this code ----
  * Its header "ext2host.h" (found on its include path) supplies: the block cache (struct buf with
- * `data`, BSIZE = 1024, bread / bwrite / brelse), kmalloc, printk, panic, MIN, the Linux errno
- * values and S_IF* mode bits, MAXPATH, DEV_DISK/DEV_PART (ext2's i_mode uses the same bits as Linux), and the string
- * functions. It also implements these: */
+ * `data`, `dev`, `blockno` and `flags`, BSIZE = 1024, bread / bwrite / brelse, binval(dev) to forget
+ * a device's cached blocks, and B_LOGGED: a buffer with that flag must stay cached), kmalloc, kfree,
+ * printk, panic, MIN, the Linux errno values and S_IF* mode bits, MAXPATH, DEV_DISK/DEV_PART
+ * (ext2's i_mode uses the same bits as Linux), and the string functions. It also implements
+ * these, and the journal's block I/O and test stop (libkern/journal.h): */
 void fs_lock(void);               /* one file-system change at a time (re-entrant for its owner); */
-void fs_unlock(void);             /* the outermost unlock calls ext2_flush_counts() */
+void fs_unlock(void);             /* the outermost unlock calls ext2_flush_counts(), then
+                                     journal_commit(): one change, one transaction */
 uint32_t fs_now(void);            /* seconds since 1970 for inode times */
 struct inode *ext2_host_cwd(void);                              /* relative paths start here; 0: the root */
 int ext2_host_copyin(void *dst, const void *usrc, uint32_t n);   /* from the caller's buffer (user = true) */

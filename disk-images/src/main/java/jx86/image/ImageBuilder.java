@@ -154,7 +154,7 @@ public final class ImageBuilder {
 
     private static void makeFileSystem(Path mke2fs, Path tree, Path fs, int blockSize, long blocks,
             long needed, long partitionBytes) {
-        List<String> cmd = List.of(mke2fs.toString(), "-q", "-t", "ext2", "-r", "1", "-b", Integer.toString(blockSize),
+        List<String> cmd = List.of(mke2fs.toString(), "-q", "-t", "ext3", "-r", "1", "-b", Integer.toString(blockSize),
                 "-d", tree.toString(), "-F", fs.toString(), Long.toString(blocks));
         HostTools.Result r = HostTools.run(cmd, Map.of());
         if (r.exitCode() != 0) {

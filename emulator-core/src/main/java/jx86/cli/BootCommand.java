@@ -66,6 +66,11 @@ public final class BootCommand implements Callable<Integer> {
             description = "Decode every guest instruction again (slower; same results, for comparison).")
     boolean noDecodeCache;
 
+    @Option(names = "--cpu", paramLabel = "MODEL",
+            description = "faithful (IA-32 as it is) or strict (sensitive instructions trap at CPL > 0:"
+                    + " classically virtualizable; see docs/vmm.md). Default ${DEFAULT-VALUE}.")
+    String cpu = "faithful";
+
     @Option(names = "--rtc", paramLabel = "SOURCE", description = "RTC time: virtual or host (default ${DEFAULT-VALUE}).")
     String rtc = "virtual";
 
@@ -136,6 +141,11 @@ public final class BootCommand implements Callable<Integer> {
         }
         if (timeoutSeconds < 0) {
             throw new UserError("--timeout " + timeoutSeconds + ": expected seconds >= 0 (0: no limit)");
+        }
+        switch (cpu) {
+            case "faithful" -> { }
+            case "strict" -> b.cpuStrict(true);
+            default -> throw new UserError("--cpu " + cpu + ": expected 'faithful' or 'strict'");
         }
         switch (rtc) {
             case "virtual" -> { }

@@ -11,13 +11,16 @@ import java.util.List;
  * {@code monolithic}, {@code microkernel} (built by kernel-microkernel) or {@code hello} is looked up among
  * the images the build produced:
  * {@code disk-images/target/images/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
- * the checkout root (the launcher passes it as the {@code jx86.root} system property).
+ * the checkout root (the launcher passes it as the {@code jx86.root} system property); {@code vmm}
+ * is the hypervisor's image, {@code vmm/target/vmm.img}.
  */
 final class ImageResolver {
     /** What {@code jx86 boot} boots without arguments: kernel-monolithic's disk image. */
     static final String DEFAULT_GUEST = "monolithic";
     /** The fallback when the kernel's image has not been built (only emulator-core was built). */
     static final String FALLBACK_GUEST = "hello";
+    /** The hypervisor with kernel-monolithic as its VM: vmm/target/vmm.img (vmm/vmm.manifest). */
+    static final String VMM_GUEST = "vmm";
 
     private final Path root;
 
@@ -31,6 +34,9 @@ final class ImageResolver {
     }
 
     List<Path> candidates(String name) {
+        if (name.equals(VMM_GUEST)) {
+            return List.of(root.resolve("vmm/target/vmm.img"));
+        }
         return List.of(root.resolve("disk-images/target/images/" + name + ".img"),
                 root.resolve("disk-images/target/" + name + ".img"),
                 root.resolve("src-test-guests/target/guests/" + name + ".elf"));

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jx86", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A full-system IA-32 PC emulator.",
-        subcommands = {BootCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BootCommand.class, BenchCommand.class, TestCommand.class, jx86.demo.DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad usage or bad input (one clear line on stderr). */
     public static final int EXIT_USAGE = 2;

@@ -109,14 +109,22 @@ final class ControlTransfer {
         }
     }
 
-    /** ENTER imm16, imm8: the frame is built with local stack pointers and committed at the end. */
+    /**
+     * ENTER imm16, imm8 (SDM ENTER): FrameTemp is the stack pointer after pushing (E)BP, as wide as
+     * the operand size (a 32-bit ENTER on a 16-bit stack keeps ESP's upper word in EBP). Before
+     * anything is written, the final stack pointer must lie in the stack segment (#SS(0)) and a
+     * write there must be allowed (#PF), though nothing is stored at it; the frame is then built
+     * with local stack pointers and committed at the end.
+     */
     static void enter(Cpu c, int frameSize, int level) {
         level &= 31;
         int size = c.osz;
         boolean s32 = Mem.stack32(c);
         int sp = Mem.spPlus(c, Mem.sp(c), -size);
+        int finalSp = Mem.spPlus(c, sp, -(level * size) - frameSize);
+        c.mmu.checkWrite(Mem.laWrite(c, Cpu.SS, finalSp, size), size);
         Mem.write(c, Cpu.SS, sp, size, c.regs[Cpu.EBP]);
-        int frameTemp = sp;
+        int frameTemp = s32 ? sp : (c.regs[Cpu.ESP] & 0xFFFF_0000) | sp;
         int bp = s32 ? c.regs[Cpu.EBP] : c.regs[Cpu.EBP] & 0xFFFF;
         if (level > 0) {
             for (int i = 1; i < level; i++) {

@@ -187,6 +187,15 @@ public final class Cpu {
     boolean inhibitInterrupts;
     /** Set by instructions that must not be followed by a single-step trap (INT n, MOV SS). */
     boolean suppressSingleStep;
+    /**
+     * Value of {@link #instructions} once a MOV SS / POP SS has retired: while it still equals the
+     * count, the next instruction is in the SS shadow (no instruction breakpoint before it, debug
+     * traps held until after it). Compared rather than cleared, so the trace runner, which counts
+     * the instructions it runs, needs no code for it.
+     */
+    long ssShadowAt = -1;
+    /** DR6.Bn bits of data breakpoints hit by MOV SS / POP SS, reported after the next instruction. */
+    private int heldDebugBits;
     /** Set by IRET: the RF value it loaded must survive this instruction. */
     boolean keepRf;
     /** DR7 enables any breakpoint: memory accesses check data breakpoints (see Debug). */
@@ -259,6 +268,8 @@ public final class Cpu {
         eflags = 2;
         lfOp = Flags.NONE;
         inhibitInterrupts = false;
+        ssShadowAt = -1;
+        heldDebugBits = 0;
         nmiBlocked = false;
         fetchPage = -1;
         setCpl(0);
@@ -293,6 +304,30 @@ public final class Cpu {
      */
     public void setDecodeCache(boolean enabled) {
         decodeCache = enabled;
+    }
+
+    /**
+     * {@code --cpu strict}: a "classically virtualizable" IA-32 (Popek and Goldberg). The
+     * instructions that are sensitive but do not trap on a real IA-32 (PUSHF, POPF, IRET to the
+     * same ring, SGDT, SIDT, SLDT, STR, SMSW, LAR, LSL, VERR, VERW, MOV from and PUSH of a segment
+     * register) raise #GP(0) at CPL > 0 in protected mode. None of them is one of the decode
+     * cache's specialised forms, so the check costs nothing on the hot path.
+     */
+    boolean strict;
+
+    public void setStrict(boolean enabled) {
+        strict = enabled;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    /** Raises #GP(0) for a sensitive instruction at CPL > 0 on the strict CPU. */
+    void strictCheck() {
+        if (strict && pm && cpl() > 0) {
+            throw CpuFault.gp(0);
+        }
     }
 
     public void setFirmware(FirmwareHook hook) {
@@ -539,9 +574,10 @@ public final class Cpu {
         keepRf = false;
         boolean debug = (dr[7] & 0xFF) != 0;
         debugActive = debug;
+        final boolean ssShadowed = ssShadowAt == instructions;
         if (debug) {
             dataBreakHits = 0;
-            if ((eflags & RF) == 0) {
+            if ((eflags & RF) == 0 && !ssShadowed) {
                 int hits = Debug.instructionHits(this, segBase[CS] + startEip);
                 if (hits != 0) {
                     dr[6] |= hits;
@@ -554,6 +590,7 @@ public final class Cpu {
         } catch (CpuFault fault) {
             eip = startEip;
             regs[ESP] = startEsp;
+            heldDebugBits = 0; // a fault in the SS shadow discards the held traps (see docs/cpu.md)
             return Interrupts.raiseException(this, fault);
         }
         instructions++;
@@ -561,6 +598,13 @@ public final class Cpu {
             eflags &= ~RF;
         }
         int trapBits = debug ? dataBreakHits : 0;
+        if (ssShadowAt == instructions) {
+            heldDebugBits = trapBits; // MOV SS / POP SS: its data breakpoints wait one instruction
+            trapBits = 0;
+        } else if (heldDebugBits != 0) {
+            trapBits |= heldDebugBits;
+            heldDebugBits = 0;
+        }
         if (singleStep && !suppressSingleStep) {
             trapBits |= 0x4000; // DR6.BS
         }

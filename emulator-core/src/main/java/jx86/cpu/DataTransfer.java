@@ -17,6 +17,7 @@ final class DataTransfer {
      * written, as recent Intel processors do.
      */
     static void pushSeg(Cpu c, int seg) {
+        c.strictCheck();
         int size = c.osz;
         int sp = Mem.spPlus(c, Mem.sp(c), -size);
         int la = Mem.laWrite(c, Cpu.SS, sp, size);
@@ -24,15 +25,31 @@ final class DataTransfer {
         Mem.setSp(c, sp);
     }
 
-    /** POP Sreg: the selector is loaded (and checked) before the stack pointer moves. */
+    /**
+     * POP Sreg: the selector is loaded (and checked) before the stack pointer moves. The increment
+     * uses the stack size in effect before the load (SDM POP: the pop is done on the old stack), so
+     * POP SS from a 16-bit stack wraps SP even when the new SS is a 32-bit segment, and vice versa.
+     */
     static void popSeg(Cpu c, int seg) {
         int v = Mem.peek(c, 0, c.osz) & 0xFFFF;
+        boolean s32 = Mem.stack32(c);
+        int sp = Mem.spPlus(c, Mem.sp(c), c.osz);
         Segments.load(c, seg, v);
-        Mem.setSp(c, Mem.spPlus(c, Mem.sp(c), c.osz));
+        c.regs[Cpu.ESP] = s32 ? sp : (c.regs[Cpu.ESP] & 0xFFFF_0000) | sp;
         if (seg == Cpu.SS) {
-            c.inhibitInterrupts = true;
-            c.suppressSingleStep = true;
+            ssShadow(c);
         }
+    }
+
+    /**
+     * MOV SS and POP SS (SDM Vol. 3A 6.8.3): interrupts, the single-step trap and debug exceptions
+     * wait until the boundary after the next instruction. The instruction breakpoint of that next
+     * instruction is not taken, and data breakpoints hit by this instruction are reported after it.
+     */
+    private static void ssShadow(Cpu c) {
+        c.inhibitInterrupts = true;
+        c.suppressSingleStep = true;
+        c.ssShadowAt = c.instructions + 1;
     }
 
     /** MOV r/m, Sreg (8C): memory gets 16 bits; a 32-bit register gets the zero-extended selector. */
@@ -41,6 +58,7 @@ final class DataTransfer {
         if (c.reg > 5) {
             throw CpuFault.ud();
         }
+        c.strictCheck();
         int sel = c.segSel[c.reg];
         if (c.mod == 3) {
             Mem.setReg(c, c.osz, c.rm, sel);
@@ -58,8 +76,7 @@ final class DataTransfer {
         int sel = Mem.readRm(c, 2);
         Segments.load(c, c.reg, sel);
         if (c.reg == Cpu.SS) {
-            c.inhibitInterrupts = true;
-            c.suppressSingleStep = true;
+            ssShadow(c);
         }
     }
 

@@ -15,6 +15,7 @@ final class FlagControl {
     }
 
     static void pushf(Cpu c) {
+        c.strictCheck();
         if (c.v86Mode() && c.iopl() < 3) {
             throw CpuFault.gp(0);
         }
@@ -23,6 +24,7 @@ final class FlagControl {
     }
 
     static void popf(Cpu c) {
+        c.strictCheck();
         boolean v86 = c.v86Mode();
         if (v86 && c.iopl() < 3) {
             throw CpuFault.gp(0);

@@ -31,6 +31,14 @@ final class InterruptReturn {
         } else if ((cpu.getEflags() & Cpu.NT) != 0) {
             taskReturn(cpu);
         } else {
+            if (cpu.strict && cpu.cpl() > 0) {
+                // strict CPU: IRET that stays in the current (outer) ring traps
+                int size = operand32 ? 4 : 2;
+                int cs = StackAccess.readCurrent(cpu, cpu.regs[Cpu.ESP], size, size);
+                if ((cs & 3) == cpu.cpl()) {
+                    throw CpuFault.gp(0);
+                }
+            }
             protectedReturn(cpu, operand32);
         }
     }

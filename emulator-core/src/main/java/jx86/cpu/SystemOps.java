@@ -37,6 +37,7 @@ final class SystemOps {
         switch (c.reg) {
             case 0:
             case 1: {
+                c.strictCheck();
                 int sel = c.reg == 0 ? c.ldtrSel : c.trSel;
                 if (c.mod == 3) {
                     Mem.setReg(c, c.osz, c.rm, sel);
@@ -53,6 +54,7 @@ final class SystemOps {
                 return;
             case 4:
             case 5:
+                c.strictCheck();
                 SystemInsns.verify(c, Mem.readRm(c, 2), c.reg == 5);
                 return;
             default:
@@ -67,6 +69,7 @@ final class SystemOps {
             case 0:
             case 1: {
                 Mem.requireMemory(c);
+                c.strictCheck();
                 boolean gdt = c.reg == 0;
                 int la = Mem.laWrite(c, c.eaSeg, c.eaOff, 6);
                 c.mmu.checkWrite(la, 6);
@@ -94,6 +97,7 @@ final class SystemOps {
                 return;
             }
             case 4:
+                c.strictCheck();
                 if (c.mod == 3) {
                     Mem.setReg(c, c.osz, c.rm, c.cr0);
                 } else {
@@ -119,6 +123,7 @@ final class SystemOps {
             throw CpuFault.ud();
         }
         Mem.modrm(c);
+        c.strictCheck();
         int sel = Mem.readRm(c, 2);
         long r = lar ? SystemInsns.lar(c, sel) : SystemInsns.lsl(c, sel);
         if (r != -1L) {

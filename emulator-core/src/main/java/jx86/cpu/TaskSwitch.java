@@ -16,9 +16,10 @@ import jx86.arch.Vectors;
  * that by returning false, because the caller's instruction rollback must not undo the switch.
  *
  * <p>Not modelled: the TSS T (debug trap) flag, the check of the old TSS limit, and the CR3 of a
- * 16-bit TSS (it has none). A triple fault after the commit point (the new task's fault cannot be
- * delivered) puts the CPU into shutdown ({@link Cpu#enterShutdown}): the run loop stops with
- * {@link StopReason#TRIPLE_FAULT}.
+ * 16-bit TSS (it has none). Loading a 16-bit TSS sets the upper word of each general register to
+ * 0xFFFF (Intel: undefined; Bochs does the same); EIP and EFLAGS get zero upper words. A triple
+ * fault after the commit point (the new task's fault cannot be delivered) puts the CPU into
+ * shutdown ({@link Cpu#enterShutdown}): the run loop stops with {@link StopReason#TRIPLE_FAULT}.
  */
 public final class TaskSwitch {
     public static final int JMP = 0;
@@ -96,7 +97,9 @@ public final class TaskSwitch {
         cpu.eip = n[N_EIP];
         cpu.setEflags(newFlags);
         for (int r = 0; r < 8; r++) {
-            cpu.regs[r] = new32 ? n[r] : (cpu.regs[r] & 0xFFFF_0000) | (n[r] & 0xFFFF);
+            // A 16-bit TSS holds only the low words; Intel leaves the upper words undefined
+            // ("modified and not maintained", SDM 7.6). jx86 sets them to 0xFFFF, as Bochs does.
+            cpu.regs[r] = new32 ? n[r] : 0xFFFF_0000 | (n[r] & 0xFFFF);
         }
         try {
             loadSegments(cpu, n, ext);

@@ -21,8 +21,8 @@ import jx86.mmu.TlbEvent;
  *
  * <pre>
  *   try (Harness h = Harness.boot(config)) {
- *       h.runUntil(Pattern.compile("^\\$ "), Duration.ofSeconds(5));   // virtual seconds
- *       h.send("ls\r");
+ *       h.runUntilPrompt("$ ", Duration.ofSeconds(5));                  // virtual seconds
+ *       h.send("ls /\r");
  *       Step s = h.runUntil(Pattern.compile("bin"), Duration.ofSeconds(1));
  *       HarnessResult r = h.runToEnd();
  *   }
@@ -138,13 +138,11 @@ public final class Harness implements AutoCloseable {
     }
 
     /**
-     * Runs until the unfinished output line ends with {@code prompt} (a shell prompt has no
-     * newline), the budget runs out, or the run ends.
+     * Runs until output written from now on makes the unfinished line end with {@code prompt} (a
+     * shell prompt has no newline), the budget runs out, or the run ends. A prompt already on
+     * screen does not count: after typing a command, this waits for the next prompt.
      */
     public Step runUntilPrompt(String prompt, Duration virtualBudget) {
-        if (partial.toString().endsWith(prompt)) {
-            return new Step(Step.Kind.MATCHED, null, null);
-        }
         wantedPrompt = prompt;
         try {
             return step(virtualBudget);

@@ -80,6 +80,7 @@ public final class Devices implements AutoCloseable {
         // ISA IRQ0 to I/O APIC pin 2); the router picks PIC or local APIC for the CPU's INTR.
         lapic = new LocalApic(clock, 0);
         lapic.attach(mem);
+        lapic.setNmiListener(cpu::raiseNmi);
         router = new InterruptRouter(lapic, cpu::setIntr);
         pic = new I8259Pair(router::picOutputChanged);
         router.connectPic(pic);

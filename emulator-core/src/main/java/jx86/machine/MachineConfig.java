@@ -27,6 +27,8 @@ public final class MachineConfig {
     public final boolean realtime;
     /** Whether the CPU runs pre-decoded instructions from its decoded-instruction cache. */
     public final boolean decodeCache;
+    /** {@code --cpu strict}: sensitive instructions trap at CPL > 0 (see {@code Cpu.setStrict}). */
+    public final boolean cpuStrict;
     /** RTC start time in seconds since the epoch; null = the deterministic default. */
     public final Long rtcEpochSeconds;
     /** "none" or "text". */
@@ -59,6 +61,7 @@ public final class MachineConfig {
         this.timeoutSeconds = b.timeoutSeconds;
         this.realtime = b.realtime;
         this.decodeCache = b.decodeCache;
+        this.cpuStrict = b.cpuStrict;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.display = b.display;
         this.screenshot = b.screenshot;
@@ -95,6 +98,7 @@ public final class MachineConfig {
         private double timeoutSeconds;
         private boolean realtime;
         private boolean decodeCache = true;
+        private boolean cpuStrict;
         private Long rtcEpochSeconds;
         private String display = "none";
         private Path screenshot;
@@ -160,6 +164,11 @@ public final class MachineConfig {
         }
 
         /** Run cached, pre-decoded instructions (default); false decodes every instruction again. */
+        public Builder cpuStrict(boolean value) {
+            this.cpuStrict = value;
+            return this;
+        }
+
         public Builder decodeCache(boolean value) {
             this.decodeCache = value;
             return this;

@@ -85,6 +85,7 @@ public final class PcMachine implements AutoCloseable {
         this.mmu = new Mmu(memory, clock);
         this.cpu = new Cpu(mmu, io, clock);
         cpu.setDecodeCache(config.decodeCache);
+        cpu.setStrict(config.cpuStrict);
         this.devices = new Devices(this, config);
     }
 

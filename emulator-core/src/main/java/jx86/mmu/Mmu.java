@@ -24,7 +24,7 @@ import jx86.memory.PhysicalMemory;
  * sizes) from both TLBs, a CR3 write drops non-global entries, toggling CR0.PG or CR4.PGE drops
  * all. Guest stores to page tables never invalidate anything.
  *
- * <p>Hot path: one load from the TLB's fast array, one mask compare, the page-cross test, an LRU
+ * <p>Hot path: two loads from the TLB's two-level fast array, one mask compare, the page-cross test, an LRU
  * stamp and a counter increment; everything else (model lookup, walk, straddling, faults) is on
  * the slow path. NOT modelled: PAE, PSE-36, SMEP/SMAP, paging-structure caches, PCIDs.
  */
@@ -35,8 +35,8 @@ public final class Mmu {
     private final Tlb itlb;
     private final Tlb dtlb;
     /** Fast arrays of the two TLBs (aliases, so the hot path does one field load). */
-    private final int[] iFast;
-    private final int[] dFast;
+    private final int[][] iFast;
+    private final int[][] dFast;
     /** The penalties this MMU charges; the CPU's segment-load code reads segmentLoadCycles. */
     public final CostModel costModel;
 
@@ -240,7 +240,7 @@ public final class Mmu {
         if (!pagingOn) {
             return la;
         }
-        int e = dFast[la >>> 12];
+        int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
         if ((e & rightsMask) != Tlb.F_VALID) {
             return -1;
         }
@@ -250,7 +250,7 @@ public final class Mmu {
 
     public int read8(int la) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataReadMask) != Tlb.F_VALID) {
                 return mem.read8(translate(dtlb, la, false, user));
             }
@@ -262,7 +262,7 @@ public final class Mmu {
 
     public int read16(int la) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, user);
             }
@@ -274,7 +274,7 @@ public final class Mmu {
 
     public int read32(int la) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, user);
             }
@@ -286,7 +286,7 @@ public final class Mmu {
 
     public void write8(int la, int value) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataWriteMask) != Tlb.F_VALID) {
                 mem.write8(translate(dtlb, la, true, user), value);
                 return;
@@ -299,7 +299,7 @@ public final class Mmu {
 
     public void write16(int la, int value) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataWriteMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 writeSlow(la, 2, value, user);
                 return;
@@ -312,7 +312,7 @@ public final class Mmu {
 
     public void write32(int la, int value) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & dataWriteMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 writeSlow(la, 4, value, user);
                 return;
@@ -344,7 +344,7 @@ public final class Mmu {
         int last = la + size - 1;
         if (((la ^ last) & ~0xFFF) == 0) {
             // One page: a fast-array hit is exactly the model hit translate() would count.
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & (write ? dataWriteMask : dataReadMask)) == Tlb.F_VALID) {
                 dtlb.hitData(e, cplClass);
                 return;
@@ -377,7 +377,7 @@ public final class Mmu {
         if (!pagingOn) {
             return la;
         }
-        int e = dFast[la >>> 12];
+        int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
         if ((e & (write ? dataWriteMask : dataReadMask)) != Tlb.F_VALID) {
             return -1;
         }
@@ -391,7 +391,7 @@ public final class Mmu {
      */
     public void countDataHits(int la, int count) {
         if (pagingOn && count > 0) {
-            dtlb.hitsFast(dFast[la >>> 12], cplClass, count);
+            dtlb.hitsFast(dFast[la >>> 22][(la >>> 12) & 0x3FF], cplClass, count);
         }
     }
 
@@ -403,7 +403,7 @@ public final class Mmu {
 
     public int readSys16(int la) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, false);
             }
@@ -415,7 +415,7 @@ public final class Mmu {
 
     public int readSys32(int la) {
         if (pagingOn) {
-            int e = dFast[la >>> 12];
+            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, false);
             }
@@ -453,7 +453,7 @@ public final class Mmu {
 
     public int fetch8(int la) {
         if (pagingOn) {
-            int e = iFast[la >>> 12];
+            int e = iFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & fetchMask) != Tlb.F_VALID) {
                 return mem.read8(translate(itlb, la, false, user));
             }
@@ -471,10 +471,10 @@ public final class Mmu {
         if (!pagingOn) {
             return la;
         }
-        int e = iFast[la >>> 12];
+        int e = iFast[la >>> 22][(la >>> 12) & 0x3FF];
         if ((e & fetchMask) != Tlb.F_VALID) {
             int pa = translate(itlb, la, false, user);
-            itlb.armRepeat(iFast[la >>> 12], cplClass); // translate() filled the fast entry
+            itlb.armRepeat(iFast[la >>> 22][(la >>> 12) & 0x3FF], cplClass); // translate() filled the fast entry
             return pa;
         }
         itlb.hitFast(e, cplClass);
@@ -500,7 +500,7 @@ public final class Mmu {
         if (!pagingOn) {
             return la & ~0xFFF;
         }
-        int e = iFast[la >>> 12];
+        int e = iFast[la >>> 22][(la >>> 12) & 0x3FF];
         return (e & fetchMask) == Tlb.F_VALID ? e & 0xFFFF_F000 : -1;
     }
 

@@ -13,7 +13,10 @@ import java.util.Arrays;
  * hardware. That is the behaviour courses want to show.
  *
  * <p>Next to the model sits the fast array {@link #fast}: one int per 4 KiB linear page, holding
- * {@code physicalPage | slot << 4 | flags} for pages the model currently holds. The invariant is
+ * {@code physicalPage | slot << 4 | flags} for pages the model currently holds. It is two-level
+ * (1024 chunks of 1024 entries, one chunk per 4 MiB of linear space) so that a machine's memory
+ * grows with what its guest maps rather than by a fixed 4 MiB per TLB: chunks are allocated on
+ * first fill, and the others all share one chunk of zeros that is never written. The invariant is
  * that every non-zero fast entry names a valid model slot that translates that page; every
  * eviction or invalidation clears the fast entries of the slot first. A hit through the fast array
  * still updates the model's LRU stamp and hit counter, so the fast path cannot hide anything.
@@ -53,8 +56,10 @@ public final class Tlb {
     private final long[] lru;
     private long tick;
 
-    /** The fast translation array; see the class comment. Read directly by {@link Mmu}. */
-    final int[] fast = new int[1 << 20];
+    /** The fast translation array, by linear page {@code fast[page >>> 10][page & 0x3FF]}; see the class comment. Read directly by {@link Mmu}. */
+    final int[][] fast = new int[1024][];
+    /** The shared all-zero chunk of the 4 MiB regions never filled. */
+    private final int[] emptyChunk = new int[1024];
     /** Counters indexed {@code event * 2 + cplClass} (cplClass 0 = CPL 0-2, 1 = CPL 3). */
     private final long[] counters = new long[TlbEvent.COUNT * 2];
 
@@ -88,6 +93,7 @@ public final class Tlb {
         flags = new int[total];
         lru = new long[total];
         Arrays.fill(tag, INVALID);
+        Arrays.fill(fast, emptyChunk);
     }
 
     public String name() {
@@ -257,7 +263,17 @@ public final class Tlb {
                 | ((f & E_USER) == 0 ? F_NOT_USER : 0)
                 | ((f & E_WRITABLE) == 0 ? F_NOT_WRITABLE : 0)
                 | ((f & E_DIRTY) == 0 ? F_NOT_DIRTY : 0);
-        fast[la >>> 12] = (physical(slot, la) & 0xFFFF_F000) | bits;
+        int[] chunk = fast[la >>> 22];
+        if (chunk == emptyChunk) {
+            chunk = new int[1024];
+            fast[la >>> 22] = chunk;
+        }
+        chunk[(la >>> 12) & 0x3FF] = (physical(slot, la) & 0xFFFF_F000) | bits;
+    }
+
+    /** The fast entry of linear page {@code page} (0 when the model holds no translation for it). */
+    int fastEntry(int page) {
+        return fast[page >>> 10][page & 0x3FF];
     }
 
     // ---- invalidation ----
@@ -282,9 +298,10 @@ public final class Tlb {
     }
 
     private void clearFastIfSlot(int page, int slot) {
-        int e = fast[page];
+        int[] chunk = fast[page >>> 10];
+        int e = chunk[page & 0x3FF];
         if (e != 0 && ((e >>> F_SLOT_SHIFT) & 0xFF) == slot) {
-            fast[page] = 0;
+            chunk[page & 0x3FF] = 0;               // never the shared empty chunk: its entries are 0
         }
     }
 

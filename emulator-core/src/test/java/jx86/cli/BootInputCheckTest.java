@@ -99,8 +99,13 @@ class BootInputCheckTest {
     void screenshotOntoAnOldFile_replacesItWholeAndLeavesNoTemporaryFile() throws IOException {
         Path shot = dir.resolve("shot.png");
         Files.writeString(shot, "old");
+        Files.setPosixFilePermissions(shot, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Main.execute("boot", image.toString(), "--serial", "none", "--screenshot", shot.toString())).isZero();
         byte[] png = Files.readAllBytes(shot);
+        if (shot.getFileSystem().supportedFileAttributeViews().contains("posix")) {   // as the file it replaced
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(shot)))
+                    .isEqualTo("rw-r--r--");
+        }
         assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("disk.img", "shot.png");

@@ -82,4 +82,66 @@ class DebugTest {
         assertThat(t.mem.read16(sp)).as("saved IP: after inc, not after mov ss").isEqualTo(CpuTestSupport.CODE + 3);
         assertThat(t.cpu.eip).as("in the #DB handler").isEqualTo(0x2001);
     }
+
+    @Test
+    void movSs_instructionBreakpointOnNextInstruction_isNotTaken() {
+        CpuTestSupport t = CpuTestSupport.real().code(0x8E, 0xD0, 0x40, 0xF4); // mov ss, ax; inc ax; hlt
+        t.mem.poke16(1 * 4, 0x2000);
+        t.mem.poke16(1 * 4 + 2, 0);
+        t.mem.poke8(0x2000, 0xF4);
+        t.cpu.dr[0] = CpuTestSupport.CODE + 2; // the inc
+        t.cpu.dr[7] = 1; // L0, R/W0 = 00 (execute)
+        t.cpu.run(5);
+        assertThat(t.cpu.regs[Cpu.EAX]).as("inc ran").isEqualTo(1);
+        assertThat(t.cpu.eip).as("halted after inc, no #DB").isEqualTo(CpuTestSupport.CODE + 4);
+        assertThat(t.cpu.dr[6] & 0xF).isZero();
+    }
+
+    @Test
+    void instructionBreakpoint_afterTheShadowedInstruction_isTaken() {
+        CpuTestSupport t = CpuTestSupport.real().code(0x8E, 0xD0, 0x40, 0x40, 0xF4); // mov ss, ax; inc ax; inc ax
+        t.mem.poke16(1 * 4, 0x2000);
+        t.mem.poke16(1 * 4 + 2, 0);
+        t.mem.poke8(0x2000, 0xF4);
+        t.cpu.dr[0] = CpuTestSupport.CODE + 3; // the second inc
+        t.cpu.dr[7] = 1;
+        t.cpu.run(5);
+        assertThat(t.cpu.regs[Cpu.EAX]).isEqualTo(1);
+        assertThat(t.cpu.dr[6] & 0xF).isEqualTo(1);
+        assertThat(t.cpu.eip).as("in the #DB handler").isEqualTo(0x2001);
+    }
+
+    @Test
+    void popSs_dataBreakpointOnItsRead_isReportedAfterTheNextInstruction() {
+        CpuTestSupport t = CpuTestSupport.real().code(0x17, 0x40, 0xF4); // pop ss; inc ax; hlt
+        t.mem.poke16(1 * 4, 0x2000);
+        t.mem.poke16(1 * 4 + 2, 0);
+        t.mem.poke8(0x2000, 0xF4);
+        t.mem.poke16(CpuTestSupport.STACK_TOP, 0); // SS = 0
+        t.cpu.dr[0] = CpuTestSupport.STACK_TOP;
+        t.cpu.dr[7] = 1 | (0b0111 << 16); // L0, R/W0 = 11 (read/write), LEN0 = 01 (2 bytes)
+        t.cpu.run(5);
+        assertThat(t.cpu.regs[Cpu.EAX]).as("inc ran before the #DB").isEqualTo(1);
+        assertThat(t.cpu.dr[6] & 0xF).isEqualTo(1);
+        int sp = t.cpu.regs[Cpu.ESP] & 0xFFFF;
+        assertThat(sp).isEqualTo(CpuTestSupport.STACK_TOP + 2 - 6);
+        assertThat(t.mem.read16(sp)).as("saved IP: after inc").isEqualTo(CpuTestSupport.CODE + 2);
+        assertThat(t.cpu.eip).as("in the #DB handler").isEqualTo(0x2001);
+    }
+
+    @Test
+    void popSs_holdsPendingNmiForOneInstruction() {
+        CpuTestSupport t = CpuTestSupport.real().code(0x17, 0x40, 0x40, 0xF4); // pop ss; inc ax; inc ax
+        t.mem.poke16(2 * 4, 0x2100);
+        t.mem.poke16(2 * 4 + 2, 0);
+        t.mem.poke8(0x2100, 0xF4);
+        t.mem.poke16(CpuTestSupport.STACK_TOP, 0);
+        assertThat(t.cpu.run(1)).isEqualTo(StopReason.BUDGET);
+        t.cpu.raiseNmi();
+        t.cpu.run(5);
+        assertThat(t.cpu.regs[Cpu.EAX]).as("one inc ran in the shadow").isEqualTo(1);
+        int sp = t.cpu.regs[Cpu.ESP] & 0xFFFF;
+        assertThat(t.mem.read16(sp)).as("saved IP: after the first inc").isEqualTo(CpuTestSupport.CODE + 2);
+        assertThat(t.cpu.eip).as("in the NMI handler").isEqualTo(0x2101);
+    }
 }

@@ -188,11 +188,19 @@ class TaskSwitchTest {
         t.mem.write16(tss16 + 0x24, SystemTestSupport.CODE0);
         t.mem.write16(tss16 + 0x26, SystemTestSupport.DATA0);
         t.mem.write16(tss16 + 0x28, SystemTestSupport.DATA0);
-        cpu.regs[Cpu.EAX] = 0xFFFF_0000;
+        t.mem.write16(tss16 + 0x14, 0x0C0C); // CX
+        for (int r = 0; r < 8; r++) {
+            cpu.regs[r] = 0x5A5A_0000 | r;
+        }
+        cpu.eip = 0x1234_5678;
         FarTransfers.farJump(cpu, 0x50, 0, true);
-        assertThat(cpu.eip).isEqualTo(0x0777);
+        assertThat(cpu.eip).as("IP zero-extended").isEqualTo(0x0777);
+        assertThat(cpu.getEflags() >>> 16).as("upper EFLAGS word").isZero();
+        // Intel leaves the upper words undefined; jx86 defines them as 0xFFFF, like Bochs.
         assertThat(cpu.regs[Cpu.EAX]).isEqualTo(0xFFFF_1234);
-        assertThat(cpu.regs[Cpu.ESP] & 0xFFFF).isEqualTo(0x6000);
+        assertThat(cpu.regs[Cpu.ECX]).isEqualTo(0xFFFF_0C0C);
+        assertThat(cpu.regs[Cpu.ESP]).isEqualTo(0xFFFF_6000);
+        assertThat(cpu.regs[Cpu.EDI]).isEqualTo(0xFFFF_0000);
         assertThat(cpu.trAr & 0xF).isEqualTo(Descriptor.TSS16_BUSY);
     }
 

@@ -19,6 +19,18 @@ class TlbTest {
     }
 
     @Test
+    void fastArray_growsOnlyWithTheRegionsFilled() {
+        // one chunk of zeros shared by all 1024 regions of 4 MiB until a fill touches one
+        assertThat(java.util.Arrays.stream(tlb.fast).distinct().count()).isEqualTo(1);
+        fill(0x0040_1000, 0);
+        fill(0x0040_3000, 0);
+        fill(0xC000_0000, 0);
+        assertThat(java.util.Arrays.stream(tlb.fast).distinct().count()).isEqualTo(3);
+        assertThat(tlb.fastEntry(0x0040_1000 >>> 12) & Tlb.F_VALID).isEqualTo(Tlb.F_VALID);
+        assertThat(tlb.fastEntry(0x0080_1000 >>> 12)).isZero();
+    }
+
+    @Test
     void lru_fullSet_evictsLeastRecentlyUsedInOrder() {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), Tlb.E_WRITABLE); // pages 0, 2, 4, 6: all in set 0
@@ -50,7 +62,7 @@ class TlbTest {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), 0);
         }
-        tlb.hitFast(tlb.fast[0], 1); // touch page 0 through the fast array
+        tlb.hitFast(tlb.fastEntry(0), 1); // touch page 0 through the fast array
         fill(page(8), 0);
         assertThat(tlb.holds(page(0))).isTrue();
         assertThat(tlb.holds(page(2))).isFalse();
@@ -62,9 +74,9 @@ class TlbTest {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), 0); // set 0, oldest -> newest: 0, 2, 4, 6
         }
-        tlb.armRepeat(tlb.fast[0], 1);
+        tlb.armRepeat(tlb.fastEntry(0), 1);
         tlb.pendingHits += 5; // five repeated hits on page 0 by user code
-        tlb.hitFast(tlb.fast[2], 0); // then one supervisor hit on page 2: order 4, 6, 0, 2
+        tlb.hitFast(tlb.fastEntry(2), 0); // then one supervisor hit on page 2: order 4, 6, 0, 2
         fill(page(8), 0);
         assertThat(tlb.holds(page(4))).isFalse();
         assertThat(tlb.holds(page(0))).isTrue();
@@ -78,7 +90,7 @@ class TlbTest {
     @Test
     void deferredHits_areVisibleToCountersAndSurviveNoReset() {
         fill(page(0), 0);
-        tlb.armRepeat(tlb.fast[0], 0);
+        tlb.armRepeat(tlb.fastEntry(0), 0);
         tlb.pendingHits += 3;
         assertThat(tlb.total(TlbEvent.HITS)).isEqualTo(3);
         tlb.pendingHits += 2;
@@ -104,14 +116,14 @@ class TlbTest {
         for (int i = 0; i < 5; i++) {
             fill(page(2 * i), 0);
         }
-        assertThat(tlb.fast[0]).isZero();
-        assertThat(tlb.fast[8] & Tlb.F_VALID).isEqualTo(Tlb.F_VALID);
+        assertThat(tlb.fastEntry(0)).isZero();
+        assertThat(tlb.fastEntry(8) & Tlb.F_VALID).isEqualTo(Tlb.F_VALID);
     }
 
     @Test
     void fastEntry_encodesFrameAndMissingRights() {
         int slot = fill(page(3), Tlb.E_USER);
-        int e = tlb.fast[3];
+        int e = tlb.fastEntry(3);
         assertThat(e & 0xFFFF_F000).isEqualTo(0x0030_3000);
         assertThat(e & 0xF).isEqualTo(Tlb.F_VALID | Tlb.F_NOT_WRITABLE | Tlb.F_NOT_DIRTY);
         assertThat((e >>> Tlb.F_SLOT_SHIFT) & 0xFF).isEqualTo(slot);
@@ -124,10 +136,10 @@ class TlbTest {
         assertThat(tlb.physical(slot, 0x00D2_3456)).isEqualTo(0x0092_3456);
         tlb.fillFast(slot, 0x00C0_1000);
         tlb.fillFast(slot, 0x00FF_F000);
-        assertThat(tlb.fast[0x00FF_F000 >>> 12] & 0xFFFF_F000).isEqualTo(0x00BF_F000);
+        assertThat(tlb.fastEntry(0x00FF_F000 >>> 12) & 0xFFFF_F000).isEqualTo(0x00BF_F000);
         tlb.invalidatePage(0x00E0_0000);
-        assertThat(tlb.fast[0x00C0_1000 >>> 12]).isZero();
-        assertThat(tlb.fast[0x00FF_F000 >>> 12]).isZero();
+        assertThat(tlb.fastEntry(0x00C0_1000 >>> 12)).isZero();
+        assertThat(tlb.fastEntry(0x00FF_F000 >>> 12)).isZero();
         assertThat(tlb.validEntries()).isZero();
     }
 
@@ -147,11 +159,11 @@ class TlbTest {
         tlb.flushNonGlobal();
         assertThat(tlb.holds(page(1))).isTrue();
         assertThat(tlb.holds(page(2))).isFalse();
-        assertThat(tlb.fast[2]).isZero();
+        assertThat(tlb.fastEntry(2)).isZero();
         assertThat(tlb.validEntries()).isEqualTo(1);
         tlb.flushAll();
         assertThat(tlb.validEntries()).isZero();
-        assertThat(tlb.fast[1]).isZero();
+        assertThat(tlb.fastEntry(1)).isZero();
     }
 
     @Test

@@ -57,7 +57,7 @@ class DecodeCacheGuestTest {
     @ValueSource(strings = {"cpu/smc.elf", "cpu/exceptions.elf", "cpu/rings.elf", "cpu/segments.elf",
         "cpu/callgate.elf", "cpu/iobitmap.elf", "cpu/taskgate-df.elf", "machine/apic-timer.elf",
         "machine/pit-rate.elf", "machine/multiboot-info.elf", "mmu/ad-bits.elf", "mmu/pf-cr2.elf", "mmu/pse.elf",
-        "mmu/straddle.elf", "mmu/tlb.elf"})
+        "mmu/straddle.elf", "mmu/tlb.elf", "cpu/stack-size.elf", "machine/apic-nmi.elf"})
     void guest_identicalWithAndWithoutTheCache(String elf) {
         Observed cached = run(elf, true);
         assertThat(cached.event()).isEqualTo(MachineEvent.EXIT_PORT);

@@ -115,4 +115,10 @@ class MachineGuestsTest {
                 "lapic-version-integrated", "lapic-max-lvt", "timer-current-count-in-range", "timer-interrupts");
         assertThat(info(r, "ioapic")).isEqualTo("0xfec00000");
     }
+
+    @Test
+    void apicNmi_selfNmiThroughTheIcrReachesTheCpu_otherIpisChangeNothing() {
+        assertAllOk(runKernel("machine/apic-nmi.elf"), "nmi-ipi-to-own-id", "nmi-ipi-self-shorthand",
+                "nmi-ipi-to-other-id-dropped", "ipis-to-others-change-nothing", "no-apic-error");
+    }
 }

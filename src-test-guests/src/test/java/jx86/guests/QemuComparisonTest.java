@@ -64,7 +64,7 @@ class QemuComparisonTest {
     @ParameterizedTest
     @ValueSource(strings = {"cpu/realmode-to-pm.img", "machine/bootsector-int13.img", "cpu/rings.elf",
         "cpu/segments.elf", "cpu/callgate.elf", "cpu/iobitmap.elf", "cpu/taskgate-df.elf", "mmu/pf-cr2.elf", "mmu/ad-bits.elf",
-        "mmu/pse.elf", "mmu/straddle.elf"})
+        "mmu/pse.elf", "mmu/straddle.elf", "machine/apic-nmi.elf"})
     void guest_serialOutputIsIdenticalToQemu(String relative, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Oracles.assume(qemuAvailable(), "qemu-system-i386 not installed (or it does not run)");

@@ -20,10 +20,11 @@ import jx86.memory.PhysicalMemory;
  * clock. The timer's bus clock is {@link VirtualClock#hz()} (one timer tick per CPU cycle before
  * division).
  *
- * <p>IPIs: there is only this processor. A fixed IPI to itself (shorthand "self" or "all including
- * self", or a destination matching its own ID or logical ID) is delivered; INIT, STARTUP, NMI and
- * SMI IPIs, and anything sent to other processors, are accepted and dropped, and the delivery
- * status bit always reads idle.
+ * <p>IPIs: there is only this processor. A fixed or lowest-priority IPI to itself (shorthand "self"
+ * or "all including self", or a destination matching its own ID or logical ID) is delivered, and
+ * so is an NMI IPI to itself (it raises the CPU's NMI through {@link #setNmiListener}); INIT,
+ * STARTUP and SMI IPIs, and anything sent to other processors, are accepted and dropped, and the
+ * delivery status bit always reads idle.
  *
  * <p>Not modelled: relocation of the APIC base and x2APIC (the CPU owns IA32_APIC_BASE and tells
  * this class through {@link #setHardwareEnabled}), TSC-deadline mode, arbitration priority (APR
@@ -71,6 +72,7 @@ public final class LocalApic implements MmioDevice {
 
     private Runnable changeListener = () -> { };
     private IntConsumer eoiListener = v -> { };
+    private Runnable nmiListener = () -> { };
 
     /** @param apicId the initial APIC ID (0 for the bootstrap processor) */
     public LocalApic(VirtualClock clock, int apicId) {
@@ -113,6 +115,11 @@ public final class LocalApic implements MmioDevice {
     /** Receives the vector of each EOI for a level-triggered interrupt (the I/O APIC listens). */
     public void setEoiListener(IntConsumer listener) {
         this.eoiListener = listener;
+    }
+
+    /** Receives NMIs this APIC delivers to its processor (the machine connects the CPU's NMI). */
+    public void setNmiListener(Runnable listener) {
+        this.nmiListener = listener;
     }
 
     /** IA32_APIC_BASE bit 11 (global enable), owned by the CPU's MSR code. */
@@ -227,21 +234,33 @@ public final class LocalApic implements MmioDevice {
         }
     }
 
+    /**
+     * Sends the IPI in the ICR (SDM 10.6.1). Only this processor exists, so only IPIs addressed to
+     * it matter: fixed and lowest priority put the vector into IRR; NMI raises the CPU's NMI (the
+     * vector is ignored, as the SDM says). SMI, INIT and STARTUP are dropped (no SMM; INIT and
+     * STARTUP only act on application processors).
+     */
     private void sendIpi() {
         int mode = icrLow >>> 8 & 7;
         int vector = icrLow & 0xFF;
-        if (mode != 0 && mode != 1) {
-            return; // INIT, STARTUP, NMI, SMI: no other processor, nothing modelled for self
-        }
-        if (vector < 16) {
-            signalError(ESR_SEND_ILLEGAL_VECTOR);
-            return;
-        }
         boolean toSelf = switch (icrLow >>> 18 & 3) {
             case 1, 2 -> true;
             case 3 -> false;
             default -> matchesDestination(icrHigh >>> 24, (icrLow & 0x800) != 0);
         };
+        if (mode == 4) {
+            if (toSelf && hardwareEnabled) {
+                nmiListener.run();
+            }
+            return;
+        }
+        if (mode != 0 && mode != 1) {
+            return;
+        }
+        if (vector < 16) {
+            signalError(ESR_SEND_ILLEGAL_VECTOR);
+            return;
+        }
         if (toSelf) {
             acceptInterrupt(vector, false);
         }

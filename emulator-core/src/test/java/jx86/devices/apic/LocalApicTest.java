@@ -310,4 +310,42 @@ class LocalApicTest {
         apic.setHardwareEnabled(false);
         assertThat(apic.acceptInterrupt(0x40, false)).isFalse();
     }
+
+    @Test
+    void nmiIpi_toSelf_raisesTheProcessorsNmi_andIgnoresTheVector() {
+        int[] nmis = new int[1];
+        apic.setNmiListener(() -> nmis[0]++);
+        enable();
+        write(0x310, 0); // destination: APIC ID 0 (this one)
+        write(0x300, 0x0000_0400); // physical, NMI, vector 0 (ignored for NMI)
+        assertThat(nmis[0]).isEqualTo(1);
+        write(0x300, 0x0004_0400); // shorthand self, NMI
+        assertThat(nmis[0]).isEqualTo(2);
+        write(0x280, 0); // latch the ESR
+        assertThat(read(0x280)).as("no send-illegal-vector error").isZero();
+        assertThat(apic.hasPendingInterrupt()).as("nothing in IRR").isFalse();
+    }
+
+    @Test
+    void nmiIpi_toAnotherProcessor_isDropped() {
+        int[] nmis = new int[1];
+        apic.setNmiListener(() -> nmis[0]++);
+        enable();
+        write(0x310, 0x0100_0000); // APIC ID 1: no such processor
+        write(0x300, 0x0000_0400);
+        write(0x300, 0x000C_0400); // all excluding self
+        assertThat(nmis[0]).isZero();
+    }
+
+    @Test
+    void initSmiAndStartupIpis_toSelf_raiseNothing() {
+        int[] nmis = new int[1];
+        apic.setNmiListener(() -> nmis[0]++);
+        enable();
+        write(0x300, 0x0008_0500); // INIT, all including self
+        write(0x300, 0x0008_0200); // SMI, all including self
+        write(0x300, 0x0008_0608); // STARTUP, all including self
+        assertThat(nmis[0]).isZero();
+        assertThat(apic.hasPendingInterrupt()).isFalse();
+    }
 }

@@ -1,0 +1,54 @@
+package jx86.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import jx86.machine.MachineConfig;
+
+/**
+ * One kernel's crash demo: what to boot, how to start the canary and load the buggy component,
+ * and which console lines mean what. Adding a kernel to {@code jx86 demo crash} is one class.
+ */
+public interface Scenario {
+    /** The name used on the command line and in the tables ("monolithic"). */
+    String name();
+
+    /** Build outputs the scenario needs, relative to the checkout root (image first). */
+    List<String> artifacts();
+
+    /** The first artifact missing under {@code root}, if any ("not built" is reported, not an error). */
+    default Optional<String> missingArtifact(Path root) {
+        return artifacts().stream().filter(a -> !Files.isRegularFile(root.resolve(a))).findFirst();
+    }
+
+    /** The machine for one run: the kernel's image, copy-on-write, and the RAM size. */
+    MachineConfig config(Path root, RunSpec spec);
+
+    /** Shell commands that start the canary and load the buggy component, each typed at a prompt. */
+    List<String> startCommands(RunSpec spec);
+
+    /** The shell prompt the commands wait for (it has no newline). */
+    default String prompt() {
+        return "$ ";
+    }
+
+    /** The rules that decide the outcome; see {@link Classifier}. */
+    Classifier classifier();
+
+    /** A line after which the run should go on briefly to capture more (a panic's registers and backtrace). */
+    default Pattern needsTail() {
+        return Pattern.compile("^panic: ");
+    }
+
+    /** Console lines that show the system still makes progress (for the hang watchdog). */
+    default boolean isProgress(String line) {
+        return classifier().progress().matcher(line).find();
+    }
+
+    /** Reads what each burst hit and symbolizes backtraces; null when the scenario cannot. */
+    default CrashInspector inspector(Path root) {
+        return null;
+    }
+}

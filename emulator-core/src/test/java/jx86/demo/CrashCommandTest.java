@@ -1,0 +1,82 @@
+package jx86.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import jx86.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: bad options are one line and status 2; kernels not built are reported, not errors. */
+class CrashCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+    private String oldRoot;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        oldRoot = System.getProperty("jx86.root");
+        System.setProperty("jx86.root", dir.toString());      // an empty checkout: nothing is built
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        if (oldRoot == null) {
+            System.clearProperty("jx86.root");
+        } else {
+            System.setProperty("jx86.root", oldRoot);
+        }
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void badOptions_areOneLineAndStatus2() {
+        String[][] cases = {
+            {"--kernels", "linux"}, {"--n", "0"}, {"--n", "two"}, {"--seeds", "0"}, {"--duration", "-1"},
+            {"--jobs", "0"}, {"--period", "0"}, {"--hang", "0"},
+        };
+        for (String[] c : cases) {
+            err.reset();
+            String[] args = new String[c.length + 2];
+            args[0] = "demo";
+            args[1] = "crash";
+            System.arraycopy(c, 0, args, 2, c.length);
+            assertThat(Main.execute(args)).as(String.join(" ", c)).isEqualTo(2);
+            assertThat(err().lines().count()).as(err()).isEqualTo(1);
+            assertThat(err()).startsWith("jx86: ");
+        }
+    }
+
+    @Test
+    void aKernelNotBuilt_isReportedAndTheCommandGoesOn() {
+        int status = Main.execute("demo", "crash", "--kernels", "microkernel,vmm", "--out", dir.resolve("o").toString());
+        assertThat(status).isZero();
+        assertThat(err()).contains("microkernel: not built (kernel-microkernel/target/images/microkernel.img missing)")
+                .contains("vmm: not built (vmm/target/images/vmm.img missing)");
+    }
+
+    @Test
+    void theMonolithNotBuilt_namesTheMissingImage() {
+        assertThat(Main.execute("demo", "crash", "--kernels", "monolithic")).isZero();
+        assertThat(err()).contains("monolithic: not built (disk-images/target/images/monolithic.img missing)");
+    }
+}
