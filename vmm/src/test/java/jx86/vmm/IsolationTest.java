@@ -29,7 +29,14 @@ class IsolationTest {
         assertThat(com1).contains("memcorrupt: 4096 words every 1 s");
         assertThat(com1).containsPattern(
                 "canary: CORRUPT|vmm: VM 0 killed: |vmm: VM 0 halted with interrupts off|vmm: VM 0 powered off \\(status [1-9]");
-        assertThat(com1).containsPattern("vm0: eip=\\w+ eflags=\\w+ cs=\\w+").doesNotContain("vm1: ");
+        // canary -p powers VM 0 off with status 0 when it sees the corruption first; every other
+        // ending is a failure the hypervisor reports with the guest's registers
+        if (!com1.contains("vmm: VM 0 powered off (status 0)")) {
+            assertThat(com1).containsPattern("vm0: eip=\\w+ eflags=\\w+ cs=\\w+");
+        } else {
+            assertThat(com1).contains("canary: CORRUPT");
+        }
+        assertThat(com1).doesNotContain("vm1: ");
         int vm0End = com1.indexOf("vmm: VM 1 runs on");
         assertThat(vm0End).as("VM 0 ended while VM 1 ran").isPositive();
 
@@ -48,7 +55,9 @@ class IsolationTest {
 
     @Test
     void restartPolicy_bootsTheFailedVmAgain_theOtherRunsOn() {
-        String in0 = "canary -p &\rinsmod /lib/modules/memcorrupt.ko n=4096 period=1 seed=1\r";
+        // canary without -p: it reports corruption but does not power the VM off, so the bursts go on
+        // until VM 0's kernel fails and the restart policy applies
+        String in0 = "canary &\rinsmod /lib/modules/memcorrupt.ko n=4096 period=1 seed=1\r";
         String in1 = "canary -r 80\recho vm1 alive\rpoweroff\r";
         TwoVms r = TwoVms.run(TwoVms.config("fail0=restart", in0, in1, Guest.DISK, Guest.DISK, true, 4_000_000_000L)
                 .pacedInput(false).build());
