@@ -4,7 +4,7 @@
 #include "defs.h"
 #include "buf.h"
 #include "proc.h"
-#include "journal.h"
+#include "libkern/journal.h"
 
 #define NBUF 128                /* a journal transaction pins up to 64 of them */
 

@@ -3,6 +3,7 @@
 #include "proc.h"
 #include "buf.h"
 #include "fs.h"
+#include "ext2host.h"
 #include "module.h"
 
 #define VERSION "0.1"
@@ -37,6 +38,8 @@ static void mountroot(void) {
   int err = ext2_mount(DEV(root[7] - 'a', root[8] - '0'));
   if (err < 0)
     printk("root=%s: cannot mount (error %d)\n", root, -err);
+  else
+    journal_crash_hook();
 }
 
 /* Called by entry.S on the boot page directory and stack, interrupts off. */

@@ -46,7 +46,12 @@ static struct shadow shadows[NSHADOW] PERVM;
 static struct shadow *cur PERVM;
 static uint32_t hyp_pdes[1024 - NGPDE] PERVM;
 static uint64_t tick PERVM;
-static uint32_t freelist, nfree PERVM;
+/* Each VM's own free list of its own share of the pool. (Both need PERVM: an attribute after a
+ * declarator list belongs to the last declarator only. With a shared freelist the VMs took
+ * each other's pool pages, and a restarted VM's shadow_init pushed pages back on the list that
+ * the other VM still used as shadow page tables and directories.) */
+static uint32_t freelist PERVM;
+static uint32_t nfree PERVM;
 uint32_t shadow_true_err PERVM;
 
 /* Write tracking: per guest frame, how many shadow structures were built from it. */
@@ -65,6 +70,9 @@ static uint32_t pool_alloc(void);
 
 static uint32_t pool_alloc_raw(void) {
   uint32_t pa = freelist;
+  if (pa < vms[vcpu.id].pool_lo || pa >= vms[vcpu.id].pool_hi)
+    vmm_panic("VM %d: shadow pool page %x outside its pool [%x, %x)", vcpu.id, pa,
+              vms[vcpu.id].pool_lo, vms[vcpu.id].pool_hi);
   freelist = *(uint32_t *)P2V(pa);
   nfree--;
   memset(P2V(pa), 0, 4096);

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Finds what the user asked to boot. A path that exists is used as is; a bare name such as
- * {@code monolithic} or {@code hello} is looked up among the images the build produced:
+ * {@code monolithic}, {@code microkernel} (built by kernel-microkernel) or {@code hello} is looked up among
+ * the images the build produced:
  * {@code disk-images/target/images/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
  * the checkout root (the launcher passes it as the {@code jx86.root} system property); {@code vmm}
  * is the hypervisor's image, {@code vmm/target/vmm.img}.

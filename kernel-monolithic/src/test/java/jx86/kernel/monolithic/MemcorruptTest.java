@@ -48,7 +48,10 @@ class MemcorruptTest {
                 "memcorrupt: burst 1, 4096 words, first at phys 0x00042020");
         assertThat(r.serial()).containsPattern("canary: ok \\d+");
         String outcome = firstOutcome(r);
-        assertThat(r.instructions()).isLessThan(200_000_000L);
+        // within half the budget: how long the kernel takes to trip over the damage moves with its
+        // layout too (after the shared ext2/ext3 code moved to libkern: a panic at 439 M, after
+        // "ext2: freeing free" lines from a corrupted block map; before: under 200 M)
+        assertThat(r.instructions()).isLessThan(1_000_000_000L);
         if (outcome.startsWith("canary: CORRUPT /canary.")) {
             // canary -p powers off with 0; but the bursts go on while it does, so a panic may come
             // first (panic=exit writes 1) — then a panic line follows the CORRUPT line

@@ -2,9 +2,6 @@
  * path lookup. Block size must equal BSIZE (1 KiB). Allocation is in ext2alloc.c, directory
  * changes in ext2dir.c. */
 #include "ext2int.h"
-#include "proc.h"
-#include "param.h"
-#include "journal.h"
 
 #define NINODE 64
 #define PTRS (BSIZE / 4)           /* block pointers per indirect block */
@@ -88,27 +85,6 @@ static int open_journal(uint32_t dev) {
   return 0;
 }
 
-/* The journal's test hook: "journal.crash=log:N" or "journal.crash=commit:N" on the command line
- * stops the machine (exit status 3) inside the N-th transaction, before or after its commit
- * block, leaving the journal for the next mount (or e2fsck) to replay or discard. */
-static void crash_hook(void) {
-  char arg[24];
-  if (!cmdline_get("journal.crash", arg, sizeof(arg)))
-    return;
-  bool log = strncmp(arg, "log:", 4) == 0;
-  if (!log && strncmp(arg, "commit:", 7) != 0)
-    return;
-  uint32_t n = 0;
-  for (const char *p = arg + (log ? 4 : 7); *p >= '0' && *p <= '9'; p++)
-    n = n * 10 + (*p - '0');
-  journal_crash_after(log ? n : 0, log ? 0 : n);
-}
-
-void journal_crashed(const char *where, uint32_t seq) {
-  printk("journal: test crash %s of transaction %u\n", where, seq);
-  poweroff(3);
-}
-
 /* Mounts the ext2 or ext3 file system on dev; refuses what this code cannot read correctly. */
 int ext2_mount(uint32_t dev) {
   int r = load_super(dev);
@@ -121,7 +97,6 @@ int ext2_mount(uint32_t dev) {
   }
   if (fs.journal_inum && (r = open_journal(dev)) < 0)
     return r;
-  crash_hook();
   fs.mounted = true;
   printk("ext2: mounted hd%c%d: %u inodes, %u blocks (%u free), %u groups\n", 'a' + DEV_DISK(dev),
          DEV_PART(dev), fs.sb.s_inodes_count, fs.sb.s_blocks_count, fs.sb.s_free_blocks_count, fs.ngroups);
@@ -368,7 +343,7 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
       break;
     }
     if (user)
-      err = copyin(curproc->pgdir, b->data + boff, (uaddr_t)src + done, chunk);
+      err = ext2_host_copyin(b->data + boff, (const char *)src + done, chunk);
     else
       memmove(b->data + boff, (const char *)src + done, chunk);
     if (err == 0)
@@ -385,32 +360,6 @@ int writei(struct inode *ip, bool user, const void *src, uint32_t off, uint32_t 
   return done > 0 ? (int)done : err;
 }
 
-/* ---- the file-system lock ----
- * Changes to the file system sleep on the disk half-way (a bitmap written, the inode not yet),
- * so one change at a time: a sleeping lock, re-entrant for its owner (unlink -> iput -> free).
- * On ext3 the outermost fs_lock .. fs_unlock is one journal transaction, committed before
- * fs_unlock returns: every file-system system call is durable when it returns. */
-static struct proc *lockowner;
-static int lockdepth;
-
-void fs_lock(void) {
-  while (lockowner && lockowner != curproc)
-    sleep(&lockowner);
-  lockowner = curproc;
-  lockdepth++;
-}
-
-void fs_unlock(void) {
-  if (lockdepth == 1) {               /* the change is complete: one transaction */
-    ext2_flush_counts();              /* may sleep: we still own the lock */
-    journal_commit();
-  }
-  if (--lockdepth == 0) {
-    lockowner = 0;
-    wakeup(&lockowner);
-  }
-}
-
 /* fsync(2), fdatasync(2), sync(2): every change commits (ext3) or writes through (ext2) before
  * its system call returns, so what is left is the disk's write cache: FLUSH CACHE. Taking the
  * lock waits for a change in progress (another process's) to commit first. */
@@ -419,11 +368,6 @@ int fs_sync(void) {
   int r = fs.mounted ? bio_flush(fs.dev) : 0;
   fs_unlock();
   return r;
-}
-
-/* Seconds for inode times: the RTC's time at boot plus the ticks since (0 = 1970 without RTC). */
-uint32_t fs_now(void) {
-  return boot_time() + ticks / HZ;
 }
 
 /* Reads up to n bytes at off into dst (user address if 'user'); returns the count or -errno. */
@@ -445,7 +389,7 @@ int readi(struct inode *ip, bool user, void *dst, uint32_t off, uint32_t n) {
     const uint8_t *src = b ? b->data + boff : zeros;
     int r = 0;
     if (user)
-      r = copyout(curproc->pgdir, (uaddr_t)dst + done, src, chunk);
+      r = ext2_host_copyout((char *)dst + done, src, chunk);
     else
       memmove((char *)dst + done, src, chunk);
     if (b)
@@ -511,7 +455,8 @@ struct inode *namei(const char *path, int *err) {
     *err = -ENOENT;
     return 0;
   }
-  struct inode *ip = (*path == '/' || !curproc || !curproc->cwd) ? fs_root() : idup(curproc->cwd);
+  struct inode *cwd = *path == '/' ? 0 : ext2_host_cwd();
+  struct inode *ip = cwd ? idup(cwd) : fs_root();
   if (!ip) {
     *err = -ENFILE;
     return 0;

@@ -1,10 +1,10 @@
 /* ext2int.h: state shared by the ext2 files (ext2.c, ext2alloc.c, ext2dir.c): the mounted file
- * system, with its superblock and group descriptors kept in memory and written through. */
+ * system, with its superblock and group descriptors kept in memory and written through (ext2) or
+ * through the journal (ext3, journal.c). */
 #pragma once
-#include "defs.h"
-#include "buf.h"
-#include "fs.h"
-#include "journal.h"
+#include "ext2host.h"      /* the building kernel's block cache, allocator, errno (see libkern/ext2.h) */
+#include "libkern/ext2.h"
+#include "libkern/journal.h"
 
 struct ext2fs {
   uint32_t dev;
@@ -24,7 +24,6 @@ int iupdate(struct inode *ip);
 int64_t bmap_alloc(struct inode *ip, uint32_t n);
 
 /* ext2alloc.c */
-void ext2_flush_counts(void);
 int64_t balloc(void);
 void bfree(uint32_t blk);
 int64_t ialloc(bool dir);

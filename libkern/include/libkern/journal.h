@@ -1,9 +1,11 @@
-/* journal.h: the ext3 journal (JBD2 on-disk format) as fs/journal.c writes and replays it, and
- * what it needs from its host. The journal code knows blocks, not files: the host gives it the
- * journal's block map and the raw block I/O below, so the same file can serve a file server
- * that is not this kernel (bio_raw*, bio_flush and kmalloc are its only outside calls). */
+/* journal.h: the ext3 journal (JBD2 on-disk format) as libkern/fs/journal.c writes and replays
+ * it, and what it needs from its host. The journal code knows blocks, not files: the ext2 code
+ * gives it the journal's block map, and the kernel that builds it provides the raw block I/O
+ * below (besides the block cache, kmalloc and printk of "ext2host.h", see libkern/ext2.h):
+ * kernel-monolithic in fs/bio.c, kernel-microkernel's file server through the ATA driver. */
 #pragma once
-#include "types.h"
+#include <stdbool.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -36,13 +38,13 @@ void journal_freed(uint32_t blk);
 bool journal_freed_now(uint32_t blk);
 
 void journal_crash_after(uint32_t log, uint32_t commit);
-/* the host: the test hook's stop (a power cut: nothing more reaches the disk) */
+/* the host: the test hook's stop (as a power cut: nothing more reaches the disk) */
 void journal_crashed(const char *where, uint32_t seq) __attribute__((noreturn));
 
-/* the host marks the file system "needs recovery" (ext3's incompat flag) on disk, or clears it */
+/* ext2.c marks the file system "needs recovery" (ext3's incompat flag) on disk, or clears it */
 int ext2_mark_recover(bool on);
 
-/* fs/bio.c: raw block I/O outside the cache, and the disk's write-cache flush */
+/* the host: raw block I/O outside the cache (0 or -errno), and the disk's write-cache flush */
 int bio_rawread(uint32_t dev, uint32_t blockno, void *data);
 int bio_rawwrite(uint32_t dev, uint32_t blockno, const void *data);
 int bio_flush(uint32_t dev);

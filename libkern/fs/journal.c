@@ -20,9 +20,8 @@
  *
  * Every block here is big-endian, as JBD2 is. Tags are the 8-byte form (no 64bit, no csum
  * features): t_blocknr, t_checksum (unused, 0), t_flags; the first is followed by the UUID. */
-#include "defs.h"
-#include "buf.h"
-#include "journal.h"
+#include "ext2host.h"      /* the building kernel's block cache, kmalloc, printk (see libkern/ext2.h) */
+#include "libkern/journal.h"
 
 #define LOG_MAX 64                        /* blocks per transaction (the cache pins them) */
 #define TAG_SIZE 8

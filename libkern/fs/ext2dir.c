@@ -1,8 +1,6 @@
 /* ext2dir.c: changing ext2 directories: adding and removing entries, creating files and
  * directories, unlinking. Entries are variable-length records that tile each 1 KiB block. */
 #include "ext2int.h"
-#include "param.h"
-#include "proc.h"
 
 #define FT_REG 1                    /* ext2 directory-entry file types */
 #define FT_DIR 2
@@ -203,7 +201,7 @@ int ext2_unlink(const char *path, bool dir) {
     err = -EISDIR;
   else if (dir && !dirempty(ip))
     err = -ENOTEMPTY;
-  else if (dir && curproc->cwd == ip)
+  else if (dir && ext2_host_cwd() == ip)
     err = -EBUSY;
   else {
     int64_t r = dirunlink(dp, name);

@@ -1,0 +1,112 @@
+package jx86.kernel.microkernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jx86.machine.MachineConfig;
+import jx86.machine.MachineEvent;
+import jx86.machine.PcMachine;
+import jx86.machine.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The multi-server system from its own disk image (disk-images/target/images/microkernel.img):
+ * the jx86 loader starts the kernel with the servers as boot modules, the POSIX personality runs
+ * kernel-monolithic's /bin/sh (the same file as on the monolith) on the user-level console driver.
+ * The scenario is kernel-monolithic's PersistenceTest, command for command, with the same output:
+ * files written in one boot are read back in the next from the same image, and e2fsck finds the
+ * file system clean.
+ */
+class MultiServerTest {
+    static final Path IMAGE = Path.of("../disk-images/target/images/microkernel.img");
+
+    @TempDir
+    Path tmp;
+
+    static RunResult boot(Path disk, String... commands) {
+        return PcMachine.run(MachineConfig.builder().disk(disk)
+                .serialInput(String.join("\r", commands) + "\r")
+                .maxInstructions(4_000_000_000L).build());
+    }
+
+    static List<String> lines(RunResult r) {
+        return r.serial().lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
+    }
+
+    @Test
+    void bootsToTheMonolithsShell_throughTheServers() throws Exception {
+        Path img = tmp.resolve("mk.img");
+        Files.copy(IMAGE, img, StandardCopyOption.REPLACE_EXISTING);
+        RunResult r = boot(img, "ls /", "cat /etc/motd", "echo hi | wc", "cat /etc/motd | wc | wc", "ls /nosuch || echo failed",
+                "poweroff 7");
+        assertThat(r.serial()).contains(
+                "root: console (4c001): ports 3f8+8, irq 4: granted",
+                "console: COM1 in user space, irq 4 as IPC",
+                "root: ata (50001): ports 1f0+8 and more, irq 14: granted",
+                "names: fs -> 54001",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1");
+        assertThat(lines(r)).containsSubsequence(
+                "drwxr-xr-x  2     1024 bin",
+                "hello from ext2",
+                "      1       1       3",
+                "      1       3      24",
+                "failed",
+                "reboot: power down");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isEqualTo(7);
+    }
+
+    @Test
+    void filesSurvivePowerOffAndTheFileSystemIsClean() throws Exception {
+        Path img = tmp.resolve("mk.img");
+        Files.copy(IMAGE, img, StandardCopyOption.REPLACE_EXISTING);
+
+        RunResult first = boot(img,
+                "echo persistent data > /data.txt",
+                "cp /etc/motd /motd.copy",
+                "mkdir /d",
+                "cp /etc/motd /d",
+                "kill 999",
+                "echo echo from a script > /d/script",
+                "echo wc /etc/motd >> /d/script",
+                "sh /d/script",
+                "poweroff");
+        assertThat(lines(first)).contains("kill: (999) - No such process");
+        assertThat(lines(first)).containsSubsequence("from a script", " 1  3 16 /etc/motd", "reboot: power down");
+        assertThat(first.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(first.exitPortValue()).isZero();
+
+        RunResult second = boot(img, "cat /data.txt", "cat /motd.copy", "cat /d/script", "wc /d/motd", "poweroff");
+        assertThat(lines(second)).containsSubsequence("persistent data", "hello from ext2",
+                "echo from a script", "wc /etc/motd", " 1  3 16 /d/motd", "reboot: power down");
+        assertThat(second.exitPortValue()).isZero();
+
+        Path e2fsck = Path.of("/sbin/e2fsck");
+        if (!Files.isExecutable(e2fsck)) {
+            e2fsck = Path.of("/usr/sbin/e2fsck");
+        }
+        assumeThat(Files.isExecutable(e2fsck)).as("e2fsck installed").isTrue();
+        Process p = new ProcessBuilder(e2fsck.toString(), "-fn", img + "?offset=" + partitionOffset(img))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    static long partitionOffset(Path img) throws IOException {
+        byte[] mbr = new byte[512];
+        try (var in = Files.newInputStream(img)) {
+            assertThat(in.readNBytes(mbr, 0, 512)).isEqualTo(512);
+        }
+        return (ByteBuffer.wrap(mbr, 454, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL) * 512;
+    }
+}

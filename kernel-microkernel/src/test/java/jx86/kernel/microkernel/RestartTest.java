@@ -1,0 +1,102 @@
+package jx86.kernel.microkernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import jx86.machine.MachineEvent;
+import jx86.machine.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The restart server on microkernel.img: drivers that die are started again, and nothing else
+ * dies with them. A server's pid on the shell is 1000 + its L4 thread number (ata is thread 20,
+ * console 19); canary (kernel-monolithic's corruption detector) checks every file it writes.
+ */
+class RestartTest {
+    @TempDir
+    Path tmp;
+
+    private Path image() throws Exception {
+        Path img = tmp.resolve("mk.img");
+        Files.copy(MultiServerTest.IMAGE, img, StandardCopyOption.REPLACE_EXISTING);
+        return img;
+    }
+
+    @Test
+    void killingTheAtaThenTheConsoleDriver_whileCanaryRuns_restartsEach_andNothingIsLost() throws Exception {
+        Path img = image();
+        RunResult r = MultiServerTest.boot(img,
+                "canary -r 60 & kill -9 1020",
+                "wait",
+                "ls /sbin",
+                "canary -r 30 & kill -9 1019",
+                "wait",
+                "echo still here",
+                "cat /etc/motd",
+                "poweroff");
+        assertThat(MultiServerTest.lines(r)).containsSubsequence(
+                "restart: ata (pid 1020) died: killed (its thread is gone); restarted as pid 1100",
+                "names: ata -> 190001",
+                "canary: all rounds passed",
+                "restart: console (pid 1019) died: killed (its thread is gone); restarted as pid 1101",
+                "console: COM1 in user space, irq 4 as IPC",
+                "canary: all rounds passed",
+                "still here",
+                "hello from ext2",
+                "reboot: power down");
+        assertThat(r.serial()).doesNotContain("CORRUPT").doesNotContain("panic").doesNotContain("left dead");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+        assertClean(img);
+    }
+
+    @Test
+    void buggyDriverWith4096Words_isTheOnlyTaskThatDies_andIsLeftDeadAfterFiveRestarts() throws Exception {
+        Path img = image();
+        RunResult r = MultiServerTest.boot(img,
+                "insmod /sbin/buggy n=4096 period=1 seed=7",
+                "canary -r 200",
+                "ls /",
+                "cat /etc/motd",
+                "poweroff");
+        String first = "memcorrupt: burst 1, 4096 words, first at virt 0x001ce0e4";
+        String died = "page fault at 1ce0e4 (ip 800014";
+        assertThat(MultiServerTest.lines(r)).containsSubsequence(
+                "restart: started buggy (pid 1100) with \"n=4096 period=1 seed=7\"",
+                "memcorrupt: 4096 words every 1 s over its own address space, seed 7",
+                first);
+        long restarts = r.serial().lines().filter(l -> l.startsWith("restart: buggy (pid ") && l.contains(died)
+                && l.contains("; restarted as pid ")).count();
+        assertThat(restarts).isEqualTo(5);
+        assertThat(r.serial()).contains("restart: buggy (pid 1105) died: " + died);
+        assertThat(r.serial()).contains("6 deaths in a row, left dead");
+        // the only task that died: no other restart, no kernel kill, no corruption, the shell and files work
+        assertThat(r.serial().lines().filter(l -> l.startsWith("restart: ") && !l.startsWith("restart: buggy")
+                && !l.startsWith("restart: started buggy") && !l.startsWith("restart: watching"))).isEmpty();
+        assertThat(r.serial()).doesNotContain("mk: thread").doesNotContain("CORRUPT").doesNotContain("panic");
+        assertThat(MultiServerTest.lines(r)).containsSubsequence("canary: all rounds passed",
+                "drwxr-xr-x  2     1024 sbin", "hello from ext2", "reboot: power down");
+        assertThat(r.exitPortValue()).isZero();
+        assertClean(img);
+    }
+
+    private static void assertClean(Path img) throws Exception {
+        Path e2fsck = Path.of("/sbin/e2fsck");
+        if (!Files.isExecutable(e2fsck)) {
+            e2fsck = Path.of("/usr/sbin/e2fsck");
+        }
+        if (!Files.isExecutable(e2fsck)) {
+            System.out.println("RestartTest: e2fsck not installed; file-system check skipped");
+            return;
+        }
+        Process p = new ProcessBuilder(e2fsck.toString(), "-fn", img + "?offset=" + MultiServerTest.partitionOffset(img))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+}
