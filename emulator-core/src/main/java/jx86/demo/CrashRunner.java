@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import jx86.harness.ConsoleLine;
 import jx86.harness.Harness;
 import jx86.harness.HarnessResult;
@@ -62,8 +61,7 @@ public final class CrashRunner {
         List<String> story = new ArrayList<>();
         CrashInspector inspector = scenario.inspector(root);
         Classifier classifier = scenario.classifier();
-        Pattern decisive = Pattern.compile(classifier.rules().stream().map(r -> "(?:" + r.pattern().pattern() + ")")
-                .collect(Collectors.joining("|")));
+        Pattern decisive = scenario.stopAt();
         try (Harness h = Harness.boot(config)) {
             if (started != null) {
                 started.accept(h);
@@ -92,7 +90,7 @@ public final class CrashRunner {
                     notes.stream().filter(n -> n.startsWith("  ")).forEach(watcher::note);
                 }
             });
-            long durationNanos = (long) (spec.durationSeconds() * 1e9);
+            long durationNanos = (long) (scenario.budgetSeconds(spec) * 1e9);
             h.timeLimit(START_BUDGET.plusNanos(durationNanos).plus(TAIL).plusSeconds(1));
             for (String command : scenario.startCommands(spec)) {
                 if (h.runUntilPrompt(scenario.prompt(), START_BUDGET).matched()) {
@@ -109,7 +107,8 @@ public final class CrashRunner {
             }
             HarnessResult r = h.result() != null ? h.result() : finish(h);
             List<String> texts = r.lines().stream().map(ConsoleLine::text).toList();
-            Classification c = classifier.classify(texts, end);
+            String com2 = h.machine().devices().capturedSerial2();
+            Classification c = scenario.classify(texts, end, r, com2);
             if (end == RunEnd.EXIT_PORT && c.lineIndex() < 0) {
                 c = new Classification(c.outcome(), c.reason() + " (exit value " + r.exitValue() + ")", -1);
             }
@@ -121,6 +120,7 @@ public final class CrashRunner {
             } else {
                 story.add(String.format("[%11.6f] (%s)", r.counters().virtualNanos() / 1e9, c.reason()));
             }
+            story.addAll(scenario.com2Story(com2));
             double seconds = Math.max(0, (r.counters().virtualNanos() - loadNanos) / 1e9);
             return new RunRecord(spec, c.outcome(), c.reason(), end, seconds, bursts[0], List.copyOf(story),
                     r.lastLines(LAST_LINES), r.counters().instructions(), r.counters().cycles(),

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import jx86.harness.HarnessResult;
 import jx86.machine.MachineConfig;
 
 /**
@@ -36,6 +38,36 @@ public interface Scenario {
 
     /** The rules that decide the outcome; see {@link Classifier}. */
     Classifier classifier();
+
+    /**
+     * Console lines at which the run stops (then goes on for {@link #needsTail()}); by default any
+     * line a classifier rule matches.
+     */
+    default Pattern stopAt() {
+        return Pattern.compile(classifier().rules().stream().map(r -> "(?:" + r.pattern().pattern() + ")")
+                .collect(Collectors.joining("|")));
+    }
+
+    /**
+     * Virtual seconds after the component started at which the run ends if nothing stopped it;
+     * by default the spec's duration.
+     */
+    default double budgetSeconds(RunSpec spec) {
+        return spec.durationSeconds();
+    }
+
+    /**
+     * The verdict on a finished run; by default the classifier on the console (COM1) lines.
+     * {@code com2} is what the guest wrote to COM2 (empty unless the config captures it).
+     */
+    default Classification classify(List<String> lines, RunEnd end, HarnessResult result, String com2) {
+        return classifier().classify(lines, end);
+    }
+
+    /** Lines about COM2's output for the run's story (a second VM's console); none by default. */
+    default List<String> com2Story(String com2) {
+        return List.of();
+    }
 
     /** A line after which the run should go on briefly to capture more (a panic's registers and backtrace). */
     default Pattern needsTail() {

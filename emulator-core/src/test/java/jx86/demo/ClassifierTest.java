@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import jx86.machine.MachineEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,29 +25,33 @@ class ClassifierTest {
     private static final Pattern STAMP = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?(.*)$");
 
     /**
-     * The microkernel and vmm scenarios do not exist yet; these rules have the shape they will have
-     * (a line from the restarter, a line from the hypervisor), to show the two classes are decided
-     * the same way.
+     * The microkernel scenario does not exist yet; these rules have the shape they will have (a
+     * line from the restarter), to show the class is decided the same way. The vmm transcripts
+     * ("# classifier: vmm") go to {@link VmmScenario}'s classifier, with COM2's text after "# COM2".
      */
     private static final Map<String, Classifier> EXAMPLES = Map.of(
             "example-microkernel", new Classifier(List.of(
                     Rule.of("^rs: driver \\S+ died.*restarted", Outcome.RESTARTED),
                     Rule.of("^canary: CORRUPT", Outcome.CORRUPTED),
                     Rule.of("^panic: ", Outcome.PANIC)),
-                    Pattern.compile("^rs: started memcorrupt"), Pattern.compile("^canary: ok")),
-            "example-vmm", new Classifier(List.of(
-                    Rule.of("^vmm: vm0 stopped.*vm1 runs on", Outcome.VM_FAILED),
-                    Rule.of("^vm1: canary: CORRUPT", Outcome.CORRUPTED),
-                    Rule.of("^panic: ", Outcome.PANIC)),
-                    Pattern.compile("^vmm: vm0 and vm1 started"), Pattern.compile("^vm1: canary: ok")));
+                    Pattern.compile("^rs: started memcorrupt"), Pattern.compile("^canary: ok")));
 
     static final String[] TRANSCRIPTS = {
         "survived", "survived-shell-died", "corrupted", "corrupted-worker-killed", "panic",
         "panic-after-corrupt-line-order", "triple-fault", "reset", "hang-watchdog", "hang-halted",
         "unclassified-no-progress", "unclassified-never-loaded", "unclassified-poweroff", "restarted", "vm-failed",
+        "vmm-vm-failed-killed", "vmm-vm-failed-halted", "vmm-corrupted", "vmm-survived", "vmm-both-failed",
+        "vmm-checksum-changed", "vmm-vm1-unfinished",
     };
 
-    record Transcript(String name, RunEnd end, String expect, String reason, String classifier, List<String> lines) {
+    /**
+     * @param event    the machine's event (vmm transcripts: "# event: EXIT_PORT")
+     * @param exit     the exit-port value ("# exit: 0")
+     * @param line     the deciding console line when it is not the reason itself ("# line: ...")
+     * @param com2     what VM 1 wrote to COM2 (the lines after "# COM2")
+     */
+    record Transcript(String name, RunEnd end, String expect, String reason, String classifier, List<String> lines,
+            MachineEvent event, int exit, String line, String com2) {
     }
 
     static Transcript load(String name) throws IOException {
@@ -58,8 +63,22 @@ class ClassifierTest {
             String reason = null;
             String classifier = "monolithic";
             List<String> lines = new ArrayList<>();
+            MachineEvent event = null;
+            int exit = 0;
+            String deciding = null;
+            StringBuilder com2 = null;
             for (String line : text.split("\n", -1)) {
-                if (line.startsWith("# end: ")) {
+                if (line.equals("# COM2")) {
+                    com2 = new StringBuilder();
+                } else if (com2 != null) {
+                    com2.append(line).append('\n');
+                } else if (line.startsWith("# event: ")) {
+                    event = MachineEvent.valueOf(line.substring(9).trim());
+                } else if (line.startsWith("# exit: ")) {
+                    exit = Integer.parseInt(line.substring(8).trim());
+                } else if (line.startsWith("# line: ")) {
+                    deciding = line.substring(8);
+                } else if (line.startsWith("# end: ")) {
                     end = RunEnd.valueOf(line.substring(7).trim());
                 } else if (line.startsWith("# expect: ")) {
                     expect = line.substring(10).trim();
@@ -74,7 +93,8 @@ class ClassifierTest {
                     lines.add(m.matches() ? m.group(1) : line);
                 }
             }
-            return new Transcript(name, end, expect, reason, classifier, lines);
+            return new Transcript(name, end, expect, reason, classifier, lines, event, exit, deciding,
+                    com2 == null ? "" : com2.toString());
         }
     }
 
@@ -86,12 +106,21 @@ class ClassifierTest {
     @MethodSource("transcripts")
     void eachTranscript_getsItsDocumentedOutcome(String name) throws IOException {
         Transcript t = load(name);
-        Classifier c = t.classifier().equals("monolithic") ? new MonolithicScenario().classifier()
-                : EXAMPLES.get(t.classifier());
-        Classification verdict = c.classify(t.lines(), t.end());
+        Classification verdict;
+        if (t.classifier().equals("vmm")) {
+            assertThat(t.event()).as(name + ": # event").isNotNull();
+            verdict = VmmScenario.classify(t.lines(), t.com2(), t.end(), t.event(), t.exit());
+        } else {
+            Classifier c = t.classifier().equals("monolithic") ? new MonolithicScenario().classifier()
+                    : EXAMPLES.get(t.classifier());
+            verdict = c.classify(t.lines(), t.end());
+        }
         assertThat(verdict.outcome().label()).as(name).isEqualTo(t.expect());
         assertThat(verdict.reason()).as(name).contains(t.reason());
-        if (verdict.lineIndex() >= 0) {
+        if (t.line() != null) {
+            assertThat(verdict.lineIndex()).as(name + ": deciding line").isNotNegative();
+            assertThat(t.lines().get(verdict.lineIndex())).isEqualTo(t.line());
+        } else if (verdict.lineIndex() >= 0) {
             assertThat(t.lines().get(verdict.lineIndex())).isEqualTo(verdict.reason());
         }
     }

@@ -71,7 +71,7 @@ class CrashCommandTest {
         int status = Main.execute("demo", "crash", "--kernels", "microkernel,vmm", "--out", dir.resolve("o").toString());
         assertThat(status).isZero();
         assertThat(err()).contains("microkernel: not built (kernel-microkernel/target/images/microkernel.img missing)")
-                .contains("vmm: not built (vmm/target/images/vmm.img missing)");
+                .contains("vmm: not built (vmm/target/vmm.elf missing)");
     }
 
     @Test
