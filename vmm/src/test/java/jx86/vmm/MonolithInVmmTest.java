@@ -3,17 +3,14 @@ package jx86.vmm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
+import jx86.image.Ext2Check;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -255,23 +252,7 @@ class MonolithInVmmTest {
                 "echo from a script", "wc /etc/motd", "reboot: power down");
         assertCleanPowerOff(g, second);
 
-        Path e2fsck = Path.of("/sbin/e2fsck");
-        if (!Files.isExecutable(e2fsck)) {
-            e2fsck = Path.of("/usr/sbin/e2fsck");
-        }
-        assumeThat(Files.isExecutable(e2fsck)).as("e2fsck installed").isTrue();
-        Process p = new ProcessBuilder(e2fsck.toString(), "-fn", img + "?offset=" + partitionOffset(img))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-    }
-
-    private static long partitionOffset(Path img) throws IOException {
-        byte[] mbr = new byte[512];
-        try (var in = Files.newInputStream(img)) {
-            assertThat(in.readNBytes(mbr, 0, 512)).isEqualTo(512);
-        }
-        return (ByteBuffer.wrap(mbr).order(ByteOrder.LITTLE_ENDIAN).getInt(446 + 8) & 0xFFFFFFFFL) * 512;
+        assumeThat(Ext2Check.available()).as("e2fsprogs installed").isTrue();
+        Ext2Check.assertClean(img);   // e2fsck -fn on partition 1
     }
 }
