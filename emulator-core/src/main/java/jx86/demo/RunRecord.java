@@ -19,4 +19,10 @@ import java.util.List;
  */
 public record RunRecord(RunSpec spec, Outcome outcome, String reason, RunEnd end, double outcomeSeconds,
         int bursts, List<String> story, List<String> lastLines, long instructions, long cycles, long wallMillis) {
+
+    /** This record without its wall time: what must be identical when the same run is repeated. */
+    public RunRecord withoutWallTime() {
+        return new RunRecord(spec, outcome, reason, end, outcomeSeconds, bursts, story, lastLines, instructions,
+                cycles, 0);
+    }
 }

@@ -48,17 +48,8 @@ class CrashDemoSweepTest {
             assertThat(r.story()).contains("  VM 1 (COM2), last lines:");
             assertThat(r.story()).anyMatch(l -> l.equals("    reboot: power down"));
         }
-        for (int i = 0; i < first.size(); i++) {
-            RunRecord a = first.get(i);
-            RunRecord b = second.get(i);
-            assertThat(b.spec()).isEqualTo(a.spec());
-            assertThat(b.outcome()).isEqualTo(a.outcome());
-            assertThat(b.reason()).isEqualTo(a.reason());
-            assertThat(b.end()).isEqualTo(a.end());
-            assertThat(b.instructions()).isEqualTo(a.instructions());
-            assertThat(b.cycles()).isEqualTo(a.cycles());
-            assertThat(b.story()).isEqualTo(a.story());
-            assertThat(b.lastLines()).isEqualTo(a.lastLines());
-        }
+        // the same sweep again, on more threads: every record identical but for its wall time
+        assertThat(second.stream().map(RunRecord::withoutWallTime).toList())
+                .containsExactlyElementsOf(first.stream().map(RunRecord::withoutWallTime).toList());
     }
 }
