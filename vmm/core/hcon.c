@@ -7,7 +7,12 @@
  *   p N      pause VM N        r N   resume VM N
  *   k N      kill VM N (it stops; the run ends when no VM is left)
  *   f N      VM N's console to the host's COM1 (the other VM's to COM2)
- *   c        continue */
+ *   snapshot N (or savevm N)   save VM N's whole state (snapshot.c; needs "snap=M")
+ *   restore N  (or loadvm N)   VM N goes back to its snapshot (before it next runs)
+ *   delvm N  delete VM N's snapshot (its disk overlay is written to its disk)
+ *   c        continue
+ * While the console waits for a key the CPU halts between timer ticks (a host that idles can
+ * tell, as jx86's paced input does, that the console waits for input). */
 #include "vmm.h"
 
 int front;
@@ -16,7 +21,7 @@ static const char *const state_names[] = { "off", "running", "paused", "stopped"
 
 static int getc_host(void) {
   while (!(inb(0x3FD) & 1))
-    ;
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
   return inb(0x3F8);
 }
 
@@ -55,11 +60,14 @@ static void list(void) {
     vmm_printf("vmm: VM %d %s%s%s switches %u ticks %u exits %u code %x\n", v, state_names[vms[v].state],
                vms[v].halted ? " (idle)" : "", v == front ? " front" : "", (uint32_t)vms[v].switches_in,
                (uint32_t)vms[v].ticks, (uint32_t)total_exits(v), vm_text_sum(v));
+  for (int v = 0; v < nvms; v++)
+    snap_list(v);
 }
 
 void hcon_run(void) {
   char line[64];
   vmm_printf("\nvmm: hypervisor console (l, s N, p N, r N, k N, f N, c)\n");
+  snap_help();
   for (;;) {
     vmm_printf("vmm> ");
     if (readline(line, sizeof line) < 0)
@@ -68,7 +76,9 @@ void hcon_run(void) {
     int v = (line[1] == ' ' && line[2] >= '0' && line[2] < '0' + nvms) ? line[2] - '0' : -1;
     if (cmd == 'c' || cmd == 'q')
       break;
-    if (cmd == 'l') {
+    if (snap_command(line)) {
+      /* snapshot.c */
+    } else if (cmd == 'l') {
       list();
     } else if (v < 0 && cmd) {
       vmm_printf("vmm: which VM? (0..%d)\n", nvms - 1);
@@ -84,6 +94,7 @@ void hcon_run(void) {
       vmm_printf("vmm: VM %d killed from the console\n", v);
       vms[v].state = VM_STOPPED;
       vms[v].status = 137;
+      snap_vm_off(v);
     } else if (cmd == 'f') {
       front = v;
       vpic_reroute();
@@ -93,5 +104,6 @@ void hcon_run(void) {
     }
   }
   vmm_printf("vmm: console closed\n");
+  snap_check_restore();               /* the VM that ran the console may be going back */
   sched_after_console();
 }

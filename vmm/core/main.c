@@ -325,7 +325,9 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
       vmm_panic("module %d ends at %x, above the shadow pool at %x", i, mods[i].end, POOLBASE);
   if (vm1_module > 0 && vm1_module < mb->mods_count)
     nvms = 2;
-  uint32_t gmem = ((top - GUESTBASE) / nvms) & ~0x3FFFFF;
+  /* "snap=M": the snapshot store, taken off the top of the guests' share */
+  uint32_t gtop = nvms > 1 ? snap_init(mb->flags & 4 ? P2V(mb->cmdline) : 0, top) : top;
+  uint32_t gmem = ((gtop - GUESTBASE) / nvms) & ~0x3FFFFF;
   for (int v = 0; v < NVM; v++) {
     vms[v].vimr = 0xFFFF;
     vms[v].win = v == 0 ? WIN0PA : WIN1PA;

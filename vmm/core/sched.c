@@ -62,6 +62,7 @@ void world_switch(int next) {
   switch_cycles += rdtsc() - switch_t0;
   switch_count++;
   vm_fold_pending();
+  snap_check_restore();                /* a restore asked for on the console: now, on this thread */
 }
 
 /* The next VM after the running one that can run, or -1. */
@@ -146,6 +147,7 @@ uint32_t vm_text_sum(int v) {
 /* The running VM is off (powered off, killed). The others run on; when none is left the run
  * ends with this status. The VM's thread stays here for good. */
 _Noreturn void vm_stop(int status) {
+  snap_vm_off(curvm);                  /* its disk overlay is committed, its snapshot gone */
   if (status != 0 && vms[curvm].restart && nvms > 1) {
     vmm_printf("vm%d: restarting (policy restart)\n", curvm);
     vm_restart();

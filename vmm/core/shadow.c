@@ -182,6 +182,23 @@ void shadow_init(void) {
   load(new_shadow(PAGING_OFF));
 }
 
+/* A restored VM (snapshot.c): its window, with this bookkeeping, came back from the snapshot,
+ * but the pool pages it names have been reused since. Everything starts again from an empty
+ * pool (hyp_pdes, restored too, are unchanged), then the shadow for the guest's CR3 is built.
+ * The caller runs on the boot page directory, not on one of these shadows. */
+void shadow_rebuild(void) {
+  memset(shadows, 0, sizeof shadows);
+  memset(tracked, 0, sizeof tracked);
+  cur = 0;
+  freelist = 0;
+  nfree = 0;
+  for (uint32_t pa = vms[vcpu.id].pool_hi - 4096; pa >= vms[vcpu.id].pool_lo; pa -= 4096)
+    pool_free(pa);
+  rmap_reset();
+  load(new_shadow(PAGING_OFF));
+  shadow_flush();
+}
+
 /* Makes every writable shadow mapping of gfn read-only (it has become a page-table page). */
 static void write_protect(uint32_t gfn) {
   for (int32_t i = rhead[gfn], next; i >= 0; i = next) {

@@ -154,6 +154,12 @@ static void fixup(struct frame *f) {
   cpu_set_user_cs(user);
 }
 
+/* A restored VM enters with its saved frame as at the end of an exit (snapshot.c). */
+void trap_resume(struct frame *f) {
+  deliver(f);
+  fixup(f);
+}
+
 void vmm_trap(struct frame *f) {
   int v = f->vector;
   if (frame_cpl(f) != 0)

@@ -4,7 +4,8 @@
  * inside one exit (polled, with the host drive's interrupts off), so two VMs' transfers never
  * interleave on the shared host channel, and a VM reaches only the sectors of its own drive.
  * Commands: IDENTIFY (the host drive's own answer), READ/WRITE SECTORS (LBA28), FLUSH CACHE;
- * others abort. The virtual IRQ 14 follows the guest's nIEN. */
+ * others abort. The virtual IRQ 14 follows the guest's nIEN. While the VM has a snapshot, its
+ * sector reads and writes go through the snapshot's overlay first (snapshot.c). */
 #include "vmm.h"
 
 #define ST_ERR 0x01
@@ -34,11 +35,11 @@ static int host_wait(void) {
   return -1;
 }
 
-/* One sector (or IDENTIFY, or FLUSH) on the host drive, start to end within this exit. */
-static bool host_cmd(uint8_t cmd, uint32_t lba, bool write) {
+/* One sector (or IDENTIFY, or FLUSH) on host drive drive, start to end within this exit. */
+static bool host_io(int drive, uint8_t cmd, uint32_t lba, uint8_t *buf, bool write) {
   if (host_wait() < 0)
     return false;
-  outb(0x1F6, 0xE0 | (ata.host << 4) | ((lba >> 24) & 0x0F));
+  outb(0x1F6, 0xE0 | (drive << 4) | ((lba >> 24) & 0x0F));
   outb(0x1F2, 1);
   outb(0x1F3, lba);
   outb(0x1F4, lba >> 8);
@@ -51,7 +52,7 @@ static bool host_cmd(uint8_t cmd, uint32_t lba, bool write) {
     return true;
   if (!(s & ST_DRQ))
     return false;
-  uint16_t *w = (uint16_t *)ata.buf;
+  uint16_t *w = (uint16_t *)buf;
   for (int i = 0; i < 256; i++) {
     if (write)
       outw(0x1F0, w[i]);
@@ -64,6 +65,24 @@ static bool host_cmd(uint8_t cmd, uint32_t lba, bool write) {
       return false;
   }
   return true;
+}
+
+static bool host_cmd(uint8_t cmd, uint32_t lba, bool write) {
+  return host_io(ata.host, cmd, lba, ata.buf, write);
+}
+
+/* A sector written to host drive drive from any VM's thread (snapshot.c commits an overlay). */
+bool vata_host_write(int drive, uint32_t lba, const void *buf) {
+  return host_io(drive, 0x30, lba, (uint8_t *)buf, true);
+}
+
+/* The guest's sector ata.cur to or from ata.buf: the snapshot overlay's, or the disk's. */
+static bool sector_read(void) {
+  return snap_disk_read(ata.cur, ata.buf) || host_cmd(0x20, ata.cur, false);
+}
+
+static bool sector_write(void) {
+  return snap_disk_write(ata.cur, ata.buf) || host_cmd(0x30, ata.cur, true);
 }
 
 static void irq(void) {
@@ -92,7 +111,7 @@ void vata_init(int host_drive) {
 /* The next sector of a READ into buf. */
 static void read_next(void) {
   ata.pos = 0;
-  if (!host_cmd(0x20, ata.cur, false))
+  if (!sector_read())
     return fail();
   ata.status = ST_DRDY | ST_DRQ;
   irq();
@@ -154,7 +173,7 @@ static void data(int size, bool out, uint32_t *val) {
     return;
   if (out) {
     ata.pos = 0;
-    if (!host_cmd(0x30, ata.cur, true))
+    if (!sector_write())
       return fail();
     ata.cur++;
     ata.status = --ata.left ? ST_DRDY | ST_DRQ : ST_DRDY;

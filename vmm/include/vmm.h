@@ -174,6 +174,19 @@ void real_irq(int irq);
 void stats_print(void);
 void stats_print_vm(int v);
 
+/* snapshot.c: VM snapshots (the console's snapshot/restore), a disk overlay per VM */
+uint32_t snap_init(const char *cmdline, uint32_t top); /* "snap=M": the store; the new top */
+bool snap_command(const char *line);  /* a console line that is a snapshot command: done */
+void snap_help(void);
+void snap_list(int v);
+void snap_check_restore(void);    /* on the running VM's thread: a restore asked for happens */
+void snap_vm_off(int v);          /* VM v stops: its overlay is committed, its snapshot gone */
+bool snap_disk_read(uint32_t lba, void *buf);          /* from the running VM's overlay */
+bool snap_disk_write(uint32_t lba, const void *buf);   /* into the running VM's overlay */
+bool vata_host_write(int drive, uint32_t lba, const void *buf);
+void shadow_rebuild(void);        /* shadow.c: after a restore, every shadow is built anew */
+void trap_resume(struct frame *f); /* trap.c: the end of an exit (interrupt delivery, fixup) */
+
 /* hcon.c: the hypervisor console (Control-] on the host's COM1) */
 void hcon_run(void);
 extern int front;                 /* the VM whose console is on the host's COM1 */
