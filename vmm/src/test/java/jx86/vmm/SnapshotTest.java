@@ -75,6 +75,10 @@ class SnapshotTest {
                 + "echo after1 > /a1\rpoweroff\r";
         otherRun = TwoVms.run(TwoVms.config("snap=16", in, "", e0, e1, false, 6_000_000_000L).build());
         other = otherRun.run().serial();
+        // the figures for docs/vmm.md (target/surefire-reports/jx86.vmm.SnapshotTest-output.txt)
+        (com1 + other).lines().filter(l -> l.matches("vmm: VM \\d (saved|restored).*|vmm: snapshot store.*"))
+                .forEach(System.out::println);
+        System.out.println("vmm: run 1: " + run.run().instructions() + " instructions, " + run.run().cycles() + " cycles");
     }
 
     @Test
@@ -169,6 +173,31 @@ class SnapshotTest {
         assertThat(new String(Ext2Check.readFile(e1, "/k1"), StandardCharsets.UTF_8)).isEqualTo("kept1\n");
         assertThat(new String(Ext2Check.readFile(e1, "/a1"), StandardCharsets.UTF_8)).isEqualTo("after1\n");
         assertThatThrownBy(() -> Ext2Check.readFile(e1, "/g1")).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void withoutAStoreOrWithOneTooSmall_theCommandsSaySo_andTheVmRunsOn() {
+        String in = ESC + "snapshot 0\rrestore 0\rsavevm 7\rloadvm\rc\recho still here\rpoweroff\r";
+        String in1 = "poweroff\r";
+        String off = TwoVms.run(TwoVms.config("", in, in1, Guest.DISK, Guest.DISK, true, 3_000_000_000L).build())
+                .run().serial();
+        assertThat(TwoVms.lines(off)).containsSubsequence(
+                "vmm> snapshot 0", "vmm: snapshots are off (boot the hypervisor with snap=M for an M MiB store)",
+                "vmm> restore 0", "vmm: snapshots are off (boot the hypervisor with snap=M for an M MiB store)",
+                "vmm> savevm 7", "vmm: which VM? (0..1)",
+                "vmm> loadvm", "vmm: which VM? (0..1)",
+                "still here", "vmm: VM 0 powered off (status 0)");
+        assertThat(off).doesNotContain("snapshot store");
+
+        TwoVms small = TwoVms.run(TwoVms.config("snap=1", in, in1, Guest.DISK, Guest.DISK, true, 3_000_000_000L).build());
+        String full = small.run().serial();
+        assertThat(TwoVms.lines(full)).containsSubsequence(
+                "vmm> snapshot 0", "vmm: VM 0: the snapshot store is full (1 MiB): no snapshot",
+                "vmm> restore 0", "vmm: VM 0 has no snapshot",
+                "still here", "vmm: VM 0 powered off (status 0)")
+                .anyMatch(l -> l.matches("vmm: snapshot store: 1 MiB at host 7f00000 \\(\\d+ pages free\\)"));
+        assertThat(full).contains("vmm: VM 0: 45056 KiB guest memory");   // (128 - 32 - 1) / 2, in 4 MiB steps
+        assertThat(small.run().exitPortValue()).isZero();
     }
 
     /** COM1 from the end of the n-th restore's line to the next opening of the console. */
