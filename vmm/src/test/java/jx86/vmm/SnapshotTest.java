@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jx86.image.Ext2Check;
+import jx86.image.HostTools;
 import jx86.machine.MachineEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,6 +199,78 @@ class SnapshotTest {
                 .anyMatch(l -> l.matches("vmm: snapshot store: 1 MiB at host 7f00000 \\(\\d+ pages free\\)"));
         assertThat(full).contains("vmm: VM 0: 45056 KiB guest memory");   // (128 - 32 - 1) / 2, in 4 MiB steps
         assertThat(small.run().exitPortValue()).isZero();
+    }
+
+    /**
+     * The same on QEMU, the oracle (skipped without qemu-system-i386): each line is typed when the
+     * output it waits for has appeared (QEMU's time is the host's, so a script cannot be paced by
+     * virtual time); waiting is guarded against a hang, never timed.
+     */
+    @Test
+    void onQemu_filesWrittenAfterTheSnapshotAreGone_andTheTwoRestoresLookAlike() throws Exception {
+        assumeThat(HostTools.find("qemu-system-i386")).as("qemu-system-i386 installed").isPresent();
+        Path q0 = tmp.resolve("qemu0.img"), q1 = tmp.resolve("qemu1.img");
+        Files.copy(Guest.DISK, q0);
+        Files.copy(Guest.DISK, q1);
+        Process p = new ProcessBuilder("qemu-system-i386", "-m", "128", "-display", "none", "-serial", "stdio",
+                "-serial", "null", "-monitor", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-kernel", Guest.HYPERVISOR.toString(), "-append", "vm1=1 snap=16 -- console=ttyS0 panic=exit init=/bin/sh",
+                "-initrd", Guest.KERNEL + "," + Guest.KERNEL,
+                "-drive", "file=" + q0 + ",format=raw,index=0,media=disk",
+                "-drive", "file=" + q1 + ",format=raw,index=1,media=disk").redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                for (int c; (c = in.read()) >= 0; ) {
+                    out.append((char) c);
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        String prompt = "/$ ", closed = "vmm: console closed";
+        String[][] script = {
+            { null, prompt },
+            { "echo kept > /kept\r", prompt },
+            { ESC + "snapshot 0\r", "vmm: VM 0 saved" }, { "c\r", closed },
+            { "echo gone > /gone\r", prompt }, { "cat /gone\r", prompt },
+            { ESC + "restore 0\r", "vmm> " }, { "c\r", "vmm: VM 0 restored (1)" },
+            { "ls /\r", prompt }, { "cat /gone /kept\r", prompt }, { "echo again > /again\r", prompt },
+            { ESC + "loadvm 0\r", "vmm> " }, { "c\r", "vmm: VM 0 restored (2)" },
+            { "ls /\r", prompt }, { "cat /gone /kept\r", prompt }, { "echo again > /again\r", prompt },
+            { ESC + "k 1\r", "vmm> " }, { "c\r", closed },
+            { "poweroff\r", "vmm: VM 0 powered off" },
+        };
+        try (var stdin = p.getOutputStream()) {
+            for (String[] step : script) {
+                int from = out.length();
+                if (step[0] != null) {
+                    stdin.write(step[0].getBytes(StandardCharsets.ISO_8859_1));
+                    stdin.flush();
+                }
+                for (int i = 0; i < 3000 && out.indexOf(step[1], from) < 0 && p.isAlive(); i++) {
+                    Thread.sleep(100);                      // a hang guard of 5 minutes a step
+                }
+                assertThat(out.indexOf(step[1], from)).as("after %s: %s in%n%s", step[0], step[1], out).isGreaterThanOrEqualTo(0);
+            }
+        } finally {
+            p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            p.destroyForcibly();
+            reader.join();
+        }
+        String q = out.toString();
+        String first = q.substring(q.indexOf("vmm: VM 0 restored (1)"), q.indexOf("vmm> loadvm 0"));
+        String second = q.substring(q.indexOf("vmm: VM 0 restored (2)"), q.indexOf("vmm> k 1"));
+        assertThat(TwoVms.lines(first)).containsSubsequence("ls /", "-rw-r--r--  1        5 kept",
+                "cat /gone /kept", "cat: /gone: No such file or directory", "kept")
+                .noneMatch(l -> l.endsWith(" gone"));
+        assertThat(second.substring(second.indexOf('\n'))).isEqualTo(first.substring(first.indexOf('\n')));
+        assertThat(q).contains("vmm: VM 0 powered off (status 0)").doesNotContain("panic:");
+        assumeThat(Ext2Check.available()).as("e2fsprogs installed").isTrue();
+        Ext2Check.assertClean(q0);
+        assertThat(new String(Ext2Check.readFile(q0, "/again"), StandardCharsets.UTF_8)).isEqualTo("again\n");
+        assertThatThrownBy(() -> Ext2Check.readFile(q0, "/gone")).isInstanceOf(AssertionError.class);
     }
 
     /** COM1 from the end of the n-th restore's line to the next opening of the console. */
