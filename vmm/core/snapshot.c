@@ -98,13 +98,15 @@ uint32_t snap_init(const char *cmd, uint32_t top) {
         mib = mib * 10 + (*q - '0');
   }
   uint32_t meta = NVM * (MAXGPAGES + WINPAGES + 2 * OVL_SLOTS) * 4;
-  if (mib == 0 || (mib << 20) <= meta + 16 * 4096 || (mib << 20) >= top - GUESTBASE - 8 * 0x400000) {
+  /* the guests keep at least 4 MiB each beyond the hypervisor's 32 MiB */
+  if (mib == 0 || mib >= (top >> 20) || (mib << 20) <= meta + 16 * 4096 ||
+      (mib << 20) + NVM * 0x400000 > top - GUESTBASE) {
     if (mib)
       vmm_printf("vmm: snap=%d does not fit this host; snapshots are off\n", mib);
     return top;
   }
-  store_lo = top - (mib << 20);
-  store_hi = top;
+  store_hi = top & ~0xFFF;
+  store_lo = store_hi - (mib << 20);
   uint32_t *t = P2V(store_lo);
   memset(t, 0, meta);
   for (int v = 0; v < NVM; v++) {
