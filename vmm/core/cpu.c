@@ -201,6 +201,16 @@ bool cpu_seg_base(uint16_t sel, uint32_t *base) {
   return true;
 }
 
+/* The limit of sel's descriptor in the real GDT, in bytes (0 for the null selector). */
+uint32_t cpu_seg_limit(uint16_t sel) {
+  uint32_t i = sel >> 3;
+  if ((sel & 4) || i == 0 || i >= GDT_ENTRIES)
+    return 0;
+  uint32_t lo = gdt[i], hi = gdt[i] >> 32;
+  uint32_t limit = (lo & 0xFFFF) | (hi & 0xF0000);
+  return (hi & (1 << 23)) ? (limit << 12) | 0xFFF : limit;
+}
+
 /* The leave from real mode: until the guest loads its own selectors, each segment register
  * keeps its real-mode base (the CPU keeps the cached descriptor). The hypervisor gives ring 1 a
  * 64 KiB data segment with that base in the real GDT's entries 480.. (outside the guest's). */

@@ -51,17 +51,23 @@ static uint32_t pop32(struct frame *f) {
   return lo | (uint32_t)pop16(f) << 16;
 }
 
-/* FLAGS as the real-mode guest sees them: its virtual IF, IOPL 0, no VM or RF. */
+/* Real mode runs at CPL 0: its POPF and IRET may set IOPL, and it reads back what it set. The
+ * real IOPL stays 0 (so that the instructions keep trapping); the guest's is kept here. */
+static uint32_t real_iopl PERVM;
+
+/* FLAGS as the real-mode guest sees them: its virtual IF and IOPL, no VM or RF. */
 static uint32_t vflags(struct frame *f) {
-  uint32_t e = f->eflags & ~(FL_IF | FL_IOPL | FL_VM | FL_RF);
+  uint32_t e = (f->eflags & ~(FL_IF | FL_IOPL | FL_VM | FL_RF)) | real_iopl;
   return vcpu.vif ? e | FL_IF : e;
 }
 
-/* FLAGS popped by POPF or IRET: the arithmetic flags, TF, DF, OF go to the frame, IF to vif. */
-static void set_vflags(struct frame *f, uint32_t v, bool wide) {
-  uint32_t mask = 0x00000DD5 | FL_TF | (wide ? FL_NT : 0);
+/* FLAGS popped by POPF or IRET: the arithmetic flags, TF, DF, OF, NT go to the frame, IF to
+ * the virtual IF, IOPL to the guest's IOPL; VM and RF are never taken from the stack. */
+static void set_vflags(struct frame *f, uint32_t v) {
+  uint32_t mask = 0x00000DD5 | FL_TF | FL_NT;
   f->eflags = (f->eflags & ~mask) | (v & mask);
   vcpu.vif = v & FL_IF;
+  real_iopl = v & FL_IOPL;
 }
 
 void v86_int(struct frame *f, int vector) {
@@ -80,7 +86,7 @@ void v86_int(struct frame *f, int vector) {
 void v86_iret(struct frame *f) {
   f->eip = pop16(f);
   f->cs = pop16(f);
-  set_vflags(f, pop16(f), false);
+  set_vflags(f, pop16(f) | (vflags(f) & 0xFFFF0000));
 }
 
 void v86_deliver(struct frame *f) {
@@ -195,6 +201,8 @@ static void to_prot(struct frame *f, uint32_t cr0, int len) {
     vm_kill("PE and PG set by one MOV CR0 (unsupported)");
   if (!cpu_sel_ok((cs & ~3) | 1, true, 1))
     vm_kill("the far JMP into protected mode names no usable code segment of the guest's GDT");
+  if (eip > cpu_seg_limit((cs & ~3) | 1))      /* the hypervisor's IRET would fault on it */
+    vm_kill("the far JMP into protected mode jumps beyond its code segment's limit");
   count(EX_V86_TO_PROT);
   vcpu.cr0 = cr0;
   struct v86segs *vs = v86segs(f);
@@ -381,15 +389,15 @@ static void v86_gp(struct frame *f) {
   case 0x9D:
     count(EX_V86_PUSHFPOPF);
     f->eip = (f->eip + in.pos) & 0xFFFF;
-    v = in.opsize ? pop32(f) : (pop16(f) | (f->eflags & 0xFFFF0000));
-    set_vflags(f, v, true);
+    v = in.opsize ? pop32(f) : (pop16(f) | (vflags(f) & 0xFFFF0000));
+    set_vflags(f, v);
     return;
   case 0xCF:
     count(EX_V86_IRET);
     if (in.opsize) {
       f->eip = pop32(f) & 0xFFFF;
       f->cs = pop32(f) & 0xFFFF;
-      set_vflags(f, pop32(f), true);
+      set_vflags(f, pop32(f));
     } else {
       v86_iret(f);
     }
@@ -484,5 +492,6 @@ void v86_boot(struct frame *f) {
   vcpu.cr0 = 0x10;                             /* ET; PE = 0 */
   vcpu.idt_base = 0;
   vcpu.idt_limit = 0x3FF;
+  real_iopl = 0;
   vcpu.gdt_limit = 0;
 }

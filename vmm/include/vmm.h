@@ -129,6 +129,7 @@ bool cpu_data_ok(uint16_t sel, int cpl);
 /* A frame from virtual-8086 mode holds a real-mode CS (any low bits): its code runs at CPL 3. */
 static inline int frame_cpl(const struct frame *f) { return (f->eflags & FL_VM) ? 3 : f->cs & 3; }
 bool cpu_seg_base(uint16_t sel, uint32_t *base);   /* base of a selector in the real GDT */
+uint32_t cpu_seg_limit(uint16_t sel);              /* its limit in bytes */
 uint16_t cpu_real_seg(int slot, uint32_t base);    /* a real-mode segment (base, 64 KiB) for ring 1 */
 
 /* trap.c */

@@ -15,6 +15,8 @@ import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real boot path ("vm0=disk"): a VM starts from sector 0 of its own disk in virtual-8086 mode,
@@ -122,6 +124,59 @@ class V86BootTest {
         assertThat(s.lines()).containsSubsequence("v86: e820 00100000 07f00000 1", "v86: int15 e801 ax=3c00 bx=0700",
                 "v86: int16 01 zf=1");                      // its keyboard is the 8042, not COM1
         assertThat(s.lines()).containsSubsequence(COMMON_TAIL);
+    }
+
+    /** guests/v86hostile.S on a 1 MiB disk, its scenario byte (offset 1FDh) set. */
+    private Path hostileDisk(int scenario) throws IOException {
+        Path disk = tmp.resolve("v86hostile.img");
+        Files.copy(Path.of("target/guests/v86hostile.bin"), disk, StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.seek(0x1FD);
+            f.write(scenario);
+            f.setLength(1 << 20);
+        }
+        return disk;
+    }
+
+    private static final List<String> HOSTILE_COMMON = List.of(
+            "v86h: iopl/vm after popf=0003",               // real mode may set IOPL; POPF never sets VM
+            "v86h: int13 42 cf/status=0104");              // a sector beyond the disk: error 04h
+
+    /**
+     * A boot sector that misuses the real boot path: the VM refuses or ends, the hypervisor never
+     * faults. The disk service refuses a buffer beyond the VM's memory (error 04h; the jx86 BIOS of
+     * a bare machine writes it to nowhere and reports success).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1|triple fault: interrupt vector beyond the real-mode IVT",
+            "2|PE set without the far JMP that must follow it (unsupported)",
+            "3|the far JMP into protected mode jumps beyond its code segment's limit",
+            "4|real mode with a segment base no real-mode segment has (unsupported)"})
+    void hostileBootSector_theVmEndsWithAReason_theHypervisorSurvives(int scenario, String reason) throws IOException {
+        RunResult r = inVm(hostileDisk(scenario), "", "", 20_000_000L);
+        String s = r.serial();
+
+        assertThat(s.lines()).containsSubsequence(HOSTILE_COMMON);
+        assertThat(s.lines()).containsSubsequence("v86h: int13 42 cf/status=0104",
+                String.format("v86h: scenario %04x", scenario), "vmm: VM 0 killed: " + reason, "vm0: " + reason);
+        assertThat(s).doesNotContain("vmm: panic");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isEqualTo(3);
+    }
+
+    @Test
+    void hostileBootSector_withoutMisuse_bareAndInTheVm() throws IOException {
+        RunResult vm = inVm(hostileDisk(0), "", "", 20_000_000L);
+        assertThat(vm.serial().lines()).containsSubsequence("v86h: iopl/vm after popf=0003",
+                "v86h: int13 42 cf/status=0104", "v86h: int13 42 cf/status=0104", "v86h: scenario 0000",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(vm.exitPortValue()).isZero();
+        RunResult bare = PcMachine.run(MachineConfig.builder().disk(hostileDisk(0)).snapshot(true)
+                .maxInstructions(20_000_000L).build());
+        assertThat(bare.serial().lines()).containsSubsequence("v86h: iopl/vm after popf=0003",
+                "v86h: int13 42 cf/status=0104", "v86h: int13 42 cf/status=0000", "v86h: scenario 0000");
+        assertThat(bare.exitPortValue()).isZero();
     }
 
     /** monolithic.img, unchanged, from its MBR through the jx86 loader to the monolith's shell. */
