@@ -384,6 +384,18 @@ e820end:
         call    crlf
         call    show_if
 
+        /* INT3 (CC): not IOPL-sensitive in v86 mode but through the IDT, whose gate (DPL < 3)
+         * makes it a #GP for the hypervisor; the guest's own IVT handler must run */
+        movw    $handler, 3 * 4
+        movw    $0, 3 * 4 + 2
+        movb    $0, hit
+        int3
+        movw    $s_int3, %si
+        call    puts
+        movb    hit, %al
+        call    hex16
+        call    crlf
+
         /* IN/OUT: the line status of COM1 */
         movw    $0x3FD, %dx
         inb     %dx, %al
@@ -495,6 +507,7 @@ s_1600: .asciz  "v86: int16 00 ax="
 s_1a02: .asciz  "v86: int1a 02"
 s_efl:  .asciz  "v86: pushfd iopl/vm bits="
 s_int:  .asciz  "v86: int 60h through the guest's ivt, handler ran="
+s_int3: .asciz  "v86: int3 through the guest's ivt, handler ran="
 s_if:   .asciz  "v86: if="
 s_lsr:  .asciz  "v86: in 3fd thr-empty="
 s_pm:   .asciz  "v86: protected mode, 32-bit code\r\n"

@@ -90,6 +90,7 @@ class QemuV86BootTest {
                 "v86: int10 0f ax=5003 dx=0001",
                 "v86: if=0", "v86: if=1", "v86: if=0", "v86: if=1",
                 "v86: int 60h through the guest's ivt, handler ran=0001",
+                "v86: int3 through the guest's ivt, handler ran=0001",
                 "v86: protected mode, 32-bit code",
                 "v86: back in real mode, sp=7c00",
                 "v86: done",

@@ -73,6 +73,8 @@ class V86BootTest {
             "v86: if=0",                                   // inside the INT 60h handler
             "v86: int 60h through the guest's ivt, handler ran=0001",
             "v86: if=1",                                   // IRET gave IF back
+            "v86: if=0",                                   // the same handler, for INT3
+            "v86: int3 through the guest's ivt, handler ran=0001",
             "v86: in 3fd thr-empty=0020",
             "v86: protected mode, 32-bit code",
             "v86: back in real mode, sp=7c00",
@@ -98,10 +100,11 @@ class V86BootTest {
                 "vmm: VM 0 powered off (status 0)");
 
         // counted from the guest's source: 22 BIOS calls (INT 13h 7, 15h 8, 12h 1, 10h 3, 16h 2,
-        // 1Ah 1), one INT 60h, its IRET, two CLI/STI pairs and the CLI before LGDT and the STI after
+        // 1Ah 1), INT 60h and INT3 to its own handler, its two IRETs, two CLI/STI pairs and the CLI
+        // before LGDT and the STI after
         assertThat(Counters.get(s, "v86 bios call")).isEqualTo(22);
-        assertThat(Counters.get(s, "v86 int n")).isEqualTo(23);
-        assertThat(Counters.get(s, "v86 iret")).isEqualTo(1);
+        assertThat(Counters.get(s, "v86 int n")).isEqualTo(24);
+        assertThat(Counters.get(s, "v86 iret")).isEqualTo(2);
         assertThat(Counters.get(s, "v86 cli/sti")).isEqualTo(6);
         assertThat(Counters.get(s, "v86 lgdt/lidt/mov cr")).isEqualTo(3);   // LGDT, MOV from and to CR0
         assertThat(Counters.get(s, "switch to protected mode")).isEqualTo(1);
