@@ -233,6 +233,32 @@ class V86BootTest {
         assertThat(r.serial()).doesNotContain("vmm: VM 0 killed").doesNotContain("vmm: panic");
     }
 
+    /**
+     * The restart policy with a VM booted from its disk: VM 0 powers off with a failure status, and
+     * boots again from its boot sector through the v86 path; VM 1 runs on.
+     */
+    @Test
+    void restartPolicy_aDiskBootedVmBootsAgainFromItsDisk() {
+        Path img = IMAGES.resolve("monolithic.img");
+        TwoVms t = TwoVms.run(MachineConfig.builder().kernel(Guest.HYPERVISOR).append("vm0=disk vm1=disk fail0=restart")
+                .disk(img).disk(img).snapshot(true).serialInput("poweroff 7\recho second boot\rpoweroff\r")
+                .pacedInput(true).serial2("buffer").serial2Input("echo vm1 runs\rpoweroff\r")
+                .maxInstructions(800_000_000L).build());
+        String com1 = t.run().serial();
+
+        assertThat(TwoVms.lines(com1)).containsSubsequence(
+                "vmm: VM 0: booting from its disk in virtual-8086 mode",
+                "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
+                "reboot: power down, exit status 7",
+                "vm0: restarting (policy restart)",
+                "vmm: VM 0: booting from its disk in virtual-8086 mode",
+                "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
+                "second boot",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(TwoVms.lines(t.com2())).containsSubsequence("vm1 runs", "reboot: power down");
+        assertThat(com1).doesNotContain("vmm: panic");
+    }
+
     /** Two VMs, both from their disks ("vm0=disk vm1=disk"): each loader runs in its own v86 mode. */
     @Test
     void twoVms_bothBootFromTheirDisks_toTheirShells() throws IOException {
