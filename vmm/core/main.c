@@ -88,6 +88,7 @@ static char *word_end(char *s) {
 static char *guest_args;
 static uint32_t vm1_module;                 /* "vm1=N": modules N.. are VM 1's (0: no VM 1) */
 static bool boot_disk[NVM];                 /* "vmN=disk": VM N boots from its disk (v86.c) */
+static bool vm1_given;                      /* "vm1=0" with vm0=disk: all modules are VM 1's */
 
 static void parse_cmdline(char *cmd) {
   if (!cmd)
@@ -113,6 +114,8 @@ static void parse_cmdline(char *cmd) {
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm", 2) == 0 && p[2] >= '0' && p[2] < '0' + NVM &&
         strncmp(p + 3, "=disk", 5) == 0 && (p[8] == 0 || p[8] == ' '))
       boot_disk[p[2] - '0'] = true;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm1=", 4) == 0 && p[4] >= '0' && p[4] <= '9')
+      vm1_given = true;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm1=", 4) == 0)
       for (char *q = p + 4; *q >= '0' && *q <= '9'; q++)
         vm1_module = vm1_module * 10 + (*q - '0');
@@ -344,7 +347,8 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
   for (uint32_t i = 0; i < mb->mods_count; i++)
     if (mods[i].end > POOLBASE)
       vmm_panic("module %d ends at %x, above the shadow pool at %x", i, mods[i].end, POOLBASE);
-  if ((vm1_module > 0 && vm1_module < mb->mods_count) || boot_disk[1])
+  if ((vm1_module > 0 && vm1_module < mb->mods_count) || boot_disk[1] ||
+      (vm1_given && boot_disk[0] && vm1_module < mb->mods_count))
     nvms = 2;
   uint32_t gmem = ((top - GUESTBASE) / nvms) & ~0x3FFFFF;
   for (int v = 0; v < NVM; v++) {
