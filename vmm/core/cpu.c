@@ -148,7 +148,8 @@ static void lidt_real(void *base, uint32_t limit) {
 void cpu_init(void) {
   gdt[HCODE_SEL >> 3] = seg(0, 0xFFFFF, 0xA, 0, 1, 1, 1);
   gdt[HDATA_SEL >> 3] = seg(0, 0xFFFFF, 0x2, 0, 1, 1, 1);
-  tss.esp0 = (uint32_t)vmstack + HYPSTACK;
+  /* 16 bytes above every ring-1 trap frame: room to turn it into a v86 frame (ES, DS, FS, GS) */
+  tss.esp0 = (uint32_t)vmstack + HYPSTACK - 16;
   tss.ss0 = HDATA_SEL;
   tss.iomb = sizeof tss;                      /* no I/O bitmap: every guest IN/OUT traps */
   gdt[HTSS_SEL >> 3] = seg((uint32_t)&tss, sizeof tss - 1, 0x9, 0, 0, 0, 0);
@@ -184,4 +185,37 @@ bool cpu_sel_ok(uint16_t sel, bool code, int rpl) {
     return false;
   uint32_t type = (hi >> 8) & 0xF;
   return code ? (type & 8) != 0 : (type & 0xA) == 2;
+}
+
+/* The base of sel's descriptor in the real GDT (the guest's, deprivileged; the null selector: 0). */
+bool cpu_seg_base(uint16_t sel, uint32_t *base) {
+  uint32_t i = sel >> 3;
+  if (i == 0 && !(sel & 4)) {
+    *base = 0;
+    return true;
+  }
+  if ((sel & 4) || i >= GDT_ENTRIES)
+    return false;
+  uint32_t lo = gdt[i], hi = gdt[i] >> 32;
+  *base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);
+  return true;
+}
+
+/* The limit of sel's descriptor in the real GDT, in bytes (0 for the null selector). */
+uint32_t cpu_seg_limit(uint16_t sel) {
+  uint32_t i = sel >> 3;
+  if ((sel & 4) || i == 0 || i >= GDT_ENTRIES)
+    return 0;
+  uint32_t lo = gdt[i], hi = gdt[i] >> 32;
+  uint32_t limit = (lo & 0xFFFF) | (hi & 0xF0000);
+  return (hi & (1 << 23)) ? (limit << 12) | 0xFFF : limit;
+}
+
+/* The leave from real mode: until the guest loads its own selectors, each segment register
+ * keeps its real-mode base (the CPU keeps the cached descriptor). The hypervisor gives ring 1 a
+ * 64 KiB data segment with that base in the real GDT's entries 480.. (outside the guest's). */
+uint16_t cpu_real_seg(int slot, uint32_t base) {
+  int i = GUEST_GDT_MAX + slot;
+  gdt[i] = seg(base, 0xFFFF, 0x3, 1, 1, 0, 0);
+  return (i << 3) | 1;
 }

@@ -85,7 +85,7 @@ static uint32_t veflags(struct frame *f) {
   return vcpu.vif ? e | FL_IF : e;
 }
 
-static void do_hlt(struct frame *f) {
+void emulate_hlt(struct frame *f) {
   count(EX_HLT);
   if (!vcpu.vif) {
     vmm_printf("vmm: VM %d halted with interrupts off\n", vcpu.id);
@@ -355,12 +355,12 @@ bool emulate_gp(struct frame *f) {
      * interrupt comes, or the wake-up would be lost */
     if (in.pos < in.n && in.b[in.pos] == 0xF4) {
       f->eip++;
-      do_hlt(f);
+      emulate_hlt(f);
     }
     return true;
   case 0xF4:
     f->eip += in.pos;
-    do_hlt(f);
+    emulate_hlt(f);
     return true;
   case 0xCF:
     guest_iret(f);
@@ -477,6 +477,10 @@ bool emulate_gp(struct frame *f) {
       break;
     case 0x20: case 0x22: {
       modrm(f, &in);
+      if (op == 0x22 && in.reg == 0 && !(*gpr(f, in.rm) & CR0_PE)) {
+        v86_from_prot(f, *gpr(f, in.rm), in.pos);   /* to real mode: v86.c */
+        return true;
+      }
       if (op == 0x20)
         *gpr(f, in.rm) = read_cr(in.reg);
       else

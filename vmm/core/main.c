@@ -87,6 +87,8 @@ static char *word_end(char *s) {
  * guest kernel's module string has no words after its path). */
 static char *guest_args;
 static uint32_t vm1_module;                 /* "vm1=N": modules N.. are VM 1's (0: no VM 1) */
+static bool boot_disk[NVM];                 /* "vmN=disk": VM N boots from its disk (v86.c) */
+static bool vm1_given;                      /* "vm1=0" with vm0=disk: all modules are VM 1's */
 
 static void parse_cmdline(char *cmd) {
   if (!cmd)
@@ -109,6 +111,11 @@ static void parse_cmdline(char *cmd) {
       opt_patch = 0;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "patch=list", 10) == 0)
       opt_patch_list = 1;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm", 2) == 0 && p[2] >= '0' && p[2] < '0' + NVM &&
+        strncmp(p + 3, "=disk", 5) == 0 && (p[8] == 0 || p[8] == ' '))
+      boot_disk[p[2] - '0'] = true;
+    if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm1=", 4) == 0 && p[4] >= '0' && p[4] <= '9')
+      vm1_given = true;
     if ((p == cmd || p[-1] == ' ') && strncmp(p, "vm1=", 4) == 0)
       for (char *q = p + 4; *q >= '0' && *q <= '9'; q++)
         vm1_module = vm1_module * 10 + (*q - '0');
@@ -205,12 +212,16 @@ static uint32_t build_guest_mbi(struct mbmod *hmods, uint32_t nmods, uint32_t ke
   return G_MBI;
 }
 
-static struct frame first_frame PERVM;   /* the VM's state at its first entry */
+/* the VM's state at its first entry (with room for a v86 frame's ES, DS, FS, GS) */
+static struct { struct frame f; struct v86segs v86; } entry_frame PERVM;
+#define first_frame entry_frame.f
 extern _Noreturn void enter_guest(struct frame *f);
 
 static void first_entry(void) {
   enter_guest(&first_frame);
 }
+
+static void start_thread(void);
 
 static void start_guest(uint32_t entry, uint32_t mbi) {
   struct frame f;
@@ -225,6 +236,10 @@ static void start_guest(uint32_t entry, uint32_t mbi) {
   vcpu.cr0 = CR0_PE | 0x10;        /* ET */
   vcpu.vif = false;
   first_frame = f;
+  start_thread();
+}
+
+static void start_thread(void) {
   /* the thread's first world switch-in "returns" into first_entry (swtch pops four registers) */
   uint32_t *sp = (uint32_t *)cpu_stack_top();
   *--sp = (uint32_t)first_entry;
@@ -266,6 +281,13 @@ static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
   vpic_init();
   if (nvms > 1)
     vata_init(v);
+  if (boot_disk[v]) {                          /* as on bare metal: the boot sector, in v86 mode */
+    vmm_printf("vmm: VM %d: booting from its disk in virtual-8086 mode\n", v);
+    v86_boot(&first_frame);
+    start_thread();
+    vms[v].state = VM_RUNNING;
+    return;
+  }
   uint32_t kend;
   uint32_t entry = load_guest_elf(P2V(mods[first].start), mods[first].end - mods[first].start, &kend);
   patch_guest(P2V(mods[first].start), mods[first].end - mods[first].start);
@@ -317,13 +339,16 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
     top = HOSTMAX;
   if (top < GUESTBASE + 0x1000000)
     vmm_panic("host has %d KiB above 1 MiB; the VMM needs %d MiB", mb->mem_upper, (GUESTBASE >> 20) + 16);
-  if (!(mb->flags & 8) || mb->mods_count < 1)
-    vmm_panic("no guest: pass the guest kernel as the first multiboot module");
+  if (!(mb->flags & 8))
+    mb->mods_count = 0;
+  if (mb->mods_count < 1 && !boot_disk[0])
+    vmm_panic("no guest: pass the guest kernel as the first multiboot module (or vm0=disk)");
   struct mbmod *mods = P2V(mb->mods_addr);
   for (uint32_t i = 0; i < mb->mods_count; i++)
     if (mods[i].end > POOLBASE)
       vmm_panic("module %d ends at %x, above the shadow pool at %x", i, mods[i].end, POOLBASE);
-  if (vm1_module > 0 && vm1_module < mb->mods_count)
+  if ((vm1_module > 0 && vm1_module < mb->mods_count) || boot_disk[1] ||
+      (vm1_given && boot_disk[0] && vm1_module < mb->mods_count))
     nvms = 2;
   /* "snap=M": the snapshot store, taken off the top of the guests' share */
   uint32_t gtop = nvms > 1 ? snap_init(mb->flags & 4 ? P2V(mb->cmdline) : 0, top) : top;
@@ -341,7 +366,7 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
     pit_init();
   if (nvms > 1)
     vm_boot(1, mods, vm1_module, mb->mods_count);
-  vm_boot(0, mods, 0, nvms > 1 ? vm1_module : mb->mods_count);
+  vm_boot(0, mods, 0, nvms > 1 && vm1_module > 0 ? vm1_module : mb->mods_count);
   vms[0].switches_in = 1;
   enter_guest(&first_frame);
 }

@@ -19,6 +19,11 @@ static const char *const names[EX_COUNT] = {
   [EX_REFLECT_EXC] = "reflected exception", [EX_SYSCALL] = "int 0x80 reflected",
   [EX_IRQ] = "real interrupt", [EX_INJECT_IRQ] = "injected interrupt",
   [EX_RET_USER] = "return to user",
+  [EX_V86_INT] = "v86 int n", [EX_V86_BIOS] = "v86 bios call", [EX_V86_IRET] = "v86 iret",
+  [EX_V86_CLISTI] = "v86 cli/sti", [EX_V86_PUSHFPOPF] = "v86 pushf/popf", [EX_V86_IO] = "v86 in/out",
+  [EX_V86_SYS] = "v86 lgdt/lidt/mov cr", [EX_V86_HLT] = "v86 hlt",
+  [EX_V86_TO_REAL] = "switch to real mode", [EX_V86_TO_PROT] = "switch to protected mode",
+  [EX_V86_EXC] = "v86 exception reflected",
 };
 
 /* VM v's table, from any VM's thread (its counters are in its window). */

@@ -120,6 +120,8 @@ void guest_iret(struct frame *f) {
 
 /* A pending virtual interrupt goes in when the guest's IF allows it (always in user mode). */
 static void deliver(struct frame *f) {
+  if (f->eflags & FL_VM)
+    return v86_deliver(f);
   if (frame_cpl(f) != 3 && !vcpu.vif)
     return;
   int vec = vpic_pending();
@@ -133,6 +135,8 @@ static void deliver(struct frame *f) {
 /* The real EFLAGS the guest runs with: IOPL 0 (so CLI/STI/IN/OUT trap), and IF = the guest's
  * virtual IF in its kernel (so PUSHF there reads what the guest set) and 1 in user mode. */
 static void fixup(struct frame *f) {
+  if (f->eflags & FL_VM)
+    return v86_fixup(f);
   bool user = frame_cpl(f) == 3;
   if (vcpu.gdt_changed) {
     /* the guest's new GDT may no longer hold the selectors it has loaded; the CPU would keep
@@ -171,6 +175,8 @@ void vmm_trap(struct frame *f) {
       return;
   } else if (frame_cpl(f) == 0) {
     vmm_panic("exception %d (err %x) in the hypervisor at eip %x, cr2 %x", v, f->err, f->eip, rcr2());
+  } else if (f->eflags & FL_VM) {
+    v86_trap(f);                               /* real-mode code of a VM booted from disk */
   } else if (v == 14) {
     uint32_t va = rcr2();
     if (!shadow_fault(f, va)) {

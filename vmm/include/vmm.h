@@ -40,6 +40,9 @@ enum exit_cause {
   EX_SHADOW_FLUSH, EX_SHADOW_PT, EX_INVLPG_DROP, EX_SHADOW_HIT, EX_SHADOW_NEW, EX_PT_WRITE,
   EX_SHADOW_ZAP, EX_WP_DOWNGRADE,
   EX_REFLECT_EXC, EX_SYSCALL, EX_IRQ, EX_INJECT_IRQ, EX_RET_USER,
+  /* the real boot path (v86.c, vbios.c): the guest's real-mode code in virtual-8086 mode */
+  EX_V86_INT, EX_V86_BIOS, EX_V86_IRET, EX_V86_CLISTI, EX_V86_PUSHFPOPF, EX_V86_IO,
+  EX_V86_SYS, EX_V86_HLT, EX_V86_TO_REAL, EX_V86_TO_PROT, EX_V86_EXC,
   EX_COUNT
 };
 
@@ -123,7 +126,11 @@ void cpu_set_user_cs(bool present);
 bool cpu_guest_desc(uint16_t sel, uint32_t *lo, uint32_t *hi);
 bool cpu_sel_ok(uint16_t sel, bool code, int rpl);
 bool cpu_data_ok(uint16_t sel, int cpl);
-static inline int frame_cpl(const struct frame *f) { return f->cs & 3; }
+/* A frame from virtual-8086 mode holds a real-mode CS (any low bits): its code runs at CPL 3. */
+static inline int frame_cpl(const struct frame *f) { return (f->eflags & FL_VM) ? 3 : f->cs & 3; }
+bool cpu_seg_base(uint16_t sel, uint32_t *base);   /* base of a selector in the real GDT */
+uint32_t cpu_seg_limit(uint16_t sel);              /* its limit in bytes */
+uint16_t cpu_real_seg(int slot, uint32_t base);    /* a real-mode segment (base, 64 KiB) for ring 1 */
 
 /* trap.c */
 void vmm_trap(struct frame *f);
@@ -137,6 +144,26 @@ bool patch_lookup(uint32_t va, uint8_t *bytes, int *n);
 
 /* emulate.c */
 bool emulate_gp(struct frame *f);
+void emulate_hlt(struct frame *f);    /* HLT: wait for an interrupt, or the VM is halted for good */
+
+/* v86.c: the real boot path. A VM that boots from its disk starts at 0000:7C00 in virtual-8086
+ * mode (real-mode segments, CPL 3, IOPL 0: INT n, CLI/STI, PUSHF/POPF, IRET, IN/OUT, HLT and the
+ * system instructions trap); the boot loader's switches between real and protected mode are
+ * carried out on the virtual CPU. A trap from v86 mode pushes ES, DS, FS, GS after SS: */
+struct v86segs { uint32_t es, ds, fs, gs; };
+static inline struct v86segs *v86segs(struct frame *f) { return (struct v86segs *)(f + 1); }
+void v86_boot(struct frame *f);            /* BIOS tables, boot sector at 7C00, the first frame */
+void v86_trap(struct frame *f);            /* every exit from v86 mode */
+void v86_deliver(struct frame *f);         /* a pending virtual IRQ through the real-mode IVT */
+void v86_fixup(struct frame *f);           /* the real EFLAGS for v86 mode */
+void v86_from_prot(struct frame *f, uint32_t cr0, int len); /* MOV CR0 with PE = 0 in ring 1 */
+void v86_int(struct frame *f, int vector); /* an interrupt the real-mode way: FLAGS, CS, IP */
+void v86_iret(struct frame *f);            /* IRET the real-mode way */
+
+/* vbios.c: the BIOS services of a VM booted from its disk */
+void vbios_install(void);                  /* IVT, BDA, ROM stubs in the guest's memory */
+bool vbios_load_boot_sector(void);         /* sector 0 of the VM's disk to 0000:7C00 */
+bool vbios_stub(struct frame *f);          /* #UD at a ROM stub 0F FF nn: BIOS service nn */
 
 /* guestmem.c: guest-physical and guest-linear access from the hypervisor */
 void *gpa2hva(uint32_t gpa);
