@@ -74,6 +74,10 @@ static l4_threadid_t fs, con, me;
 static uint32_t back_next = BACK_BASE, back_free[4096];
 static int nfree;
 static uint32_t tramp_page;
+/* The transfer buffer mapped to the file server (fs.attach): file data moves through it in
+ * pieces of up to 32 KiB, one message (and for a write one journal transaction) per piece. */
+#define FSBUF 32768u
+static uint8_t fsbuf[FSBUF] __attribute__((aligned(FSBUF)));
 static char cin[1024];                /* console input not yet read */
 static int ncin;
 static bool cin_eof;
@@ -338,8 +342,10 @@ static int load(struct proc *p, const char *path, char *const *argv, int argc, c
   if (r < 0)
     return r;
   uint32_t size = 0;
-  while (size < sizeof(image) && (r = fs_read(fs, h, size, MIN(192, sizeof(image) - size), (char *)image + size, &n)) >= 0 && n > 0)
+  while (size < sizeof(image) && (r = fs_read_buf(fs, h, size, MIN(FSBUF, sizeof(image) - size), &n)) >= 0 && n > 0) {
+    memcpy(image + size, fsbuf, n);
     size += n;
+  }
   fs_close(fs, h);
   struct elfhdr *eh = (struct elfhdr *)image;
   if (r < 0 || size < sizeof(*eh) || eh->magic != ELF_MAGIC || eh->type != ET_EXEC || eh->machine != EM_386 ||
@@ -559,18 +565,14 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   }
   if (f->dir)
     return -EISDIR;
-  uint32_t done = 0;
   l4_word_t got;
-  while (done < n) {
-    int r = fs_read(fs, f->handle, f->off + done, MIN(192, n - done), tmp + done, &got);
-    if (r < 0)
-      return done ? (int)done : r;
-    if (got == 0)
-      break;
-    done += got;
-  }
-  f->off += done;
-  return uwrite(p, buf, tmp, done) < 0 ? -EFAULT : (int)done;
+  int r = fs_read_buf(fs, f->handle, f->off, MIN(n, FSBUF), &got);
+  if (r < 0)
+    return r;
+  if (uwrite(p, buf, fsbuf, got) < 0)
+    return -EFAULT;
+  f->off += got;
+  return got;
 }
 
 static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
@@ -609,24 +611,23 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
     if (fs_stat(fs, f->path, strlen(f->path), &mode, &size, &ino, &links) == 0)
       f->off = size;
   }
-  /* a file write is whole, as on the monolith: tmp-sized pieces, each fs.write calls of 192 bytes */
+  /* a file write is whole, as on the monolith, in pieces of the shared buffer's size: each piece
+   * one fs.write_buf, one journal transaction */
   uint32_t done = 0;
-  l4_word_t w;
+  l4_word_t w = 0;
   while (done < n) {
-    uint32_t piece = MIN(n - done, sizeof(tmp));
-    if (uread(p, buf + done, tmp, piece) < 0)
-      return done ? (int)done : -EFAULT;
-    for (uint32_t k = 0; k < piece; k += w) {
-      int r = fs_write(fs, f->handle, f->off + done + k, tmp + k, MIN(192, piece - k), &w);
-      if (r < 0 || w == 0) {
-        f->off += done + k;
-        return done + k ? (int)(done + k) : r < 0 ? r : -EIO;
-      }
+    uint32_t piece = MIN(n - done, FSBUF);
+    if (uread(p, buf + done, fsbuf, piece) < 0)
+      break;
+    int r = fs_write_buf(fs, f->handle, f->off + done, piece, &w);
+    if (r < 0 || w == 0) {
+      f->off += done;
+      return done ? (int)done : r < 0 ? r : -EIO;
     }
-    done += piece;
+    done += w;
   }
   f->off += done;
-  return done;
+  return done ? (int)done : -EFAULT;
 }
 
 static int ksnprintf_(char *buf, int size, const char *f, ...) {
@@ -1158,6 +1159,13 @@ int main(void) {
   perf_ports = root_resources();
   fs = lookup_wait("fs");
   con = lookup_wait("console");
+  memset(fsbuf, 0, FSBUF);               /* touch it: only mapped pages can be mapped on */
+  l4_word_t bufsize;
+  idl_fpage_t fp = { 0, l4_fpage((l4_word_t)fsbuf, 15, L4_R | L4_W) };
+  if (fs_attach(fs, fp, &bufsize) < 0 || bufsize != FSBUF) {
+    printf("posix: no transfer buffer with the file server\n");
+    root_poweroff(1);
+  }
   tramp_page = page_alloc();
   for (uint32_t i = 0; i + 1 < PAGE; i += 2) {  /* int $0x80, int $0x80, ... */
     ((uint8_t *)tramp_page)[i] = 0xCD;
