@@ -17,11 +17,13 @@ static uint32_t free_head;             /* free pages, linked through their first
 static uint16_t ref[BACK_MAX];         /* processes (and temporary users) of each page */
 static uint32_t used, cow_shared, cow_copies, cow_reused;   /* /proc/meminfo */
 
-uint32_t page_alloc(void) {
+/* A page of the pool, zeroed unless the caller fills it (a copy). */
+static uint32_t page_get(bool zero) {
   uint32_t a = free_head;
   if (a) {
     free_head = *(uint32_t *)a;
-    memset((void *)a, 0, PAGE);
+    if (zero)
+      memset((void *)a, 0, PAGE);
   } else {
     if (back_next == BACK_BASE + BACK_MAX * PAGE || !sigma0_page(~0u, back_next))
       return 0;
@@ -31,6 +33,10 @@ uint32_t page_alloc(void) {
   ref[IDX(a)] = 1;
   used++;
   return a;
+}
+
+uint32_t page_alloc(void) {
+  return page_get(true);
 }
 
 /* Drops one reference; the last one frees the page. */
@@ -66,7 +72,7 @@ static bool cow_break(struct upage *u, bool from_personality) {
   if (ref[IDX(old)] == 1) {
     cow_reused++;
   } else {
-    uint32_t b = page_alloc();
+    uint32_t b = page_get(false);
     if (!b)
       return false;
     memcpy((void *)b, (void *)old, PAGE);

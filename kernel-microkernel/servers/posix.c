@@ -1054,6 +1054,8 @@ static void reply(struct proc *p, int result) {
 /* A call that would wait fails with EINTR when a signal can be delivered (the monolith's sleep
  * loops do the same; no call is restarted). */
 static int interrupted(struct proc *p, int r) {
+  if (p->regs[12] == __NR_execve)
+    return r;                           /* BLOCKED: done, a new thread runs the new image */
   return r == BLOCKED && p->state == P_LIVE && sig_deliverable(p) ? -EINTR : r;
 }
 
@@ -1172,13 +1174,15 @@ int main(void) {
   thread_create(init->tid, 0, entry, sp);
   for (;;) {
     l4_threadid_t from;
-    bool sleepers = false;
-    for (int i = 0; i < NPROC; i++)
-      sleepers |= procs[i].state == P_LIVE && ((procs[i].blocked && procs[i].regs[12] == __NR_nanosleep) ||
-                                                procs[i].alarm_at);
-    l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
+    bool sleepers = false, alarms = false;
+    for (int i = 0; i < NPROC; i++) {
+      sleepers |= procs[i].state == P_LIVE && procs[i].blocked && procs[i].regs[12] == __NR_nanosleep;
+      alarms |= procs[i].state == P_LIVE && procs[i].alarm_at;
+    }
+    l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers || alarms ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
     if (l4_ipc_failed(tag)) {
-      sig_timers(l4_clock());          /* a timeout: sleepers and alarms may be due */
+      if (alarms)
+        sig_timers(l4_clock());        /* a timeout: sleepers and alarms may be due */
       wake();
       continue;
     }
@@ -1198,7 +1202,8 @@ int main(void) {
       else if (label == L4_LABEL_EXCEPTION)
         exception(p);
     }
-    sig_timers(l4_clock());
+    if (alarms)
+      sig_timers(l4_clock());          /* (the clock is a system call: only when it matters) */
     wake();
   }
 }

@@ -231,13 +231,6 @@ int sys_alarm(struct proc *p, uint32_t seconds) {
   return left;
 }
 
-bool sig_timers_pending(void) {
-  for (int i = 0; i < NPROC; i++)
-    if (procs[i].state == P_LIVE && procs[i].alarm_at)
-      return true;
-  return false;
-}
-
 /* SIGALRM for every alarm that is due. */
 void sig_timers(uint64_t now) {
   for (int i = 0; i < NPROC; i++) {
