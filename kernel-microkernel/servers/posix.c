@@ -195,7 +195,7 @@ void proc_end(struct proc *p, int wstatus) {
   p->state = P_ZOMBIE;
   p->wstatus = wstatus;
   p->blocked = false;
-  p->alarm_at = 0;
+  sig_exit(p);
   for (int i = 0; i < NPROC; i++)
     if (procs[i].state != P_FREE && procs[i].ppid == p->pid)
       procs[i].ppid = 1;
@@ -1174,11 +1174,9 @@ int main(void) {
   thread_create(init->tid, 0, entry, sp);
   for (;;) {
     l4_threadid_t from;
-    bool sleepers = false, alarms = false;
-    for (int i = 0; i < NPROC; i++) {
+    bool sleepers = false, alarms = sig_alarms();
+    for (int i = 0; i < NPROC; i++)
       sleepers |= procs[i].state == P_LIVE && procs[i].blocked && procs[i].regs[12] == __NR_nanosleep;
-      alarms |= procs[i].state == P_LIVE && procs[i].alarm_at;
-    }
     l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers || alarms ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
     if (l4_ipc_failed(tag)) {
       if (alarms)

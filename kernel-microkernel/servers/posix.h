@@ -83,6 +83,8 @@ bool sig_deliver(struct proc *p);
 void sig_fork(struct proc *c, struct proc *p);
 void sig_exec(struct proc *p);
 void sig_timers(uint64_t now);
+bool sig_alarms(void);
+void sig_exit(struct proc *p);
 int sys_rt_sigaction(struct proc *p, uint32_t sig, uint32_t uact, uint32_t uoact, uint32_t size);
 int sys_rt_sigprocmask(struct proc *p, uint32_t how, uint32_t uset, uint32_t uoset, uint32_t size);
 int sys_rt_sigreturn(struct proc *p);

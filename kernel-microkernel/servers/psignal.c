@@ -73,11 +73,29 @@ int sig_fault(struct proc *p, int trap) {
   return sig_send(p, sig);
 }
 
+/* Armed alarms: the main loop reads the clock (a system call) and times its receive out only
+ * while there are some. */
+static int nalarms;
+
+static void set_alarm(struct proc *p, uint64_t at) {
+  nalarms += (at != 0) - (p->alarm_at != 0);
+  p->alarm_at = at;
+}
+
+bool sig_alarms(void) {
+  return nalarms > 0;
+}
+
+/* p ends: its alarm goes. */
+void sig_exit(struct proc *p) {
+  set_alarm(p, 0);
+}
+
 void sig_fork(struct proc *c, struct proc *p) {
   memcpy(c->act, p->act, sizeof(c->act));
   c->sigblocked = p->sigblocked;
   c->sigpending = 0;
-  c->alarm_at = 0;
+  c->alarm_at = 0;                      /* (c is new: no alarm counted) */
 }
 
 /* execve: handlers point into the old image, so they revert to the default; "ignore" stays. */
@@ -227,7 +245,7 @@ int sys_alarm(struct proc *p, uint32_t seconds) {
     uint64_t us = p->alarm_at - now;
     left = us > 0xFFFFFFFFull ? (uint32_t)(us >> 20) : ((uint32_t)us + 999999) / 1000000;
   }
-  p->alarm_at = seconds ? now + (uint64_t)seconds * 1000000 : 0;
+  set_alarm(p, seconds ? now + (uint64_t)seconds * 1000000 : 0);
   return left;
 }
 
@@ -236,7 +254,7 @@ void sig_timers(uint64_t now) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &procs[i];
     if (p->state == P_LIVE && p->alarm_at && now >= p->alarm_at) {
-      p->alarm_at = 0;
+      set_alarm(p, 0);
       sig_send(p, SIGALRM);
     }
   }
