@@ -1056,7 +1056,15 @@ static void reply(struct proc *p, int result) {
 static int interrupted(struct proc *p, int r) {
   if (p->regs[12] == __NR_execve)
     return r;                           /* BLOCKED: done, a new thread runs the new image */
-  return r == BLOCKED && p->state == P_LIVE && sig_deliverable(p) ? -EINTR : r;
+  if (r != BLOCKED || p->state != P_LIVE || !sig_deliverable(p))
+    return r;
+  if (p->regs[12] == __NR_nanosleep && p->regs[11]) {   /* the time left, as the monolith says */
+    uint64_t now = l4_clock(), left = p->wake_at > now ? p->wake_at - now : 0;
+    uint32_t us = left > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)left;
+    int32_t rem[2] = { (int32_t)(us / 1000000), (int32_t)(us % 1000000 * 1000) };
+    uwrite(p, p->regs[11], rem, sizeof(rem));
+  }
+  return -EINTR;
 }
 
 /* Retries the calls that waited (a pipe, the console, wait) until none makes progress. */
