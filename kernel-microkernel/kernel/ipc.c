@@ -16,6 +16,7 @@ uint32_t fastpath_hits;
 uint64_t ticks;
 
 #define KILL_REQUESTED 100               /* kreply_err: the exception handler asked for a kill */
+#define PF_PASSED_ON 101                 /* kreply_err: the pager passed the fault on (L4_PF_REPLY_EXCEPTION) */
 
 uint32_t msg_word(struct tcb *t, int i) {
   if (t->kmsg)
@@ -59,8 +60,11 @@ static uint64_t deadline(uint32_t timeout) {
 static int kernel_receive(struct tcb *src, struct tcb *dst, uint32_t tag, uint32_t u, uint32_t t) {
   if (t && map_fpage_items(src, dst, 1u << 4, (int)u + 1, (int)t))
     return L4_ERR_OVERFLOW;
-  if ((dst->kbuf[0] >> 16) != L4_LABEL_EXCEPTION)
+  if ((dst->kbuf[0] >> 16) != L4_LABEL_EXCEPTION) {
+    if ((tag >> 16) == L4_PF_REPLY_EXCEPTION)
+      dst->kreply_err = PF_PASSED_ON;     /* user_exception() goes on to the exception handler */
     return 0;
+  }
   if ((tag >> 16) == L4_EXC_REPLY_KILL) {
     dst->kreply_err = KILL_REQUESTED;
     return 0;

@@ -1,6 +1,7 @@
 /* ext2fs.c: the file server (idl/fs.idl): the ext2 root partition of the first disk, read and
  * written with the same ext2 code as kernel-monolithic (libkern/fs), its blocks coming from the
- * ATA driver by IPC (ext2host.c). Handles are server-wide (one table for all clients). */
+ * ATA driver by IPC (ext2host.c). Handles are server-wide (one table for all clients). Bulk data
+ * goes through a buffer one client (the personality) maps here (attach, read_buf, write_buf). */
 #include "srv.h"
 #include "ext2host.h"
 #include "libkern/ext2.h"
@@ -11,6 +12,11 @@
 #define O_TRUNC_ 0x200
 #define O_ACC 3
 static struct inode *files[NFILES];
+
+#define WINDOW 0x40000000u          /* the client's transfer buffer is mapped here */
+#define WINDOW_LOG2 15              /* at most 32 KiB */
+static uint32_t bufsize;            /* bytes mapped (0: none yet) */
+static l4_threadid_t bufclient;     /* whose buffer it is */
 extern uint32_t part_lba;
 int disk_io(bool write, uint32_t lba, uint32_t count, void *data);
 void read_rtc(void);
@@ -84,6 +90,49 @@ int fs_write_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, const char *
     return -EBADF;
   fs_lock();
   int r = writei(ip, false, data, off, len);
+  fs_unlock();
+  if (r < 0)
+    return r;
+  *written = r;
+  return 0;
+}
+
+int fs_attach_impl(l4_threadid_t caller, idl_fpage_t buffer, l4_word_t *size) {
+  uint32_t log2 = (buffer.fpage.raw >> 4) & 0x3F;
+  bufsize = log2 >= 12 && log2 <= WINDOW_LOG2 ? 1u << log2 : 0;
+  bufclient = bufsize ? caller : 0;
+  *size = bufsize;
+  return bufsize ? 0 : -EINVAL;
+}
+
+static int check_buf(l4_threadid_t caller, l4_word_t n) {
+  return bufsize && caller == bufclient && n <= bufsize ? 0 : -EINVAL;
+}
+
+int fs_read_buf_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t max, l4_word_t *len) {
+  struct inode *ip = file(h);
+  int r = check_buf(caller, max);
+  if (r < 0)
+    return r;
+  if (!ip)
+    return -EBADF;
+  if ((r = readi(ip, false, (void *)WINDOW, off, max)) < 0)
+    return r;
+  *len = r;
+  return 0;
+}
+
+/* One write_buf is one change: one journal transaction for the whole piece, committed before the
+ * reply (192-byte writes cost one transaction each). */
+int fs_write_buf_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t len, l4_word_t *written) {
+  struct inode *ip = file(h);
+  int r = check_buf(caller, len);
+  if (r < 0)
+    return r;
+  if (!ip)
+    return -EBADF;
+  fs_lock();
+  r = writei(ip, false, (const void *)WINDOW, off, len);
   fs_unlock();
   if (r < 0)
     return r;
@@ -208,6 +257,7 @@ int main(void) {
     printf("ext2fs: no ext2 root partition\n");
     exit(1);
   }
+  l4_accept(l4_fpage(WINDOW, WINDOW_LOG2, L4_RWX));   /* for attach's map item */
   register_name("fs");
   fs_server_loop();
 }

@@ -2,37 +2,21 @@
  * ABI run unmodified: the kernel turns their `int $0x80` into an exception IPC to this task, which
  * serves the call and replies with the new registers. It is also their pager: every page of a
  * process is a page of this task (from sigma0) mapped on, so it reaches their buffers directly.
- * Files go to the file server, the console to the console driver, both by IPC; pipes, fork
- * (pages copied), exec of static ELF files, exit, wait and kill are served here. Threads are
- * created and deleted by the root task (ROOT_LABEL_CREATE/DELETE), which owns that privilege. */
-#include "srv.h"
+ * Files go to the file server, the console to the console driver, both by IPC; pipes, fork,
+ * exec of static ELF files, exit, wait and kill are served here; process memory (copy-on-write
+ * fork) is pmem.c, signals psignal.c. Threads are created and deleted by the root task
+ * (ROOT_LABEL_CREATE/DELETE), which owns that privilege. */
+#include "posix.h"
 #include "idl/fs_client.h"
 #include "idl/console_client.h"
 #include "libkern/elf.h"
-#include "uapi/errno.h"
 #include "uapi/stat.h"
 #include "uapi/unistd_32.h"
 #include "libkern/format.h"
 #include "libkern/portio.h"
 
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define PAGE 4096u
-#define PGDOWN(a) ((a) & ~(PAGE - 1))
-#define PGUP(a) (((a) + PAGE - 1) & ~(PAGE - 1))
-
-#define NPROC 48
-#define NPAGES 1024                   /* 4 MiB per process */
-#define NFD 16
-#define NFILE 96
-#define MAXPATH 128
-#define STACK_TOP 0xAFFFF000u          /* just below the trampoline page */
-#define STACK_LO (STACK_TOP - 0x400000u)
-#define TRAMP 0xAFFFF000u              /* a page of `int $0x80`: where a forked child starts */
-#define BACK_BASE 0x10000000u          /* this task's window of process pages */
 #define LABEL_INPUT 0x0E01             /* console input from the reader thread */
-#define BLOCKED (-0x7FFFFFFF)          /* a call that waits: retried when something changes */
 
-enum { P_FREE, P_LIVE, P_ZOMBIE };
 enum { F_CONSOLE = 1, F_FS, F_PIPE_R, F_PIPE_W, F_PROC };
 
 struct pipe {
@@ -51,108 +35,17 @@ struct file {
   uint32_t size;
 };
 
-struct proc {
-  int state, pid, ppid, wstatus;
-  l4_threadid_t tid;
-  uint32_t version;
-  struct { uint32_t va, back; } pg[NPAGES];
-  int npg;
-  uint32_t lo, brk;                   /* image start, program break */
-  struct file *fd[NFD];
-  char cwd[MAXPATH], name[16];
-  char arg1[16];                      /* argv[1]'s file name: what insmod loads */
-  uint32_t regs[13];                  /* the exception message: MR1 EIP .. MR12 EAX */
-  bool blocked, fork_start;
-  uint64_t wake_at;                   /* nanosleep's deadline (KIP clock) */
-  uint32_t sigign;                    /* bit n: signal n ignored; handlers other than SIG_DFL/IGN are not run */
-};
-
-static struct proc procs[NPROC];
+struct proc procs[NPROC];
 static struct file files[NFILE];
 static int next_pid = 1;
 static l4_threadid_t fs, con, me;
-static uint32_t back_next = BACK_BASE, back_free[4096];
-static int nfree;
-static uint32_t tramp_page;
+/* The transfer buffer mapped to the file server (fs.attach): file data moves through it in
+ * pieces of up to 32 KiB, one message (and for a write one journal transaction) per piece. */
+#define FSBUF 32768u
+static uint8_t fsbuf[FSBUF] __attribute__((aligned(FSBUF)));
 static char cin[1024];                /* console input not yet read */
 static int ncin;
 static bool cin_eof;
-
-/* ---- pages ---- */
-
-static uint32_t page_alloc(void) {
-  if (nfree) {
-    uint32_t a = back_free[--nfree];
-    memset((void *)a, 0, PAGE);
-    return a;
-  }
-  uint32_t a = back_next;
-  if (!sigma0_page(~0u, a))
-    return 0;
-  back_next += PAGE;
-  return a;
-}
-
-static void page_free(uint32_t a) {
-  if (nfree < (int)(sizeof(back_free) / sizeof(back_free[0])))
-    back_free[nfree++] = a;
-}
-
-static bool valid_va(struct proc *p, uint32_t va) {
-  return (va >= p->lo && va < PGUP(p->brk)) || (va >= STACK_LO && va < STACK_TOP);
-}
-
-/* This task's address of process address va (the page allocated on first use if alloc and valid). */
-static uint8_t *uva(struct proc *p, uint32_t va, bool alloc) {
-  uint32_t pva = PGDOWN(va);
-  for (int i = 0; i < p->npg; i++)
-    if (p->pg[i].va == pva)
-      return (uint8_t *)(p->pg[i].back + (va - pva));
-  if (!alloc || !valid_va(p, va) || p->npg == NPAGES)
-    return 0;
-  uint32_t b = page_alloc();
-  if (!b)
-    return 0;
-  p->pg[p->npg].va = pva;
-  p->pg[p->npg++].back = b;
-  return (uint8_t *)(b + (va - pva));
-}
-
-static int ucopy(struct proc *p, uint32_t va, void *buf, uint32_t n, bool to_user) {
-  while (n > 0) {
-    uint8_t *a = uva(p, va, true);
-    if (!a)
-      return -EFAULT;
-    uint32_t chunk = MIN(n, PAGE - (va & (PAGE - 1)));
-    if (to_user)
-      memmove(a, buf, chunk);
-    else
-      memmove(buf, a, chunk);
-    va += chunk;
-    buf = (char *)buf + chunk;
-    n -= chunk;
-  }
-  return 0;
-}
-#define uread(p, va, buf, n) ucopy(p, va, buf, n, false)
-#define uwrite(p, va, buf, n) ucopy(p, va, (void *)(buf), n, true)
-
-static int ustr(struct proc *p, uint32_t va, char *dst, int max) {
-  for (int i = 0; i < max; i++) {
-    uint8_t *a = uva(p, va + i, false);
-    if (!a)
-      return -EFAULT;
-    if ((dst[i] = *a) == 0)
-      return i;
-  }
-  return -ENAMETOOLONG;
-}
-
-static void free_pages(struct proc *p) {
-  for (int i = 0; i < p->npg; i++)
-    page_free(p->pg[i].back);
-  p->npg = 0;
-}
 
 /* ---- threads, through the root task ---- */
 
@@ -291,7 +184,7 @@ static struct proc *proc_new(void) {
 
 /* Ends p with a wait status: its thread and space go, its pages and files are released, its
  * children go to process 1, and its parent may now reap it. */
-static void proc_end(struct proc *p, int wstatus) {
+void proc_end(struct proc *p, int wstatus) {
   thread_delete(p->tid);
   free_pages(p);
   for (int i = 0; i < NFD; i++)
@@ -302,6 +195,7 @@ static void proc_end(struct proc *p, int wstatus) {
   p->state = P_ZOMBIE;
   p->wstatus = wstatus;
   p->blocked = false;
+  sig_exit(p);
   for (int i = 0; i < NPROC; i++)
     if (procs[i].state != P_FREE && procs[i].ppid == p->pid)
       procs[i].ppid = 1;
@@ -309,23 +203,48 @@ static void proc_end(struct proc *p, int wstatus) {
     printf("posix: init (pid 1) ended with wait status %x\n", wstatus);
     root_poweroff(1);
   }
+  struct proc *parent = proc_by_pid(p->ppid);
+  if (parent)
+    sig_send(parent, SIGCHLD);
 }
 
-static int do_kill(int pid, int sig) {
+static int do_kill(struct proc *self, int pid, int sig) {
   if (pid >= 1000 && pid < 1128 && sig == 9) {   /* a server: 1000 + its thread number (restart log) */
     L4_MR(1) = L4_GLOBALID(pid - 1000, 1);
     l4_msgtag_t r = l4_call(l4_kip()->root, l4_mktag(ROOT_LABEL_DELETE, 1, 0));
     return !l4_ipc_failed(r) && L4_MR(1) ? 0 : -EPERM;
   }
+  if (sig < 0 || sig > NSIG)
+    return -EINVAL;
+  if (pid == -1) {                      /* every process but init and the caller */
+    for (int i = 0; i < NPROC; i++)
+      if (procs[i].state == P_LIVE && procs[i].pid != 1 && &procs[i] != self && sig)
+        sig_send(&procs[i], sig);
+    return 0;
+  }
   struct proc *t = proc_by_pid(pid);
   if (!t || t->state != P_LIVE)
     return -ESRCH;
-  if (sig == 0 || sig == 17 || sig == 28 || sig == 23 || (sig != 9 && (t->sigign >> sig) & 1))
-    return 0;                           /* SIGCHLD, SIGWINCH, SIGURG: ignored by default */
-  if (sig < 1 || sig > 31)
-    return -EINVAL;
-  proc_end(t, sig);
-  return 0;
+  return sig ? sig_send(t, sig) : 0;
+}
+
+/* The pages of the segments without write permission (text, read-only data) are read-only for
+ * the process and for the personality's writes into it (EFAULT), as on the monolith; a page that a
+ * writable segment shares stays writable. Set once the image has been written. */
+static void read_only_pages(struct proc *p, struct proghdr *ph, int n) {
+  uint32_t lo = ~0u, hi = 0;
+  for (int i = 0; i < n; i++)
+    if (ph[i].type == PT_LOAD && !(ph[i].flags & PF_W) && ph[i].memsz) {
+      lo = MIN(lo, PGDOWN(ph[i].vaddr));
+      if (PGUP(ph[i].vaddr + ph[i].memsz) > hi)
+        hi = PGUP(ph[i].vaddr + ph[i].memsz);
+    }
+  for (int i = 0; i < n; i++)
+    if (ph[i].type == PT_LOAD && (ph[i].flags & PF_W) && PGDOWN(ph[i].vaddr) < hi &&
+        ph[i].vaddr + ph[i].memsz > lo)
+      hi = MIN(hi, PGDOWN(ph[i].vaddr));
+  p->ro_lo = lo < hi ? lo : 0;
+  p->ro_hi = lo < hi ? hi : 0;
 }
 
 /* Loads the static ELF file at path into p (new pages, a new stack with argv and envp): 0, or
@@ -338,8 +257,10 @@ static int load(struct proc *p, const char *path, char *const *argv, int argc, c
   if (r < 0)
     return r;
   uint32_t size = 0;
-  while (size < sizeof(image) && (r = fs_read(fs, h, size, MIN(192, sizeof(image) - size), (char *)image + size, &n)) >= 0 && n > 0)
+  while (size < sizeof(image) && (r = fs_read_buf(fs, h, size, MIN(FSBUF, sizeof(image) - size), &n)) >= 0 && n > 0) {
+    memcpy(image + size, fsbuf, n);
     size += n;
+  }
   fs_close(fs, h);
   struct elfhdr *eh = (struct elfhdr *)image;
   if (r < 0 || size < sizeof(*eh) || eh->magic != ELF_MAGIC || eh->type != ET_EXEC || eh->machine != EM_386 ||
@@ -347,6 +268,7 @@ static int load(struct proc *p, const char *path, char *const *argv, int argc, c
     return r < 0 ? r : -ENOEXEC;
   free_pages(p);
   p->lo = ~0u;
+  p->ro_lo = p->ro_hi = 0;
   p->brk = 0;
   struct proghdr *ph = (struct proghdr *)(image + eh->phoff);
   for (int i = 0; i < eh->phnum; i++) {
@@ -362,6 +284,7 @@ static int load(struct proc *p, const char *path, char *const *argv, int argc, c
   for (int i = 0; i < eh->phnum; i++)
     if (ph[i].type == PT_LOAD && uwrite(p, ph[i].vaddr, image + ph[i].off, ph[i].filesz) < 0)
       return -ENOMEM;
+  read_only_pages(p, ph, eh->phnum);
   /* the stack: strings at the top, then auxv, envp, argv, argc (what crt0 expects) */
   uint32_t top = STACK_TOP, ptrs[80];
   int np = 0;
@@ -425,7 +348,8 @@ static int sys_execve(struct proc *p, uint32_t upath_, uint32_t uargv, uint32_t 
   if (!S_ISREG(mode))
     return -EACCES;
   /* a fresh process image in a new space: the old thread (and with it the old space) goes */
-  struct proc old = *p;
+  static struct proc old;
+  old = *p;
   p->npg = 0;
   uint32_t entry, sp;
   if ((r = load(p, path, argv, argc, envp, envc, &entry, &sp)) < 0) {
@@ -433,11 +357,14 @@ static int sys_execve(struct proc *p, uint32_t upath_, uint32_t uargv, uint32_t 
     memcpy(p->pg, old.pg, sizeof(old.pg));
     p->npg = old.npg;
     p->lo = old.lo;
+    p->ro_lo = old.ro_lo;
+    p->ro_hi = old.ro_hi;
     p->brk = old.brk;
     return r;
   }
   for (int i = 0; i < old.npg; i++)
-    page_free(old.pg[i].back);
+    page_put(old.pg[i].back);
+  sig_exec(p);
   thread_delete(p->tid);
   p->version = p->version % 0x3FFF + 1;
   p->tid = proc_tid(p);
@@ -452,22 +379,13 @@ static int sys_fork(struct proc *p) {
   struct proc *c = proc_new();
   if (!c)
     return -EAGAIN;
-  for (int i = 0; i < p->npg; i++) {
-    uint32_t b = page_alloc();
-    if (!b) {
-      free_pages(c);
-      c->state = P_FREE;
-      return -ENOMEM;
-    }
-    memcpy((void *)b, (void *)p->pg[i].back, PAGE);
-    c->pg[i].va = p->pg[i].va;
-    c->pg[i].back = b;
-    c->npg = i + 1;
-  }
+  fork_pages(c, p);                    /* shared copy-on-write */
   c->ppid = p->pid;
   c->lo = p->lo;
   c->brk = p->brk;
-  c->sigign = p->sigign;
+  c->ro_lo = p->ro_lo;
+  c->ro_hi = p->ro_hi;
+  sig_fork(c, p);
   memcpy(c->cwd, p->cwd, sizeof(c->cwd));
   memcpy(c->name, p->name, sizeof(c->name));
   for (int i = 0; i < NFD; i++)
@@ -520,6 +438,8 @@ static int console_out(const char *s, uint32_t n) {
 
 static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   struct file *f = fd_get(p, fd);
+  if (f && ucheck(p, buf, MIN(n, 32768), true) < 0)
+    return -EFAULT;                     /* before anything is consumed */
   static char tmp[32768];
   n = MIN(n, sizeof(tmp));
   if (!f || f->type == F_PIPE_W)
@@ -541,6 +461,8 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
     return k;
   }
   if (f->type == F_PROC) {
+    if (f->dir)
+      return -EISDIR;
     uint32_t k = f->off < f->size ? MIN(n, f->size - f->off) : 0;
     if (uwrite(p, buf, f->data + f->off, k) < 0)
       return -EFAULT;
@@ -559,18 +481,14 @@ static int sys_read(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   }
   if (f->dir)
     return -EISDIR;
-  uint32_t done = 0;
   l4_word_t got;
-  while (done < n) {
-    int r = fs_read(fs, f->handle, f->off + done, MIN(192, n - done), tmp + done, &got);
-    if (r < 0)
-      return done ? (int)done : r;
-    if (got == 0)
-      break;
-    done += got;
-  }
-  f->off += done;
-  return uwrite(p, buf, tmp, done) < 0 ? -EFAULT : (int)done;
+  int r = fs_read_buf(fs, f->handle, f->off, MIN(n, FSBUF), &got);
+  if (r < 0)
+    return r;
+  if (uwrite(p, buf, fsbuf, got) < 0)
+    return -EFAULT;
+  f->off += got;
+  return got;
 }
 
 static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
@@ -581,7 +499,7 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
   if (f->type == F_PIPE_W) {
     struct pipe *pp = f->pipe;
     if (pp->readers == 0) {
-      do_kill(p->pid, 13);               /* SIGPIPE */
+      sig_send(p, SIGPIPE);
       return -EPIPE;
     }
     uint32_t space = sizeof(pp->buf) - (pp->wr - pp->rd);
@@ -609,27 +527,26 @@ static int sys_write(struct proc *p, uint32_t fd, uint32_t buf, uint32_t n) {
     if (fs_stat(fs, f->path, strlen(f->path), &mode, &size, &ino, &links) == 0)
       f->off = size;
   }
-  /* a file write is whole, as on the monolith: tmp-sized pieces, each fs.write calls of 192 bytes */
+  /* a file write is whole, as on the monolith, in pieces of the shared buffer's size: each piece
+   * one fs.write_buf, one journal transaction */
   uint32_t done = 0;
-  l4_word_t w;
+  l4_word_t w = 0;
   while (done < n) {
-    uint32_t piece = MIN(n - done, sizeof(tmp));
-    if (uread(p, buf + done, tmp, piece) < 0)
-      return done ? (int)done : -EFAULT;
-    for (uint32_t k = 0; k < piece; k += w) {
-      int r = fs_write(fs, f->handle, f->off + done + k, tmp + k, MIN(192, piece - k), &w);
-      if (r < 0 || w == 0) {
-        f->off += done + k;
-        return done + k ? (int)(done + k) : r < 0 ? r : -EIO;
-      }
+    uint32_t piece = MIN(n - done, FSBUF);
+    if (uread(p, buf + done, fsbuf, piece) < 0)
+      break;
+    int r = fs_write_buf(fs, f->handle, f->off + done, piece, &w);
+    if (r < 0 || w == 0) {
+      f->off += done;
+      return done ? (int)done : r < 0 ? r : -EIO;
     }
-    done += piece;
+    done += w;
   }
   f->off += done;
-  return done;
+  return done ? (int)done : -EFAULT;
 }
 
-static int ksnprintf_(char *buf, int size, const char *f, ...) {
+int ksnprintf_(char *buf, int size, const char *f, ...) {
   va_list ap;
   va_start(ap, f);
   int n = kvsnprintf(buf, size, f, ap);
@@ -687,21 +604,88 @@ static int proc_text(const char *path, char *buf, int size) {
   return n;
 }
 
+/* /proc, as far as the monolith's programs use it: files made at open (meminfo, modules — empty:
+ * there are no kernel modules here —, jx86/counters, jx86/tlb, <pid>/status) and the directories
+ * /proc, /proc/jx86 and /proc/<pid>. Returns the text's length (a directory: its names, one a
+ * line), or -ENOENT. */
+static bool is_proc(const char *path) {
+  return strncmp(path, "/proc", 5) == 0 && (path[5] == 0 || path[5] == '/');
+}
+
+static int proc_file(const char *path, char *buf, int size, bool *dir) {
+  *dir = strcmp(path, "/proc") == 0 || strcmp(path, "/proc/jx86") == 0;
+  if (strcmp(path, "/proc") == 0) {
+    int n = ksnprintf_(buf, size, "meminfo\nmodules\njx86\n");
+    for (int i = 0; i < NPROC; i++)
+      if (procs[i].state != P_FREE)
+        n += ksnprintf_(buf + n, size - n, "%d\n", procs[i].pid);
+    return n;
+  }
+  if (strcmp(path, "/proc/jx86") == 0)
+    return ksnprintf_(buf, size, "counters\ntlb\n");
+  if (strcmp(path, "/proc/meminfo") == 0)
+    return meminfo_text(buf, size);
+  if (strcmp(path, "/proc/modules") == 0)
+    return 0;
+  if (strcmp(path, "/proc/jx86/counters") == 0 || strcmp(path, "/proc/jx86/tlb") == 0)
+    return proc_text(path, buf, size);
+  const char *s = path + 6;
+  int pid = 0;
+  if (*s < '0' || *s > '9')
+    return -ENOENT;
+  while (*s >= '0' && *s <= '9')
+    pid = pid * 10 + *s++ - '0';
+  struct proc *q = proc_by_pid(pid);
+  if (!q)
+    return -ENOENT;
+  if (*s == 0) {
+    *dir = true;
+    return ksnprintf_(buf, size, "status\n");
+  }
+  if (strcmp(s, "/status") != 0)
+    return -ENOENT;
+  const char *state = q->state == P_ZOMBIE ? "Z (zombie)" : q->blocked ? "S (sleeping)" : "R (running)";
+  return ksnprintf_(buf, size, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\n", q->name, state, q->pid, q->ppid);
+}
+
+/* The index-th entry of a directory: the file server's, or a /proc directory's names. */
+static int dir_entry(struct file *f, uint32_t index, char *name, l4_word_t *len, l4_word_t *ino, l4_word_t *type) {
+  if (f->type == F_FS)
+    return fs_readdir(fs, f->handle, index, name, len, ino, type);
+  const char *s = f->data, *end = f->data + f->size;
+  for (uint32_t i = 0; s < end; i++) {
+    const char *e = s;
+    while (e < end && *e != '\n')
+      e++;
+    if (i == index) {
+      *len = MIN(e - s, 60);
+      memcpy(name, s, *len);
+      *ino = 0x10000 + i;
+      *type = (s[0] >= '0' && s[0] <= '9') || strncmp(s, "jx86", 4) == 0 ? 2 : 1;   /* ext2: dir, file */
+      return 0;
+    }
+    s = e + 1;
+  }
+  return -ENOENT;
+}
+
 static int sys_open(struct proc *p, uint32_t upath_, uint32_t flags, uint32_t mode) {
   char path[MAXPATH];
   int r = upath(p, upath_, path);
   if (r < 0)
     return r;
-  if (strcmp(path, "/proc/jx86/counters") == 0 || strcmp(path, "/proc/jx86/tlb") == 0) {
+  if (is_proc(path)) {
     static char text[NFILE][1024];
     struct file *f = file_new(F_PROC);
     if (!f)
       return -ENFILE;
     f->data = text[f - files];
-    f->size = proc_text(path, f->data, 1024);
-    if ((r = fd_new(p, f, 0)) < 0)
+    int n = (flags & O_ACCMODE) != O_RDONLY ? -EACCES     /* /proc is read-only */
+          : proc_file(path, f->data, sizeof(text[0]), &f->dir);
+    f->size = n;
+    if (n < 0 || (n = fd_new(p, f, 0)) < 0)
       file_close(f);
-    return r;
+    return n;
   }
   l4_word_t m, size, ino, links, h;
   bool exists = fs_stat(fs, path, strlen(path), &m, &size, &ino, &links) == 0;
@@ -743,6 +727,13 @@ static int sys_stat(struct proc *p, uint32_t upath_, uint32_t ust) {
   char path[MAXPATH];
   l4_word_t mode, size, ino, links;
   int r = upath(p, upath_, path);
+  if (r >= 0 && is_proc(path)) {
+    static char text[1024];
+    bool dir;
+    if ((r = proc_file(path, text, sizeof(text), &dir)) < 0)
+      return r;
+    return fill_stat(p, ust, dir ? S_IFDIR | 0555 : S_IFREG | 0444, 0, 0, dir ? 2 : 1);
+  }
   if (r < 0 || (r = fs_stat(fs, path, strlen(path), &mode, &size, &ino, &links)) < 0)
     return r;
   return fill_stat(p, ust, mode, size, ino, links);
@@ -753,6 +744,8 @@ static int sys_fstat(struct proc *p, uint32_t fd, uint32_t ust) {
   l4_word_t mode, size, ino, links;
   if (!f)
     return -EBADF;
+  if (f->type == F_PROC)
+    return fill_stat(p, ust, f->dir ? S_IFDIR | 0555 : S_IFREG | 0444, 0, 0, 1);
   if (f->type != F_FS)
     return fill_stat(p, ust, f->type == F_CONSOLE ? (S_IFCHR | 0620) : (S_IFIFO | 0600), 0, 0, 1);
   int r = fs_stat(fs, f->path, strlen(f->path), &mode, &size, &ino, &links);
@@ -762,14 +755,16 @@ static int sys_fstat(struct proc *p, uint32_t fd, uint32_t ust) {
 static int sys_getdents64(struct proc *p, uint32_t fd, uint32_t ubuf, uint32_t count) {
   struct file *f = fd_get(p, fd);
   static uint8_t out[4096];
-  if (!f || f->type != F_FS)
-    return -EBADF;
+  if (!f || (f->type != F_FS && !(f->type == F_PROC && f->dir)))
+    return f ? -ENOTDIR : -EBADF;
   count = MIN(count, sizeof(out));
+  if (ucheck(p, ubuf, count, true) < 0)
+    return -EFAULT;                     /* before any entry is consumed */
   uint32_t used = 0;
   char name[64];
   l4_word_t len, ino, type;
   static const uint8_t dtype[8] = { 0, 8, 4, 2, 6, 1, 12, 10 };   /* ext2 file type -> DT_* */
-  while (fs_readdir(fs, f->handle, f->off, name, &len, &ino, &type) == 0) {
+  while (dir_entry(f, f->off, name, &len, &ino, &type) == 0) {
     uint32_t reclen = (19 + len + 1 + 7) & ~7u;
     if (used + reclen > count)
       break;
@@ -783,12 +778,14 @@ static int sys_getdents64(struct proc *p, uint32_t fd, uint32_t ubuf, uint32_t c
     used += reclen;
     f->off++;
   }
-  if (used == 0 && fs_readdir(fs, f->handle, f->off, name, &len, &ino, &type) == 0)
+  if (used == 0 && dir_entry(f, f->off, name, &len, &ino, &type) == 0)
     return -EINVAL;                     /* the buffer is too small for one entry */
   return uwrite(p, ubuf, out, used) < 0 ? -EFAULT : (int)used;
 }
 
 static int sys_pipe(struct proc *p, uint32_t ufds) {
+  if (ucheck(p, ufds, 8, true) < 0)
+    return -EFAULT;                     /* before the descriptors are made */
   static struct pipe pipes[16];
   struct pipe *pp = 0;
   for (int i = 0; i < 16 && !pp; i++)
@@ -857,7 +854,7 @@ static int sys_init_module(struct proc *p, uint32_t uimage, uint32_t len, uint32
   l4_msgtag_t r = l4_call(rs, l4_mktag(RESTART_LABEL_START, 21, 2 * npages));
   int result = l4_ipc_failed(r) ? -EIO : (int)L4_MR(1);
   for (uint32_t k = 0; k < npages; k++)
-    page_free(pages[k]);
+    page_put(pages[k]);
   return result < 0 ? result : 0;
 }
 
@@ -919,7 +916,7 @@ static int syscall(struct proc *p) {
   case __NR_getppid:
     return p->ppid;
   case __NR_kill:
-    e = do_kill((int)a, b);
+    e = do_kill(p, (int)a, b);
     return p->state == P_LIVE ? e : BLOCKED;
   case __NR_pipe:
     return sys_pipe(p, a);
@@ -982,22 +979,14 @@ static int syscall(struct proc *p) {
       return S_ISDIR(m2) ? -EISDIR : -ENOTDIR;
     return fs_rename(fs, path, strlen(path), path2, strlen(path2));
   }
-  case __NR_rt_sigaction: {
-    uint32_t handler, old = (p->sigign >> a) & 1;
-    if (a < 1 || a > 31 || a == 9)
-      return -EINVAL;
-    if (c) {
-      uint32_t oact[5] = { old, 0, 0, 0, 0 };
-      if (uwrite(p, c, oact, 20) < 0)
-        return -EFAULT;
-    }
-    if (b) {
-      if (uread(p, b, &handler, 4) < 0)
-        return -EFAULT;
-      p->sigign = handler == 1 ? p->sigign | 1u << a : p->sigign & ~(1u << a);
-    }
-    return 0;
-  }
+  case __NR_rt_sigaction:
+    return sys_rt_sigaction(p, a, b, c, d);
+  case __NR_rt_sigprocmask:
+    return sys_rt_sigprocmask(p, a, b, c, d);
+  case __NR_rt_sigreturn:
+    return sys_rt_sigreturn(p);
+  case __NR_alarm:
+    return sys_alarm(p, a);
   case __NR_nanosleep:
     if (!p->blocked) {                  /* the first attempt: check the request, set the deadline */
       int32_t ts[2];
@@ -1017,10 +1006,8 @@ static int syscall(struct proc *p) {
       return -EBADF;
     return f->type == F_FS ? 0 : -EINVAL;
   }
-  case __NR_rt_sigprocmask:
   case __NR_sync:
   case __NR_sched_yield:
-  case __NR_alarm:
     return 0;
   case __NR_reboot:
     printf("reboot: power down\n");
@@ -1036,7 +1023,9 @@ static int syscall(struct proc *p) {
     return uwrite(p, a, uts, sizeof(uts)) < 0 ? -EFAULT : 0;
   }
   case __NR_pause:
-    return BLOCKED;
+    return BLOCKED;                     /* until a signal: EINTR (wake) */
+  case __NR_delete_module:            /* rmmod: no kernel modules here; the name must be readable */
+    return (e = ustr(p, a, path, MAXPATH)) < 0 ? e : -ENOENT;
   case __NR_init_module:
     return sys_init_module(p, a, b, c);
   default:
@@ -1046,12 +1035,36 @@ static int syscall(struct proc *p) {
 
 /* ---- replies ---- */
 
-/* Sends p its registers back with EAX = result (the exception reply resumes it). */
-static void reply(struct proc *p, int result) {
-  p->regs[12] = result;
+/* Sends p its registers back (the exception reply resumes it), with a signal handler's frame
+ * when a signal is deliverable; not if the signal's default action ended p. */
+static void resume(struct proc *p) {
+  if (!sig_deliver(p))
+    return;
   for (int i = 1; i <= 12; i++)
     L4_MR(i) = p->regs[i];
   l4_send_timeout(p->tid, l4_mktag(L4_EXC_REPLY_RESUME, 12, 0), L4_TIMEOUT_ZERO);
+}
+
+/* The same with EAX = the system call's result. */
+static void reply(struct proc *p, int result) {
+  p->regs[12] = result;
+  resume(p);
+}
+
+/* A call that would wait fails with EINTR when a signal can be delivered (the monolith's sleep
+ * loops do the same; no call is restarted). */
+static int interrupted(struct proc *p, int r) {
+  if (p->regs[12] == __NR_execve)
+    return r;                           /* BLOCKED: done, a new thread runs the new image */
+  if (r != BLOCKED || p->state != P_LIVE || !sig_deliverable(p))
+    return r;
+  if (p->regs[12] == __NR_nanosleep && p->regs[11]) {   /* the time left, as the monolith says */
+    uint64_t now = l4_clock(), left = p->wake_at > now ? p->wake_at - now : 0;
+    uint32_t us = left > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)left;
+    int32_t rem[2] = { (int32_t)(us / 1000000), (int32_t)(us % 1000000 * 1000) };
+    uwrite(p, p->regs[11], rem, sizeof(rem));
+  }
+  return -EINTR;
 }
 
 /* Retries the calls that waited (a pipe, the console, wait) until none makes progress. */
@@ -1062,7 +1075,7 @@ static void wake(void) {
       struct proc *p = &procs[i];
       if (p->state != P_LIVE || !p->blocked)
         continue;
-      int r = syscall(p);
+      int r = interrupted(p, syscall(p));
       if (r != BLOCKED && p->state == P_LIVE) {
         p->blocked = false;
         reply(p, r);
@@ -1083,8 +1096,8 @@ static void console_input(const char *s, int n) {
   }
   if (n == 1 && s[0] == 0x03) {
     for (int i = 0; i < NPROC; i++)
-      if (procs[i].state == P_LIVE && procs[i].pid != 1 && !((procs[i].sigign >> 2) & 1))
-        proc_end(&procs[i], 2);
+      if (procs[i].state == P_LIVE && procs[i].pid != 1)
+        sig_send(&procs[i], SIGINT);
     return;
   }
   n = MIN(n, (int)sizeof(cin) - ncin);
@@ -1108,25 +1121,6 @@ static void reader(void) {
   }
 }
 
-/* A page fault of p at addr: a page of p (made on first touch when the address is in its image,
- * heap or stack), or the trampoline; anything else is SIGSEGV. */
-static void page_fault(struct proc *p, uint32_t addr, uint32_t ip) {
-  uint32_t back;
-  if (PGDOWN(addr) == TRAMP) {
-    back = tramp_page;
-  } else {
-    uint8_t *a = uva(p, addr, true);
-    if (!a) {
-      printf("posix: pid %d (%s): segmentation fault at %x, ip %x\n", p->pid, p->name, addr, ip);
-      proc_end(p, 11);
-      return;
-    }
-    back = PGDOWN((uint32_t)a);
-  }
-  l4_put_map_item(1, PGDOWN(addr), l4_fpage(back, 12, back == tramp_page ? L4_R | L4_X : L4_RWX), 0);
-  l4_send_timeout(p->tid, l4_mktag(0, 0, 2), L4_TIMEOUT_ZERO);
-}
-
 static void exception(struct proc *p) {
   if (p->fork_start) {                 /* a new child at the trampoline: the parent's registers */
     p->fork_start = false;
@@ -1134,15 +1128,13 @@ static void exception(struct proc *p) {
   }
   for (int i = 1; i <= 12; i++)
     p->regs[i] = L4_MR(i);
-  if (p->regs[3] != 0x80) {
-    static const char *const names[] = { [0] = "divide error", [6] = "invalid opcode", [13] = "general protection" };
-    uint32_t t = p->regs[3];
-    printf("posix: pid %d (%s): %s (trap %u) at ip %x\n", p->pid, p->name,
-           t < 14 && names[t] ? names[t] : "exception", t, p->regs[1]);
-    proc_end(p, t == 0 ? 8 : t == 6 ? 4 : 11);
+  if (p->regs[3] != 0x80) {             /* a fault: its signal, then a handler's frame or the end */
+    sig_fault(p, p->regs[3]);
+    if (p->state == P_LIVE)
+      resume(p);
     return;
   }
-  int r = syscall(p);
+  int r = interrupted(p, syscall(p));
   if (p->state != P_LIVE)
     return;
   if (r == BLOCKED) {
@@ -1158,6 +1150,13 @@ int main(void) {
   perf_ports = root_resources();
   fs = lookup_wait("fs");
   con = lookup_wait("console");
+  memset(fsbuf, 0, FSBUF);               /* touch it: only mapped pages can be mapped on */
+  l4_word_t bufsize;
+  idl_fpage_t fp = { 0, l4_fpage((l4_word_t)fsbuf, 15, L4_R | L4_W) };
+  if (fs_attach(fs, fp, &bufsize) < 0 || bufsize != FSBUF) {
+    printf("posix: no transfer buffer with the file server\n");
+    root_poweroff(1);
+  }
   tramp_page = page_alloc();
   for (uint32_t i = 0; i + 1 < PAGE; i += 2) {  /* int $0x80, int $0x80, ... */
     ((uint8_t *)tramp_page)[i] = 0xCD;
@@ -1183,12 +1182,14 @@ int main(void) {
   thread_create(init->tid, 0, entry, sp);
   for (;;) {
     l4_threadid_t from;
-    bool sleepers = false;
+    bool sleepers = false, alarms = sig_alarms();
     for (int i = 0; i < NPROC; i++)
       sleepers |= procs[i].state == P_LIVE && procs[i].blocked && procs[i].regs[12] == __NR_nanosleep;
-    l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
+    l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, sleepers || alarms ? (4 << 10) | 625 : L4_TIMEOUT_NEVER, &from);
     if (l4_ipc_failed(tag)) {
-      wake();                          /* a timeout: sleepers may be due */
+      if (alarms)
+        sig_timers(l4_clock());        /* a timeout: sleepers and alarms may be due */
+      wake();
       continue;
     }
     l4_word_t label = l4_label(tag);
@@ -1203,10 +1204,12 @@ int main(void) {
       if (!p)
         continue;                      /* a thread that is gone (exec, kill) */
       if ((label & 0xFFF0) == L4_LABEL_PAGEFAULT)
-        page_fault(p, L4_MR(1), L4_MR(2));
+        page_fault(p, L4_MR(1), L4_MR(2), (label & L4_W) != 0);
       else if (label == L4_LABEL_EXCEPTION)
         exception(p);
     }
+    if (alarms)
+      sig_timers(l4_clock());          /* (the clock is a system call: only when it matters) */
     wake();
   }
 }

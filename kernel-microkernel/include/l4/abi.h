@@ -104,6 +104,8 @@ struct l4_utcb {
 #define L4_EXC_WORDS 12
 #define L4_EXC_REPLY_RESUME 0             /* reply label: resume (with MR1..12 as registers if u = 12) */
 #define L4_EXC_REPLY_KILL   1             /* reply label: kill the thread */
+#define L4_PF_REPLY_EXCEPTION 2           /* page-fault reply label: not resolved; send the fault on to
+                                           * the exception handler (trap 14, full registers) */
 
 /* message tag: E flag (bit 15) marks a failed IPC */
 #define L4_TAG_ERROR 0x8000u
