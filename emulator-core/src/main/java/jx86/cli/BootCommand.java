@@ -112,14 +112,34 @@ public final class BootCommand implements Callable<Integer> {
     /** Heap the machine needs beyond its RAM: TLBs, the decode cache, devices, the JIT's data. */
     private static final long HEAP_OVERHEAD = 96L << 20;
 
+    /**
+     * Java heap a machine with {@code memoryMiB} of RAM needs: the RAM chunks, the code-write
+     * tracker's 12 bytes per 4 KiB page (under RAM / 256) and {@link #HEAP_OVERHEAD}.
+     */
+    static long heapNeeded(int memoryMiB) {
+        long ram = (long) memoryMiB << 20;
+        return ram + ram / 256 + HEAP_OVERHEAD;
+    }
+
     /** A JVM heap too small for the guest's RAM is one line with a hint, not an OutOfMemoryError later. */
     static void checkHeap(int memoryMiB) {
-        long max = Runtime.getRuntime().maxMemory();
-        long needed = ((long) memoryMiB << 20) + HEAP_OVERHEAD;
-        if (max != Long.MAX_VALUE && needed > max) {
-            throw new UserError("-m " + memoryMiB + ": needs about " + (needed >> 20) + " MiB of Java heap but the JVM has "
-                    + (max >> 20) + " MiB; raise it, e.g. JX86_JAVA_OPTS=-Xmx" + ((needed >> 30) + 1) + "g");
+        String problem = heapProblem(memoryMiB);
+        if (problem != null) {
+            throw new UserError("-m " + memoryMiB + ": " + problem);
         }
+    }
+
+    /** Null when this JVM's heap can hold a machine with {@code memoryMiB} of RAM, else the hint (no prefix). */
+    static String heapProblem(int memoryMiB) {
+        long max = Runtime.getRuntime().maxMemory();
+        return max != Long.MAX_VALUE && heapNeeded(memoryMiB) > max ? heapHint(memoryMiB, "the JVM has " + (max >> 20) + " MiB") : null;
+    }
+
+    /** How much heap {@code memoryMiB} of RAM needs and a JX86_JAVA_OPTS setting that gives it. */
+    static String heapHint(int memoryMiB, String have) {
+        long needed = heapNeeded(memoryMiB);
+        return "needs about " + (needed >> 20) + " MiB of Java heap but " + have
+                + "; raise it, e.g. JX86_JAVA_OPTS=-Xmx" + ((needed >> 30) + 1) + "g";
     }
 
     @Override
@@ -232,6 +252,9 @@ public final class BootCommand implements Callable<Integer> {
             machine = new PcMachine(config);
         } catch (BadImageException | IllegalArgumentException | IllegalStateException e) {
             throw new UserError(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // checkHeap passed, but the heap was fuller or more fragmented than it estimates
+            throw new UserError("-m " + memoryMiB + ": " + heapHint(memoryMiB, "the JVM could not allocate it"));
         }
         RunResult result;
         GdbStub stub = null;

@@ -205,6 +205,11 @@ public final class TestCommand implements Callable<Integer> {
         if (disks.size() > 4) {
             throw new ScriptError(s.file(), spec.disks().get(spec.disks().size() - 1).line(), "at most 4 disks");
         }
+        String heap = BootCommand.heapProblem(spec.memoryMiB());
+        if (heap != null) {
+            Script.Setting at = spec.kernel() != null ? spec.kernel() : spec.image();
+            throw new ScriptError(s.file(), at == null ? 1 : at.line(), "memory " + spec.memoryMiB() + ": " + heap);
+        }
         return new ScriptRunner.Machine(kernel, append, modules, disks, spec.memoryMiB());
     }
 

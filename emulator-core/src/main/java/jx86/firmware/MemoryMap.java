@@ -20,12 +20,12 @@ public final class MemoryMap {
     private MemoryMap() {
     }
 
-    public static List<Entry> forRam(int ramBytes) {
+    public static List<Entry> forRam(long ramBytes) {
         return List.of(
                 new Entry(0, EBDA_START, TYPE_RAM),
                 new Entry(EBDA_START, 0xA0000 - EBDA_START, TYPE_RESERVED),
                 new Entry(0xF0000, 0x10000, TYPE_RESERVED),
-                new Entry(0x100000, (ramBytes & 0xFFFF_FFFFL) - 0x100000, TYPE_RAM),
+                new Entry(0x100000, ramBytes - 0x100000, TYPE_RAM),
                 new Entry(0xFEC00000L, 0x1000, TYPE_RESERVED),
                 new Entry(0xFEE00000L, 0x1000, TYPE_RESERVED),
                 new Entry(0xFFFE0000L, 0x20000, TYPE_RESERVED));

@@ -125,7 +125,7 @@ public final class MultibootLoader {
         }
         int flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
         mem.poke32(info + 4, MemoryMap.EBDA_START >> 10);
-        mem.poke32(info + 8, (mem.ramSize() - 0x100000) >> 10);
+        mem.poke32(info + 8, (int) ((mem.ramSize() - 0x100000) >> 10));
         mem.poke32(info + 16, putString(cmdline));
         mem.poke32(info + 64, putString("jx86"));
         if (!modules.isEmpty()) {

@@ -19,7 +19,7 @@ final class SystemServices {
         if (cpu.regs[Cpu.EAX] == 0xE820) {
             e820(bios, cpu);
         } else if (ax == 0xE801) {
-            long above1m = (mem.ramSize() & 0xFFFF_FFFFL) - 0x100000;
+            long above1m = mem.ramSize() - 0x100000;
             int low = (int) Math.min(above1m >> 10, 15 * 1024);
             int high = (int) Math.max(0, (above1m - 15L * 1024 * 1024) >> 16);
             Bios.setAx(cpu, low);
@@ -28,7 +28,7 @@ final class SystemServices {
             Bios.setReg16(cpu, Cpu.EDX, high);
             bios.setCarry(cpu, false);
         } else if (ah == 0x88) {
-            Bios.setAx(cpu, (int) Math.min(0xFFFF, ((mem.ramSize() & 0xFFFF_FFFFL) - 0x100000) >> 10));
+            Bios.setAx(cpu, (int) Math.min(0xFFFF, (mem.ramSize() - 0x100000) >> 10));
             bios.setCarry(cpu, false);
         } else if (ax >= 0x2400 && ax <= 0x2403) {
             a20(bios, cpu, ax & 0xFF);

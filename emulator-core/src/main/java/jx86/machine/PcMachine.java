@@ -81,7 +81,7 @@ public final class PcMachine implements AutoCloseable {
 
     public PcMachine(MachineConfig config) {
         this.config = config;
-        this.memory = new PhysicalMemory(config.memoryMiB << 20);
+        this.memory = new PhysicalMemory((long) config.memoryMiB << 20);
         this.mmu = new Mmu(memory, clock);
         this.cpu = new Cpu(mmu, io, clock);
         cpu.setDecodeCache(config.decodeCache);

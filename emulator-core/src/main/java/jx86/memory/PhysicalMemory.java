@@ -14,14 +14,24 @@ import jx86.bus.MmioDevice;
  *   0x00000000-0x0009FFFF  conventional RAM
  *   0x000A0000-0x000BFFFF  VGA memory (text buffer at 0xB8000), behaves as RAM
  *   0x000C0000-0x000FFFFF  ROM: firmware writes it, guest writes are ignored
- *   0x00100000-ramSize-1   extended RAM (the -m option; default 128 MiB)
+ *   0x00100000-ramSize-1   extended RAM (the -m option; default 128 MiB, at most 3 GiB)
  *   MMIO ranges            registered devices (local APIC 0xFEE00000, I/O APIC 0xFEC00000)
  *   0xFFFE0000-0xFFFFFFFF  alias of the BIOS ROM at 0xE0000 (the reset vector)
  *   anything else          unassigned: reads all ones, writes ignored
  * </pre>
  *
- * <p>RAM is one little-endian byte array read through VarHandles. The A20 gate masks address bit
- * 20 of every access when disabled (real-mode wrap at 1 MiB), as the chipset does.
+ * <p>RAM is little-endian byte arrays read through VarHandles; a Java array holds less than 2 GiB,
+ * and a physical address of 2 GiB or more is a negative int. The first {@link #LOW_BYTES}
+ * (1792 MiB) are one array, {@code low}, indexed by the address itself: every RAM access tests
+ * {@code 0 <= pa < low.length}, the same unsigned test as the array's own bounds check, so a
+ * machine of up to 1792 MiB (the default is 128) runs the single-array code plus that test.
+ * RAM above lies in chunks of
+ * {@link #CHUNK_BYTES} (256 MiB): byte {@code pa & CHUNK_MASK} of {@code chunks[pa >>> CHUNK_SHIFT]}
+ * (the table has an entry for every shift result; entries below LOW_BYTES and beyond RAM are
+ * null and never reached). Both pieces are 4 KiB-page aligned, so every access the CPU makes
+ * inside one page stays inside one array. The ROM (0xC0000-0xFFFFF) lives in {@code low}. The
+ * A20 gate masks address bit 20 of every access when disabled (real-mode wrap at 1 MiB), as the
+ * chipset does.
  */
 public final class PhysicalMemory {
     public static final int KIND_RAM = 0;
@@ -33,12 +43,24 @@ public final class PhysicalMemory {
     public static final int ROM_END = 0x100000;
     public static final int HIGH_BIOS_START = 0xFFFE0000;
     public static final int BIOS_ALIAS_BASE = 0xE0000;
+    /** The largest RAM: 3 GiB, below the hole 0xC0000000-0xFFFFFFFF that holds the APICs and the BIOS alias. */
+    public static final long MAX_RAM_BYTES = 3L << 30;
+
+    /** Size of the chunks RAM above {@link #LOW_BYTES} is held in: 2^CHUNK_SHIFT bytes (256 MiB; docs/machine.md). */
+    public static final int CHUNK_SHIFT = 28;
+    public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_BYTES - 1;
+    /** RAM below this (1792 MiB, seven chunks' worth) is the one array {@code low}. */
+    public static final int LOW_BYTES = 7 * CHUNK_BYTES;
 
     private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final byte[] ram;
-    private final int ramSize;
+    /** RAM from 0 up to LOW_BYTES (or its end), the ROM included: low[pa]. */
+    private final byte[] low;
+    /** RAM from LOW_BYTES up: chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK]; 16 entries, null where not used. */
+    private final byte[][] chunks = new byte[1 << (32 - CHUNK_SHIFT)][];
+    private final long ramSize;
     /** One entry per 4 KiB page of the 4 GiB space: KIND_*. */
     private final byte[] pageKind = new byte[1 << 20];
     private final List<MmioRange> mmio = new ArrayList<>();
@@ -53,14 +75,28 @@ public final class PhysicalMemory {
         }
     }
 
-    /** @param ramBytes RAM size, a multiple of 4 KiB, at least 1 MiB (one Java array: below 2 GiB) */
-    public PhysicalMemory(int ramBytes) {
-        if (ramBytes < ROM_END || (ramBytes & 0xFFF) != 0) {
-            throw new IllegalArgumentException("RAM size must be a multiple of 4 KiB and at least 1 MiB");
+    /** @param ramBytes RAM size, a multiple of 4 KiB, at least 1 MiB and at most {@link #MAX_RAM_BYTES} */
+    public PhysicalMemory(long ramBytes) {
+        this(ramBytes, LOW_BYTES);
+    }
+
+    /**
+     * For tests: RAM from {@code lowBytes} (a multiple of CHUNK_BYTES, at most LOW_BYTES) up lies
+     * in chunks, so that a machine small enough for a unit test has chunks too.
+     */
+    PhysicalMemory(long ramBytes, int lowBytes) {
+        if (ramBytes < ROM_END || ramBytes > MAX_RAM_BYTES || (ramBytes & 0xFFF) != 0) {
+            throw new IllegalArgumentException("RAM size must be a multiple of 4 KiB, at least 1 MiB and at most 3 GiB");
+        }
+        if (lowBytes <= 0 || lowBytes > LOW_BYTES || (lowBytes & CHUNK_MASK) != 0) {
+            throw new IllegalArgumentException("the low array must be whole chunks, at most LOW_BYTES");
         }
         this.ramSize = ramBytes;
-        this.ram = new byte[ramBytes];
-        this.codeWrites = new CodeWriteTracker(ramBytes >>> 12);
+        this.low = new byte[(int) Math.min(ramBytes, lowBytes)];
+        for (int i = lowBytes >>> CHUNK_SHIFT; (long) i << CHUNK_SHIFT < ramBytes; i++) {
+            chunks[i] = new byte[(int) Math.min(CHUNK_BYTES, ramBytes - ((long) i << CHUNK_SHIFT))];
+        }
+        this.codeWrites = new CodeWriteTracker((int) (ramBytes >>> 12));
         for (int page = 0; page < pageKind.length; page++) {
             long pa = (long) page << 12;
             byte kind;
@@ -77,7 +113,8 @@ public final class PhysicalMemory {
         }
     }
 
-    public int ramSize() {
+    /** RAM size in bytes (up to 3 GiB, so a long: as an int it would be negative above 2 GiB). */
+    public long ramSize() {
         return ramSize;
     }
 
@@ -132,28 +169,68 @@ public final class PhysicalMemory {
 
     // ---- unchecked RAM primitives: pa must be RAM and the access must not leave the array ----
 
+    // (0 <= pa < low.length: the same unsigned compare the array's bounds check makes, which the
+    // JIT then drops; the chunk path is taken only by RAM above LOW_BYTES.)
+
     public int ramRead8(int pa) {
-        return ram[pa] & 0xFF;
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            return l[pa] & 0xFF;
+        }
+        return chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] & 0xFF;
     }
 
     public int ramRead16(int pa) {
-        return (short) LE16.get(ram, pa) & 0xFFFF;
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            return (short) LE16.get(l, pa) & 0xFFFF;
+        }
+        return (short) LE16.get(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK) & 0xFFFF;
     }
 
     public int ramRead32(int pa) {
-        return (int) LE32.get(ram, pa);
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            return (int) LE32.get(l, pa);
+        }
+        return (int) LE32.get(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK);
     }
 
     public void ramWrite8(int pa, int value) {
-        ram[pa] = (byte) value;
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            l[pa] = (byte) value;
+        } else {
+            chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] = (byte) value;
+        }
     }
 
     public void ramWrite16(int pa, int value) {
-        LE16.set(ram, pa, (short) value);
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            LE16.set(l, pa, (short) value);
+        } else {
+            LE16.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, (short) value);
+        }
     }
 
     public void ramWrite32(int pa, int value) {
-        LE32.set(ram, pa, value);
+        byte[] l = low;
+        if (pa >= 0 && pa < l.length) {
+            LE32.set(l, pa, value);
+        } else {
+            LE32.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, value);
+        }
+    }
+
+    /** The array holding RAM address {@code pa}; {@link #indexOf} is its index there. */
+    private byte[] arrayOf(int pa) {
+        return pa >= 0 && pa < low.length ? low : chunks[pa >>> CHUNK_SHIFT];
+    }
+
+    /** Index of RAM address {@code pa} in {@link #arrayOf}: never negative, unlike an address >= 2 GiB. */
+    private int indexOf(int pa) {
+        return pa >= 0 && pa < low.length ? pa : pa & CHUNK_MASK;
     }
 
     // ---- routed accesses: any physical address, any alignment ----
@@ -162,9 +239,9 @@ public final class PhysicalMemory {
         pa &= a20Mask;
         switch (pageKind[pa >>> 12]) {
             case KIND_RAM:
-                return ram[pa] & 0xFF;
+                return ramRead8(pa);
             case KIND_ROM:
-                return ram[romIndex(pa)] & 0xFF;
+                return low[romIndex(pa)] & 0xFF;
             case KIND_MMIO:
                 return mmioRead(pa, 1);
             default:
@@ -204,7 +281,7 @@ public final class PhysicalMemory {
         switch (pageKind[pa >>> 12]) {
             case KIND_RAM:
                 codeWrites.noteWrite(pa, 1);
-                ram[pa] = (byte) value;
+                ramWrite8(pa, value);
                 break;
             case KIND_MMIO:
                 mmioWrite(pa, 1, value & 0xFF);
@@ -261,19 +338,23 @@ public final class PhysicalMemory {
         srcPa &= a20Mask;
         int len = count * size;
         codeWrites.noteWrite(dstPa, len);
-        if (dstPa <= srcPa || dstPa - srcPa >= len) {
-            System.arraycopy(ram, srcPa, ram, dstPa, len);
+        byte[] dst = arrayOf(dstPa);
+        byte[] src = arrayOf(srcPa);
+        int d = indexOf(dstPa);
+        int s = indexOf(srcPa);
+        if (dst != src || d <= s || d - s >= len) {
+            System.arraycopy(src, s, dst, d, len);
         } else if (size == 1) {
             for (int i = 0; i < len; i++) {
-                ram[dstPa + i] = ram[srcPa + i];
+                dst[d + i] = src[s + i];
             }
         } else if (size == 2) {
             for (int i = 0; i < len; i += 2) {
-                ramWrite16(dstPa + i, ramRead16(srcPa + i));
+                LE16.set(dst, d + i, (short) LE16.get(src, s + i));
             }
         } else {
             for (int i = 0; i < len; i += 4) {
-                ramWrite32(dstPa + i, ramRead32(srcPa + i));
+                LE32.set(dst, d + i, (int) LE32.get(src, s + i));
             }
         }
     }
@@ -285,15 +366,17 @@ public final class PhysicalMemory {
     public void ramFill(int dstPa, int value, int count, int size) {
         dstPa &= a20Mask;
         codeWrites.noteWrite(dstPa, count * size);
+        byte[] dst = arrayOf(dstPa);
+        int d = indexOf(dstPa);
         if (size == 1) {
-            java.util.Arrays.fill(ram, dstPa, dstPa + count, (byte) value);
+            java.util.Arrays.fill(dst, d, d + count, (byte) value);
         } else if (size == 2) {
             for (int i = 0; i < count; i++) {
-                ramWrite16(dstPa + 2 * i, value);
+                LE16.set(dst, d + 2 * i, (short) value);
             }
         } else {
             for (int i = 0; i < count; i++) {
-                ramWrite32(dstPa + 4 * i, value);
+                LE32.set(dst, d + 4 * i, value);
             }
         }
     }
@@ -316,9 +399,9 @@ public final class PhysicalMemory {
         int kind = pageKind[pa >>> 12];
         if (kind == KIND_RAM) {
             codeWrites.noteWrite(pa, 1);
-            ram[pa] = (byte) value;
+            ramWrite8(pa, value);
         } else if (kind == KIND_ROM) {
-            ram[romIndex(pa)] = (byte) value;
+            low[romIndex(pa)] = (byte) value;
         } else {
             throw new IllegalArgumentException(String.format("0x%08x is neither RAM nor ROM", pa));
         }

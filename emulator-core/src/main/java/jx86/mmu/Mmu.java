@@ -241,11 +241,14 @@ public final class Mmu {
             return la;
         }
         int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-        if ((e & rightsMask) != Tlb.F_VALID) {
+        int pa = (e & 0xFFFF_F000) | (la & 0xFFF);
+        // pa -1 (0xFFFFFFFF, the BIOS alias's last byte) cannot be told from "no": it takes the
+        // normal path, and must not be counted here as well
+        if ((e & rightsMask) != Tlb.F_VALID || pa == -1) {
             return -1;
         }
         dtlb.hitData(e, cplClass);
-        return (e & 0xFFFF_F000) | (la & 0xFFF);
+        return pa;
     }
 
     public int read8(int la) {

@@ -130,20 +130,39 @@ class BootInputCheckTest {
     }
 
     @Test
-    void memoryAboveWhatOneArrayHolds_isRefusedWithTheRealLimit() throws IOException {
-        assertRefused("between 2 and 2047 MiB", "boot", image.toString(), "--serial", "none", "-m", "3000");
+    void memoryAboveThreeGiB_isRefusedWithTheDocumentedRange() throws IOException {
+        assertRefused("-m 3073: memory size must be between 2 and 3072 MiB",
+                "boot", image.toString(), "--serial", "none", "-m", "3073");
+    }
+
+    @Test
+    void noMemory_isRefusedWithTheDocumentedRange() throws IOException {
+        assertRefused("-m 0: memory size must be between 2 and 3072 MiB", "boot", image.toString(), "--serial", "none", "-m", "0");
+    }
+
+    /** jx86 in a child JVM with {@code -Xmx64m}: its one line of output and its exit status. */
+    private String runWithSmallHeap(int memoryMiB) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), "jx86.cli.Main",
+                "boot", image.toString(), "--serial", "none", "-m", Integer.toString(memoryMiB))
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(2);
+        assertThat(out.lines().filter(l -> !l.isBlank())).as(out).hasSize(1);
+        return out.strip();
     }
 
     @Test
     void heapTooSmallForTheRam_isOneLineNamingJx86JavaOpts() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), "jx86.cli.Main",
-                "boot", image.toString(), "--serial", "none", "-m", "512")
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).isEqualTo(2);
-        assertThat(out.lines().filter(l -> !l.isBlank())).hasSize(1).first().asString()
-                .startsWith("jx86: -m 512: needs about").contains("JX86_JAVA_OPTS=-Xmx");
+        assertThat(runWithSmallHeap(512)).startsWith("jx86: -m 512: needs about 610 MiB of Java heap but the JVM has ")
+                .endsWith("; raise it, e.g. JX86_JAVA_OPTS=-Xmx1g");
+    }
+
+    @Test
+    void heapTooSmallForThreeGiB_hintsTheSettingDocsMachineMdGives() throws Exception {
+        // 3072 MiB of RAM + 12 MiB of code-write tracking + 96 MiB: docs/machine.md says -Xmx4g
+        assertThat(runWithSmallHeap(3072)).startsWith("jx86: -m 3072: needs about 3180 MiB of Java heap but the JVM has ")
+                .endsWith("; raise it, e.g. JX86_JAVA_OPTS=-Xmx4g");
     }
 }

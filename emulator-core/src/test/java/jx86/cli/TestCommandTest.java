@@ -112,6 +112,20 @@ class TestCommandTest {
     }
 
     @Test
+    void memoryTheHeapCannotHold_isBadInputWithTheJx86JavaOptsHint() throws Exception {
+        Path big = script("big.jx86", "kernel ticker.elf\nmemory 512\nexpect-exit 7\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), "jx86.cli.Main", "test", big.toString())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isEqualTo(2);
+        assertThat(output.lines().toList()).as(output).hasSize(1).first().asString()
+                .startsWith(big + ":1: memory 512: needs about 610 MiB of Java heap but the JVM has ")
+                .endsWith("; raise it, e.g. JX86_JAVA_OPTS=-Xmx1g");
+    }
+
+    @Test
     void machinesThatCannotBeFound_orBooted_areBadInput() throws IOException {
         Path noImage = script("a.jx86", "machine nosuchimage\nexpect /x/\n");
         Path noKernel = script("b.jx86", "# c\nkernel missing/k.elf\nexpect /x/\n");

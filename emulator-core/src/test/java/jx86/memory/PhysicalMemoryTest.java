@@ -107,4 +107,93 @@ class PhysicalMemoryTest {
         assertThat(CodeWriteTracker.lineMask(0, 0x1000)).isEqualTo(-1L);
         assertThat(CodeWriteTracker.lineMask(0x100, 0)).isZero();
     }
+
+    // ---- RAM in several arrays: the low one, then chunks of PhysicalMemory.CHUNK_BYTES ----
+
+    /** Where the low array ends in these tests (a real machine: LOW_BYTES); RAM ends 4 MiB later, in chunk 1. */
+    private static final int BOUNDARY = PhysicalMemory.CHUNK_BYTES;
+
+    private static PhysicalMemory twoArrays() {
+        return new PhysicalMemory(BOUNDARY + (4 << 20), BOUNDARY);
+    }
+
+    @Test
+    void accessesAcrossTheEndOfTheLowArray_keepEveryByte() {
+        PhysicalMemory big = twoArrays();
+        big.write32(BOUNDARY - 2, 0xA1B2C3D4);
+        assertThat(big.read8(BOUNDARY - 2)).isEqualTo(0xD4);
+        assertThat(big.read8(BOUNDARY - 1)).isEqualTo(0xC3);
+        assertThat(big.read8(BOUNDARY)).isEqualTo(0xB2);
+        assertThat(big.read8(BOUNDARY + 1)).isEqualTo(0xA1);
+        assertThat(big.read32(BOUNDARY - 2)).isEqualTo(0xA1B2C3D4);
+        big.write16(BOUNDARY - 1, 0x5AA5);
+        assertThat(big.read16(BOUNDARY - 1)).isEqualTo(0x5AA5);
+        assertThat(big.read32(BOUNDARY - 2)).isEqualTo(0xA15AA5D4);
+        assertThat(big.ramRead32(BOUNDARY)).isEqualTo(0x0000A15A);
+        assertThat(big.read32(0)).as("the low array is not chunk 1").isZero();
+    }
+
+    @Test
+    void stringFastPaths_copyAndFillBetweenTheArrays() {
+        PhysicalMemory big = twoArrays();
+        for (int i = 0; i < 64; i++) {
+            big.write8(BOUNDARY - 0x1000 + i, i * 7 + 1);
+        }
+        big.ramCopyUp(BOUNDARY + 0x10, BOUNDARY - 0x1000, 16, 4);   // low array -> chunk 1
+        big.ramCopyUp(BOUNDARY - 0x800, BOUNDARY + 0x10, 32, 2);    // chunk 1 -> low array
+        big.ramFill(BOUNDARY + 0x100, 0xCAFEF00D, 4, 4);
+        for (int i = 0; i < 64; i++) {
+            assertThat(big.read8(BOUNDARY + 0x10 + i)).as("byte %d in chunk 1", i).isEqualTo((i * 7 + 1) & 0xFF);
+            assertThat(big.read8(BOUNDARY - 0x800 + i)).as("byte %d back in the low array", i).isEqualTo((i * 7 + 1) & 0xFF);
+        }
+        assertThat(big.read32(BOUNDARY + 0x10C)).isEqualTo(0xCAFEF00D);
+        assertThat(big.read32(BOUNDARY + 0x110)).isZero();
+    }
+
+    @Test
+    void overlappingCopyInsideAChunk_replicatesLikeTheCpu() {
+        PhysicalMemory big = twoArrays();
+        big.write8(BOUNDARY + 0x2000, 0x5A);
+        big.ramCopyUp(BOUNDARY + 0x2001, BOUNDARY + 0x2000, 15, 1);    // REP MOVSB with dst = src + 1
+        assertThat(big.dump(BOUNDARY + 0x2000, 16)).containsOnly((byte) 0x5A);
+    }
+
+    @Test
+    void codeWritesInAChunk_areTrackedByTheirPage() {
+        PhysicalMemory big = twoArrays();
+        int page = (BOUNDARY >>> 12) + 3;
+        int[] hit = {-1};
+        big.codeWrites().setListener(p -> hit[0] = p);
+        big.codeWrites().markCodePage(page);
+        big.write32((page << 12) + 0x10, 1);
+        assertThat(hit[0]).isEqualTo(page);
+        assertThat(big.codeWrites().generations()[page]).isEqualTo(1);
+    }
+
+    @Test
+    void theEndOfRamInAChunk_isFollowedByUnassignedSpace() {
+        int size = BOUNDARY + (4 << 20);
+        PhysicalMemory big = twoArrays();
+        big.write32(size - 4, 0x7E57AB1E);
+        assertThat(big.read32(size - 4)).isEqualTo(0x7E57AB1E);
+        assertThat(big.kindOf(size)).isEqualTo(PhysicalMemory.KIND_UNASSIGNED);
+        big.write32(size - 2, 0);       // half in RAM, half unassigned
+        assertThat(big.read32(size - 2)).isEqualTo(0xFFFF_0000);
+        assertThat(big.read32(size - 4)).isEqualTo(0x0000_AB1E);
+        assertThat(big.ramSize()).isEqualTo(size);
+    }
+
+    @Test
+    void ramAbove3GiB_isRefusedBeforeAnythingIsAllocated() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PhysicalMemory((3L << 30) + 4096))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 3 GiB");
+    }
+
+    @Test
+    void addressesAtAndAbove2GiB_areUnassignedWithoutThatMuchRam() {
+        assertThat(mem.kindOf(0x8000_0000)).isEqualTo(PhysicalMemory.KIND_UNASSIGNED);
+        assertThat(mem.read32(0xBFFF_FFF0)).isEqualTo(0xFFFF_FFFF);
+        mem.write32(0x8000_0000, 0);
+        assertThat(mem.read8(0x8000_0000)).isEqualTo(0xFF);
+    }
 }

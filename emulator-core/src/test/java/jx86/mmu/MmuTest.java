@@ -64,6 +64,20 @@ class MmuTest {
     }
 
     @Test
+    void readHitOfTheLastPhysicalByte_saysMissAndCountsNothing_soTheNormalPathCountsItOnce() {
+        pt.map4k(0x0800_0000, 0xFFFF_F000, P | RW);   // the BIOS alias's last page: physical 0xFFFFFFFF exists
+        enablePaging(0);
+        int expected = mmu.read8(0x0800_0FFF);        // fills the fast entry
+        long hits = d(TlbEvent.HITS);
+        assertThat(mmu.readHit(0x0800_0FFF, 0xFFF)).isEqualTo(-1);
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits);
+        assertThat(mmu.read8(0x0800_0FFF)).isEqualTo(expected);
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 1);
+        assertThat(mmu.readHit(0x0800_0FFE, 0xFFF)).isEqualTo(0xFFFF_FFFE);
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 2);
+    }
+
+    @Test
     void read_throughMapping_returnsFrameContents() {
         pt.map4k(0x0800_0000, 0x0030_0000, P | RW);
         mem.write32(0x0030_0FF0, 0x1122_3344);

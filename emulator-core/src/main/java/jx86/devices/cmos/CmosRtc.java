@@ -73,7 +73,7 @@ public final class CmosRtc implements IoDevice {
     private long lastCReadTick;
     private long lastCReadSecond;
 
-    public CmosRtc(VirtualClock clock, IrqLine irq8, int ramBytes) {
+    public CmosRtc(VirtualClock clock, IrqLine irq8, long ramBytes) {
         this(clock, irq8, ramBytes, DEFAULT_START_EPOCH);
     }
 
@@ -81,7 +81,7 @@ public final class CmosRtc implements IoDevice {
      * @param ramBytes       the machine's RAM size, reported in the memory-size bytes
      * @param startEpochSecs wall-clock time at virtual time 0 (UTC seconds since 1970)
      */
-    public CmosRtc(VirtualClock clock, IrqLine irq8, int ramBytes, long startEpochSecs) {
+    public CmosRtc(VirtualClock clock, IrqLine irq8, long ramBytes, long startEpochSecs) {
         this.clock = clock;
         this.rtcTicks = new DeviceClock(clock, 32768);
         this.irq8 = irq8;
@@ -99,8 +99,7 @@ public final class CmosRtc implements IoDevice {
         bus.register(0x70, 2, "CMOS RTC", IoBus.W8, this);
     }
 
-    private void initMemorySize(int ramBytes) {
-        long ram = Integer.toUnsignedLong(ramBytes);
+    private void initMemorySize(long ram) {
         nvram[0x14] = 0x02;
         nvram[0x15] = (byte) 0x80;
         nvram[0x16] = 0x02;

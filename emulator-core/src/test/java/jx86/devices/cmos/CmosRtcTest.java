@@ -21,7 +21,7 @@ class CmosRtcTest {
         }
     }}, new int[] {8});
 
-    private CmosRtc rtc(int ramBytes, long start) {
+    private CmosRtc rtc(long ramBytes, long start) {
         CmosRtc rtc = new CmosRtc(clock, irq8, ramBytes, start);
         rtc.attach(bus);
         return rtc;
@@ -221,6 +221,14 @@ class CmosRtcTest {
         assertThat(read(0x17) | read(0x18) << 8).isEqualTo(0xFFFF);
         assertThat(read(0x30) | read(0x31) << 8).isEqualTo(0xFFFF);
         assertThat(read(0x34) | read(0x35) << 8).isEqualTo(112 * 16);
+    }
+
+    @Test
+    void memorySizes_for3GiB_countThe64KiBBlocksAbove16MiBWithoutOverflow() {
+        rtc(3L << 30, 0);
+        assertThat(read(0x17) | read(0x18) << 8).isEqualTo(0xFFFF);
+        assertThat(read(0x30) | read(0x31) << 8).isEqualTo(0xFFFF);
+        assertThat(read(0x34) | read(0x35) << 8).isEqualTo((3072 - 16) * 16);   // 0xBF00
     }
 
     @Test
