@@ -70,7 +70,7 @@ class CrashCommandTest {
     void aKernelNotBuilt_isReportedAndTheCommandGoesOn() {
         int status = Main.execute("demo", "crash", "--kernels", "microkernel,vmm", "--out", dir.resolve("o").toString());
         assertThat(status).isZero();
-        assertThat(err()).contains("microkernel: no crash scenario yet")
+        assertThat(err()).contains("microkernel: not built (disk-images/target/images/microkernel.img missing)")
                 .contains("vmm: not built (vmm/target/vmm.elf missing)");
     }
 
