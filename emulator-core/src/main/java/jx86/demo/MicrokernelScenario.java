@@ -46,7 +46,11 @@ public final class MicrokernelScenario implements Scenario {
     /** The start of a line that a server, the buggy driver or the kernel prints in one piece. */
     private static final Pattern SERVER_LINE = Pattern.compile(
             "(?:memcorrupt|restart|mk|names|root|console|ata|ext2fs|posix|sigma0|panic): ");
-    static final Pattern LOADED = Pattern.compile(P + "memcorrupt: \\d+ words every \\d+ s over its own address space");
+    /**
+     * The driver's start line; not anchored, because the run waits for it on the console's lines
+     * as they come, where it may follow a piece of a program's line (see {@link #untangle}).
+     */
+    static final Pattern LOADED = Pattern.compile("memcorrupt: \\d+ words every \\d+ s over its own address space");
     static final Pattern PROGRESS = Pattern.compile(P + "canary: ok \\d+");
     /** restart.c's line for each death of a driver it watches, with what it did about it. */
     static final Pattern DIED = Pattern.compile(

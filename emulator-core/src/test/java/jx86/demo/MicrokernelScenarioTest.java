@@ -54,6 +54,15 @@ class MicrokernelScenarioTest {
     }
 
     @Test
+    void theDriversStartLine_isFoundBehindAPieceOfAProgramsLine() {
+        // the run waits for it on the console's raw lines
+        assertThat(scenario.classifier().loaded()
+                .matcher("canary: omemcorrupt: 8 words every 1 s over its own address space, seed 1").find()).isTrue();
+        assertThat(scenario.classifier().loaded()
+                .matcher("memcorrupt: 8 words every 1 s over 32768 KiB of RAM, seed 1").find()).isFalse();
+    }
+
+    @Test
     void untangle_keepsAnUnfinishedFragmentAsTheLastLine() {
         assertThat(MicrokernelScenario.untangle(List.of("canary: omemcorrupt: burst 2, 8 words, first at virt 0x1")))
                 .containsExactly("memcorrupt: burst 2, 8 words, first at virt 0x1", "canary: o");
