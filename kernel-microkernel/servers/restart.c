@@ -4,7 +4,8 @@
  * pager and exception handler it is. A driver that dies -- an exception, a page fault outside its
  * image, heap and stack, or its thread gone (found by a heartbeat every 100 ms) -- is started
  * again from its image (the ELF file read from /sbin at start, or the one insmod sent), with
- * backoff, and re-registers its name itself; after MAXDEATHS deaths in a row it is left dead.
+ * backoff, and re-registers its name itself; after MAXDEATHS deaths in a row (a driver that ran
+ * for STABLE before it died starts the count again) it is left dead.
  * Every restart is one log line:
  *   restart: <name> (pid N) died: <reason>; restarted as pid M
  * A server's "pid" is 1000 + its L4 thread number: `kill -9 1020` on the shell kills the ATA
@@ -17,6 +18,7 @@
 
 #define NDRV 8
 #define MAXDEATHS 5
+#define STABLE 10000000ull             /* microseconds of life after which a death is not "in a row" */
 #define IMG_MAX (96 * 1024)
 #define STACK_TOP 0xBE000000u
 #define STACK_LO (STACK_TOP - 0x10000u)
@@ -33,6 +35,7 @@ struct drv {
   bool dead;
   int deaths, restarts;
   uint64_t restart_at;                /* KIP clock, microseconds */
+  uint64_t started_at;
   char reason[80];
   uint8_t *image;
   uint32_t size;
@@ -102,6 +105,7 @@ static bool start(struct drv *d) {
   d->tid = t;
   d->ours = true;
   d->dead = false;
+  d->started_at = now();
   return true;
 }
 
@@ -112,6 +116,8 @@ static void died(struct drv *d, const char *reason) {
   root_call(ROOT_LABEL_DELETE, 1);
   release_pages(d);
   d->dead = true;
+  if (now() - d->started_at >= STABLE)  /* it worked for a while: this death starts a new series */
+    d->deaths = 0;
   d->deaths++;
   safestrcpy(d->reason, reason, sizeof(d->reason));
   if (d->deaths > MAXDEATHS) {

@@ -60,7 +60,9 @@ public final class CrashPlot {
         for (String k : s.kernels()) {
             XYSeries line = new XYSeries(k);
             for (int n : s.ns()) {
-                line.add(n, s.survival(k, n));
+                if (s.runs(k, n) > 0) {          // a kernel may have been swept over fewer N (vmm by default)
+                    line.add(n, s.survival(k, n));
+                }
             }
             survival.addSeries(line);
         }
@@ -83,7 +85,9 @@ public final class CrashPlot {
                 XYSeries band = new XYSeries(k + ": " + o.label(), true, false);
                 for (int n : s.ns()) {
                     int runs = s.runs(k, n);
-                    band.add(n, runs == 0 ? 0 : s.counts(k, n).getOrDefault(o, 0) / (double) runs);
+                    if (runs > 0) {
+                        band.add(n, s.counts(k, n).getOrDefault(o, 0) / (double) runs);
+                    }
                 }
                 stacked.addSeries(band);
                 areas.setSeriesPaint(series++, Color.decode(o.color()));

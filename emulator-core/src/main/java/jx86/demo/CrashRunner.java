@@ -26,8 +26,13 @@ public final class CrashRunner {
     static final Duration START_BUDGET = Duration.ofSeconds(20);
     /** After a panic line: time to capture the registers and backtrace the kernel prints next. */
     static final Duration TAIL = Duration.ofMillis(300);
+    /** Virtual time for the shell to answer {@link Scenario#aliveCommand()}. */
+    static final Duration ALIVE_BUDGET = Duration.ofSeconds(2);
     /** Console lines kept for the record's last lines. */
     static final int LAST_LINES = 12;
+
+    /** Shell prompts in front of a line: a background task's line printed right after a prompt. */
+    private static final Pattern PROMPTS = Pattern.compile("^(?:/\\$ )+");
 
     private final Path root;
     private final double hangSeconds;
@@ -72,7 +77,8 @@ public final class CrashRunner {
                 if (scenario.isProgress(line.text())) {
                     lastProgress[0] = line.virtualNanos();
                 }
-                if (line.text().startsWith("memcorrupt: burst ") || line.text().matches("^\\S+: burst \\d+.*")) {
+                String text = PROMPTS.matcher(line.text()).replaceFirst("");   // "/$ memcorrupt: burst ..."
+                if (text.startsWith("memcorrupt: burst ") || text.matches("^\\S+: burst \\d+.*")) {
                     bursts[0]++;
                 }
                 List<String> notes = List.of();
@@ -91,7 +97,8 @@ public final class CrashRunner {
                 }
             });
             long durationNanos = (long) (scenario.budgetSeconds(spec) * 1e9);
-            h.timeLimit(START_BUDGET.plusNanos(durationNanos).plus(TAIL).plusSeconds(1));
+            Duration alive = scenario.aliveCommand() != null ? ALIVE_BUDGET : Duration.ZERO;
+            h.timeLimit(START_BUDGET.plusNanos(durationNanos).plus(TAIL).plus(alive).plusSeconds(1));
             for (String command : scenario.startCommands(spec)) {
                 if (h.runUntilPrompt(scenario.prompt(), START_BUDGET).matched()) {
                     h.send(command);
@@ -104,6 +111,10 @@ public final class CrashRunner {
                 end = loaded.ended() ? endOf(loaded.event()) : RunEnd.OTHER;
             } else {
                 end = runToOutcome(h, decisive, scenario, loadNanos + durationNanos, lastProgress);
+                if (end == RunEnd.DURATION && scenario.aliveCommand() != null) {
+                    h.send(scenario.aliveCommand());
+                    h.runUntil(scenario.aliveReply(), ALIVE_BUDGET);
+                }
             }
             HarnessResult r = h.result() != null ? h.result() : finish(h);
             List<String> texts = r.lines().stream().map(ConsoleLine::text).toList();

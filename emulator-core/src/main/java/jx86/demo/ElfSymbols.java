@@ -41,13 +41,21 @@ public final class ElfSymbols {
         }
     }
 
+    /** A loadable segment (PT_LOAD): {@code [vaddr, vaddr + memsz)} in memory. */
+    public record Segment(int vaddr, int memsz) {
+    }
+
+    private static final int PT_LOAD = 1;
+
     private final List<Symbol> symbols;
     private final Map<String, Symbol> byName = new HashMap<>();
     private final List<Section> sections;
+    private final List<Segment> segments;
 
-    private ElfSymbols(List<Symbol> symbols, List<Section> sections) {
+    private ElfSymbols(List<Symbol> symbols, List<Section> sections, List<Segment> segments) {
         this.symbols = symbols;
         this.sections = sections;
+        this.segments = segments;
         for (Symbol s : symbols) {
             byName.putIfAbsent(s.name(), s);
         }
@@ -96,7 +104,17 @@ public final class ElfSymbols {
                 }
             }
             symbols.sort(Comparator.comparingLong(s -> Integer.toUnsignedLong(s.value())));
-            return new ElfSymbols(List.copyOf(symbols), List.copyOf(sections));
+            List<Segment> segments = new ArrayList<>();
+            int phoff = b.getInt(28);
+            int phentsize = b.getShort(42) & 0xFFFF;
+            int phnum = b.getShort(44) & 0xFFFF;
+            for (int i = 0; i < phnum && phentsize >= 32; i++) {
+                int ph = phoff + i * phentsize;
+                if (b.getInt(ph) == PT_LOAD) {
+                    segments.add(new Segment(b.getInt(ph + 8), b.getInt(ph + 20)));
+                }
+            }
+            return new ElfSymbols(List.copyOf(symbols), List.copyOf(sections), List.copyOf(segments));
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("ELF file cut short or malformed", e);
         }
@@ -149,5 +167,10 @@ public final class ElfSymbols {
 
     public List<Section> sections() {
         return sections;
+    }
+
+    /** The loadable segments (program headers of type PT_LOAD), in file order. */
+    public List<Segment> segments() {
+        return segments;
     }
 }

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The sweep's text table, CSV, JSON and per-run log. */
 public final class Reports {
@@ -68,6 +72,19 @@ public final class Reports {
         sb.append("S survived  R restarted  V vm failed  C data corrupted  P panic  T triple fault/reset  H hang  U unclassified\n");
         sb.append(String.format(Locale.ROOT, "%d seeds per cell, %s virtual s per run after the component started, a burst every %d s%n",
                 s.seeds(), fmt(s.duration()), s.period()));
+        for (String k : s.kernels()) {              // a kernel swept with other N or seeds (the vmm's default)
+            List<Integer> swept = s.ns().stream().filter(n -> s.runs(k, n) > 0).toList();
+            Set<Integer> perCell = swept.stream().map(n -> s.runs(k, n)).collect(Collectors.toCollection(TreeSet::new));
+            if (swept.size() != s.ns().size() || !perCell.equals(Set.of(s.seeds()))) {
+                sb.append(k).append(": ").append(perCell.stream().map(String::valueOf).collect(Collectors.joining(" or ")))
+                        .append(" seeds per cell");
+                if (swept.size() != s.ns().size()) {
+                    sb.append(", N = ").append(swept.stream().map(String::valueOf).collect(Collectors.joining(",")))
+                            .append(" only");
+                }
+                sb.append('\n');
+            }
+        }
         s.missing().forEach((k, why) -> sb.append(k).append(": ").append(why).append('\n'));
         return sb.toString();
     }

@@ -36,6 +36,20 @@ public interface Scenario {
         return "$ ";
     }
 
+    /**
+     * A command typed at the shell when a run reached its duration, to show the shell still
+     * answers (its reply, {@link #aliveReply()}, is then among the lines the run is classified
+     * by); null for none (the default).
+     */
+    default String aliveCommand() {
+        return null;
+    }
+
+    /** The line that answers {@link #aliveCommand()}. */
+    default Pattern aliveReply() {
+        return null;
+    }
+
     /** The rules that decide the outcome; see {@link Classifier}. */
     Classifier classifier();
 

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The kernels {@code jx86 demo crash} knows. The microkernel has no scenario class yet (its buggy
- * driver exists, {@code insmod /sbin/buggy n= period= seed=}): asking for it reports that, and the
- * sweep goes on with the others, as for any scenario whose artifacts are missing ("not built").
+ * The kernels {@code jx86 demo crash} knows. A kernel whose build outputs are missing is reported
+ * ("not built") and the sweep goes on with the others.
  */
 public final class Scenarios {
     private Scenarios() {
@@ -22,6 +21,7 @@ public final class Scenarios {
     public static Optional<Scenario> of(String name) {
         return switch (name) {
             case "monolithic" -> Optional.of(new MonolithicScenario());
+            case "microkernel" -> Optional.of(new MicrokernelScenario());
             case "vmm" -> Optional.of(new VmmScenario());
             default -> Optional.empty();
         };

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,27 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The classifier on hand-written console transcripts (test resources, shaped like real runs'
  * output): one or more per outcome class, including unclassifiable runs. Each file's header says
- * how the machine ended and what the verdict must be.
+ * how the machine ended and what the verdict must be; "# classifier: microkernel" and "vmm" go to
+ * those scenarios' classification, the rest to the monolith's rules.
  */
 class ClassifierTest {
     private static final Pattern STAMP = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?(.*)$");
-
-    /**
-     * The microkernel scenario does not exist yet; these rules have the shape they will have (a
-     * line from the restarter), to show the class is decided the same way. The vmm transcripts
-     * ("# classifier: vmm") go to {@link VmmScenario}'s classifier, with COM2's text after "# COM2".
-     */
-    private static final Map<String, Classifier> EXAMPLES = Map.of(
-            "example-microkernel", new Classifier(List.of(
-                    Rule.of("^rs: driver \\S+ died.*restarted", Outcome.RESTARTED),
-                    Rule.of("^canary: CORRUPT", Outcome.CORRUPTED),
-                    Rule.of("^panic: ", Outcome.PANIC)),
-                    Pattern.compile("^rs: started memcorrupt"), Pattern.compile("^canary: ok")));
 
     static final String[] TRANSCRIPTS = {
         "survived", "survived-shell-died", "corrupted", "corrupted-worker-killed", "panic",
         "panic-after-corrupt-line-order", "triple-fault", "reset", "hang-watchdog", "hang-halted",
         "unclassified-no-progress", "unclassified-never-loaded", "unclassified-poweroff", "restarted", "vm-failed",
+        "mk-left-dead", "mk-survived", "mk-other-died", "mk-kernel-killed", "mk-no-shell", "mk-no-progress", "mk-panic",
+        "mk-corrupted-split",
         "vmm-vm-failed-killed", "vmm-vm-failed-halted", "vmm-corrupted", "vmm-survived", "vmm-both-failed",
         "vmm-checksum-changed", "vmm-vm1-unfinished",
     };
@@ -110,10 +100,11 @@ class ClassifierTest {
         if (t.classifier().equals("vmm")) {
             assertThat(t.event()).as(name + ": # event").isNotNull();
             verdict = VmmScenario.classify(t.lines(), t.com2(), t.end(), t.event(), t.exit());
+        } else if (t.classifier().equals("microkernel")) {
+            verdict = MicrokernelScenario.classify(t.lines(), t.end());
         } else {
-            Classifier c = t.classifier().equals("monolithic") ? new MonolithicScenario().classifier()
-                    : EXAMPLES.get(t.classifier());
-            verdict = c.classify(t.lines(), t.end());
+            assertThat(t.classifier()).as(name + ": # classifier").isEqualTo("monolithic");
+            verdict = new MonolithicScenario().classifier().classify(t.lines(), t.end());
         }
         assertThat(verdict.outcome().label()).as(name).isEqualTo(t.expect());
         assertThat(verdict.reason()).as(name).contains(t.reason());

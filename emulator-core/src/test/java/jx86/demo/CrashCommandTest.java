@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import jx86.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,8 +71,29 @@ class CrashCommandTest {
     void aKernelNotBuilt_isReportedAndTheCommandGoesOn() {
         int status = Main.execute("demo", "crash", "--kernels", "microkernel,vmm", "--out", dir.resolve("o").toString());
         assertThat(status).isZero();
-        assertThat(err()).contains("microkernel: no crash scenario yet")
+        assertThat(err()).contains("microkernel: not built (disk-images/target/images/microkernel.img missing)")
                 .contains("vmm: not built (vmm/target/vmm.elf missing)");
+    }
+
+    @Test
+    void theVmmsDefaultSweep_isSmaller_unlessNOrSeedsAreGiven() {
+        CrashCommand c = parse();
+        List<RunSpec> specs = c.specs(List.of("monolithic", "vmm"), CrashCommand.defaultNs());
+        assertThat(specs.stream().filter(r -> r.kernel().equals("monolithic"))).hasSize(17 * 6);
+        assertThat(specs.stream().filter(r -> r.kernel().equals("vmm")).map(r -> r.n() + "/" + r.seed()))
+                .containsExactly("1/1", "1/2", "16/1", "16/2", "256/1", "256/2", "4096/1", "4096/2");
+        c = parse("--n", "8,64", "--seeds", "3");
+        assertThat(c.specs(List.of("vmm"), List.of(8, 64))).hasSize(6);
+        c = parse("--seeds", "1");
+        assertThat(c.specs(List.of("vmm"), CrashCommand.defaultNs())).extracting(RunSpec::n).containsExactly(1, 16, 256, 4096);
+        c = parse("--n", "32");
+        assertThat(c.specs(List.of("vmm"), List.of(32))).extracting(RunSpec::seed).containsExactly(1, 2);
+    }
+
+    private static CrashCommand parse(String... args) {
+        CrashCommand c = new CrashCommand();
+        new picocli.CommandLine(c).parseArgs(args);
+        return c;
     }
 
     @Test

@@ -50,6 +50,29 @@ class ReportsTest {
     }
 
     @Test
+    void aKernelSweptOverFewerNAndSeeds_hasBlankCells_aNoteUnderTheTable_andNoPointsThereInThePlot() throws Exception {
+        List<RunRecord> rs = new ArrayList<>(sample().records());
+        rs.add(record("vmm", 1, 1, Outcome.SURVIVED, "ok"));
+        rs.add(record("vmm", 1, 2, Outcome.SURVIVED, "ok"));
+        rs.add(record("vmm", 64, 1, Outcome.VM_FAILED, "vmm: VM 0 killed"));
+        rs.add(record("vmm", 64, 2, Outcome.SURVIVED, "ok"));
+        SweepResult s = new SweepResult("jx86 demo crash", List.of("monolithic", "microkernel", "vmm"), Map.of(),
+                List.of(1, 8, 64), 4, 1, 4, rs);
+        List<String> lines = Reports.table(s).lines().toList();
+        assertThat(lines.get(1)).matches("\\s+1\\s+S 4/4\\s+S 4/4\\s+S 2/2\\s*");
+        assertThat(lines.get(2)).matches("\\s+8\\s+S 2/4  P 2/4\\s+R 4/4\\s*");
+        assertThat(lines.get(3)).matches("\\s+64\\s+C 4/4\\s+R 3/4  U 1/4\\s+S 1/2  V 1/2\\s*");
+        assertThat(lines).contains("vmm: 2 seeds per cell, N = 1,64 only").noneMatch(l -> l.startsWith("monolithic: "));
+        var plot = CrashPlot.chart(s).getXYPlot();
+        assertThat(plot).isNotNull();
+        CrashPlot.write(s, dir);
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("crash-demo.png").toFile())).isNotNull();
+        var top = (org.jfree.chart.plot.XYPlot) ((org.jfree.chart.plot.CombinedDomainXYPlot) plot).getSubplots().get(0);
+        assertThat(top.getDataset().getItemCount(2)).as("vmm's survival points").isEqualTo(2);
+        assertThat(top.getDataset().getItemCount(0)).as("monolithic's").isEqualTo(3);
+    }
+
+    @Test
     void table_hasARowPerN_andAColumnPerKernel() {
         String t = Reports.table(sample());
         List<String> lines = t.lines().toList();
