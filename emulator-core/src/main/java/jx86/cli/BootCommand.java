@@ -94,6 +94,40 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "-S", description = "With --gdb: wait for the debugger before the first instruction.")
     boolean waitForGdb;
 
+    @Option(names = "-d", paramLabel = "ITEMS",
+            description = "QEMU-style log of in_asm, exec, int, cpu_reset, mmu (comma-separated; see docs/cpu.md).")
+    String logItems;
+
+    @Option(names = "-D", paramLabel = "FILE", description = "With -d: write the log to FILE (default: standard error).")
+    String logFile;
+
+    @Option(names = {"--dfilter", "-dfilter"}, paramLabel = "RANGES",
+            description = "With -d: only log code at these linear addresses (START..END or START+LENGTH, comma-separated).")
+    String logFilter;
+
+    /** The -d/-D/--dfilter log, checked before anything runs; null without -d. */
+    private jx86.cpu.CpuTrace openTrace() {
+        if (logItems == null) {
+            if (logFile != null || logFilter != null) {
+                throw new UserError((logFile != null ? "-D" : "--dfilter") + " needs -d ITEMS");
+            }
+            return null;
+        }
+        java.io.PrintStream out = System.err;
+        try {
+            jx86.cpu.CpuTrace.parse(logItems, logFilter, out); // validate before opening the file
+            if (logFile != null) {
+                out = new java.io.PrintStream(new java.io.BufferedOutputStream(
+                        java.nio.file.Files.newOutputStream(Path.of(logFile)), 1 << 16), false);
+            }
+            return jx86.cpu.CpuTrace.parse(logItems, logFilter, out);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("-d/--dfilter: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new UserError("-D " + logFile + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
     /** Listens for GDB (127.0.0.1 only, like QEMU's default) and attaches the stub to the machine. */
     private GdbStub openGdbStub(PcMachine machine) {
         GdbStub stub;
@@ -227,6 +261,7 @@ public final class BootCommand implements Callable<Integer> {
         }
         diskPaths.forEach(b::disk);
         MachineConfig config = b.build();
+        jx86.cpu.CpuTrace trace = openTrace();
         PcMachine machine;
         try {
             machine = new PcMachine(config);
@@ -236,6 +271,7 @@ public final class BootCommand implements Callable<Integer> {
         RunResult result;
         GdbStub stub = null;
         try (machine) {
+            machine.cpu().setTrace(trace);
             try {
                 machine.boot();
             } catch (BadImageException e) {
@@ -251,6 +287,9 @@ public final class BootCommand implements Callable<Integer> {
         } finally {
             if (stub != null) {
                 stub.close();
+            }
+            if (trace != null) {
+                trace.flush();
             }
         }
         System.err.println(result.report());

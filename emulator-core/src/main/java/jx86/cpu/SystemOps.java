@@ -111,6 +111,9 @@ final class SystemOps {
                 Mem.requireMemory(c);
                 requireCpl0(c);
                 c.mmu.invlpg(c.segBase[c.eaSeg] + c.eaOff);
+                if (c.trace != null) {
+                    c.trace.invlpg(c.segBase[c.eaSeg] + c.eaOff);
+                }
                 return;
             default:
                 throw CpuFault.ud();

@@ -73,7 +73,7 @@ final class SystemTestSupport {
         cpu.gdtrLimit = 32 * 8 - 1;
         cpu.idtrBase = IDT;
         cpu.idtrLimit = 256 * 8 - 1;
-        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
         mmu.setCr0(cpu.cr0);
         cpu.setSegmentCache(Cpu.CS, CODE0, 0, 0xFFFF_FFFF, AR_CODE0);
         cpu.setSegmentCache(Cpu.SS, DATA0, 0, 0xFFFF_FFFF, AR_DATA0);
