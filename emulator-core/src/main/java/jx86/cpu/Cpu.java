@@ -239,7 +239,7 @@ public final class Cpu {
     /** Power-on / RESET state (SDM Vol. 3A, 9.1.1): real mode at F000:FFF0. */
     public void reset() {
         java.util.Arrays.fill(regs, 0);
-        regs[EDX] = 0x0663; // family 6, model 6, stepping 3 (see CPUID)
+        regs[EDX] = CpuModel.SIGNATURE; // the CPU signature after RESET, as CPUID.1:EAX
         eip = 0xFFF0;
         for (int s = 0; s < 6; s++) {
             setSegmentCache(s, 0, 0, 0xFFFF, 0x93);

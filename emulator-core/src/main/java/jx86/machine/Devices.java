@@ -214,7 +214,9 @@ public final class Devices implements AutoCloseable {
 
     /** MP tables and other firmware-provided structures. */
     void writeFirmwareTables() {
-        new MpTable().writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
+        // the processor entry's signature and feature word are CPUID's (one source: jx86.cpu.CpuModel)
+        new MpTable(jx86.cpu.CpuModel.SIGNATURE, jx86.cpu.CpuModel.FEATURES_EDX)
+                .writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
     }
 
     /** Called by the run loop between CPU slices: paces scripted input, ends a run at its end. */
