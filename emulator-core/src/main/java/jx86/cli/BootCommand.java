@@ -10,6 +10,7 @@ import jx86.firmware.BadImageException;
 import jx86.machine.MachineConfig;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
+import jx86.machine.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,28 +106,6 @@ public final class BootCommand implements Callable<Integer> {
             description = "With -d: only log code at these linear addresses (START..END or START+LENGTH, comma-separated).")
     String logFilter;
 
-    /** The -d/-D/--dfilter log, checked before anything runs; null without -d. */
-    private jx86.cpu.CpuTrace openTrace() {
-        if (logItems == null) {
-            if (logFile != null || logFilter != null) {
-                throw new UserError((logFile != null ? "-D" : "--dfilter") + " needs -d ITEMS");
-            }
-            return null;
-        }
-        java.io.PrintStream out = System.err;
-        try {
-            jx86.cpu.CpuTrace.parse(logItems, logFilter, out); // validate before opening the file
-            if (logFile != null) {
-                out = new java.io.PrintStream(new java.io.BufferedOutputStream(
-                        java.nio.file.Files.newOutputStream(Path.of(logFile)), 1 << 16), false);
-            }
-            return jx86.cpu.CpuTrace.parse(logItems, logFilter, out);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("-d/--dfilter: " + e.getMessage());
-        } catch (java.io.IOException e) {
-            throw new UserError("-D " + logFile + ": cannot write (" + e.getMessage() + ")");
-        }
-    }
 
     /** Listens for GDB (127.0.0.1 only, like QEMU's default) and attaches the stub to the machine. */
     private GdbStub openGdbStub(PcMachine machine) {
@@ -260,8 +239,12 @@ public final class BootCommand implements Callable<Integer> {
             b.module(resolver.existing(m, "module"));
         }
         diskPaths.forEach(b::disk);
+        if (logItems != null) {
+            b.log(logItems, logFilter, logFile == null ? null : Path.of(logFile));
+        } else if (logFile != null || logFilter != null) {
+            throw new UserError((logFile != null ? "-D" : "--dfilter") + " needs -d ITEMS");
+        }
         MachineConfig config = b.build();
-        jx86.cpu.CpuTrace trace = openTrace();
         PcMachine machine;
         try {
             machine = new PcMachine(config);
@@ -271,7 +254,6 @@ public final class BootCommand implements Callable<Integer> {
         RunResult result;
         GdbStub stub = null;
         try (machine) {
-            machine.cpu().setTrace(trace);
             try {
                 machine.boot();
             } catch (BadImageException e) {
@@ -287,9 +269,6 @@ public final class BootCommand implements Callable<Integer> {
         } finally {
             if (stub != null) {
                 stub.close();
-            }
-            if (trace != null) {
-                trace.flush();
             }
         }
         System.err.println(result.report());

@@ -244,8 +244,11 @@ public final class CpuTrace {
         out.printf("CR0=%08x CR2=%08x CR3=%08x CR4=%08x%n", c.cr0, c.cr2, c.cr3, c.cr4);
     }
 
-    /** Flushes the log (at the end of a run). */
-    public void flush() {
+    /** Flushes the log, and closes it unless it is standard error (at the end of a run). */
+    public void close() {
         out.flush();
+        if (out != System.err && out != System.out) {
+            out.close();
+        }
     }
 }
