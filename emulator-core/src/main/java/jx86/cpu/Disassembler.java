@@ -144,9 +144,9 @@ public final class Disassembler {
             if (code == 0x90 && prefixes.contains(0xF3)) {
                 return finish(row, "pause", List.of(), true);
             }
-            if (code == 0x90 && osz == 2) {
-                usedOsz = true;
-                return finish(row, "xchg", List.of("%ax", "%ax"), false);
+            if (code == 0x90 && prefixes.contains(0x66)) {
+                usedOsz = true; // objdump: 66 90 is xchg of the prefixed size, plain 90 is nop
+                return finish(row, "xchg", List.of(reg(osz, 0), reg(osz, 0)), false);
             }
             List<String> ops = new ArrayList<>();
             boolean register = false;

@@ -62,6 +62,8 @@ class DisassemblerTest {
         "0f 01 16 00 10 | lgdtw  0x1000",
         "ff 76 02       | push   0x2(%bp)",
         "8e d8          | mov    %ax,%ds",
+        "90             | nop",
+        "66 90          | xchg   %eax,%eax",
     })
     void code16(String bytes, String objdump) {
         byte[] b = hex(bytes);
