@@ -25,7 +25,7 @@ final class CpuTestSupport {
     final VirtualClock clock = new VirtualClock();
     final Mmu mmu = new Mmu(mem, clock);
     final IoBus io = new IoBus();
-    final Cpu cpu = new Cpu(mmu, io, clock);
+    final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, io, clock));
     private int codeEnd;
 
     static CpuTestSupport flat32() {

@@ -31,7 +31,7 @@ final class SystemTestSupport {
     final PhysicalMemory mem = new PhysicalMemory(4 << 20);
     final VirtualClock clock = new VirtualClock();
     final Mmu mmu = new Mmu(mem, clock);
-    final Cpu cpu = new Cpu(mmu, new IoBus(), clock);
+    final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, new IoBus(), clock));
 
     /** Code/data descriptor; {@code ar} as in a segment cache (G and D/B in bits 15/14). */
     static long seg(int base, int rawLimit, int ar) {

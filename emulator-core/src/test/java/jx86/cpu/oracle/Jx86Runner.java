@@ -33,7 +33,7 @@ final class Jx86Runner {
     private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
     private final VirtualClock clock = new VirtualClock();
     private final Mmu mmu = new Mmu(mem, clock);
-    private final Cpu cpu = new Cpu(mmu, new IoBus(), clock);
+    private final Cpu cpu = jx86.cpu.ExecutionPath.apply(new Cpu(mmu, new IoBus(), clock));
 
     Jx86Runner() {
         writeDescriptor(GDT, 0, 0, 0, 0);
