@@ -66,7 +66,6 @@ public final class Disassembler {
         boolean usedOsz;
         boolean usedAsz;
         boolean usedSeg;
-        boolean hasMem;
         int mod;
         int reg;
         int rm;
@@ -376,7 +375,6 @@ public final class Disassembler {
                 mod = 3; // MOV CRn/DRn ignore mod
                 return;
             }
-            hasMem = true;
             usedAsz = true;
             String sp = segPrefix();
             memText = sp + (asz32 ? mem32() : mem16());

@@ -16,7 +16,7 @@ import java.util.List;
  * decoder ({@link Exec}, {@link Exec0F}) accepts exactly the rows of the table (every other
  * opcode/group is #UD), that LOCK is accepted exactly on the lockable rows, and that
  * {@link PreDecoder} caches exactly the rows marked {@link #CACHED}. CPUID's instruction-based
- * feature bits come from the model column ({@link CpuModel#featuresEdx}).
+ * feature bits come from the model column ({@link CpuModel#FEATURES_EDX}).
  *
  * <p>The x87 escape opcodes D8-DF and WAIT (9B) are one row group, {@link #FPU}: the decoder hands
  * them to a single FPU entry point ({@code Misc.esc}/{@code Misc.fwait} today).
@@ -180,16 +180,6 @@ public final class OpTable {
     /** Whether the opcode's rows are ModR/M groups (the reg field selects the row). */
     public static boolean isGroup(int code) {
         return INDEX.get(code * 9) == null && defined(code);
-    }
-
-    /** Whether any row of the table needs model {@code m} or later and is present up to {@code upTo}. */
-    static boolean anyRow(String mnemonicPrefix, Model upTo) {
-        for (Row r : ROWS) {
-            if (r.mnemonic.startsWith(mnemonicPrefix) && r.since.ordinal() <= upTo.ordinal()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- the table ----
