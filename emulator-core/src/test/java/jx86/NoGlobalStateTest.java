@@ -45,6 +45,8 @@ class NoGlobalStateTest {
                 }
                 if (!Modifier.isFinal(m)) {
                     offenders.add(c.getName() + "." + f.getName() + " (not final)");
+                } else if (f.getType().isArray()) {
+                    offenders.add(c.getName() + "." + f.getName() + " (final, but an array: its elements can change)");
                 }
             }
         }

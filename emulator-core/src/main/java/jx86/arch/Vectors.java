@@ -1,5 +1,7 @@
 package jx86.arch;
 
+import java.util.List;
+
 /** IA-32 exception vectors (Intel SDM Vol. 3A, Table 6-1) and #PF error-code bits (Section 4.7). */
 public final class Vectors {
     public static final int DE = 0;
@@ -32,15 +34,15 @@ public final class Vectors {
     /** #PF error code: instruction fetch (only with NX, which IA-32 without PAE does not have). */
     public static final int PF_I = 16;
 
-    private static final String[] NAMES = {
+    private static final List<String> NAMES = List.of(
         "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP", "#SS", "#GP",
-        "#PF", "15", "#MF", "#AC", "#MC", "#XM",
-    };
+        "#PF", "15", "#MF", "#AC", "#MC", "#XM"
+    );
 
     private Vectors() {
     }
 
     public static String name(int vector) {
-        return vector >= 0 && vector < NAMES.length ? NAMES[vector] : "vector " + vector;
+        return vector >= 0 && vector < NAMES.size() ? NAMES.get(vector) : "vector " + vector;
     }
 }

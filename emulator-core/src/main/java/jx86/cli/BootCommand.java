@@ -10,6 +10,7 @@ import jx86.firmware.BadImageException;
 import jx86.machine.MachineConfig;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
+import jx86.machine.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,6 +94,18 @@ public final class BootCommand implements Callable<Integer> {
 
     @Option(names = "-S", description = "With --gdb: wait for the debugger before the first instruction.")
     boolean waitForGdb;
+
+    @Option(names = "-d", paramLabel = "ITEMS",
+            description = "QEMU-style log of in_asm, exec, int, cpu_reset, mmu (comma-separated; see docs/cpu.md).")
+    String logItems;
+
+    @Option(names = "-D", paramLabel = "FILE", description = "With -d: write the log to FILE (default: standard error).")
+    String logFile;
+
+    @Option(names = {"--dfilter", "-dfilter"}, paramLabel = "RANGES",
+            description = "With -d: only log code at these linear addresses (START..END or START+LENGTH, comma-separated).")
+    String logFilter;
+
 
     /** Listens for GDB (127.0.0.1 only, like QEMU's default) and attaches the stub to the machine. */
     private GdbStub openGdbStub(PcMachine machine) {
@@ -246,6 +259,11 @@ public final class BootCommand implements Callable<Integer> {
             b.module(resolver.existing(m, "module"));
         }
         diskPaths.forEach(b::disk);
+        if (logItems != null) {
+            b.log(logItems, logFilter, logFile == null ? null : Path.of(logFile));
+        } else if (logFile != null || logFilter != null) {
+            throw new UserError((logFile != null ? "-D" : "--dfilter") + " needs -d ITEMS");
+        }
         MachineConfig config = b.build();
         PcMachine machine;
         try {

@@ -34,7 +34,7 @@ final class PromptWatch implements PcMachine.Debugger {
     PromptWatch(PcMachine machine, String prompt) {
         this.machine = machine;
         this.prompt = prompt;
-        if (!(machine.devices().com(0).backend() instanceof BufferSerial b)) {
+        if (!(machine.devices().serialBackend(0) instanceof BufferSerial b)) {
             throw new IllegalStateException("a boot benchmark needs captured serial output");
         }
         this.serial = b;
@@ -43,7 +43,7 @@ final class PromptWatch implements PcMachine.Debugger {
     @Override
     public StopReason run(long budget) {
         check();      // output may also appear while the machine idles between slices
-        StopReason stop = machine.cpu().run(Math.min(budget, STEP));
+        StopReason stop = machine.runCpu(Math.min(budget, STEP));
         check();
         return stop;
     }
@@ -59,7 +59,7 @@ final class PromptWatch implements PcMachine.Debugger {
             nanos = System.nanoTime();
             jvmUptimeMillis = System.currentTimeMillis() - jvmStartMillis;
             cpuNanos = threads.getCurrentThreadCpuTime();
-            instructions = machine.cpu().instructions;
+            instructions = machine.instructions();
         }
     }
 

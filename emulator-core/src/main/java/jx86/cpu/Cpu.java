@@ -180,6 +180,8 @@ public final class Cpu {
     private final jx86.memory.PhysicalMemory mem;
     /** Decoded-instruction cache and trace runner (one per CPU: no static state). */
     final DecodeCache decoded = new DecodeCache();
+    /** The -d execution log, or null (the usual case: then {@link #run} never looks at it again). */
+    CpuTrace trace;
     /** Run cached instructions through {@link #decoded} (off: every instruction is decoded by Exec). */
     private boolean decodeCache = true;
 
@@ -237,7 +239,7 @@ public final class Cpu {
     /** Power-on / RESET state (SDM Vol. 3A, 9.1.1): real mode at F000:FFF0. */
     public void reset() {
         java.util.Arrays.fill(regs, 0);
-        regs[EDX] = 0x0663; // family 6, model 6, stepping 3 (see CPUID)
+        regs[EDX] = CpuModel.SIGNATURE; // the CPU signature after RESET, as CPUID.1:EAX
         eip = 0xFFF0;
         for (int s = 0; s < 6; s++) {
             setSegmentCache(s, 0, 0, 0xFFFF, 0x93);
@@ -273,14 +275,46 @@ public final class Cpu {
         nmiBlocked = false;
         fetchPage = -1;
         setCpl(0);
-        mmu.setCr0(cr0);
-        mmu.setCr3(0);
-        mmu.setCr4(0);
+        setCr0(cr0);
+        setCr3(0);
+        setCr4(0);
         halted = false;
         nmiPending = false;
         stopRequested = false;
         shutdown = false;
         updateEvents();
+        if (trace != null) {
+            trace.reset(this);
+        }
+    }
+
+    // ---- control registers: Cpu owns CR0/CR3/CR4; these setters are the only writers and tell the MMU ----
+
+    /** Loads CR0 (no checks: callers apply the MOV/LMSW/CLTS rules) and hands it to the MMU. */
+    public void setCr0(int value) {
+        cr0 = value;
+        mmu.setCr0(value);
+        if (trace != null) {
+            trace.controlRegister(this, 0, value);
+        }
+    }
+
+    /** Loads CR3 (the page-directory base; the MMU flushes its non-global TLB entries). */
+    public void setCr3(int value) {
+        cr3 = value;
+        mmu.setCr3(value);
+        if (trace != null) {
+            trace.controlRegister(this, 3, value);
+        }
+    }
+
+    /** Loads CR4 (no reserved-bit check: MOV CR4 does it). */
+    public void setCr4(int value) {
+        cr4 = value;
+        mmu.setCr4(value);
+        if (trace != null) {
+            trace.controlRegister(this, 4, value);
+        }
     }
 
     private void updateEvents() {
@@ -304,6 +338,14 @@ public final class Cpu {
      */
     public void setDecodeCache(boolean enabled) {
         decodeCache = enabled;
+    }
+
+    /** Attaches a QEMU-style execution log (null: none); logs the current state as a reset if asked. */
+    public void setTrace(CpuTrace value) {
+        trace = value;
+        if (value != null) {
+            value.reset(this);
+        }
     }
 
     /**
@@ -472,6 +514,9 @@ public final class Cpu {
      * anything the guest does.
      */
     public StopReason run(long maxInstructions) {
+        if (trace != null) {
+            return runTraced(maxInstructions);
+        }
         final VirtualClock clk = clock;
         for (long n = 0; n < maxInstructions; n++) {
             if (clk.cycles >= clk.nextEventAt) {
@@ -503,6 +548,42 @@ public final class Cpu {
             }
             clk.cycles++;
             if (shutdown) {
+                return StopReason.TRIPLE_FAULT;
+            }
+        }
+        return StopReason.BUDGET;
+    }
+
+    /** {@link #run} with the execution log: the plain interpreter, the trace asked before each step. */
+    private StopReason runTraced(long maxInstructions) {
+        final VirtualClock clk = clock;
+        final CpuTrace t = trace;
+        for (long n = 0; n < maxInstructions; n++) {
+            if (clk.cycles >= clk.nextEventAt) {
+                if (shutdown) {
+                    return StopReason.TRIPLE_FAULT;
+                }
+                clk.runDueEvents();
+            }
+            if (events != 0 || inhibitInterrupts) {
+                StopReason stop = boundary();
+                if (stop != null) {
+                    if (stop == StopReason.TRIPLE_FAULT) {
+                        t.tripleFault(this);
+                    }
+                    return stop;
+                }
+            }
+            t.beforeInstruction(this);
+            if (!step()) {
+                shutdown = true;
+                updateEvents();
+                t.tripleFault(this);
+                return StopReason.TRIPLE_FAULT;
+            }
+            clk.cycles++;
+            if (shutdown) {
+                t.tripleFault(this);
                 return StopReason.TRIPLE_FAULT;
             }
         }

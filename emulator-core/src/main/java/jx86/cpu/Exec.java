@@ -95,34 +95,16 @@ final class Exec {
         c.eip = c.ip;
     }
 
-    /** LOCK is only allowed on the read-modify-write instructions with a memory destination (#UD otherwise). */
+    /**
+     * LOCK is only allowed on the read-modify-write instructions with a memory destination (#UD
+     * otherwise): the rows of {@link OpTable} marked {@link OpTable#LOCK}.
+     */
     private static void checkLock(Cpu c, int op) {
-        boolean lockable;
         int next = c.fetch8();
         c.ip--;
         c.resetFetchWindow();
-        int reg = (next >>> 3) & 7;
-        if (op < 0x40) {
-            lockable = (op & 7) < 2 && op != 0x38 && op != 0x39;
-        } else if (op >= 0x80 && op <= 0x83) {
-            lockable = reg != 7;
-        } else if (op == 0x86 || op == 0x87) {
-            lockable = true;
-        } else if (op == 0xF6 || op == 0xF7) {
-            lockable = reg == 2 || reg == 3;
-        } else if (op == 0xFE || op == 0xFF) {
-            lockable = reg < 2;
-        } else if (op == 0x1AB || op == 0x1B3 || op == 0x1BB || op == 0x1B0 || op == 0x1B1
-                || op == 0x1C0 || op == 0x1C1) {
-            lockable = true;
-        } else if (op == 0x1BA) {
-            lockable = reg >= 5;
-        } else if (op == 0x1C7) {
-            lockable = reg == 1;
-        } else {
-            lockable = false;
-        }
-        if (!lockable || (next >>> 6) == 3) {
+        OpTable.Row row = OpTable.lookup(op, (next >>> 3) & 7);
+        if (row == null || !row.has(OpTable.LOCK) || (next >>> 6) == 3) {
             throw CpuFault.ud();
         }
     }

@@ -44,6 +44,9 @@ public final class Interrupts {
      */
     public static void deliver(Cpu cpu, int vector, int kind, int errorCode) {
         vector &= 0xFF;
+        if (cpu.trace != null) {
+            cpu.trace.interrupt(cpu, vector, kind, errorCode);
+        }
         if (!cpu.protectedMode()) {
             deliverReal(cpu, vector);
             return;

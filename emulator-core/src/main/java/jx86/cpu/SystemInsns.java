@@ -185,15 +185,13 @@ public final class SystemInsns {
             case 0 -> writeCr0(cpu, value);
             case 2 -> cpu.cr2 = value;
             case 3 -> {
-                cpu.cr3 = value & 0xFFFF_F018;
-                cpu.mmu.setCr3(cpu.cr3);
+                cpu.setCr3(value & 0xFFFF_F018);
             }
             case 4 -> {
                 if ((value & ~CR4_SUPPORTED) != 0) {
                     throw CpuFault.gp(0);
                 }
-                cpu.cr4 = value;
-                cpu.mmu.setCr4(value);
+                cpu.setCr4(value);
             }
             default -> throw CpuFault.ud();
         }
@@ -207,8 +205,7 @@ public final class SystemInsns {
         if ((value & Cpu.CR0_NW) != 0 && (value & Cpu.CR0_CD) == 0) {
             throw CpuFault.gp(0);
         }
-        cpu.cr0 = value;
-        cpu.mmu.setCr0(value);
+        cpu.setCr0(value);
     }
 
     public static int movFromCr(Cpu cpu, int crIndex) {
@@ -226,14 +223,12 @@ public final class SystemInsns {
     public static void lmsw(Cpu cpu, int value) {
         requireCpl0(cpu);
         int cr0 = (cpu.cr0 & ~0xE) | (value & 0xF) | (cpu.cr0 & Cpu.CR0_PE);
-        cpu.cr0 = cr0;
-        cpu.mmu.setCr0(cr0);
+        cpu.setCr0(cr0);
     }
 
     public static void clts(Cpu cpu) {
         requireCpl0(cpu);
-        cpu.cr0 &= ~Cpu.CR0_TS;
-        cpu.mmu.setCr0(cpu.cr0);
+        cpu.setCr0(cpu.cr0 & ~Cpu.CR0_TS);
     }
 
     // ---- debug registers ----

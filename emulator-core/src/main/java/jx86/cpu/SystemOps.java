@@ -9,16 +9,6 @@ import jx86.arch.CpuFault;
  * {@code 0F FF imm8} (see {@link FirmwareHook}).
  */
 final class SystemOps {
-    /**
-     * CPUID.1:EDX, describing exactly what this core implements: FPU=0 (no x87), VME=0, DE=0,
-     * PSE=1 (bit 3), TSC=1 (4), MSR=1 (5), PAE=0, MCE=0, CX8=1 (8), APIC=1 (9), SEP=1 (11),
-     * MTRR=0, PGE=1 (13), MCA=0, CMOV=1 (15); nothing above.
-     */
-    static final int FEATURES_EDX = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 11)
-            | (1 << 13) | (1 << 15);
-    /** Family 6, model 6, stepping 3. */
-    static final int SIGNATURE = 0x0663;
-
     private SystemOps() {
     }
 
@@ -111,6 +101,9 @@ final class SystemOps {
                 Mem.requireMemory(c);
                 requireCpl0(c);
                 c.mmu.invlpg(c.segBase[c.eaSeg] + c.eaOff);
+                if (c.trace != null) {
+                    c.trace.invlpg(c.segBase[c.eaSeg] + c.eaOff);
+                }
                 return;
             default:
                 throw CpuFault.ud();
@@ -190,10 +183,10 @@ final class SystemOps {
             r[Cpu.EDX] = 0x4965_6E69; // "ineI"
             r[Cpu.ECX] = 0x6C65_746E; // "ntel"
         } else if (leaf == 1) {
-            r[Cpu.EAX] = SIGNATURE;
+            r[Cpu.EAX] = CpuModel.SIGNATURE;
             r[Cpu.EBX] = 0;
             r[Cpu.ECX] = 0;
-            r[Cpu.EDX] = FEATURES_EDX;
+            r[Cpu.EDX] = CpuModel.FEATURES_EDX;
         } else {
             r[Cpu.EAX] = 0;
             r[Cpu.EBX] = 0;

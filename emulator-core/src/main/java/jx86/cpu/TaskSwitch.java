@@ -88,11 +88,9 @@ public final class TaskSwitch {
         cpu.trBase = newBase;
         cpu.trLimit = newLimit;
         cpu.trAr = Descriptor.ar(d) | 2;
-        cpu.cr0 |= Cpu.CR0_TS;
-        cpu.mmu.setCr0(cpu.cr0);
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_TS);
         if (new32) {
-            cpu.cr3 = n[N_CR3];
-            cpu.mmu.setCr3(n[N_CR3]);
+            cpu.setCr3(n[N_CR3]);
         }
         cpu.eip = n[N_EIP];
         cpu.setEflags(newFlags);

@@ -27,7 +27,7 @@ public final class Bios implements FirmwareHook {
     private static final int SECTOR = 512;
     private static final int HEADS = 16;
     private static final int SPT = 63;
-    private static final int[] SERVICED = {0x08, 0x09, 0x10, 0x11, 0x12, 0x13, 0x15, 0x16, 0x19, 0x1A};
+    private static final List<Integer> SERVICED = List.of(0x08, 0x09, 0x10, 0x11, 0x12, 0x13, 0x15, 0x16, 0x19, 0x1A);
 
     private final PhysicalMemory mem;
     private final IoBus io;

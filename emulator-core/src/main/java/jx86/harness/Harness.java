@@ -64,7 +64,7 @@ public final class Harness implements AutoCloseable {
 
     private Harness(PcMachine machine) {
         this.machine = machine;
-        if (!(machine.devices().com(0).backend() instanceof BufferSerial b)) {
+        if (!(machine.devices().serialBackend(0) instanceof BufferSerial b)) {
             throw new IllegalArgumentException("a harness needs COM1 on the \"buffer\" back-end (MachineConfig's default)");
         }
         this.serial = b;

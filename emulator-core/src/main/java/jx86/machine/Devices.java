@@ -22,9 +22,9 @@ import jx86.devices.misc.DebugConE9;
 import jx86.devices.misc.ExitPortF4;
 import jx86.devices.misc.Port92;
 import jx86.devices.misc.PostCode80;
+import jx86.devices.vga.Screenshot;
 import jx86.devices.vga.TextDisplay;
 import jx86.devices.vga.VgaText;
-import jx86.host.Screenshot;
 import jx86.devices.ata.AtaDrive;
 import jx86.devices.pic.I8259Pair;
 import jx86.devices.pit.I8254;
@@ -101,7 +101,8 @@ public final class Devices implements AutoCloseable {
         cmos = config.rtcEpochSeconds == null
                 ? new CmosRtc(clock, isa(sinks, 8), mem.ramSize())
                 : new CmosRtc(clock, isa(sinks, 8), mem.ramSize(), config.rtcEpochSeconds);
-        cmos.setNvram(0x14, cmos.nvram(0x14) & ~0x02);   // equipment: no maths coprocessor (CPUID FPU=0)
+        // equipment byte bit 1: maths coprocessor installed, as CPUID.1:EDX.FPU (jx86.cpu.CpuModel)
+        cmos.setNvram(0x14, jx86.cpu.CpuModel.HAS_FPU ? cmos.nvram(0x14) | 0x02 : cmos.nvram(0x14) & ~0x02);
         cmos.attach(io);
         new PostCode80().attach(io);
         debugCon = new DebugConE9();
@@ -214,7 +215,9 @@ public final class Devices implements AutoCloseable {
 
     /** MP tables and other firmware-provided structures. */
     void writeFirmwareTables() {
-        new MpTable().writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
+        // the processor entry's signature and feature word are CPUID's (one source: jx86.cpu.CpuModel)
+        new MpTable(jx86.cpu.CpuModel.SIGNATURE, jx86.cpu.CpuModel.FEATURES_EDX)
+                .writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
     }
 
     /** Called by the run loop between CPU slices: paces scripted input, ends a run at its end. */
@@ -343,6 +346,11 @@ public final class Devices implements AutoCloseable {
 
     public Uart16550 com(int index) {
         return uarts[index];
+    }
+
+    /** COM{@code index + 1}'s back-end (the tools above the machine read captured output through it). */
+    public jx86.host.SerialBackend serialBackend(int index) {
+        return uarts[index].backend();
     }
 
     public PhysicalMemory memory() {

@@ -54,8 +54,17 @@ public final class MachineConfig {
      * (as {@code jx86 boot} does with piped standard input), instead of all at once (type-ahead).
      */
     public final boolean pacedInput;
+    /** QEMU-style {@code -d} log items (e.g. "in_asm,int"), or null for no log (see jx86.cpu.CpuTrace). */
+    public final String logItems;
+    /** {@code --dfilter}: the linear address ranges the log keeps, or null for all. */
+    public final String logFilter;
+    /** {@code -D}: the log file, or null for standard error. */
+    public final Path logFile;
 
     private MachineConfig(Builder b) {
+        this.logItems = b.logItems;
+        this.logFilter = b.logFilter;
+        this.logFile = b.logFile;
         this.memoryMiB = b.memoryMiB;
         this.kernel = b.kernel;
         this.append = b.append;
@@ -116,6 +125,17 @@ public final class MachineConfig {
         private boolean exitOnEof;
         private boolean echoInput = true;
         private boolean pacedInput;
+        private String logItems;
+        private String logFilter;
+        private Path logFile;
+
+        /** QEMU-style execution log: items ({@code in_asm,exec,int,cpu_reset,mmu}), address ranges (null: all), file (null: stderr). */
+        public Builder log(String items, String filter, Path file) {
+            this.logItems = items;
+            this.logFilter = filter;
+            this.logFile = file;
+            return this;
+        }
 
         public Builder memoryMiB(int value) {
             this.memoryMiB = value;

@@ -1,6 +1,9 @@
 package jx86.machine;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import jx86.bus.IrqLine;
 import jx86.bus.IrqSink;
 import jx86.clock.VirtualClock;
 import jx86.cpu.Cpu;
+import jx86.cpu.CpuTrace;
 import jx86.cpu.StopReason;
 import jx86.firmware.BadImageException;
 import jx86.firmware.Bios;
@@ -48,6 +52,8 @@ public final class PcMachine implements AutoCloseable {
     private final IoBus io = new IoBus();
     private final Mmu mmu;
     private final Cpu cpu;
+    /** The -d execution log, or null. */
+    private final CpuTrace trace;
     private final Devices devices;
     private MachineEvent event;
     private int exitPortValue;
@@ -86,7 +92,28 @@ public final class PcMachine implements AutoCloseable {
         this.cpu = new Cpu(mmu, io, clock);
         cpu.setDecodeCache(config.decodeCache);
         cpu.setStrict(config.cpuStrict);
+        this.trace = openTrace(config);
+        cpu.setTrace(trace);
         this.devices = new Devices(this, config);
+    }
+
+    /** The -d log, or null; IllegalArgumentException (one line) for bad items, ranges or an unwritable file. */
+    private static CpuTrace openTrace(MachineConfig config) {
+        if (config.logItems == null) {
+            return null;
+        }
+        CpuTrace.parse(config.logItems, config.logFilter, System.err); // check before creating the file
+        if (config.logFile == null) {
+            return CpuTrace.parse(config.logItems, config.logFilter, System.err);
+        }
+        jx86.host.OutputFile.check(config.logFile, "-D", config.inputs());
+        try {
+            PrintStream out = new PrintStream(new BufferedOutputStream(Files.newOutputStream(config.logFile), 1 << 16),
+                    false, StandardCharsets.UTF_8);
+            return CpuTrace.parse(config.logItems, config.logFilter, out);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("-D " + config.logFile + ": cannot write the log (" + e.getMessage() + ")");
+        }
     }
 
     /** Builds a machine from {@code config}, boots it, runs it to its end and releases its files. */
@@ -100,6 +127,16 @@ public final class PcMachine implements AutoCloseable {
     // accessors for Devices, the CLI (--stats) and tests
     public Cpu cpu() {
         return cpu;
+    }
+
+    /** Runs the CPU for at most {@code budget} instructions (for run-control hooks above the machine). */
+    public StopReason runCpu(long budget) {
+        return cpu.run(budget);
+    }
+
+    /** Guest instructions retired so far. */
+    public long instructions() {
+        return cpu.instructions;
     }
 
     public Mmu mmu() {
@@ -324,5 +361,8 @@ public final class PcMachine implements AutoCloseable {
     @Override
     public void close() {
         devices.close();
+        if (trace != null) {
+            trace.close();
+        }
     }
 }

@@ -382,7 +382,7 @@ public final class ScriptRunner {
 
     /** The output after the last newline (a prompt, typically), from COM1's capture buffer. */
     private String unfinishedLine() {
-        if (!(h.machine().devices().com(0).backend() instanceof BufferSerial b)) {
+        if (!(h.machine().devices().serialBackend(0) instanceof BufferSerial b)) {
             return "";
         }
         String all = b.output();

@@ -68,6 +68,25 @@ class BootInputCheckTest {
     }
 
     @Test
+    void executionLog_badItemsRangesAndFiles_areRefused() throws IOException {
+        assertRefused("unknown log item 'exec2'", "boot", image.toString(), "--serial", "none", "-d", "exec2");
+        assertRefused("bad address range '0x10..q'",
+                "boot", image.toString(), "--serial", "none", "-d", "exec", "--dfilter", "0x10..q");
+        assertRefused("-D needs -d ITEMS", "boot", image.toString(), "--serial", "none", "-D", dir.resolve("x").toString());
+        assertRefused("is an input of this run", "boot", image.toString(), "--serial", "none", "-d", "int", "-D", image.toString());
+    }
+
+    @Test
+    void executionLog_isWrittenToTheFile() throws IOException {
+        Path log = dir.resolve("jx86.log");
+        assertThat(Main.execute("boot", image.toString(), "--serial", "none", "-d", "in_asm,cpu_reset",
+                "--dfilter", "0x7c00+5", "-D", log.toString())).isZero();
+        // the boot sector: mov al,0; out 0xf4,al; hlt -- disassembled as 16-bit code at 0x7c00
+        assertThat(Files.readAllLines(log)).contains("CPU Reset (CPU 0)", "IN: ",
+                "0x00007c00:  mov    $0x0,%al", "0x00007c02:  out    %al,$0xf4", "0x00007c04:  hlt");
+    }
+
+    @Test
     void serialLogOntoTheDiskImage_isRefused() throws IOException {
         assertRefused("is an input of this run", "boot", image.toString(), "--serial", "file:" + image);
     }

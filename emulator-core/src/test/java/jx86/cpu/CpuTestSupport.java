@@ -25,13 +25,13 @@ final class CpuTestSupport {
     final VirtualClock clock = new VirtualClock();
     final Mmu mmu = new Mmu(mem, clock);
     final IoBus io = new IoBus();
-    final Cpu cpu = new Cpu(mmu, io, clock);
+    final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, io, clock));
     private int codeEnd;
 
     static CpuTestSupport flat32() {
         CpuTestSupport t = new CpuTestSupport();
         Cpu c = t.cpu;
-        c.cr0 = Cpu.CR0_PE | Cpu.CR0_ET;
+        c.setCr0(Cpu.CR0_PE | Cpu.CR0_ET);
         t.mmu.setCr0(c.cr0);
         for (int s = 0; s < 6; s++) {
             c.setSegmentCache(s, 0x10, 0, 0xFFFF_FFFF, 0xC093);

@@ -55,9 +55,9 @@ class DecoderFuzzTest {
             t.mem.poke32(pt + 4 * i, (i << 12) | flags);
         }
         t.mem.poke32(pt + 4 * 1, 0x1000 | 3); // the code page stays present
-        t.cpu.cr3 = pd;
+        t.cpu.setCr3(pd);
         t.mmu.setCr3(pd);
-        t.cpu.cr0 |= Cpu.CR0_PG;
+        t.cpu.setCr0(t.cpu.cr0 | Cpu.CR0_PG);
         t.mmu.setCr0(t.cpu.cr0);
     }
 

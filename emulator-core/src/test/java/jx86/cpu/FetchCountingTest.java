@@ -21,9 +21,9 @@ class FetchCountingTest {
         for (int i = 0; i < 1024; i++) {
             t.poke32(pt + 4 * i, (i << 12) | 3);
         }
-        t.cpu.cr3 = PD;
+        t.cpu.setCr3(PD);
         t.mmu.setCr3(PD);
-        t.cpu.cr0 |= Cpu.CR0_PG;
+        t.cpu.setCr0(t.cpu.cr0 | Cpu.CR0_PG);
         t.mmu.setCr0(t.cpu.cr0);
         return t;
     }

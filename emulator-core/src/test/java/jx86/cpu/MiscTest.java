@@ -28,7 +28,7 @@ class MiscTest {
     @Test
     void x87_withEmulationBit_isDeviceNotAvailable() {
         CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.cr0 |= Cpu.CR0_EM;
+        t.cpu.setCr0(t.cpu.cr0 | Cpu.CR0_EM);
         assertThat(t.fault(0xDB, 0xE3).vector).isEqualTo(Vectors.NM);
     }
 

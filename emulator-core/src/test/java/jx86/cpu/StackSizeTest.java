@@ -140,7 +140,7 @@ class StackSizeTest {
         }
         t.poke32(dir, table | 7);
         t.poke32(table + 4 * 8, 0x8000 | 3); // page 0x8000: supervisor
-        t.cpu.cr0 |= 0x8000_0000;
+        t.cpu.setCr0(t.cpu.cr0 | 0x8000_0000);
         t.mmu.setCr3(dir);
         t.mmu.setCr0(t.cpu.cr0);
         t.cpu.setSegmentCache(Cpu.CS, 0x1B, 0, 0xFFFF_FFFF, 0xC0FB);

@@ -195,7 +195,7 @@ class StringOpsTest {
             t.poke32(PAGE_TABLE + 4 * i, i < 256 ? (i << 12) | P | RW | US : 0);
         }
         t.poke32(PAGE_DIR, PAGE_TABLE | P | RW | US);
-        t.cpu.cr0 |= 0x8000_0000;
+        t.cpu.setCr0(t.cpu.cr0 | 0x8000_0000);
         t.mmu.setCr3(PAGE_DIR);
         t.mmu.setCr0(t.cpu.cr0);
         return t;

@@ -192,7 +192,7 @@ class SystemInsnsTest {
 
     @Test
     void lmsw_cannotClearPe_clts_clearsTs() {
-        cpu.cr0 = Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_TS;
+        cpu.setCr0(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_TS);
         SystemInsns.lmsw(cpu, Cpu.CR0_MP);
         assertThat(cpu.cr0).isEqualTo(Cpu.CR0_PE | Cpu.CR0_ET | Cpu.CR0_MP);
         SystemInsns.lmsw(cpu, Cpu.CR0_TS);
@@ -209,7 +209,7 @@ class SystemInsnsTest {
         SystemInsns.movToDr(cpu, 4, 0x1);
         assertThat(cpu.dr[6]).isEqualTo(0xFFFF_0FF1);
         assertThat(SystemInsns.movFromDr(cpu, 5)).isEqualTo(cpu.dr[7]);
-        cpu.cr4 = Cpu.CR4_DE;
+        cpu.setCr4(Cpu.CR4_DE);
         assertFault(() -> SystemInsns.movFromDr(cpu, 4), Vectors.UD, -1);
     }
 

@@ -179,7 +179,7 @@ class SystemIntegrationTest {
         t.setGdt(4, seg(0, 0xFFFF, 0x93));
         cpu.gdtrBase = SystemTestSupport.GDT;
         cpu.gdtrLimit = 0xFF;
-        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
         t.mmu.setCr0(cpu.cr0);
         cpu.setSegmentCache(Cpu.CS, 8, 0, -1, SystemTestSupport.AR_CODE0);
         for (int s : new int[] {Cpu.DS, Cpu.ES, Cpu.SS}) {

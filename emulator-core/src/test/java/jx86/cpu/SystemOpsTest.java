@@ -44,7 +44,7 @@ class SystemOpsTest {
     @Test
     void rdtsc_timeStampDisableAtCpl3_isGeneralProtection() {
         CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.cr4 |= Cpu.CR4_TSD;
+        t.cpu.setCr4(t.cpu.cr4 | Cpu.CR4_TSD);
         t.cpu.setCpl(3);
         assertThat(t.fault(0x0F, 0x31).vector).isEqualTo(Vectors.GP);
     }

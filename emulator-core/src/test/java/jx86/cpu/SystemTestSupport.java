@@ -31,7 +31,7 @@ final class SystemTestSupport {
     final PhysicalMemory mem = new PhysicalMemory(4 << 20);
     final VirtualClock clock = new VirtualClock();
     final Mmu mmu = new Mmu(mem, clock);
-    final Cpu cpu = new Cpu(mmu, new IoBus(), clock);
+    final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, new IoBus(), clock));
 
     /** Code/data descriptor; {@code ar} as in a segment cache (G and D/B in bits 15/14). */
     static long seg(int base, int rawLimit, int ar) {
@@ -73,7 +73,7 @@ final class SystemTestSupport {
         cpu.gdtrLimit = 32 * 8 - 1;
         cpu.idtrBase = IDT;
         cpu.idtrLimit = 256 * 8 - 1;
-        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
         mmu.setCr0(cpu.cr0);
         cpu.setSegmentCache(Cpu.CS, CODE0, 0, 0xFFFF_FFFF, AR_CODE0);
         cpu.setSegmentCache(Cpu.SS, DATA0, 0, 0xFFFF_FFFF, AR_DATA0);

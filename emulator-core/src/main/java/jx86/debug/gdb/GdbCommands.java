@@ -7,7 +7,8 @@ import jx86.cpu.Cpu;
  * Packets"): turns one received payload into a reply or a run-control action. Supported: ?, g, G,
  * p, P, m, M, c, s (each with an optional resume address), C/S (signal ignored), Z0/Z1, z0/z1,
  * k, D, H, T, qSupported, QStartNoAckMode, qAttached, qC, qfThreadInfo, qsThreadInfo,
- * vMustReplyEmpty. Everything else gets the empty reply ("not supported"), e.g. vCont, so GDB
+ * vMustReplyEmpty, and qRcmd ({@code monitor disas [ADDR [COUNT]]}: jx86's disassembler, from
+ * the opcode table, at a linear address, default CS:EIP, in the current code size). Everything else gets the empty reply ("not supported"), e.g. vCont, so GDB
  * falls back to c and s; X (binary write) likewise, so GDB uses M.
  */
 public final class GdbCommands {
@@ -108,6 +109,10 @@ public final class GdbCommands {
     }
 
     private Reply query(String p) {
+        if (p.startsWith("qRcmd,")) {
+            return Reply.of(RspCodec.hexText(monitor(new String(hexBytes(p.substring(6)),
+                    java.nio.charset.StandardCharsets.ISO_8859_1).trim())));
+        }
         if (p.startsWith("qSupported")) {
             return Reply.of("PacketSize=" + Integer.toHexString(PACKET_SIZE) + ";QStartNoAckMode+");
         }
@@ -119,6 +124,37 @@ public final class GdbCommands {
             case "qsThreadInfo" -> Reply.of("l");
             default -> Reply.of("");   // vCont?, vMustReplyEmpty, qTStatus, qOffsets, ...
         };
+    }
+
+    private static byte[] hexBytes(String hex) {
+        byte[] b = new byte[hex.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
+    }
+
+    /** GDB's {@code monitor} commands; the text GDB prints. */
+    private String monitor(String command) {
+        String[] w = command.split("\\s+");
+        if (!w[0].equals("disas")) {
+            return "jx86: unknown monitor command '" + command + "'; try: disas [ADDR [COUNT]]\n";
+        }
+        long address = w.length > 1 ? Long.decode(w[1]) : (cpu.segBase[Cpu.CS] + cpu.eip) & 0xFFFF_FFFFL;
+        int count = w.length > 2 ? Math.min(Integer.decode(w[2]), 200) : 10;
+        boolean code32 = cpu.protectedMode() && !cpu.v86Mode() && (cpu.segAr[Cpu.CS] & 0x4000) != 0;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = memory.read((int) address, 16);
+            if (bytes == null) {
+                out.append(String.format("0x%08x:  (unreadable)%n", address));
+                break;
+            }
+            jx86.cpu.Disassembler.Insn insn = jx86.cpu.Disassembler.decode(bytes, 0, address, code32);
+            out.append(String.format("0x%08x:  %s%n", address, insn.text()));
+            address = (address + insn.length()) & 0xFFFF_FFFFL;
+        }
+        return out.toString();
     }
 
     private void resumeAt(String address) {

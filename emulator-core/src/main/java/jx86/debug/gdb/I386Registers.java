@@ -1,5 +1,6 @@
 package jx86.debug.gdb;
 
+import java.util.List;
 import jx86.cpu.Cpu;
 
 /**
@@ -18,7 +19,7 @@ public final class I386Registers {
     public static final int EIP = 8;
     public static final int EFLAGS = 9;
     /** Cpu segment indices for GDB registers 10..15 (cs ss ds es fs gs). */
-    private static final int[] SEGMENTS = {Cpu.CS, Cpu.SS, Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS};
+    private static final List<Integer> SEGMENTS = List.of(Cpu.CS, Cpu.SS, Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS);
 
     private I386Registers() {
     }
@@ -34,7 +35,7 @@ public final class I386Registers {
         if (n == EFLAGS) {
             return cpu.getEflags();
         }
-        return cpu.segSel[SEGMENTS[n - 10]];
+        return cpu.segSel[SEGMENTS.get(n - 10)];
     }
 
     /** Sets GDB register {@code n}; false if the write was refused (a protected-mode selector change). */
@@ -46,7 +47,7 @@ public final class I386Registers {
         } else if (n == EFLAGS) {
             cpu.setEflags(value);
         } else {
-            int seg = SEGMENTS[n - 10];
+            int seg = SEGMENTS.get(n - 10);
             int sel = value & 0xFFFF;
             if (sel == cpu.segSel[seg]) {
                 return true;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * optional for stubs) and received packets are never run-length encoded by GDB.
  */
 public final class RspCodec {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final String HEX = "0123456789abcdef";
 
     private RspCodec() {
     }
@@ -40,8 +40,8 @@ public final class RspCodec {
         }
         int sum = checksum(out, 1, n);
         out[n++] = '#';
-        out[n++] = (byte) HEX[sum >>> 4];
-        out[n++] = (byte) HEX[sum & 15];
+        out[n++] = (byte) HEX.charAt(sum >>> 4);
+        out[n++] = (byte) HEX.charAt(sum & 15);
         return java.util.Arrays.copyOf(out, n);
     }
 
@@ -106,7 +106,7 @@ public final class RspCodec {
     }
 
     public static void appendByte(StringBuilder sb, int value) {
-        sb.append(HEX[(value >>> 4) & 15]).append(HEX[value & 15]);
+        sb.append(HEX.charAt((value >>> 4) & 15)).append(HEX.charAt(value & 15));
     }
 
     /** The byte whose two hex digits start at {@code pos}. */

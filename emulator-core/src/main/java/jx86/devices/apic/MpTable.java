@@ -34,7 +34,7 @@ public final class MpTable {
         this.cpuFeatures = cpuFeatures;
     }
 
-    /** Family 6, model 6, stepping 3 with FPU, TSC, MSR, CX8, APIC, CMOV (0x00008331). */
+    /** Family 6, model 6, stepping 3 with FPU, TSC, MSR, CX8, APIC, CMOV (0x00008331): for tests; the machine passes jx86.cpu.CpuModel's. */
     public MpTable() {
         this(0x0663, 0x0000_8331);
     }

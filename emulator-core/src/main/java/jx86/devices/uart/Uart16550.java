@@ -1,5 +1,6 @@
 package jx86.devices.uart;
 
+import java.util.List;
 import jx86.bus.IoBus;
 import jx86.bus.IoDevice;
 import jx86.bus.IrqLine;
@@ -70,7 +71,7 @@ public final class Uart16550 implements IoDevice {
     static final int MSR_RI = 0x40;
     static final int MSR_DCD = 0x80;
 
-    private static final int[] TRIGGER = {1, 4, 8, 14};
+    private static final List<Integer> TRIGGER = List.of(1, 4, 8, 14);
 
     private final int base;
     private final IrqLine irq;
@@ -351,7 +352,7 @@ public final class Uart16550 implements IoDevice {
         if ((value & 0x02) != 0) {
             clearRx();
         }
-        triggerLevel = TRIGGER[(value >> 6) & 3];
+        triggerLevel = TRIGGER.get((value >> 6) & 3);
     }
 
     /**

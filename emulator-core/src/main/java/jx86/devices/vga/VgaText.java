@@ -1,5 +1,6 @@
 package jx86.devices.vga;
 
+import java.util.List;
 import jx86.bus.IoBus;
 import jx86.bus.IoDevice;
 import jx86.memory.PhysicalMemory;
@@ -27,13 +28,13 @@ public final class VgaText implements IoDevice {
     private static final int TEXT_WINDOW = 0x8000; // 32 KiB at 0xB8000
 
     /** CRTC values of BIOS mode 3 (80x25 colour text, 720x400). */
-    private static final int[] CRTC_MODE3 = {
+    private static final List<Integer> CRTC_MODE3 = List.of(
         0x5F, 0x4F, 0x50, 0x82, 0x55, 0x81, 0xBF, 0x1F, 0x00, 0x4F, 0x0D, 0x0E, 0x00, 0x00, 0x00, 0x00,
-        0x9C, 0x8E, 0x8F, 0x28, 0x1F, 0x96, 0xB9, 0xA3, 0xFF,
-    };
+        0x9C, 0x8E, 0x8F, 0x28, 0x1F, 0x96, 0xB9, 0xA3, 0xFF
+    );
 
     private final PhysicalMemory mem;
-    private final int[] crtc = CRTC_MODE3.clone();
+    private final int[] crtc = CRTC_MODE3.stream().mapToInt(Integer::intValue).toArray();
     private final int[] seq = {0x03, 0x00, 0x03, 0x00, 0x02};
     private final int[] gfx = {0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x0E, 0x00, 0xFF};
     private final int[] attr = new int[0x15];

@@ -33,7 +33,7 @@ final class Jx86Runner {
     private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
     private final VirtualClock clock = new VirtualClock();
     private final Mmu mmu = new Mmu(mem, clock);
-    private final Cpu cpu = new Cpu(mmu, new IoBus(), clock);
+    private final Cpu cpu = jx86.cpu.ExecutionPath.apply(new Cpu(mmu, new IoBus(), clock));
 
     Jx86Runner() {
         writeDescriptor(GDT, 0, 0, 0, 0);
@@ -79,8 +79,8 @@ final class Jx86Runner {
 
     private boolean probePaging() {
         cpu.reset();
-        cpu.cr0 |= Cpu.CR0_PE | Cpu.CR0_PG;
-        cpu.cr3 = PAGE_DIR;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE | Cpu.CR0_PG);
+        cpu.setCr3(PAGE_DIR);
         mmu.setCr3(PAGE_DIR);
         mmu.setCr0(cpu.cr0);
         boolean active = mmu.peekTranslate(0x0030_0000) == -1 && mmu.peekTranslate(OracleCase.WINDOW_ADDRESS)
@@ -167,10 +167,10 @@ final class Jx86Runner {
     }
 
     private void enterUserMode(OracleCase c) {
-        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
         if (paging) {
-            cpu.cr0 |= Cpu.CR0_PG;
-            cpu.cr3 = PAGE_DIR;
+            cpu.setCr0(cpu.cr0 | Cpu.CR0_PG);
+            cpu.setCr3(PAGE_DIR);
             mmu.setCr3(PAGE_DIR);
         }
         mmu.setCr0(cpu.cr0);

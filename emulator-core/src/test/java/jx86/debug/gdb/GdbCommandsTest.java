@@ -97,6 +97,16 @@ class GdbCommandsTest {
     }
 
     @Test
+    void monitorDisas_disassemblesWithTheOpcodeTable() {
+        phys.write32(0x2000, 0x00F4_C390);     // NOP; RET; HLT (the same in 16- and 32-bit code)
+        String reply = reply("qRcmd," + RspCodec.hexText("disas 0x2000 3"));
+        assertThat(reply).isEqualTo(RspCodec.hexText(String.format(
+                "0x00002000:  nop%n0x00002001:  ret%n0x00002002:  hlt%n")));
+        assertThat(reply("qRcmd," + RspCodec.hexText("frobnicate"))).isEqualTo(RspCodec.hexText(
+                "jx86: unknown monitor command 'frobnicate'; try: disas [ADDR [COUNT]]\n"));
+    }
+
+    @Test
     void malformedArguments_areE01() {
         assertThat(reply("mzz,4")).isEqualTo("E01");
         assertThat(reply("m1000")).isEqualTo("E01");

@@ -14,7 +14,7 @@ class I386RegistersTest {
     private final Cpu cpu = new Cpu(new Mmu(new PhysicalMemory(4 << 20), clock), new IoBus(), clock);
 
     private void flatProtectedMode() {
-        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
         cpu.setSegmentCache(Cpu.CS, 0x08, 0, 0xFFFFFFFF, 0xC09B);
         for (int s : new int[] {Cpu.SS, Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS}) {
             cpu.setSegmentCache(s, 0x10, 0, 0xFFFFFFFF, 0xC093);

@@ -1,13 +1,11 @@
-package jx86.cli;
+package jx86.machine;
 
-import jx86.machine.PcMachine;
-
-/** The {@code --stats} report printed on stderr when a run ends. */
-final class Stats {
+/** The {@code --stats} report (jx86 boot prints it on stderr when a run ends): instructions, cycles, TLB counters. */
+public final class Stats {
     private Stats() {
     }
 
-    static String format(PcMachine machine) {
+    public static String format(PcMachine machine) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("jx86 stats: %,d instructions, %,d cycles (%.3f s virtual at %d MHz)%n",
                 machine.cpu().instructions, machine.clock().cycles,

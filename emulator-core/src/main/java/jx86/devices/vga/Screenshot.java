@@ -1,4 +1,4 @@
-package jx86.host;
+package jx86.devices.vga;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -7,9 +7,9 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
-import jx86.devices.vga.Cp437;
-import jx86.devices.vga.VgaText;
+import jx86.host.OutputFile;
 
 /**
  * {@code --screenshot FILE.png}: the 80x25 text screen as a 720x400 PNG (9x16 character cells, as
@@ -26,17 +26,17 @@ public final class Screenshot {
     public static final int HEIGHT = VgaText.ROWS * CELL_HEIGHT;
 
     /** The 16 CGA/EGA text colours (RGB). */
-    private static final int[] PALETTE = {
+    private static final List<Integer> PALETTE = List.of(
         0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
-        0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF,
-    };
+        0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF
+    );
 
     private Screenshot() {
     }
 
     /** The RGB value of CGA colour {@code index} (0-15). */
     public static int colour(int index) {
-        return PALETTE[index & 0x0F];
+        return PALETTE.get(index & 0x0F);
     }
 
     /** Writes the screen of {@code vga} to {@code file} as PNG (through a temporary file, see {@link OutputFile}). */
@@ -71,7 +71,7 @@ public final class Screenshot {
         if (vga.cursorVisible() && vga.cursorStart() <= vga.cursorEnd()) {
             int x = vga.cursorColumn() * CELL_WIDTH;
             int y = vga.cursorRow() * CELL_HEIGHT;
-            int fg = PALETTE[vga.attributeAt(vga.cursorRow(), vga.cursorColumn()) & 0x0F];
+            int fg = PALETTE.get(vga.attributeAt(vga.cursorRow(), vga.cursorColumn()) & 0x0F);
             int end = Math.min(CELL_HEIGHT - 1, vga.cursorEnd());
             fill(img, x, y + vga.cursorStart(), CELL_WIDTH, end - vga.cursorStart() + 1, fg);
         }
@@ -80,8 +80,8 @@ public final class Screenshot {
     }
 
     private static boolean drawCell(Graphics2D g, BufferedImage img, int ch, int attribute, int x, int y, boolean fontOk) {
-        int fg = PALETTE[attribute & 0x0F];
-        int bg = PALETTE[(attribute >> 4) & 0x07];
+        int fg = PALETTE.get(attribute & 0x0F);
+        int bg = PALETTE.get((attribute >> 4) & 0x07);
         fill(img, x, y, CELL_WIDTH, CELL_HEIGHT, bg);
         switch (ch) {
             case 0xDB -> fill(img, x, y, CELL_WIDTH, CELL_HEIGHT, fg);

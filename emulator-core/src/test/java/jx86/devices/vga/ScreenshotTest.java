@@ -1,4 +1,4 @@
-package jx86.host;
+package jx86.devices.vga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import jx86.devices.vga.VgaText;
 import jx86.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
