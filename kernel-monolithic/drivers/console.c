@@ -111,6 +111,11 @@ int consoleread(uaddr_t dst, int n) {
   return target - n;
 }
 
+/* Bytes of complete lines waiting to be read (FIONREAD). */
+int console_pending(void) {
+  return input.w - input.r;
+}
+
 int consolewrite(uaddr_t src, int n) {
   char buf[128];
   for (int done = 0; done < n;) {

@@ -39,6 +39,12 @@ struct proc {
   struct inode *cwd;         /* current directory, 0 without a root file system */
   char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
   char name[16];
+  /* the Linux i386 ABI for glibc (kernel/tls.c, fs/sysfile.c, kernel/signal.c) */
+  struct segdesc tls[NTLS];  /* set_thread_area descriptors, GDT entries 6-8 while running */
+  uint32_t cloexec;          /* bit fd: close on exec (FD_CLOEXEC) */
+  uint64_t saved_sigmask;    /* rt_sigsuspend: the mask to restore after the handler */
+  bool restore_sigmask;
+  int pgid, sid;             /* process group and session; 0 = the process's own pid */
 };
 
 extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

@@ -92,6 +92,10 @@ int fork(void) {
   np->cwd = curproc->cwd ? idup(curproc->cwd) : 0;
   safestrcpy(np->cwdpath, curproc->cwdpath, sizeof(np->cwdpath));
   signals_fork(np, curproc);
+  memmove(np->tls, curproc->tls, sizeof(np->tls));
+  np->cloexec = curproc->cloexec;
+  np->pgid = proc_pgid(curproc);
+  np->sid = proc_sid(curproc);
   np->state = RUNNABLE;
   return np->pid;
 }
@@ -216,7 +220,7 @@ void wakeup(void *chan) {
  * the page below the stack (a guard gap). */
 int growproc(uaddr_t newbrk) {
   struct proc *p = curproc;
-  uaddr_t limit = USTACKTOP - USTACKPAGES * PGSIZE - PGSIZE;
+  uaddr_t limit = MMAP_BASE - PGSIZE;   /* the mmap2 area starts there (mm/mmap.c) */
   if (newbrk < p->heapstart || newbrk > limit)
     return -ENOMEM;
   if (newbrk > p->brk) {

@@ -44,8 +44,73 @@
 #define __NR_rt_sigaction   174
 #define __NR_rt_sigprocmask 175
 #define __NR_exit_group  252
+/* the Linux i386 ABI glibc 2.36 needs (busybox-static); see docs/kernel-monolithic.md's table */
+#define __NR_readlink               85
+#define __NR_poll                   168
+#define __NR_prctl                  172
+#define __NR_time                   13
+#define __NR_setuid                 23
+#define __NR_getuid                 24
+#define __NR_access                 33
+#define __NR_getgid                 47
+#define __NR_setgid                 46
+#define __NR_geteuid                49
+#define __NR_getegid                50
+#define __NR_ioctl                  54
+#define __NR_fcntl                  55
+#define __NR_setpgid                57
+#define __NR_umask                  60
+#define __NR_getpgrp                65
+#define __NR_setsid                 66
+#define __NR_gettimeofday           78
+#define __NR_getgroups              80
+#define __NR_mmap                   90
+#define __NR_munmap                 91
+#define __NR_sysinfo                116
+#define __NR_sigreturn              119
+#define __NR_clone                  120
+#define __NR_mprotect               125
+#define __NR_getpgid                132
+#define __NR__llseek                140
+#define __NR_readv                  145
+#define __NR_writev                 146
+#define __NR_getsid                 147
+#define __NR_getresuid              165
+#define __NR_getresgid              171
+#define __NR_rt_sigsuspend          179
+#define __NR_vfork                  190
+#define __NR_ugetrlimit             191
+#define __NR_mmap2                  192
+#define __NR_getuid32               199
+#define __NR_getgid32               200
+#define __NR_geteuid32              201
+#define __NR_getegid32              202
+#define __NR_getgroups32            205
+#define __NR_getresuid32            209
+#define __NR_getresgid32            211
+#define __NR_setuid32               213
+#define __NR_setgid32               214
+#define __NR_fcntl64                221
+#define __NR_set_thread_area        243
+#define __NR_get_thread_area        244
+#define __NR_set_tid_address        258
+#define __NR_clock_gettime          265
+#define __NR_clock_getres           266
+#define __NR_clock_nanosleep        267
+#define __NR_openat                 295
+#define __NR_fstatat64              300
+#define __NR_faccessat              307
+#define __NR_set_robust_list        311
+#define __NR_dup3                   330
+#define __NR_pipe2                  331
+#define __NR_prlimit64              340
+#define __NR_getrandom              355
+#define __NR_statx                  383
+#define __NR_rseq                   386
+#define __NR_clock_gettime64        403
+#define __NR_clock_nanosleep_time64 407
 
-#define NR_SYSCALLS      400   /* size of the dispatch table */
+#define NR_SYSCALLS      440   /* size of the dispatch table */
 
 /* reboot(2) magic numbers (include/uapi/linux/reboot.h) */
 #define LINUX_REBOOT_MAGIC1       0xfee1dead
