@@ -133,7 +133,7 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   if (r < 0)
     return r;
   struct file *f;
-  if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
+  if (strcmp(path, "/dev/console") == 0 || strcmp(path, "/dev/tty") == 0) {   /* until devices have inodes */
     f = console_file();
   } else if ((r = chrdev_open(path, flags, &f)) != 0 || (r = blkdev_open(path, flags, &f)) != 0) {
     if (r < 0)

@@ -24,6 +24,7 @@ int proc_pgid(struct proc *p);
 int proc_sid(struct proc *p);
 int console_pending(void);
 int tty_fg_pgrp(void);
+void memdev_init(void);
 struct pipe;
 int pipe_poll(struct pipe *p, bool writeend);
 

@@ -45,6 +45,9 @@ struct proc {
   uint64_t saved_sigmask;    /* rt_sigsuspend: the mask to restore after the handler */
   bool restore_sigmask;
   int pgid, sid;             /* process group and session; 0 = the process's own pid */
+  uaddr_t arg_start, arg_end; /* the argument strings on the user stack (/proc/<pid>/cmdline) */
+  uint32_t start_ticks;      /* when it was forked (/proc/<pid>/stat) */
+  char exe[MAXPATH];         /* the executable's path: what /proc/self/exe runs again */
 };
 
 extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

@@ -68,17 +68,28 @@ static uint32_t phdr_addr(const uint8_t *img, uint32_t size, const struct elfhdr
  * random bytes (AT_RANDOM), then (16-byte aligned) argc, argv[], 0, envp[], 0, auxv.
  * Returns the initial ESP, or -errno. */
 static int64_t setupstack(pde_t *pgdir, const char *path, char *const argv[], char *const envp[],
-                          const uint8_t *img, uint32_t size, const struct elfhdr *eh) {
+                          const uint8_t *img, uint32_t size, const struct elfhdr *eh,
+                          uaddr_t *arg_start, uaddr_t *arg_end) {
   uint32_t words[1 + (MAXARG + 1) * 2 + 2 * 20];
   uint32_t uargv[MAXARG], uenvp[MAXARG];
   int argc = 0, envc = 0;
   uaddr_t sp = USTACKTOP - 4;           /* Linux ends the stack with a zero word */
   uaddr_t execfn = pushbytes(pgdir, &sp, path, strlen(path) + 1);
+  /* the argument strings in ascending order, one block (what /proc/<pid>/cmdline shows) */
+  uint32_t total = 0;
   for (; argv && argv[argc]; argc++) {
     if (argc == MAXARG)
       return -E2BIG;
-    if (!(uargv[argc] = pushbytes(pgdir, &sp, argv[argc], strlen(argv[argc]) + 1)))
+    total += strlen(argv[argc]) + 1;
+  }
+  sp -= total;
+  *arg_start = sp;
+  *arg_end = sp + total;
+  for (int i = 0, off = 0; i < argc; i++) {
+    uargv[i] = sp + off;
+    if (copyout(pgdir, sp + off, argv[i], strlen(argv[i]) + 1) < 0)
       return -E2BIG;
+    off += strlen(argv[i]) + 1;
   }
   for (; envp && envp[envc]; envc++) {
     if (envc == MAXARG)
@@ -157,6 +168,13 @@ int exec(const char *path, char *const argv[], char *const envp[]) {
   const uint8_t *img;
   uint32_t size;
   void *buf;
+  char self[MAXPATH];
+  /* /proc/self/exe: the caller's own executable (busybox runs its applets through it); there
+   * are no symbolic links, so exec resolves this one name itself */
+  if (strcmp(path, "/proc/self/exe") == 0 && curproc && curproc->exe[0]) {
+    safestrcpy(self, curproc->exe, sizeof(self));
+    path = self;
+  }
   int err = load_image(path, &img, &size, &buf);
   if (err < 0)
     return err;
@@ -177,12 +195,13 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
   pde_t *pgdir = setupkvm();
   if (!pgdir)
     return -ENOMEM;
+  uaddr_t arg_start = 0, arg_end = 0;
   int64_t top = loadelf(pgdir, img, size, &eh);
   int64_t sp = top;
   if (top >= 0 && allocuvm(pgdir, USTACKTOP - USTACKPAGES * PGSIZE, USTACKTOP, PTE_U | PTE_W) < 0)
     sp = -ENOMEM;
   if (sp >= 0)
-    sp = setupstack(pgdir, path, argv, envp, img, size, &eh);
+    sp = setupstack(pgdir, path, argv, envp, img, size, &eh, &arg_start, &arg_end);
   if (sp < 0) {
     freevm(pgdir);
     return sp;
@@ -194,6 +213,10 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
   safestrcpy(p->name, base ? base + 1 : path, sizeof(p->name));
   signals_exec(p);
   tls_clear(p);
+  p->arg_start = arg_start;
+  if (path != p->exe)
+    safestrcpy(p->exe, path, sizeof(p->exe));
+  p->arg_end = arg_end;
   for (int fd = 0; fd < NOFILE; fd++)   /* FD_CLOEXEC */
     if ((p->cloexec & (1u << fd)) && p->ofile[fd]) {
       fileclose(p->ofile[fd]);

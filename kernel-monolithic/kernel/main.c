@@ -62,6 +62,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   part_scan(0);       /* partition tables, read by polling (no process to sleep yet) */
   part_scan(1);
   mountroot();
+  memdev_init();      /* /dev/null, /dev/zero, /dev/urandom */
   load_boot_modules();   /* multiboot modules named *.ko */
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */

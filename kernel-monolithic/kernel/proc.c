@@ -96,6 +96,10 @@ int fork(void) {
   np->cloexec = curproc->cloexec;
   np->pgid = proc_pgid(curproc);
   np->sid = proc_sid(curproc);
+  np->arg_start = curproc->arg_start;
+  np->arg_end = curproc->arg_end;
+  np->start_ticks = ticks;
+  safestrcpy(np->exe, curproc->exe, sizeof(np->exe));
   np->state = RUNNABLE;
   return np->pid;
 }

@@ -93,6 +93,8 @@ int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg);
 int sys_readlink(uaddr_t path, uaddr_t buf, int size);
 int sys_prctl(int option, uaddr_t arg2);
 int sys_poll(uaddr_t fds, uint32_t nfds, int timeout);
+int sys_statfs64(uaddr_t path, uint32_t size, uaddr_t buf);
+int sys_fstatfs64(int fd, uint32_t size, uaddr_t buf);
 
 /* set_robust_list(2): the robust-futex list only matters to threads; accepted */
 static int sys_set_robust_list(void) { return 0; }
@@ -212,6 +214,9 @@ static const struct {
   S(pipe2, sys_pipe2),          /* (fds, flags) */
   S(prlimit64, sys_prlimit64),  /* (pid, resource, new, old) */
   S(getrandom, sys_getrandom),  /* (buf, count, flags) */
+  S(statfs64, sys_statfs64),    /* (path, size = 84, buf) */
+  S(fstatfs64, sys_fstatfs64),  /* (fd, size = 84, buf) */
+  S(sendfile64, sys_enosys),    /* ENOSYS on purpose: busybox copies with read/write instead */
   S(statx, sys_enosys),         /* ENOSYS on purpose: glibc falls back to fstatat64 */
   S(rseq, sys_enosys),          /* ENOSYS on purpose: glibc runs without restartable sequences */
   S(clock_gettime64, sys_clock_gettime64), /* (clock, __kernel_timespec *) */

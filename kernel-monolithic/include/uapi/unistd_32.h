@@ -47,6 +47,9 @@
 /* the Linux i386 ABI glibc 2.36 needs (busybox-static); see docs/kernel-monolithic.md's table */
 #define __NR_readlink               85
 #define __NR_poll                   168
+#define __NR_sendfile64             239
+#define __NR_statfs64               268
+#define __NR_fstatfs64              269
 #define __NR_prctl                  172
 #define __NR_time                   13
 #define __NR_setuid                 23
