@@ -1,7 +1,7 @@
 /* tty.c: the terminal ioctls of the console (Linux's asm-generic/ioctls.h and termbits.h):
  * the termios settings and window size are kept and reported, and the foreground process
- * group is recorded. The line discipline in console.c is still the fixed canonical one: raw
- * mode and echo switches are stored but not yet acted on. Any other file is not a terminal. */
+ * group gets the interrupt character's SIGINT. console.c's line discipline follows ICANON
+ * (canonical or raw input), ECHO, ISIG and ICRNL. Any other file is not a terminal. */
 #include "defs.h"
 #include "proc.h"
 #include "file.h"
@@ -37,6 +37,26 @@ static int fg_pgrp;                             /* 0: none set yet (the caller's
 
 int tty_fg_pgrp(void) {
   return fg_pgrp;
+}
+
+uint32_t tty_lflag(void) { return termios.c_lflag; }
+uint32_t tty_iflag(void) { return termios.c_iflag; }
+int tty_intr_char(void) { return termios.c_cc[0]; }   /* VINTR */
+
+struct proc *proc_table(int i);
+
+/* The interrupt character (ISIG): SIGINT to the terminal's foreground process group; before a
+ * shell has set one (TIOCSPGRP), to every process but init, as the console always did. */
+void tty_intr(void) {
+  if (!fg_pgrp) {
+    signal_all(SIGINT);
+    return;
+  }
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = proc_table(i);
+    if ((p->state == SLEEPING || p->state == RUNNABLE || p->state == RUNNING) && proc_pgid(p) == fg_pgrp)
+      send_signal(p, SIGINT);
+  }
 }
 
 int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg) {

@@ -24,7 +24,12 @@ int proc_pgid(struct proc *p);
 int proc_sid(struct proc *p);
 int console_pending(void);
 int tty_fg_pgrp(void);
+uint32_t tty_lflag(void);
+uint32_t tty_iflag(void);
+int tty_intr_char(void);
+void tty_intr(void);
 void memdev_init(void);
+void nofpu_init(void);
 struct pipe;
 int pipe_poll(struct pipe *p, bool writeend);
 

@@ -172,7 +172,11 @@ int kill(int pid, int sig) {
     struct proc *p = &proc[i];
     if (p->state == UNUSED || p->state == EMBRYO)
       continue;
-    if (pid > 0 ? p->pid != pid : (pid != -1 || p == initproc || p == curproc))
+    /* pid > 0: that process; -1: all but init and the caller; 0: the caller's process group;
+     * < -1: process group -pid */
+    if (pid > 0 ? p->pid != pid
+        : pid == -1 ? (p == initproc || p == curproc)
+        : proc_pgid(p) != (pid == 0 ? proc_pgid(curproc) : -pid))
       continue;
     found++;
     /* as in Linux, init only gets the signals it has handlers for */
