@@ -93,6 +93,9 @@ int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg);
 int sys_readlink(uaddr_t path, uaddr_t buf, int size);
 int sys_prctl(int option, uaddr_t arg2);
 int sys_poll(uaddr_t fds, uint32_t nfds, int timeout);
+int sys_gettid(void);
+int sys_tkill(int tid, int sig);
+int sys_tgkill(int tgid, int tid, int sig);
 int sys_statfs64(uaddr_t path, uint32_t size, uaddr_t buf);
 int sys_fstatfs64(int fd, uint32_t size, uaddr_t buf);
 
@@ -216,6 +219,9 @@ static const struct {
   S(getrandom, sys_getrandom),  /* (buf, count, flags) */
   S(statfs64, sys_statfs64),    /* (path, size = 84, buf) */
   S(fstatfs64, sys_fstatfs64),  /* (fd, size = 84, buf) */
+  S(gettid, sys_gettid),        /* () = pid (one thread per process) */
+  S(tkill, sys_tkill),          /* (tid, sig) */
+  S(tgkill, sys_tgkill),        /* (tgid, tid, sig): raise() */
   S(sendfile64, sys_enosys),    /* ENOSYS on purpose: busybox copies with read/write instead */
   S(statx, sys_enosys),         /* ENOSYS on purpose: glibc falls back to fstatat64 */
   S(rseq, sys_enosys),          /* ENOSYS on purpose: glibc runs without restartable sequences */

@@ -266,3 +266,19 @@ int sys_prctl(int option, uaddr_t arg2) {
     return -EINVAL;
   }
 }
+
+/* gettid(2), tkill(2), tgkill(2): one thread per process, so the thread id is the pid (glibc's
+ * raise() is tgkill(getpid(), gettid(), sig)) */
+int sys_gettid(void) {
+  return curproc->pid;
+}
+
+int sys_tkill(int tid, int sig) {
+  return tid <= 0 ? -EINVAL : kill(tid, sig);
+}
+
+int sys_tgkill(int tgid, int tid, int sig) {
+  if (tgid <= 0 || tid <= 0)
+    return -EINVAL;
+  return tgid != tid ? -ESRCH : kill(tid, sig);
+}

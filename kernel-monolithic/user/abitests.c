@@ -274,6 +274,38 @@ static void test_misc(void) {
   CHECK(sc(__NR_getrandom, (long)rnd, 16, 0, 0, 0) == 16, "getrandom 16 bytes");
   CHECK(sc(__NR_getpgrp, 0, 0, 0, 0, 0) == getpid() && sc(__NR_getsid, 0, 0, 0, 0, 0) == getpid(),
         "init is its own process group and session");
+  CHECK(sc(__NR_gettid, 0, 0, 0, 0, 0) == getpid(), "gettid is the pid");
+  int before = plain_count;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_plain;
+  sigaction(SIGUSR2, &sa, 0);
+  CHECK(sc(__NR_tgkill, getpid(), getpid(), SIGUSR2, 0, 0) == 0 && plain_count == before + SIGUSR2,
+        "tgkill(pid, pid, SIGUSR2) runs the handler (glibc's raise)");
+  /* a child in a process group of its own, killed through the group */
+  pid_t pid = fork();
+  if (pid == 0) {
+    sc(__NR_setpgid, 0, 0, 0, 0, 0);
+    for (;;)
+      pause();
+  }
+  sched_yield();
+  struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, 0);
+  CHECK(sc(__NR_getpgid, pid, 0, 0, 0, 0) == pid, "setpgid(0, 0) in a child: its own group");
+  int st = -1;
+  CHECK(kill(-pid, SIGTERM) == 0 && waitpid(pid, &st, 0) == pid && WTERMSIG(st) == SIGTERM,
+        "kill(-pgid) ends the group (status %x)", st);
+  /* raw mode is kept and reported back */
+  uint32_t tio[9], raw[9];
+  sc(__NR_ioctl, 0, 0x5401, (long)tio, 0, 0);
+  memcpy(raw, tio, sizeof(raw));
+  raw[3] &= ~(2u | 8u);                                     /* ~(ICANON | ECHO) */
+  sc(__NR_ioctl, 0, 0x5402, (long)raw, 0, 0);
+  uint32_t now[9];
+  sc(__NR_ioctl, 0, 0x5401, (long)now, 0, 0);
+  sc(__NR_ioctl, 0, 0x5402, (long)tio, 0, 0);
+  CHECK(!(now[3] & 2) && !(now[3] & 8), "TCSETS: raw mode (no ICANON, no ECHO) reads back");
 }
 
 int main(int argc, char **argv) {

@@ -47,6 +47,9 @@
 /* the Linux i386 ABI glibc 2.36 needs (busybox-static); see docs/kernel-monolithic.md's table */
 #define __NR_readlink               85
 #define __NR_poll                   168
+#define __NR_gettid                 224
+#define __NR_tkill                  238
+#define __NR_tgkill                 270
 #define __NR_sendfile64             239
 #define __NR_statfs64               268
 #define __NR_fstatfs64              269

@@ -339,4 +339,33 @@ class BusyboxTest {
         E2fsprogs.Result fn = E2fsprogs.run(e2fsck.toString(), "-fn", part.toString());
         assertThat(fn.exit()).as("e2fsck -fn\n" + fn.out()).isZero();
     }
+
+    /**
+     * busybox sh as an interactive shell (ash with line editing and job control): arithmetic, a
+     * foreground job interrupted by Ctrl-C (only the job's process group gets SIGINT: the shell
+     * reports status 130 and goes on), Ctrl-C at the prompt, exit back to the system's shell.
+     */
+    @Test
+    void interactiveShell_ctrlCReachesTheForegroundJobOnly() {
+        section("end");
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL)
+                .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk).snapshot(true)
+                .serialInput("busybox sh\recho hello $((2+3))\rcat\r\003echo alive $?\r\003echo still here\rexit\r"
+                        + "poweroff\r")
+                .pacedInput(true).maxInstructions(1_000_000_000L).build());
+        String serial = r.serial().replace("\r\n", "\n");
+        assertThat(serial).contains("built-in shell (ash)");
+        // the input is echoed into the transcript; ESC [6n is ash asking where the cursor is
+        String prompt = "/ # \033[6n";
+        assertThat(serial.lines()).containsSubsequence(
+                prompt + "echo hello $((2+3))", "hello 5",
+                prompt + "cat", "^C",                       // the kernel's echo in cooked mode
+                prompt + "echo alive $?", "alive 130",      // 128 + SIGINT: cat got it, the shell did not
+                prompt + "^C",                              // at the prompt: a fresh line
+                prompt + "echo still here", "still here",
+                prompt + "exit", "/$ poweroff");
+        assertThat(serial).doesNotContain("unknown system call").doesNotContain("panic:");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
 }

@@ -98,4 +98,11 @@ class LinuxAbiTest {
                 "clock 99 -> EINVAL", "sysinfo: 32768 pages of RAM, load 1", "getrandom 16 bytes",
                 "init is its own process group and session");
     }
+
+    @Test
+    void threadIdsProcessGroupsAndRawMode() {
+        ok("gettid is the pid", "tgkill(pid, pid, SIGUSR2) runs the handler (glibc's raise)",
+                "setpgid(0, 0) in a child: its own group", "kill(-pgid) ends the group (status f)",
+                "TCSETS: raw mode (no ICANON, no ECHO) reads back");
+    }
 }
