@@ -47,16 +47,19 @@ struct proc *proc_table(int i);
 
 /* The interrupt character (ISIG): SIGINT to the terminal's foreground process group; before a
  * shell has set one (TIOCSPGRP), to every process but init, as the console always did. */
-void tty_intr(void) {
-  if (!fg_pgrp) {
-    signal_all(SIGINT);
-    return;
-  }
+static void signal_fg(int sig) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = proc_table(i);
     if ((p->state == SLEEPING || p->state == RUNNABLE || p->state == RUNNING) && proc_pgid(p) == fg_pgrp)
-      send_signal(p, SIGINT);
+      send_signal(p, sig);
   }
+}
+
+void tty_intr(void) {
+  if (!fg_pgrp)
+    signal_all(SIGINT);
+  else
+    signal_fg(SIGINT);
 }
 
 int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg) {
@@ -75,8 +78,16 @@ int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg) {
     return copyin(pg, &termios, arg, sizeof(termios)) < 0 ? -EFAULT : 0;
   case TIOCGWINSZ:
     return copyout(pg, arg, winsize, sizeof(winsize)) < 0 ? -EFAULT : 0;
-  case TIOCSWINSZ:
-    return copyin(pg, winsize, arg, sizeof(winsize)) < 0 ? -EFAULT : 0;
+  case TIOCSWINSZ: {
+    uint16_t ws[4];
+    if (copyin(pg, ws, arg, sizeof(ws)) < 0)
+      return -EFAULT;
+    bool changed = memcmp(ws, winsize, sizeof(ws)) != 0;
+    memmove(winsize, ws, sizeof(ws));
+    if (changed && fg_pgrp)
+      signal_fg(SIGWINCH);             /* full-screen programs redraw */
+    return 0;
+  }
   case TIOCGPGRP: {
     int32_t g = fg_pgrp ? fg_pgrp : proc_pgid(curproc);
     return copyout(pg, arg, &g, sizeof(g)) < 0 ? -EFAULT : 0;

@@ -306,6 +306,17 @@ static void test_misc(void) {
   sc(__NR_ioctl, 0, 0x5401, (long)now, 0, 0);
   sc(__NR_ioctl, 0, 0x5402, (long)tio, 0, 0);
   CHECK(!(now[3] & 2) && !(now[3] & 8), "TCSETS: raw mode (no ICANON, no ECHO) reads back");
+  /* the foreground group gets SIGWINCH when the window size changes */
+  int32_t me = getpid(), fg = 0;
+  CHECK(sc(__NR_ioctl, 0, 0x5410, (long)&me, 0, 0) == 0 && sc(__NR_ioctl, 0, 0x540F, (long)&fg, 0, 0) == 0 &&
+        fg == me, "TIOCSPGRP/TIOCGPGRP: the foreground group is %d", fg);
+  before = plain_count;
+  sigaction(SIGWINCH, &sa, 0);
+  uint16_t ws[4] = {50, 132, 0, 0}, back[4] = {0};
+  sc(__NR_ioctl, 1, 0x5414, (long)ws, 0, 0);
+  sc(__NR_ioctl, 1, 0x5413, (long)back, 0, 0);
+  CHECK(back[0] == 50 && back[1] == 132 && plain_count == before + SIGWINCH,
+        "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
 }
 
 int main(int argc, char **argv) {

@@ -103,6 +103,7 @@ class LinuxAbiTest {
     void threadIdsProcessGroupsAndRawMode() {
         ok("gettid is the pid", "tgkill(pid, pid, SIGUSR2) runs the handler (glibc's raise)",
                 "setpgid(0, 0) in a child: its own group", "kill(-pgid) ends the group (status f)",
-                "TCSETS: raw mode (no ICANON, no ECHO) reads back");
+                "TCSETS: raw mode (no ICANON, no ECHO) reads back", "TIOCSPGRP/TIOCGPGRP: the foreground group is 1",
+                "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
     }
 }
