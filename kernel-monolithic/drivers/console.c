@@ -42,33 +42,62 @@ void consputc(int c) {
     outb(DEBUGCON, c);
 }
 
+/* termios bits the line discipline follows (drivers/tty.c keeps the settings) */
+#define ISIG   0x0001
+#define ICANON 0x0002
+#define ECHO   0x0008
+#define ICRNL  0x0100
+
+static void echo(int c) {
+  if (tty_lflag() & ECHO)
+    consputc(c);
+}
+
+/* Raw (non-canonical) input: every byte is ready at once, no editing (VMIN 1, VTIME 0). */
+static void raw_input(int c) {
+  if (c == '\r' && (tty_iflag() & ICRNL))
+    c = '\n';
+  if (input.e - input.r >= INPUT_BUF)
+    return;
+  input.buf[input.e++ % INPUT_BUF] = c;
+  input.w = input.e;
+  echo(c);
+  wakeup(&input.r);
+}
+
 /* Called from the UART interrupt with a function that returns the next received byte or -1. */
 void consoleintr(int (*getc)(void)) {
   int c;
   while ((c = getc()) >= 0) {
-    switch (c) {
-    case C('P'):
-      procdump();
-      break;
-    case C('C'):
-      /* no sessions or process groups yet: interrupt everything but init (sh ignores SIGINT) */
-      consputc('^');
-      consputc('C');
-      consputc('\n');
+    if ((tty_lflag() & ISIG) && c == tty_intr_char()) {
+      /* to the foreground process group (or everyone but init before a shell has set one) */
+      echo('^');
+      echo('C');
+      echo('\n');
       input.e = input.w;                 /* and drop the line being typed */
-      signal_all(SIGINT);
-      break;
+      tty_intr();
+      continue;
+    }
+    if (c == C('P')) {
+      procdump();
+      continue;
+    }
+    if (!(tty_lflag() & ICANON)) {
+      raw_input(c);
+      continue;
+    }
+    switch (c) {
     case C('U'):                         /* kill the line */
       while (input.e != input.w && input.buf[(input.e - 1) % INPUT_BUF] != '\n') {
         input.e--;
-        consputc('\b');
+        echo('\b');
       }
       break;
     case C('H'):
     case '\x7f':
       if (input.e != input.w) {
         input.e--;
-        consputc('\b');
+        echo('\b');
       }
       break;
     default:
@@ -77,7 +106,7 @@ void consoleintr(int (*getc)(void)) {
       c = (c == '\r') ? '\n' : c;
       input.buf[input.e++ % INPUT_BUF] = c;
       if (c != C('D'))
-        consputc(c);
+        echo(c);
       if (c == '\n' || c == C('D') || input.e == input.r + INPUT_BUF) {
         input.w = input.e;
         wakeup(&input.r);
@@ -86,18 +115,21 @@ void consoleintr(int (*getc)(void)) {
   }
 }
 
-/* Reads up to n bytes, at most one line; sleeps until a line is complete. Control-D at the
- * start of a line reads as end of file (0). */
+/* Reads up to n bytes. Canonical: at most one line, sleeping until a line is complete, and
+ * Control-D at the start of a line reads as end of file (0). Raw: what is there, at least one byte. */
 int consoleread(uaddr_t dst, int n) {
   int target = n;
+  bool canon = tty_lflag() & ICANON;
   while (n > 0) {
     while (input.r == input.w) {
+      if (!canon && n < target)
+        return target - n;               /* raw: return what arrived */
       if (signal_pending(curproc))
         return -EINTR;
       sleep(&input.r);
     }
     char c = input.buf[input.r++ % INPUT_BUF];
-    if (c == C('D')) {
+    if (canon && c == C('D')) {
       if (n < target)
         input.r--;                       /* keep it: the next read returns 0 */
       break;
@@ -105,10 +137,15 @@ int consoleread(uaddr_t dst, int n) {
     if (copyout(curproc->pgdir, dst++, &c, 1) < 0)
       return -EFAULT;
     n--;
-    if (c == '\n')
+    if (canon && c == '\n')
       break;
   }
   return target - n;
+}
+
+/* Bytes of complete lines waiting to be read (FIONREAD). */
+int console_pending(void) {
+  return input.w - input.r;
 }
 
 int consolewrite(uaddr_t src, int n) {

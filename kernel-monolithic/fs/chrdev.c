@@ -8,7 +8,7 @@
 #include "proc.h"
 #include "uapi/stat.h"
 
-#define NCHRDEV 8
+#define NCHRDEV 16             /* 4 are the built-in memory devices (drivers/mem.c) */
 #define CHUNK 512
 
 static struct devslot devs[NCHRDEV];
@@ -43,13 +43,21 @@ int chrdev_read(struct file *f, uaddr_t dst, int n) {
   char buf[CHUNK];
   if (!ops || !ops->read)
     return -EINVAL;
-  int r = ops->read(buf, MIN(n, CHUNK), f->off);
-  if (r > 0) {
-    if (copyout(curproc->pgdir, dst, buf, r) < 0)
-      return -EFAULT;
+  /* chunk by chunk while the device fills each one: a 1 KiB read of /dev/zero is one read */
+  int done = 0;
+  while (done < n) {
+    int m = MIN(n - done, CHUNK);
+    int r = ops->read(buf, m, f->off);
+    if (r <= 0)
+      return done ? done : r;
+    if (copyout(curproc->pgdir, dst + done, buf, r) < 0)
+      return done ? done : -EFAULT;
     f->off += r;
+    done += r;
+    if (r < m)
+      break;
   }
-  return r;
+  return done;
 }
 
 int chrdev_write(struct file *f, uaddr_t src, int n) {

@@ -104,3 +104,11 @@ int piperead(struct pipe *p, uaddr_t dst, int n) {
   wakeup(&p->nwrite);
   return chunk;
 }
+
+/* poll(2): POLLIN (1) when a read would not block, POLLOUT (4) when a write would not,
+ * POLLHUP (0x10) on a read end whose writers are gone, POLLERR (8) on a write end without readers. */
+int pipe_poll(struct pipe *p, bool writeend) {
+  if (writeend)
+    return !p->readopen ? 8 : p->nwrite - p->nread < PIPESIZE ? 4 : 0;
+  return (p->nwrite != p->nread ? 1 : 0) | (!p->writeopen ? 0x11 : 0);
+}

@@ -7,6 +7,7 @@
 #include "proc.h"
 #include "file.h"
 #include "module.h"
+#include "libkern/ext2.h"
 
 #define PROCBUF 4096
 
@@ -65,8 +66,68 @@ void proc_remove(const char *name) {
 EXPORT_SYMBOL(proc_create);
 EXPORT_SYMBOL(proc_remove);
 
+/* /proc/<pid>/stat: Linux's 52 fields, the ones this kernel keeps filled in and the rest 0 */
+static int pid_stat(struct proc *p, char *buf, int size) {
+  static const char states[] = {[UNUSED] '?', [EMBRYO] 'R', [SLEEPING] 'S', [RUNNABLE] 'R',
+                                [RUNNING] 'R', [ZOMBIE] 'Z'};
+  uint32_t vsize = PGROUNDUP(p->brk) - PGROUNDDOWN(USERBASE) + USTACKPAGES * PGSIZE;
+  int fg = tty_fg_pgrp();
+  return snprintk(buf, size,
+                  "%d (%s) %c %d %d %d %d %d 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %u %u %u "
+                  "4294967295 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                  p->pid, p->name, states[p->state], p->parent ? p->parent->pid : 0, proc_pgid(p),
+                  proc_sid(p), (4 << 8) | 64, fg ? fg : -1, p->start_ticks,
+                  p->state == ZOMBIE ? 0 : vsize, p->state == ZOMBIE ? 0 : vsize / PGSIZE);
+}
+
+/* /proc/<pid>/cmdline: the argument strings, NUL-separated, read from the process's memory */
+static int pid_cmdline(struct proc *p, char *buf, int size) {
+  if (p->state == ZOMBIE || !p->pgdir || p->arg_end <= p->arg_start)
+    return 0;
+  int n = MIN((int)(p->arg_end - p->arg_start), size - 1);
+  return copyin(p->pgdir, buf, p->arg_start, n) < 0 ? 0 : n;
+}
+
+/* /proc/cpuinfo from CPUID: vendor, family/model/stepping and the feature flags Linux names */
+static int cpuinfo_show(char *buf, int size) {
+  static const char *const flags[32] = {
+    "fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", 0, "sep", "mtrr", "pge",
+    "mca", "cmov", "pat", "pse36", "pn", "clflush", 0, "dts", "acpi", "mmx", "fxsr", "sse", "sse2",
+    "ss", "ht", "tm", "ia64", "pbe",
+  };
+  uint32_t a, b, c, d, vendor[4] = {0};
+  cpuid(0, &a, &vendor[0], &vendor[2], &vendor[1]);
+  cpuid(1, &a, &b, &c, &d);
+  int n = snprintk(buf, size,
+                   "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
+                   "model name\t: jx86 IA-32\nstepping\t: %u\nfpu\t\t: %s\nflags\t\t:",
+                   (char *)vendor, (a >> 8) & 0xF, (a >> 4) & 0xF, a & 0xF, (d & 1) ? "yes" : "no");
+  for (int i = 0; i < 32 && n < size; i++)
+    if ((d & (1u << i)) && flags[i])
+      n += snprintk(buf + n, size - n, " %s", flags[i]);
+  if (n < size)
+    n += snprintk(buf + n, size - n, "\nbogomips\t: %u.00\n\n", HZ);
+  return MIN(n, size - 1);
+}
+
+/* /proc/mounts: the root file system (if any) and /proc */
+static int mounts_show(char *buf, int size) {
+  char root[32];
+  int n = 0;
+  if (ext2_mounted()) {
+    if (!cmdline_get("root", root, sizeof(root)))
+      safestrcpy(root, "/dev/hda1", sizeof(root));
+    n = snprintk(buf, size, "%s / ext2 rw 0 0\n", root);
+  }
+  return n + snprintk(buf + n, size - n, "proc /proc proc rw 0 0\n");
+}
+
 /* Fills buf with the text of /proc/<name>; -ENOENT if there is no such file. */
 static int generate(const char *name, char *buf, int size) {
+  if (strcmp(name, "cpuinfo") == 0)
+    return cpuinfo_show(buf, size);
+  if (strcmp(name, "mounts") == 0)
+    return mounts_show(buf, size);
   if (strcmp(name, "modules") == 0)
     return modules_show(buf, size);
   if (strcmp(name, "meminfo") == 0)
@@ -89,8 +150,12 @@ static int generate(const char *name, char *buf, int size) {
   const char *p = name;
   while (*p >= '0' && *p <= '9')
     pid = pid * 10 + (*p++ - '0');
-  struct proc *pr = p > name && strcmp(p, "/status") == 0 ? findpid(pid) : 0;
-  if (!pr)
+  struct proc *pr = p > name ? findpid(pid) : 0;
+  if (pr && strcmp(p, "/stat") == 0)
+    return pid_stat(pr, buf, size);
+  if (pr && strcmp(p, "/cmdline") == 0)
+    return pid_cmdline(pr, buf, size);
+  if (!pr || strcmp(p, "/status") != 0)
     return -ENOENT;
   return snprintk(buf, size, "Name:\t%s\nState:\t%s\nPid:\t%d\nPPid:\t%d\nVmSize:\t%u kB\nVmStk:\t%u kB\n", pr->name,
                   statenames[pr->state], pr->pid, pr->parent ? pr->parent->pid : 0,
@@ -98,8 +163,22 @@ static int generate(const char *name, char *buf, int size) {
                   (USTACKPAGES * PGSIZE) >> 10);   /* image + heap + stack, as mapped */
 }
 
+/* The name as the generators want it: "self" and "self/..." name the calling process's
+ * directory, and trailing slashes go ("/proc/1/" is the directory /proc/1, as ps spells it). */
+static const char *normalize(const char *name, char *tmp, int size) {
+  if (strncmp(name, "self", 4) == 0 && (name[4] == 0 || name[4] == '/'))
+    snprintk(tmp, size, "%d%s", curproc->pid, name + 4);
+  else
+    safestrcpy(tmp, name, size);
+  for (int n = strlen(tmp); n > 0 && tmp[n - 1] == '/'; n--)
+    tmp[n - 1] = 0;
+  return tmp;
+}
+
 /* Opens /proc/<name> ("" for the /proc directory itself); the file owns the generated text. */
 int procfs_open(const char *name, struct file **fp) {
+  char self[MAXPATH];
+  name = normalize(name, self, sizeof(self));
   char *buf = kmalloc(PROCBUF);
   if (!buf)
     return -ENOMEM;
@@ -141,15 +220,17 @@ int procfs_read(struct file *f, uaddr_t dst, int n) {
 bool procfs_next(const char *dir, uint32_t *pos, char *name, bool *isdir) {
   if (dir[0] != 0) {               /* /proc/jx86 or /proc/<pid> */
     static const char *const jx86[] = {"tlb", "counters"};
+    static const char *const piddir[] = {"status", "stat", "cmdline"};
     bool isjx86 = strcmp(dir, "jx86") == 0;
-    if (*pos >= (isjx86 ? 2u : 1u))
+    if (*pos >= (isjx86 ? 2u : 3u))
       return false;
-    safestrcpy(name, isjx86 ? jx86[*pos] : "status", 16);
+    safestrcpy(name, isjx86 ? jx86[*pos] : piddir[*pos], 16);
     *isdir = false;
     (*pos)++;
     return true;
   }
-  static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline", "interrupts", "jx86"};
+  static const char *const files[] = {"modules", "meminfo", "uptime", "cmdline", "interrupts", "jx86",
+                                      "cpuinfo", "mounts"};
   const uint32_t nfiles = NELEM(files);
   if (*pos < nfiles) {
     safestrcpy(name, files[*pos], 16);
@@ -179,7 +260,8 @@ bool procfs_next(const char *dir, uint32_t *pos, char *name, bool *isdir) {
 
 /* stat for a /proc name ("" is /proc itself): directories for /proc and /proc/<pid>. */
 int procfs_stat(const char *name, bool *isdir) {
-  char tmp[64];
+  char tmp[64], self[MAXPATH];
+  name = normalize(name, self, sizeof(self));
   const char *p = name;
   while (*p >= '0' && *p <= '9')
     p++;

@@ -79,6 +79,7 @@ int sys_close(int fd) {
   if (!f)
     return -EBADF;
   curproc->ofile[fd] = 0;
+  curproc->cloexec &= ~(1u << fd);
   fileclose(f);
   return 0;
 }
@@ -102,6 +103,7 @@ int sys_dup2(int oldfd, int newfd) {
   if (curproc->ofile[newfd])
     fileclose(curproc->ofile[newfd]);
   curproc->ofile[newfd] = filedup(f);
+  curproc->cloexec &= ~(1u << newfd);
   return newfd;
 }
 
@@ -131,7 +133,7 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   if (r < 0)
     return r;
   struct file *f;
-  if (strcmp(path, "/dev/console") == 0) {   /* until devices have inodes */
+  if (strcmp(path, "/dev/console") == 0 || strcmp(path, "/dev/tty") == 0) {   /* until devices have inodes */
     f = console_file();
   } else if ((r = chrdev_open(path, flags, &f)) != 0 || (r = blkdev_open(path, flags, &f)) != 0) {
     if (r < 0)
@@ -176,6 +178,8 @@ int sys_open(uaddr_t upath, int flags, int mode) {
   int fd = fdalloc(f);
   if (fd < 0)
     fileclose(f);
+  else if (flags & O_CLOEXEC)
+    curproc->cloexec |= 1u << fd;
   return fd;
 }
 
@@ -408,4 +412,238 @@ int sys_getcwd(uaddr_t ubuf, uint32_t size) {
   if (size < n)
     return -ERANGE;
   return copyout(curproc->pgdir, ubuf, curproc->cwdpath, n) < 0 ? -EFAULT : (int)n;
+}
+
+/* ---- the rest of the Linux i386 file ABI that glibc 2.36 uses ---- */
+
+#define AT_FDCWD            -100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH       0x1000
+#define F_DUPFD  0
+#define F_GETFD  1
+#define F_SETFD  2
+#define F_GETFL  3
+#define F_SETFL  4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+
+/* readv(2)/writev(2): one read or write per iovec, stopping at the first short one */
+static int rwv(int fd, uaddr_t uiov, int iovcnt, bool wr) {
+  if (iovcnt < 0 || iovcnt > 1024)
+    return -EINVAL;
+  int done = 0;
+  for (int i = 0; i < iovcnt; i++) {
+    uint32_t iov[2];
+    if (copyin(curproc->pgdir, iov, uiov + 8 * i, sizeof(iov)) < 0)
+      return done ? done : -EFAULT;
+    if (iov[1] == 0)
+      continue;
+    int r = wr ? sys_write(fd, iov[0], iov[1]) : sys_read(fd, iov[0], iov[1]);
+    if (r < 0)
+      return done ? done : r;
+    done += r;
+    if ((uint32_t)r < iov[1])
+      break;
+  }
+  return done;
+}
+
+int sys_readv(int fd, uaddr_t iov, int iovcnt) { return rwv(fd, iov, iovcnt, false); }
+int sys_writev(int fd, uaddr_t iov, int iovcnt) { return rwv(fd, iov, iovcnt, true); }
+
+/* The *at calls: a path relative to a directory descriptor other than AT_FDCWD needs the
+ * directory's path, which an open inode does not know here: -EINVAL for now (partial). */
+static int at_ok(int dirfd, uaddr_t upath) {
+  char c;
+  if (dirfd == AT_FDCWD)
+    return 0;
+  if (copyin(curproc->pgdir, &c, upath, 1) < 0)
+    return -EFAULT;
+  if (c == '/')
+    return 0;
+  return fdfile(dirfd) ? -EINVAL : -EBADF;
+}
+
+int sys_openat(int dirfd, uaddr_t upath, int flags, int mode) {
+  int r = at_ok(dirfd, upath);
+  return r < 0 ? r : sys_open(upath, flags, mode);
+}
+
+int sys_fstatat64(int dirfd, uaddr_t upath, uaddr_t ubuf, int flags) {
+  char c;
+  if ((flags & AT_EMPTY_PATH) && copyin(curproc->pgdir, &c, upath, 1) == 0 && c == 0)
+    return dirfd == AT_FDCWD ? sys_stat64(upath, ubuf) : sys_fstat64(dirfd, ubuf);
+  int r = at_ok(dirfd, upath);
+  return r < 0 ? r : sys_stat64(upath, ubuf);   /* no symbolic links: NOFOLLOW is the same */
+}
+
+/* access(2): everyone is root, so only existence matters (and X needs an x bit somewhere) */
+int sys_access(uaddr_t upath, int mode) {
+  char path[MAXPATH];
+  int r = fetchpath(upath, path);
+  if (r < 0)
+    return r;
+  if (strcmp(path, "/dev/console") == 0 || strcmp(path, "/dev/tty") == 0)
+    return 0;
+  if (strncmp(path, "/dev/", 5) == 0) {
+    struct file *f;
+    if ((r = chrdev_open(path, O_RDONLY, &f)) > 0 || (r = blkdev_open(path, O_RDONLY, &f)) > 0) {
+      fileclose(f);
+      return 0;
+    }
+  }
+  if (procname(path)) {
+    bool dir;
+    return (r = procfs_stat(procname(path), &dir)) < 0 ? r : 0;
+  }
+  struct inode *ip = namei(path, &r);
+  if (!ip)
+    return r;
+  if ((mode & 1) && !(ip->d.i_mode & 0111))
+    r = -EACCES;
+  iput(ip);
+  return r;
+}
+
+int sys_faccessat(int dirfd, uaddr_t upath, int mode) {
+  int r = at_ok(dirfd, upath);
+  return r < 0 ? r : sys_access(upath, mode);
+}
+
+int sys_pipe2(uaddr_t ufds, int flags) {
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+    return -EINVAL;
+  int r = sys_pipe(ufds);
+  int fds[2];
+  if (r == 0 && (flags & O_CLOEXEC) && copyin(curproc->pgdir, fds, ufds, sizeof(fds)) == 0)
+    curproc->cloexec |= 1u << fds[0] | 1u << fds[1];
+  return r;                             /* O_NONBLOCK is accepted and not honoured (partial) */
+}
+
+int sys_dup3(int oldfd, int newfd, int flags) {
+  if (oldfd == newfd || (flags & ~O_CLOEXEC))
+    return -EINVAL;
+  int r = sys_dup2(oldfd, newfd);
+  if (r >= 0 && (flags & O_CLOEXEC))
+    curproc->cloexec |= 1u << r;
+  return r;
+}
+
+/* _llseek(fd, high, low, loff_t *result, whence): files are below 4 GiB */
+int sys_llseek(int fd, uint32_t high, uint32_t low, uaddr_t uresult, int whence) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  int64_t off = (int64_t)((uint64_t)high << 32 | low);
+  if (off > INT32_MAX || off < INT32_MIN)
+    return -EINVAL;
+  int r = sys_lseek(fd, (int32_t)off, whence);
+  if (r < 0)
+    return r;
+  int64_t res = r;
+  return copyout(curproc->pgdir, uresult, &res, sizeof(res)) < 0 ? -EFAULT : 0;
+}
+
+static int dupfrom(int fd, int min) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (min < 0 || min >= NOFILE)
+    return -EINVAL;
+  for (int nfd = min; nfd < NOFILE; nfd++)
+    if (!curproc->ofile[nfd]) {
+      curproc->ofile[nfd] = filedup(f);
+      curproc->cloexec &= ~(1u << nfd);
+      return nfd;
+    }
+  return -EMFILE;
+}
+
+/* fcntl(2)/fcntl64(2): descriptor flags, status flags (O_APPEND settable), F_DUPFD. Record
+ * locks (F_GETLK and friends) are -EINVAL: one process per file in practice (partial). */
+int sys_fcntl64(int fd, int cmd, uint32_t arg) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  switch (cmd) {
+  case F_DUPFD:
+    return dupfrom(fd, arg);
+  case F_DUPFD_CLOEXEC: {
+    int r = dupfrom(fd, arg);
+    if (r >= 0)
+      curproc->cloexec |= 1u << r;
+    return r;
+  }
+  case F_GETFD:
+    return (curproc->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+  case F_SETFD:
+    if (arg & FD_CLOEXEC)
+      curproc->cloexec |= 1u << fd;
+    else
+      curproc->cloexec &= ~(1u << fd);
+    return 0;
+  case F_GETFL:
+    return (f->readable && f->writable ? O_RDWR : f->writable ? O_WRONLY : O_RDONLY) |
+           (f->append ? O_APPEND : 0);
+  case F_SETFL:
+    f->append = arg & O_APPEND;
+    return 0;
+  default:
+    return -EINVAL;
+  }
+}
+
+/* readlink(2): there are no symbolic links, so an existing path is not one (-EINVAL) */
+int sys_readlink(uaddr_t upath, uaddr_t ubuf, int size) {
+  (void)ubuf;
+  if (size <= 0)
+    return -EINVAL;
+  int r = sys_access(upath, 0);
+  return r < 0 ? r : -EINVAL;
+}
+
+/* poll(2) over the file kinds there are: a pipe's or the console's readiness, everything else
+ * always ready. It sleeps a tick at a time until something is ready, the timeout (ms, -1 =
+ * none) passes or a signal arrives. */
+#define POLLIN   0x01
+#define POLLOUT  0x04
+#define POLLNVAL 0x20
+static int poll_once(uaddr_t ufds, uint32_t nfds) {
+  int ready = 0;
+  for (uint32_t i = 0; i < nfds; i++) {
+    struct { int32_t fd; int16_t events, revents; } pfd;
+    if (copyin(curproc->pgdir, &pfd, ufds + 8 * i, sizeof(pfd)) < 0)
+      return -EFAULT;
+    struct file *f = pfd.fd >= 0 ? fdfile(pfd.fd) : 0;
+    int rev;
+    if (pfd.fd < 0)
+      rev = 0;
+    else if (!f)
+      rev = POLLNVAL;
+    else if (f->type == FD_PIPE)
+      rev = pipe_poll(f->pipe, f->writable);
+    else if (f->type == FD_CONSOLE)
+      rev = (console_pending() > 0 ? POLLIN : 0) | POLLOUT;
+    else
+      rev = POLLIN | POLLOUT;
+    pfd.revents = rev & (pfd.events | 0x38);    /* POLLERR, POLLHUP, POLLNVAL always count */
+    ready += pfd.revents != 0;
+    if (copyout(curproc->pgdir, ufds + 8 * i + 6, &pfd.revents, 2) < 0)
+      return -EFAULT;
+  }
+  return ready;
+}
+
+int sys_poll(uaddr_t ufds, uint32_t nfds, int timeout_ms) {
+  if (nfds > 64)
+    return -EINVAL;
+  uint32_t start = ticks, limit = timeout_ms < 0 ? 0 : (timeout_ms * HZ + 999) / 1000;
+  for (;;) {
+    int r = poll_once(ufds, nfds);
+    if (r != 0 || timeout_ms == 0 || (timeout_ms > 0 && ticks - start >= limit))
+      return r;
+    if (signal_pending(curproc))
+      return -EINTR;
+    sleep(&ticks);
+  }
 }

@@ -13,6 +13,25 @@ struct multiboot_info;
 /* ---- arch/i386/gdt.c ---- */
 void gdtinit(void);
 void tss_set_kstack(uint32_t esp0);
+struct segdesc;
+void gdt_set_tls(const struct segdesc *tls);
+/* ---- kernel/tls.c, kernel/random.c (the Linux i386 ABI for glibc) ---- */
+struct proc;
+int tls_set(struct proc *p, uaddr_t uinfo);
+void tls_clear(struct proc *p);
+void random_bytes(void *dst, uint32_t n);
+int proc_pgid(struct proc *p);
+int proc_sid(struct proc *p);
+int console_pending(void);
+int tty_fg_pgrp(void);
+uint32_t tty_lflag(void);
+uint32_t tty_iflag(void);
+int tty_intr_char(void);
+void tty_intr(void);
+void memdev_init(void);
+void nofpu_init(void);
+struct pipe;
+int pipe_poll(struct pipe *p, bool writeend);
 
 /* ---- arch/i386/idt.c ---- */
 void idtinit(void);

@@ -39,6 +39,15 @@ struct proc {
   struct inode *cwd;         /* current directory, 0 without a root file system */
   char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
   char name[16];
+  /* the Linux i386 ABI for glibc (kernel/tls.c, fs/sysfile.c, kernel/signal.c) */
+  struct segdesc tls[NTLS];  /* set_thread_area descriptors, GDT entries 6-8 while running */
+  uint32_t cloexec;          /* bit fd: close on exec (FD_CLOEXEC) */
+  uint64_t saved_sigmask;    /* rt_sigsuspend: the mask to restore after the handler */
+  bool restore_sigmask;
+  int pgid, sid;             /* process group and session; 0 = the process's own pid */
+  uaddr_t arg_start, arg_end; /* the argument strings on the user stack (/proc/<pid>/cmdline) */
+  uint32_t start_ticks;      /* when it was forked (/proc/<pid>/stat) */
+  char exe[MAXPATH];         /* the executable's path: what /proc/self/exe runs again */
 };
 
 extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

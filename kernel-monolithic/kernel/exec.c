@@ -3,6 +3,8 @@
 #include "proc.h"
 #include "libkern/elf.h"
 #include "fs.h"
+#include "file.h"
+#include "uapi/auxvec.h"
 
 /* Copies n bytes into pgdir's (already mapped) pages at va, whatever their write permission. */
 static void loadbytes(pde_t *pgdir, uaddr_t va, const uint8_t *src, uint32_t n) {
@@ -41,30 +43,69 @@ static int64_t loadelf(pde_t *pgdir, const uint8_t *img, uint32_t size, struct e
   return top;
 }
 
+/* Pushes n bytes below *sp; returns their address, or 0 when the stack is full. */
+static uaddr_t pushbytes(pde_t *pgdir, uaddr_t *sp, const void *src, uint32_t n) {
+  *sp -= n;
+  return copyout(pgdir, *sp, src, n) < 0 ? 0 : *sp;
+}
+
+/* The address the program sees its own program headers at (AT_PHDR): inside the PT_LOAD
+ * segment whose file bytes include them; 0 if none does. */
+static uint32_t phdr_addr(const uint8_t *img, uint32_t size, const struct elfhdr *eh) {
+  for (int i = 0; i < eh->phnum; i++) {
+    struct proghdr ph;
+    if (eh->phoff + (i + 1) * sizeof(ph) > size)
+      break;
+    memmove(&ph, img + eh->phoff + i * sizeof(ph), sizeof(ph));
+    if (ph.type == PT_LOAD && eh->phoff >= ph.off && eh->phoff + eh->phnum * sizeof(ph) <= ph.off + ph.filesz)
+      return ph.vaddr + (eh->phoff - ph.off);
+  }
+  return 0;
+}
+
 /* Builds the stack the i386 System V ABI (and Linux) gives a new program, from the top down:
- * the argument and environment strings, then (16-byte aligned) argc, argv[], 0, envp[], 0, auxv.
+ * the file name (AT_EXECFN), the argument and environment strings, the platform string and 16
+ * random bytes (AT_RANDOM), then (16-byte aligned) argc, argv[], 0, envp[], 0, auxv.
  * Returns the initial ESP, or -errno. */
-static int64_t setupstack(pde_t *pgdir, char *const argv[], char *const envp[], uint32_t entry) {
-  uint32_t words[1 + (MAXARG + 1) * 2 + 6];
+static int64_t setupstack(pde_t *pgdir, const char *path, char *const argv[], char *const envp[],
+                          const uint8_t *img, uint32_t size, const struct elfhdr *eh,
+                          uaddr_t *arg_start, uaddr_t *arg_end) {
+  uint32_t words[1 + (MAXARG + 1) * 2 + 2 * 20];
   uint32_t uargv[MAXARG], uenvp[MAXARG];
   int argc = 0, envc = 0;
-  uaddr_t sp = USTACKTOP;
+  uaddr_t sp = USTACKTOP - 4;           /* Linux ends the stack with a zero word */
+  uaddr_t execfn = pushbytes(pgdir, &sp, path, strlen(path) + 1);
+  /* the argument strings in ascending order, one block (what /proc/<pid>/cmdline shows) */
+  uint32_t total = 0;
   for (; argv && argv[argc]; argc++) {
     if (argc == MAXARG)
       return -E2BIG;
-    sp -= strlen(argv[argc]) + 1;
-    if (copyout(pgdir, sp, argv[argc], strlen(argv[argc]) + 1) < 0)
+    total += strlen(argv[argc]) + 1;
+  }
+  sp -= total;
+  *arg_start = sp;
+  *arg_end = sp + total;
+  for (int i = 0, off = 0; i < argc; i++) {
+    uargv[i] = sp + off;
+    if (copyout(pgdir, sp + off, argv[i], strlen(argv[i]) + 1) < 0)
       return -E2BIG;
-    uargv[argc] = sp;
+    off += strlen(argv[i]) + 1;
   }
   for (; envp && envp[envc]; envc++) {
     if (envc == MAXARG)
       return -E2BIG;
-    sp -= strlen(envp[envc]) + 1;
-    if (copyout(pgdir, sp, envp[envc], strlen(envp[envc]) + 1) < 0)
+    if (!(uenvp[envc] = pushbytes(pgdir, &sp, envp[envc], strlen(envp[envc]) + 1)))
       return -E2BIG;
-    uenvp[envc] = sp;
   }
+  uaddr_t platform = pushbytes(pgdir, &sp, "i686", 5);
+  uint8_t rnd[16];
+  random_bytes(rnd, sizeof(rnd));
+  sp &= ~15u;
+  uaddr_t random = pushbytes(pgdir, &sp, rnd, sizeof(rnd));
+  if (!execfn || !platform || !random)
+    return -E2BIG;
+  uint32_t a, b, c, hwcap;
+  cpuid(1, &a, &b, &c, &hwcap);         /* Linux's AT_HWCAP on i386: CPUID.1's EDX */
   int n = 0;
   words[n++] = argc;
   for (int i = 0; i < argc; i++)
@@ -73,12 +114,18 @@ static int64_t setupstack(pde_t *pgdir, char *const argv[], char *const envp[], 
   for (int i = 0; i < envc; i++)
     words[n++] = uenvp[i];
   words[n++] = 0;
-  words[n++] = AT_PAGESZ;
-  words[n++] = PGSIZE;
-  words[n++] = AT_ENTRY;
-  words[n++] = entry;
-  words[n++] = AT_NULL;
-  words[n++] = 0;
+  const uint32_t aux[][2] = {
+    {AT_HWCAP, hwcap}, {AT_PAGESZ, PGSIZE}, {AT_CLKTCK, HZ},
+    {AT_PHDR, phdr_addr(img, size, eh)}, {AT_PHENT, sizeof(struct proghdr)}, {AT_PHNUM, eh->phnum},
+    {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, eh->entry},
+    {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0},   /* everyone is root */
+    {AT_SECURE, 0}, {AT_RANDOM, random}, {AT_EXECFN, execfn}, {AT_PLATFORM, platform},
+    {AT_NULL, 0},
+  };
+  for (int i = 0; i < (int)NELEM(aux); i++) {
+    words[n++] = aux[i][0];
+    words[n++] = aux[i][1];
+  }
   sp = (sp - n * 4) & ~15u;
   if (copyout(pgdir, sp, words, n * 4) < 0)
     return -E2BIG;
@@ -121,6 +168,13 @@ int exec(const char *path, char *const argv[], char *const envp[]) {
   const uint8_t *img;
   uint32_t size;
   void *buf;
+  char self[MAXPATH];
+  /* /proc/self/exe: the caller's own executable (busybox runs its applets through it); there
+   * are no symbolic links, so exec resolves this one name itself */
+  if (strcmp(path, "/proc/self/exe") == 0 && curproc && curproc->exe[0]) {
+    safestrcpy(self, curproc->exe, sizeof(self));
+    path = self;
+  }
   int err = load_image(path, &img, &size, &buf);
   if (err < 0)
     return err;
@@ -141,12 +195,13 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
   pde_t *pgdir = setupkvm();
   if (!pgdir)
     return -ENOMEM;
+  uaddr_t arg_start = 0, arg_end = 0;
   int64_t top = loadelf(pgdir, img, size, &eh);
   int64_t sp = top;
   if (top >= 0 && allocuvm(pgdir, USTACKTOP - USTACKPAGES * PGSIZE, USTACKTOP, PTE_U | PTE_W) < 0)
     sp = -ENOMEM;
   if (sp >= 0)
-    sp = setupstack(pgdir, argv, envp, eh.entry);
+    sp = setupstack(pgdir, path, argv, envp, img, size, &eh, &arg_start, &arg_end);
   if (sp < 0) {
     freevm(pgdir);
     return sp;
@@ -157,6 +212,17 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
   const char *base = strrchr(path, '/');
   safestrcpy(p->name, base ? base + 1 : path, sizeof(p->name));
   signals_exec(p);
+  tls_clear(p);
+  p->arg_start = arg_start;
+  if (path != p->exe)
+    safestrcpy(p->exe, path, sizeof(p->exe));
+  p->arg_end = arg_end;
+  for (int fd = 0; fd < NOFILE; fd++)   /* FD_CLOEXEC */
+    if ((p->cloexec & (1u << fd)) && p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+  p->cloexec = 0;
   pde_t *old = p->pgdir;
   p->pgdir = pgdir;
   p->heapstart = p->brk = PGROUNDUP((uint32_t)top);

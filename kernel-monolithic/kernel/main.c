@@ -55,6 +55,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   banner();
   if (cmdline_has("crashtest"))   /* demonstrates (and tests) a kernel fault -> panic */
     *(volatile uint32_t *)0x1000 = 0xDEAD;   /* user half, unmapped in kpgdir */
+  nofpu_init();       /* no x87: CR0.EM, so FPU code gets SIGFPE instead of wrong results */
   pitinit();          /* 100 Hz tick */
   rtcinit();          /* wall-clock time, for file times */
   binit();            /* buffer cache */
@@ -62,6 +63,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   part_scan(0);       /* partition tables, read by polling (no process to sleep yet) */
   part_scan(1);
   mountroot();
+  memdev_init();      /* /dev/null, /dev/zero, /dev/urandom */
   load_boot_modules();   /* multiboot modules named *.ko */
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */

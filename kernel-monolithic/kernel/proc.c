@@ -92,6 +92,14 @@ int fork(void) {
   np->cwd = curproc->cwd ? idup(curproc->cwd) : 0;
   safestrcpy(np->cwdpath, curproc->cwdpath, sizeof(np->cwdpath));
   signals_fork(np, curproc);
+  memmove(np->tls, curproc->tls, sizeof(np->tls));
+  np->cloexec = curproc->cloexec;
+  np->pgid = proc_pgid(curproc);
+  np->sid = proc_sid(curproc);
+  np->arg_start = curproc->arg_start;
+  np->arg_end = curproc->arg_end;
+  np->start_ticks = ticks;
+  safestrcpy(np->exe, curproc->exe, sizeof(np->exe));
   np->state = RUNNABLE;
   return np->pid;
 }
@@ -164,7 +172,11 @@ int kill(int pid, int sig) {
     struct proc *p = &proc[i];
     if (p->state == UNUSED || p->state == EMBRYO)
       continue;
-    if (pid > 0 ? p->pid != pid : (pid != -1 || p == initproc || p == curproc))
+    /* pid > 0: that process; -1: all but init and the caller; 0: the caller's process group;
+     * < -1: process group -pid */
+    if (pid > 0 ? p->pid != pid
+        : pid == -1 ? (p == initproc || p == curproc)
+        : proc_pgid(p) != (pid == 0 ? proc_pgid(curproc) : -pid))
       continue;
     found++;
     /* as in Linux, init only gets the signals it has handlers for */
@@ -216,7 +228,7 @@ void wakeup(void *chan) {
  * the page below the stack (a guard gap). */
 int growproc(uaddr_t newbrk) {
   struct proc *p = curproc;
-  uaddr_t limit = USTACKTOP - USTACKPAGES * PGSIZE - PGSIZE;
+  uaddr_t limit = MMAP_BASE - PGSIZE;   /* the mmap2 area starts there (mm/mmap.c) */
   if (newbrk < p->heapstart || newbrk > limit)
     return -ENOMEM;
   if (newbrk > p->brk) {

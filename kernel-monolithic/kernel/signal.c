@@ -63,21 +63,68 @@ void signals_exec(struct proc *p) {
       memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
 }
 
+static void fill_sigcontext(struct sigcontext *sc, struct trapframe *tf, uint64_t mask) {
+  sc->gs = tf->gs, sc->fs = tf->fs, sc->es = tf->es, sc->ds = tf->ds;
+  sc->edi = tf->edi, sc->esi = tf->esi, sc->ebp = tf->ebp, sc->esp = tf->esp;
+  sc->ebx = tf->ebx, sc->edx = tf->edx, sc->ecx = tf->ecx, sc->eax = tf->eax;
+  sc->trapno = tf->trapno, sc->err = tf->err, sc->eip = tf->eip, sc->cs = tf->cs;
+  sc->eflags = tf->eflags, sc->esp_at_signal = tf->esp, sc->ss = tf->ss;
+  sc->oldmask = (uint32_t)mask;
+}
+
+/* The mask the handler's return restores: after rt_sigsuspend, the one from before it. */
+static uint64_t saved_mask(struct proc *p) {
+  return p->restore_sigmask ? p->saved_sigmask : p->sigblocked;
+}
+
+/* Points the trap frame at the handler, with its stack at sp. %fs and %gs stay as they are:
+ * they hold the thread-local-storage selector (set_thread_area), which the handler needs too. */
+static void enter_handler(struct trapframe *tf, uaddr_t sp, int sig, struct k_sigaction *a) {
+  tf->esp = sp;
+  tf->eip = a->handler;
+  tf->eax = sig;                      /* regparm(3) handlers get their arguments in registers too */
+  tf->eflags &= ~(0x100 | 0x400);     /* clear TF and DF for the handler */
+  tf->cs = UCODE_SEL;
+  tf->ds = tf->es = tf->ss = UDATA_SEL;
+}
+
+/* The frame Linux builds for a handler without SA_SIGINFO (struct sigframe): its restorer pops
+ * the signal number and calls sigreturn (119), not rt_sigreturn. */
+struct sigframe {
+  uint32_t pretcode;
+  int32_t sig;
+  struct sigcontext sc;
+  uint32_t extramask;     /* the upper 32 bits of the saved mask (oldmask has the lower) */
+  uint8_t retcode[8];     /* popl %eax; movl $__NR_sigreturn, %eax; int $0x80 */
+};
+
+static int setup_sigframe(struct proc *p, struct trapframe *tf, int sig, struct k_sigaction *a) {
+  struct sigframe f;
+  memset(&f, 0, sizeof(f));
+  uaddr_t sp = ((tf->esp - sizeof(f)) & ~15u) - 4;
+  uint64_t mask = saved_mask(p);
+  fill_sigcontext(&f.sc, tf, mask);
+  f.extramask = (uint32_t)(mask >> 32);
+  f.sig = sig;
+  static const uint8_t retcode[8] = {0x58, 0xB8, __NR_sigreturn, 0, 0, 0, 0xCD, 0x80};
+  memmove(f.retcode, retcode, sizeof(retcode));
+  f.pretcode = (a->flags & SA_RESTORER) ? a->restorer : sp + offsetof(struct sigframe, retcode);
+  if (copyout(p->pgdir, sp, &f, sizeof(f)) < 0)
+    return -EFAULT;
+  enter_handler(tf, sp, sig, a);
+  return 0;
+}
+
 /* Builds an rt_sigframe below the interrupted ESP and points the trap frame at the handler. */
 static int setup_frame(struct proc *p, struct trapframe *tf, int sig, struct k_sigaction *a) {
   struct rt_sigframe f;
   memset(&f, 0, sizeof(f));
   /* the ABI wants (ESP + 4) 16-aligned at the handler's first instruction */
   uaddr_t sp = ((tf->esp - sizeof(f)) & ~15u) - 4;
-  struct sigcontext *sc = &f.uc.uc_mcontext;
-  sc->gs = tf->gs, sc->fs = tf->fs, sc->es = tf->es, sc->ds = tf->ds;
-  sc->edi = tf->edi, sc->esi = tf->esi, sc->ebp = tf->ebp, sc->esp = tf->esp;
-  sc->ebx = tf->ebx, sc->edx = tf->edx, sc->ecx = tf->ecx, sc->eax = tf->eax;
-  sc->trapno = tf->trapno, sc->err = tf->err, sc->eip = tf->eip, sc->cs = tf->cs;
-  sc->eflags = tf->eflags, sc->esp_at_signal = tf->esp, sc->ss = tf->ss;
-  sc->oldmask = (uint32_t)p->sigblocked;
-  f.uc.uc_sigmask[0] = (uint32_t)p->sigblocked;
-  f.uc.uc_sigmask[1] = (uint32_t)(p->sigblocked >> 32);
+  uint64_t mask = saved_mask(p);
+  fill_sigcontext(&f.uc.uc_mcontext, tf, mask);
+  f.uc.uc_sigmask[0] = (uint32_t)mask;
+  f.uc.uc_sigmask[1] = (uint32_t)(mask >> 32);
   f.info.si_signo = sig;
   f.info.si_code = SI_KERNEL;
   f.sig = sig;
@@ -88,14 +135,9 @@ static int setup_frame(struct proc *p, struct trapframe *tf, int sig, struct k_s
   f.pretcode = (a->flags & SA_RESTORER) ? a->restorer : sp + offsetof(struct rt_sigframe, retcode);
   if (copyout(p->pgdir, sp, &f, sizeof(f)) < 0)
     return -EFAULT;
-  tf->esp = sp;
-  tf->eip = a->handler;
-  tf->eax = sig;                      /* regparm(3) handlers get their arguments in registers too */
+  enter_handler(tf, sp, sig, a);
   tf->edx = f.pinfo;
   tf->ecx = f.puc;
-  tf->eflags &= ~(0x100 | 0x400);     /* clear TF and DF for the handler */
-  tf->cs = UCODE_SEL;
-  tf->ds = tf->es = tf->fs = tf->gs = tf->ss = UDATA_SEL;
   return 0;
 }
 
@@ -118,7 +160,9 @@ void do_signals(struct trapframe *tf) {
     if (a->handler == SIG_IGN)
       continue;
     struct k_sigaction act = *a;
-    if (setup_frame(p, tf, sig, &act) < 0) {
+    int r = (act.flags & SA_SIGINFO) ? setup_frame(p, tf, sig, &act) : setup_sigframe(p, tf, sig, &act);
+    p->restore_sigmask = false;
+    if (r < 0) {
       printk("%s[%d]: bad stack for signal %d: killed\n", p->name, p->pid, sig);
       exit(SIGSEGV);
     }
@@ -128,6 +172,10 @@ void do_signals(struct trapframe *tf) {
     if (act.flags & SA_RESETHAND)
       a->handler = SIG_DFL;
     return;
+  }
+  if (p->restore_sigmask) {           /* rt_sigsuspend woke for a signal no handler took */
+    p->sigblocked = p->saved_sigmask;
+    p->restore_sigmask = false;
   }
 }
 
@@ -173,6 +221,18 @@ int sys_rt_sigprocmask(int how, uaddr_t uset, uaddr_t uoset, uint32_t sigsetsize
   return 0;
 }
 
+/* Restores the interrupted registers from sc, with user selectors and only the harmless EFLAGS
+ * bits; %fs and %gs stay (see enter_handler). Returns the restored EAX, which syscall() puts
+ * back in place. */
+static int restore_sigcontext(struct trapframe *tf, const struct sigcontext *sc) {
+  tf->edi = sc->edi, tf->esi = sc->esi, tf->ebp = sc->ebp, tf->esp = sc->esp;
+  tf->ebx = sc->ebx, tf->edx = sc->edx, tf->ecx = sc->ecx, tf->eip = sc->eip;
+  tf->eflags = (tf->eflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
+  tf->cs = UCODE_SEL;
+  tf->ds = tf->es = tf->ss = UDATA_SEL;
+  return sc->eax;
+}
+
 /* Called by the restorer after the handler's "ret" popped pretcode: ESP points at frame->sig.
  * Restores the interrupted registers (with user selectors and only the harmless EFLAGS bits)
  * and the signal mask. Returns the restored EAX, which syscall() puts back in place. */
@@ -185,14 +245,39 @@ int sys_rt_sigreturn(void) {
     printk("%s[%d]: bad rt_sigreturn frame: killed\n", p->name, p->pid);
     exit(SIGSEGV);
   }
-  struct sigcontext *sc = &uc.uc_mcontext;
-  tf->edi = sc->edi, tf->esi = sc->esi, tf->ebp = sc->ebp, tf->esp = sc->esp;
-  tf->ebx = sc->ebx, tf->edx = sc->edx, tf->ecx = sc->ecx, tf->eip = sc->eip;
-  tf->eflags = (tf->eflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
-  tf->cs = UCODE_SEL;
-  tf->ds = tf->es = tf->fs = tf->gs = tf->ss = UDATA_SEL;
   p->sigblocked = ((uint64_t)uc.uc_sigmask[1] << 32 | uc.uc_sigmask[0]) & ~UNBLOCKABLE;
-  return sc->eax;
+  return restore_sigcontext(tf, &uc.uc_mcontext);
+}
+
+/* sigreturn(2) (119), from a non-SA_SIGINFO handler's restorer: it has popped pretcode and
+ * the signal number, so ESP points just past frame->sig. */
+int sys_sigreturn(void) {
+  struct proc *p = curproc;
+  struct trapframe *tf = p->tf;
+  struct sigframe f;
+  if (copyin(p->pgdir, &f, tf->esp - 8, sizeof(f)) < 0) {
+    printk("%s[%d]: bad sigreturn frame: killed\n", p->name, p->pid);
+    exit(SIGSEGV);
+  }
+  p->sigblocked = ((uint64_t)f.extramask << 32 | f.sc.oldmask) & ~UNBLOCKABLE;
+  return restore_sigcontext(tf, &f.sc);
+}
+
+/* rt_sigsuspend(2): wait for a signal with a temporary mask; the handler returns to the old
+ * mask (saved_mask), and without a handler do_signals restores it. Always -EINTR. */
+int sys_rt_sigsuspend(uaddr_t umask, uint32_t sigsetsize) {
+  struct proc *p = curproc;
+  uint64_t mask;
+  if (sigsetsize != 8)
+    return -EINVAL;
+  if (copyin(p->pgdir, &mask, umask, sizeof(mask)) < 0)
+    return -EFAULT;
+  p->saved_sigmask = p->sigblocked;
+  p->restore_sigmask = true;
+  p->sigblocked = mask & ~UNBLOCKABLE;
+  while (!signal_pending(p))
+    sleep(&p->sigpending);
+  return -EINTR;
 }
 
 /* pause(2): sleep until a signal is delivered; always -EINTR */

@@ -13,7 +13,9 @@ int sys_fork(void) {
 }
 
 int sys_waitpid(int pid, uaddr_t status, int options) {
-  if (options & ~WNOHANG)
+  /* WUNTRACED (2) and WCONTINUED (8) are accepted: no process is ever stopped, so there is
+   * nothing more to report (job-control shells pass them) */
+  if (options & ~(WNOHANG | 2 | 8))
     return -EINVAL;
   return waitpid(pid, status, options);
 }
@@ -146,4 +148,137 @@ int sys_execve(uaddr_t upath, uaddr_t uargv, uaddr_t uenvp) {
     r = exec(path, argv, envp);
   kfree(strings);
   return r;
+}
+
+/* ---- clone, vfork, process groups and sessions (the Linux i386 ABI glibc uses) ---- */
+
+#define CLONE_VM             0x00000100
+#define CLONE_VFORK          0x00004000
+#define CLONE_THREAD         0x00010000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID   0x01000000
+
+struct proc *proc_table(int i);
+
+static struct proc *findproc(int pid) {
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = proc_table(i);
+    if (p->state != UNUSED && p->pid == pid)
+      return p;
+  }
+  return 0;
+}
+
+int proc_pgid(struct proc *p) {
+  return p->pgid ? p->pgid : p->pid;
+}
+
+int proc_sid(struct proc *p) {
+  return p->sid ? p->sid : p->pid;
+}
+
+/* clone(flags, newsp, parent_tid, tls, child_tid): a new process, never a thread. glibc's fork
+ * (CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD) and vfork/posix_spawn (CLONE_VM|CLONE_VFORK)
+ * are served by fork's copy-on-write copy: a vfork child that writes its parent's memory
+ * writes its own copy instead, which POSIX allows. Threads (CLONE_THREAD, or CLONE_VM without
+ * CLONE_VFORK) are -EINVAL. CLONE_CHILD_CLEARTID is accepted and ignored: it only matters to
+ * threads sharing the memory, and the process's memory is gone when it exits. */
+int sys_clone(uint32_t flags, uaddr_t newsp, uaddr_t ptid, uaddr_t tls, uaddr_t ctid) {
+  if ((flags & CLONE_THREAD) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
+    return -EINVAL;
+  int pid = fork();
+  if (pid < 0)
+    return pid;
+  struct proc *child = findproc(pid);
+  if (newsp)
+    child->tf->esp = newsp;
+  if ((flags & CLONE_SETTLS) && tls_set(child, tls) < 0)
+    printk("%s[%d]: clone: bad CLONE_SETTLS descriptor ignored\n", curproc->name, curproc->pid);
+  if (flags & CLONE_PARENT_SETTID)        /* both copies see it, as with shared memory */
+    copyout(curproc->pgdir, ptid, &pid, sizeof(pid));
+  if (flags & CLONE_CHILD_SETTID) {       /* only the child's copy: take it private first */
+    cow_fault(child->pgdir, ctid);
+    copyout(child->pgdir, ctid, &pid, sizeof(pid));
+  }
+  return pid;
+}
+
+int sys_vfork(void) {
+  return fork();                          /* see sys_clone */
+}
+
+/* set_tid_address(2): returns the caller's thread id (its pid); the address is not used */
+int sys_set_tid_address(uaddr_t tidptr) {
+  (void)tidptr;
+  return curproc->pid;
+}
+
+int sys_getpgid(int pid) {
+  struct proc *p = pid == 0 ? curproc : findproc(pid);
+  return p ? proc_pgid(p) : -ESRCH;
+}
+
+int sys_getpgrp(void) {
+  return proc_pgid(curproc);
+}
+
+int sys_getsid(int pid) {
+  struct proc *p = pid == 0 ? curproc : findproc(pid);
+  return p ? proc_sid(p) : -ESRCH;
+}
+
+/* setpgid(2): the caller or one of its children joins (or starts) a group in its session */
+int sys_setpgid(int pid, int pgid) {
+  struct proc *p = pid == 0 ? curproc : findproc(pid);
+  if (!p || (p != curproc && p->parent != curproc))
+    return -ESRCH;
+  if (pgid < 0)
+    return -EINVAL;
+  if (proc_sid(p) != proc_sid(curproc) || proc_sid(p) == p->pid)
+    return -EPERM;                        /* another session, or a session leader */
+  p->pgid = pgid == 0 ? p->pid : pgid;
+  return 0;
+}
+
+int sys_setsid(void) {
+  struct proc *p = curproc;
+  if (proc_pgid(p) == p->pid)
+    return -EPERM;                        /* already a group leader */
+  p->sid = p->pgid = p->pid;
+  return p->pid;
+}
+
+/* prctl(2): only the process name (PR_SET_NAME 15, PR_GET_NAME 16; 16 bytes with the NUL) */
+int sys_prctl(int option, uaddr_t arg2) {
+  char name[16];
+  switch (option) {
+  case 15:
+    if (copyin(curproc->pgdir, name, arg2, sizeof(name)) < 0)
+      return -EFAULT;
+    name[15] = 0;
+    safestrcpy(curproc->name, name, sizeof(curproc->name));
+    return 0;
+  case 16:
+    return copyout(curproc->pgdir, arg2, curproc->name, sizeof(curproc->name)) < 0 ? -EFAULT : 0;
+  default:
+    return -EINVAL;
+  }
+}
+
+/* gettid(2), tkill(2), tgkill(2): one thread per process, so the thread id is the pid (glibc's
+ * raise() is tgkill(getpid(), gettid(), sig)) */
+int sys_gettid(void) {
+  return curproc->pid;
+}
+
+int sys_tkill(int tid, int sig) {
+  return tid <= 0 ? -EINVAL : kill(tid, sig);
+}
+
+int sys_tgkill(int tgid, int tid, int sig) {
+  if (tgid <= 0 || tid <= 0)
+    return -EINVAL;
+  return tgid != tid ? -ESRCH : kill(tid, sig);
 }

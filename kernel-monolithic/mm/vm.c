@@ -70,6 +70,7 @@ void switchkvm(void) {
 /* Makes p's address space current and points the TSS at its kernel stack, for traps from ring 3. */
 void switchuvm(struct proc *p) {
   tss_set_kstack((uint32_t)p->kstack + KSTACKSIZE);
+  gdt_set_tls(p->tls);
   lcr3(V2P(p->pgdir));
 }
 

@@ -35,7 +35,7 @@ static void divzero(void) {
   printf("%d", 100 / z);   /* not 1 / z: gcc turns that into a compare */
 }
 static void stack_overflow(void) {
-  volatile char big[64 * 1024];
+  volatile char big[512 * 1024];      /* well past the 128 KiB stack (USTACKPAGES) */
   big[0] = 1;
   printf("%d", big[0]);
 }

@@ -30,6 +30,14 @@ void gdtinit(void) {
   ltr(TSS_SEL);
 }
 
+/* Loads the current process's thread-local-storage descriptors (set_thread_area) into GDT
+ * entries 6-8. Called on every switch to a process: a selector in %gs or %fs is reloaded from
+ * the GDT when the trap frame is popped, so the entries must be that process's by then. */
+void gdt_set_tls(const struct segdesc *tls) {
+  for (int i = 0; i < NTLS; i++)
+    gdt[SEG_TLS + i] = tls[i];
+}
+
 /* The stack the CPU switches to when a trap or interrupt arrives in ring 3. */
 void tss_set_kstack(uint32_t esp0) {
   ts.esp0 = esp0;

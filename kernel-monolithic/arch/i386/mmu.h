@@ -13,7 +13,9 @@
 #define MODSIZE    0x02000000              /* 32 MiB */
 #define USERBASE   0x08048000              /* where static i386 ELF programs are linked */
 #define USTACKTOP  KERNBASE
-#define USTACKPAGES 8
+#define MMAP_BASE  0x40000000              /* mmap2's area: [MMAP_BASE, MMAP_TOP); the heap stays below */
+#define MMAP_TOP   0xB0000000
+#define USTACKPAGES 32                     /* 128 KiB, mapped at exec (no stack growth on fault) */
 
 #ifndef __ASSEMBLER__
 #define V2P(a) ((uint32_t)(a) - KERNBASE)
@@ -53,7 +55,9 @@
 #define SEG_UCODE 3
 #define SEG_UDATA 4
 #define SEG_TSS   5
-#define NSEGS     6
+#define SEG_TLS   6                         /* 6, 7, 8: the process's set_thread_area entries (Linux's) */
+#define NTLS      3
+#define NSEGS     9
 #define DPL_USER  3
 #define KCODE_SEL (SEG_KCODE << 3)
 #define KDATA_SEL (SEG_KDATA << 3)

@@ -36,6 +36,10 @@ static inline uint32_t rcr2(void) { uint32_t v; __asm__ volatile("movl %%cr2, %0
 static inline uint32_t rcr3(void) { uint32_t v; __asm__ volatile("movl %%cr3, %0" : "=r"(v)); return v; }
 static inline uint32_t rcr4(void) { uint32_t v; __asm__ volatile("movl %%cr4, %0" : "=r"(v)); return v; }
 static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
+  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+static inline void lcr0(uint32_t v) { __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory"); }
 static inline void lcr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
 static inline uint32_t rebp(void) { uint32_t v; __asm__ volatile("movl %%ebp, %0" : "=r"(v)); return v; }
 static inline uint32_t resp(void) { uint32_t v; __asm__ volatile("movl %%esp, %0" : "=r"(v)); return v; }

@@ -33,6 +33,8 @@ struct linux_dirent64 {
 #define O_TRUNC     01000
 #define O_APPEND    02000
 #define O_DIRECTORY 0200000
+#define O_NONBLOCK  04000
+#define O_CLOEXEC   02000000
 
 /* st_mode file types */
 #define S_IFMT   0170000

@@ -25,4 +25,12 @@ __restore_rt:
         movl    $173, %eax                 /* __NR_rt_sigreturn */
         int     $0x80
 
+/* The restorer of a handler without SA_SIGINFO: Linux gave it the old struct sigframe, so
+ * pop the signal number and call sigreturn (119). */
+        .globl __restore
+__restore:
+        popl    %eax
+        movl    $119, %eax                 /* __NR_sigreturn */
+        int     $0x80
+
         .section .note.GNU-stack, "", @progbits

@@ -1,14 +1,16 @@
-/* signal.c: signal wrappers over rt_sigaction and rt_sigprocmask; handlers return through __restore_rt. */
+/* signal.c: signal wrappers over rt_sigaction and rt_sigprocmask; handlers return through __restore_rt or __restore. */
 #include "libc.h"
 
 void __restore_rt(void);
+void __restore(void);
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact) {
   struct sigaction k;
   if (act) {
     k = *act;
     k.sa_flags |= SA_RESTORER;
-    k.sa_restorer = __restore_rt;
+    /* Linux builds an rt frame only for SA_SIGINFO handlers; the others get the old frame */
+    k.sa_restorer = (k.sa_flags & SA_SIGINFO) ? __restore_rt : __restore;
     act = &k;
   }
   return syscall(__NR_rt_sigaction, sig, (long)act, (long)oact, sizeof(sigset_t), 0);

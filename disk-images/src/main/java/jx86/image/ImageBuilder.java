@@ -56,12 +56,22 @@ public final class ImageBuilder {
 
     /** As {@link #build(Manifest, Path)} with the mke2fs to use (tests: a host without it). */
     static Result build(Manifest manifest, Path output, Optional<Path> mke2fsTool) {
+        return build(manifest, output, mke2fsTool, List.of());
+    }
+
+    /** As {@link #build(Manifest, Path)} with host files added to the root tree ({@code --add}). */
+    static Result build(Manifest manifest, Path output, List<RootTree.Extra> extras) {
+        return build(manifest, output, HostTools.find("mke2fs"), extras);
+    }
+
+    static Result build(Manifest manifest, Path output, Optional<Path> mke2fsTool, List<RootTree.Extra> extras) {
         Path mke2fs = mke2fsTool.orElseThrow(() -> new ImageException(MKE2FS_MISSING));
         Path target = output.toAbsolutePath().normalize();
         Path dir = target.getParent();
         List<Path> inputs = new ArrayList<>();
         inputs.add(manifest.kernel());
         manifest.modules().forEach(m -> inputs.add(m.file()));
+        extras.forEach(e -> inputs.add(e.host()));
         try {
             OutputFile.check(target, "mkimage: output", inputs);
         } catch (IllegalArgumentException e) {
@@ -74,7 +84,7 @@ public final class ImageBuilder {
             Inputs in = readInputs(manifest);
             String base = "." + target.getFileName();
             staging = Files.createTempDirectory(dir, base + ".root.");
-            RootTree.stage(manifest, staging);      // before other temporary files: root may be "."
+            RootTree.stage(manifest, staging, extras);   // before other temporary files: root may be "."
             tmpFs = Files.createTempFile(dir, base + ".ext2.", ".tmp");
             makeRootFileSystem(mke2fs, manifest, in.layout(), staging, tmpFs);
             tmpImage = Files.createTempFile(dir, base + ".", ".tmp");

@@ -1,6 +1,8 @@
 package jx86.image;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import jx86.cli.UserError;
 import picocli.CommandLine;
@@ -22,11 +24,20 @@ public final class MkimageCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print the summary line.")
     boolean quiet;
 
+    @Option(names = "--add", paramLabel = "HOSTFILE:/PATH",
+            description = "Also put the host file HOSTFILE into the root file system at /PATH (repeatable; "
+                    + "replaces a file of the root tree), e.g. --add ~/.cache/jx86/busybox/bin/busybox:/bin/busybox.")
+    List<String> add = new ArrayList<>();
+
     @Override
     public Integer call() {
         try {
+            List<RootTree.Extra> extras = new ArrayList<>();
+            for (String spec : add) {
+                extras.add(RootTree.Extra.parse(spec));      // all checked before anything is built
+            }
             Manifest m = ManifestParser.parse(manifest);
-            ImageBuilder.Result r = ImageBuilder.build(m, output != null ? output : defaultOutput(manifest));
+            ImageBuilder.Result r = ImageBuilder.build(m, output != null ? output : defaultOutput(manifest), extras);
             if (!quiet) {
                 System.out.println(r.summary());
             }

@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -27,8 +28,49 @@ final class RootTree {
      * skipped should it lie inside the root tree (an image built next to its manifest with root = .).
      */
     static void stage(Manifest manifest, Path staging) throws IOException {
+        stage(manifest, staging, List.of());
+    }
+
+    /**
+     * A host file that {@code jx86 mkimage --add HOSTFILE:/PATH} puts into the root tree.
+     *
+     * @param host the file on the host (a regular file)
+     * @param guestPath its absolute path in the image, without "." or ".." parts
+     */
+    record Extra(Path host, String guestPath) {
+        /**
+         * Parses "HOSTFILE:/PATH" (split at the last ':' followed by '/'); the message of an
+         * {@link ImageException} says what is wrong, in one line.
+         */
+        static Extra parse(String spec) {
+            int colon = spec.lastIndexOf(":/");
+            if (colon <= 0) {
+                throw new ImageException("mkimage: --add " + spec + ": expected HOSTFILE:/PATH/IN/IMAGE");
+            }
+            Path host = Path.of(spec.substring(0, colon));
+            String guest = spec.substring(colon + 1);
+            for (String part : guest.substring(1).split("/", -1)) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    throw new ImageException("mkimage: --add " + spec + ": the image path must be absolute, "
+                            + "without empty, '.' or '..' parts");
+                }
+            }
+            if (!Files.isRegularFile(host)) {
+                throw new ImageException("mkimage: --add " + spec + ": " + host + " is not a regular file");
+            }
+            return new Extra(host, guest);
+        }
+    }
+
+    /** As {@link #stage(Manifest, Path)}, then the extra host files at their paths (replacing any). */
+    static void stage(Manifest manifest, Path staging, List<Extra> extras) throws IOException {
         if (manifest.root() != null) {
             copyTree(manifest.root().toAbsolutePath(), staging.toAbsolutePath());
+        }
+        for (Extra e : extras) {
+            Path to = staging.resolve(e.guestPath().substring(1));
+            Files.createDirectories(to.getParent());
+            Files.copy(e.host(), to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
         Path boot = staging.resolve(ImageLayout.BOOT_DIR.substring(1));
         Files.createDirectories(boot);

@@ -111,4 +111,42 @@ class MkimageCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(dir.resolve("q.img")).exists();
     }
+
+    @Test
+    void addPutsHostFilesIntoTheRoot() throws IOException {
+        assumeTrue(Ext2Check.available(), "e2fsprogs (e2fsck, debugfs) not installed");
+        Files.copy(TestImages.testKernel(), dir.resolve("k.elf"));
+        Path m = TestImages.write(dir, "a.manifest", "kernel = k.elf\nsize = 4M\n");
+        Path tool = TestImages.write(dir, "tool", "#!/bin/sh\necho hi\n");
+        Path note = TestImages.write(dir, "note.txt", "a note\n");
+        tool.toFile().setExecutable(true);
+        Path img = dir.resolve("a.img");
+        assertThat(Main.execute("mkimage", "-q", m.toString(), "-o", img.toString(),
+                "--add", tool + ":/bin/tool", "--add", note + ":/usr/share/note")).isZero();
+        Ext2Check.assertClean(img);
+        assertThat(new String(Ext2Check.readFile(img, "/bin/tool"), StandardCharsets.UTF_8)).isEqualTo("#!/bin/sh\necho hi\n");
+        assertThat(new String(Ext2Check.readFile(img, "/usr/share/note"), StandardCharsets.UTF_8)).isEqualTo("a note\n");
+    }
+
+    @Test
+    void addWithoutAnImagePath_exitStatus2AndOneLine() throws IOException {
+        Path m = TestImages.write(dir, "a.manifest", "kernel = k\n");
+        Path f = TestImages.write(dir, "f", "x");
+        assertThat(Main.execute("mkimage", m.toString(), "--add", f.toString())).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("jx86: mkimage: --add " + f + ": expected HOSTFILE:/PATH/IN/IMAGE"
+                + System.lineSeparator());
+        assertThat(dir.resolve("a.img")).doesNotExist();
+    }
+
+    @Test
+    void addOfAMissingFileOrADotDotPath_exitStatus2AndOneLine() throws IOException {
+        Path m = TestImages.write(dir, "a.manifest", "kernel = k\n");
+        Path f = TestImages.write(dir, "f", "x");
+        assertThat(Main.execute("mkimage", m.toString(), "--add", dir.resolve("nope") + ":/bin/x")).isEqualTo(2);
+        assertThat(stderr().lines()).hasSize(1).first().asString().endsWith("is not a regular file");
+        err.reset();
+        assertThat(Main.execute("mkimage", m.toString(), "--add", f + ":/bin/../x")).isEqualTo(2);
+        assertThat(stderr().lines()).hasSize(1).first().asString().contains("without empty, '.' or '..' parts");
+        assertThat(dir.resolve("a.img")).doesNotExist();
+    }
 }

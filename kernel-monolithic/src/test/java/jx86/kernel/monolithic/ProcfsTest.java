@@ -58,9 +58,9 @@ class ProcfsTest {
     @Test
     void pidStatus_ofInit() {
         assertThat(lines).containsSubsequence("Name:\tsh", "State:\tS (sleeping)", "Pid:\t1", "PPid:\t0");
-        // sh's image and heap are a few pages; the stack is USTACKPAGES (8) pages = 32 kB
+        // sh's image and heap are a few pages; the stack is USTACKPAGES (32) pages = 128 kB
         assertThat(lines).anyMatch(l -> l.matches("VmSize:\t\\d{2,3} kB"));
-        assertThat(lines).contains("VmStk:\t32 kB");
+        assertThat(lines).contains("VmStk:\t128 kB");
     }
 
     @Test

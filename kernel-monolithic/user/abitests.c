@@ -1,0 +1,336 @@
+/* abitests.c: the parts of the Linux i386 ABI that glibc (and busybox) need beyond the classic
+ * calls: the auxiliary vector, set_thread_area TLS through %gs (across signals, fork and
+ * switches), clone/vfork, mmap2/mprotect/munmap, writev, the *at calls, pipe2/dup3/fcntl64
+ * close-on-exec, _llseek, sigreturn, rt_sigsuspend, terminal ioctls, ids, clocks, sysinfo,
+ * access, getrandom. One line per check; runs as init=/abitests and powers off with 0 or 1. */
+#include "libc.h"
+
+static int failures;
+
+#define CHECK(cond, ...) do {                                      \
+    int ok_ = (cond);                                               \
+    printf(ok_ ? "abitests: ok   " : "abitests: FAIL ");            \
+    failures += !ok_;                                               \
+    printf(__VA_ARGS__);                                            \
+    printf("\n");                                                   \
+  } while (0)
+
+static long sc(long n, long a, long b, long c, long d, long e) { return syscall(n, a, b, c, d, e); }
+
+/* mmap2 takes a sixth argument in %ebp, which is the frame pointer here: it goes through a
+ * global so no stack-relative operand is read after the push */
+long abitests_arg6;
+static long mmap2(long addr, long len, long prot, long flags, long fd, long pgoff) {
+  long r;
+  abitests_arg6 = pgoff;
+  __asm__ volatile("pushl %%ebp\n\tmovl abitests_arg6, %%ebp\n\tint $0x80\n\tpopl %%ebp"
+                   : "=a"(r) : "a"(__NR_mmap2), "b"(addr), "c"(len), "d"(prot), "S"(flags), "D"(fd)
+                   : "memory");
+  if ((unsigned long)r > -4096UL) {
+    errno = -r;
+    return -1;
+  }
+  return r;
+}
+
+static uint32_t *auxv;
+extern char _start[];
+
+static uint32_t getauxval(uint32_t key, int *found) {
+  *found = 0;
+  for (uint32_t *a = auxv; a[0] != 0; a += 2)
+    if (a[0] == key) {
+      *found = 1;
+      return a[1];
+    }
+  return 0;
+}
+
+static void test_auxv(char **argv) {
+  int f;
+  uint32_t v = getauxval(25, &f);                   /* AT_RANDOM */
+  uint8_t *r = (uint8_t *)v;
+  int nonzero = 0;
+  for (int i = 0; f && i < 16; i++)
+    nonzero += r[i] != 0;
+  CHECK(f && nonzero >= 8, "AT_RANDOM points at 16 random bytes (%d non-zero)", nonzero);
+  CHECK(getauxval(6, &f) == 4096 && f, "AT_PAGESZ 4096");
+  CHECK(getauxval(17, &f) == 100 && f, "AT_CLKTCK 100");
+  CHECK(getauxval(9, &f) == (uint32_t)_start && f, "AT_ENTRY is _start");
+  uint32_t phdr = getauxval(3, &f), phnum = getauxval(5, &f);
+  uint8_t *ehdr = (uint8_t *)0x08048000;
+  CHECK(phdr == 0x08048000 + *(uint32_t *)(ehdr + 28) && phnum == *(uint16_t *)(ehdr + 44),
+        "AT_PHDR and AT_PHNUM match the ELF header (%d headers)", phnum);
+  CHECK(getauxval(4, &f) == 32 && f, "AT_PHENT 32");
+  uint32_t hw = getauxval(16, &f);
+  CHECK(f && (hw & (1 << 4)) && (hw & (1 << 8)), "AT_HWCAP is CPUID.1:EDX (TSC and CX8 set)");
+  uint32_t ids = getauxval(11, &f) | getauxval(12, &f) | getauxval(13, &f) | getauxval(14, &f);
+  CHECK(f && ids == 0 && getauxval(23, &f) == 0 && f, "AT_UID/EUID/GID/EGID 0, AT_SECURE 0");
+  const char *plat = (const char *)getauxval(15, &f);
+  CHECK(f && strcmp(plat, "i686") == 0, "AT_PLATFORM \"i686\"");
+  const char *fn = (const char *)getauxval(31, &f);
+  CHECK(f && strcmp(fn, argv[0]) == 0, "AT_EXECFN is the executed path (%s)", f ? fn : "-");
+}
+
+/* ---- TLS ---- */
+struct user_desc { uint32_t entry, base, limit, flags; };
+static uint32_t tlsblock[4] = {0x7157AB1E, 2, 3, 4};
+static volatile uint32_t seen_in_handler;
+
+static uint32_t gs0(void) {
+  uint32_t v;
+  __asm__ volatile("movl %%gs:0, %0" : "=r"(v));
+  return v;
+}
+
+static void on_usr1_tls(int sig) {
+  (void)sig;
+  seen_in_handler = gs0();
+}
+
+static void test_tls(void) {
+  struct user_desc u = {(uint32_t)-1, (uint32_t)tlsblock, 0xFFFFF, 0x51};  /* 32-bit, pages, useable */
+  long r = sc(__NR_set_thread_area, (long)&u, 0, 0, 0, 0);
+  CHECK(r == 0 && u.entry >= 6 && u.entry <= 8, "set_thread_area(-1) picks GDT entry %d", u.entry);
+  uint16_t sel = (u.entry << 3) | 3;
+  __asm__ volatile("movw %0, %%gs" : : "r"(sel));
+  CHECK(gs0() == 0x7157AB1E, "%%gs:0 reads the TLS block");
+  struct user_desc g = {u.entry, 0, 0, 0};
+  r = sc(__NR_get_thread_area, (long)&g, 0, 0, 0, 0);
+  CHECK(r == 0 && g.base == (uint32_t)tlsblock && g.limit == 0xFFFFF && (g.flags & 0x51) == 0x51,
+        "get_thread_area returns the same descriptor");
+  struct user_desc bad = {3, 0, 0, 0};
+  CHECK(sc(__NR_set_thread_area, (long)&bad, 0, 0, 0, 0) == -1 && errno == EINVAL,
+        "set_thread_area entry 3 -> EINVAL");
+  signal(SIGUSR1, on_usr1_tls);
+  raise(SIGUSR1);
+  CHECK(seen_in_handler == 0x7157AB1E, "a signal handler sees the same %%gs TLS");
+  CHECK(gs0() == 0x7157AB1E, "%%gs survives the handler's return");
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (int i = 0; i < 20; i++)
+      sched_yield();
+    exit(gs0() == 0x7157AB1E ? 0 : 1);
+  }
+  /* the parent switches to a process without TLS and back */
+  struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, 0);
+  int st = -1;
+  waitpid(pid, &st, 0);
+  CHECK(st == 0, "a forked child keeps the TLS descriptor (status %x)", st);
+  CHECK(gs0() == 0x7157AB1E, "%%gs:0 still right after switches");
+}
+
+/* ---- processes ---- */
+static void test_clone(void) {
+  volatile int32_t ctid = 0;
+  long pid = sc(__NR_clone, 0x1200011, 0, 0, 0, (long)&ctid);
+  if (pid == 0)
+    _exit(ctid == getpid() ? 5 : 6);
+  int st = -1;
+  waitpid(pid, &st, 0);
+  CHECK(pid > 0 && WEXITSTATUS(st) == 5, "clone(0x1200011) forks; the child sees its tid");
+  CHECK(ctid == 0, "CLONE_CHILD_SETTID wrote the child's copy only");
+  CHECK(sc(__NR_clone, 0x10900, 0, 0, 0, 0) == -1 && errno == EINVAL, "clone of a thread -> EINVAL");
+  pid = sc(__NR_vfork, 0, 0, 0, 0, 0);
+  if (pid == 0)
+    _exit(7);
+  waitpid(pid, &st, 0);
+  CHECK(pid > 0 && WEXITSTATUS(st) == 7, "vfork: child exits 7");
+}
+
+/* ---- memory ---- */
+static void test_mmap(void) {
+  uint8_t *p = (uint8_t *)mmap2(0, 3 * 4096, 3, 0x22, -1, 0);   /* RW, private anon */
+  int zero = 1;
+  for (int i = 0; p != (void *)-1 && i < 3 * 4096; i++)
+    zero &= p[i] == 0;
+  CHECK(p != (void *)-1 && ((uint32_t)p & 4095) == 0 && zero, "mmap2 anonymous: 3 zeroed pages at %p", p);
+  memset(p, 0xAB, 3 * 4096);
+  CHECK(p[8191] == 0xAB, "the mapping is writable");
+  CHECK(sc(__NR_mprotect, (long)p, 4096, 1, 0, 0) == 0, "mprotect PROT_READ");
+  pid_t pid = fork();
+  if (pid == 0) {
+    p[1] = 1;
+    _exit(0);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  CHECK(WIFSIGNALED(st) && WTERMSIG(st) == 11, "writing a read-only page: SIGSEGV (status %x)", st);
+  CHECK(sc(__NR_munmap, (long)p + 4096, 4096, 0, 0, 0) == 0, "munmap the middle page");
+  pid = fork();
+  if (pid == 0) {
+    volatile uint8_t x = p[4096];
+    (void)x;
+    _exit(0);
+  }
+  waitpid(pid, &st, 0);
+  CHECK(WIFSIGNALED(st) && WTERMSIG(st) == 11, "reading an unmapped page: SIGSEGV");
+  CHECK(p[8192] == 0xAB, "the page after it is still there");
+  uint8_t *q = (uint8_t *)mmap2(0, 4096, 3, 0x22, -1, 0);
+  CHECK(q == p + 4096, "the hole is reused first-fit");
+  CHECK(sc(__NR_mprotect, 0x1000, 4096, 1, 0, 0) == -1 && errno == ENOMEM, "mprotect unmapped -> ENOMEM");
+}
+
+/* ---- files ---- */
+static void test_files(void) {
+  int fds[2];
+  CHECK(sc(__NR_pipe2, (long)fds, 02000000, 0, 0, 0) == 0, "pipe2(O_CLOEXEC)");
+  CHECK(sc(__NR_fcntl64, fds[0], 1, 0, 0, 0) == 1 && sc(__NR_fcntl64, fds[1], 1, 0, 0, 0) == 1,
+        "both ends are FD_CLOEXEC");
+  struct { const char *b; uint32_t n; } iov[2] = {{"hello, ", 7}, {"world", 5}};
+  CHECK(sc(__NR_writev, fds[1], (long)iov, 2, 0, 0) == 12, "writev of two buffers -> 12");
+  char buf[32] = {0};
+  CHECK(read(fds[0], buf, sizeof(buf)) == 12 && strcmp(buf, "hello, world") == 0, "read back \"%s\"", buf);
+  CHECK(sc(__NR_fcntl64, fds[0], 2, 0, 0, 0) == 0 && sc(__NR_fcntl64, fds[0], 1, 0, 0, 0) == 0,
+        "F_SETFD 0 clears it");
+  int d = sc(__NR_fcntl64, fds[1], 0, 10, 0, 0);
+  CHECK(d >= 10, "F_DUPFD 10 -> %d", d);
+  int d2 = sc(__NR_fcntl64, fds[1], 1030, 0, 0, 0);
+  CHECK(d2 >= 0 && sc(__NR_fcntl64, d2, 1, 0, 0, 0) == 1, "F_DUPFD_CLOEXEC");
+  CHECK(sc(__NR_dup3, fds[1], 12, 02000000, 0, 0) == 12 && sc(__NR_fcntl64, 12, 1, 0, 0, 0) == 1,
+        "dup3(O_CLOEXEC)");
+  CHECK(sc(__NR_dup3, 12, 12, 0, 0, 0) == -1 && errno == EINVAL, "dup3 to itself -> EINVAL");
+  close(d);
+  close(d2);
+  close(12);
+  int fd = sc(__NR_openat, -100, (long)"/proc/meminfo", 0, 0, 0);
+  CHECK(fd >= 0, "openat(AT_FDCWD, /proc/meminfo)");
+  int64_t pos = -1;
+  CHECK(sc(__NR__llseek, fd, 0, 4, (long)&pos, 0) == 0 && pos == 4, "_llseek to 4 -> %d", (int)pos);
+  CHECK(read(fd, buf, 4) == 4 && memcmp(buf, "otal", 4) == 0, "and reads from there");
+  close(fd);
+  struct stat64 st;
+  CHECK(sc(__NR_fstatat64, -100, (long)"/proc", (long)&st, 0, 0) == 0 && S_ISDIR(st.st_mode),
+        "fstatat64(AT_FDCWD, /proc) is a directory");
+  CHECK(sc(__NR_fstatat64, 0, (long)"", (long)&st, 0x1000, 0) == 0, "fstatat64(0, \"\", AT_EMPTY_PATH)");
+  CHECK(sc(__NR_access, (long)"/proc/meminfo", 4, 0, 0, 0) == 0, "access(/proc/meminfo, R_OK)");
+  CHECK(sc(__NR_access, (long)"/no/such", 0, 0, 0, 0) == -1 && errno == ENOENT, "access missing -> ENOENT");
+  uint32_t tio[9];
+  CHECK(sc(__NR_ioctl, 0, 0x5401, (long)tio, 0, 0) == 0 && (tio[3] & 2) && (tio[3] & 8),
+        "TCGETS on the console: ICANON and ECHO");
+  uint16_t ws[4];
+  CHECK(sc(__NR_ioctl, 1, 0x5413, (long)ws, 0, 0) == 0 && ws[0] == 24 && ws[1] == 80,
+        "TIOCGWINSZ: 24 rows, 80 columns");
+  CHECK(sc(__NR_ioctl, fds[0], 0x5401, (long)tio, 0, 0) == -1 && errno == ENOTTY, "TCGETS on a pipe -> ENOTTY");
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* ---- signals ---- */
+static volatile int plain_count;
+static void on_plain(int sig) { plain_count += sig; }
+
+static void test_signals(void) {
+  /* a handler without SA_SIGINFO returns through sigreturn (119) */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_plain;
+  sigaction(SIGUSR2, &sa, 0);
+  volatile int keep = 1234;
+  raise(SIGUSR2);
+  raise(SIGUSR2);
+  CHECK(plain_count == 2 * SIGUSR2 && keep == 1234, "two handler returns through sigreturn");
+  /* rt_sigsuspend: SIGUSR2 blocked, a child sends it, suspend with an empty mask */
+  sigset_t block = 1ULL << (SIGUSR2 - 1), empty = 0, now = 0;
+  sigprocmask(SIG_BLOCK, &block, 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    kill(getppid(), SIGUSR2);
+    _exit(0);
+  }
+  long r = sc(__NR_rt_sigsuspend, (long)&empty, 8, 0, 0, 0);
+  int e = errno;
+  sigprocmask(SIG_BLOCK, 0, &now);
+  CHECK(r == -1 && e == EINTR && plain_count == 3 * SIGUSR2, "rt_sigsuspend returns EINTR after the handler");
+  CHECK(now == block, "and the blocked mask is restored");
+  waitpid(pid, 0, 0);
+  sigprocmask(SIG_UNBLOCK, &block, 0);
+}
+
+/* ---- ids, time, system ---- */
+static void test_misc(void) {
+  CHECK(sc(__NR_getuid32, 0, 0, 0, 0, 0) == 0 && sc(__NR_geteuid32, 0, 0, 0, 0, 0) == 0 &&
+        sc(__NR_getgid32, 0, 0, 0, 0, 0) == 0 && sc(__NR_getegid32, 0, 0, 0, 0, 0) == 0 &&
+        sc(__NR_getuid, 0, 0, 0, 0, 0) == 0, "uid and gid calls return 0");
+  int32_t rt[2], mono0[2], mono1[2], coarse[2], tv[2];
+  CHECK(sc(__NR_clock_gettime, 0, (long)rt, 0, 0, 0) == 0 && rt[0] > 1000000000,
+        "CLOCK_REALTIME is after 2001 (%d)", rt[0]);
+  CHECK(sc(__NR_gettimeofday, (long)tv, 0, 0, 0, 0) == 0 && tv[0] - rt[0] <= 1 && tv[0] >= rt[0],
+        "gettimeofday agrees");
+  CHECK(sc(__NR_clock_gettime, 5, (long)coarse, 0, 0, 0) == 0 && coarse[0] - rt[0] <= 1,
+        "CLOCK_REALTIME_COARSE agrees");
+  sc(__NR_clock_gettime, 1, (long)mono0, 0, 0, 0);
+  int32_t req[2] = {0, 30 * 1000 * 1000};
+  CHECK(sc(__NR_clock_nanosleep, 1, 0, (long)req, 0, 0) == 0, "clock_nanosleep 30 ms");
+  sc(__NR_clock_gettime, 1, (long)mono1, 0, 0, 0);
+  int32_t ms = (mono1[0] - mono0[0]) * 1000 + (mono1[1] - mono0[1]) / 1000000;
+  CHECK(ms >= 30 && ms < 100, "CLOCK_MONOTONIC advanced %d ms", ms);
+  CHECK(sc(__NR_clock_gettime, 99, (long)rt, 0, 0, 0) == -1 && errno == EINVAL, "clock 99 -> EINVAL");
+  uint32_t si[16];
+  CHECK(sc(__NR_sysinfo, (long)si, 0, 0, 0, 0) == 0 && si[4] > 1000 && si[5] <= si[4] &&
+        si[13] == 4096 && (si[1] >> 16) < 64, "sysinfo: %u pages of RAM, load %u", si[4], si[1] >> 16);
+  uint8_t rnd[16] = {0};
+  CHECK(sc(__NR_getrandom, (long)rnd, 16, 0, 0, 0) == 16, "getrandom 16 bytes");
+  CHECK(sc(__NR_getpgrp, 0, 0, 0, 0, 0) == getpid() && sc(__NR_getsid, 0, 0, 0, 0, 0) == getpid(),
+        "init is its own process group and session");
+  CHECK(sc(__NR_gettid, 0, 0, 0, 0, 0) == getpid(), "gettid is the pid");
+  int before = plain_count;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_plain;
+  sigaction(SIGUSR2, &sa, 0);
+  CHECK(sc(__NR_tgkill, getpid(), getpid(), SIGUSR2, 0, 0) == 0 && plain_count == before + SIGUSR2,
+        "tgkill(pid, pid, SIGUSR2) runs the handler (glibc's raise)");
+  /* a child in a process group of its own, killed through the group */
+  pid_t pid = fork();
+  if (pid == 0) {
+    sc(__NR_setpgid, 0, 0, 0, 0, 0);
+    for (;;)
+      pause();
+  }
+  sched_yield();
+  struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, 0);
+  CHECK(sc(__NR_getpgid, pid, 0, 0, 0, 0) == pid, "setpgid(0, 0) in a child: its own group");
+  int st = -1;
+  CHECK(kill(-pid, SIGTERM) == 0 && waitpid(pid, &st, 0) == pid && WTERMSIG(st) == SIGTERM,
+        "kill(-pgid) ends the group (status %x)", st);
+  /* raw mode is kept and reported back */
+  uint32_t tio[9], raw[9];
+  sc(__NR_ioctl, 0, 0x5401, (long)tio, 0, 0);
+  memcpy(raw, tio, sizeof(raw));
+  raw[3] &= ~(2u | 8u);                                     /* ~(ICANON | ECHO) */
+  sc(__NR_ioctl, 0, 0x5402, (long)raw, 0, 0);
+  uint32_t now[9];
+  sc(__NR_ioctl, 0, 0x5401, (long)now, 0, 0);
+  sc(__NR_ioctl, 0, 0x5402, (long)tio, 0, 0);
+  CHECK(!(now[3] & 2) && !(now[3] & 8), "TCSETS: raw mode (no ICANON, no ECHO) reads back");
+  /* the foreground group gets SIGWINCH when the window size changes */
+  int32_t me = getpid(), fg = 0;
+  CHECK(sc(__NR_ioctl, 0, 0x5410, (long)&me, 0, 0) == 0 && sc(__NR_ioctl, 0, 0x540F, (long)&fg, 0, 0) == 0 &&
+        fg == me, "TIOCSPGRP/TIOCGPGRP: the foreground group is %d", fg);
+  before = plain_count;
+  sigaction(SIGWINCH, &sa, 0);
+  uint16_t ws[4] = {50, 132, 0, 0}, back[4] = {0};
+  sc(__NR_ioctl, 1, 0x5414, (long)ws, 0, 0);
+  sc(__NR_ioctl, 1, 0x5413, (long)back, 0, 0);
+  CHECK(back[0] == 50 && back[1] == 132 && plain_count == before + SIGWINCH,
+        "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
+}
+
+int main(int argc, char **argv) {
+  char **e = environ;
+  while (*e)
+    e++;
+  auxv = (uint32_t *)(e + 1);
+  (void)argc;
+  test_auxv(argv);
+  test_tls();
+  test_clone();
+  test_mmap();
+  test_files();
+  test_signals();
+  test_misc();
+  return tests_done("abitests", failures);
+}
