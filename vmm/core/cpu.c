@@ -123,6 +123,8 @@ void cpu_refresh_data_segs(const uint32_t *sels, int n) {
     uint64_t d;
     if (i == 0 || (sels[k] & 4) || i >= GUEST_GDT_MAX || i * 8 + 7 > vcpu.gdt_limit)
       continue;
+    if (k > 0 && ((sels[k - 1] ^ sels[k]) & 0xFFFC) == 0)
+      continue;                                  /* DS = ES, usually: read once */
     if ((gdt[i] >> 32) & (1 << 11))              /* a code descriptor now: left as it is */
       continue;
     if (!gread(vcpu.gdt_base + i * 8, &d, 8) || ((d >> 32) & (1 << 11)))
