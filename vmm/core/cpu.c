@@ -111,6 +111,28 @@ void cpu_guest_gdt(void) {
   vcpu.gdt_changed = true;
 }
 
+/* A guest may rewrite a data descriptor in its GDT without a new LGDT (kernel-microkernel points
+ * its %gs segment at the running thread's UTCB at every thread switch; Linux moves its TLS
+ * segment the same way), and the CPU reads a descriptor only when a segment register is loaded.
+ * Called at each return to guest user mode (an exit, trap.c): the data descriptors that the
+ * selectors about to be loaded name are copied again, deprivileged. Code descriptors are left
+ * alone (their presence is the user-return trap above). */
+void cpu_refresh_data_segs(const uint32_t *sels, int n) {
+  for (int k = 0; k < n; k++) {
+    uint32_t i = (sels[k] & 0xFFFF) >> 3;
+    uint64_t d;
+    if (i == 0 || (sels[k] & 4) || i >= GUEST_GDT_MAX || i * 8 + 7 > vcpu.gdt_limit)
+      continue;
+    if (k > 0 && ((sels[k - 1] ^ sels[k]) & 0xFFFC) == 0)
+      continue;                                  /* DS = ES, usually: read once */
+    if ((gdt[i] >> 32) & (1 << 11))              /* a code descriptor now: left as it is */
+      continue;
+    if (!gread(vcpu.gdt_base + i * 8, &d, 8) || ((d >> 32) & (1 << 11)))
+      continue;
+    gdt[i] = deprivilege(d, i);
+  }
+}
+
 void cpu_set_user_cs(bool present) {
   if (vcpu.user_cs_present == present)
     return;

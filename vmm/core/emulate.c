@@ -317,6 +317,32 @@ static bool user_sensitive(struct insn *in, int op) {
   return op2 == 0x00 || op2 == 0x01 || op2 == 0x02 || op2 == 0x03 || op2 == 0xA0 || op2 == 0xA8;
 }
 
+/* May guest user mode use these ports? The CPU's rule (IOPL is always 0 for the guest's user
+ * mode): every bit for port..port+size-1 in the I/O permission bitmap of the guest's TSS is 0
+ * and inside the TSS's limit. kernel-microkernel grants its user-level drivers their ports
+ * this way (IoControl); the real TSS has no bitmap, so the access trapped and is checked here. */
+static bool user_io_allowed(uint16_t port, int size) {
+  uint32_t lo, hi;
+  uint16_t iomb;
+  if (!vcpu.tr || !cpu_guest_desc(vcpu.tr, &lo, &hi) || !gread(vcpu.tr_base + 102, &iomb, 2))
+    return false;
+  uint32_t limit = (lo & 0xFFFF) | (hi & 0xF0000);
+  if (hi & (1 << 23))
+    limit = (limit << 12) | 0xFFF;
+  uint32_t first = iomb + port / 8, last = iomb + (port + size - 1) / 8;
+  if (last > limit)
+    return false;
+  uint16_t bits = 0;
+  if (!gread(vcpu.tr_base + first, &bits, last - first + 1))
+    return false;
+  uint16_t want = ((1u << size) - 1) << (port & 7);
+  return !(bits & want);
+}
+
+static bool is_io(int op) {
+  return (op >= 0xE4 && op <= 0xE7) || (op >= 0xEC && op <= 0xEF) || (op >= 0x6C && op <= 0x6F);
+}
+
 bool emulate_gp(struct frame *f) {
   bool user = frame_cpl(f) == 3;
   struct insn in = { 0 };
@@ -339,8 +365,15 @@ bool emulate_gp(struct frame *f) {
   }
   if (f->vector == 11)                              /* #NP: only IRET to user mode is ours */
     return !user && op == 0xCF && (guest_iret(f), true);
-  if (user && !user_sensitive(&in, op))             /* the guest's own #GP */
+  if (user && is_io(op)) {                          /* ring 3 I/O: the guest TSS's bitmap decides */
+    int size = (op & 1) ? (in.opsize ? 2 : 4) : 1;
+    uint16_t port = (op == 0xE4 || op == 0xE5 || op == 0xE6 || op == 0xE7) ? (uint16_t)in.b[in.pos]
+                                                                          : (uint16_t)f->edx;
+    if (!user_io_allowed(port, size))
+      return false;
+  } else if (user && !user_sensitive(&in, op)) {    /* the guest's own #GP */
     return false;
+  }
   uint32_t v;
   switch (op) {
   case 0xFA:

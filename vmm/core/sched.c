@@ -75,6 +75,29 @@ static int pick_other(void) {
   return -1;
 }
 
+/* The stall of issue #16 (docs/vmm.md, "The stall"): the guest kernel runs with the real IF equal
+ * to its virtual IF, so while a guest kernel keeps its interrupts off, the hypervisor's tick
+ * waits in the 8259 -- and the slice never ends. VM 0's kernel wrecked by memcorrupt n=65536
+ * ran on with interrupts off (in the burst, exiting at every page it touched) and never enabled
+ * them again: it kept the CPU for good and VM 1 never ran again. Now an exit after which the
+ * guest kernel runs on with interrupts off takes a waiting tick in the hypervisor, so the slice
+ * ends at the next exit whatever the guest's IF. (A guest that spins with interrupts off and
+ * never exits is still not preempted: the jx86 PC has no NMI source to take the CPU back.)
+ *
+ * And a watchdog: a VM whose kernel is found with interrupts off at HANG_TICKS ticks of its own
+ * in a row (one second of its CPU time) without a single port access meanwhile is hung, and is
+ * stopped (or restarted) like a VM that failed. Port I/O resets it: the monolith's ATA driver
+ * polls with interrupts off, and in a VM, where every port access is an exit, one transfer
+ * keeps them off for longer than a second -- that is not a hang. */
+#define HANG_TICKS 100
+static int ifoff_ticks[NVM];          /* VM v's ticks in a row that found its kernel with IF off */
+static uint64_t ifoff_io[NVM];        /* its port exits at the last such tick */
+static int hung_vm = -1;              /* found hung at a tick; stopped at its next exit */
+
+static uint64_t port_exits(void) {
+  return vcpu.exits[EX_IN] + vcpu.exits[EX_OUT] + vcpu.exits[EX_INS] + vcpu.exits[EX_OUTS];
+}
+
 void sched_tick(void) {
   for (int v = 0; v < nvms; v++)
     if (vms[v].state == VM_RUNNING) {
@@ -82,6 +105,39 @@ void sched_tick(void) {
       vms[v].ticks++;
     }
   slice_ticks++;
+  struct frame *f = vcpu.frame;
+  int v = curvm;
+  if (f && frame_cpl(f) != 3 && !vcpu.vif && vms[v].state == VM_RUNNING && !vms[v].halted &&
+      port_exits() == ifoff_io[v]) {
+    if (++ifoff_ticks[v] >= HANG_TICKS)
+      hung_vm = v;
+  } else {
+    ifoff_ticks[v] = 0;
+    ifoff_io[v] = port_exits();
+  }
+}
+
+/* At the end of an exit after which the guest kernel runs on with interrupts off (real IF = 0):
+ * if the hypervisor's tick is waiting in the 8259 (IRR bit 0), it is taken here, with every other
+ * line masked for the moment (the devices' interrupts stay where they are, for their VM). */
+void sched_exit_window(void) {
+  struct frame *f = vcpu.frame;
+  if (nvms < 2 || !f || frame_cpl(f) == 3 || vcpu.vif)
+    return;
+  outb(0x20, 0x0A);                           /* OCW3: the next read of port 0x20 is the IRR */
+  if (inb(0x20) & 1) {
+    uint8_t m0 = inb(0x21), m1 = inb(0xA1);
+    outb(0x21, 0xFE);
+    outb(0xA1, 0xFF);
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+    outb(0xA1, m1);
+    outb(0x21, m0);
+  }
+  if (hung_vm == curvm) {
+    hung_vm = -1;
+    ifoff_ticks[curvm] = 0;
+    vm_kill("hang: interrupts off and no port I/O for 1 s of its CPU time");
+  }
 }
 
 void sched_maybe_switch(void) {

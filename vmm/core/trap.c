@@ -99,6 +99,8 @@ void guest_iret(struct frame *f) {
     f->eip = w[0];
     f->eflags = (w[2] & ~(FL_IOPL | FL_VM | FL_NT)) | FL_IF | 2;
     vcpu.vif = w[2] & FL_IF;
+    uint32_t sels[4] = { f->ds, f->es, f->fs, f->gs };
+    cpu_refresh_data_segs(sels, 4);
     /* data segments the user may not use are nulled, as the CPU does on a return outwards */
     uint32_t *segs[4] = { &f->ds, &f->es, &f->fs, &f->gs };
     for (int i = 0; i < 4; i++)
@@ -191,6 +193,7 @@ void vmm_trap(struct frame *f) {
     count(v == 0x80 ? EX_SYSCALL : EX_REFLECT_EXC);
     reflect(f, v, has_errcode(v), f->err);
   }
+  sched_exit_window();                         /* the tick, even if the guest keeps IF off */
   sched_maybe_switch();                        /* the slice is used up: another VM runs first */
   deliver(f);
   fixup(f);

@@ -31,6 +31,7 @@ static void port_out(uint16_t port, int size, uint32_t v) {
     outl(port, v);
 }
 
+static uint8_t com1_ier PERVM, com1_mcr PERVM;   /* the guest's IER and MCR, for a console move */
 static uint8_t cmos_index PERVM;
 static int rx_held PERVM;                /* a byte the hypervisor took from RBR for the VM, + 1 */
 
@@ -69,6 +70,10 @@ static void vm_port(uint16_t port, int size, bool out, uint32_t *val) {
       *val |= 1;
     if (port == 0x3FB && out)
       com1_lcr = *val;
+    if (port == 0x3F9 && out && !dlab)
+      com1_ier = *val;
+    if (port == 0x3FC && out)
+      com1_mcr = *val;
     /* Control-] on the host's COM1 opens the hypervisor console (the byte still reaches the VM) */
     if (id == front && port == 0x3F8 && !out && !(com1_lcr & 0x80) && (*val & 0xFF) == 0x1D)
       hcon_run();
@@ -98,6 +103,24 @@ static void vm_port(uint16_t port, int size, bool out, uint32_t *val) {
       *val = port_in(port, size);
   } else if (!out) {
     *val = 0xFFFFFFFF;
+  }
+}
+
+/* The consoles changed host ports (the hypervisor console's "f N"): each VM's UART set-up (line
+ * control, interrupt enables, MCR with OUT2, the interrupt gate) goes to the host UART it now
+ * owns, which may never have been programmed by it. OUT2 is set last, after a moment off: a
+ * UART's interrupt output is a level and the 8259 latches edges, so input typed ahead while the
+ * console moved (the line already high) interrupts the VM that now owns the port. */
+void ports_console_moved(void) {
+  for (int v = 0; v < nvms; v++) {
+    uint16_t host = v == front ? 0x3F8 : 0x2F8;
+    uint8_t lcr = *(uint8_t *)WINVA(v, &com1_lcr), ier = *(uint8_t *)WINVA(v, &com1_ier);
+    uint8_t mcr = *(uint8_t *)WINVA(v, &com1_mcr);
+    outb(host + 4, mcr & ~8);
+    outb(host + 3, lcr & 0x7F);
+    outb(host + 1, ier);
+    outb(host + 3, lcr);
+    outb(host + 4, mcr);
   }
 }
 

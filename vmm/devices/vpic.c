@@ -75,6 +75,7 @@ void vpic_release_lines(int vm) {
 void vpic_reroute(void) {
   busy &= ~0x18;
   real_masks();
+  ports_console_moved();
 }
 
 void vpic_init(void) {

@@ -97,6 +97,7 @@ uint32_t vm_text_sum(int v);      /* checksum of VM v's kernel code, read from a
 /* sched.c: time-slicing the VMs on the one CPU */
 void sched_tick(void);            /* real timer interrupt */
 void sched_maybe_switch(void);    /* end of an exit: the slice is used up: run another VM */
+void sched_exit_window(void);     /* end of an exit: take real interrupts (the tick) in the hypervisor */
 void world_switch(int next);
 bool vm_runnable(int v);
 void vm_halt_wait(void);          /* HLT with the virtual IF set: wait for a deliverable IRQ */
@@ -123,6 +124,7 @@ uint32_t cpu_stack_top(void);     /* the top of this VM's hypervisor stack */
 void cpu_guest_gdt(void);         /* after the guest's LGDT: copy its descriptors, deprivileged */
 void cpu_guest_idt(void);         /* after the guest's LIDT: gate DPLs for software interrupts */
 void cpu_set_user_cs(bool present);
+void cpu_refresh_data_segs(const uint32_t *sels, int n); /* the guest rewrote a descriptor (%gs: UTCB, TLS) */
 bool cpu_guest_desc(uint16_t sel, uint32_t *lo, uint32_t *hi);
 bool cpu_sel_ok(uint16_t sel, bool code, int rpl);
 bool cpu_data_ok(uint16_t sel, int cpl);
@@ -196,6 +198,7 @@ void vpic_release_lines(int vm);  /* a restarted VM's real lines no longer wait 
 /* ports.c */
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val);
 void real_irq(int irq);
+void ports_console_moved(void);   /* after "f N": each VM's UART set-up to its new host port */
 
 /* stats.c */
 void stats_print(void);

@@ -236,6 +236,15 @@ public final class BootCommand implements Callable<Integer> {
         for (String d : disks) {
             diskPaths.add(resolver.existing(d, "disk image"));
         }
+        if (image != null && disks.isEmpty()) {
+            diskPaths.addAll(resolver.companionDisks(image));   // vmm: VM 1's disk is hdb
+        }
+        if (ImageResolver.VMM_GUEST.equals(image) && serials.size() < 2) {
+            // vmm: VM 1's console is COM2; a TCP port, as QEMU's -serial tcp::4555,server,nowait
+            b.serial2(ImageResolver.VMM_COM2);
+            System.err.println("jx86: VM 0 (kernel-monolithic) on COM1, here; VM 1 (kernel-microkernel) on COM2:"
+                    + " nc 127.0.0.1 " + ImageResolver.VMM_COM2.substring(4) + " (Control-] here: the hypervisor console)");
+        }
         if (kernelPath == null && diskPaths.isEmpty()) {
             Path guest = resolver.defaultGuest();
             if (ImageResolver.isElf(guest)) {

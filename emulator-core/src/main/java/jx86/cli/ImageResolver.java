@@ -12,15 +12,21 @@ import java.util.List;
  * the images the build produced:
  * {@code disk-images/target/images/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
  * the checkout root (the launcher passes it as the {@code jx86.root} system property); {@code vmm}
- * is the hypervisor's image, {@code vmm/target/vmm.img}.
+ * is the hypervisor with two VMs, {@code vmm/target/vmm2.img} (the monolith in VM 0; the
+ * microkernel in VM 1, whose disk is {@code microkernel.img} as hdb, see {@link #companionDisks}),
+ * and {@code vmm1} the hypervisor with the monolith alone, {@code vmm/target/vmm.img}.
  */
 final class ImageResolver {
     /** What {@code jx86 boot} boots without arguments: kernel-monolithic's disk image. */
     static final String DEFAULT_GUEST = "monolithic";
     /** The fallback when the kernel's image has not been built (only emulator-core was built). */
     static final String FALLBACK_GUEST = "hello";
-    /** The hypervisor with kernel-monolithic as its VM: vmm/target/vmm.img (vmm/vmm.manifest). */
+    /** The hypervisor with two VMs: vmm/target/vmm2.img (vmm/vmm2.manifest). */
     static final String VMM_GUEST = "vmm";
+    /** The hypervisor with kernel-monolithic as its one VM: vmm/target/vmm.img (vmm/vmm.manifest). */
+    static final String VMM1_GUEST = "vmm1";
+    /** Where {@code jx86 boot vmm} puts COM2 (VM 1's console) unless a second --serial is given. */
+    static final String VMM_COM2 = "tcp:4555";
 
     private final Path root;
 
@@ -35,6 +41,9 @@ final class ImageResolver {
 
     List<Path> candidates(String name) {
         if (name.equals(VMM_GUEST)) {
+            return List.of(root.resolve("vmm/target/vmm2.img"));
+        }
+        if (name.equals(VMM1_GUEST)) {
             return List.of(root.resolve("vmm/target/vmm.img"));
         }
         return List.of(root.resolve("disk-images/target/images/" + name + ".img"),
@@ -62,6 +71,21 @@ final class ImageResolver {
             throw new UserError(nameOrPath + ": is a directory, not an image");
         }
         throw new UserError(nameOrPath + ": no such file");
+    }
+
+    /**
+     * The disks a bare image name brings along after its own: {@code vmm}'s VM 1 (the microkernel)
+     * has the microkernel's image as its disk, the host's hdb. Empty for every other name.
+     */
+    List<Path> companionDisks(String name) {
+        if (!name.equals(VMM_GUEST)) {
+            return List.of();
+        }
+        Path mk = root.resolve("disk-images/target/images/microkernel.img");
+        if (!Files.isRegularFile(mk)) {
+            throw new UserError("vmm: VM 1's disk " + mk + " not found (run 'mvn -q -DskipTests package' to build it)");
+        }
+        return List.of(mk);
     }
 
     /** The default guest, or the fallback greeting guest when the kernel image is not built. */

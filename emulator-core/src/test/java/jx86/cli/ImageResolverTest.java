@@ -51,6 +51,23 @@ class ImageResolverTest {
     }
 
     @Test
+    void vmm_isTheTwoVmImageWithTheMicrokernelsDiskAsHdb_vmm1TheOneVmImage() throws IOException {
+        Files.createDirectories(root.resolve("vmm/target"));
+        Files.write(root.resolve("vmm/target/vmm2.img"), new byte[1]);
+        Files.write(root.resolve("vmm/target/vmm.img"), new byte[1]);
+        ImageResolver r = new ImageResolver(root);
+        assertThat(r.resolve("vmm")).isEqualTo(root.resolve("vmm/target/vmm2.img"));
+        assertThat(r.resolve("vmm1")).isEqualTo(root.resolve("vmm/target/vmm.img"));
+        assertThat(r.companionDisks("vmm1")).isEmpty();
+        assertThat(r.companionDisks("monolithic")).isEmpty();
+        assertThatThrownBy(() -> r.companionDisks("vmm")).isInstanceOf(UserError.class)
+                .hasMessageContaining("VM 1's disk").hasMessageContaining("microkernel.img");
+        Files.createDirectories(root.resolve("disk-images/target/images"));
+        Files.write(root.resolve("disk-images/target/images/microkernel.img"), new byte[1]);
+        assertThat(r.companionDisks("vmm")).containsExactly(root.resolve("disk-images/target/images/microkernel.img"));
+    }
+
+    @Test
     void elfMagic_isDetected() throws IOException {
         Path elf = root.resolve("k");
         Files.write(elf, new byte[] {0x7F, 'E', 'L', 'F', 1});

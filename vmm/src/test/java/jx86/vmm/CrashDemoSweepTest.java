@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
  * kernel.elf and disk.img for both VMs, as the images are built only later): one word a second
  * leaves VM 0 running and VM 1 finishes; 4096 words a second make VM 0 fail (stopped by the
  * hypervisor, or its canary finds the corruption) while VM 1 finishes with its kernel code
- * unchanged (65536 words are left out: with them neither VM prints again and VM 1 never finishes, a
- * run the classifier calls unclassified; see docs/lecture-crash-demo.md). Every run is classified, and the sweep run again on two threads gives the same records,
+ * unchanged (65536 words, which used to stall both VMs, are BurstStallTest's). Every run is classified, and the sweep run again on two threads gives the same records,
  * to the instruction.
  */
 class CrashDemoSweepTest {

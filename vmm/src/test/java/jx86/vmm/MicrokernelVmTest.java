@@ -1,0 +1,136 @@
+package jx86.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jx86.machine.MachineConfig;
+import jx86.machine.MachineEvent;
+import jx86.machine.PcMachine;
+import jx86.machine.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * kernel-microkernel, unmodified, as VM 1 next to the monolith in VM 0 (issue #16): its system
+ * calls (int $0x30..0x38 from ring 3), its own page tables under shadow paging, the UTCB through
+ * %gs (a GDT descriptor it rewrites at every thread switch), I/O ports granted to its user-level
+ * drivers through its TSS's I/O bitmap, and IRQs as IPC through VM 1's virtual PIC.
+ */
+class MicrokernelVmTest {
+    @TempDir
+    Path tmp;
+
+    /** vmm2.img as `./jx86 boot vmm` boots it: hda = vmm2.img, hdb = microkernel.img (copies). */
+    @Test
+    void vmmImage_bothShells_aScriptDrivesBoth_theMonolithOffWhileTheMicrokernelWorksOn_disksClean()
+            throws Exception {
+        Path d0 = tmp.resolve("vmm2.img"), d1 = tmp.resolve("mk.img");
+        Files.copy(MicrokernelVm.VMM2_IMAGE, d0);
+        Files.copy(MicrokernelVm.MK_IMAGE, d1);
+        // both scripts typed ahead: the two VMs work at the same time; the monolith finishes first
+        String in0 = "echo zero > /z0\rcat /z0 | cat | wc\rcanary -r 12\rcat /z0\rls /\rpoweroff\r";
+        String in1 = "echo one > /o1\rcat /o1 /etc/motd | wc\rcanary -r 2\rmkdir /d1\rcp /etc/motd /d1/m\r"
+                + "wc /d1/m\rls /\rpoweroff\r";
+        TwoVms r = TwoVms.run(MachineConfig.builder().disk(d0).disk(d1).serialInput(in0).pacedInput(false)
+                .serial2("buffer").serial2Input(in1).maxInstructions(6_000_000_000L).build());
+        String com1 = r.run().serial();
+        List<String> c1 = TwoVms.lines(com1), c2 = TwoVms.lines(r.com2());
+
+        assertThat(com1).contains("vmm: jx86 hypervisor, host RAM 128 MiB, 2 VM(s)",
+                "vmm: VM 1: guest kernel '/boot/microkernel.elf microkernel', entry 10000c, 8 module(s); starting it in ring 1");
+        assertThat(c1).containsSubsequence(
+                "kernel-monolithic 0.1: booting (loader: jx86-vmm, cmdline: \"console=ttyS0 init=/bin/sh\")",
+                "      1       1       5",
+                "canary: ok 4",
+                "canary: all rounds passed",
+                "zero",
+                "vmm: VM 0 powered off (status 0)",           // the monolith is off ...
+                "vmm: VM 1 powered off (status 0)");          // ... while the microkernel works on
+        assertThat(c1.subList(c1.indexOf("vmm: VM 0 powered off (status 0)"), c1.size()))
+                .anyMatch(l -> l.startsWith("vmm: VM 1 runs on; its kernel code checksum "));
+        assertThat(c1).anyMatch(l -> l.startsWith("ext2: mounted hda1: "));
+        assertThat(c1).anyMatch(l -> l.endsWith(" z0")).noneMatch(l -> l.endsWith(" o1"));
+        assertThat(c2).containsSubsequence(
+                "kernel-microkernel 0.1: booting",
+                "root: console (4c001): ports 3f8+8, irq 4: granted",
+                "console: COM1 in user space, irq 4 as IPC",
+                "ata: disk 0: 65536 sectors, irq 14 as IPC",
+                "names: fs -> 54001",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1",
+                "      2       4      20",
+                "canary: all rounds passed",
+                " 1  3 16 /d1/m",
+                "reboot: power down");
+        assertThat(c2).anyMatch(l -> l.endsWith(" o1")).anyMatch(l -> l.endsWith(" d1")).noneMatch(l -> l.endsWith(" z0"));
+        assertThat(r.com2()).doesNotContain("vmm:").doesNotContain("zero").doesNotContain("canary: ok 12");
+        assertThat(com1).doesNotContain("panic").doesNotContain("killed").doesNotContain("kernel-microkernel");
+        assertThat(r.run().event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.run().exitPortValue()).isZero();
+
+        TwoVmsTest.assertFsckClean(d0);
+        TwoVmsTest.assertFsckClean(d1);
+    }
+
+    /**
+     * The microkernel's own test programs (kernel-microkernel's IpcTest, MapTest, FaultTest, IoTest)
+     * in VM 1 print the same checks as on bare jx86 (the details in parentheses, figures such as
+     * cycle counts, aside), every one "ok", and "all passed". VM 0 powers off after its boot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ipctest", "maptest", "faulttest", "iotest"})
+    void testProgram_inVm1_sameChecksAsBare(String prog) {
+        RunResult bare = PcMachine.run(MachineConfig.builder().kernel(MicrokernelVm.MK_KERNEL)
+                .module(MicrokernelVm.MK_USER.resolve("sigma0")).module(MicrokernelVm.MK_USER.resolve(prog))
+                .maxInstructions(400_000_000L).build());
+        TwoVms vm = TwoVms.run(MicrokernelVm.direct("", "poweroff\r", "", null, 3_000_000_000L,
+                List.of("sigma0", prog)).build());
+
+        List<String> bareChecks = checks(bare.serial(), prog), vmChecks = checks(vm.com2(), prog);
+        assertThat(bareChecks).as("bare").contains(prog + ": all passed").anyMatch(l -> l.startsWith(prog + ": ok "))
+                .noneMatch(l -> l.contains("FAIL"));
+        assertThat(vmChecks).as("in VM 1").isEqualTo(bareChecks);
+        assertThat(vm.run().serial()).contains("vmm: VM 0 powered off (status 0)", "vmm: VM 1 powered off (status 0)")
+                .doesNotContain("killed");
+        assertThat(vm.run().exitPortValue()).isZero();
+    }
+
+    /**
+     * The monolith's test programs on the microkernel's POSIX personality in VM 1 (kernel-microkernel's
+     * UserProgramsTest): the same "ok" lines as on the bare microkernel. Billions of guest
+     * instructions: with -Djx86.soak=true only.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "jx86.soak", matches = "true")
+    void monolithTestPrograms_onThePersonalityInVm1_sameAsBare() throws Exception {
+        Path bareImg = tmp.resolve("bare.img"), vmImg = tmp.resolve("vm.img");
+        Files.copy(MicrokernelVm.MK_IMAGE, bareImg);
+        Files.copy(MicrokernelVm.MK_IMAGE, vmImg);
+        String script = "usertests\rfstests\rpoweroff\r";
+        RunResult bare = PcMachine.run(MachineConfig.builder().disk(bareImg).serialInput(script)
+                .maxInstructions(8_000_000_000L).build());
+        TwoVms vm = TwoVms.run(MicrokernelVm.direct("", "poweroff\r", script, vmImg, 40_000_000_000L,
+                MicrokernelVm.SERVERS).build());
+
+        for (String prog : List.of("usertests", "fstests")) {
+            List<String> bareChecks = checks(bare.serial(), prog), vmChecks = checks(vm.com2(), prog);
+            assertThat(bareChecks).as("bare " + prog).anyMatch(l -> l.startsWith(prog + ": ok"));
+            assertThat(vmChecks).as(prog + " in VM 1").isEqualTo(bareChecks);
+        }
+        assertThat(vm.com2()).contains("fstests: all passed");
+        TwoVmsTest.assertFsckClean(vmImg);
+    }
+
+    /** The program's own lines ("prog: ok name", "prog: all passed"), details in parentheses cut off. */
+    static List<String> checks(String console, String prog) {
+        return console.lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).filter(l -> l.startsWith(prog + ": "))
+                .map(l -> {
+                    int i = l.indexOf(" (");
+                    return i < 0 ? l : l.substring(0, i);
+                }).toList();
+    }
+}
