@@ -51,6 +51,19 @@ public final class MachineConfig {
      * (as {@code jx86 boot} does with piped standard input), instead of all at once (type-ahead).
      */
     public final boolean pacedInput;
+    /** COM3 and COM4 back-end specs, as {@link #serial} ("none" by default; third and fourth {@code --serial}). */
+    public final String serial3;
+    public final String serial4;
+    /**
+     * Datasheet (PC/AT serial card) behaviour: a UART's interrupt reaches its IRQ line only while
+     * MCR.OUT2 is set. False by default, as in QEMU, whose 16550 drives the line regardless of OUT2
+     * ({@code -M out2-gates-irq=on}).
+     */
+    public final boolean uartOut2GatesIrq;
+    /** Port 0xF4 exits with QEMU's isa-debug-exit status {@code (v << 1) | 1} instead of v ({@code -M debug-exit=qemu}). */
+    public final boolean qemuDebugExit;
+    /** Characters typed on the keyboard (the 8042) as the guest takes them: tests and {@code --display text}. */
+    public final String keyboardInput;
 
     private MachineConfig(Builder b) {
         this.memoryMiB = b.memoryMiB;
@@ -74,6 +87,11 @@ public final class MachineConfig {
         this.exitOnEof = b.exitOnEof;
         this.echoInput = b.echoInput;
         this.pacedInput = b.pacedInput;
+        this.serial3 = b.serial3;
+        this.serial4 = b.serial4;
+        this.uartOut2GatesIrq = b.uartOut2GatesIrq;
+        this.qemuDebugExit = b.qemuDebugExit;
+        this.keyboardInput = b.keyboardInput;
     }
 
     /** The files this run reads (kernel, modules, disks): outputs may never be one of them. */
@@ -113,6 +131,41 @@ public final class MachineConfig {
         private boolean exitOnEof;
         private boolean echoInput = true;
         private boolean pacedInput;
+        private String serial3 = "none";
+        private String serial4 = "none";
+        private boolean uartOut2GatesIrq;
+        private boolean qemuDebugExit;
+        private String keyboardInput = "";
+
+        /** COM3's back-end spec ("none" by default). */
+        public Builder serial3(String value) {
+            this.serial3 = value;
+            return this;
+        }
+
+        /** COM4's back-end spec ("none" by default). */
+        public Builder serial4(String value) {
+            this.serial4 = value;
+            return this;
+        }
+
+        /** Gate each UART's IRQ on MCR.OUT2 as the PC/AT serial card does (default false, as QEMU). */
+        public Builder uartOut2GatesIrq(boolean value) {
+            this.uartOut2GatesIrq = value;
+            return this;
+        }
+
+        /** Exit-port writes end the run with status (v << 1) | 1, as QEMU's isa-debug-exit (default false). */
+        public Builder qemuDebugExit(boolean value) {
+            this.qemuDebugExit = value;
+            return this;
+        }
+
+        /** Keys typed at the 8042 keyboard, one character each time the guest has taken the last one. */
+        public Builder keyboardInput(String value) {
+            this.keyboardInput = value == null ? "" : value;
+            return this;
+        }
 
         public Builder memoryMiB(int value) {
             this.memoryMiB = value;

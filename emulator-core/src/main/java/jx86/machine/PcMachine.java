@@ -258,7 +258,7 @@ public final class PcMachine implements AutoCloseable {
         }
         devices.finish();
         return new RunResult(event, exitPortValue, devices.capturedSerial(), devices.debugConsole(),
-                cpu.instructions, clock.cycles);
+                cpu.instructions, clock.cycles, config.qemuDebugExit);
     }
 
     /**
