@@ -32,7 +32,8 @@ public final class BootCommand implements Callable<Integer> {
     String hdb;
 
     @Option(names = {"--initrd", "-initrd"}, paramLabel = "FILES",
-            description = "QEMU spelling for Multiboot modules: a comma-separated list, each 'path args'.")
+            description = "A Linux bzImage's initial RAM disk; with a Multiboot kernel, QEMU's module list:"
+                    + " comma-separated, each 'path args'.")
     String initrd;
 
     @Option(names = "-nographic", description = "QEMU spelling: no display, the serial port on the terminal"
@@ -119,6 +120,15 @@ public final class BootCommand implements Callable<Integer> {
 
     @Option(names = "-S", description = "With --gdb: wait for the debugger before the first instruction.")
     boolean waitForGdb;
+
+    /** Whether the kernel file starts like a Linux bzImage (then --initrd is its RAM disk, not modules). */
+    private static boolean isBzImage(Path kernel) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(kernel)) {
+            return jx86.firmware.LinuxLoader.isBzImage(in.readNBytes(4096));
+        } catch (IOException e) {
+            return false;          // unreadable: the machine reports it in one line when it loads the kernel
+        }
+    }
 
     /** -M/--machine: pc[,]out2-gates-irq=on|off,debug-exit=jx86|qemu. */
     private void applyMachineProps(MachineConfig.Builder b) {
@@ -304,7 +314,9 @@ public final class BootCommand implements Callable<Integer> {
         for (String m : modules) {
             b.module(resolver.existing(m, "module"));
         }
-        if (initrd != null) {
+        if (initrd != null && isBzImage(kernelPath)) {
+            b.initrd(resolver.existing(initrd, "initrd"));
+        } else if (initrd != null) {
             for (String m : initrd.split(",")) {   // QEMU's Multiboot -initrd: "path args,path args"
                 String path = m.strip().split(" ", 2)[0];
                 if (path.isEmpty()) {

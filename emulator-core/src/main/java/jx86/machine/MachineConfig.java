@@ -15,6 +15,8 @@ public final class MachineConfig {
     public final int memoryMiB;
     public final Path kernel;
     public final String append;
+    /** A Linux bzImage's initial RAM disk (--initrd), or null. */
+    public final Path initrd;
     public final List<Path> modules;
     public final List<Path> disks;
     public final boolean snapshot;
@@ -69,6 +71,7 @@ public final class MachineConfig {
         this.memoryMiB = b.memoryMiB;
         this.kernel = b.kernel;
         this.append = b.append;
+        this.initrd = b.initrd;
         this.modules = List.copyOf(b.modules);
         this.disks = List.copyOf(b.disks);
         this.snapshot = b.snapshot;
@@ -101,6 +104,9 @@ public final class MachineConfig {
         if (kernel != null) {
             all.add(kernel);
         }
+        if (initrd != null) {
+            all.add(initrd);
+        }
         return all;
     }
 
@@ -113,6 +119,13 @@ public final class MachineConfig {
         private int memoryMiB = 128;
         private Path kernel;
         private String append = "";
+        private Path initrd;
+
+        /** The initial RAM disk of a Linux bzImage kernel. */
+        public Builder initrd(Path value) {
+            this.initrd = value;
+            return this;
+        }
         private final List<Path> modules = new ArrayList<>();
         private final List<Path> disks = new ArrayList<>();
         private boolean snapshot;
