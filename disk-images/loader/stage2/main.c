@@ -36,6 +36,45 @@ static uint32_t info_string(const char *s)
     return p;
 }
 
+/* The command line given to the machine (jx86 --append; QEMU's fw_cfg carries it, at ports
+ * 0x510/0x511): appended to the catalog's, so options given at boot time win over the image's
+ * (a kernel takes the last of two settings). No fw_cfg device, or an empty line: "". */
+static const char *machine_cmdline(void)
+{
+    static char line[256];
+    char sig[4];
+    outw(0x510, 0x00);                         /* FW_CFG_SIGNATURE */
+    for (int i = 0; i < 4; i++)
+        sig[i] = (char)inb(0x511);
+    if (sig[0] != 'Q' || sig[1] != 'E' || sig[2] != 'M' || sig[3] != 'U')
+        return "";
+    outw(0x510, 0x14);                         /* FW_CFG_CMDLINE_SIZE, with the NUL */
+    uint32_t size = 0;
+    for (int i = 0; i < 4; i++)
+        size |= (uint32_t)inb(0x511) << (8 * i);
+    if (size == 0 || size > sizeof line)
+        return "";
+    outw(0x510, 0x15);                         /* FW_CFG_CMDLINE_DATA */
+    for (uint32_t i = 0; i < size; i++)
+        line[i] = (char)inb(0x511);
+    line[size - 1] = 0;
+    return line;
+}
+
+/* The catalog's command line, then a space and the machine's when there is one. */
+static uint32_t command_line(const struct catalog *c)
+{
+    const char *image = (const char *)CATALOG_ADDR + c->cmdline_offset;
+    const char *extra = machine_cmdline();
+    uint32_t a = strlen(image), b = strlen(extra);
+    char *p = (char *)info_alloc(a + 1 + b + 1);
+    memcpy(p, image, a);
+    if (b > 0 && a > 0)
+        p[a++] = ' ';
+    memcpy(p + a, extra, b + 1);
+    return (uint32_t)p;
+}
+
 static const struct catalog *read_catalog(void)
 {
     const struct catalog *c = (const struct catalog *)CATALOG_ADDR;
@@ -239,7 +278,7 @@ void stage2_main(void)
     uint32_t entry = load_kernel(c, mem_end, &kernel_end);
     load_modules(c, mbi, kernel_end, mem_end);
 
-    mbi->cmdline = info_string((const char *)CATALOG_ADDR + c->cmdline_offset);
+    mbi->cmdline = command_line(c);
     mbi->boot_loader_name = info_string("jx86-loader");
     mbi->boot_device = ((uint32_t)boot_drive << 24) | 0x00FFFFu;   /* partition 1 holds the root */
     mbi->flags |= MBI_FLAG_CMDLINE | MBI_FLAG_LOADER | MBI_FLAG_BOOTDEV;

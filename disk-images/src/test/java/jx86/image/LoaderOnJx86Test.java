@@ -49,6 +49,16 @@ class LoaderOnJx86Test {
         Ext2Check.assertClean(image);
     }
 
+    /** jx86 boot IMAGE --append TEXT: the loader reads it from fw_cfg and appends it to the catalog's line. */
+    @Test
+    void appendForADiskImage_reachesTheKernelAfterTheImagesCommandLine() throws IOException {
+        Path image = image();
+        RunResult r = PcMachine.run(MachineConfig.builder().disk(image).snapshot(true).append("quiet test=c")
+                .maxInstructions(200_000_000L).build());
+        assertThat(r.serial().lines().map(String::stripTrailing).toList())
+                .contains("testkernel: cmdline [console=ttyS0 root=/dev/hda1 test=\"a b\" quiet test=c]");
+    }
+
     @Test
     void loaderWithoutInt13Extensions_bootsThroughChsReadsWithJx86Geometry() throws IOException {
         Path image = image();

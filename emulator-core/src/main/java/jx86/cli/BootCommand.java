@@ -26,21 +26,48 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "FILE", description = "Additional disk image (repeatable).")
     List<String> disks = new ArrayList<>();
 
+    @Option(names = "-hda", paramLabel = "FILE", description = "QEMU spelling: the first disk (instead of IMAGE).")
+    String hda;
+
+    @Option(names = "-hdb", paramLabel = "FILE", description = "QEMU spelling: the second disk (primary slave).")
+    String hdb;
+
+    @Option(names = {"--initrd", "-initrd"}, paramLabel = "FILES",
+            description = "A Linux bzImage's initial RAM disk; with a Multiboot kernel, QEMU's module list:"
+                    + " comma-separated, each 'path args'.")
+    String initrd;
+
+    @Option(names = "-nographic", description = "QEMU spelling: no display, the serial port on the terminal"
+            + " (jx86's default).")
+    boolean nographic;
+
+    @Option(names = "-no-reboot", description = "QEMU spelling: a guest reset ends the run (jx86 always does so).")
+    boolean noReboot;
+
+    @Option(names = {"-M", "--machine"}, paramLabel = "PROPS",
+            description = "Compatibility options, comma-separated (an optional leading 'pc' is ignored): "
+                    + "out2-gates-irq=on|off (16550 IRQ gated by MCR.OUT2, default off as in QEMU), "
+                    + "debug-exit=jx86|qemu (port 0xF4 exit status v, or QEMU's (v << 1) | 1).")
+    List<String> machineProps = new ArrayList<>();
+
     @Option(names = "-m", paramLabel = "MiB", description = "RAM size in MiB (default ${DEFAULT-VALUE}).")
     int memoryMiB = 128;
 
-    @Option(names = "--kernel", paramLabel = "ELF", description = "Boot a multiboot ELF kernel directly.")
+    @Option(names = {"--kernel", "-kernel"}, paramLabel = "ELF", description = "Boot a multiboot ELF kernel directly.")
     String kernel;
 
-    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line (with --kernel).")
+    @Option(names = {"--append", "-append"}, paramLabel = "CMDLINE",
+            description = "Kernel command line: Multiboot's with --kernel; with a disk image, appended to the"
+                    + " boot loader's (through fw_cfg).")
     String append = "";
 
     @Option(names = "--module", paramLabel = "FILE", description = "Multiboot module (repeatable, with --kernel).")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--serial", paramLabel = "BACKEND",
-            description = "Serial port back-end: stdio, file:F, tcp:PORT or none; once per port, as in QEMU: "
-                    + "the first is COM1 (default stdio), a second COM2 (default none).")
+    @Option(names = {"--serial", "-serial"}, paramLabel = "BACKEND",
+            description = "Serial port back-end: stdio, file:F, tcp:PORT, tcp:[HOST]:PORT,server[,wait|,nowait]"
+                    + " or none; once per port, as in QEMU: COM1 (default stdio), then COM2, COM3, COM4"
+                    + " (default none).")
     List<String> serials = new ArrayList<>();
 
     /** COM1's back-end spec (the first --serial). */
@@ -106,6 +133,46 @@ public final class BootCommand implements Callable<Integer> {
             description = "With -d: only log code at these linear addresses (START..END or START+LENGTH, comma-separated).")
     String logFilter;
 
+    /** Whether the kernel file starts like a Linux bzImage (then --initrd is its RAM disk, not modules). */
+    private static boolean isBzImage(Path kernel) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(kernel)) {
+            return jx86.firmware.LinuxLoader.isBzImage(in.readNBytes(4096));
+        } catch (IOException e) {
+            return false;          // unreadable: the machine reports it in one line when it loads the kernel
+        }
+    }
+
+    /** -M/--machine: pc[,]out2-gates-irq=on|off,debug-exit=jx86|qemu. */
+    private void applyMachineProps(MachineConfig.Builder b) {
+        for (String list : machineProps) {
+            for (String prop : list.split(",")) {
+                if (prop.isEmpty() || prop.equals("pc")) {
+                    continue;
+                }
+                String[] kv = prop.split("=", 2);
+                String value = kv.length == 2 ? kv[1] : "";
+                switch (kv[0]) {
+                    case "out2-gates-irq" -> b.uartOut2GatesIrq(onOff("-M out2-gates-irq", value));
+                    case "debug-exit" -> {
+                        if (!value.equals("qemu") && !value.equals("jx86")) {
+                            throw new UserError("-M debug-exit=" + value + ": expected 'jx86' or 'qemu'");
+                        }
+                        b.qemuDebugExit(value.equals("qemu"));
+                    }
+                    default -> throw new UserError("-M " + prop + ": unknown machine option"
+                            + " (known: out2-gates-irq=on|off, debug-exit=jx86|qemu)");
+                }
+            }
+        }
+    }
+
+    private static boolean onOff(String what, String value) {
+        return switch (value) {
+            case "on", "yes", "true" -> true;
+            case "off", "no", "false" -> false;
+            default -> throw new UserError(what + "=" + value + ": expected 'on' or 'off'");
+        };
+    }
 
     /** Listens for GDB (127.0.0.1 only, like QEMU's default) and attaches the stub to the machine. */
     private GdbStub openGdbStub(PcMachine machine) {
@@ -157,22 +224,30 @@ public final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (serials.size() > 2) {
-            throw new UserError("--serial: at most two (COM1, COM2)");
+        if (serials.size() > 4) {
+            throw new UserError("--serial: at most four (COM1-COM4)");
         }
         if (!serials.isEmpty()) {
             serial = serials.get(0);
         }
-        String serial2 = serials.size() > 1 ? serials.get(1) : "none";
-        if (serial2.equals("stdio") && serial.equals("stdio")) {
-            throw new UserError("--serial: COM1 and COM2 cannot both be stdio");
+        String[] com = new String[4];
+        for (int i = 0; i < 4; i++) {
+            com[i] = i < serials.size() ? serials.get(i) : i == 0 ? serial : "none";
+            if (i > 0 && com[i].equals("stdio") && java.util.Arrays.asList(com).subList(0, i).contains("stdio")) {
+                throw new UserError("--serial: only one port can be stdio (COM" + (i + 1) + ")");
+            }
+            if (!SerialSpec.valid(com[i])) {
+                throw new UserError("--serial " + com[i] + ": expected stdio, file:F, tcp:PORT,"
+                        + " tcp:[HOST]:PORT,server[,wait|,nowait] or none");
+            }
         }
-        if (!(serial2.equals("stdio") || serial2.equals("none") || serial2.startsWith("file:") && serial2.length() > 5
-                || serial2.matches("tcp:[0-9]{1,5}"))) {
-            throw new UserError("--serial " + serial2 + ": expected stdio, file:F, tcp:PORT or none");
+        if (nographic && display.equals("text")) {
+            throw new UserError("-nographic and --display text contradict each other");
         }
         MachineConfig.Builder b = MachineConfig.builder()
-                .serial2(serial2)
+                .serial2(com[1])
+                .serial3(com[2])
+                .serial4(com[3])
                 .memoryMiB(memoryMiB)
                 .serial(serial)
                 .maxInstructions(maxInstructions)
@@ -213,6 +288,7 @@ public final class BootCommand implements Callable<Integer> {
         if (screenshot != null) {
             b.screenshot(Path.of(screenshot));
         }
+        applyMachineProps(b);
         if (exitOnEof && !serial.equals("stdio")) {
             throw new UserError("--exit-on-eof watches standard input: it needs --serial stdio");
         }
@@ -225,6 +301,12 @@ public final class BootCommand implements Callable<Integer> {
         ImageResolver resolver = new ImageResolver(ImageResolver.root());
         Path kernelPath = kernel == null ? null : resolver.existing(kernel, "kernel");
         List<Path> diskPaths = new ArrayList<>();
+        if (hda != null) {
+            if (image != null) {
+                throw new UserError("-hda " + hda + ": the first disk is already " + image);
+            }
+            diskPaths.add(resolver.existing(hda, "disk image"));
+        }
         if (image != null) {
             Path p = resolver.resolve(image);
             if (kernelPath == null && ImageResolver.isElf(p)) {
@@ -232,6 +314,12 @@ public final class BootCommand implements Callable<Integer> {
             } else {
                 diskPaths.add(p);
             }
+        }
+        if (hdb != null) {
+            if (diskPaths.isEmpty()) {
+                throw new UserError("-hdb " + hdb + ": needs a first disk (IMAGE or -hda)");
+            }
+            diskPaths.add(1, resolver.existing(hdb, "disk image"));
         }
         for (String d : disks) {
             diskPaths.add(resolver.existing(d, "disk image"));
@@ -260,12 +348,23 @@ public final class BootCommand implements Callable<Integer> {
         if (kernelPath == null && !modules.isEmpty()) {
             throw new UserError("--module needs --kernel");
         }
-        if (kernelPath == null && !append.isEmpty()) {
-            throw new UserError("--append needs --kernel (a disk's boot loader reads its own command line)");
+        if (kernelPath == null && initrd != null) {
+            throw new UserError("-initrd needs -kernel");
         }
         b.kernel(kernelPath);
         for (String m : modules) {
             b.module(resolver.existing(m, "module"));
+        }
+        if (initrd != null && isBzImage(kernelPath)) {
+            b.initrd(resolver.existing(initrd, "initrd"));
+        } else if (initrd != null) {
+            for (String m : initrd.split(",")) {   // QEMU's Multiboot -initrd: "path args,path args"
+                String path = m.strip().split(" ", 2)[0];
+                if (path.isEmpty()) {
+                    throw new UserError("-initrd " + initrd + ": empty module name");
+                }
+                b.module(resolver.existing(path, "module"));
+            }
         }
         diskPaths.forEach(b::disk);
         if (logItems != null) {

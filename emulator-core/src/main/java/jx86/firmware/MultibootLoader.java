@@ -3,6 +3,8 @@ package jx86.firmware;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import jx86.cpu.Cpu;
 import jx86.memory.PhysicalMemory;
@@ -13,9 +15,13 @@ import jx86.memory.PhysicalMemory;
  * off, IF=0, A20 on, EAX=0x2BADB002, EBX=physical address of the multiboot information.
  *
  * <p>Where the info lives: the structure, its strings and the memory map at {@link #INFO_BASE} in
- * conventional memory; modules page-aligned after the kernel's last byte (like QEMU and GRUB). A
- * small GDT is written at {@link #GDT_BASE} so the segment registers hold real selectors (0x08
- * code, 0x10 data) instead of leftovers, which is what QEMU's loader does too.
+ * conventional memory, a small GDT at {@link #GDT_BASE} (so the segment registers hold real
+ * selectors, 0x08 code and 0x10 data, as QEMU's loader gives them) and the initial stack below
+ * 0x7C00 — as long as the kernel leaves 0x6000-0x9FBFF free. A kernel linked lower (test kernels at
+ * 0x8000) gets them in the largest stretch of conventional memory it leaves free instead, or above
+ * the kernel and its modules when conventional memory is all taken: the loader's data never lands
+ * on the kernel, as with QEMU. Modules are page-aligned after the kernel's last byte, and at 1 MiB
+ * or above (like QEMU and GRUB).
  */
 public final class MultibootLoader {
     public static final int HEADER_MAGIC = 0x1BADB002;
@@ -34,8 +40,16 @@ public final class MultibootLoader {
     public record Module(byte[] data, String string) {
     }
 
+    /** Smallest free stretch of conventional memory the loader's data is put in. */
+    private static final int MIN_AREA = 16 * 1024;
+
     private final PhysicalMemory mem;
     private int infoCursor;
+    private int infoLimit = INFO_LIMIT;
+    private int gdtBase = GDT_BASE;
+    private int stackTop = 0x7C00;
+    /** Physical ranges [start, end) the kernel occupies. */
+    private final List<long[]> kernelRanges = new ArrayList<>();
 
     public MultibootLoader(PhysicalMemory mem) {
         this.mem = mem;
@@ -48,6 +62,8 @@ public final class MultibootLoader {
      */
     public void load(Cpu cpu, byte[] kernel, String kernelName, String cmdline, List<Module> modules) {
         int end = loadKernel(kernel, kernelName, cpu);
+        int modulesEnd = placeModules(modules, end);
+        chooseDataArea(modulesEnd);
         int info = writeInfo(cmdline, modules, end, kernelName);
         enterKernel(cpu, info);
     }
@@ -66,8 +82,13 @@ public final class MultibootLoader {
         long end = 0;
         for (ElfImage.Segment s : elf.segments()) {
             long last = (s.physAddr() & 0xFFFF_FFFFL) + s.memSize();
-            if ((s.physAddr() & 0xFFFF_FFFFL) < 0x100000 && s.memSize() > 0 && (s.physAddr() & 0xFFFF_FFFFL) < 0xA000) {
-                throw new BadImageException(name + String.format(": segment at 0x%x overlaps the loader's data", s.physAddr()));
+            long first = s.physAddr() & 0xFFFF_FFFFL;
+            if (s.memSize() > 0 && first < 0x100000 && (first < 0x500 || last > MemoryMap.EBDA_START)) {
+                throw new BadImageException(name + String.format(
+                        ": segment at 0x%x overlaps the BIOS data or the 640 KiB-1 MiB hole", s.physAddr()));
+            }
+            if (s.memSize() > 0) {
+                kernelRanges.add(new long[] {first, last});
             }
             if (last > mem.ramSize()) {
                 throw new BadImageException(name + String.format(
@@ -98,6 +119,7 @@ public final class MultibootLoader {
         if (end > mem.ramSize()) {
             throw new BadImageException(name + ": kernel needs more RAM than configured");
         }
+        kernelRanges.add(new long[] {loadAddr & 0xFFFF_FFFFL, end});
         mem.load(loadAddr, kernel, (int) fileStart, (int) length);
         for (long a = (loadAddr & 0xFFFF_FFFFL) + length; a < end; a++) {
             mem.poke8((int) a, 0);
@@ -117,9 +139,76 @@ public final class MultibootLoader {
         return -1;
     }
 
+    /** Where each module goes: page-aligned after the kernel, never below 1 MiB. Returns the end. */
+    private int placeModules(List<Module> modules, int kernelEnd) {
+        moduleAddrs = new int[modules.size()];
+        int next = align(Math.max(kernelEnd, 0x100000), 4096);
+        for (int i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i);
+            if ((next & 0xFFFF_FFFFL) + m.data().length > mem.ramSize()) {
+                throw new BadImageException("module " + m.string() + " does not fit in RAM");
+            }
+            moduleAddrs[i] = next;
+            next = align(next + m.data().length, 4096);
+        }
+        return modules.isEmpty() ? kernelEnd : next;
+    }
+
+    private int[] moduleAddrs = new int[0];
+
+    /**
+     * Picks where the GDT, the info structure and the stack go: the usual 0x6000-0x9FBFF when the
+     * kernel leaves it free, else the largest free stretch of conventional memory (at least
+     * {@link #MIN_AREA}), else 64 KiB above everything loaded.
+     */
+    private void chooseDataArea(int loadedEnd) {
+        if (free(GDT_BASE, INFO_LIMIT)) {
+            return;
+        }
+        long bestStart = -1;
+        long bestEnd = -1;
+        long start = 0x1000;
+        List<long[]> sorted = new ArrayList<>(kernelRanges);
+        sorted.sort(Comparator.comparingLong(r -> r[0]));
+        for (long[] r : sorted) {
+            if (r[0] > start && Math.min(r[0], INFO_LIMIT) - start > bestEnd - bestStart) {
+                bestStart = start;
+                bestEnd = Math.min(r[0], INFO_LIMIT);
+            }
+            start = Math.max(start, r[1]);
+        }
+        if (INFO_LIMIT - start > bestEnd - bestStart) {
+            bestStart = start;
+            bestEnd = INFO_LIMIT;
+        }
+        if (bestEnd - bestStart < MIN_AREA) {
+            bestStart = align(Math.max(loadedEnd, 0x100000), 4096) & 0xFFFF_FFFFL;
+            bestEnd = bestStart + 0x10000;
+            if (bestEnd > mem.ramSize()) {
+                throw new BadImageException("no room left in RAM for the multiboot information");
+            }
+        }
+        gdtBase = align((int) bestStart, 16);
+        stackTop = (int) bestEnd & ~15;
+        infoLimit = stackTop - 0x1000;          // the top 4 KiB are the stack
+        infoBase = gdtBase + 0x40;
+    }
+
+    private int infoBase = INFO_BASE;
+
+    /** Whether [start, end) holds none of the kernel's bytes. */
+    private boolean free(long start, long end) {
+        for (long[] r : kernelRanges) {
+            if (r[0] < end && start < r[1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private int writeInfo(String cmdline, List<Module> modules, int kernelEnd, String kernelName) {
-        int info = INFO_BASE;
-        infoCursor = INFO_BASE + 128;
+        int info = infoBase;
+        infoCursor = infoBase + 128;
         for (int i = 0; i < 128; i += 4) {
             mem.poke32(info + i, 0);
         }
@@ -131,18 +220,14 @@ public final class MultibootLoader {
         if (!modules.isEmpty()) {
             flags |= MBI_MODS;
             int list = allocate(16 * modules.size());
-            int next = align(kernelEnd, 4096);
             for (int i = 0; i < modules.size(); i++) {
                 Module m = modules.get(i);
-                if ((next & 0xFFFF_FFFFL) + m.data().length > mem.ramSize()) {
-                    throw new BadImageException("module " + m.string() + " does not fit in RAM");
-                }
+                int next = moduleAddrs[i];
                 mem.load(next, m.data());
                 mem.poke32(list + 16 * i, next);
                 mem.poke32(list + 16 * i + 4, next + m.data().length);
                 mem.poke32(list + 16 * i + 8, putString(m.string()));
                 mem.poke32(list + 16 * i + 12, 0);
-                next = align(next + m.data().length, 4096);
             }
             mem.poke32(info + 20, modules.size());
             mem.poke32(info + 24, list);
@@ -175,7 +260,7 @@ public final class MultibootLoader {
 
     private int allocate(int size) {
         int at = align(infoCursor, 4);
-        if (at + size > INFO_LIMIT) {
+        if (at + size > infoLimit) {
             throw new BadImageException("multiboot command line and module strings are too long");
         }
         infoCursor = at + size;
@@ -188,13 +273,13 @@ public final class MultibootLoader {
 
     /** Section 3.2 machine state, with a real GDT behind the selectors. */
     private void enterKernel(Cpu cpu, int info) {
-        mem.poke32(GDT_BASE, 0);
-        mem.poke32(GDT_BASE + 4, 0);
-        mem.poke32(GDT_BASE + 8, 0x0000FFFF);   // 0x08: code, base 0, limit 4 GiB, 32-bit, DPL 0
-        mem.poke32(GDT_BASE + 12, 0x00CF9B00);
-        mem.poke32(GDT_BASE + 16, 0x0000FFFF);  // 0x10: data, base 0, limit 4 GiB, writable
-        mem.poke32(GDT_BASE + 20, 0x00CF9300);
-        cpu.gdtrBase = GDT_BASE;
+        mem.poke32(gdtBase, 0);
+        mem.poke32(gdtBase + 4, 0);
+        mem.poke32(gdtBase + 8, 0x0000FFFF);   // 0x08: code, base 0, limit 4 GiB, 32-bit, DPL 0
+        mem.poke32(gdtBase + 12, 0x00CF9B00);
+        mem.poke32(gdtBase + 16, 0x0000FFFF);  // 0x10: data, base 0, limit 4 GiB, writable
+        mem.poke32(gdtBase + 20, 0x00CF9300);
+        cpu.gdtrBase = gdtBase;
         cpu.gdtrLimit = 23;
         mem.setA20(true);
         cpu.setCr0((cpu.cr0 | Cpu.CR0_PE) & ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW));
@@ -206,6 +291,6 @@ public final class MultibootLoader {
         cpu.setEflags(2);
         cpu.regs[Cpu.EAX] = BOOT_MAGIC;
         cpu.regs[Cpu.EBX] = info;
-        cpu.regs[Cpu.ESP] = 0x7C00; // undefined by the spec; a harmless low-memory stack
+        cpu.regs[Cpu.ESP] = stackTop; // undefined by the spec; a stack where the kernel is not
     }
 }

@@ -60,8 +60,10 @@ public interface SerialBackend extends AutoCloseable {
     void close();
 
     /**
-     * Builds a back-end from a command-line spec: {@code stdio}, {@code file:PATH}, {@code tcp:PORT}
-     * or {@code none}.
+     * Builds a back-end from a command-line spec: {@code stdio}, {@code file:PATH}, {@code tcp:PORT},
+     * QEMU's {@code tcp:[HOST]:PORT,server[,wait|,nowait]} (HOST empty, localhost or 127.0.0.1; the
+     * default with {@code server} is {@code wait}: the run starts once a client has connected) or
+     * {@code none}.
      *
      * @throws IllegalArgumentException with a one-line message for anything else
      */
@@ -77,6 +79,9 @@ public interface SerialBackend extends AutoCloseable {
         }
         if (spec.startsWith("file:") && spec.length() > 5) {
             return new FileSerial(Path.of(spec.substring(5)));
+        }
+        if (spec.startsWith("tcp:") && spec.indexOf(':', 4) >= 0) {
+            return TcpSerial.fromQemuSpec(spec);
         }
         if (spec.startsWith("tcp:")) {
             int port;

@@ -50,6 +50,14 @@ public final class StdioSerial extends QueuedInputSerial {
                 !stdinIsTerminal(), echoInput);
     }
 
+    /**
+     * Standard input as a keyboard ({@code --display text}: the screen is on standard output, so
+     * nothing is written here): raw terminal mode with the Ctrl-A x escape, input as typed.
+     */
+    public static StdioSerial keyboard() {
+        return new StdioSerial(System.in, OutputStream.nullOutputStream(), System.console() != null, false, true);
+    }
+
     /** For tests: explicit streams; {@code terminal} selects raw mode and the Ctrl-A escape. */
     StdioSerial(InputStream stdin, OutputStream stdout, boolean terminal) {
         this(stdin, stdout, terminal, false, true);

@@ -38,6 +38,63 @@ public final class TcpSerial extends QueuedInputSerial {
         acceptor.start();
     }
 
+    /**
+     * QEMU's spelling {@code tcp:[HOST]:PORT,server[,wait|,nowait]} (also {@code server=on},
+     * {@code wait=on|off}): jx86 only listens, on the loopback interface. With {@code wait} (QEMU's
+     * default for a server) this blocks until the first client connects, saying so on stderr.
+     *
+     * @throws IllegalArgumentException with a one-line message for anything else
+     */
+    static TcpSerial fromQemuSpec(String spec) {
+        String[] parts = spec.substring(4).split(",");
+        int colon = parts[0].lastIndexOf(':');
+        String host = parts[0].substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(parts[0].substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("bad serial spec '" + spec + "': needs a port 0-65535");
+        }
+        if (!host.isEmpty() && !host.equals("localhost") && !host.equals("127.0.0.1")) {
+            throw new IllegalArgumentException("bad serial spec '" + spec + "': jx86 listens on 127.0.0.1 only");
+        }
+        boolean server = false;
+        boolean wait = true;
+        for (int i = 1; i < parts.length; i++) {
+            switch (parts[i]) {
+                case "server", "server=on" -> server = true;
+                case "wait", "wait=on" -> wait = true;
+                case "nowait", "wait=off" -> wait = false;
+                default -> throw new IllegalArgumentException("bad serial spec '" + spec + "': unknown option '"
+                        + parts[i] + "' (server, wait, nowait)");
+            }
+        }
+        if (!server) {
+            throw new IllegalArgumentException("bad serial spec '" + spec + "': jx86 does not connect out; add ,server");
+        }
+        TcpSerial serial = new TcpSerial(port);
+        if (wait) {
+            System.err.println("jx86: waiting for a connection on 127.0.0.1:" + serial.port() + " (serial " + spec + ")");
+            serial.awaitClient();
+        }
+        return serial;
+    }
+
+    /** Blocks until a client is connected (or the back-end is closed). */
+    void awaitClient() {
+        while (!closed && !connected()) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** The port actually listened on. */
     public int port() {
         return server.getLocalPort();

@@ -1,6 +1,8 @@
 package jx86.machine;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import jx86.devices.apic.LocalApic;
 import jx86.devices.apic.MpTable;
 import jx86.devices.ata.AtaChannel;
 import jx86.devices.cmos.CmosRtc;
+import jx86.devices.fwcfg.FwCfg;
 import jx86.devices.kbc.I8042;
 import jx86.devices.misc.A20Gate;
 import jx86.devices.misc.DebugConE9;
@@ -31,6 +34,7 @@ import jx86.devices.pit.I8254;
 import jx86.devices.uart.Uart16550;
 import jx86.firmware.BadImageException;
 import jx86.firmware.BiosDisk;
+import jx86.firmware.MemoryMap;
 import jx86.host.BufferSerial;
 import jx86.host.DiskBackend;
 import jx86.host.NullSerial;
@@ -67,7 +71,11 @@ public final class Devices implements AutoCloseable {
     private final Uart16550[] uarts = new Uart16550[4];
     private final SerialBackend com1Backend;
     private final SerialBackend com2Backend;
+    private final SerialBackend com3Backend;
+    private final SerialBackend com4Backend;
     private final InputWatch inputWatch;
+    /** Host characters typed on the 8042 (--display text, or a test's keyboardInput); null = none. */
+    private final KeyboardFeed keyboardFeed;
     private final List<DiskBackend> disks = new ArrayList<>();
     private final List<AtaDrive> drives = new ArrayList<>();
 
@@ -104,6 +112,7 @@ public final class Devices implements AutoCloseable {
         // equipment byte bit 1: maths coprocessor installed, as CPUID.1:EDX.FPU (jx86.cpu.CpuModel)
         cmos.setNvram(0x14, jx86.cpu.CpuModel.HAS_FPU ? cmos.nvram(0x14) | 0x02 : cmos.nvram(0x14) & ~0x02);
         cmos.attach(io);
+        fwCfg(config, mem.ramSize() & 0xFFFF_FFFFL).attach(io);
         new PostCode80().attach(io);
         debugCon = new DebugConE9();
         debugCon.attach(io);
@@ -113,11 +122,14 @@ public final class Devices implements AutoCloseable {
         com1Backend = serialBackend(config);
         com2Backend = config.serial2.equals("buffer") ? new BufferSerial(config.serial2Input, false)
                 : SerialBackend.parse(config.serial2);
+        com3Backend = SerialBackend.parse(config.serial3);
+        com4Backend = SerialBackend.parse(config.serial4);
         inputWatch = new InputWatch(config.exitOnEof);
         int[][] com = {{0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3}};
+        SerialBackend[] backends = {com1Backend, com2Backend, com3Backend, com4Backend};
         for (int i = 0; i < 4; i++) {
-            SerialBackend backend = i == 0 ? com1Backend : i == 1 ? com2Backend : new NullSerial();
-            uarts[i] = new Uart16550(com[i][0], isa(sinks, com[i][1]), backend, clock);
+            uarts[i] = new Uart16550(com[i][0], isa(sinks, com[i][1]), backends[i], clock);
+            uarts[i].setOut2GatesIrq(config.uartOut2GatesIrq);
             uarts[i].attach(io);
         }
         openDisks(config);
@@ -136,6 +148,25 @@ public final class Devices implements AutoCloseable {
         } else {
             textDisplay = null;
         }
+        if (!config.keyboardInput.isEmpty()) {
+            keyboardFeed = new KeyboardFeed(new BufferSerial(config.keyboardInput, false), kbc, clock);
+        } else if (config.display.equals("text")) {
+            keyboardFeed = new KeyboardFeed(StdioSerial.keyboard(), kbc, clock);   // the display has the keyboard
+        } else {
+            keyboardFeed = null;
+        }
+    }
+
+    /** QEMU's fw_cfg: RAM size, one CPU, the command line and etc/e820 (the map INT 15h E820 gives). */
+    private static FwCfg fwCfg(MachineConfig config, long ramBytes) {
+        FwCfg fw = new FwCfg(ramBytes, 1, config.append);
+        List<MemoryMap.Entry> map = MemoryMap.forRam((int) ramBytes);
+        ByteBuffer e820 = ByteBuffer.allocate(20 * map.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (MemoryMap.Entry e : map) {
+            e820.putLong(e.base()).putLong(e.length()).putInt(e.type());
+        }
+        fw.addFile("etc/e820", e820.array());
+        return fw;
     }
 
     /** The wire for ISA IRQ {@code irq}: PIC input irq, I/O APIC pin irq (IRQ0 on pin 2, as the MP table says). */
@@ -148,8 +179,10 @@ public final class Devices implements AutoCloseable {
         if (config.serial.startsWith("file:") && config.serial.length() > 5) {
             OutputFile.check(Path.of(config.serial.substring(5)), "--serial file:", config.inputs());
         }
-        if (config.serial2.startsWith("file:") && config.serial2.length() > 5) {
-            OutputFile.check(Path.of(config.serial2.substring(5)), "--serial file:", config.inputs());
+        for (String spec : List.of(config.serial2, config.serial3, config.serial4)) {
+            if (spec.startsWith("file:") && spec.length() > 5) {
+                OutputFile.check(Path.of(spec.substring(5)), "--serial file:", config.inputs());
+            }
         }
         if (config.screenshot != null) {
             OutputFile.check(config.screenshot, "--screenshot", config.inputs());
@@ -235,6 +268,9 @@ public final class Devices implements AutoCloseable {
 
     /** True when no UART has received data waiting (in its FIFO or its back-end). */
     boolean serialInputIdle() {
+        if (keyboardFeed != null && keyboardFeed.hasInput()) {
+            return false;
+        }
         for (Uart16550 u : uarts) {
             if (!u.inputIdle()) {
                 return false;
@@ -245,6 +281,10 @@ public final class Devices implements AutoCloseable {
 
     /** False when no input can ever arrive (a scripted buffer that is used up, or no input back-end). */
     boolean canReceiveInput() {
+        if (keyboardFeed != null && (keyboardFeed.hasInput() || !(keyboardFeed.source() instanceof BufferSerial)
+                && !keyboardFeed.source().inputEnded())) {
+            return true;
+        }
         if (com1Backend instanceof BufferSerial b) {
             return b.pendingInput() > 0;
         }
@@ -253,12 +293,19 @@ public final class Devices implements AutoCloseable {
     }
 
     void awaitInput(long millis) {
+        boolean com1Silent = com1Backend instanceof NullSerial || com1Backend instanceof jx86.host.FileSerial;
+        if (keyboardFeed != null && com1Silent) {
+            com1Backend.flush();
+            keyboardFeed.source().awaitInput(millis);
+            return;
+        }
         com1Backend.awaitInput(millis);
     }
 
     void pollInput() {
-        uarts[0].pollInput();
-        uarts[1].pollInput();
+        for (Uart16550 u : uarts) {
+            u.pollInput();
+        }
     }
 
     /** COM2's output when its back-end captures it ({@code serial2 = "buffer"}), else "". */
@@ -315,6 +362,11 @@ public final class Devices implements AutoCloseable {
         try {
             com1Backend.close();
             com2Backend.close();
+            com3Backend.close();
+            com4Backend.close();
+            if (keyboardFeed != null) {
+                keyboardFeed.source().close();
+            }
         } catch (Exception e) {
             // terminal restore failure must not hide the run's result
         }

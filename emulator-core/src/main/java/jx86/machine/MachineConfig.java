@@ -18,6 +18,8 @@ public final class MachineConfig {
     public final int memoryMiB;
     public final Path kernel;
     public final String append;
+    /** A Linux bzImage's initial RAM disk (--initrd), or null. */
+    public final Path initrd;
     public final List<Path> modules;
     public final List<Path> disks;
     public final boolean snapshot;
@@ -60,6 +62,19 @@ public final class MachineConfig {
     public final String logFilter;
     /** {@code -D}: the log file, or null for standard error. */
     public final Path logFile;
+    /** COM3 and COM4 back-end specs, as {@link #serial} ("none" by default; third and fourth {@code --serial}). */
+    public final String serial3;
+    public final String serial4;
+    /**
+     * Datasheet (PC/AT serial card) behaviour: a UART's interrupt reaches its IRQ line only while
+     * MCR.OUT2 is set. False by default, as in QEMU, whose 16550 drives the line regardless of OUT2
+     * ({@code -M out2-gates-irq=on}).
+     */
+    public final boolean uartOut2GatesIrq;
+    /** Port 0xF4 exits with QEMU's isa-debug-exit status {@code (v << 1) | 1} instead of v ({@code -M debug-exit=qemu}). */
+    public final boolean qemuDebugExit;
+    /** Characters typed on the keyboard (the 8042) as the guest takes them: tests and {@code --display text}. */
+    public final String keyboardInput;
 
     private MachineConfig(Builder b) {
         this.logItems = b.logItems;
@@ -68,6 +83,7 @@ public final class MachineConfig {
         this.memoryMiB = b.memoryMiB;
         this.kernel = b.kernel;
         this.append = b.append;
+        this.initrd = b.initrd;
         this.modules = List.copyOf(b.modules);
         this.disks = List.copyOf(b.disks);
         this.snapshot = b.snapshot;
@@ -86,6 +102,11 @@ public final class MachineConfig {
         this.exitOnEof = b.exitOnEof;
         this.echoInput = b.echoInput;
         this.pacedInput = b.pacedInput;
+        this.serial3 = b.serial3;
+        this.serial4 = b.serial4;
+        this.uartOut2GatesIrq = b.uartOut2GatesIrq;
+        this.qemuDebugExit = b.qemuDebugExit;
+        this.keyboardInput = b.keyboardInput;
     }
 
     /** The files this run reads (kernel, modules, disks): outputs may never be one of them. */
@@ -94,6 +115,9 @@ public final class MachineConfig {
         all.addAll(modules);
         if (kernel != null) {
             all.add(kernel);
+        }
+        if (initrd != null) {
+            all.add(initrd);
         }
         return all;
     }
@@ -107,6 +131,13 @@ public final class MachineConfig {
         private int memoryMiB = 128;
         private Path kernel;
         private String append = "";
+        private Path initrd;
+
+        /** The initial RAM disk of a Linux bzImage kernel. */
+        public Builder initrd(Path value) {
+            this.initrd = value;
+            return this;
+        }
         private final List<Path> modules = new ArrayList<>();
         private final List<Path> disks = new ArrayList<>();
         private boolean snapshot;
@@ -134,6 +165,42 @@ public final class MachineConfig {
             this.logItems = items;
             this.logFilter = filter;
             this.logFile = file;
+            return this;
+        }
+
+        private String serial3 = "none";
+        private String serial4 = "none";
+        private boolean uartOut2GatesIrq;
+        private boolean qemuDebugExit;
+        private String keyboardInput = "";
+
+        /** COM3's back-end spec ("none" by default). */
+        public Builder serial3(String value) {
+            this.serial3 = value;
+            return this;
+        }
+
+        /** COM4's back-end spec ("none" by default). */
+        public Builder serial4(String value) {
+            this.serial4 = value;
+            return this;
+        }
+
+        /** Gate each UART's IRQ on MCR.OUT2 as the PC/AT serial card does (default false, as QEMU). */
+        public Builder uartOut2GatesIrq(boolean value) {
+            this.uartOut2GatesIrq = value;
+            return this;
+        }
+
+        /** Exit-port writes end the run with status (v << 1) | 1, as QEMU's isa-debug-exit (default false). */
+        public Builder qemuDebugExit(boolean value) {
+            this.qemuDebugExit = value;
+            return this;
+        }
+
+        /** Keys typed at the 8042 keyboard, one character each time the guest has taken the last one. */
+        public Builder keyboardInput(String value) {
+            this.keyboardInput = value == null ? "" : value;
             return this;
         }
 

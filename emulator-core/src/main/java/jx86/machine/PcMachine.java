@@ -19,6 +19,7 @@ import jx86.cpu.StopReason;
 import jx86.firmware.BadImageException;
 import jx86.firmware.Bios;
 import jx86.firmware.BiosDisk;
+import jx86.firmware.LinuxLoader;
 import jx86.firmware.MultibootLoader;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.Mmu;
@@ -202,6 +203,14 @@ public final class PcMachine implements AutoCloseable {
         bios.post();
         if (config.kernel != null) {
             byte[] kernel = readFile(config.kernel, "kernel");
+            if (LinuxLoader.isBzImage(kernel)) {
+                byte[] initrd = config.initrd == null ? null : readFile(config.initrd, "initrd");
+                new LinuxLoader(memory).load(cpu, kernel, config.kernel.toString(), initrd, config.append);
+                return;
+            }
+            if (config.initrd != null) {
+                throw new BadImageException("--initrd: " + config.kernel + " is not a Linux bzImage (use --module)");
+            }
             List<MultibootLoader.Module> modules = new ArrayList<>();
             for (Path m : config.modules) {
                 modules.add(new MultibootLoader.Module(readFile(m, "module"), m.toString()));
@@ -295,7 +304,7 @@ public final class PcMachine implements AutoCloseable {
         }
         devices.finish();
         return new RunResult(event, exitPortValue, devices.capturedSerial(), devices.debugConsole(),
-                cpu.instructions, clock.cycles);
+                cpu.instructions, clock.cycles, config.qemuDebugExit);
     }
 
     /**

@@ -9,13 +9,23 @@ package jx86.machine;
  * @param debugCon      port 0xE9 output
  * @param instructions  guest instructions retired
  * @param cycles        virtual cycles elapsed (instructions plus cost-model penalties and idle time)
+ * @param qemuExit      the exit port is in QEMU's isa-debug-exit mode: the status is (v << 1) | 1
  */
 public record RunResult(MachineEvent event, int exitPortValue, String serial, String debugCon,
-        long instructions, long cycles) {
+        long instructions, long cycles, boolean qemuExit) {
+
+    /** A result with jx86's own exit-port status (v itself). */
+    public RunResult(MachineEvent event, int exitPortValue, String serial, String debugCon, long instructions,
+            long cycles) {
+        this(event, exitPortValue, serial, debugCon, instructions, cycles, false);
+    }
 
     /** The process exit status the CLI uses for this run. */
     public int exitStatus() {
-        return event == MachineEvent.EXIT_PORT ? exitPortValue & 0xFF : event.exitStatus();
+        if (event != MachineEvent.EXIT_PORT) {
+            return event.exitStatus();
+        }
+        return (qemuExit ? exitPortValue << 1 | 1 : exitPortValue) & 0xFF;
     }
 
     /** The one-line report the CLI prints on stderr. */

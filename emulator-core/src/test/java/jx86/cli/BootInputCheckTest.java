@@ -144,8 +144,8 @@ class BootInputCheckTest {
     }
 
     @Test
-    void appendWithoutKernel_isRefused() throws IOException {
-        assertRefused("--append needs --kernel", "boot", image.toString(), "--serial", "none", "--append", "quiet");
+    void initrdWithoutKernel_isRefused() throws IOException {
+        assertRefused("-initrd needs -kernel", "boot", image.toString(), "--serial", "none", "-initrd", "x");
     }
 
     @Test

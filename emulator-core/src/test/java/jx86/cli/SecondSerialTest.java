@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A second --serial is COM2, as QEMU's repeated -serial; bad combinations are refused in one line. */
+/** A second --serial is COM2 (up to COM4), as QEMU's repeated -serial; bad combinations are refused in one line. */
 class SecondSerialTest {
     /** mov al,'A'; mov dx,0x2f8; out dx,al; mov al,'B'; mov dx,0x3f8; out dx,al; mov al,0; out 0xf4,al; hlt */
     private static final byte[] CODE = {(byte) 0xB0, 'A', (byte) 0xBA, (byte) 0xF8, 0x02, (byte) 0xEE,
@@ -54,9 +54,10 @@ class SecondSerialTest {
 
     @Test
     void badCombinationsAreRefused() {
-        refused("at most two", "--serial", "none", "--serial", "none", "--serial", "none");
-        refused("cannot both be stdio", "--serial", "stdio", "--serial", "stdio");
-        refused("expected stdio, file:F, tcp:PORT or none", "--serial", "none", "--serial", "bogus");
+        refused("at most four", "--serial", "none", "--serial", "none", "--serial", "none", "--serial", "none",
+                "--serial", "none");
+        refused("only one port can be stdio", "--serial", "stdio", "--serial", "stdio");
+        refused("expected stdio, file:F, tcp:PORT", "--serial", "none", "--serial", "bogus");
     }
 
     private void refused(String expected, String... serial) {

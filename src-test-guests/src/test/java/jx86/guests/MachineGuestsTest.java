@@ -83,6 +83,16 @@ class MachineGuestsTest {
         assertThat(info(r, "bytes")).isEqualTo("11");
     }
 
+    /** Issue #22: fw_cfg, an OUT2-clear COM2 console set up as xv6 does with a line typed ahead, 8042 keys. */
+    @Test
+    void qemuCompat_fwCfgOut2ClearConsoleAndKeyboard() {
+        RunResult r = GuestHarness.run(b -> b.kernel(guest("machine/qemu-compat.elf")).memoryMiB(64)
+                .append("fw=cfg quiet").serial2("buffer").serial2Input("ls\n").keyboardInput("Hi jx86\n"));
+        assertAllOk(r, "kbc-self-test", "fwcfg-signature", "fwcfg-cpus", "fwcfg-ram-low", "fwcfg-ram-high",
+                "fwcfg-cmdline", "fwcfg-e820-listed", "fwcfg-e820-first-base", "fwcfg-e820-first-ram",
+                "com2-out2-clear-line", "com2-irqs", "kbd-line");
+    }
+
     @Test
     void multibootInfo_reportsCommandLineMemoryMapAndModules(@TempDir Path dir) throws Exception {
         Path mod1 = dir.resolve("mod1.bin");

@@ -59,6 +59,7 @@ public final class I8042 implements IoDevice {
     private static final String UNSHIFTED_ROW4 = "\\zxcvbnm,./";
     private static final String SHIFTED_ROW4 = "|ZXCVBNM<>?";
     public static final int LEFT_SHIFT = 0x2A;
+    public static final int LEFT_CTRL = 0x1D;
 
     private final IrqLine irq1;
     private final IrqLine irq12;
@@ -106,6 +107,23 @@ public final class I8042 implements IoDevice {
 
     public int leds() {
         return leds;
+    }
+
+    /** True when the guest has taken every byte the keyboard and controller sent (OBF clear, nothing queued). */
+    public boolean outputIdle() {
+        return !outputFull && queue.isEmpty();
+    }
+
+    /** Ctrl plus the key of {@code c} (a letter or one of {@code [\\]}), as a terminal's control characters arrive. */
+    public boolean typeControl(char c) {
+        int code = scanCodeOf(Character.toLowerCase(c));
+        if (code < 0) {
+            return false;
+        }
+        keyDown(LEFT_CTRL);
+        pressKey(code);
+        keyUp(LEFT_CTRL);
+        return true;
     }
 
     // ---- host input ----

@@ -10,7 +10,9 @@ import jx86.host.SerialBackend;
 /**
  * The 16550A UART (NS PC16550D / TI TL16C550 datasheets) as wired on a PC: eight byte-wide ports at
  * {@code base} (COM1 0x3F8 IRQ4, COM2 0x2F8 IRQ3, COM3 0x3E8 IRQ4, COM4 0x2E8 IRQ3), the interrupt
- * output gated onto the ISA IRQ line by MCR.OUT2 as on the PC/AT serial card.
+ * output driven onto the ISA IRQ line. By default the line follows the interrupt whatever MCR.OUT2
+ * says, as QEMU's 16550 does (operating systems written for QEMU leave OUT2 clear);
+ * {@link #setOut2GatesIrq} selects the PC/AT serial card's wiring, where OUT2 gates the line.
  *
  * <p>Modelled: RBR/THR, IER, IIR with the datasheet's priority order (line status, received data /
  * character timeout, THR empty, modem status), FCR (FIFO enable, clear, receive trigger 1/4/8/14),
@@ -24,6 +26,13 @@ import jx86.host.SerialBackend;
  * back-end into the receive FIFO, only while the FIFO has room (the back-end never overruns the
  * guest), and counts idle character times for the timeout interrupt (4 character times, FIFO mode).
  * The same input therefore reaches the guest at the same virtual instants on every run.
+ *
+ * <p>Set-up and type-ahead: a byte the guest has not yet been told about (by LSR.DR, an IIR
+ * receive identification, or reading RBR) when it reprograms the UART (LCR, divisor, FCR, MCR, or
+ * IER turning on the receive interrupt) goes back to the host side, and the next byte arrives a
+ * full character time after that write. When a byte arrived is the emulator's choice, so to the
+ * guest it arrived after its set-up; the RBR read many drivers do then to drop stale input does not
+ * eat the first key typed ahead.
  *
  * <p>Not modelled: the word length, parity and stop bits are not applied to the data (bytes pass
  * through unchanged; no parity or framing errors occur and LCR bit 6, set break, has no effect);
@@ -97,6 +106,9 @@ public final class Uart16550 implements IoDevice {
     private boolean timeoutPending;
     private int idleCharTimes;
     private boolean txDirty;
+    private boolean out2GatesIrq;
+    /** How many bytes at the head of the receive FIFO the guest has been told about. */
+    private int rxSeen;
 
     /**
      * @param base    first of the 8 ports (e.g. {@link #COM1})
@@ -131,11 +143,18 @@ public final class Uart16550 implements IoDevice {
         triggerLevel = 1;
         rxHead = 0;
         rxCount = 0;
+        rxSeen = 0;
         threPending = false;
         timeoutPending = false;
         idleCharTimes = 0;
         msr = modemInputs();
         rxTimer.setDelay(characterCycles());
+        updateIrq();
+    }
+
+    /** True: the PC/AT wiring, IRQ only while MCR.OUT2 is set; false (default): QEMU's, no gating. */
+    public void setOut2GatesIrq(boolean value) {
+        out2GatesIrq = value;
         updateIrq();
     }
 
@@ -212,6 +231,7 @@ public final class Uart16550 implements IoDevice {
             lastRbr = rxFifo[rxHead] & 0xFF;
             rxHead = (rxHead + 1) % FIFO_SIZE;
             rxCount--;
+            rxSeen = Math.max(0, rxSeen - 1);
         }
         idleCharTimes = 0;
         timeoutPending = false;
@@ -249,6 +269,9 @@ public final class Uart16550 implements IoDevice {
 
     private int readIir() {
         int id = pendingInterrupt();
+        if (id == IIR_RX || id == IIR_TIMEOUT) {
+            rxSeen = rxCount;
+        }
         if (id == IIR_THRE) {
             threPending = false; // reading IIR with THRE as the source acknowledges it
         }
@@ -258,6 +281,7 @@ public final class Uart16550 implements IoDevice {
     private int readLsr() {
         int lsr = lsrErrors | LSR_THRE | LSR_TEMT | (rxCount > 0 ? LSR_DR : 0);
         lsrErrors = 0;
+        rxSeen = rxCount;
         return lsr;
     }
 
@@ -294,6 +318,7 @@ public final class Uart16550 implements IoDevice {
                 writeFcr(value);
                 break;
             case 3:
+                deferUnseen();
                 int oldFormat = lcr & 0x0F;
                 lcr = value;
                 if ((lcr & 0x0F) != oldFormat) {
@@ -313,6 +338,7 @@ public final class Uart16550 implements IoDevice {
     }
 
     private void setDivisor(int value) {
+        deferUnseen();
         divisor = value;
         rxTimer.setDelay(characterCycles());
     }
@@ -331,6 +357,9 @@ public final class Uart16550 implements IoDevice {
 
     private void writeIer(int value) {
         int old = ier;
+        if ((value & IER_ERBFI) != 0 && (old & IER_ERBFI) == 0) {
+            deferUnseen();
+        }
         ier = value & 0x0F;
         if ((ier & IER_ETBEI) != 0 && (old & IER_ETBEI) == 0) {
             threPending = true; // enabling ETBEI while THR is empty interrupts at once
@@ -338,6 +367,7 @@ public final class Uart16550 implements IoDevice {
     }
 
     private void writeFcr(int value) {
+        deferUnseen();
         if ((value & 0x01) == 0) {
             if (fifoEnabled) {
                 fifoEnabled = false;
@@ -371,11 +401,33 @@ public final class Uart16550 implements IoDevice {
         }
         rxHead = 0;
         rxCount = 0;
+        rxSeen = 0;
         timeoutPending = false;
         idleCharTimes = 0;
     }
 
+    /**
+     * The guest is (re)programming the UART: bytes it has not been told about yet go back to the
+     * host side and arrive again a character time from now (see the class comment).
+     */
+    private void deferUnseen() {
+        int unseen = rxCount - rxSeen;
+        if (unseen <= 0 || (mcr & MCR_LOOP) != 0) {
+            return;
+        }
+        byte[] back = new byte[unseen];
+        for (int i = 0; i < unseen; i++) {
+            back[i] = rxFifo[(rxHead + rxSeen + i) % FIFO_SIZE];
+        }
+        backend.unread(back);
+        rxCount = rxSeen;
+        timeoutPending = false;
+        idleCharTimes = 0;
+        rxTimer.setDelay(characterCycles());
+    }
+
     private void writeMcr(int value) {
+        deferUnseen();
         mcr = value & 0x1F;
         int now = modemInputs();
         int changed = (msr ^ now) & 0xF0;
@@ -427,7 +479,7 @@ public final class Uart16550 implements IoDevice {
     }
 
     private void updateIrq() {
-        boolean gated = (mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
-        irq.set(gated && pendingInterrupt() != IIR_NONE);
+        boolean connected = (mcr & MCR_LOOP) == 0 && (!out2GatesIrq || (mcr & MCR_OUT2) != 0);
+        irq.set(connected && pendingInterrupt() != IIR_NONE);
     }
 }

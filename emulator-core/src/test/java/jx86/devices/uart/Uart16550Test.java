@@ -245,7 +245,8 @@ class Uart16550Test {
     }
 
     @Test
-    void out2Clear_keepsTheIrqLineLowThoughInterruptPending() {
+    void out2Clear_withPcAtGating_keepsTheIrqLineLowThoughInterruptPending() {
+        uart.setOut2GatesIrq(true);
         out(IER, 0x02);
         assertThat(in(IIR) & 0x0F).isEqualTo(0x02);
         out(THR, 'x');
@@ -310,5 +311,50 @@ class Uart16550Test {
         assertThat((char) in(RBR)).isEqualTo('b');
         assertThat((char) in(RBR)).isEqualTo('c');
         assertThat(in(LSR) & 0x01).isZero();
+    }
+
+    @Test
+    void out2Clear_byDefault_drivesTheIrqLineAsQemuDoes() {
+        out(MCR, 0x00);
+        out(IER, 0x01);
+        serial.feed("k");
+        charTimes(1);
+        assertThat(sink.events).containsExactly("4+");
+        assertThat(in(RBR)).isEqualTo('k');
+        assertThat(sink.events).containsExactly("4+", "4-");
+    }
+
+    /** xv6's uartinit: FIFO off, 9600 8N1, MCR = 0, IER = receive, then LSR, IIR and RBR read to drop stale input. */
+    @Test
+    void typeAheadByte_survivesTheStaleInputReadOfASetUpSequence() {
+        serial.feed("ls\n");
+        charTimes(3);                   // 'l' waits in the holding register since boot
+        out(FCR, 0x00);
+        out(LCR, 0x80);
+        out(DLL, 12);
+        out(DLM, 0);
+        out(LCR, 0x03);
+        out(MCR, 0x00);
+        out(IER, 0x01);
+        assertThat(in(LSR) & 0x01).as("the byte arrives after the set-up").isZero();
+        in(IIR);
+        in(RBR);                        // the stale-input read
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            charTimes(1);
+            assertThat(in(LSR) & 0x01).isEqualTo(1);
+            got.append((char) in(RBR));
+        }
+        assertThat(got.toString()).isEqualTo("ls\n");
+    }
+
+    @Test
+    void byteTheGuestSawInLsr_staysInTheFifoAcrossAConfigWrite() {
+        serial.feed("ab");
+        charTimes(1);
+        assertThat(in(LSR) & 0x01).isEqualTo(1);   // the guest now knows about 'a'
+        out(IER, 0x01);
+        assertThat(in(LSR) & 0x01).isEqualTo(1);
+        assertThat((char) in(RBR)).isEqualTo('a');
     }
 }

@@ -1,0 +1,176 @@
+package jx86.firmware;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import jx86.cpu.Cpu;
+import jx86.memory.PhysicalMemory;
+
+/**
+ * Loads a Linux bzImage with the Linux/x86 boot protocol (Documentation/arch/x86/boot.rst) and
+ * enters it through its 32-bit entry point, as QEMU and GRUB do for a protected-mode start: the
+ * real-mode setup code is not run, the loader fills boot_params itself.
+ *
+ * <p>Layout: boot_params (the "zero page") at {@link #BOOT_PARAMS}, the command line at
+ * {@link #CMDLINE}, a GDT at {@link #GDT} with the boot protocol's __BOOT_CS (0x10) and __BOOT_DS
+ * (0x18), the protected-mode kernel at its code32_start (1 MiB), the initrd page-aligned at the top
+ * of RAM below the kernel's initrd_addr_max. boot_params holds the kernel's own setup header (copied
+ * from the file), type_of_loader 0xFF (undefined loader), cmd_line_ptr, ramdisk_image/size, the
+ * E820 map of {@link MemoryMap}, ext_mem_k/alt_mem_k and an 80x25 VGA text screen_info.
+ *
+ * <p>Machine state at entry (section "32-bit boot protocol"): protected mode, paging off, flat
+ * 4 GiB segments CS=0x10 and DS=ES=SS=0x18, IF=0, ESI = boot_params, EBP = EDI = EBX = 0.
+ */
+public final class LinuxLoader {
+    public static final int BOOT_PARAMS = 0x10000;
+    public static final int CMDLINE = 0x20000;
+    public static final int GDT = 0x6000;
+    static final int CMDLINE_MAX = 2048;
+    private static final int HDR_MAGIC = 0x53726448;   // "HdrS"
+
+    private final PhysicalMemory mem;
+
+    public LinuxLoader(PhysicalMemory mem) {
+        this.mem = mem;
+    }
+
+    /** Whether {@code image} is a bzImage: a setup header with "HdrS", protocol 2.02 or later. */
+    public static boolean isBzImage(byte[] image) {
+        if (image.length < 0x264) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        return b.getShort(0x1FE) == (short) 0xAA55 && b.getInt(0x202) == HDR_MAGIC
+                && (b.getShort(0x206) & 0xFFFF) >= 0x0202;
+    }
+
+    /**
+     * Loads the kernel and initrd (may be null) and puts the CPU at the 32-bit entry.
+     *
+     * @throws BadImageException for an image this loader cannot boot (too old, 64-bit only, too big)
+     */
+    public void load(Cpu cpu, byte[] image, String name, byte[] initrd, String cmdline) {
+        if (!isBzImage(image)) {
+            throw new BadImageException(name + ": not a Linux bzImage (no \"HdrS\" setup header)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        int version = b.getShort(0x206) & 0xFFFF;
+        int setupSects = image[0x1F1] & 0xFF;
+        if (setupSects == 0) {
+            setupSects = 4;
+        }
+        int loadFlags = image[0x211] & 0xFF;
+        if ((loadFlags & 0x01) == 0) {
+            throw new BadImageException(name + ": a zImage (loaded low) is not supported; use a bzImage");
+        }
+        int kernelOffset = (setupSects + 1) * 512;
+        if (kernelOffset >= image.length) {
+            throw new BadImageException(name + ": truncated bzImage");
+        }
+        long code32 = b.getInt(0x214) & 0xFFFF_FFFFL;
+        long initSize = version >= 0x020A ? b.getInt(0x260) & 0xFFFF_FFFFL : 0;
+        long pmSize = image.length - kernelOffset;
+        long ram = mem.ramSize() & 0xFFFF_FFFFL;
+        if (code32 + Math.max(pmSize, initSize) > ram) {
+            throw new BadImageException(name + String.format(": the kernel needs %d MiB of RAM above 1 MiB; give more -m",
+                    (Math.max(pmSize, initSize) >> 20) + 1));
+        }
+        mem.load((int) code32, image, kernelOffset, (int) pmSize);
+
+        for (int i = 0; i < 4096; i += 4) {
+            mem.poke32(BOOT_PARAMS + i, 0);
+        }
+        // The setup header, as the kernel's file has it: from 0x1F1 to the end given by the jump at 0x200.
+        int headerEnd = Math.min(0x202 + (image[0x201] & 0xFF), 0x290);
+        mem.load(BOOT_PARAMS + 0x1F1, image, 0x1F1, headerEnd - 0x1F1);
+
+        byte[] line = cmdline.getBytes(StandardCharsets.UTF_8);
+        long cmdlineMax = version >= 0x0206 ? b.getInt(0x238) & 0xFFFF_FFFFL : 255;
+        if (line.length > Math.min(cmdlineMax, CMDLINE_MAX - 1)) {
+            throw new BadImageException(name + ": command line longer than the kernel's " + cmdlineMax + " bytes");
+        }
+        mem.load(CMDLINE, line);
+        mem.poke8(CMDLINE + line.length, 0);
+
+        mem.poke8(BOOT_PARAMS + 0x210, 0xFF);                 // type_of_loader: undefined
+        mem.poke8(BOOT_PARAMS + 0x211, loadFlags & ~0x80);    // no real-mode heap: setup does not run
+        mem.poke32(BOOT_PARAMS + 0x228, CMDLINE);             // cmd_line_ptr
+        if (initrd != null && initrd.length > 0) {
+            placeInitrd(b, version, initrd, code32 + Math.max(pmSize, initSize), name);
+        }
+        writeMemoryInfo();
+        writeScreenInfo();
+        enter(cpu, (int) code32);
+    }
+
+    /** Top of RAM (or of initrd_addr_max), page-aligned, above the kernel's footprint. */
+    private void placeInitrd(ByteBuffer b, int version, byte[] initrd, long kernelEnd, String name) {
+        long max = version >= 0x0203 ? b.getInt(0x22C) & 0xFFFF_FFFFL : 0x37FFFFFFL;
+        long top = Math.min(max + 1, mem.ramSize() & 0xFFFF_FFFFL);
+        long at = (top - initrd.length) & ~0xFFFL;
+        if (at < kernelEnd) {
+            throw new BadImageException(name + ": the initrd (" + (initrd.length >> 10)
+                    + " KiB) does not fit between the kernel and the top of RAM; give more -m");
+        }
+        mem.load((int) at, initrd);
+        mem.poke32(BOOT_PARAMS + 0x218, (int) at);            // ramdisk_image
+        mem.poke32(BOOT_PARAMS + 0x21C, initrd.length);       // ramdisk_size
+    }
+
+    /** The E820 table (boot_params 0x2D0, count at 0x1E8) and the legacy sizes in KiB. */
+    private void writeMemoryInfo() {
+        List<MemoryMap.Entry> map = MemoryMap.forRam(mem.ramSize());
+        for (int i = 0; i < map.size(); i++) {
+            MemoryMap.Entry e = map.get(i);
+            int at = BOOT_PARAMS + 0x2D0 + 20 * i;
+            mem.poke32(at, (int) e.base());
+            mem.poke32(at + 4, (int) (e.base() >>> 32));
+            mem.poke32(at + 8, (int) e.length());
+            mem.poke32(at + 12, (int) (e.length() >>> 32));
+            mem.poke32(at + 16, e.type());
+        }
+        mem.poke8(BOOT_PARAMS + 0x1E8, map.size());
+        int extKib = (int) (((mem.ramSize() & 0xFFFF_FFFFL) - 0x100000) >> 10);
+        mem.poke16(BOOT_PARAMS + 0x002, Math.min(extKib, 0xFFFF));   // screen_info.ext_mem_k
+        mem.poke32(BOOT_PARAMS + 0x1E0, extKib);                     // alt_mem_k
+    }
+
+    /** screen_info: VGA text mode 3, 80x25, cursor at the top left, 16-line characters. */
+    private void writeScreenInfo() {
+        mem.poke8(BOOT_PARAMS + 0x06, 3);        // orig_video_mode
+        mem.poke8(BOOT_PARAMS + 0x07, 80);       // orig_video_cols
+        mem.poke8(BOOT_PARAMS + 0x0E, 25);       // orig_video_lines
+        mem.poke8(BOOT_PARAMS + 0x0F, 1);        // orig_video_isVGA
+        mem.poke16(BOOT_PARAMS + 0x10, 16);      // orig_video_points
+    }
+
+    private void enter(Cpu cpu, int entry) {
+        mem.poke32(GDT, 0);
+        mem.poke32(GDT + 4, 0);
+        mem.poke32(GDT + 8, 0);
+        mem.poke32(GDT + 12, 0);
+        mem.poke32(GDT + 16, 0x0000FFFF);        // 0x10 __BOOT_CS: base 0, 4 GiB, 32-bit code
+        mem.poke32(GDT + 20, 0x00CF9B00);
+        mem.poke32(GDT + 24, 0x0000FFFF);        // 0x18 __BOOT_DS: base 0, 4 GiB, writable data
+        mem.poke32(GDT + 28, 0x00CF9300);
+        cpu.gdtrBase = GDT;
+        cpu.gdtrLimit = 31;
+        mem.setA20(true);
+        cpu.cr0 |= Cpu.CR0_PE;
+        cpu.cr0 &= ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW);
+        cpu.mmu.setCr0(cpu.cr0);
+        cpu.setSegmentCache(Cpu.CS, 0x10, 0, 0xFFFF_FFFF, 0xC09B);
+        for (int seg : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
+            cpu.setSegmentCache(seg, 0x18, 0, 0xFFFF_FFFF, 0xC093);
+        }
+        cpu.setCpl(0);
+        cpu.setEflags(2);
+        cpu.regs[Cpu.ESI] = BOOT_PARAMS;
+        cpu.regs[Cpu.EBP] = 0;
+        cpu.regs[Cpu.EDI] = 0;
+        cpu.regs[Cpu.EBX] = 0;
+        cpu.regs[Cpu.ESP] = BOOT_PARAMS;         // below the zero page; the kernel sets its own at once
+        cpu.eip = entry;
+    }
+}

@@ -1,0 +1,91 @@
+package jx86.firmware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jx86.cpu.Cpu;
+import org.junit.jupiter.api.Test;
+
+/** The Linux/x86 boot protocol's 32-bit entry (Documentation/arch/x86/boot.rst) on a synthetic bzImage. */
+class LinuxLoaderTest {
+    private final FirmwareTestSupport t = new FirmwareTestSupport(64);
+
+    /** Boot sector + 2 setup sectors with a protocol 2.15 header, then 4 KiB of "kernel" (0x90 bytes). */
+    static byte[] bzImage(int initrdAddrMax) {
+        byte[] img = new byte[3 * 512 + 4096];
+        ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        img[0x1F1] = 2;                               // setup_sects
+        b.putShort(0x1FE, (short) 0xAA55);
+        img[0x200] = (byte) 0xEB;                     // jmp over the header
+        img[0x201] = 0x66;                            // header ends at 0x268
+        b.putInt(0x202, 0x53726448);                  // "HdrS"
+        b.putShort(0x206, (short) 0x020F);
+        img[0x211] = 0x01;                            // LOADED_HIGH
+        b.putInt(0x214, 0x100000);                    // code32_start
+        b.putInt(0x22C, initrdAddrMax);
+        b.putInt(0x238, 2047);                        // cmdline_size
+        b.putInt(0x260, 0x10000);                     // init_size
+        for (int i = 3 * 512; i < img.length; i++) {
+            img[i] = (byte) 0x90;
+        }
+        return img;
+    }
+
+    @Test
+    void detection_needsTheHdrSHeader() {
+        byte[] img = bzImage(0x37FFFFFF);
+        assertThat(LinuxLoader.isBzImage(img)).isTrue();
+        img[0x202] = 'X';
+        assertThat(LinuxLoader.isBzImage(img)).isFalse();
+        assertThat(LinuxLoader.isBzImage(FirmwareTestSupport.elf(0x100000, new byte[16], 0))).isFalse();
+    }
+
+    @Test
+    void protectedModeEntry_withBootParamsFilledIn() {
+        byte[] initrd = new byte[10_000];
+        initrd[0] = 0x37;
+        new LinuxLoader(t.mem).load(t.cpu, bzImage(0x37FFFFFF), "bz", initrd, "console=ttyS0 quiet");
+        int bp = LinuxLoader.BOOT_PARAMS;
+        assertThat(t.cpu.eip).isEqualTo(0x100000);
+        assertThat(t.cpu.regs[Cpu.ESI]).isEqualTo(bp);
+        assertThat(t.cpu.regs[Cpu.EBX] | t.cpu.regs[Cpu.EBP] | t.cpu.regs[Cpu.EDI]).isZero();
+        assertThat(t.cpu.segSel[Cpu.CS]).isEqualTo(0x10);
+        assertThat(t.cpu.segSel[Cpu.DS]).isEqualTo(0x18);
+        assertThat(t.cpu.cr0 & Cpu.CR0_PE).isNotZero();
+        assertThat(t.mem.read8(0x100000)).isEqualTo(0x90);                   // kernel at code32_start
+        assertThat(t.mem.read32(bp + 0x202)).isEqualTo(0x53726448);          // the setup header copied
+        assertThat(t.mem.read8(bp + 0x210)).isEqualTo(0xFF);                 // type_of_loader
+        int cmdline = t.mem.read32(bp + 0x228);
+        StringBuilder s = new StringBuilder();
+        for (int c; (c = t.mem.read8(cmdline + s.length())) != 0; ) {
+            s.append((char) c);
+        }
+        assertThat(s.toString()).isEqualTo("console=ttyS0 quiet");
+        int ramdisk = t.mem.read32(bp + 0x218);
+        assertThat(t.mem.read32(bp + 0x21C)).isEqualTo(10_000);
+        assertThat(ramdisk & 0xFFF).isZero();
+        assertThat(ramdisk).isEqualTo((64 << 20) - 12 * 1024);             // top of RAM, page-aligned
+        assertThat(t.mem.read8(ramdisk)).isEqualTo(0x37);
+        assertThat(t.mem.read8(bp + 0x1E8)).isEqualTo(7);                    // e820_entries
+        assertThat(t.mem.read32(bp + 0x2D0 + 3 * 20)).isEqualTo(0x100000);   // the RAM above 1 MiB
+        assertThat(t.mem.read32(bp + 0x2D0 + 3 * 20 + 8)).isEqualTo((64 << 20) - 0x100000);
+        assertThat(t.mem.read32(bp + 0x1E0)).isEqualTo(63 * 1024);           // alt_mem_k
+        assertThat(t.mem.read8(bp + 0x07)).isEqualTo(80);                    // screen_info columns
+    }
+
+    @Test
+    void initrd_staysBelowTheKernelsInitrdAddrMax() {
+        new LinuxLoader(t.mem).load(t.cpu, bzImage(0x01FFFFFF), "bz", new byte[4096], "");
+        assertThat(t.mem.read32(LinuxLoader.BOOT_PARAMS + 0x218)).isEqualTo(0x02000000 - 4096);
+    }
+
+    @Test
+    void tooLittleRam_orALongCommandLine_isOneLine() {
+        assertThatThrownBy(() -> new LinuxLoader(t.mem).load(t.cpu, bzImage(0x37FFFFFF), "bz", new byte[70 << 20], ""))
+                .isInstanceOf(BadImageException.class).hasMessageContaining("initrd");
+        assertThatThrownBy(() -> new LinuxLoader(t.mem).load(t.cpu, bzImage(0x37FFFFFF), "bz", null, "x".repeat(3000)))
+                .isInstanceOf(BadImageException.class).hasMessageContaining("command line");
+    }
+}
