@@ -157,9 +157,7 @@ public final class LinuxLoader {
         cpu.gdtrBase = GDT;
         cpu.gdtrLimit = 31;
         mem.setA20(true);
-        cpu.cr0 |= Cpu.CR0_PE;
-        cpu.cr0 &= ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW);
-        cpu.mmu.setCr0(cpu.cr0);
+        cpu.setCr0((cpu.cr0 | Cpu.CR0_PE) & ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW));
         cpu.setSegmentCache(Cpu.CS, 0x10, 0, 0xFFFF_FFFF, 0xC09B);
         for (int seg : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
             cpu.setSegmentCache(seg, 0x18, 0, 0xFFFF_FFFF, 0xC093);
