@@ -367,7 +367,7 @@ final class Exec {
                 return;
             }
             case 0x9B:
-                Misc.fwait(c);
+                X87Port.fwait(c);
                 return;
             case 0x9C:
                 FlagControl.pushf(c);
@@ -495,7 +495,7 @@ final class Exec {
             case 0xDD:
             case 0xDE:
             case 0xDF:
-                Misc.esc(c);
+                X87Port.esc(c, b);
                 return;
             default:
                 opE0(c, b, size);

@@ -10,11 +10,11 @@ import jx86.arch.CpuFault;
  */
 final class SystemOps {
     /**
-     * CPUID.1:EDX, describing exactly what this core implements: FPU=0 (no x87), VME=0, DE=0,
+     * CPUID.1:EDX, describing exactly what this core implements: FPU=1 (bit 0, jx86.cpu.fpu), VME=0, DE=0,
      * PSE=1 (bit 3), TSC=1 (4), MSR=1 (5), PAE=0, MCE=0, CX8=1 (8), APIC=1 (9), SEP=1 (11),
      * MTRR=0, PGE=1 (13), MCA=0, CMOV=1 (15); nothing above.
      */
-    static final int FEATURES_EDX = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 11)
+    static final int FEATURES_EDX = 1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 9) | (1 << 11)
             | (1 << 13) | (1 << 15);
     /** Family 6, model 6, stepping 3. */
     static final int SIGNATURE = 0x0663;

@@ -20,6 +20,7 @@ import jx86.devices.kbc.I8042;
 import jx86.devices.misc.A20Gate;
 import jx86.devices.misc.DebugConE9;
 import jx86.devices.misc.ExitPortF4;
+import jx86.devices.misc.FpuErrorPortF0;
 import jx86.devices.misc.Port92;
 import jx86.devices.misc.PostCode80;
 import jx86.devices.vga.TextDisplay;
@@ -101,9 +102,13 @@ public final class Devices implements AutoCloseable {
         cmos = config.rtcEpochSeconds == null
                 ? new CmosRtc(clock, isa(sinks, 8), mem.ramSize())
                 : new CmosRtc(clock, isa(sinks, 8), mem.ramSize(), config.rtcEpochSeconds);
-        cmos.setNvram(0x14, cmos.nvram(0x14) & ~0x02);   // equipment: no maths coprocessor (CPUID FPU=0)
+        cmos.setNvram(0x14, cmos.nvram(0x14) | 0x02);   // equipment: maths coprocessor present (x87)
         cmos.attach(io);
         new PostCode80().attach(io);
+        // x87 errors with CR0.NE = 0 (FERR# -> IRQ 13) and port F0h, which clears FERR#.
+        IrqLine irq13 = isa(sinks, 13);
+        cpu.setFerrListener(irq13::set);
+        new FpuErrorPortF0(cpu::clearFerr).attach(io);
         debugCon = new DebugConE9();
         debugCon.attach(io);
         new ExitPortF4(machine::exitRequested).attach(io);
@@ -214,7 +219,7 @@ public final class Devices implements AutoCloseable {
 
     /** MP tables and other firmware-provided structures. */
     void writeFirmwareTables() {
-        new MpTable().writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
+        new MpTable(Cpu.CPUID_SIGNATURE, Cpu.CPUID_FEATURES_EDX).writeTo(machine.memory(), MP_FLOATING_POINTER, MP_TABLE);
     }
 
     /** Called by the run loop between CPU slices: paces scripted input, ends a run at its end. */
