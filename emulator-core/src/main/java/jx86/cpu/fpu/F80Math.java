@@ -126,7 +126,8 @@ public final class F80Math {
         int sign = neg ? 0x8000 : 0;
         if (eu >= emax) {
             exc |= OE;
-            if (!masked(OE)) {
+            // Unmasked: rebias; a result still out of range gets the masked response (host x87).
+            if (!masked(OE) && (!regDest || eu - REBIAS < emax)) {
                 if (!regDest) {
                     return null;
                 }
@@ -135,7 +136,8 @@ public final class F80Math {
             }
             exc |= PE;
             int r = rc();
-            boolean toInf = r == 0 || (r == 1 && neg) || (r == 2 && !neg);
+            // (An unmasked overflow whose rebiased result is still too large gives infinity too.)
+            boolean toInf = r == 0 || (r == 1 && neg) || (r == 2 && !neg) || !masked(OE);
             c1 = toInf;
             if (toInf) {
                 return new Ext80(sign | emax, Ext80.J);
@@ -147,7 +149,7 @@ public final class F80Math {
             return new Ext80(sign | eu, rSig);
         }
         boolean tiny = eu < 1;
-        if (!masked(UE)) {
+        if (!masked(UE) && (!regDest || !tiny || eu + REBIAS >= 1)) {
             if (!tiny) {
                 note();
                 return new Ext80(sign | eu, rSig);
@@ -160,7 +162,7 @@ public final class F80Math {
             return new Ext80(sign | ((eu + REBIAS) & 0x7FFF), rSig);
         }
         roundBits(neg, mag, n - 64 + (1 - e), prec);
-        if (rInexact && tiny) {
+        if ((rInexact || !masked(UE)) && tiny) {
             exc |= UE;
         }
         note();
@@ -359,10 +361,7 @@ public final class F80Math {
             if (a.isZero()) {
                 return invalid();
             }
-            if (denormal(a, null)) {
-                return null;
-            }
-            exc |= ZE;
+            exc |= ZE; // a denormal dividend raises no DE here (host x87)
             return neg ? Ext80.NEG_INF : Ext80.POS_INF;
         }
         if (denormal(a, b)) {
@@ -422,9 +421,9 @@ public final class F80Math {
             }
             return 2;
         }
-        if (denormal(a, b)) {
-            return 2;
-        }
+        // A denormal operand raises DE, but the comparison is still made: with DE unmasked the
+        // condition codes are set all the same (host x87); the caller does not pop then.
+        denormal(a, b);
         if (a.isZero() && b.isZero()) {
             return 0;
         }

@@ -296,7 +296,8 @@ public final class X87 {
             }
             return;
         }
-        if (memDenormal(st(0))) {
+        // A denormal dividend over a zero ST(0) (FDIVR) is a zero divide only.
+        if (!(reg == 7 && st(0).isZero()) && memDenormal(st(0))) {
             raise(m.exc);
             return;
         }
@@ -587,10 +588,7 @@ public final class X87 {
             }
             return;
         }
-        if (memDenormal(st(0))) {
-            raise(m.exc);
-            return;
-        }
+        memDenormal(st(0));
         int c = m.compare(st(0), src, signal);
         m.exc |= loadExc;
         finishCompare(c, popAfter ? 1 : 0);
@@ -599,9 +597,7 @@ public final class X87 {
     private void finishCompare(int c, int pops) {
         boolean ok = !m.blocked();
         raise(m.exc);
-        if (ok || c == 2) {
-            setCc(CMP_CC[c + 1]);
-        }
+        setCc(CMP_CC[c + 1]); // also with an unmasked exception (host x87)
         if (ok) {
             doPops(pops);
         }
