@@ -266,14 +266,15 @@ public final class F80Math {
         if (subtract) {
             b = b.negate();
         }
+        // A denormal operand raises DE even beside an infinity (host x87).
+        if (denormal(a, b)) {
+            return null;
+        }
         if (a.isInf() || b.isInf()) {
             if (a.isInf() && b.isInf() && a.negative() != b.negative()) {
                 return invalid();
             }
             return a.isInf() ? a : b;
-        }
-        if (denormal(a, b)) {
-            return null;
         }
         if (a.isZero() && b.isZero()) {
             if (a.negative() == b.negative()) {
@@ -324,6 +325,9 @@ public final class F80Math {
         if (a.isInf() || b.isInf()) {
             if (a.isZero() || b.isZero()) {
                 return invalid();
+            }
+            if (denormal(a, b)) { // DE even beside an infinity (host x87)
+                return null;
             }
             return neg ? Ext80.NEG_INF : Ext80.POS_INF;
         }

@@ -99,6 +99,10 @@ final class Transcendental {
         if (m.denormal(x, null)) {
             return null;
         }
+        if (x.exp() >= Ext80.BIAS + 16) {
+            // Far outside the documented -1..+1 (result undefined): the limits of 2^x - 1.
+            return x.negative() ? m.reround(Ext80.ONE.negate()) : m.mul(Ext80.POS_INF, Ext80.ONE);
+        }
         BigDecimal v = BigMath.exact(x);
         if (v.abs().compareTo(BigDecimal.ONE) == 0) {
             return m.reround(v.signum() > 0 ? Ext80.ONE : new Ext80(Ext80.BIAS - 1, Ext80.J).negate());

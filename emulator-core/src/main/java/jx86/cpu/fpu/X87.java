@@ -721,12 +721,11 @@ public final class X87 {
                 setCc(SW_C3 | SW_C0 | (st(0).negative() ? SW_C1 : 0));
                 return;
             }
-            if (underflow()) {
-                if (modrm == 0xE4) {
-                    setCc(SW_C3 | SW_C2 | SW_C0);
-                } else {
-                    setSt(0, Ext80.INDEFINITE);
-                }
+            boolean masked = underflow();
+            if (modrm == 0xE4) {
+                setCc(SW_C3 | SW_C2 | SW_C0); // FTST: unordered, also when unmasked (host x87)
+            } else if (masked) {
+                setSt(0, Ext80.INDEFINITE);
             }
             return;
         }
