@@ -149,6 +149,13 @@ public final class F80Math {
             return new Ext80(sign | eu, rSig);
         }
         boolean tiny = eu < 1;
+        if (!masked(UE) && regDest && tiny && eu + REBIAS < 1) {
+            // Unmasked, and still too small after rebiasing: a signed zero whatever the rounding
+            // mode (host x87).
+            exc |= UE | PE;
+            c1 = false;
+            return new Ext80(sign, 0);
+        }
         if (!masked(UE) && (!regDest || !tiny || eu + REBIAS >= 1)) {
             if (!tiny) {
                 note();

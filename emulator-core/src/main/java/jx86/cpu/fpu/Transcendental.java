@@ -492,7 +492,9 @@ final class Transcendental {
                 }
             }
         }
-        if (f.finishOp()) {
+        if (!f.finishOp()) {
+            f.setStatusBits(0, X87.SW_C2); // an unmasked exception: C2 cleared too (host x87)
+        } else {
             f.set(0, r);
             if (r.isNaN()) {
                 // NaN operands or invalid: only C2 is cleared; C0 and C3 keep their values (host x87).

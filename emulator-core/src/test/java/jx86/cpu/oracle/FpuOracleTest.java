@@ -70,6 +70,35 @@ class FpuOracleTest {
         return b;
     }
 
+    /**
+     * When the host process is switched out in the middle of a block, the Linux kernel saves and
+     * restores the x87 with XSAVE, which on AMD processors does not keep the last instruction and
+     * operand pointers and opcode unless an exception is pending: the FNSAVE image then holds
+     * zeros there. In such a block (ES clear on both sides, a pointer group zero natively but not
+     * on jx86) that group is taken from jx86's image, so only the rest is compared; the blocks are
+     * counted and printed.
+     */
+    static boolean hostLostPointers(OracleResult n, OracleResult j) {
+        if (n.vector != OracleResult.COMPLETED || j.vector != OracleResult.COMPLETED) {
+            return false;
+        }
+        int b = FpuBlockGenerator.SAVE;
+        if ((u16(n.window, b + 4) & 0x80) != 0 || (u16(j.window, b + 4) & 0x80) != 0) {
+            return false;
+        }
+        boolean lost = false;
+        // the instruction pointer group (FIP, FCS and FOP), then the operand pointer group (FDP, FDS):
+        // later register-form instructions set FIP again but not FDP
+        for (int at : new int[] {b + 12, b + 20}) {
+            boolean zero = u32(n.window, at) == 0 && u16(n.window, at + 4) == 0;
+            if (zero && u32(j.window, at) != 0) {
+                System.arraycopy(j.window, at, n.window, at, 6);
+                lost = true;
+            }
+        }
+        return lost;
+    }
+
     /** The FNSAVE image at the end of a completed block, decoded. */
     static String fpuState(String who, OracleResult r) {
         byte[] w = r.window;
@@ -105,6 +134,7 @@ class FpuOracleTest {
         List<String> reports = new ArrayList<>();
         int mismatches = 0;
         int faults = 0;
+        int lostPointers = 0;
         for (long first = 0; first < blocks; first += OracleSweep.BATCH) {
             List<OracleCase> cases = new ArrayList<>();
             for (long i = first; i < Math.min(blocks, first + OracleSweep.BATCH); i++) {
@@ -120,6 +150,9 @@ class FpuOracleTest {
                     faults++;
                 }
                 OracleResult j = jx.run(c, (c.id & 1) == 1);
+                if (hostLostPointers(n, j)) {
+                    lostPointers++;
+                }
                 String d = Differ.differences(c, n, j);
                 if (d != null) {
                     mismatches++;
@@ -130,8 +163,9 @@ class FpuOracleTest {
             }
         }
         System.out.println("x87 coverage: " + coverage);
-        System.out.printf("FPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults (#MF)%n", seed,
-                blocks, blocks - mismatches, mismatches, faults);
+        System.out.printf("FPU oracle: seed %#x, %d blocks, %d match, %d mismatch, %d native faults (#MF),"
+                + " %d with the host's x87 pointers lost%n", seed, blocks, blocks - mismatches, mismatches, faults,
+                lostPointers);
         reports.forEach(System.out::println);
         assertThat(mismatches).as("x87 blocks whose jx86 outcome differs from the host; first reports:%n%s",
                 String.join("\n", reports.subList(0, Math.min(3, reports.size())))).isZero();
