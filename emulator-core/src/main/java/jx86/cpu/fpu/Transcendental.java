@@ -455,6 +455,9 @@ final class Transcendental {
             } else if (b.isInf() || a.isZero()) {
                 // Unchanged, not even rounded to the precision control; a pseudo-denormal comes out with exponent 1.
                 r = a.isPseudoDenormal() ? new Ext80(a.se() | 1, a.sig()) : a;
+                if (r.isDenormal() && (m.cw & F80Math.UE) == 0) {
+                    m.exc |= F80Math.UE; // a tiny result with underflow unmasked (host x87)
+                }
             } else {
                 BigInteger ma = F80Math.mag(a);
                 BigInteger mb = F80Math.mag(b);
