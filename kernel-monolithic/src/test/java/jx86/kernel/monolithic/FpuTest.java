@@ -10,7 +10,7 @@ import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
 
 /**
- * fputests (user/fputests.c) on jx86: the kernel saves and restores each process's x87 state
+ * fputests (user/fputests.c, loaded as a multiboot module) on jx86: the kernel saves and restores each process's x87 state
  * (kernel/fpu.c, eager FNSAVE/FRSTOR on every switch) and turns #MF into SIGFPE.
  */
 class FpuTest {
@@ -18,7 +18,7 @@ class FpuTest {
     void fpuStateIsPerProcess_andUnmaskedErrorsAreSigfpe() {
         RunResult r = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 panic=exit init=/bin/fputests")
-                .disk(Path.of("target/disk.img")).snapshot(true)
+                .module(Path.of("target/user/fputests")) // a multiboot module: not on the disk image
                 .maxInstructions(1_000_000_000L).build());
 
         assertThat(r.serial().lines()).containsSubsequence(
