@@ -30,13 +30,17 @@ void fpu_initstate(struct proc *p) {
   p->fpu[9] = 0xFF;
 }
 
-/* FNSAVE also reinitialises the FPU, so the next FRSTOR never meets a pending exception. */
+/* FNSAVE also reinitialises the FPU. */
 void fpu_save(struct proc *p) {
   __asm__ volatile("fnsave %0" : "=m"(p->fpu));
 }
 
+/* FRSTOR waits for pending errors: FNCLEX first, so that a pending exception in the live state can
+ * never become a #MF in the kernel. That happens when something else shares this FPU: under the
+ * jx86 hypervisor, which does not switch the FPU between VMs, another VM's process may leave an
+ * unmasked error pending (e.g. after memcorrupt scribbled over its saved image). */
 void fpu_restore(struct proc *p) {
-  __asm__ volatile("frstor %0" : : "m"(p->fpu));
+  __asm__ volatile("fnclex\n\tfrstor %0" : : "m"(p->fpu));
 }
 
 /* fork: the child inherits the parent's live FPU state (saved, then put back for the parent). */
