@@ -39,7 +39,6 @@ struct proc {
   struct inode *cwd;         /* current directory, 0 without a root file system */
   char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
   char name[16];
-  uint8_t fpu[108];          /* x87 state (FNSAVE image) while not running, see fpu.c */
 };
 
 extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

@@ -157,7 +157,6 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
   const char *base = strrchr(path, '/');
   safestrcpy(p->name, base ? base + 1 : path, sizeof(p->name));
   signals_exec(p);
-  fpu_exec();
   pde_t *old = p->pgdir;
   p->pgdir = pgdir;
   p->heapstart = p->brk = PGROUNDUP((uint32_t)top);

@@ -63,7 +63,6 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   part_scan(1);
   mountroot();
   load_boot_modules();   /* multiboot modules named *.ko */
-  fpuinit();          /* the x87, switched per process (fpu.c) */
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */
 }

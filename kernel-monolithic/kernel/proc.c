@@ -28,7 +28,6 @@ struct proc *allocproc(void) {
     return 0;
   p->state = EMBRYO;
   p->pid = nextpid++;
-  fpu_initstate(p);
   *(uint32_t *)p->kstack = STACK_CANARY;
   char *sp = p->kstack + KSTACKSIZE;
   sp -= sizeof(*p->tf);
@@ -93,7 +92,6 @@ int fork(void) {
   np->cwd = curproc->cwd ? idup(curproc->cwd) : 0;
   safestrcpy(np->cwdpath, curproc->cwdpath, sizeof(np->cwdpath));
   signals_fork(np, curproc);
-  fpu_fork(np);
   np->state = RUNNABLE;
   return np->pid;
 }

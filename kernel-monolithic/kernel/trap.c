@@ -32,9 +32,7 @@ static void user_fault(struct trapframe *tf) {
       return;
     }
   }
-  if (tf->trapno == T_FPERR)
-    fpu_clear_exceptions();
-  int sig = tf->trapno == T_DIVIDE || tf->trapno == T_FPERR ? SIGFPE : tf->trapno == T_ILLOP ? SIGILL : SIGSEGV;
+  int sig = tf->trapno == T_DIVIDE ? SIGFPE : tf->trapno == T_ILLOP ? SIGILL : SIGSEGV;
   /* like Linux's show_unhandled_signals: say why a process dies, stay quiet if it handles it */
   struct k_sigaction *a = &curproc->sigactions[sig - 1];
   if (a->handler <= SIG_IGN || (curproc->sigblocked & (1ULL << (sig - 1)))) {
