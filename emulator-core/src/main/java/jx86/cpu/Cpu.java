@@ -210,6 +210,19 @@ public final class Cpu {
     boolean nmiBlocked;
 
     public final Mmu mmu;
+    /** The x87 FPU (package jx86.cpu.fpu) and its hook into this core (X87Port). */
+    public final jx86.cpu.fpu.X87 fpu = new jx86.cpu.fpu.X87();
+    final X87Port x87Port = new X87Port(this);
+
+    /** Connects FERR# (legacy x87 error reporting with CR0.NE = 0): the machine routes it to IRQ 13. */
+    public void setFerrListener(java.util.function.Consumer<Boolean> listener) {
+        x87Port.ferr = listener;
+    }
+
+    /** A write to port F0h: clears the FERR# latch (the chipset's IGNNE#/IRQ 13 acknowledge). */
+    public void clearFerr() {
+        x87Port.clearFerr();
+    }
     public final IoBus io;
     public final VirtualClock clock;
     private InterruptController interruptController;
@@ -246,6 +259,7 @@ public final class Cpu {
         }
         setSegmentCache(CS, 0xF000, 0xFFFF0000, 0xFFFF, 0x9B);
         cr0 = CR0_ET | CR0_CD | CR0_NW;
+        fpu.powerOn();
         cr2 = 0;
         cr3 = 0;
         cr4 = 0;

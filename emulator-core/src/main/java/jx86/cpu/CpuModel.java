@@ -12,10 +12,10 @@ public final class CpuModel {
     }
 
     /**
-     * Whether the x87 FPU is present (CPUID.1:EDX.FPU, the MP table's copy, CR0.ET). The engineer
-     * adding jx86.cpu.fpu sets this to true when D8-DF and WAIT reach the FPU's entry point.
+     * Whether the x87 FPU is present (CPUID.1:EDX.FPU, the MP table's copy, the CMOS equipment
+     * byte): D8-DF and WAIT reach jx86.cpu.fpu through {@link X87Port}.
      */
-    public static final boolean HAS_FPU = false;
+    public static final boolean HAS_FPU = true;
 
     /** The model jx86 is: every table row up to this generation exists. */
     public static final OpTable.Model GENERATION = OpTable.Model.P6;

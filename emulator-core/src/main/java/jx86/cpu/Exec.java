@@ -349,7 +349,7 @@ final class Exec {
                 return;
             }
             case 0x9B:
-                Misc.fwait(c);
+                X87Port.fwait(c);
                 return;
             case 0x9C:
                 FlagControl.pushf(c);
@@ -477,7 +477,7 @@ final class Exec {
             case 0xDD:
             case 0xDE:
             case 0xDF:
-                Misc.esc(c);
+                X87Port.esc(c, b);
                 return;
             default:
                 opE0(c, b, size);

@@ -19,7 +19,7 @@ import java.util.List;
  * feature bits come from the model column ({@link CpuModel#FEATURES_EDX}).
  *
  * <p>The x87 escape opcodes D8-DF and WAIT (9B) are one row group, {@link #FPU}: the decoder hands
- * them to a single FPU entry point ({@code Misc.esc}/{@code Misc.fwait} today).
+ * them to a single FPU entry point ({@code X87Port.esc}/{@code X87Port.fwait}, which run jx86.cpu.fpu).
  */
 public final class OpTable {
     private OpTable() {
@@ -358,7 +358,7 @@ public final class OpTable {
             op(0x98, "cbtw|cwtl", "", "Exec (cbw)").a(CACHED);
             op(0x99, "cwtd|cltd", "", "Exec (cwd)").a(CACHED);
             op(0x9A, "lcall", "Ap", "ControlTransfer.farCall");
-            op(0x9B, "fwait", "", "Misc.fwait").a(FPU);
+            op(0x9B, "fwait", "", "X87Port.fwait").a(FPU);
             op(0x9C, "pushf~", "", "FlagControl.pushf").p(Priv.IOPL);
             op(0x9D, "popf~", "", "FlagControl.popf").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
             op(0x9E, "sahf", "", "FlagControl.sahf").f(0, SF | ZF | AF | PF | CF, 0);
@@ -413,7 +413,7 @@ public final class OpTable {
             op(0xD6, "salc", "", "Exec (salc)").f(CF, 0, 0);
             op(0xD7, "xlat", "XLAT", "Exec (xlat)");
             for (int e = 0xD8; e <= 0xDF; e++) {
-                op(e, "(x87)", "ESC", "Misc.esc").a(FPU);
+                op(e, "(x87)", "ESC", "X87Port.esc").a(FPU);
             }
             op(0xE0, "loopne", "Jb", "ControlTransfer.loop").f(ZF, 0, 0).a(BRANCH);
             op(0xE1, "loope", "Jb", "ControlTransfer.loop").f(ZF, 0, 0).a(BRANCH);

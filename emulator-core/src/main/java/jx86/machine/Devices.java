@@ -23,6 +23,7 @@ import jx86.devices.kbc.I8042;
 import jx86.devices.misc.A20Gate;
 import jx86.devices.misc.DebugConE9;
 import jx86.devices.misc.ExitPortF4;
+import jx86.devices.misc.FpuErrorPortF0;
 import jx86.devices.misc.Port92;
 import jx86.devices.misc.PostCode80;
 import jx86.devices.vga.Screenshot;
@@ -114,6 +115,10 @@ public final class Devices implements AutoCloseable {
         cmos.attach(io);
         fwCfg(config, mem.ramSize() & 0xFFFF_FFFFL).attach(io);
         new PostCode80().attach(io);
+        // x87 errors with CR0.NE = 0 (FERR# -> IRQ 13) and port F0h, which clears FERR#.
+        IrqLine irq13 = isa(sinks, 13);
+        cpu.setFerrListener(irq13::set);
+        new FpuErrorPortF0(cpu::clearFerr).attach(io);
         debugCon = new DebugConE9();
         debugCon.attach(io);
         new ExitPortF4(machine::exitRequested).attach(io);

@@ -33,12 +33,13 @@ class MiscTest {
     }
 
     @Test
-    void x87_withoutFpu_isIgnored() {
-        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x1234).poke16(0x20000, 0x5A5A);
-        // fninit; fnstsw [0x20000]; fnstsw ax
-        t.exec(0xDB, 0xE3, 0xDD, 0x3D, 0x00, 0x00, 0x02, 0x00, 0xDF, 0xE0);
-        assertThat(t.read16(0x20000)).isEqualTo(0x5A5A);
-        assertThat(t.reg(EAX)).isEqualTo(0x1234);
+    void x87_isPresent_fninitStatusAndControlWords() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x1234FFFF).poke16(0x20000, 0x5A5A).poke16(0x20002, 0x5A5A);
+        // fninit; fnstsw [0x20000]; fnstcw [0x20002]; fnstsw ax (the FPU detection sequence)
+        t.exec(0xDB, 0xE3, 0xDD, 0x3D, 0x00, 0x00, 0x02, 0x00, 0xD9, 0x3D, 0x02, 0x00, 0x02, 0x00, 0xDF, 0xE0);
+        assertThat(t.read16(0x20000)).isEqualTo(0);
+        assertThat(t.read16(0x20002)).isEqualTo(0x037F);
+        assertThat(t.reg(EAX)).isEqualTo(0x12340000);
     }
 
     @Test

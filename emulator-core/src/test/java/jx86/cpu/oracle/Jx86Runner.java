@@ -167,7 +167,7 @@ final class Jx86Runner {
     }
 
     private void enterUserMode(OracleCase c) {
-        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE);
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PE | Cpu.CR0_NE); // NE as Linux runs: x87 errors are #MF (vector 16)
         if (paging) {
             cpu.setCr0(cpu.cr0 | Cpu.CR0_PG);
             cpu.setCr3(PAGE_DIR);
