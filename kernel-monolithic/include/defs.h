@@ -126,6 +126,14 @@ void syscall(struct trapframe *tf);
 
 /* ---- kernel/proc.c ---- */
 void userinit(void);
+// fpu.c
+void fpuinit(void);
+void fpu_initstate(struct proc *p);
+void fpu_save(struct proc *p);
+void fpu_restore(struct proc *p);
+void fpu_fork(struct proc *child);
+void fpu_exec(void);
+void fpu_clear_exceptions(void);
 struct proc *allocproc(void);
 int fork(void);
 void exit(int wstatus) __attribute__((noreturn));

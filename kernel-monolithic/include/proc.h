@@ -48,6 +48,7 @@ struct proc {
   uaddr_t arg_start, arg_end; /* the argument strings on the user stack (/proc/<pid>/cmdline) */
   uint32_t start_ticks;      /* when it was forked (/proc/<pid>/stat) */
   char exe[MAXPATH];         /* the executable's path: what /proc/self/exe runs again */
+  uint8_t fpu[108];          /* x87 state (FNSAVE image) while not running, see fpu.c */
 };
 
 extern struct proc *curproc;   /* the one CPU's running process, 0 in the scheduler */

@@ -223,6 +223,7 @@ static int exec_image(const char *path, const uint8_t *img, uint32_t size, char 
       p->ofile[fd] = 0;
     }
   p->cloexec = 0;
+  fpu_exec();
   pde_t *old = p->pgdir;
   p->pgdir = pgdir;
   p->heapstart = p->brk = PGROUNDUP((uint32_t)top);

@@ -65,6 +65,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi) {
   mountroot();
   memdev_init();      /* /dev/null, /dev/zero, /dev/urandom */
   load_boot_modules();   /* multiboot modules named *.ko */
+  fpuinit();          /* the x87, switched per process (fpu.c) */
   userinit();         /* the first process: exec init from a multiboot module */
   scheduler();        /* turns interrupts on when idle; never returns */
 }

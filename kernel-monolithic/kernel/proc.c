@@ -28,6 +28,7 @@ struct proc *allocproc(void) {
     return 0;
   p->state = EMBRYO;
   p->pid = nextpid++;
+  fpu_initstate(p);
   *(uint32_t *)p->kstack = STACK_CANARY;
   char *sp = p->kstack + KSTACKSIZE;
   sp -= sizeof(*p->tf);
@@ -100,6 +101,7 @@ int fork(void) {
   np->arg_end = curproc->arg_end;
   np->start_ticks = ticks;
   safestrcpy(np->exe, curproc->exe, sizeof(np->exe));
+  fpu_fork(np);
   np->state = RUNNABLE;
   return np->pid;
 }

@@ -30,6 +30,7 @@ void scheduler(void) {
     curproc = p;
     switchuvm(p);
     p->state = RUNNING;
+    fpu_restore(p);
     swtch(&schedctx, p->context);
     /* back here when p sleeps, yields or exits */
     switchkvm();
@@ -45,6 +46,7 @@ void sched(void) {
     panic("sched: %s still RUNNING", curproc->name);
   if (*(uint32_t *)curproc->kstack != STACK_CANARY)
     panic("kernel stack overflow in %s[%d]", curproc->name, curproc->pid);
+  fpu_save(curproc);
   swtch(&curproc->context, schedctx);
 }
 

@@ -32,8 +32,10 @@ static void user_fault(struct trapframe *tf) {
       return;
     }
   }
-  /* #NM without an FPU (CR0.EM, kernel/nofpu.c): SIGFPE, like Linux without math emulation */
-  int sig = tf->trapno == T_DIVIDE || tf->trapno == T_DEVICE ? SIGFPE
+  if (tf->trapno == T_FPERR)
+    fpu_clear_exceptions();
+  /* #NM without an FPU (CR0.EM, kernel/nofpu.c) and x87 errors (#MF): SIGFPE, like Linux */
+  int sig = tf->trapno == T_DIVIDE || tf->trapno == T_DEVICE || tf->trapno == T_FPERR ? SIGFPE
           : tf->trapno == T_ILLOP ? SIGILL : SIGSEGV;
   /* like Linux's show_unhandled_signals: say why a process dies, stay quiet if it handles it */
   struct k_sigaction *a = &curproc->sigactions[sig - 1];
