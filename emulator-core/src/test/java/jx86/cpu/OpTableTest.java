@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import jx86.arch.CpuFault;
 import jx86.arch.Vectors;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,20 @@ class OpTableTest {
         return b.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The x87 escape forms that are #UD on a P6, written down here from the SDM's x87 opcode maps
+     * (Vol. 2, A.5: empty cells; FISTTP is SSE3) for ModR/M with rm = 0 as {@link #encode} builds it —
+     * the table's FPU row group hands the ModR/M to the FPU, so this is the independent check of it.
+     */
+    private static final Set<String> X87_UD = Set.of("D9/1 mem", "DA/4 reg", "DA/5 reg", "DA/6 reg",
+            "DA/7 reg", "DB/1 mem", "DB/4 mem", "DB/6 mem", "DB/7 reg", "DD/1 mem", "DD/5 mem", "DD/6 reg",
+            "DD/7 reg", "DE/3 reg", "DF/1 mem", "DF/7 reg");
+
     private static boolean expectUd(int code, int reg, boolean memory, boolean real) {
         OpTable.Row r = OpTable.lookup(code, reg);
+        if (r != null && r.has(OpTable.FPU) && code != 0x9B) {
+            return X87_UD.contains(String.format("%02X/%d %s", code, reg, memory ? "mem" : "reg"));
+        }
         return r == null || r.has(OpTable.RAISES_UD) || r.mode() == OpTable.Mode.FIRMWARE
                 || r.memoryOnly() && !memory || real && r.mode() == OpTable.Mode.PROTECTED;
     }

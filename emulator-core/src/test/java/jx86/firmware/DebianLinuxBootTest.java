@@ -112,9 +112,12 @@ class DebianLinuxBootTest {
             }
             assertThat(up.kind()).as(tail(h)).isEqualTo(Step.Kind.MATCHED);
             assertThat(up.line().text()).isEqualTo("init: up");
-            Step off = h.runUntil(Pattern.compile("reboot: Power down"), Duration.ofSeconds(30));
-            assertThat(off.kind()).as(tail(h)).isEqualTo(Step.Kind.MATCHED);
+            // no ACPI power-off device: the kernel halts with interrupts off ("System halted"), which ends the run
+            Step off = h.runUntil(Pattern.compile("reboot: (Power down|System halted)"), Duration.ofSeconds(30));
+            // the halt may end the run in the same slice as the line: either way the line is there
+            assertThat(off.kind()).as(tail(h)).isIn(Step.Kind.MATCHED, Step.Kind.ENDED);
             List<String> lines = text(h);
+            assertThat(lines).as(tail(h)).anyMatch(l -> l.matches(".*reboot: (Power down|System halted)"));
             assertThat(lines).anyMatch(l -> l.matches("Linux \\S+ 6\\.1\\.\\S+-686 #1 SMP .* i686 GNU/Linux"));
             assertThat(lines).anyMatch(l -> l.matches("vendor_id\\s*: GenuineIntel"));
             assertThat(lines).anyMatch(l -> l.startsWith("proc: ") && l.contains(" cpuinfo ") && l.contains(" 1 "));

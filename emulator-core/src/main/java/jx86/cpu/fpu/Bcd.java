@@ -5,7 +5,10 @@ import java.math.BigInteger;
 /** The 80-bit packed BCD format of FBLD/FBSTP: 18 digits in bytes 0-8 (low first), sign in bit 7 of byte 9. */
 final class Bcd {
     /** The packed BCD indefinite stored by a masked invalid FBSTP. */
-    static final byte[] INDEFINITE = {0, 0, 0, 0, 0, 0, 0, (byte) 0xC0, (byte) 0xFF, (byte) 0xFF};
+    /** The packed BCD indefinite (FBSTP of a NaN or an out-of-range value): a fresh array each time. */
+    static byte[] indefinite() {
+        return new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0xC0, (byte) 0xFF, (byte) 0xFF};
+    }
     private static final BigInteger LIMIT = BigInteger.TEN.pow(18);
 
     private Bcd() {
@@ -29,12 +32,12 @@ final class Bcd {
     static byte[] encode(F80Math m, Ext80 x) {
         if (x.isUnsupported() || x.isNaN() || x.isInf()) {
             m.exc |= F80Math.IE;
-            return INDEFINITE.clone();
+            return indefinite();
         }
         BigInteger q = m.toInteger(x);
         if (q.abs().compareTo(LIMIT) >= 0) {
             m.exc |= F80Math.IE;
-            return INDEFINITE.clone();
+            return indefinite();
         }
         m.noteInteger();
         long v = q.abs().longValue();

@@ -7,9 +7,11 @@ import java.math.BigDecimal;
  * under the rounding control (not precision control) and raise no exception.
  */
 final class Constants {
-    private static final Ext80[][] TABLE = new Ext80[5][4];
+    private static final java.util.List<Ext80> TABLE = table();
 
-    static {
+    /** [constant][rounding control] flattened: index constant * 4 + rc. */
+    private static java.util.List<Ext80> table() {
+        Ext80[] t = new Ext80[5 * 4];
         BigDecimal[] v = {
             BigMath.LN10.divide(BigMath.LN2, BigMath.MC), // log2(10)
             java.math.BigDecimal.ONE.divide(BigMath.LN2, BigMath.MC), // log2(e)
@@ -21,9 +23,10 @@ final class Constants {
             for (int rc = 0; rc < 4; rc++) {
                 F80Math m = new F80Math();
                 m.cw = 0x037F | (rc << 10);
-                TABLE[i][rc] = BigMath.round(m, v[i]);
+                t[i * 4 + rc] = BigMath.round(m, v[i]);
             }
         }
+        return java.util.List.of(t);
     }
 
     private Constants() {
@@ -31,6 +34,6 @@ final class Constants {
 
     /** The constant of D9 E9..ED under rounding control {@code rc}. */
     static Ext80 get(int modrm, int rc) {
-        return TABLE[modrm - 0xE9][rc];
+        return TABLE.get((modrm - 0xE9) * 4 + rc);
     }
 }

@@ -492,7 +492,7 @@ public final class X87 {
             if (!underflow()) {
                 return;
             }
-            out = Bcd.INDEFINITE.clone();
+            out = Bcd.indefinite();
         } else {
             out = Bcd.encode(m, st(0));
             if (!commit()) {
@@ -561,7 +561,15 @@ public final class X87 {
         }
     }
 
-    private static final int[] CMP_CC = {SW_C0, SW_C3, 0, SW_C3 | SW_C2 | SW_C0};
+    /** C3/C2/C0 for a comparison result -1 (less), 0 (equal), 1 (greater), 2 (unordered). */
+    private static int cmpCc(int c) {
+        return switch (c) {
+            case -1 -> SW_C0;
+            case 0 -> SW_C3;
+            case 1 -> 0;
+            default -> SW_C3 | SW_C2 | SW_C0;
+        };
+    }
 
     /** FCOM/FUCOM family on ST(0) and ST(i); pops {@code pops} times; FCOMI-style into EFLAGS when eflagsOut. */
     private void compareRegs(int i, boolean signal, int pops, boolean eflagsOut) {
@@ -597,7 +605,7 @@ public final class X87 {
     private void finishCompare(int c, int pops) {
         boolean ok = !m.blocked();
         raise(m.exc);
-        setCc(CMP_CC[c + 1]); // also with an unmasked exception (host x87)
+        setCc(cmpCc(c)); // also with an unmasked exception (host x87)
         if (ok) {
             doPops(pops);
         }
