@@ -146,24 +146,7 @@ public final class LinuxLoader {
     }
 
     private void enter(Cpu cpu, int entry) {
-        mem.poke32(GDT, 0);
-        mem.poke32(GDT + 4, 0);
-        mem.poke32(GDT + 8, 0);
-        mem.poke32(GDT + 12, 0);
-        mem.poke32(GDT + 16, 0x0000FFFF);        // 0x10 __BOOT_CS: base 0, 4 GiB, 32-bit code
-        mem.poke32(GDT + 20, 0x00CF9B00);
-        mem.poke32(GDT + 24, 0x0000FFFF);        // 0x18 __BOOT_DS: base 0, 4 GiB, writable data
-        mem.poke32(GDT + 28, 0x00CF9300);
-        cpu.gdtrBase = GDT;
-        cpu.gdtrLimit = 31;
-        mem.setA20(true);
-        cpu.setCr0((cpu.cr0 | Cpu.CR0_PE) & ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW));
-        cpu.setSegmentCache(Cpu.CS, 0x10, 0, 0xFFFF_FFFF, 0xC09B);
-        for (int seg : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
-            cpu.setSegmentCache(seg, 0x18, 0, 0xFFFF_FFFF, 0xC093);
-        }
-        cpu.setCpl(0);
-        cpu.setEflags(2);
+        FlatEntry.enter(cpu, mem, GDT, 0x10);     // __BOOT_CS 0x10, __BOOT_DS 0x18
         cpu.regs[Cpu.ESI] = BOOT_PARAMS;
         cpu.regs[Cpu.EBP] = 0;
         cpu.regs[Cpu.EDI] = 0;

@@ -273,22 +273,7 @@ public final class MultibootLoader {
 
     /** Section 3.2 machine state, with a real GDT behind the selectors. */
     private void enterKernel(Cpu cpu, int info) {
-        mem.poke32(gdtBase, 0);
-        mem.poke32(gdtBase + 4, 0);
-        mem.poke32(gdtBase + 8, 0x0000FFFF);   // 0x08: code, base 0, limit 4 GiB, 32-bit, DPL 0
-        mem.poke32(gdtBase + 12, 0x00CF9B00);
-        mem.poke32(gdtBase + 16, 0x0000FFFF);  // 0x10: data, base 0, limit 4 GiB, writable
-        mem.poke32(gdtBase + 20, 0x00CF9300);
-        cpu.gdtrBase = gdtBase;
-        cpu.gdtrLimit = 23;
-        mem.setA20(true);
-        cpu.setCr0((cpu.cr0 | Cpu.CR0_PE) & ~(Cpu.CR0_PG | Cpu.CR0_CD | Cpu.CR0_NW));
-        cpu.setSegmentCache(Cpu.CS, 0x08, 0, 0xFFFF_FFFF, 0xC09B);
-        for (int seg : new int[] {Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
-            cpu.setSegmentCache(seg, 0x10, 0, 0xFFFF_FFFF, 0xC093);
-        }
-        cpu.setCpl(0);
-        cpu.setEflags(2);
+        FlatEntry.enter(cpu, mem, gdtBase, 0x08); // code 0x08, data 0x10
         cpu.regs[Cpu.EAX] = BOOT_MAGIC;
         cpu.regs[Cpu.EBX] = info;
         cpu.regs[Cpu.ESP] = stackTop; // undefined by the spec; a stack where the kernel is not
