@@ -77,7 +77,8 @@ class BusyboxTest {
 
         run = PcMachine.run(MachineConfig.builder().kernel(KERNEL)
                 .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk)
-                .serialInput("busybox sh /etc/applets.sh\rpoweroff\r").pacedInput(true)
+                // one line: a second typed line would arrive during `sleep 1` and be echoed into its section
+                .serialInput("busybox sh /etc/applets.sh; poweroff\r").pacedInput(true)
                 .maxInstructions(3_000_000_000L).build());
         out = sections(run.serial().replace("\r\n", "\n"));
     }
