@@ -2,7 +2,10 @@
 # Fetches Debian's i386 kernel (linux-image-*-686, non-PAE) and static busybox for the Linux boot
 # test (issue #22), without changing the system's apt configuration: a private apt state under the
 # cache directory (default ~/.cache/jx86-linux, or $JX86_LINUX_CACHE). Nothing lands in the sources.
-#   tools/fetch-linux.sh            prints the kernel and busybox paths when done
+#   tools/fetch-linux.sh            prints the kernel, busybox and initramfs paths when done
+# The initramfs (cpio newc, made by busybox's own cpio, run natively: the host runs i386 code) holds
+# busybox and an /init that mounts /proc and devtmpfs, says `uname -a` and starts `busybox sh` on
+# the console: `./jx86 boot -kernel $kernel -initrd $initramfs -append console=ttyS0`.
 set -eu
 D=${JX86_LINUX_CACHE:-$HOME/.cache/jx86-linux}
 mkdir -p "$D/st/lists/partial" "$D/cache/archives/partial" "$D/debs" "$D/root"
@@ -22,5 +25,22 @@ for deb in *.deb; do
     dpkg-deb -x "$deb" "$D/root"
 done
 K=$(ls "$D"/root/boot/vmlinuz-*-686 | head -1)
+B="$D/root/bin/busybox"
+if [ ! -s "$D/initramfs.cpio" ]; then
+    R="$D/initramfs"
+    rm -rf "$R" && mkdir -p "$R/bin" "$R/dev" "$R/proc" "$R/sys"
+    cp "$B" "$R/bin/busybox"
+    # no /dev/console node (that needs root): devtmpfs provides it, then the script takes it as stdio
+    printf '%s\n' '#!/bin/busybox sh' '/bin/busybox mount -t devtmpfs dev /dev' \
+        'exec </dev/console >/dev/console 2>&1' '/bin/busybox mount -t proc proc /proc' \
+        '/bin/busybox --install -s /bin' 'uname -a' 'exec /bin/busybox sh' > "$R/init"
+    chmod 755 "$R/init"
+    if (cd "$R" && find . | "$B" cpio -o -H newc > "$D/initramfs.cpio.tmp"); then
+        mv "$D/initramfs.cpio.tmp" "$D/initramfs.cpio"
+    else
+        echo "fetch-linux: no initramfs: busybox's cpio does not run on this host" >&2
+    fi
+fi
 echo "kernel=$K"
-echo "busybox=$D/root/bin/busybox"
+echo "busybox=$B"
+echo "initramfs=$D/initramfs.cpio"
