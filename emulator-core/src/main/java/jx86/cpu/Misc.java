@@ -56,18 +56,4 @@ final class Misc {
         }
         c.setHalted(true);
     }
-
-    /** WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set. */
-    static void fwait(Cpu c) {
-        if ((c.cr0 & (Cpu.CR0_MP | Cpu.CR0_TS)) == (Cpu.CR0_MP | Cpu.CR0_TS)) {
-            throw CpuFault.of(Vectors.NM);
-        }
-    }
-
-    static void esc(Cpu c) {
-        if ((c.cr0 & (Cpu.CR0_EM | Cpu.CR0_TS)) != 0) {
-            throw CpuFault.of(Vectors.NM);
-        }
-        Mem.modrm(c);
-    }
 }
