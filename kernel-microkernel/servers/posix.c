@@ -985,6 +985,8 @@ static int syscall(struct proc *p) {
     return sys_rt_sigprocmask(p, a, b, c, d);
   case __NR_rt_sigreturn:
     return sys_rt_sigreturn(p);
+  case __NR_sigreturn:
+    return sys_sigreturn(p);
   case __NR_alarm:
     return sys_alarm(p, a);
   case __NR_nanosleep:

@@ -88,5 +88,6 @@ void sig_exit(struct proc *p);
 int sys_rt_sigaction(struct proc *p, uint32_t sig, uint32_t uact, uint32_t uoact, uint32_t size);
 int sys_rt_sigprocmask(struct proc *p, uint32_t how, uint32_t uset, uint32_t uoset, uint32_t size);
 int sys_rt_sigreturn(struct proc *p);
+int sys_sigreturn(struct proc *p);
 int sys_alarm(struct proc *p, uint32_t seconds);
 int ksnprintf_(char *buf, int size, const char *f, ...);

@@ -105,21 +105,51 @@ void sig_exec(struct proc *p) {
       memset(&p->act[i], 0, sizeof(p->act[i]));
 }
 
-/* Builds an rt_sigframe below p's stack pointer (p->regs: the registers the reply will load)
- * and points the registers at the handler: the same frame as kernel-monolithic's setup_frame. */
-static int setup_frame(struct proc *p, int sig, struct k_sigaction *a) {
-  uint32_t *r = p->regs;
-  static struct rt_sigframe f;
-  memset(&f, 0, sizeof(f));
-  uint32_t sp = ((r[8] - sizeof(f)) & ~15u) - 4;      /* (ESP + 4) 16-aligned at the handler */
-  struct sigcontext *sc = &f.uc.uc_mcontext;
+/* The interrupted registers (p->regs: what the reply will load) and the mask into a sigcontext. */
+static void fill_sigcontext(struct sigcontext *sc, const uint32_t *r, uint64_t mask) {
   sc->gs = sc->fs = sc->es = sc->ds = sc->ss = UDATA_SEL;
   sc->cs = UCODE_SEL;
   sc->edi = r[5], sc->esi = r[6], sc->ebp = r[7], sc->esp = r[8];
   sc->ebx = r[9], sc->edx = r[10], sc->ecx = r[11], sc->eax = r[12];
   sc->trapno = r[3], sc->err = r[4], sc->eip = r[1];
   sc->eflags = r[2], sc->esp_at_signal = r[8];
-  sc->oldmask = (uint32_t)p->sigblocked;
+  sc->oldmask = (uint32_t)mask;
+}
+
+/* Points p's registers at the handler with the frame at sp. */
+static void enter_handler(uint32_t *r, uint32_t sp, int sig, const struct k_sigaction *a) {
+  r[8] = sp;
+  r[1] = a->handler;
+  r[12] = sig;                          /* regparm(3) handlers get their arguments in registers too */
+  r[2] &= ~0x400u;                      /* DF clear for the handler */
+}
+
+/* A handler without SA_SIGINFO: Linux's old struct sigframe, left by sigreturn (119). */
+static int setup_sigframe(struct proc *p, int sig, struct k_sigaction *a) {
+  uint32_t *r = p->regs;
+  static struct sigframe f;
+  memset(&f, 0, sizeof(f));
+  uint32_t sp = ((r[8] - sizeof(f)) & ~15u) - 4;      /* (ESP + 4) 16-aligned at the handler */
+  fill_sigcontext(&f.sc, r, p->sigblocked);
+  f.extramask = (uint32_t)(p->sigblocked >> 32);
+  f.sig = sig;
+  static const uint8_t retcode[8] = { 0x58, 0xB8, __NR_sigreturn, 0, 0, 0, 0xCD, 0x80 };
+  memcpy(f.retcode, retcode, sizeof(retcode));
+  f.pretcode = (a->flags & SA_RESTORER) ? a->restorer : sp + offsetof(struct sigframe, retcode);
+  if (uwrite(p, sp, &f, sizeof(f)) < 0)
+    return -EFAULT;
+  enter_handler(r, sp, sig, a);
+  return 0;
+}
+
+/* An SA_SIGINFO handler: the rt_sigframe below p's stack pointer, the same frame as
+ * kernel-monolithic's setup_frame. */
+static int setup_frame(struct proc *p, int sig, struct k_sigaction *a) {
+  uint32_t *r = p->regs;
+  static struct rt_sigframe f;
+  memset(&f, 0, sizeof(f));
+  uint32_t sp = ((r[8] - sizeof(f)) & ~15u) - 4;      /* (ESP + 4) 16-aligned at the handler */
+  fill_sigcontext(&f.uc.uc_mcontext, r, p->sigblocked);
   f.uc.uc_sigmask[0] = (uint32_t)p->sigblocked;
   f.uc.uc_sigmask[1] = (uint32_t)(p->sigblocked >> 32);
   f.info.si_signo = sig;
@@ -132,12 +162,9 @@ static int setup_frame(struct proc *p, int sig, struct k_sigaction *a) {
   f.pretcode = (a->flags & SA_RESTORER) ? a->restorer : sp + offsetof(struct rt_sigframe, retcode);
   if (uwrite(p, sp, &f, sizeof(f)) < 0)
     return -EFAULT;
-  r[8] = sp;
-  r[1] = a->handler;
-  r[12] = sig;                          /* regparm(3) handlers get their arguments in registers too */
+  enter_handler(r, sp, sig, a);
   r[10] = f.pinfo;
   r[11] = f.puc;
-  r[2] &= ~0x400u;                      /* DF clear for the handler */
   return 0;
 }
 
@@ -160,7 +187,8 @@ bool sig_deliver(struct proc *p) {
     if (a->handler == SIG_IGN)
       continue;
     struct k_sigaction act = *a;
-    if (setup_frame(p, sig, &act) < 0) {
+    int err = (act.flags & SA_SIGINFO) ? setup_frame(p, sig, &act) : setup_sigframe(p, sig, &act);
+    if (err < 0) {
       printf("posix: pid %d (%s): bad stack for signal %d: killed\n", p->pid, p->name, sig);
       proc_end(p, SIGSEGV);
       return false;
@@ -217,9 +245,16 @@ int sys_rt_sigprocmask(struct proc *p, uint32_t how, uint32_t uset, uint32_t uos
   return 0;
 }
 
+/* The interrupted registers back from a frame (only the harmless EFLAGS bits); the restored EAX. */
+static int restore_sigcontext(uint32_t *r, const struct sigcontext *sc) {
+  r[5] = sc->edi, r[6] = sc->esi, r[7] = sc->ebp, r[8] = sc->esp;
+  r[9] = sc->ebx, r[10] = sc->edx, r[11] = sc->ecx, r[1] = sc->eip;
+  r[2] = (r[2] & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
+  return sc->eax;
+}
+
 /* Called by the restorer after the handler's ret popped pretcode: ESP points at frame->sig.
- * Restores the interrupted registers (only the harmless EFLAGS bits) and the mask; returns the
- * restored EAX. */
+ * Restores the interrupted registers and the mask; returns the restored EAX. */
 int sys_rt_sigreturn(struct proc *p) {
   static struct ucontext uc;
   uint32_t *r = p->regs;
@@ -229,12 +264,22 @@ int sys_rt_sigreturn(struct proc *p) {
     proc_end(p, SIGSEGV);
     return BLOCKED;
   }
-  struct sigcontext *sc = &uc.uc_mcontext;
-  r[5] = sc->edi, r[6] = sc->esi, r[7] = sc->ebp, r[8] = sc->esp;
-  r[9] = sc->ebx, r[10] = sc->edx, r[11] = sc->ecx, r[1] = sc->eip;
-  r[2] = (r[2] & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
   p->sigblocked = ((uint64_t)uc.uc_sigmask[1] << 32 | uc.uc_sigmask[0]) & ~UNBLOCKABLE;
-  return sc->eax;
+  return restore_sigcontext(r, &uc.uc_mcontext);
+}
+
+/* sigreturn(2) (119), from a non-SA_SIGINFO handler's restorer: it has popped pretcode and the
+ * signal number, so ESP points just past frame->sig. */
+int sys_sigreturn(struct proc *p) {
+  static struct sigframe f;
+  uint32_t *r = p->regs;
+  if (uread(p, r[8] - 8, &f, sizeof(f)) < 0) {
+    printf("posix: pid %d (%s): bad sigreturn frame: killed\n", p->pid, p->name);
+    proc_end(p, SIGSEGV);
+    return BLOCKED;
+  }
+  p->sigblocked = ((uint64_t)f.extramask << 32 | f.sc.oldmask) & ~UNBLOCKABLE;
+  return restore_sigcontext(r, &f.sc);
 }
 
 /* alarm(2): SIGALRM after seconds (KIP clock); returns the seconds left of the previous alarm. */

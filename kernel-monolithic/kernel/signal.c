@@ -88,16 +88,7 @@ static void enter_handler(struct trapframe *tf, uaddr_t sp, int sig, struct k_si
   tf->ds = tf->es = tf->ss = UDATA_SEL;
 }
 
-/* The frame Linux builds for a handler without SA_SIGINFO (struct sigframe): its restorer pops
- * the signal number and calls sigreturn (119), not rt_sigreturn. */
-struct sigframe {
-  uint32_t pretcode;
-  int32_t sig;
-  struct sigcontext sc;
-  uint32_t extramask;     /* the upper 32 bits of the saved mask (oldmask has the lower) */
-  uint8_t retcode[8];     /* popl %eax; movl $__NR_sigreturn, %eax; int $0x80 */
-};
-
+/* A handler without SA_SIGINFO gets Linux's old struct sigframe (uapi/signal.h). */
 static int setup_sigframe(struct proc *p, struct trapframe *tf, int sig, struct k_sigaction *a) {
   struct sigframe f;
   memset(&f, 0, sizeof(f));

@@ -90,3 +90,13 @@ struct rt_sigframe {
   struct ucontext uc;
   uint8_t retcode[8];     /* movl $__NR_rt_sigreturn, %eax; int $0x80: used without SA_RESTORER */
 };
+
+/* The frame Linux builds for a handler without SA_SIGINFO: its restorer pops the signal number
+ * and calls sigreturn (119), not rt_sigreturn. */
+struct sigframe {
+  uint32_t pretcode;
+  int32_t sig;
+  struct sigcontext sc;
+  uint32_t extramask;     /* the upper 32 bits of the saved mask (oldmask has the lower) */
+  uint8_t retcode[8];     /* popl %eax; movl $__NR_sigreturn, %eax; int $0x80 */
+};
