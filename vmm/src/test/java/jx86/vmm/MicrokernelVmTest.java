@@ -33,8 +33,8 @@ class MicrokernelVmTest {
         Files.copy(MicrokernelVm.VMM2_IMAGE, d0);
         Files.copy(MicrokernelVm.MK_IMAGE, d1);
         // both scripts typed ahead: the two VMs work at the same time; the monolith finishes first
-        String in0 = "echo zero > /z0\rcat /z0 | cat | wc\rcanary -r 12\rcat /z0\rls /\rpoweroff\r";
-        String in1 = "echo one > /o1\rcat /o1 /etc/motd | wc\rcanary -r 2\rmkdir /d1\rcp /etc/motd /d1/m\r"
+        String in0 = "echo zero > /z0\rcat /z0 | cat | wc\rcanary -r 4\rcat /z0\rls /\rpoweroff\r";
+        String in1 = "echo one > /o1\rcat /o1 /etc/motd | wc\rcanary -r 16\rmkdir /d1\rcp /etc/motd /d1/m\r"
                 + "wc /d1/m\rls /\rpoweroff\r";
         TwoVms r = TwoVms.run(MachineConfig.builder().disk(d0).disk(d1).serialInput(in0).pacedInput(false)
                 .serial2("buffer").serial2Input(in1).maxInstructions(6_000_000_000L).build());
@@ -59,15 +59,16 @@ class MicrokernelVmTest {
                 "kernel-microkernel 0.1: booting",
                 "root: console (4c001): ports 3f8+8, irq 4: granted",
                 "console: COM1 in user space, irq 4 as IPC",
-                "ata: disk 0: 65536 sectors, irq 14 as IPC",
                 "names: fs -> 54001",
                 "posix: Linux i386 personality; starting /bin/sh as pid 1",
                 "      2       4      20",
                 "canary: all rounds passed",
                 " 1  3 16 /d1/m",
                 "reboot: power down");
+        // the driver's line may share a console line with the echo of the typed-ahead input
+        assertThat(r.com2()).contains("ata: disk 0: 65536 sectors, irq 14 as IPC");
         assertThat(c2).anyMatch(l -> l.endsWith(" o1")).anyMatch(l -> l.endsWith(" d1")).noneMatch(l -> l.endsWith(" z0"));
-        assertThat(r.com2()).doesNotContain("vmm:").doesNotContain("zero").doesNotContain("canary: ok 12");
+        assertThat(r.com2()).doesNotContain("vmm:").doesNotContain("zero");
         assertThat(com1).doesNotContain("panic").doesNotContain("killed").doesNotContain("kernel-microkernel");
         assertThat(r.run().event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.run().exitPortValue()).isZero();

@@ -29,7 +29,7 @@ class TwoVmsTest {
         assertThat(com1).contains("vmm: jx86 hypervisor, host RAM 128 MiB, 2 VM(s)");
         assertThat(TwoVms.lines(com1)).containsSubsequence(
                 "kernel-monolithic 0.1: booting (loader: jx86-vmm, cmdline: \"console=ttyS0 panic=exit init=/bin/sh\")",
-                "ext2: mounted hda1: 3840 inodes, 15360 blocks (11040 free), 2 groups",
+                "ext2: mounted hda1: 3840 inodes, 15360 blocks (11041 free), 2 groups",
                 "vmm: VM 1 powered off (status 0)",          // VM 1's script is typed ahead: done first
                 "      1       1       5",                    // VM 0 works on alone
                 "canary: all rounds passed",
@@ -37,7 +37,7 @@ class TwoVmsTest {
         assertThat(TwoVms.lines(com1)).anyMatch(l -> l.endsWith(" z0")).noneMatch(l -> l.endsWith(" o1"));
         assertThat(TwoVms.lines(r.com2())).containsSubsequence(
                 "kernel-monolithic 0.1: booting (loader: jx86-vmm, cmdline: \"console=ttyS0 panic=exit init=/bin/sh\")",
-                "ext2: mounted hda1: 3840 inodes, 15360 blocks (11040 free), 2 groups",
+                "ext2: mounted hda1: 3840 inodes, 15360 blocks (11041 free), 2 groups",
                 "      2       4      20",
                 "one",
                 "reboot: power down");

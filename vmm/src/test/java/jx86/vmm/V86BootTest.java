@@ -196,8 +196,8 @@ class V86BootTest {
                 "vmm: VM 0: booting from its disk in virtual-8086 mode",
                 "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
                 "kernel-monolithic 0.1: booting (loader: jx86-loader, cmdline: \"console=ttyS0 init=/bin/sh\")",
-                "mem: 96 MiB RAM mapped at 0xc0000000, 96668 KiB free",
-                "ext2: mounted hda1: 7936 inodes, 31744 blocks (25647 free), 4 groups",
+                "mem: 96 MiB RAM mapped at 0xc0000000, 96632 KiB free",
+                "ext2: mounted hda1: 7936 inodes, 31744 blocks (25547 free), 4 groups",
                 "one two",
                 "hello from ext2",
                 "reboot: power down",
@@ -274,11 +274,11 @@ class V86BootTest {
                 "vmm: VM 1: booting from its disk in virtual-8086 mode",
                 "vmm: VM 0: booting from its disk in virtual-8086 mode",
                 "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
-                "mem: 48 MiB RAM mapped at 0xc0000000, 47516 KiB free",
+                "mem: 48 MiB RAM mapped at 0xc0000000, 47480 KiB free",
                 "reboot: power down");
         assertThat(TwoVms.lines(t.com2())).containsSubsequence(
                 "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
-                "mem: 48 MiB RAM mapped at 0xc0000000, 47516 KiB free",
+                "mem: 48 MiB RAM mapped at 0xc0000000, 47480 KiB free",
                 "reboot: power down");
         assertThat(t.run().serial()).contains("vmm: VM 0 powered off (status 0)", "vmm: VM 1 powered off (status 0)");
         assertThat(t.run().exitPortValue()).isZero();
