@@ -280,20 +280,30 @@ final class Transcendental {
         twoResults(f, false);
     }
 
+    /**
+     * The stack checks of an instruction that replaces ST(0) and pushes a second result (FPTAN,
+     * FSINCOS, FXTRACT): an empty ST(0) is underflow, a full ST(7) overflow; with the exception
+     * masked both results are the real indefinite. False when the instruction stops there.
+     */
+    private static boolean canReplaceAndPush(X87 f) {
+        boolean masked;
+        if (f.emptyAt(0)) {
+            masked = f.stackUnderflow();
+        } else if (!f.emptyAt(7)) {
+            masked = f.stackOverflow();
+        } else {
+            return true;
+        }
+        if (masked) {
+            f.set(0, Ext80.INDEFINITE);
+            f.doPush(Ext80.INDEFINITE);
+        }
+        return false;
+    }
+
     /** FSINCOS (ST(0) = cos, ST(1) = sin) and FPTAN (ST(0) = 1.0, ST(1) = tan). */
     private static void twoResults(X87 f, boolean sincos) {
-        if (f.emptyAt(0)) {
-            if (f.stackUnderflow()) {
-                f.set(0, Ext80.INDEFINITE);
-                f.doPush(Ext80.INDEFINITE);
-            }
-            return;
-        }
-        if (!f.emptyAt(7)) {
-            if (f.stackOverflow()) {
-                f.set(0, Ext80.INDEFINITE);
-                f.doPush(Ext80.INDEFINITE);
-            }
+        if (!canReplaceAndPush(f)) {
             return;
         }
         F80Math m = f.math();
@@ -333,18 +343,7 @@ final class Transcendental {
     }
 
     private static void fxtract(X87 f) {
-        if (f.emptyAt(0)) {
-            if (f.stackUnderflow()) {
-                f.set(0, Ext80.INDEFINITE);
-                f.doPush(Ext80.INDEFINITE);
-            }
-            return;
-        }
-        if (!f.emptyAt(7)) {
-            if (f.stackOverflow()) {
-                f.set(0, Ext80.INDEFINITE);
-                f.doPush(Ext80.INDEFINITE);
-            }
+        if (!canReplaceAndPush(f)) {
             return;
         }
         F80Math m = f.math();
