@@ -79,6 +79,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Decode every guest instruction again (jx86 without its decoded-instruction cache).")
     boolean noDecodeCache;
 
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "jx86's execution engine: interp, cache or jit (default: cache).")
+    String engine;
+
     @Option(names = "--qemu", paramLabel = "CMD", description = "QEMU binary (default ${DEFAULT-VALUE}).")
     String qemu = "qemu-system-i386";
 
@@ -199,7 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        try (PcMachine machine = new PcMachine(spec.config(memoryMiB, !noDecodeCache))) {
+        try (PcMachine machine = new PcMachine(spec.config(memoryMiB, Engines.select(engine, noDecodeCache)))) {
             PromptWatch watch = spec.bootPrompt() ? new PromptWatch(machine, spec.prompt()) : null;
             machine.setDebugger(watch);
             machine.boot();

@@ -84,9 +84,9 @@ record BenchSpec(String name, Path kernel, String append, Path disk, String seri
     }
 
     /** The machine configuration of one run (serial output captured). */
-    MachineConfig config(int memoryMiB, boolean decodeCache) {
+    MachineConfig config(int memoryMiB, jx86.cpu.Engine engine) {
         MachineConfig.Builder b = MachineConfig.builder().memoryMiB(memoryMiB).serial("buffer")
-                .decodeCache(decodeCache);
+                .engine(engine);
         if (kernel != null) {
             b.kernel(kernel);
         }

@@ -95,8 +95,13 @@ public final class BootCommand implements Callable<Integer> {
     boolean realtime;
 
     @Option(names = "--no-decode-cache",
-            description = "Decode every guest instruction again (slower; same results, for comparison).")
+            description = "Same as --engine interp (kept for scripts written before --engine).")
     boolean noDecodeCache;
+
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "interp (decode every instruction again), cache (decoded-instruction cache) or jit "
+                    + "(hot blocks translated to JVM bytecode); same results and virtual time on each (default: cache).")
+    String engine;
 
     @Option(names = "--cpu", paramLabel = "MODEL",
             description = "faithful (IA-32 as it is) or strict (sensitive instructions trap at CPL > 0:"
@@ -244,7 +249,9 @@ public final class BootCommand implements Callable<Integer> {
         if (nographic && display.equals("text")) {
             throw new UserError("-nographic and --display text contradict each other");
         }
+        jx86.cpu.Engine eng = Engines.select(engine, noDecodeCache);
         MachineConfig.Builder b = MachineConfig.builder()
+                .engine(eng)
                 .serial2(com[1])
                 .serial3(com[2])
                 .serial4(com[3])
@@ -253,7 +260,6 @@ public final class BootCommand implements Callable<Integer> {
                 .maxInstructions(maxInstructions)
                 .timeoutSeconds(timeoutSeconds)
                 .realtime(realtime)
-                .decodeCache(!noDecodeCache)
                 .display(display)
                 .snapshot(snapshot)
                 .exitOnEof(exitOnEof)

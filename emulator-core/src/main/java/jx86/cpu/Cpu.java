@@ -183,7 +183,7 @@ public final class Cpu {
     /** The -d execution log, or null (the usual case: then {@link #run} never looks at it again). */
     CpuTrace trace;
     /** Run cached instructions through {@link #decoded} (off: every instruction is decoded by Exec). */
-    private boolean decodeCache = true;
+    private Engine engine = Engine.CACHE;
 
     /** Set by STI (IF 0 to 1), MOV SS and POP SS: blocks interrupts before the next instruction. */
     boolean inhibitInterrupts;
@@ -351,7 +351,16 @@ public final class Cpu {
      * results, TLB counters and virtual time; off is slower and exists for comparison and diagnosis.
      */
     public void setDecodeCache(boolean enabled) {
-        decodeCache = enabled;
+        setEngine(enabled ? Engine.CACHE : Engine.INTERP);
+    }
+
+    /** Selects the execution engine ({@code --engine}); all give the same results and virtual time. */
+    public void setEngine(Engine value) {
+        engine = value;
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     /** Attaches a QEMU-style execution log (null: none); logs the current state as a reset if asked. */
@@ -545,7 +554,7 @@ public final class Cpu {
                     return stop;
                 }
             }
-            if (decodeCache && (eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
+            if (engine != Engine.INTERP && (eflags & (TF | RF)) == 0 && !debugActive && (dr[7] & 0xFF) == 0) {
                 int steps = decoded.trace(this, (int) Math.min(maxInstructions - n, 1 << 30));
                 if (steps > 0) {
                     n += steps - 1; // the trace advanced the clock for each of its steps

@@ -34,8 +34,10 @@ public final class MachineConfig {
     public final long maxInstructions;
     public final double timeoutSeconds;
     public final boolean realtime;
-    /** Whether the CPU runs pre-decoded instructions from its decoded-instruction cache. */
+    /** Whether the CPU runs pre-decoded instructions from its decoded-instruction cache (engine cache or jit). */
     public final boolean decodeCache;
+    /** The execution engine ({@code --engine interp|cache|jit}). */
+    public final jx86.cpu.Engine engine;
     /** {@code --cpu strict}: sensitive instructions trap at CPL > 0 (see {@code Cpu.setStrict}). */
     public final boolean cpuStrict;
     /** RTC start time in seconds since the epoch; null = the deterministic default. */
@@ -94,7 +96,8 @@ public final class MachineConfig {
         this.maxInstructions = b.maxInstructions;
         this.timeoutSeconds = b.timeoutSeconds;
         this.realtime = b.realtime;
-        this.decodeCache = b.decodeCache;
+        this.engine = b.engine;
+        this.decodeCache = b.engine != jx86.cpu.Engine.INTERP;
         this.cpuStrict = b.cpuStrict;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.display = b.display;
@@ -148,7 +151,7 @@ public final class MachineConfig {
         private long maxInstructions;
         private double timeoutSeconds;
         private boolean realtime;
-        private boolean decodeCache = true;
+        private jx86.cpu.Engine engine = jx86.cpu.Engine.CACHE;
         private boolean cpuStrict;
         private Long rtcEpochSeconds;
         private String display = "none";
@@ -279,8 +282,14 @@ public final class MachineConfig {
             return this;
         }
 
+        /** false selects the plain interpreter, true the decoded-instruction cache (see {@link #engine}). */
         public Builder decodeCache(boolean value) {
-            this.decodeCache = value;
+            this.engine = value ? jx86.cpu.Engine.CACHE : jx86.cpu.Engine.INTERP;
+            return this;
+        }
+
+        public Builder engine(jx86.cpu.Engine value) {
+            this.engine = java.util.Objects.requireNonNull(value);
             return this;
         }
 

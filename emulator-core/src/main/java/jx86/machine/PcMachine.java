@@ -91,7 +91,7 @@ public final class PcMachine implements AutoCloseable {
         this.memory = new PhysicalMemory((long) config.memoryMiB << 20);
         this.mmu = new Mmu(memory, clock);
         this.cpu = new Cpu(mmu, io, clock);
-        cpu.setDecodeCache(config.decodeCache);
+        cpu.setEngine(config.engine);
         cpu.setStrict(config.cpuStrict);
         this.trace = openTrace(config);
         cpu.setTrace(trace);

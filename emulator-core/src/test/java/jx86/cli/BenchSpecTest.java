@@ -33,13 +33,13 @@ class BenchSpecTest {
         assertThat(s.append()).isEqualTo("console=ttyS0 init=/bin/kbench");
         assertThat(s.bootPrompt()).isFalse();
         assertThat(s.plainElf()).isFalse();
-        MachineConfig c = s.config(64, true);
+        MachineConfig c = s.config(64, jx86.cpu.Engine.CACHE);
         assertThat(c.snapshot).isTrue();
         assertThat(c.disks).containsExactly(disk);
         assertThat(c.memoryMiB).isEqualTo(64);
         assertThat(c.serial).isEqualTo("buffer");
         assertThat(c.decodeCache).isTrue();
-        assertThat(s.config(64, false).decodeCache).isFalse();
+        assertThat(s.config(64, jx86.cpu.Engine.INTERP).decodeCache).isFalse();
     }
 
     @Test
@@ -53,8 +53,8 @@ class BenchSpecTest {
         assertThat(s.serialInput()).isEqualTo("poweroff\n");
         assertThat(s.prompt()).isEqualTo("/$ ");
         assertThat(s.bootPrompt()).isTrue();
-        assertThat(s.config(128, true).snapshot).isTrue();
-        assertThat(s.config(128, true).serialInput).isEqualTo("poweroff\n");
+        assertThat(s.config(128, jx86.cpu.Engine.CACHE).snapshot).isTrue();
+        assertThat(s.config(128, jx86.cpu.Engine.CACHE).serialInput).isEqualTo("poweroff\n");
     }
 
     @Test
@@ -65,7 +65,7 @@ class BenchSpecTest {
 
         assertThat(s.kernel()).isEqualTo(elf);
         assertThat(s.plainElf()).isTrue();
-        assertThat(s.config(128, true).disks).isEmpty();
+        assertThat(s.config(128, jx86.cpu.Engine.CACHE).disks).isEmpty();
     }
 
     @Test

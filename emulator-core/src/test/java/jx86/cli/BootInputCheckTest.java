@@ -139,6 +139,14 @@ class BootInputCheckTest {
     }
 
     @Test
+    void unknownEngine_andAnEngineContradictingNoDecodeCache_areRefused() throws IOException {
+        assertRefused("--engine tcg: expected interp, cache or jit", "boot", image.toString(), "--serial", "none",
+                "--engine", "tcg");
+        assertRefused("--no-decode-cache and --engine jit contradict", "boot", image.toString(), "--serial", "none",
+                "--no-decode-cache", "--engine", "jit");
+    }
+
+    @Test
     void negativeTimeout_isRefused() throws IOException {
         assertRefused("--timeout -3", "boot", image.toString(), "--serial", "none", "--timeout", "-3");
     }

@@ -1,23 +1,36 @@
 package jx86.cpu;
 
 /**
- * Which execution path the CPU tests run on: the decoded-instruction cache (default, as a machine
- * runs) or, with {@code -Djx86.test.decodeCache=false}, the plain interpreter ({@link Exec} for
- * every instruction). emulator-core's pom runs the CPU tests a second time that way (surefire
- * execution {@code cpu-tests-plain-interpreter}), so the cached forms and their plain handlers
- * are both held to every unit test and to the host-CPU oracle.
+ * Which execution engine the CPU tests run on: the decoded-instruction cache (default, as a machine
+ * runs), or the one named by {@code -Djx86.test.engine=interp|cache|jit} ({@code
+ * -Djx86.test.decodeCache=false}, the older spelling, means interp). emulator-core's pom runs the
+ * CPU tests once more per other engine (surefire executions {@code cpu-tests-plain-interpreter}, ...),
+ * so every engine is held to every unit test and to the host-CPU oracle.
  */
 public final class ExecutionPath {
     private ExecutionPath() {
     }
 
-    public static boolean decodeCache() {
-        return !"false".equals(System.getProperty("jx86.test.decodeCache"));
+    /** The engine under test. */
+    public static Engine engine() {
+        String name = System.getProperty("jx86.test.engine");
+        if (name != null) {
+            Engine e = Engine.parse(name);
+            if (e == null) {
+                throw new IllegalArgumentException("jx86.test.engine=" + name + ": expected interp, cache or jit");
+            }
+            return e;
+        }
+        return "false".equals(System.getProperty("jx86.test.decodeCache")) ? Engine.INTERP : Engine.CACHE;
     }
 
-    /** Puts {@code cpu} on the path under test. */
+    public static boolean decodeCache() {
+        return engine() != Engine.INTERP;
+    }
+
+    /** Puts {@code cpu} on the engine under test. */
     public static Cpu apply(Cpu cpu) {
-        cpu.setDecodeCache(decodeCache());
+        cpu.setEngine(engine());
         return cpu;
     }
 }
