@@ -5,8 +5,8 @@
  * its .data loaded, then writes 0 to the exit port (F4h).
  */
 #include <stdint.h>
-
-#define COM1 0x3F8
+#include "libkern/portio.h"
+#include "libkern/uart16550.h"
 
 struct mb_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
@@ -21,14 +21,9 @@ struct mb_module {
 static uint32_t bss_probe[64];
 static volatile uint32_t data_probe = 0x600DDA7Au;
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-
 static void putc(char c)
 {
-    while ((inb(COM1 + 5) & 0x20) == 0)
-        ;
-    outb(COM1, (uint8_t)c);
+    uart16550_putc(UART_COM1, c);
 }
 
 static void puts(const char *s)
@@ -59,20 +54,9 @@ static void putdec(uint32_t v)
         putc(buf[--i]);
 }
 
-static void serial_init(void)
-{
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x80);
-    outb(COM1 + 0, 0x01);
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x03);
-    outb(COM1 + 2, 0xC7);
-    outb(COM1 + 4, 0x03);
-}
-
 void kernel_main(uint32_t magic, const struct mb_info *mbi)
 {
-    serial_init();
+    uart16550_setup(UART_COM1);
     puts("testkernel: magic ");
     puthex(magic, 8);
     puts("\ntestkernel: flags ");

@@ -1,24 +1,16 @@
-/* serial.c: polled output on the 16550 UART at COM1 (0x3F8), and the exit port. */
+/* serial.c: polled output on COM1 through libkern's 16550 code, and the exit port. */
 #include "guest.h"
 
-#define COM1 0x3F8
+#include "libkern/uart16550.h"
 
 void serial_init(void)
 {
-    outb(COM1 + 1, 0x00);   /* no interrupts */
-    outb(COM1 + 3, 0x80);   /* DLAB on to set the divisor */
-    outb(COM1 + 0, 0x01);   /* 115200 baud */
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x03);   /* 8N1, DLAB off */
-    outb(COM1 + 2, 0xC7);   /* FIFOs on and cleared */
-    outb(COM1 + 4, 0x03);   /* DTR, RTS */
+    uart16550_setup(UART_COM1);
 }
 
 void serial_putc(char c)
 {
-    while ((inb(COM1 + 5) & 0x20) == 0)
-        ;                   /* wait for THR empty */
-    outb(COM1, (uint8_t)c);
+    uart16550_putc(UART_COM1, c);
 }
 
 void serial_puts(const char *s)

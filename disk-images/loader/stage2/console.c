@@ -1,29 +1,18 @@
 /*
- * console.c: loader messages on the screen (INT 10h AH=0Eh teletype) and on COM1 (16550 at 3F8h,
- * polled, 115200 8N1). The THR-empty wait is bounded so a machine without a UART does not hang.
+ * console.c: loader messages on the screen (INT 10h AH=0Eh teletype) and on COM1 (libkern's 16550
+ * code: polled, 115200 8N1, a bounded THR-empty wait so a machine without a UART does not hang).
  */
 #include "loader.h"
-
-#define COM1 0x3F8
+#include "libkern/uart16550.h"
 
 void console_init(void)
 {
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x80);
-    outb(COM1 + 0, 0x01);
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x03);
-    outb(COM1 + 2, 0xC7);
-    outb(COM1 + 4, 0x03);
+    uart16550_setup(UART_COM1);
 }
 
 static void putc_serial(char c)
 {
-    for (int spin = 0; spin < 100000; spin++) {
-        if (inb(COM1 + 5) & 0x20)
-            break;
-    }
-    outb(COM1, (uint8_t)c);
+    uart16550_putc(UART_COM1, c);
 }
 
 static void putc_screen(char c)
