@@ -18,10 +18,11 @@ import java.util.List;
  * register forms (DC E0+i, Intel's FSUBR ST(i),ST(0), prints as {@code fsub %st,%st(i)}; likewise
  * DC E8/F0/F8 and DE E0-F8) and where objdump knows no alias ({@code "(bad)"}).
  *
- * <p>Consumers: the FPU ({@code jx86.cpu.fpu.X87}) asks {@link #lookup} whether an encoding exists and
- * whether it is non-waiting or a control instruction; the {@link Disassembler} prints the rows;
- * {@code X87TableTest} and vmm's {@code DisassemblerObjdumpTest} check the three against each other,
- * against the CPU and against objdump. In {@link OpTable} the escapes are one {@code FPU} row group.
+ * <p>Consumers (docs/cpu.md, "The x87 row group and the x87 table"): the FPU
+ * ({@code jx86.cpu.fpu.X87}) asks {@link #lookup} whether an encoding exists and whether it is
+ * non-waiting or a control instruction; the {@link Disassembler} prints the rows; {@code X87TableTest}
+ * and vmm's {@code DisassemblerObjdumpTest} check the table against the CPU and the disassembler
+ * against objdump. In {@link OpTable} the escapes are one {@code FPU} row group.
  */
 public final class X87Table {
     private X87Table() {

@@ -122,6 +122,26 @@ class X87TableTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        // the SDM's opcode and name (Vol. 2, FSUB/FSUBR/FDIV/FDIVR), and objdump's AT&T name for it
+        "DC | E1 | FSUBR  | fsub",
+        "DC | E9 | FSUB   | fsubr",
+        "DC | F1 | FDIVR  | fdiv",
+        "DC | F9 | FDIV   | fdivr",
+        "DE | E1 | FSUBRP | fsubp",
+        "DE | E9 | FSUBP  | fsubrp",
+        "DE | F1 | FDIVRP | fdivp",
+        "DE | F9 | FDIVP  | fdivrp",
+        "D8 | E1 | FSUB   | fsub",
+        "D8 | E9 | FSUBR  | fsubr",
+    })
+    void reversedRegisterForms_haveTheSdmsNameAndObjdumpsSwap(String op, String modrm, String sdm, String att) {
+        X87Table.Row r = X87Table.lookup(Integer.parseInt(op, 16), Integer.parseInt(modrm, 16));
+        assertThat(r.name()).isEqualTo(sdm);
+        assertThat(r.att()).isEqualTo(att);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
         // D8 / DC / DA / DE memory: m32fp, m64fp, m32int, m16int
         "d8 44 24 04       | fadds  0x4(%esp)",
         "d8 8d 00 10 00 00 | fmuls  0x1000(%ebp)",
