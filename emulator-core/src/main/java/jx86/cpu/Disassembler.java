@@ -25,7 +25,10 @@ public final class Disassembler {
         int at(int offset);
     }
 
-    /** One decoded instruction: its length in bytes, its text, and its table row (null for (bad)). */
+    /**
+     * One decoded instruction: its length in bytes, its text, and its table row (null when the CPU
+     * raises #UD; an x87 alias the CPU executes prints as objdump's (bad) and has its row).
+     */
     public record Insn(int length, String text, OpTable.Row row) {
     }
 
