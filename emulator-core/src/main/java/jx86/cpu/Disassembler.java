@@ -9,7 +9,9 @@ import java.util.List;
  * suffixes only where no register operand gives the size, branch targets as bare hex addresses
  * (objdump's {@code <symbol>} annotation is not printed), prefixes objdump prints as words
  * ({@code lock}, {@code rep}, {@code repz}, {@code data16}, {@code cs} ...). An opcode the table
- * does not have, and the x87 escapes (D8-DF, the FPU's), disassemble as {@code (bad)} of length 1.
+ * does not have disassembles as {@code (bad)} of length 1. The x87 escapes D8-DF and WAIT (9B) come
+ * from {@link X87Table} (see {@code x87}): a WAIT before an escape is one instruction with it, as in
+ * objdump ({@code 9b d9 7d fe} is {@code fstcw -0x2(%ebp)}).
  *
  * <p>Stateless; instances are not needed. Reads at most 15 bytes through {@link Bytes}.
  */
@@ -23,7 +25,10 @@ public final class Disassembler {
         int at(int offset);
     }
 
-    /** One decoded instruction: its length in bytes, its text, and its table row (null for (bad)). */
+    /**
+     * One decoded instruction: its length in bytes, its text, and its table row (null when the CPU
+     * raises #UD; an x87 alias the CPU executes prints as objdump's (bad) and has its row).
+     */
     public record Insn(int length, String text, OpTable.Row row) {
     }
 
@@ -31,6 +36,7 @@ public final class Disassembler {
     private static final List<String> R16 = List.of("ax", "cx", "dx", "bx", "sp", "bp", "si", "di");
     private static final List<String> R32 = List.of("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi");
     private static final List<String> SEG = List.of("es", "cs", "ss", "ds", "fs", "gs");
+    private static final List<Integer> SEG_PREFIXES = List.of(0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65);
     private static final List<String> MEM16 = List.of("%bx,%si", "%bx,%di", "%bp,%si", "%bp,%di", "%si", "%di", "%bp", "%bx");
 
     /** Disassembles the instruction at linear/physical {@code address} from an array (offset {@code off}). */
@@ -100,10 +106,24 @@ public final class Disassembler {
 
         Insn run() {
             int b;
+            int fwait = -1; // WAIT (9B) seen: how many other prefixes came before the last one
             prefixes:
             for (;;) {
                 b = next();
                 switch (b) {
+                    case 0x9B -> {
+                        // objdump: a WAIT after another prefix (or WAIT) ends the prefixes
+                        boolean last = fwait >= 0 || !prefixes.isEmpty();
+                        fwait = prefixes.size();
+                        if (pos >= 15 || bytes.at(pos) < 0) {
+                            return fwait(fwait); // the last readable byte
+                        }
+                        if (last) {
+                            b = next();
+                            break prefixes;
+                        }
+                        continue;
+                    }
                     case 0x66 -> osz = code32 ? 2 : 4;
                     case 0x67 -> asz32 = !code32;
                     case 0x26 -> seg = 0;
@@ -120,6 +140,12 @@ public final class Disassembler {
                 }
                 prefixes.add(b);
             }
+            if (b >= 0xD8 && b <= 0xDF) {
+                return x87(b, fwait >= 0);
+            }
+            if (fwait >= 0) {
+                return fwait(fwait);
+            }
             int code = b == 0x0F ? 0x100 | next() : b;
             OpTable.Row row;
             if (OpTable.isGroup(code)) {
@@ -131,7 +157,7 @@ public final class Disassembler {
             } else {
                 row = OpTable.lookup(code, 0);
             }
-            if (row == null || row.has(OpTable.FPU) && code != 0x9B || code == 0x1FF) {
+            if (row == null || row.has(OpTable.FPU) || code == 0x1FF) {
                 return null;
             }
             if (row.modrm()) {
@@ -185,6 +211,79 @@ public final class Disassembler {
                 java.util.Collections.reverse(ops);
             }
             return finish(row, mnemonic, ops, false);
+        }
+
+        /** WAIT not followed by an escape: "fwait" with the first {@code before} prefixes (objdump's length rule). */
+        private Insn fwait(int before) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < before; k++) {
+                sb.append(prefixName(prefixes.get(k))).append(' ');
+            }
+            return new Insn(before + 1, sb.append(X87Table.waitRow().att()).toString(), OpTable.lookup(0x9B, 0));
+        }
+
+        /**
+         * An escape D8-DF from {@link X87Table}, {@code waited} when a WAIT came first: objdump then
+         * drops the 'n' of the non-waiting forms (fnstcw -> fstcw). A 66 prefix is the layout of the
+         * environment/state forms (s or l suffix), else printed as data16/data32; 67 and a segment
+         * prefix belong to a memory operand. Aliases objdump does not know, and #UD encodings, print
+         * as objdump's "(bad)" (with the memory operand, if any).
+         */
+        private Insn x87(int op, boolean waited) {
+            OpTable.Row esc = OpTable.lookup(op, 0);
+            modrm(esc);
+            X87Table.Row row = X87Table.lookup(op, (mod << 6) | (reg << 3) | rm);
+            String mnemonic = row == null || row.has(X87Table.ALIAS) ? "(bad)" : row.att();
+            if (waited && row != null && row.has(X87Table.NOWAIT)) {
+                mnemonic = "f" + mnemonic.substring(2);
+            }
+            int layoutPrefix = row != null && row.has(X87Table.LAYOUT) ? prefixes.lastIndexOf(0x66) : -1;
+            if (layoutPrefix >= 0) {
+                mnemonic += code32 ? "s" : "l";
+            }
+            List<String> ops = new ArrayList<>();
+            if (mod != 3) {
+                ops.add(memText);
+            } else if (row != null && !row.has(X87Table.ALIAS)) {
+                for (X87Table.Opnd o : row.operands()) {
+                    ops.add(o == X87Table.Opnd.ST0 ? "%st" : o == X87Table.Opnd.AX ? "%ax" : "%st(" + rm + ")");
+                }
+                java.util.Collections.reverse(ops);
+            }
+            // objdump uses the last 66/67/segment prefix and prints every other one
+            int addrPrefix = mod != 3 ? prefixes.lastIndexOf(0x67) : -1;
+            int segPrefix = -1;
+            for (int k = 0; k < prefixes.size() && mod != 3; k++) {
+                if (SEG_PREFIXES.indexOf(prefixes.get(k)) >= 0) {
+                    segPrefix = k;
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < prefixes.size(); k++) {
+                if (k != layoutPrefix && k != addrPrefix && k != segPrefix) {
+                    sb.append(prefixName(prefixes.get(k))).append(' ');
+                }
+            }
+            sb.append(mnemonic);
+            if (!ops.isEmpty()) {
+                while (sb.length() < 6) {
+                    sb.append(' ');
+                }
+                sb.append(' ').append(String.join(",", ops));
+            }
+            return new Insn(pos, sb.toString(), row == null ? null : esc);
+        }
+
+        /** A prefix byte as objdump prints it when the instruction does not use it. */
+        private String prefixName(int p) {
+            return switch (p) {
+                case 0xF0 -> "lock";
+                case 0xF3 -> "repz";
+                case 0xF2 -> "repnz";
+                case 0x66 -> code32 ? "data16" : "data32";
+                case 0x67 -> code32 ? "addr16" : "addr32";
+                default -> SEG.get(segOf(p));
+            };
         }
 
         private Insn finish(OpTable.Row row, String mnemonic, List<String> ops, boolean repUsed) {

@@ -1,5 +1,7 @@
 package jx86.cpu.fpu;
 
+import jx86.cpu.X87Table;
+
 /**
  * The x87 FPU of a P6 (SDM Vol. 1, chapter 8; Vol. 2 for each instruction): the register stack,
  * control/status/tag words, the last-instruction and last-operand pointers, and every escape
@@ -115,14 +117,17 @@ public final class X87 {
         int reg = (modrm >>> 3) & 7;
         int rm = modrm & 7;
         boolean mem = mod != 3;
-        if (!valid(op, mem, reg, modrm)) {
+        // Which encodings exist, and which are non-waiting or control instructions, is the opcode table's.
+        X87Table.Row row = X87Table.lookup(op, modrm);
+        if (row == null) {
             return false;
         }
-        boolean nonWaiting = isNonWaiting(op, mem, reg, modrm);
+        boolean nonWaiting = row.has(X87Table.NOWAIT);
         if (!nonWaiting && (sw & SW_ES) != 0) {
             b.fpuError();
         }
-        boolean control = nonWaiting || isControl(op, mem, reg);
+        // Control instructions (FLDENV, FLDCW, FRSTOR and the non-waiting ones) keep the pointers (SDM Vol. 1, 8.1.8).
+        boolean control = nonWaiting || row.has(X87Table.CONTROL);
         m.cw = cw;
         m.clear();
         int opcode = ((op & 7) << 8) | modrm;
@@ -142,46 +147,6 @@ public final class X87 {
             regOp(b, op, reg, rm, modrm);
         }
         return true;
-    }
-
-    /** FLDENV, FLDCW, FRSTOR: wait for pending errors but leave the pointers and opcode alone (SDM Vol. 1, 8.1.8). */
-    private static boolean isControl(int op, boolean mem, int reg) {
-        return mem && ((op == 0xD9 && (reg == 4 || reg == 5)) || (op == 0xDD && reg == 4));
-    }
-
-    /** FNINIT, FNCLEX, FNSTSW, FNSTCW, FNSTENV, FNSAVE (and the 8087/287 no-ops FENI, FDISI, FSETPM). */
-    private static boolean isNonWaiting(int op, boolean mem, int reg, int modrm) {
-        if (mem) {
-            return (op == 0xD9 && (reg == 6 || reg == 7)) || (op == 0xDD && (reg == 6 || reg == 7));
-        }
-        return (op == 0xDB && (modrm == 0xE2 || modrm == 0xE3 || modrm == 0xE0 || modrm == 0xE1 || modrm == 0xE4))
-                || (op == 0xDF && modrm == 0xE0);
-    }
-
-    private static boolean valid(int op, boolean mem, int reg, int modrm) {
-        if (mem) {
-            return switch (op) {
-                case 0xD9 -> reg != 1;
-                case 0xDB -> reg != 1 && reg != 4 && reg != 6;
-                case 0xDD -> reg != 1 && reg != 5;
-                case 0xDF -> reg != 1;
-                default -> true;
-            };
-        }
-        return switch (op) {
-            case 0xD9 -> switch (reg) {
-                case 2 -> modrm == 0xD0;
-                case 4 -> modrm == 0xE0 || modrm == 0xE1 || modrm == 0xE4 || modrm == 0xE5;
-                case 5 -> modrm != 0xEF;
-                default -> true;
-            };
-            case 0xDA -> reg < 4 || modrm == 0xE9;
-            case 0xDB -> reg < 4 || (reg == 4 && modrm <= 0xE4) || reg == 5 || reg == 6;
-            case 0xDD -> reg <= 5;
-            case 0xDE -> reg != 3 || modrm == 0xD9;
-            case 0xDF -> reg <= 3 || modrm == 0xE0 || reg == 5 || reg == 6;
-            default -> true;
-        };
     }
 
     // ---- stack helpers ----
