@@ -219,9 +219,11 @@ final class BenchEmulator {
                 reader.setDaemon(true);
                 reader.start();
             }
+            long seenSize = 0;   // the COM1 file is read again only when it has grown
             while (end.get() < 0 && System.nanoTime() - t0 < TIMEOUT_NANOS) {
-                if (serialFile && Files.isRegularFile(com1)) {
+                if (serialFile && Files.isRegularFile(com1) && Files.size(com1) != seenSize) {
                     String s = Files.readString(com1, StandardCharsets.ISO_8859_1);
+                    seenSize = s.length();
                     if (hasLine(s, endLine)) {
                         end.compareAndSet(-1, System.nanoTime());
                         serial.setLength(0);
