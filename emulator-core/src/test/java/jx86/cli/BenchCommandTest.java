@@ -143,6 +143,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void compare_unbuiltGuestIsStatus2BeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir Path root) {
+        String saved = System.getProperty("jx86.root");
+        System.setProperty("jx86.root", root.toString());
+        try {
+            assertThat(Main.execute("bench", "--compare", "--runs", "1", "memory-heavy:1")).isEqualTo(2);
+        } finally {
+            if (saved == null) {
+                System.clearProperty("jx86.root");
+            } else {
+                System.setProperty("jx86.root", saved);
+            }
+        }
+    }
+
+    @Test
     void compare_engineIsPassedToTheJx86Child() {
         Path root = Path.of("/r");
         assertThat(parse("--compare").compareEmulators(root).get(0).label).isEqualTo("jx86 --engine cache");
