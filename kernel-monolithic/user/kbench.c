@@ -10,7 +10,12 @@
  * Around each phase it reads /proc/jx86/counters (the jx86 performance-counter device: virtual
  * cycles and guest instructions) and prints the cost per operation, plus the CR3 loads from
  * /proc/jx86/tlb; on a machine without the device (QEMU) it prints "counters: unavailable". These
- * lines are reports only and never reach the checksum. */
+ * lines are reports only and never reach the checksum.
+ *
+ * "kbench=N" on the kernel command line (read from /proc/cmdline) runs N rounds of all phases
+ * instead, without the counter reads and the per-phase lines, so that every emulator runs the same
+ * instructions: `jx86 bench --compare` times N rounds and subtracts a boot with kbench=0 (the
+ * zero-work variant, same kernel and disk). Each round mixes the same values into the checksum. */
 #include "libc.h"
 
 #define N_GETPID   20000
@@ -24,6 +29,7 @@
 #define PAGE       4096
 
 static uint32_t sum = 2166136261u;
+static bool quiet;          /* rounds given on the command line: no counters, no per-phase lines */
 
 static void mix(uint32_t v) {
   for (int i = 0; i < 4; i++) {
@@ -101,7 +107,7 @@ static uint64_t tlb_row(const char *s, const char *name) {
 static struct snap snapshot(void) {
   static char buf[2048];
   struct snap s = {0};
-  if (readall("/proc/jx86/counters", buf, sizeof buf) <= 0 || strncmp(buf, "cycles ", 7) != 0)
+  if (quiet || readall("/proc/jx86/counters", buf, sizeof buf) <= 0 || strncmp(buf, "cycles ", 7) != 0)
     return s;
   s.cycles = number_after(buf, "cycles");
   s.instructions = number_after(buf, "instructions");
@@ -119,6 +125,8 @@ static uint32_t per(uint64_t delta, uint32_t n) {
 }
 
 static void report(const char *phase, const char *unit, uint32_t n, struct snap a, struct snap b) {
+  if (quiet)
+    return;
   if (!a.ok || !b.ok) {
     printf("kbench: %-9s %6u %-10s counters: unavailable\n", phase, n, unit);
     return;
@@ -268,6 +276,8 @@ static void bench_cow(void) {
   close(p[1]);
   sbrk(-COW_PAGES * PAGE);
   uint32_t n = N_COW * COW_PAGES;
+  if (quiet)
+    return;
   if (!counted)
     printf("kbench: %-9s %6u %-10s counters: unavailable\n", "cow", n, "faults");
   else
@@ -294,15 +304,36 @@ static void bench_fork(void) {
   report("fork+exit", "forks", N_FORK, a, b);
 }
 
+/* The N of "kbench=N" on the kernel command line, or -1 when it is not there. */
+static int cmdline_rounds(void) {
+  static char buf[512];
+  if (readall("/proc/cmdline", buf, sizeof buf) <= 0)
+    return -1;
+  for (char *p = buf; *p; p++) {
+    if ((p == buf || p[-1] == ' ') && strncmp(p, "kbench=", 7) == 0 && p[7] >= '0' && p[7] <= '9')
+      return (int)number_after(p, "kbench=");
+  }
+  return -1;
+}
+
 int main(void) {
-  printf("kbench: starting\n");
+  int rounds = cmdline_rounds();
+  quiet = rounds >= 0;
+  if (!quiet)
+    rounds = 1;
+  if (quiet)
+    printf("kbench: starting, %d rounds\n", rounds);
+  else
+    printf("kbench: starting\n");
   struct snap a = snapshot();
-  bench_getpid();
-  bench_pipe();
-  bench_pingpong();
-  bench_brk();
-  bench_cow();
-  bench_fork();
+  for (int r = 0; r < rounds; r++) {
+    bench_getpid();
+    bench_pipe();
+    bench_pingpong();
+    bench_brk();
+    bench_cow();
+    bench_fork();
+  }
   struct snap b = snapshot();
   if (a.ok && b.ok)
     printf("kbench: total %u instructions %u cycles\n", per(b.instructions - a.instructions, 1),

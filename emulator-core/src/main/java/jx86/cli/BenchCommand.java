@@ -1,8 +1,6 @@
 package jx86.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -14,10 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jx86.machine.MachineConfig;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
@@ -33,15 +29,14 @@ import picocli.CommandLine.Parameters;
  * differs between runs, or whose guest does not exit with 0 through port 0xF4 fails the command:
  * a wrong result must never look fast.
  *
- * <p>{@code --compare} also runs the same ELF under {@code qemu-system-i386} (TCG) and reports
- * MIPS computed from jx86's exact guest instruction count (same binary, deterministic) divided by
- * the other emulator's wall time per run (process start to exit). Bochs, when installed, boots the
- * ELF wrapped in a jx86 disk image (see {@link #bochsRow}).
+ * <p>These runs are in-process, after warm-up: for before/after comparisons of jx86 itself.
+ * {@code --compare} is the other mode, which times jx86, QEMU and Bochs by one rule, each as a
+ * whole process with boot subtracted, on the workload classes of {@link BenchWorkload} (see
+ * {@link BenchCompare}).
  *
  * <p>Besides ELF guests it takes the specs of {@link BenchSpec}: {@code kernel-monolithic:PROG}
  * (kernel-monolithic with {@code init=/bin/PROG} from its test disk, snapshot; checked like an ELF
- * guest: a {@code kbench checksum=0x...} line and power-off with 0; {@code --compare} boots the
- * same kernel, command line and disk on QEMU) and {@code boot:IMAGE} (a disk image booted to its
+ * guest: a {@code kbench checksum=0x...} line and power-off with 0) and {@code boot:IMAGE} (a disk image booted to its
  * first shell prompt, watched by {@link PromptWatch}; the figures are the guest instructions and the
  * wall time to the prompt, and for the first run in this JVM the time since JVM start).
  *
@@ -60,19 +55,24 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Benchmark ELF paths or names under src-test-guests/target/guests, "
                     + "kernel-monolithic:PROG (boot kernel-monolithic with init=/bin/PROG from its test disk), "
                     + "or boot:IMAGE (boot disk-images/target/images/IMAGE.img to its shell prompt) (default: "
-                    + DEFAULT_BENCH + ").")
+                    + DEFAULT_BENCH + "); with --compare: workload classes cpu-bound, kernel-heavy, memory-heavy, "
+                    + "each optionally :ITERATIONS (default: all three).")
     List<String> benches = new ArrayList<>();
 
-    @Option(names = "--runs", paramLabel = "N", description = "Measured runs per benchmark (default ${DEFAULT-VALUE}).")
-    int runs = 5;
+    @Option(names = "--runs", paramLabel = "N",
+            description = "Measured runs per benchmark (default 5; with --compare 3 of each, full and zero).")
+    Integer runs;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured warm-up runs (default ${DEFAULT-VALUE}).")
-    int warmup = 2;
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Unmeasured warm-up runs (default 2; with --compare 0).")
+    Integer warmup;
 
     @Option(names = "-m", paramLabel = "MiB", description = "Guest RAM in MiB (default ${DEFAULT-VALUE}).")
     int memoryMiB = 128;
 
-    @Option(names = "--compare", description = "Also run the ELF under qemu-system-i386 (TCG) and bochs if usable.")
+    @Option(names = "--compare", description = "Time jx86, QEMU (TCG) and Bochs the same way on the workload "
+            + "classes cpu-bound, kernel-heavy and memory-heavy (or the ones given, as CLASS or CLASS:ITERATIONS), "
+            + "each as a whole process with boot subtracted (see docs/performance.md).")
     boolean compare;
 
     @Option(names = "--no-decode-cache",
@@ -85,6 +85,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--qemu", paramLabel = "CMD", description = "QEMU binary (default ${DEFAULT-VALUE}).")
     String qemu = "qemu-system-i386";
+
+    @Option(names = "--bochs", paramLabel = "CMD", description = "Bochs binary (default ${DEFAULT-VALUE}; tools/fetch-bochs.sh installs it).")
+    String bochs = "bochs";
 
     /** Whether this command already built a machine in this JVM (the JVM-start figure needs the first). */
     private boolean machineBuilt;
@@ -101,37 +104,32 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (runs < 1 || warmup < 0) {
+        if ((runs != null && runs < 1) || (warmup != null && warmup < 0)) {
             throw new UserError("--runs must be at least 1 and --warmup at least 0");
         }
+        if (compare) {
+            return compare();
+        }
+        int runs = this.runs == null ? 5 : this.runs;
+        int warmup = this.warmup == null ? 2 : this.warmup;
         List<String> names = benches.isEmpty() ? List.of(DEFAULT_BENCH) : benches;
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%-26s %14s %9s %9s %9s %10s  %s%n",
                 "benchmark", "instructions", "wall s", "MIPS", "cpu MIPS", "peak heap", "checksum"));
-        List<String> compareLines = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (String name : names) {
             BenchSpec spec = BenchSpec.parse(name, ImageResolver.root());
-            Figures f = runJx86(spec, notes);
+            Figures f = runJx86(spec, notes, runs, warmup);
             table.append(String.format(Locale.ROOT, "%-26s %,14d %9.3f %9.1f %9.1f %6d MiB  %s%n", f.name(),
                     f.instructions(), f.medianSeconds(), f.mips(), f.cpuMips(), f.peakHeapBytes() >> 20,
                     f.checksum()));
-            if (compare) {
-                compareLines.add(compareRow(f, spec));
-            }
         }
         System.out.print(table);
         notes.forEach(System.out::println);
-        if (compare) {
-            System.out.println();
-            System.out.printf(Locale.ROOT, "%-26s %-8s %9s %9s %9s  %s%n", "benchmark", "emulator", "wall s",
-                    "MIPS", "jx86/x", "note");
-            compareLines.forEach(System.out::print);
-        }
         return 0;
     }
 
-    private Figures runJx86(BenchSpec spec, List<String> notes) {
+    private Figures runJx86(BenchSpec spec, List<String> notes, int runs, int warmup) {
         String name = spec.name();
         String checksum = null;
         long instructions = -1;
@@ -294,193 +292,88 @@ public final class BenchCommand implements Callable<Integer> {
         return sum;
     }
 
-    private String compareRow(Figures f, BenchSpec spec) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9s  %s%n", f.name(), "jx86",
-                f.medianSeconds(), f.mips(), "1.00",
-                spec.bootPrompt() ? "in-process, construction to prompt, after warm-up" : "in-process, after warm-up"));
-        if (spec.bootPrompt()) {
-            out.append(skipRow(f, "qemu", "unsupported for boot-to-prompt benchmarks (jx86 only)"));
-            out.append(skipRow(f, "bochs", "unsupported for boot-to-prompt benchmarks (jx86 only)"));
-            return out.toString();
+    /** The default classes, or the ones named as arguments; resolved before anything runs. */
+    List<BenchWorkload.Choice> compareChoices() {
+        List<BenchWorkload.Choice> choices = new ArrayList<>();
+        if (benches.isEmpty()) {
+            for (BenchWorkload w : BenchWorkload.values()) {
+                choices.add(new BenchWorkload.Choice(w, w.defaultIterations));
+            }
+        } else {
+            benches.forEach(b -> choices.add(BenchWorkload.parse(b)));
         }
-        out.append(qemuRow(f, qemuCommand(spec)));
-        out.append(spec.plainElf() ? bochsRow(f, spec.kernel())
-                : skipRow(f, "bochs", "unsupported (Bochs boots only disks; this needs a kernel command line)"));
-        return out.toString();
+        return choices;
     }
 
-    /** QEMU's command line for a benchmark: the ELF, plus the command line and the disk (snapshot=on). */
-    List<String> qemuCommand(BenchSpec spec) {
-        List<String> cmd = new ArrayList<>(List.of(qemu, "-m", Integer.toString(memoryMiB), "-kernel",
-                spec.kernel().toString(), "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"));
-        if (spec.append() != null) {
-            cmd.addAll(List.of("-append", spec.append()));
-        }
-        if (spec.disk() != null) {
-            cmd.addAll(List.of("-drive", "file=" + spec.disk() + ",format=raw,if=ide,index=0,snapshot=on"));
-        }
-        return cmd;
+    /** The emulators of {@code --compare}, jx86 first (the reference for checksums and instruction counts). */
+    List<BenchEmulator> compareEmulators(Path root) {
+        String eng = Engines.select(engine, noDecodeCache).cliName();
+        return List.of(BenchEmulator.jx86(BenchEmulator.JavaLauncher.current(root), eng), BenchEmulator.qemu(qemu),
+                BenchEmulator.bochs(bochs));
     }
 
-    /**
-     * Bochs boots only disks: wrap the ELF with {@code jx86 mkimage} (the jx86 loader, available when
-     * the disk-images module is on the class path), boot it with the debugger continued at once,
-     * and time from process start to the guest's {@code done} line on COM1 (Bochs has no exit
-     * port; the process is then destroyed). The time includes Bochs's BIOS and the loader, which
-     * jx86's instruction count does not, so Bochs is slightly under-rated, as QEMU is.
-     */
-    private String bochsRow(Figures f, Path elf) {
-        Path bochs = onPath("bochs");
-        if (bochs == null) {
-            return skipRow(f, "bochs", "not installed");
+    private Integer compare() {
+        if (memoryMiB != 128) {
+            throw new UserError("--compare runs every guest with " + BenchWorkload.MEMORY_MIB + " MiB; -m does not apply");
         }
-        Path bios = Path.of("/usr/share/bochs/BIOS-bochs-latest");
-        Path vga = Files.isRegularFile(Path.of("/usr/share/bochs/VGABIOS-lgpl-latest"))
-                ? Path.of("/usr/share/bochs/VGABIOS-lgpl-latest") : Path.of("/usr/share/seabios/vgabios-stdvga.bin");
-        if (!Files.isRegularFile(bios) || !Files.isRegularFile(vga)) {
-            return skipRow(f, "bochs", "unsupported (no BIOS/VGA BIOS image found)");
-        }
+        int n = runs == null ? 3 : runs;
+        int w = warmup == null ? 0 : warmup;
+        List<BenchWorkload.Choice> choices = compareChoices();
+        Path root = ImageResolver.root();
+        choices.forEach(c -> c.workload().requireBuilt(root));
+        List<BenchEmulator> emulators = compareEmulators(root);
+        String eng = Engines.select(engine, noDecodeCache).cliName();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("jx86-bench-bochs");
-            Path manifest = dir.resolve("bench.manifest");
-            Path img = dir.resolve("bench.img");
-            Files.writeString(manifest, "kernel = " + elf.toAbsolutePath() + "\nsize = 4M\n");
-            if (Main.execute("mkimage", "-q", "-o", img.toString(), manifest.toString()) != 0 || !Files.isRegularFile(img)) {
-                return skipRow(f, "bochs", "unsupported (needs 'jx86 mkimage' from the disk-images module)");
+            dir = Files.createTempDirectory("jx86-bench");
+            System.out.println(hostLine("at start"));
+            new BenchCompare(emulators, BenchCompare.mkimage(root), n, w, System.out).run(choices, dir);
+            Path mono = root.resolve("disk-images/target/images/monolithic.img");
+            for (int mib : new int[] {128, 512}) {
+                System.out.println(Files.isRegularFile(mono)
+                        ? BenchCompare.bootFigures(BenchEmulator.JavaLauncher.current(root), eng, mib, dir)
+                        : "boot to kernel-monolithic's prompt: " + mono + " not found (mvn -q -DskipTests package)");
             }
-            Path com1 = dir.resolve("com1.txt");
-            Path rc = dir.resolve("bochsrc");
-            Files.writeString(rc, "megs: 128\nromimage: file=" + bios + "\nvgaromimage: file=" + vga
-                    + "\nata0-master: type=disk, path=" + img + ", mode=flat\nboot: disk\n"
-                    + "com1: enabled=1, mode=file, dev=" + com1 + "\ndisplay_library: term\nclock: sync=none\n"
-                    + "log: " + dir.resolve("bochs.log") + "\npanic: action=fatal\nerror: action=report\n"
-                    + "info: action=ignore\ndebug: action=ignore\n");
-            double[] seconds = new double[runs];
-            for (int i = 0; i < warmup + runs; i++) {
-                Files.deleteIfExists(com1);
-                Files.deleteIfExists(dir.resolve("bench.img.lock"));   // Bochs leaves it when destroyed
-                double s = runBochs(bochs, rc, com1, dir);
-                if (s < 0) {
-                    return skipRow(f, "bochs", "no 'done' line within 600 s");
-                }
-                String out = Files.readString(com1, java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (!f.checksum().equals(checksumLine(out))) {
-                    return skipRow(f, "bochs", "checksum mismatch: " + checksumLine(out) + " vs jx86 " + f.checksum());
-                }
-                if (i >= warmup) {
-                    seconds[i - warmup] = s;
-                }
-            }
-            double median = median(seconds);
-            double mips = f.instructions() / median / 1e6;
-            return String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "bochs", median, mips,
-                    f.mips() / mips, "2.7, disk via jx86 mkimage, wall to 'done' incl. BIOS, same checksum");
+            System.out.println(hostLine("at end"));
+            return 0;
         } catch (IOException e) {
-            return skipRow(f, "bochs", "failed (" + e.getMessage() + ")");
+            throw new UserError("--compare: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return skipRow(f, "bochs", "interrupted");
+            throw new UserError("--compare: interrupted");
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** "host: MODEL, N CPUs, load average L (when)": the host facts the table needs beside it. */
+    static String hostLine(String when) {
+        String model = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: the model stays unknown
+        }
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "host: %s, %d CPUs, load average %.2f (%s)", model,
+                Runtime.getRuntime().availableProcessors(), load, when);
     }
 
     private static void deleteTree(Path dir) {
         if (dir == null) {
             return;
         }
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
             // a leftover temporary directory is harmless
         }
-    }
-
-    /** Runs Bochs once; returns the seconds until COM1 holds a line "done", or -1. */
-    private static double runBochs(Path bochs, Path rc, Path com1, Path dir) throws IOException, InterruptedException {
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(bochs.toString(), "-q", "-f", rc.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("bochs.out").toFile()).start();
-        try {
-            p.getOutputStream().write("c\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));   // leave the debugger
-            p.getOutputStream().flush();
-            while (System.nanoTime() - t0 < 600_000_000_000L) {
-                if (Files.isRegularFile(com1)
-                        && Files.readString(com1, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\ndone")) {
-                    return (System.nanoTime() - t0) / 1e9;
-                }
-                if (!p.isAlive()) {
-                    return -1;
-                }
-                Thread.sleep(5);
-            }
-            return -1;
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private String qemuRow(Figures f, List<String> cmd) {
-        double[] seconds = new double[runs];
-        try {
-            for (int i = 0; i < warmup + runs; i++) {
-                long t0 = System.nanoTime();
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                p.getOutputStream().close();
-                String out = readAll(p.getInputStream());
-                if (!p.waitFor(600, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return skipRow(f, "qemu", "timed out");
-                }
-                double s = (System.nanoTime() - t0) / 1e9;
-                if (p.exitValue() != 1) {
-                    return skipRow(f, "qemu", "exit status " + p.exitValue() + " (expected 1: guest value 0)");
-                }
-                if (!f.checksum().equals(checksumLine(out))) {
-                    return skipRow(f, "qemu", "checksum mismatch: " + checksumLine(out) + " vs jx86 " + f.checksum());
-                }
-                if (i >= warmup) {
-                    seconds[i - warmup] = s;
-                }
-            }
-        } catch (IOException e) {
-            return skipRow(f, "qemu", "not installed (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return skipRow(f, "qemu", "interrupted");
-        }
-        double median = median(seconds);
-        double mips = f.instructions() / median / 1e6;
-        return String.format(Locale.ROOT, "%-26s %-8s %9.3f %9.1f %9.2f  %s%n", f.name(), "qemu", median, mips,
-                f.mips() / mips, "TCG, wall per process incl. start-up, same checksum");
-    }
-
-    private static String skipRow(Figures f, String emulator, String why) {
-        return String.format(Locale.ROOT, "%-26s %-8s %9s %9s %9s  %s: %s%n", f.name(), emulator, "-", "-", "-",
-                emulator, why);
-    }
-
-    private static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (!dir.isEmpty() && Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        in.transferTo(buf);
-        return buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

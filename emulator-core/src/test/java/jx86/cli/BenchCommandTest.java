@@ -84,20 +84,88 @@ class BenchCommandTest {
     }
 
     @Test
-    void qemuCommand_passesTheCommandLineAndTheDiskInSnapshotMode() {
-        BenchSpec kb = new BenchSpec("kernel-monolithic:kbench", Path.of("k.elf"), "console=ttyS0 init=/bin/kbench",
-                Path.of("d.img"), null, null);
-        assertThat(new BenchCommand().qemuCommand(kb)).containsSubsequence("-kernel", "k.elf", "-append",
-                "console=ttyS0 init=/bin/kbench", "-drive", "file=d.img,format=raw,if=ide,index=0,snapshot=on");
-        BenchSpec elf = new BenchSpec("e", Path.of("e.elf"), null, null, null, null);
-        assertThat(new BenchCommand().qemuCommand(elf)).doesNotContain("-append", "-drive")
-                .containsSubsequence("-kernel", "e.elf", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
-    }
-
-    @Test
     void guestReport_keepsTheBenchmarksOwnLinesOnly() {
         assertThat(BenchCommand.guestReport("k", "ata: hda\r\nkbench: starting\r\nkbench: getpid 20000 calls 398 x\r\n"
                 + "kbench checksum=0x1\r\nreboot: power down\r\n"))
                 .containsExactly("k: kbench: getpid 20000 calls 398 x");
+    }
+
+    private static BenchCommand parse(String... args) {
+        BenchCommand cmd = new BenchCommand();
+        new picocli.CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+
+    @Test
+    void compare_defaultsToTheThreeClassesWithTheirFullCounts() {
+        assertThat(parse("--compare").compareChoices()).containsExactly(
+                new BenchWorkload.Choice(BenchWorkload.CPU_BOUND, 6),
+                new BenchWorkload.Choice(BenchWorkload.KERNEL_HEAVY, 8),
+                new BenchWorkload.Choice(BenchWorkload.MEMORY_HEAVY, 24));
+        assertThat(parse("--compare", "memory-heavy:2", "cpu-bound").compareChoices()).containsExactly(
+                new BenchWorkload.Choice(BenchWorkload.MEMORY_HEAVY, 2),
+                new BenchWorkload.Choice(BenchWorkload.CPU_BOUND, 6));
+    }
+
+    @Test
+    void compare_badClassesAndCountsAreUsageErrors() {
+        for (String bad : new String[] {"gpu-bound", "cpu-bound:0", "cpu-bound:x", "cpu-bound:", "bench/cpu-bound"}) {
+            assertThatThrownBy(() -> BenchWorkload.parse(bad)).isInstanceOf(UserError.class)
+                    .hasMessageContaining("--compare");
+        }
+        assertThat(Main.execute("bench", "--compare", "gpu-bound")).isEqualTo(2);
+        assertThat(Main.execute("bench", "--compare", "--runs", "0")).isEqualTo(2);
+        assertThat(Main.execute("bench", "--compare", "-m", "512")).isEqualTo(2);
+    }
+
+    @Test
+    void compare_zeroWorkVariantIsTheSameGuestWithCountZero() {
+        Path root = Path.of("/r");
+        String cpu = BenchWorkload.CPU_BOUND.manifest(root, 0);
+        assertThat(cpu.lines()).contains("kernel = /r/src-test-guests/target/guests/bench/cpu-bound.elf",
+                "cmdline = iters=0", "size = 4M");
+        assertThat(BenchWorkload.CPU_BOUND.manifest(root, 6).lines()).contains("cmdline = iters=6");
+        assertThat(BenchWorkload.MEMORY_HEAVY.manifest(root, 0).lines()).contains(
+                "kernel = /r/src-test-guests/target/guests/bench/mem-walk.elf", "cmdline = iters=0");
+        String kernel = BenchWorkload.KERNEL_HEAVY.manifest(root, 0);
+        assertThat(kernel.lines()).contains("kernel = /r/kernel-monolithic/target/kernel.elf",
+                "cmdline = console=ttyS0 init=/bin/kbench kbench=0", "root = /r/kernel-monolithic/target/root");
+        assertThat(BenchWorkload.KERNEL_HEAVY.manifest(root, 8).lines())
+                .contains("cmdline = console=ttyS0 init=/bin/kbench kbench=8");
+        assertThat(BenchWorkload.KERNEL_HEAVY.endLine).isEqualTo("reboot: power down");
+        assertThat(BenchWorkload.CPU_BOUND.endLine).isEqualTo("done");
+    }
+
+    @Test
+    void compare_missingGuestIsAUserErrorBeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir Path root) {
+        assertThatThrownBy(() -> BenchWorkload.KERNEL_HEAVY.requireBuilt(root)).isInstanceOf(UserError.class)
+                .hasMessageContaining("kernel.elf not found");
+    }
+
+    @Test
+    void compare_unbuiltGuestIsStatus2BeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir Path root) {
+        String saved = System.getProperty("jx86.root");
+        System.setProperty("jx86.root", root.toString());
+        try {
+            assertThat(Main.execute("bench", "--compare", "--runs", "1", "memory-heavy:1")).isEqualTo(2);
+        } finally {
+            if (saved == null) {
+                System.clearProperty("jx86.root");
+            } else {
+                System.setProperty("jx86.root", saved);
+            }
+        }
+    }
+
+    @Test
+    void compare_engineIsPassedToTheJx86Child() {
+        Path root = Path.of("/r");
+        assertThat(parse("--compare").compareEmulators(root).get(0).label).isEqualTo("jx86 --engine cache");
+        assertThat(parse("--compare", "--engine", "jit").compareEmulators(root).get(0).label)
+                .isEqualTo("jx86 --engine jit");
+        assertThat(parse("--compare", "--no-decode-cache").compareEmulators(root).get(0).label)
+                .isEqualTo("jx86 --engine interp");
+        assertThat(parse("--compare").compareEmulators(root)).extracting(e -> e.name)
+                .containsExactly("jx86", "qemu", "bochs");
     }
 }
