@@ -15,19 +15,27 @@ static void put(struct out *o, char c) {
   o->len++;
 }
 
-static void putnum(struct out *o, uint32_t v, int base, bool neg, int width, char pad) {
+/* A number in a field of width: '0' padding goes after the sign ("-0042"), '-' pads on the right. */
+static void putnum(struct out *o, uint32_t v, int base, bool neg, int width, char pad, bool left) {
   char tmp[12];
   int n = 0;
   do {
     tmp[n++] = "0123456789abcdef"[v % base];
     v /= base;
   } while (v);
-  if (neg)
+  if (left)
+    pad = ' ';
+  if (neg && pad == '0')
+    put(o, '-');
+  else if (neg)
     tmp[n++] = '-';
-  while (width-- > n)
+  int len = n + (neg && pad == '0');
+  for (; !left && width > len; width--)
     put(o, pad);
   while (n > 0)
     put(o, tmp[--n]);
+  for (; left && width > len; width--)
+    put(o, ' ');
 }
 
 static void putstr(struct out *o, const char *str, int width, bool left) {
@@ -50,33 +58,34 @@ int kformat(void (*sink)(void *ctx, char c), void *ctx, const char *fmt, va_list
     }
     char pad = ' ';
     int width = 0;
-    bool left = false;             /* "%-12s": pad strings on the right */
-    if (*++fmt == '-') {
-      left = true;
-      fmt++;
+    bool left = false;             /* "%-12s": pad on the right */
+    for (fmt++; *fmt == '-' || *fmt == '0'; fmt++) {
+      if (*fmt == '-')
+        left = true;
+      else
+        pad = '0';
     }
-    if (*fmt == '0')
-      pad = '0';
     while (*fmt >= '0' && *fmt <= '9')
       width = width * 10 + (*fmt++ - '0');
-    if (*fmt == 'l')
+    while (*fmt == 'l' || *fmt == 'z')   /* long and size_t are int-sized on i386 */
       fmt++;
     switch (*fmt) {
-    case 'd': {
+    case 'd':
+    case 'i': {
       int v = va_arg(ap, int);
-      putnum(&o, v < 0 ? -(uint32_t)v : (uint32_t)v, 10, v < 0, width, pad);
+      putnum(&o, v < 0 ? -(uint32_t)v : (uint32_t)v, 10, v < 0, width, pad, left);
       break;
     }
     case 'u':
-      putnum(&o, va_arg(ap, uint32_t), 10, false, width, pad);
+      putnum(&o, va_arg(ap, uint32_t), 10, false, width, pad, left);
       break;
     case 'x':
-      putnum(&o, va_arg(ap, uint32_t), 16, false, width, pad);
+      putnum(&o, va_arg(ap, uint32_t), 16, false, width, pad, left);
       break;
     case 'p':
       put(&o, '0');
       put(&o, 'x');
-      putnum(&o, (uint32_t)va_arg(ap, void *), 16, false, 8, '0');
+      putnum(&o, (uint32_t)va_arg(ap, void *), 16, false, 8, '0', false);
       break;
     case 's':
       putstr(&o, va_arg(ap, const char *), width, left);

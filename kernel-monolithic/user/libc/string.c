@@ -1,20 +1,6 @@
-/* string.c: the user C library's string and memory functions. */
+/* string.c: the user C library's string functions beyond libkern's (strlen, strcmp, strncmp and the
+ * mem* functions come from libkern/string.c, linked into every program). */
 #include "libc.h"
-
-size_t strlen(const char *s) {
-  size_t n = 0;
-  while (s[n])
-    n++;
-  return n;
-}
-
-int strncmp(const char *a, const char *b, size_t n) {
-  for (; n > 0 && *a && *a == *b; n--, a++, b++)
-    ;
-  return n == 0 ? 0 : (unsigned char)*a - (unsigned char)*b;
-}
-
-int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
 
 char *strcpy(char *dst, const char *src) {
   char *d = dst;
@@ -36,35 +22,6 @@ char *strstr(const char *s, const char *sub) {
     if (strncmp(s, sub, n) == 0)
       return (char *)s;
   return n == 0 ? (char *)s : 0;
-}
-
-void *memset(void *dst, int c, size_t n) {
-  unsigned char *d = dst;
-  while (n-- > 0)
-    *d++ = c;
-  return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n) {
-  const unsigned char *s = src;
-  unsigned char *d = dst;
-  if (s < d && s + n > d)
-    while (n-- > 0)
-      d[n] = s[n];
-  else
-    while (n-- > 0)
-      *d++ = *s++;
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n) { return memmove(dst, src, n); }
-
-int memcmp(const void *a, const void *b, size_t n) {
-  const unsigned char *x = a, *y = b;
-  for (; n > 0; n--, x++, y++)
-    if (*x != *y)
-      return *x - *y;
-  return 0;
 }
 
 int atoi(const char *s) {

@@ -1,5 +1,6 @@
-/* libkern/format.h: printf-style formatting for kernels: %d %u %x %p %s %c %% with a width,
- * '0' padding and '-' (left-justified strings); 'l' is accepted and ignored (long is int on i386). */
+/* libkern/format.h: printf-style formatting for the kernels and the user C library: %d %i %u %x %p
+ * %s %c %% with a width, '0' padding (after a sign) and '-' (left-justified); 'l' and 'z' are
+ * accepted and ignored (long and size_t are int-sized on i386). */
 #pragma once
 #include <stdarg.h>
 
