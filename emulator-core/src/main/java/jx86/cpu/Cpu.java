@@ -356,6 +356,9 @@ public final class Cpu {
 
     /** Selects the execution engine ({@code --engine}); all give the same results and virtual time. */
     public void setEngine(Engine value) {
+        if ((value == Engine.JIT) != (engine == Engine.JIT)) {
+            decoded.translate(value == Engine.JIT ? Jit.threshold() : 0);
+        }
         engine = value;
     }
 
