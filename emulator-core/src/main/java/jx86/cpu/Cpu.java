@@ -366,6 +366,12 @@ public final class Cpu {
         return engine;
     }
 
+    /** Blocks the translator has compiled since {@code --engine jit} was selected (0 on the other engines). */
+    public long translatedBlocks() {
+        Jit jit = decoded.translator();
+        return jit == null ? 0 : jit.compiledBlocks();
+    }
+
     /** Attaches a QEMU-style execution log (null: none); logs the current state as a reset if asked. */
     public void setTrace(CpuTrace value) {
         trace = value;
