@@ -42,10 +42,11 @@ class ArchitectureTest {
 
     /**
      * Single classes any package above the machine may use: the run loop's result type (the
-     * machine's Debugger hook returns it), and the command line's error for bad input, which the
-     * demo's subcommand reports too (docs/architecture.md).
+     * machine's Debugger hook returns it), the execution engine a MachineConfig names (--engine),
+     * and the command line's error for bad input, which the demo's subcommand reports too
+     * (docs/architecture.md).
      */
-    private static final Set<String> SHARED = Set.of("jx86.cpu.StopReason", "jx86.cli.UserError");
+    private static final Set<String> SHARED = Set.of("jx86.cpu.StopReason", "jx86.cpu.Engine", "jx86.cli.UserError");
     private static final Set<String> ABOVE_MACHINE = Set.of("harness", "script", "demo", "cli", "debug");
 
     private static JavaClasses classes;

@@ -11,11 +11,13 @@ package jx86.cpu;
 final class Jit {
     /**
      * Runs of a block before it is compiled, unless {@code -Djx86.jit.threshold=N} says otherwise
-     * (the CPU tests use 1, so every block they run is compiled). Compiling costs about as much as
-     * a few thousand interpreted runs of the block, and code HotSpot has not compiled yet runs in
-     * its bytecode interpreter, so only blocks that keep running are worth it.
+     * (the CPU tests use 1, so every block they run is compiled). A generated method runs in
+     * HotSpot's bytecode interpreter and then in C1's profiling tiers until it has been invoked
+     * several thousand times more, and there it is slower than the cache's C2-compiled runner; so
+     * only blocks that keep running are worth it (measured in docs/performance.md: at 256 kbench,
+     * whose hot code is spread over many blocks, ran slower than on the cache).
      */
-    static final int DEFAULT_THRESHOLD = 256;
+    static final int DEFAULT_THRESHOLD = 5000;
     /** Marks a block whose compilation failed: it stays with the cache's runner. */
     private static final int NEVER = Integer.MIN_VALUE;
 

@@ -16,9 +16,10 @@ import org.objectweb.asm.MethodVisitor;
  * <p>It writes no semantics of its own. The frequent register forms become the same few
  * operations runBlock performs inline (array loads and stores of {@code Cpu.regs}, one integer
  * operation, the same {@link Flags#set}, {@link Alu}, {@link ShiftRotate} and
- * {@code DecodeCache.load/store32/jump} calls in the same order); every other instruction is
- * a call of {@code runBlock} for that one slot, so the cache's handlers (and through them the
- * opcode table's) run it. The bookkeeping is runBlock's: the clock made exact before an
+ * {@code DecodeCache.load/store32/jump} calls in the same order); every other instruction is a
+ * direct call of the cache handler runBlock calls for it ({@code generic}, {@code fastRare}), and
+ * an id this class does not know is run by {@code runBlock} for that one slot. The bookkeeping is
+ * runBlock's: the clock made exact before an
  * instruction that may touch memory, the event, timer and code-generation checks after it, the
  * same {@code exitEip}/{@code exitSynced}/{@code fault} on every exit. Where runBlock would shrink
  * its fence (a timer event due inside the rest of the block) the rest is handed to runBlock.
@@ -48,6 +49,7 @@ final class JitCompiler {
     private static final int L_B = 12;
     private static final int L_V = 13;
     private static final int L_FAULT = 14;
+    private static final int L_SLOTS = 15;
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
@@ -115,6 +117,7 @@ final class JitCompiler {
         field(L_DC, "cpu", "L" + CPU + ";", L_CPU);
         field(L_DC, "regs", "[I", L_REGS);
         field(L_DC, "clock", "L" + CLOCK + ";", L_CLOCK);
+        field(L_DC, "e", "[I", L_SLOTS);
         mv.visitVarInsn(ILOAD, L_EIP);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
         push(start);
@@ -158,8 +161,9 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        if (!inline(id)) {
-            return fallback(k, impure);
+        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8;
+        if (!handler && !inline(id)) {
+            return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }
         if (impure) {
             syncTo(k);
@@ -175,6 +179,9 @@ final class JitCompiler {
         final int imm = e[i + 3];
         final int aux = (o >>> 12) & 15;
         final int next = offsets[k + 1];
+        if (handler) {
+            return viaHandler(k, id, impure);
+        }
         switch (id) {
             case DecodeCache.MOV_RI32:
                 storeReg(aux, () -> push(imm));
@@ -298,6 +305,51 @@ final class JitCompiler {
                 break;
         }
         if (impure && k + 1 < count) {
+            afterImpure(k + 1);
+        }
+        return k + 1;
+    }
+
+    /**
+     * Slot {@code k} through the cache's handler that runBlock calls for it: {@code generic} (the
+     * shared instruction helpers, ESP restored on a fault) or {@code fastRare}. A fault reaches the
+     * handler of the generated method, as it reaches runBlock's. Only a block's last instruction
+     * may move EIP elsewhere (a jump, call, return, or a REP batch that is not finished).
+     */
+    private int viaHandler(int k, int id, boolean impure) {
+        final int i = slotIndex(k);
+        final int o = e[i];
+        if (id < DecodeCache.FAST) {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(ALOAD, L_SLOTS);
+            push(i);
+            push(o);
+            push(id);
+            eipPlus(offsets[k]);
+            eipPlus(offsets[k + 1]);
+            mv.visitMethodInsn(INVOKESTATIC, DC, "generic", "(L" + CPU + ";[IIIIII)I", false);
+        } else {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(ALOAD, L_REGS);
+            mv.visitVarInsn(ALOAD, L_SLOTS);
+            push(i);
+            push(o);
+            push(id);
+            eipPlus(offsets[k + 1]);
+            mv.visitMethodInsn(INVOKESTATIC, DC, "fastRare", "(L" + CPU + ";[I[IIIII)I", false);
+        }
+        if (k + 1 == count) {
+            // runBlock: exitEip = the EIP the handler returned; the block's end
+            mv.visitVarInsn(ISTORE, L_RET);
+            mv.visitVarInsn(ALOAD, L_DC);
+            mv.visitVarInsn(ILOAD, L_RET);
+            mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+            push(slotIndex(count));
+            mv.visitInsn(IRETURN);
+            return count + 1;
+        }
+        mv.visitInsn(POP); // not the last: the next instruction's EIP
+        if (impure) {
             afterImpure(k + 1);
         }
         return k + 1;
