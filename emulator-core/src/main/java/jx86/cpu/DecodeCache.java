@@ -179,8 +179,12 @@ final class DecodeCache {
      * {@code threshold}-th run) or, with 0, off.
      */
     void translate(int threshold) {
-        jit = threshold > 0
-                ? new Jit(new JitCompiler(java.lang.invoke.MethodHandles.lookup()), BLOCKS, threshold) : null;
+        translate(threshold, new JitCompiler(java.lang.invoke.MethodHandles.lookup()));
+    }
+
+    /** {@link #translate(int)} with a given compiler (tests give one that cannot define classes). */
+    void translate(int threshold, JitCompiler compiler) {
+        jit = threshold > 0 ? new Jit(compiler, BLOCKS, threshold) : null;
     }
 
     /** The translator, or null when it is off (tests read its counters). */

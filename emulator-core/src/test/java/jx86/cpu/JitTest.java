@@ -399,6 +399,27 @@ class JitTest {
         }
     }
 
+    /**
+     * A translator that cannot define its classes (a lookup without the privilege) never stops the
+     * guest: each block it fails on is marked and keeps running on the cache's runner, once.
+     */
+    @Test
+    void failedCompilation_leavesTheBlockToTheCachesRunner() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // mov ecx, 10
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xFB},                           // jnz L
+                new int[] {0xF4});
+        CpuTestSupport t = machine(Engine.JIT, s -> s.code(loop));
+        t.cpu.decoded.translate(1, new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()));
+        assertThat(t.cpu.run(1000)).isIn(StopReason.HALTED_FOREVER, StopReason.HALTED);
+        assertThat(t.reg(Cpu.EAX)).isEqualTo(55);
+        Jit j = t.cpu.decoded.translator();
+        assertThat(j.compiledBlocks()).isZero();
+        assertThat(j.failedBlocks()).as("the first block and the loop, each tried once").isEqualTo(2);
+    }
+
     /** The compiled form of a block is dropped when the block is decoded again. */
     @Test
     void rewrittenCode_isCompiledAgain() {
