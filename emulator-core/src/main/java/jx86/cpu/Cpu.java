@@ -356,11 +356,20 @@ public final class Cpu {
 
     /** Selects the execution engine ({@code --engine}); all give the same results and virtual time. */
     public void setEngine(Engine value) {
+        if ((value == Engine.JIT) != (engine == Engine.JIT)) {
+            decoded.translate(value == Engine.JIT ? Jit.threshold() : 0);
+        }
         engine = value;
     }
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Blocks the translator has compiled since {@code --engine jit} was selected (0 on the other engines). */
+    public long translatedBlocks() {
+        Jit jit = decoded.translator();
+        return jit == null ? 0 : jit.compiledBlocks();
     }
 
     /** Attaches a QEMU-style execution log (null: none); logs the current state as a reset if asked. */

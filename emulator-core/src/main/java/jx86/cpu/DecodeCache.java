@@ -168,8 +168,28 @@ final class DecodeCache {
 
     /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
+    /** The translator ({@code --engine jit}): compiled forms of hot blocks; null on the other engines. */
+    private Jit jit;
 
     DecodeCache() {
+    }
+
+    /**
+     * Turns the translator on (a new one, nothing compiled yet; blocks are compiled on their
+     * {@code threshold}-th run) or, with 0, off.
+     */
+    void translate(int threshold) {
+        translate(threshold, new JitCompiler(java.lang.invoke.MethodHandles.lookup()));
+    }
+
+    /** {@link #translate(int)} with a given compiler (tests give one that cannot define classes). */
+    void translate(int threshold, JitCompiler compiler) {
+        jit = threshold > 0 ? new Jit(compiler, BLOCKS, threshold) : null;
+    }
+
+    /** The translator, or null when it is off (tests read its counters). */
+    Jit translator() {
+        return jit;
     }
 
     /**
@@ -214,6 +234,7 @@ final class DecodeCache {
         this.clock = clk;
         this.events = events;
         this.gens = gens;
+        final Jit jit = this.jit;
         int done = 0;
         int hits = 0; // I-TLB hits of instructions on the current page not yet given to the MMU
         int eip = c.eip;
@@ -275,7 +296,9 @@ final class DecodeCache {
                 } else if (clk.nextEventAt - clk.cycles < count) {
                     fence = Math.min(fence, start + (int) (clk.nextEventAt - clk.cycles) * STRIDE);
                 }
-                final int ret = runBlock(start, fence, eip);
+                // A block that runs whole and unfenced may run compiled (same effects, JitBlock).
+                final JitBlock compiled = fence == end && jit != null ? jit.block(b / HEADER, e, start, count) : null;
+                final int ret = compiled != null ? compiled.run(this, eip) : runBlock(start, fence, eip);
                 final int at = ret >= 0 ? ret : ~ret;
                 final int ran = (at - start) >>> STRIDE_SHIFT;
                 eip = exitEip;
@@ -658,6 +681,9 @@ final class DecodeCache {
             }
         }
         m.codeWrites().markCodeLines(pa >>> 12, lines);
+        if (jit != null) {
+            jit.drop(b / HEADER); // a compiled form belongs to the decoded block it was made from
+        }
         int info = want | count | bytes << 8;
         h[b] = pa;
         h[b + 1] = info;

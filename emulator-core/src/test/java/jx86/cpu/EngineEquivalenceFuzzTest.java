@@ -7,11 +7,12 @@ import jx86.mmu.TlbEvent;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interpreter with and without the decoded-instruction cache is one machine: a seeded set of
- * fuzzed protected-mode programs (random bytes biased towards common opcodes, so that they loop,
- * store, fault and take exceptions through an IDT whose handlers halt) runs under both engines and
- * ends with the same stop reason, instructions, cycles, EIP, registers, flags, I-TLB hits and
- * memory. {@code -Djx86.fuzz.runs=N} runs more programs (the CI default is 300).
+ * The plain interpreter, the decoded-instruction cache and the translator are one machine: a seeded
+ * set of fuzzed protected-mode programs (random bytes biased towards common opcodes, so that they
+ * loop, store, fault and take exceptions through an IDT whose handlers halt) runs under every engine
+ * (the translator compiling every block on its first run) and
+ * ends with the same stop reason, instructions, cycles, EIP, registers, flags, I-TLB and D-TLB
+ * hits and memory. {@code -Djx86.fuzz.runs=N} runs more programs (the CI default is 300).
  */
 class EngineEquivalenceFuzzTest {
     private static final int RUNS = Integer.getInteger("jx86.fuzz.runs", 300);
@@ -24,36 +25,48 @@ class EngineEquivalenceFuzzTest {
     };
 
     @Test
-    void fuzzedProgramsEndIdenticallyUnderBothEngines() {
+    void fuzzedProgramsEndIdenticallyUnderEveryEngine() {
         int halted = 0;
         int tripleFaults = 0;
+        long compiled = 0;
         for (int seed = 1; seed <= RUNS; seed++) {
-            CpuTestSupport cached = program(seed);
-            CpuTestSupport plain = program(seed);
-            plain.cpu.setDecodeCache(false);
-            StopReason a = runToEnd(cached);
+            CpuTestSupport plain = program(seed, Engine.INTERP);
             StopReason b = runToEnd(plain);
-            String at = "seed " + seed;
-            assertThat(a).as(at).isEqualTo(b);
-            assertThat(cached.cpu.instructions).as(at).isEqualTo(plain.cpu.instructions);
-            assertThat(cached.clock.cycles).as(at).isEqualTo(plain.clock.cycles);
-            assertThat(cached.cpu.eip).as(at).isEqualTo(plain.cpu.eip);
-            assertThat(cached.cpu.regs).as(at).containsExactly(plain.cpu.regs);
-            assertThat(cached.cpu.getEflags()).as(at).isEqualTo(plain.cpu.getEflags());
-            assertThat(cached.mmu.itlb().total(TlbEvent.HITS)).as(at).isEqualTo(plain.mmu.itlb().total(TlbEvent.HITS));
-            assertThat(memoryHash(cached)).as(at).isEqualTo(memoryHash(plain));
-            halted += a == StopReason.HALTED_FOREVER ? 1 : 0;
-            tripleFaults += a == StopReason.TRIPLE_FAULT ? 1 : 0;
+            for (Engine engine : new Engine[] {Engine.CACHE, Engine.JIT}) {
+                CpuTestSupport other = program(seed, engine);
+                StopReason a = runToEnd(other);
+                String at = "seed " + seed + ", " + engine.cliName();
+                assertThat(a).as(at).isEqualTo(b);
+                assertThat(other.cpu.instructions).as(at).isEqualTo(plain.cpu.instructions);
+                assertThat(other.clock.cycles).as(at).isEqualTo(plain.clock.cycles);
+                assertThat(other.cpu.eip).as(at).isEqualTo(plain.cpu.eip);
+                assertThat(other.cpu.regs).as(at).containsExactly(plain.cpu.regs);
+                assertThat(other.cpu.getEflags()).as(at).isEqualTo(plain.cpu.getEflags());
+                assertThat(other.mmu.itlb().total(TlbEvent.HITS)).as(at).isEqualTo(plain.mmu.itlb().total(TlbEvent.HITS));
+                assertThat(other.mmu.dtlb().total(TlbEvent.HITS)).as(at).isEqualTo(plain.mmu.dtlb().total(TlbEvent.HITS));
+                assertThat(memoryHash(other)).as(at).isEqualTo(memoryHash(plain));
+                if (engine == Engine.JIT) {
+                    assertThat(other.cpu.decoded.translator().failedBlocks()).as(at + ": failed compilations").isZero();
+                    compiled += other.cpu.decoded.translator().compiledBlocks();
+                }
+            }
+            halted += b == StopReason.HALTED_FOREVER ? 1 : 0;
+            tripleFaults += b == StopReason.TRIPLE_FAULT ? 1 : 0;
         }
-        // the generator reaches both kinds of ending, so both are compared
+        // the generator reaches both kinds of ending, so both are compared; the translator really ran
         assertThat(halted).isPositive();
         assertThat(tripleFaults).isPositive();
+        assertThat(compiled).isGreaterThan(RUNS);
     }
 
     /** A program for {@code seed}; a quarter of the seeds run with no IDT, so faults shut down. */
-    private static CpuTestSupport program(int seed) {
+    private static CpuTestSupport program(int seed, Engine engine) {
         SplittableRandom rnd = new SplittableRandom(seed);
         CpuTestSupport t = CpuTestSupport.flat32();
+        t.cpu.setEngine(engine);
+        if (engine == Engine.JIT) {
+            t.cpu.decoded.translate(1); // every block compiled on its first run
+        }
         if (seed % 4 != 0) {
             for (int v = 0; v < 32; v++) {
                 t.handler(v, HANDLERS + v);

@@ -3,6 +3,7 @@ package jx86.kernel.monolithic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import jx86.cpu.Engine;
 import jx86.machine.MachineConfig;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
@@ -21,33 +22,36 @@ class KbenchTest {
     /** Printed by QEMU 7.2 (TCG) for this kernel and disk, 2026-11-21. */
     private static final String QEMU_CHECKSUM = "kbench checksum=0x447ed194";
 
-    private static RunResult kbench(boolean decodeCache) {
+    private static RunResult kbench(Engine engine) {
         return PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .append("console=ttyS0 init=/bin/kbench")
                 .disk(Path.of("target/disk.img")).snapshot(true)
-                .decodeCache(decodeCache)
+                .engine(engine)
                 .maxInstructions(500_000_000L).build());
     }
 
     /**
-     * System calls, context switches, page faults and CR3 loads at CPL 3 and 0: the run with the
-     * decoded-instruction cache is the run without it, to the instruction and cycle (the report
-     * lines carry per-phase instruction, cycle and CR3-load counts read from the guest).
+     * System calls, context switches, page faults and CR3 loads at CPL 3 and 0: the runs with the
+     * decoded-instruction cache and with the translator are the run of the plain interpreter, to
+     * the instruction and cycle (the report lines carry per-phase instruction, cycle and CR3-load
+     * counts read from the guest).
      */
     @Test
-    void kbench_identicalWithAndWithoutTheDecodeCache() {
-        RunResult cached = kbench(true);
-        RunResult decoded = kbench(false);
-        assertThat(cached.serial()).contains(QEMU_CHECKSUM);
-        assertThat(cached.serial()).isEqualTo(decoded.serial());
-        assertThat(cached.instructions()).isEqualTo(decoded.instructions());
-        assertThat(cached.cycles()).isEqualTo(decoded.cycles());
-        assertThat(cached.event()).isEqualTo(decoded.event());
+    void kbench_identicalOnEveryEngine() {
+        RunResult decoded = kbench(Engine.INTERP);
+        assertThat(decoded.serial()).contains(QEMU_CHECKSUM);
+        for (Engine engine : new Engine[] {Engine.CACHE, Engine.JIT}) {
+            RunResult r = kbench(engine);
+            assertThat(r.serial()).as(engine.cliName()).isEqualTo(decoded.serial());
+            assertThat(r.instructions()).as(engine.cliName()).isEqualTo(decoded.instructions());
+            assertThat(r.cycles()).as(engine.cliName()).isEqualTo(decoded.cycles());
+            assertThat(r.event()).as(engine.cliName()).isEqualTo(decoded.event());
+        }
     }
 
     @Test
     void kbench_printsQemusChecksumReportsCountersAndPowersOff() {
-        RunResult r = kbench(true);
+        RunResult r = kbench(Engine.CACHE);
 
         assertThat(r.serial().lines()).containsSubsequence("kbench: starting", QEMU_CHECKSUM, "reboot: power down");
         assertThat(r.serial()).doesNotContain("FAIL").doesNotContain("unavailable");

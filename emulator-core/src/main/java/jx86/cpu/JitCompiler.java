@@ -1,0 +1,676 @@
+package jx86.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import java.lang.invoke.MethodHandles;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Compiles one decoded-instruction cache block to JVM bytecode (docs/performance.md, "The
+ * translator"). The generated {@link JitBlock#run} is {@code DecodeCache.runBlock} unrolled for
+ * that block with the block's slots as constants: register numbers, immediates, displacements and
+ * the effective-address sums are fixed in the code, and the per-instruction dispatch is gone.
+ *
+ * <p>It writes no semantics of its own. The frequent register forms become the same few
+ * operations runBlock performs inline (array loads and stores of {@code Cpu.regs}, one integer
+ * operation, the same {@link Flags#set}, {@link Alu}, {@link ShiftRotate} and
+ * {@code DecodeCache.load/store32/jump} calls in the same order); every other instruction is a
+ * direct call of the cache handler runBlock calls for it ({@code generic}, {@code fastRare}), and
+ * an id this class does not know is run by {@code runBlock} for that one slot. The bookkeeping is
+ * runBlock's: the clock made exact before an
+ * instruction that may touch memory, the event, timer and code-generation checks after it, the
+ * same {@code exitEip}/{@code exitSynced}/{@code fault} on every exit. Where runBlock would shrink
+ * its fence (a timer event due inside the rest of the block) the rest is handed to runBlock.
+ *
+ * <p>The classes are hidden classes defined with a lookup of {@link DecodeCache} as its
+ * nestmates, so the code reaches the runner's private state and the package's helpers directly.
+ */
+final class JitCompiler {
+    private static final int STRIDE = 4;
+    private static final String DC = "jx86/cpu/DecodeCache";
+    private static final String CPU = "jx86/cpu/Cpu";
+    private static final String CLOCK = "jx86/clock/VirtualClock";
+    private static final String FAULT = "jx86/arch/CpuFault";
+    private static final String NAME = "jx86/cpu/JitCode";
+
+    // locals of the generated run(DecodeCache, int)
+    private static final int L_DC = 1;
+    private static final int L_EIP = 2;
+    private static final int L_CPU = 3;
+    private static final int L_REGS = 4;
+    private static final int L_CLOCK = 5;
+    private static final int L_CUR_EIP = 6;
+    private static final int L_CUR_SLOT = 7;
+    private static final int L_RET = 8;
+    private static final int L_ROOM = 9; // long: 9 and 10
+    private static final int L_A = 11;
+    private static final int L_B = 12;
+    private static final int L_V = 13;
+    private static final int L_FAULT = 14;
+    private static final int L_SLOTS = 15;
+
+    /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
+    private final MethodHandles.Lookup lookup;
+
+    // The block being compiled.
+    private MethodVisitor mv;
+    private int[] e;
+    private int start;
+    private int count;
+    private int[] offsets;
+    /** The slot up to which the clock has been given its cycles (runBlock's exitSynced, as a slot number). */
+    private int synced;
+
+    JitCompiler(MethodHandles.Lookup lookup) {
+        this.lookup = lookup;
+    }
+
+    /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
+    JitBlock compile(int[] slots, int start, int count) throws ReflectiveOperationException {
+        byte[] code = generate(slots, start, count);
+        Class<?> c = lookup.defineHiddenClass(code, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+        return (JitBlock) c.getDeclaredConstructor().newInstance();
+    }
+
+    /** The class file of the compiled block. */
+    byte[] generate(int[] slots, int start, int count) {
+        this.e = slots;
+        this.start = start;
+        this.count = count;
+        this.offsets = new int[count + 1];
+        for (int k = 0; k < count; k++) {
+            offsets[k + 1] = offsets[k] + ((slots[start + k * STRIDE] >>> 8) & 15);
+        }
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object"; // frames only ever merge equal types here
+            }
+        };
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
+                new String[] {"jx86/cpu/JitBlock"});
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + DC + ";I)I", null, null);
+        mv.visitCode();
+        body();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        mv = null;
+        e = null;
+        return cw.toByteArray();
+    }
+
+    private void body() {
+        Label tryStart = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+        field(L_DC, "cpu", "L" + CPU + ";", L_CPU);
+        field(L_DC, "regs", "[I", L_REGS);
+        field(L_DC, "clock", "L" + CLOCK + ";", L_CLOCK);
+        field(L_DC, "e", "[I", L_SLOTS);
+        mv.visitVarInsn(ILOAD, L_EIP);
+        mv.visitVarInsn(ISTORE, L_CUR_EIP);
+        push(start);
+        mv.visitVarInsn(ISTORE, L_CUR_SLOT);
+        setExitSynced(0);
+        synced = 0;
+        mv.visitLabel(tryStart);
+        int k = 0;
+        while (k < count) {
+            k = slot(k);
+        }
+        if (k == count) { // the block ran to its end (k > count: it ended in a jump)
+            mv.visitVarInsn(ALOAD, L_DC);
+            eipPlus(offsets[count]);
+            mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+            push(slotIndex(count));
+            mv.visitInsn(IRETURN);
+        }
+        mv.visitLabel(tryEnd);
+        // A fault in an inline form: as runBlock's catch (the fallback forms catch their own).
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, L_FAULT);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ALOAD, L_FAULT);
+        mv.visitFieldInsn(PUTFIELD, DC, "fault", "L" + FAULT + ";");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ILOAD, L_CUR_EIP);
+        mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+        mv.visitVarInsn(ILOAD, L_CUR_SLOT);
+        push(-1);
+        mv.visitInsn(IXOR);
+        mv.visitInsn(IRETURN);
+    }
+
+    /**
+     * Emits slot {@code k} and returns the next slot to emit: k + 1, k + 2 after a fused
+     * compare-and-branch, or count + 1 when the code has returned for good (an unconditional jump).
+     */
+    private int slot(int k) {
+        final int i = slotIndex(k);
+        final int o = e[i];
+        final int id = o & 0xFF;
+        final boolean impure = (o & DecodeCache.IMPURE) != 0;
+        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8;
+        if (!handler && !inline(id)) {
+            return fallback(k, impure); // an id this translator does not know: runBlock runs it
+        }
+        if (impure) {
+            syncTo(k);
+            setExitSynced(k);
+        }
+        // The faulting instruction's EIP and slot, for the handler.
+        eipPlus(offsets[k]);
+        mv.visitVarInsn(ISTORE, L_CUR_EIP);
+        push(i);
+        mv.visitVarInsn(ISTORE, L_CUR_SLOT);
+        final int od = e[i + 1];
+        final int disp = e[i + 2];
+        final int imm = e[i + 3];
+        final int aux = (o >>> 12) & 15;
+        final int next = offsets[k + 1];
+        if (handler) {
+            return viaHandler(k, id, impure);
+        }
+        switch (id) {
+            case DecodeCache.MOV_RI32:
+                storeReg(aux, () -> push(imm));
+                break;
+            case DecodeCache.MOV_RR32:
+                storeReg(imm & 7, () -> loadReg(imm >>> 3));
+                break;
+            case DecodeCache.LEA32:
+                storeReg((od >>> 3) & 7, () -> ea(od, disp));
+                break;
+            case DecodeCache.LOAD32:
+                storeReg((od >>> 3) & 7, () -> load(od, disp, 4));
+                break;
+            case DecodeCache.STORE32:
+                mv.visitVarInsn(ALOAD, L_CPU);
+                push((od >>> 8) & 7);
+                ea(od, disp);
+                loadReg((od >>> 3) & 7);
+                mv.visitMethodInsn(INVOKESTATIC, DC, "store32", "(L" + CPU + ";III)V", false);
+                break;
+            case DecodeCache.MOVZX8_32:
+                storeReg((od >>> 3) & 7, () -> {
+                    if (((od >>> 6) & 3) == 3) {
+                        int s = od & 7;
+                        loadReg(s < 4 ? s : s - 4);
+                        if (s >= 4) {
+                            push(8);
+                            mv.visitInsn(IUSHR);
+                        }
+                        push(0xFF);
+                        mv.visitInsn(IAND);
+                    } else {
+                        load(od, disp, 1);
+                    }
+                });
+                break;
+            case DecodeCache.INC_R32:
+            case DecodeCache.DEC_R32:
+                storeReg(aux, () -> {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(4);
+                    loadReg(aux);
+                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", id == DecodeCache.INC_R32 ? "inc" : "dec",
+                            "(L" + CPU + ";II)I", false);
+                });
+                break;
+            case DecodeCache.SHIFT_RI32:
+                if ((imm & 0x1F) != 0) {
+                    storeReg(disp, () -> {
+                        mv.visitVarInsn(ALOAD, L_CPU);
+                        push(aux);
+                        loadReg(disp);
+                        push(imm & 0x1F);
+                        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/ShiftRotate", "shift32", "(L" + CPU + ";III)I", false);
+                    });
+                }
+                break;
+            case DecodeCache.IMUL_RRI32:
+                storeReg((od >>> 3) & 7, () -> {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(4);
+                    loadReg(disp);
+                    push(imm);
+                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "imul", "(L" + CPU + ";III)I", false);
+                });
+                break;
+            case DecodeCache.TEST_RI32:
+                mv.visitVarInsn(ALOAD, L_CPU);
+                push(4);
+                loadReg(disp);
+                push(imm);
+                mv.visitInsn(IAND);
+                mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "logicFlags", "(L" + CPU + ";II)V", false);
+                break;
+            case DecodeCache.JCC32:
+                jcc(k, aux, next + imm);
+                break;
+            case DecodeCache.JMP32:
+                // Always a block's last instruction (DecodeCache.endsBlock).
+                mv.visitVarInsn(ALOAD, L_DC);
+                mv.visitVarInsn(ALOAD, L_CPU);
+                eipPlus(next + imm);
+                mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
+                mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+                push(slotIndex(k + 1));
+                mv.visitInsn(IRETURN);
+                return count + 1;
+            case DecodeCache.CMP_RI32_JCC:
+            case DecodeCache.CMP_RR32_JCC:
+            case DecodeCache.TEST_RI32_JCC: {
+                // The compare retires, then the Jcc of the next slot runs on the flags it set
+                // (runBlock's fused pair; the fence is the block end here, so never split).
+                if (id == DecodeCache.CMP_RR32_JCC) {
+                    operands(() -> loadReg(imm & 7), () -> loadReg(imm >>> 3));
+                } else {
+                    operands(() -> loadReg(disp), () -> push(imm));
+                }
+                if (id == DecodeCache.TEST_RI32_JCC) {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(Flags.LOGIC);
+                    push(4);
+                    push(0);
+                    push(0);
+                    mv.visitVarInsn(ILOAD, L_A);
+                    mv.visitVarInsn(ILOAD, L_B);
+                    mv.visitInsn(IAND);
+                    flagsSet();
+                } else {
+                    setFlags(Flags.SUB, ISUB);
+                }
+                int j = slotIndex(k + 1);
+                eipPlus(offsets[k + 1]);
+                mv.visitVarInsn(ISTORE, L_CUR_EIP);
+                push(j);
+                mv.visitVarInsn(ISTORE, L_CUR_SLOT);
+                jcc(k + 1, (e[j] >>> 12) & 15, offsets[k + 2] + e[j + 3]);
+                return k + 2;
+            }
+            default:
+                aluForm(id, disp, imm);
+                break;
+        }
+        if (impure && k + 1 < count) {
+            afterImpure(k + 1);
+        }
+        return k + 1;
+    }
+
+    /**
+     * Slot {@code k} through the cache's handler that runBlock calls for it: {@code generic} (the
+     * shared instruction helpers, ESP restored on a fault) or {@code fastRare}. A fault reaches the
+     * handler of the generated method, as it reaches runBlock's. Only a block's last instruction
+     * may move EIP elsewhere (a jump, call, return, or a REP batch that is not finished).
+     */
+    private int viaHandler(int k, int id, boolean impure) {
+        final int i = slotIndex(k);
+        final int o = e[i];
+        if (id < DecodeCache.FAST) {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(ALOAD, L_SLOTS);
+            push(i);
+            push(o);
+            push(id);
+            eipPlus(offsets[k]);
+            eipPlus(offsets[k + 1]);
+            mv.visitMethodInsn(INVOKESTATIC, DC, "generic", "(L" + CPU + ";[IIIIII)I", false);
+        } else {
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitVarInsn(ALOAD, L_REGS);
+            mv.visitVarInsn(ALOAD, L_SLOTS);
+            push(i);
+            push(o);
+            push(id);
+            eipPlus(offsets[k + 1]);
+            mv.visitMethodInsn(INVOKESTATIC, DC, "fastRare", "(L" + CPU + ";[I[IIIII)I", false);
+        }
+        if (k + 1 == count) {
+            // runBlock: exitEip = the EIP the handler returned; the block's end
+            mv.visitVarInsn(ISTORE, L_RET);
+            mv.visitVarInsn(ALOAD, L_DC);
+            mv.visitVarInsn(ILOAD, L_RET);
+            mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+            push(slotIndex(count));
+            mv.visitInsn(IRETURN);
+            return count + 1;
+        }
+        mv.visitInsn(POP); // not the last: the next instruction's EIP
+        if (impure) {
+            afterImpure(k + 1);
+        }
+        return k + 1;
+    }
+
+    /** True for the ids compiled inline; the others run through runBlock slot by slot. */
+    private static boolean inline(int id) {
+        switch (id) {
+            case DecodeCache.MOV_RI32:
+            case DecodeCache.MOV_RR32:
+            case DecodeCache.LEA32:
+            case DecodeCache.LOAD32:
+            case DecodeCache.STORE32:
+            case DecodeCache.MOVZX8_32:
+            case DecodeCache.INC_R32:
+            case DecodeCache.DEC_R32:
+            case DecodeCache.SHIFT_RI32:
+            case DecodeCache.IMUL_RRI32:
+            case DecodeCache.TEST_RI32:
+            case DecodeCache.JCC32:
+            case DecodeCache.JMP32:
+            case DecodeCache.CMP_RI32_JCC:
+            case DecodeCache.CMP_RR32_JCC:
+            case DecodeCache.TEST_RI32_JCC:
+                return true;
+            default:
+                return id >= DecodeCache.ALU_RR32_OP && id < DecodeCache.ALU_RI32_OP + 8;
+        }
+    }
+
+    /** op r32, r32 and op r32, imm32 (ids ALU_RR32_OP + op and ALU_RI32_OP + op), as runBlock. */
+    private void aluForm(int id, int disp, int imm) {
+        final boolean rr = id < DecodeCache.ALU_RI32_OP;
+        final int op = id - (rr ? DecodeCache.ALU_RR32_OP : DecodeCache.ALU_RI32_OP);
+        final int d = rr ? imm & 7 : disp;
+        final Runnable src = rr ? () -> loadReg(imm >>> 3) : () -> push(imm);
+        // runBlock's inline set: ADD, SUB, CMP, AND for both; OR, XOR only register-register.
+        boolean inlineOp = op == Alu.ADD || op == Alu.SUB || op == Alu.CMP || op == Alu.AND
+                || (rr && (op == Alu.OR || op == Alu.XOR));
+        if (!inlineOp) {
+            storeReg(d, () -> {
+                mv.visitVarInsn(ALOAD, L_CPU);
+                push(op);
+                push(4);
+                loadReg(d);
+                src.run();
+                mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "arith", "(L" + CPU + ";IIII)I", false);
+            });
+            return;
+        }
+        operands(() -> loadReg(d), src);
+        int kind;
+        int insn;
+        switch (op) {
+            case Alu.ADD:
+                kind = Flags.ADD;
+                insn = IADD;
+                break;
+            case Alu.SUB:
+            case Alu.CMP:
+                kind = Flags.SUB;
+                insn = ISUB;
+                break;
+            case Alu.AND:
+                kind = Flags.LOGIC;
+                insn = IAND;
+                break;
+            case Alu.OR:
+                kind = Flags.LOGIC;
+                insn = IOR;
+                break;
+            default:
+                kind = Flags.LOGIC;
+                insn = IXOR;
+                break;
+        }
+        setFlags(kind, insn);
+        if (op != Alu.CMP) {
+            mv.visitVarInsn(ALOAD, L_REGS);
+            push(d);
+            mv.visitVarInsn(ILOAD, L_V);
+            mv.visitInsn(IASTORE);
+        }
+    }
+
+    /** Loads the two operands into locals A and B. */
+    private void operands(Runnable a, Runnable b) {
+        a.run();
+        mv.visitVarInsn(ISTORE, L_A);
+        b.run();
+        mv.visitVarInsn(ISTORE, L_B);
+    }
+
+    /** V = A insn B; Flags.set(c, kind, 4, A, B, V). */
+    private void setFlags(int kind, int insn) {
+        mv.visitVarInsn(ILOAD, L_A);
+        mv.visitVarInsn(ILOAD, L_B);
+        mv.visitInsn(insn);
+        mv.visitVarInsn(ISTORE, L_V);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        push(kind);
+        push(4);
+        mv.visitVarInsn(ILOAD, L_A);
+        mv.visitVarInsn(ILOAD, L_B);
+        mv.visitVarInsn(ILOAD, L_V);
+        flagsSet();
+    }
+
+    private void flagsSet() {
+        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", "set", "(L" + CPU + ";IIIII)V", false);
+    }
+
+    /**
+     * A Jcc in slot {@code k} with its target {@code target} bytes from the block's EIP: taken, it
+     * leaves the block (runBlock returns the slot after it with exitEip the target); not taken, the
+     * code goes on with the next slot.
+     */
+    private void jcc(int k, int cc, int target) {
+        Label notTaken = new Label();
+        mv.visitVarInsn(ALOAD, L_CPU);
+        push(cc);
+        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", "cond", "(L" + CPU + ";I)Z", false);
+        mv.visitJumpInsn(IFEQ, notTaken);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        eipPlus(target);
+        mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
+        mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+        push(slotIndex(k + 1));
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(notTaken);
+    }
+
+    /**
+     * Slot {@code k} through runBlock (fence: the next slot), so the cache's own handler runs it
+     * with runBlock's fault handling. It returns ~next after an ordinary instruction that is not
+     * the block's last; anything else (a fault, a taken jump, the block's end) is also this
+     * code's result.
+     */
+    private int fallback(int k, boolean impure) {
+        final int i = slotIndex(k);
+        syncTo(k); // runBlock starts with exitSynced = i
+        mv.visitVarInsn(ALOAD, L_DC);
+        push(i);
+        push(i + STRIDE);
+        eipPlus(offsets[k]);
+        mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
+        if (k + 1 == count) {
+            mv.visitInsn(IRETURN);
+            return count + 1;
+        }
+        Label ok = new Label();
+        mv.visitVarInsn(ISTORE, L_RET);
+        mv.visitVarInsn(ILOAD, L_RET);
+        push(~(i + STRIDE));
+        mv.visitJumpInsn(IF_ICMPEQ, ok);
+        mv.visitVarInsn(ILOAD, L_RET);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(ok);
+        if (impure) {
+            afterImpure(k + 1);
+        }
+        return k + 1;
+    }
+
+    /**
+     * runBlock's checks after an instruction that may have touched memory, before slot {@code k}
+     * (not the block's end): the clock made exact; leave the block if a timer event is due, the
+     * CPU's events changed or the block's page was written; if the next timer event falls inside
+     * the rest of the block, runBlock runs the rest with the fence it would have set.
+     */
+    private void afterImpure(int k) {
+        final int i = slotIndex(k);
+        syncTo(k);
+        setExitSynced(k);
+        Label exit = new Label();
+        Label go = new Label();
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGE, exit);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "events", "()I", false);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "events", "I");
+        mv.visitJumpInsn(IF_ICMPNE, exit);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "gens", "[I");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "blockPage", "I");
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
+        mv.visitJumpInsn(IF_ICMPNE, exit);
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LSTORE, L_ROOM);
+        mv.visitVarInsn(LLOAD, L_ROOM);
+        mv.visitLdcInsn((long) (count - k));
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGE, go);
+        // return runBlock(i, i + room * STRIDE, eip): the timer event falls inside the rest
+        mv.visitVarInsn(ALOAD, L_DC);
+        push(i);
+        push(i);
+        mv.visitVarInsn(LLOAD, L_ROOM);
+        mv.visitInsn(L2I);
+        push(2);
+        mv.visitInsn(ISHL);
+        mv.visitInsn(IADD);
+        eipPlus(offsets[k]);
+        mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(exit);
+        mv.visitVarInsn(ALOAD, L_DC);
+        eipPlus(offsets[k]);
+        mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+        push(~i);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(go);
+    }
+
+    /** Gives the clock the cycles of the slots since the last sync, up to slot {@code k}. */
+    private void syncTo(int k) {
+        if (k != synced) {
+            mv.visitVarInsn(ALOAD, L_CLOCK);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
+            mv.visitLdcInsn((long) (k - synced));
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, CLOCK, "cycles", "J");
+            synced = k;
+        }
+    }
+
+    private void setExitSynced(int k) {
+        mv.visitVarInsn(ALOAD, L_DC);
+        push(slotIndex(k));
+        mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
+    }
+
+    /** r[reg] = value. */
+    private void storeReg(int reg, Runnable value) {
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(reg);
+        value.run();
+        mv.visitInsn(IASTORE);
+    }
+
+    private void loadReg(int reg) {
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(reg);
+        mv.visitInsn(IALOAD);
+    }
+
+    /** DecodeCache.load(c, seg, ea, size). */
+    private void load(int od, int disp, int size) {
+        mv.visitVarInsn(ALOAD, L_CPU);
+        push((od >>> 8) & 7);
+        ea(od, disp);
+        push(size);
+        mv.visitMethodInsn(INVOKESTATIC, DC, "load", "(L" + CPU + ";III)I", false);
+    }
+
+    /** The effective address of the slot's memory operand (DecodeCache.ea with the fields fixed). */
+    private void ea(int od, int disp) {
+        push(disp);
+        int base = (od >>> 11) & 15;
+        if (base < 8) {
+            loadReg(base);
+            mv.visitInsn(IADD);
+        }
+        int index = (od >>> 15) & 15;
+        if (index < 8) {
+            loadReg(index);
+            int scale = (od >>> 19) & 3;
+            if (scale != 0) {
+                push(scale);
+                mv.visitInsn(ISHL);
+            }
+            mv.visitInsn(IADD);
+        }
+        if ((od & (1 << 21)) == 0) {
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /** eip + delta (the block's EIP is the argument; everything else is an offset from it). */
+    private void eipPlus(int delta) {
+        mv.visitVarInsn(ILOAD, L_EIP);
+        if (delta != 0) {
+            push(delta);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    private int slotIndex(int k) {
+        return start + k * STRIDE;
+    }
+
+    private void field(int owner, String name, String desc, int local) {
+        mv.visitVarInsn(ALOAD, owner);
+        mv.visitFieldInsn(GETFIELD, DC, name, desc);
+        mv.visitVarInsn(ASTORE, local);
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+}

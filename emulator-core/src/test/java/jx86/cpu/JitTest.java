@@ -1,0 +1,437 @@
+package jx86.cpu;
+
+import static jx86.cpu.CpuTestSupport.CODE;
+import static jx86.cpu.CpuTestSupport.DATA;
+import static jx86.cpu.CpuTestSupport.cat;
+import static jx86.cpu.CpuTestSupport.le32;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import jx86.arch.Vectors;
+import jx86.bus.IoBus;
+import jx86.bus.IoDevice;
+import jx86.mmu.TlbEvent;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The translator ({@code --engine jit}) against the plain interpreter on guest snippets that hit its
+ * edges: code rewritten by the running compiled block, by an earlier block and by a device, faults in
+ * the middle of a compiled block, an interrupt at every instruction boundary of one, REP string
+ * instructions, and step budgets that end inside blocks. Every block here is compiled on its first
+ * run (threshold 1), and each test checks that the translator compiled blocks and none failed, so
+ * the comparison is really with compiled code. Each comparison covers the stop reason, retired
+ * instructions, cycles, EIP, registers, flags, both TLBs' hit counts and the low 256 KiB of memory,
+ * plus a result computed by hand.
+ */
+class JitTest {
+    private static final int HANDLER = 0x7000;
+
+    /** A flat 32-bit CPU on {@code engine} (the translator compiling every block on its first run). */
+    private static CpuTestSupport machine(Engine engine, Consumer<CpuTestSupport> setup) {
+        CpuTestSupport t = CpuTestSupport.flat32();
+        t.cpu.setEngine(engine);
+        if (engine == Engine.JIT) {
+            t.cpu.decoded.translate(1);
+        }
+        setup.accept(t);
+        return t;
+    }
+
+    /** The same machine on the interpreter and the translator, run to the end; returns the translator's. */
+    private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what) {
+        CpuTestSupport plain = machine(Engine.INTERP, setup);
+        CpuTestSupport jit = machine(Engine.JIT, setup);
+        StopReason a = plain.cpu.run(1_000_000);
+        StopReason b = jit.cpu.run(1_000_000);
+        assertThat(b).as(what + ": stop reason").isEqualTo(a);
+        assertSameState(jit, plain, what);
+        assertCompiled(jit);
+        return jit;
+    }
+
+    private static void assertSameState(CpuTestSupport jit, CpuTestSupport plain, String at) {
+        assertThat(jit.cpu.instructions).as(at + ": instructions").isEqualTo(plain.cpu.instructions);
+        assertThat(jit.clock.cycles).as(at + ": cycles").isEqualTo(plain.clock.cycles);
+        assertThat(jit.cpu.eip).as(at + ": EIP").isEqualTo(plain.cpu.eip);
+        assertThat(jit.cpu.regs).as(at + ": registers").containsExactly(plain.cpu.regs);
+        assertThat(jit.cpu.getEflags()).as(at + ": EFLAGS").isEqualTo(plain.cpu.getEflags());
+        assertThat(jit.mmu.itlb().total(TlbEvent.HITS)).as(at + ": I-TLB hits")
+                .isEqualTo(plain.mmu.itlb().total(TlbEvent.HITS));
+        assertThat(jit.mmu.dtlb().total(TlbEvent.HITS)).as(at + ": D-TLB hits")
+                .isEqualTo(plain.mmu.dtlb().total(TlbEvent.HITS));
+        assertThat(jit.mmu.dtlb().total(TlbEvent.MISSES)).as(at + ": D-TLB misses")
+                .isEqualTo(plain.mmu.dtlb().total(TlbEvent.MISSES));
+        assertThat(memoryHash(jit)).as(at + ": memory").isEqualTo(memoryHash(plain));
+    }
+
+    private static void assertCompiled(CpuTestSupport jit) {
+        Jit j = jit.cpu.decoded.translator();
+        assertThat(j.compiledBlocks()).as("blocks compiled").isPositive();
+        assertThat(j.failedBlocks()).as("blocks the translator could not compile").isZero();
+    }
+
+    private static long memoryHash(CpuTestSupport t) {
+        long h = 0xcbf29ce484222325L;
+        for (int a = 0; a < 0x40000; a += 4) {
+            h = (h ^ t.read32(a)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** jcc rel32 / jmp rel32 from {@code at} (the instruction's address) to {@code target}. */
+    private static int[] jnz32(int at, int target) {
+        return cat(new int[] {0x0F, 0x85}, le32(target - (at + 6)));
+    }
+
+    private static int[] jmp32(int at, int target) {
+        return cat(new int[] {0xE9}, le32(target - (at + 5)));
+    }
+
+    @Test
+    void loopWithLoadsStoresAndBranches_runsCompiledWithTheInterpretersResults() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x40, 0x00, 0x00, 0x00},        // mov ecx, 64
+                new int[] {0xBE}, le32(DATA),                     // mov esi, DATA
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x89, 0x04, 0x8E},                     // mov [esi+ecx*4], eax
+                new int[] {0x8B, 0x5C, 0x8E, 0xFC},               // mov ebx, [esi+ecx*4-4]
+                new int[] {0x8D, 0x54, 0x1A, 0x07},               // lea edx, [edx+ebx+7]
+                new int[] {0x31, 0xD7},                           // xor edi, edx
+                new int[] {0xC1, 0xE7, 0x03},                     // shl edi, 3
+                new int[] {0x6B, 0xED, 0x05},                     // imul ebp, ebp, 5
+                new int[] {0x45},                                 // inc ebp
+                new int[] {0x0F, 0xB6, 0xDC},                     // movzx ebx, ah
+                new int[] {0x83, 0xF9, 0x10},                     // cmp ecx, 16
+                new int[] {0x75, 0x02},                           // jne +2
+                new int[] {0xF7, 0xD8},                           // neg eax (fallback form)
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xDD},                           // jnz L
+                new int[] {0xF4});                                // hlt
+        CpuTestSupport jit = both(t -> t.code(loop), "loop");
+        // by hand: EAX = sum of 64..1, negated once when ECX was 16 (after adding 16)
+        int eax = 0;
+        for (int ecx = 64; ecx >= 1; ecx--) {
+            eax += ecx;
+            if (ecx == 16) {
+                eax = -eax;
+            }
+        }
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(eax);
+        assertThat(jit.read32(DATA + 4)).isEqualTo(eax);
+    }
+
+    /** Budgets of 1 to 17 steps end inside, at and after the compiled blocks at the interpreter's instruction. */
+    @Test
+    void everySliceSize_endsAtTheSameInstruction() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x06, 0x00, 0x00, 0x00},         // mov ecx, 6
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x89, 0x05}, le32(DATA),               // mov [DATA], eax
+                new int[] {0x83, 0xF9, 0x03},                     // cmp ecx, 3
+                new int[] {0x75, 0x01},                           // jne +1
+                new int[] {0x43},                                 // inc ebx
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xEF},                           // jnz L
+                new int[] {0xF4});                                // hlt
+        for (int slice = 1; slice <= 17; slice++) {
+            CpuTestSupport jit = machine(Engine.JIT, t -> t.code(loop));
+            CpuTestSupport plain = machine(Engine.INTERP, t -> t.code(loop));
+            for (int n = 1; n < 200 && !plain.cpu.halted(); n++) {
+                jit.cpu.run(slice);
+                plain.cpu.run(slice);
+                assertSameState(jit, plain, "slice " + slice + ", run " + n);
+            }
+            assertThat(jit.cpu.halted()).isTrue();
+            assertThat(jit.reg(Cpu.EBX)).isEqualTo(1);
+            assertThat(jit.reg(Cpu.EAX)).isEqualTo(21);
+            assertCompiled(jit);
+        }
+    }
+
+    /** A byte store (a helper form) into the immediate of the next instruction of the running block. */
+    @Test
+    void byteStoreIntoTheNextInstructionOfTheRunningCompiledBlock_isSeen() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x88, 0x0D}, le32(CODE + 0x0E),        // 1007 L: mov [100E], cl
+                new int[] {0xB0, 0x00},                           // 100D mov al, 0 (patched)
+                new int[] {0x01, 0xC3},                           // 100F add ebx, eax
+                new int[] {0x49},                                 // 1011 dec ecx
+                new int[] {0x75, 0xF3},                           // 1012 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> t.code(code), "byte store into the next instruction");
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(55);
+    }
+
+    /** A compiled 32-bit store (an inline form) into the next instruction's immediate. */
+    @Test
+    void dwordStoreIntoTheNextInstructionOfTheRunningCompiledBlock_isSeen() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x89, 0x0D}, le32(CODE + 0x0E),        // 1007 L: mov [100E], ecx
+                new int[] {0xBA, 0x00, 0x00, 0x00, 0x00},         // 100D mov edx, 0 (patched)
+                new int[] {0x01, 0xD3},                           // 1012 add ebx, edx
+                new int[] {0x49},                                 // 1014 dec ecx
+                new int[] {0x75, 0xF0},                           // 1015 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> t.code(code), "dword store into the next instruction");
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(55);
+    }
+
+    /** The loop's block rewrites the immediate of a compiled block on another page before jumping to it. */
+    @Test
+    void storeIntoALaterCompiledBlock_isSeen() {
+        int b = 0x3000;
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x89, 0x0D}, le32(b + 1),              // 1007 L: mov [3001], ecx
+                jmp32(CODE + 0x0D, b));                           // 100D jmp 3000
+        int[] later = cat(
+                new int[] {0xBA, 0x00, 0x00, 0x00, 0x00},         // 3000 mov edx, 0 (patched)
+                new int[] {0x01, 0xD3},                           // 3005 add ebx, edx
+                new int[] {0x49},                                 // 3007 dec ecx
+                jnz32(b + 8, CODE + 7),                           // 3008 jnz L
+                new int[] {0xF4});                                // 300E hlt
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            for (int i = 0; i < later.length; i++) {
+                t.poke8(b + i, later[i]);
+            }
+        }, "store into a later block");
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(55);
+    }
+
+    /** A device writing RAM (as DMA does) over a compiled block's immediate between two of its runs. */
+    @Test
+    void deviceWriteIntoCompiledCode_isSeen() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0xBA, 0x00, 0x00, 0x00, 0x00},         // 1007 L: mov edx, 0 (written by the device)
+                new int[] {0x01, 0xD3},                           // 100C add ebx, edx
+                new int[] {0x89, 0xC8},                           // 100E mov eax, ecx
+                new int[] {0xE6, 0xE0},                           // 1010 out 0xE0, al
+                new int[] {0x49},                                 // 1012 dec ecx
+                new int[] {0x75, 0xF2},                           // 1013 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            t.io.register(0xE0, 1, "dma-into-code", IoBus.W8, new IoDevice() {
+                @Override
+                public int ioRead(int port, int size) {
+                    return 0xFF;
+                }
+
+                @Override
+                public void ioWrite(int port, int size, int value) {
+                    t.mem.write32(CODE + 8, value); // the path device DMA takes into RAM
+                }
+            });
+        }, "device write into code");
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(10 + 9 + 8 + 7 + 6 + 5 + 4 + 3 + 2);
+    }
+
+    /** Identity paging of the low 4 MiB with page {@code absent} not present, #PF handled by a HLT. */
+    private static void pagingWithAbsentPage(CpuTestSupport t, int absent) {
+        int pd = 0x10000;
+        int pt = 0x11000;
+        t.mem.poke32(pd, pt | 3);
+        for (int i = 0; i < 1024; i++) {
+            t.mem.poke32(pt + 4 * i, (i << 12) | 3);
+        }
+        t.mem.poke32(pt + 4 * (absent >>> 12), 0);
+        t.handler(Vectors.PF, HANDLER);
+        t.cpu.setCr3(pd);
+        t.mmu.setCr3(pd);
+        t.cpu.setCr0(t.cpu.cr0 | Cpu.CR0_PG);
+        t.mmu.setCr0(t.cpu.cr0);
+    }
+
+    /**
+     * A #PF on the fifth instruction of a compiled block (a compiled load through EBP, which reaches
+     * the absent page on the loop's fourth pass): the exception frame holds that instruction's EIP,
+     * registers keep the first four instructions' results, and counts match the interpreter.
+     */
+    @Test
+    void pageFaultOnTheFifthInstructionOfACompiledBlock_isPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
+                new int[] {0x40},                                 // 100A L: inc eax
+                new int[] {0x83, 0xC3, 0x05},                     // 100B add ebx, 5
+                new int[] {0x8B, 0x35}, le32(DATA),               // 100E mov esi, [DATA]
+                new int[] {0x8D, 0x7E, 0x04},                     // 1014 lea edi, [esi+4]
+                new int[] {0x8B, 0x55, 0x00},                     // 1017 mov edx, [ebp] (the fifth)
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 101A add ebp, 0x1000
+                new int[] {0x49},                                 // 1020 dec ecx
+                new int[] {0x75, 0xE7},                           // 1021 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x25000);
+        }, "#PF in a compiled block");
+        assertThat(jit.cpu.eip).as("in the #PF handler").isEqualTo(HANDLER + 1);
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP (above the error code): the faulting load").isEqualTo(CODE + 0x17);
+        assertThat(jit.cpu.cr2).isEqualTo(0x25000);
+        assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 4 times").isEqualTo(4);
+        assertThat(jit.reg(Cpu.EBX)).as("add ebx, 5 ran 4 times").isEqualTo(20);
+        assertThat(jit.reg(Cpu.ECX)).isEqualTo(7);
+        assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP - 16); // error code, EIP, CS, EFLAGS
+    }
+
+    /**
+     * A fault in a form the compiled block runs through the cache's handlers (ADD [EBP], EAX after a
+     * PUSH and a POP): ESP as the interpreter leaves it, the faulting instruction's EIP saved.
+     */
+    @Test
+    void pageFaultInAHelperFormOfACompiledBlock_isPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
+                new int[] {0x40},                                 // 100A L: inc eax
+                new int[] {0x50},                                 // 100B push eax
+                new int[] {0x5B},                                 // 100C pop ebx
+                new int[] {0x8D, 0x7B, 0x04},                     // 100D lea edi, [ebx+4]
+                new int[] {0x01, 0x45, 0x00},                     // 1010 add [ebp], eax
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1013 add ebp, 0x1000
+                new int[] {0x49},                                 // 1019 dec ecx
+                new int[] {0x75, 0xEE},                           // 101A jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x25000);
+        }, "#PF in a helper form");
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP (above the error code): the faulting ADD").isEqualTo(CODE + 0x10);
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(4);
+        assertThat(jit.reg(Cpu.EDI)).isEqualTo(8);
+        assertThat(jit.read32(0x24000)).isEqualTo(3);
+    }
+
+    /**
+     * One timer interrupt, its deadline swept over every cycle of a compiled loop: the handler records
+     * the interrupted EIP; for every phase the interpreter and the translator take it at the same
+     * instruction boundary and end identically.
+     */
+    @Test
+    void timerInterruptAtEveryInstructionBoundaryOfACompiledBlock() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x14, 0x00, 0x00, 0x00},         // mov ecx, 20
+                new int[] {0xFB},                                 // sti
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x89, 0x05}, le32(DATA),               // mov [DATA], eax
+                new int[] {0x31, 0xC2},                           // xor edx, eax
+                new int[] {0x83, 0xF9, 0x07},                     // cmp ecx, 7
+                new int[] {0x75, 0x01},                           // jne +1
+                new int[] {0x43},                                 // inc ebx
+                new int[] {0xD1, 0xE2},                           // shl edx, 1
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xEB},                           // jnz L
+                new int[] {0xF4});
+        int[] handler = cat(
+                new int[] {0x50},                                 // push eax
+                new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
+                new int[] {0xA3}, le32(DATA + 0x100),             // mov [DATA+0x100], eax
+                new int[] {0x58},                                 // pop eax
+                new int[] {0xCF});                                // iret
+        Set<Integer> interrupted = new HashSet<>();
+        for (int phase = 1; phase <= 170; phase++) {
+            final int at = phase;
+            Consumer<CpuTestSupport> setup = t -> {
+                t.code(loop);
+                t.handler(0x20, HANDLER);
+                for (int i = 0; i < handler.length; i++) {
+                    t.poke8(HANDLER + i, handler[i]);
+                }
+                t.cpu.setInterruptController(() -> {
+                    t.cpu.setIntr(false);
+                    return 0x20;
+                });
+                t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
+            };
+            CpuTestSupport plain = machine(Engine.INTERP, setup);
+            CpuTestSupport jit = machine(Engine.JIT, setup);
+            StopReason a = plain.cpu.run(100_000);
+            StopReason b = jit.cpu.run(100_000);
+            String what = "deadline " + phase;
+            assertThat(b).as(what).isEqualTo(a);
+            assertSameState(jit, plain, what);
+            assertCompiled(jit);
+            interrupted.add(jit.read32(DATA + 0x100));
+        }
+        // the sweep hit every instruction of the loop body (9 EIPs) and the code before it
+        assertThat(interrupted).hasSizeGreaterThanOrEqualTo(10);
+    }
+
+    /** REP STOSD and REP MOVSB ending compiled blocks, with budgets that split their batches. */
+    @Test
+    void repStringInstructionsAfterCompiledBlocks() {
+        int[] code = cat(
+                new int[] {0xBB, 0x05, 0x00, 0x00, 0x00},         // mov ebx, 5
+                new int[] {0xBF}, le32(DATA),                     // L: mov edi, DATA
+                new int[] {0xB9, 0x00, 0x04, 0x00, 0x00},         // mov ecx, 1024
+                new int[] {0x89, 0xD8},                           // mov eax, ebx
+                new int[] {0xF3, 0xAB},                           // rep stosd
+                new int[] {0xBE}, le32(DATA),                     // mov esi, DATA
+                new int[] {0xBF}, le32(DATA + 0x2001),            // mov edi, DATA+0x2001
+                new int[] {0xB9, 0x01, 0x0C, 0x00, 0x00},         // mov ecx, 3073
+                new int[] {0xF3, 0xA4},                           // rep movsb
+                new int[] {0x4B},                                 // dec ebx
+                new int[] {0x75, 0xDE},                           // jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> t.code(code), "rep string");
+        assertThat(jit.read32(DATA + 0x2001)).isEqualTo(1);
+        for (int slice : new int[] {1, 3, 7, 50, 1000}) {
+            CpuTestSupport j = machine(Engine.JIT, t -> t.code(code));
+            CpuTestSupport p = machine(Engine.INTERP, t -> t.code(code));
+            for (int n = 1; n < 100_000 && !p.cpu.halted(); n++) {
+                j.cpu.run(slice);
+                p.cpu.run(slice);
+                if (n % 97 == 0 || p.cpu.halted()) {
+                    assertSameState(j, p, "slice " + slice + ", run " + n);
+                }
+            }
+            assertSameState(j, p, "slice " + slice);
+        }
+    }
+
+    /**
+     * A translator that cannot define its classes (a lookup without the privilege) never stops the
+     * guest: each block it fails on is marked and keeps running on the cache's runner, once.
+     */
+    @Test
+    void failedCompilation_leavesTheBlockToTheCachesRunner() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // mov ecx, 10
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xFB},                           // jnz L
+                new int[] {0xF4});
+        CpuTestSupport t = machine(Engine.JIT, s -> s.code(loop));
+        t.cpu.decoded.translate(1, new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()));
+        assertThat(t.cpu.run(1000)).isIn(StopReason.HALTED_FOREVER, StopReason.HALTED);
+        assertThat(t.reg(Cpu.EAX)).isEqualTo(55);
+        Jit j = t.cpu.decoded.translator();
+        assertThat(j.compiledBlocks()).isZero();
+        assertThat(j.failedBlocks()).as("the first block and the loop, each tried once").isEqualTo(2);
+    }
+
+    /** The compiled form of a block is dropped when the block is decoded again. */
+    @Test
+    void rewrittenCode_isCompiledAgain() {
+        CpuTestSupport t = machine(Engine.JIT, s -> s.code(0xB8, 0x01, 0x00, 0x00, 0x00, 0xF4)); // mov eax,1; hlt
+        t.cpu.run(100);
+        assertThat(t.reg(Cpu.EAX)).isEqualTo(1);
+        long compiled = t.cpu.decoded.translator().compiledBlocks();
+        t.poke8(CODE + 1, 2); // the loader's path: the page's decoded lines are written
+        t.cpu.eip = CODE;
+        t.cpu.setHalted(false);
+        t.cpu.run(100);
+        assertThat(t.reg(Cpu.EAX)).isEqualTo(2);
+        assertThat(t.cpu.decoded.translator().compiledBlocks()).isEqualTo(compiled + 1);
+    }
+}
