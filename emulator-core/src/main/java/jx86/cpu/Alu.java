@@ -29,13 +29,9 @@ final class Alu {
         int r;
         switch (op) {
             case ADD:
-                r = (a + b) & mask;
-                Flags.set(c, Flags.ADD, size, a, b, r);
-                return r;
+                return add(c, size, a, b);
             case OR:
-                r = a | b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return or(c, size, a, b);
             case ADC:
                 r = (a + b + (Flags.cf(c) ? 1 : 0)) & mask;
                 Flags.set(c, Flags.ADD, size, a, b, r);
@@ -45,18 +41,51 @@ final class Alu {
                 Flags.set(c, Flags.SUB, size, a, b, r);
                 return r;
             case AND:
-                r = a & b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return and(c, size, a, b);
             case XOR:
-                r = a ^ b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return xor(c, size, a, b);
             default: // SUB, CMP
-                r = (a - b) & mask;
-                Flags.set(c, Flags.SUB, size, a, b, r);
-                return r;
+                return sub(c, size, a, b);
         }
+    }
+
+    // The single ALU operations: arith and the decode cache's 32-bit register forms (DecodeCache.runBlock,
+    // where they inline with size 4) share them.
+
+    static int add(Cpu c, int size, int a, int b) {
+        int r = (a + b) & Flags.mask(size);
+        Flags.set(c, Flags.ADD, size, a, b, r);
+        return r;
+    }
+
+    /** SUB and CMP. */
+    static int sub(Cpu c, int size, int a, int b) {
+        int r = (a - b) & Flags.mask(size);
+        Flags.set(c, Flags.SUB, size, a, b, r);
+        return r;
+    }
+
+    static int and(Cpu c, int size, int a, int b) {
+        int r = a & b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    static int or(Cpu c, int size, int a, int b) {
+        int r = a | b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    static int xor(Cpu c, int size, int a, int b) {
+        int r = a ^ b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    /** The flags of TEST: AND without a result. */
+    static void testValue(Cpu c, int size, int a, int b) {
+        logicFlags(c, size, a & b);
     }
 
     static void logicFlags(Cpu c, int size, int r) {
@@ -167,17 +196,17 @@ final class Alu {
 
     /** TEST Eb,Gb / Ev,Gv (84, 85). */
     static void testEG(Cpu c, int size) {
-        logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
+        testValue(c, size, Mem.readRm(c, size), Mem.getReg(c, size, c.reg));
     }
 
     /** TEST AL,Ib / eAX,Iv (A8, A9). */
     static void testAI(Cpu c, int size, int imm) {
-        logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & imm);
+        testValue(c, size, Mem.getReg(c, size, Cpu.EAX), imm);
     }
 
     /** TEST r/m, imm (F6/F7 /0, /1). */
     static void testEI(Cpu c, int size, int imm) {
-        logicFlags(c, size, Mem.readRm(c, size) & imm);
+        testValue(c, size, Mem.readRm(c, size), imm);
     }
 
     /** INC r16/r32 (40+r). */

@@ -13,13 +13,15 @@ final class ControlTransfer {
 
     /** Near jump to {@code target} (truncated to 16 bits for a 16-bit operand size); #GP(0) beyond the CS limit. */
     static void branch(Cpu c, int target) {
-        if (c.osz == 2) {
-            target &= 0xFFFF;
-        }
+        c.ip = checkTarget(c, c.osz == 2 ? target & 0xFFFF : target);
+    }
+
+    /** {@code target} if it is within the CS limit, else #GP(0) (the decode cache's 32-bit jumps call it too). */
+    static int checkTarget(Cpu c, int target) {
         if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) {
             throw CpuFault.gp(0);
         }
-        c.ip = target;
+        return target;
     }
 
     /** Jcc rel8/rel16/32 (70-7F, 0F 80-8F): {@code rel} from the next instruction. */
