@@ -123,6 +123,9 @@ final class Exec0F {
             case 0xBB:
                 BitByte.bitTest(c, 3, false);
                 return;
+            case 0xB9:
+                Misc.ud(c);
+                return;
             case 0xBA:
                 BitByte.bitTest(c, c.reg - 4, true);
                 return;

@@ -53,7 +53,7 @@ final class Misc {
     static void nop(Cpu c) {
     }
 
-    /** UD2 (0F 0B): defined to raise #UD. */
+    /** UD2 (0F 0B) and UD1 (0F B9 /r): defined to raise #UD. */
     static void ud(Cpu c) {
         throw CpuFault.ud();
     }

@@ -710,6 +710,9 @@ public final class OpTable {
             for (int g = 4; g < 8; g++) {
                 grp(x + 0xBA, g, g8[g - 4], "Ev,Ib", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(g > 4 ? LOCK : 0);
             }
+            // UD1 (Intel's "Group 10"): defined to raise #UD, but with a ModR/M byte, so its
+            // length is that of Gv,Ev and a fault fetching its displacement comes before the #UD.
+            op(x + 0xB9, "ud1", "Gv,Ev", "Misc.ud").a(RAISES_UD).since(Model.P6);
             op(x + 0xBB, "btc", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
             op(x + 0xBC, "bsf", "Gv,Ev", "BitByte.bitScan").f(0, ZF, OF | SF | AF | PF | CF);
             op(x + 0xBD, "bsr", "Gv,Ev", "BitByte.bitScan").f(0, ZF, OF | SF | AF | PF | CF);
