@@ -78,7 +78,9 @@ final class Exec {
             } else {
                 Mem.modrm(c);
             }
-            f = facts[code << 3 | c.reg];
+            if ((f & OpTable.D_GROUP) != 0) {
+                f = facts[code << 3 | c.reg];
+            }
         }
         if ((f & OpTable.D_CHECK) != 0 || c.lock) {
             check(c, f);

@@ -203,6 +203,8 @@ public final class OpTable {
     static final int D_FIRMWARE = 1 << 7;
     /** Some check before the handler runs: no row, memory-only, privilege or mode rule. */
     static final int D_CHECK = 1 << 8;
+    /** The rows are ModR/M groups: the entry of the reg field applies (else all eight entries are equal). */
+    static final int D_GROUP = 1 << 9;
 
     /**
      * The decoder's per-opcode facts as a flat array indexed {@code code << 3 | reg} (code: the
@@ -235,8 +237,9 @@ public final class OpTable {
                 f[code << 3 | reg] = v;
             }
             if (modrm) {
+                int group = isGroup(code) ? D_GROUP : 0;
                 for (int reg = 0; reg < 8; reg++) {
-                    f[code << 3 | reg] |= D_MODRM;
+                    f[code << 3 | reg] |= D_MODRM | group;
                 }
             }
         }
