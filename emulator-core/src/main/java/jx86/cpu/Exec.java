@@ -4,8 +4,10 @@ import jx86.arch.CpuFault;
 
 /**
  * The instruction decoder and the one-byte opcode map (SDM Vol. 2, chapter 2 and Appendix A,
- * Table A-2): prefixes, then dispatch into the per-category classes. Each opcode row group is a
- * separate method so no method approaches the JIT's 8000-bytecode limit.
+ * Table A-2): prefixes; then what the opcode table says about the opcode ({@link OpTable#decodeFacts}):
+ * the ModR/M byte (decoded here, with SIB and displacement), #UD/LOCK/mode/CPL rules
+ * ({@link #check}); then one case per row, calling the handler the row names. Each opcode row group
+ * is a separate method so no method approaches the JIT's 8000-bytecode limit.
  *
  * <p>Decoding and execution are interleaved, but every instruction fetches all its bytes before it
  * writes memory or registers, and writes registers after its memory accesses where the order is
