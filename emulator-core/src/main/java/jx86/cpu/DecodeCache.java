@@ -672,11 +672,12 @@ final class DecodeCache {
     }
 
     /**
-     * Runs a not specialised entry through the shared instruction helpers, which read the decode
-     * state set here; restores ESP if it faults (the helpers may move ESP before a later access).
-     * The first group of handlers sits in this method on purpose: it keeps the method above
-     * HotSpot's inlining size (FreqInlineSize), so this rare path stays a call and the trace
-     * runner's inlining budget goes to the specialised forms.
+     * Runs a not specialised entry through the handlers {@link Exec} calls too (the row's handler in
+     * {@link OpTable}), which read the decode state set here; restores ESP if it faults (the
+     * handlers may move ESP before a later access). The first group of ids is dispatched in this
+     * method on purpose: it keeps the method above HotSpot's inlining size (FreqInlineSize, 325
+     * bytes; it is 530), so this rare path stays a call and the trace runner's inlining budget goes
+     * to the specialised forms.
      */
     private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
         final int esp = c.regs[Cpu.ESP];
