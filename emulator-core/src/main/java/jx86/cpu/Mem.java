@@ -161,13 +161,6 @@ final class Mem {
         return c.segOvr >= 0 ? c.segOvr : Cpu.DS;
     }
 
-    /** Throws #UD when the ModR/M byte names a register where only memory is allowed. */
-    static void requireMemory(Cpu c) {
-        if (c.mod == 3) {
-            throw CpuFault.ud();
-        }
-    }
-
     // ---- segment checks ----
 
     /**
