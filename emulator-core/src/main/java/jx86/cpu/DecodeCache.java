@@ -351,40 +351,63 @@ final class DecodeCache {
                     to = generic(c, e, i, o, id, eip, next);
                 } else {
                     switch (id) {
-                        // The ALU's own operations (Alu.add ...), inlined with size 4.
+                        // The 32-bit register forms of Alu.add/sub/xor/and/or, written out here on
+                        // purpose: calling those methods (same code after inlining) made C2's
+                        // compilation of this method slower in some runs (bench A/B, docs/cpu.md).
+                        // EngineEquivalenceFuzzTest and the CPU tests on both paths compare them.
                         case ALU_RR32_OP + Alu.ADD: {
                             int x = e[i + 3];
-                            r[x & 7] = Alu.add(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int v = a + r[x >>> 3];
+                            Flags.set(c, Flags.ADD, 4, a, r[x >>> 3], v);
+                            r[x & 7] = v;
                             to = next;
                             break;
                         }
                         case ALU_RR32_OP + Alu.SUB: {
                             int x = e[i + 3];
-                            r[x & 7] = Alu.sub(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int v = a - r[x >>> 3];
+                            Flags.set(c, Flags.SUB, 4, a, r[x >>> 3], v);
+                            r[x & 7] = v;
                             to = next;
                             break;
                         }
                         case ALU_RR32_OP + Alu.CMP: {
                             int x = e[i + 3];
-                            Alu.sub(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
                             to = next;
                             break;
                         }
                         case ALU_RR32_OP + Alu.XOR: {
                             int x = e[i + 3];
-                            r[x & 7] = Alu.xor(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a ^ bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
                             to = next;
                             break;
                         }
                         case ALU_RR32_OP + Alu.AND: {
                             int x = e[i + 3];
-                            r[x & 7] = Alu.and(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a & bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
                             to = next;
                             break;
                         }
                         case ALU_RR32_OP + Alu.OR: {
                             int x = e[i + 3];
-                            r[x & 7] = Alu.or(c, 4, r[x & 7], r[x >>> 3]);
+                            int a = r[x & 7];
+                            int bb = r[x >>> 3];
+                            int v = a | bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[x & 7] = v;
                             to = next;
                             break;
                         }
@@ -397,23 +420,38 @@ final class DecodeCache {
                         }
                         case ALU_RI32_OP + Alu.ADD: {
                             int d = e[i + 2];
-                            r[d] = Alu.add(c, 4, r[d], e[i + 3]);
+                            int a = r[d];
+                            int bb = e[i + 3];
+                            int v = a + bb;
+                            Flags.set(c, Flags.ADD, 4, a, bb, v);
+                            r[d] = v;
                             to = next;
                             break;
                         }
                         case ALU_RI32_OP + Alu.SUB: {
                             int d = e[i + 2];
-                            r[d] = Alu.sub(c, 4, r[d], e[i + 3]);
+                            int a = r[d];
+                            int bb = e[i + 3];
+                            int v = a - bb;
+                            Flags.set(c, Flags.SUB, 4, a, bb, v);
+                            r[d] = v;
                             to = next;
                             break;
                         }
-                        case ALU_RI32_OP + Alu.CMP:
-                            Alu.sub(c, 4, r[e[i + 2]], e[i + 3]);
+                        case ALU_RI32_OP + Alu.CMP: {
+                            int a = r[e[i + 2]];
+                            int bb = e[i + 3];
+                            Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
                             to = next;
                             break;
+                        }
                         case ALU_RI32_OP + Alu.AND: {
                             int d = e[i + 2];
-                            r[d] = Alu.and(c, 4, r[d], e[i + 3]);
+                            int a = r[d];
+                            int bb = e[i + 3];
+                            int v = a & bb;
+                            Flags.set(c, Flags.LOGIC, 4, a, bb, v);
+                            r[d] = v;
                             to = next;
                             break;
                         }
@@ -476,9 +514,9 @@ final class DecodeCache {
                             }
                             boolean test = id == TEST_RI32_JCC;
                             if (test) {
-                                Alu.testValue(c, 4, a, bb);
+                                Flags.set(c, Flags.LOGIC, 4, 0, 0, a & bb); // as Alu.logicFlags
                             } else {
-                                Alu.sub(c, 4, a, bb);
+                                Flags.set(c, Flags.SUB, 4, a, bb, a - bb);
                             }
                             if (i + STRIDE >= fence) {
                                 to = next; // the Jcc runs as its own step, after the checks
