@@ -29,13 +29,9 @@ final class Alu {
         int r;
         switch (op) {
             case ADD:
-                r = (a + b) & mask;
-                Flags.set(c, Flags.ADD, size, a, b, r);
-                return r;
+                return add(c, size, a, b);
             case OR:
-                r = a | b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return or(c, size, a, b);
             case ADC:
                 r = (a + b + (Flags.cf(c) ? 1 : 0)) & mask;
                 Flags.set(c, Flags.ADD, size, a, b, r);
@@ -45,18 +41,51 @@ final class Alu {
                 Flags.set(c, Flags.SUB, size, a, b, r);
                 return r;
             case AND:
-                r = a & b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return and(c, size, a, b);
             case XOR:
-                r = a ^ b;
-                Flags.set(c, Flags.LOGIC, size, a, b, r);
-                return r;
+                return xor(c, size, a, b);
             default: // SUB, CMP
-                r = (a - b) & mask;
-                Flags.set(c, Flags.SUB, size, a, b, r);
-                return r;
+                return sub(c, size, a, b);
         }
+    }
+
+    // The single ALU operations: arith and the decode cache's 32-bit register forms (DecodeCache.runBlock,
+    // where they inline with size 4) share them.
+
+    static int add(Cpu c, int size, int a, int b) {
+        int r = (a + b) & Flags.mask(size);
+        Flags.set(c, Flags.ADD, size, a, b, r);
+        return r;
+    }
+
+    /** SUB and CMP. */
+    static int sub(Cpu c, int size, int a, int b) {
+        int r = (a - b) & Flags.mask(size);
+        Flags.set(c, Flags.SUB, size, a, b, r);
+        return r;
+    }
+
+    static int and(Cpu c, int size, int a, int b) {
+        int r = a & b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    static int or(Cpu c, int size, int a, int b) {
+        int r = a | b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    static int xor(Cpu c, int size, int a, int b) {
+        int r = a ^ b;
+        Flags.set(c, Flags.LOGIC, size, a, b, r);
+        return r;
+    }
+
+    /** The flags of TEST: AND without a result. */
+    static void testValue(Cpu c, int size, int a, int b) {
+        logicFlags(c, size, a & b);
     }
 
     static void logicFlags(Cpu c, int size, int r) {
@@ -103,35 +132,103 @@ final class Alu {
         return r;
     }
 
-    /** Group 3 (F6/F7): TEST, NOT, NEG, MUL, IMUL, DIV, IDIV on r/m. */
+    /** Group 3 (F6/F7) /2-/7: NOT, NEG, MUL, IMUL, DIV, IDIV on r/m (ModR/M decoded; /0-/1 are {@link #testEI}). */
     static void group3(Cpu c, int size) {
-        switch (c.reg) {
-            case 0:
-            case 1: {
-                int v = Mem.readRm(c, size);
-                logicFlags(c, size, v & c.fetchImm(size));
-                return;
-            }
-            case 2:
-                Mem.writeRmW(c, size, ~Mem.readRmW(c, size) & Flags.mask(size));
-                return;
-            case 3: {
-                int v = Mem.readRmW(c, size);
-                Mem.writeRmW(c, size, arith(c, SUB, size, 0, v));
-                return;
-            }
-            case 4:
-                mul(c, size, Mem.readRm(c, size), false);
-                return;
-            case 5:
-                mul(c, size, Mem.readRm(c, size), true);
-                return;
-            case 6:
-                div(c, size, Mem.readRm(c, size), false);
-                return;
-            default:
-                div(c, size, Mem.readRm(c, size), true);
+        int op = c.reg;
+        if (op < 4) {
+            Mem.writeRmW(c, size, notNeg(c, op, size, Mem.readRmW(c, size)));
+        } else {
+            mulDiv(c, op, size, Mem.readRm(c, size));
         }
+    }
+
+    /** NOT (op 2) or NEG (op 3) of {@code v}. */
+    static int notNeg(Cpu c, int op, int size, int v) {
+        return op == 2 ? ~v & Flags.mask(size) : arith(c, SUB, size, 0, v);
+    }
+
+    /** MUL (op 4), IMUL (5), DIV (6), IDIV (7) of the accumulator by {@code src}. */
+    static void mulDiv(Cpu c, int op, int size, int src) {
+        if (op < 6) {
+            mul(c, size, src, op == 5);
+        } else {
+            div(c, size, src, op == 7);
+        }
+    }
+
+    // ---- the handlers of the ALU rows (ModR/M decoded by the decoder or set by the decode cache) ----
+
+    /** op Eb,Gb / Ev,Gv (00, 01, 08, ... 39): read-modify-write of r/m; CMP only reads. */
+    static void aluEG(Cpu c, int op, int size) {
+        aluRm(c, op, size, Mem.getReg(c, size, c.reg));
+    }
+
+    /** op Gb,Eb / Gv,Ev (02, 03, ... 3B). */
+    static void aluGE(Cpu c, int op, int size) {
+        int src = Mem.readRm(c, size);
+        int r = arith(c, op, size, Mem.getReg(c, size, c.reg), src);
+        if (op != CMP) {
+            Mem.setReg(c, size, c.reg, r);
+        }
+    }
+
+    /** op AL,Ib / eAX,Iv (04, 05, ... 3D). */
+    static void aluAI(Cpu c, int op, int size, int imm) {
+        int r = arith(c, op, size, Mem.getReg(c, size, Cpu.EAX), imm);
+        if (op != CMP) {
+            Mem.setReg(c, size, Cpu.EAX, r);
+        }
+    }
+
+    /** Group 1 (80-83): op r/m, imm with the operation in the ModR/M reg field. */
+    static void group1(Cpu c, int size, int imm) {
+        aluRm(c, c.reg, size, imm);
+    }
+
+    /** op r/m, src: the destination is read (and written unless CMP) through the r/m operand. */
+    private static void aluRm(Cpu c, int op, int size, int src) {
+        int a = op == CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
+        int r = arith(c, op, size, a, src);
+        if (op != CMP) {
+            Mem.writeRmW(c, size, r);
+        }
+    }
+
+    /** TEST Eb,Gb / Ev,Gv (84, 85). */
+    static void testEG(Cpu c, int size) {
+        testValue(c, size, Mem.readRm(c, size), Mem.getReg(c, size, c.reg));
+    }
+
+    /** TEST AL,Ib / eAX,Iv (A8, A9). */
+    static void testAI(Cpu c, int size, int imm) {
+        testValue(c, size, Mem.getReg(c, size, Cpu.EAX), imm);
+    }
+
+    /** TEST r/m, imm (F6/F7 /0, /1). */
+    static void testEI(Cpu c, int size, int imm) {
+        testValue(c, size, Mem.readRm(c, size), imm);
+    }
+
+    /** INC r16/r32 (40+r). */
+    static void incReg(Cpu c, int r) {
+        Mem.setReg(c, c.osz, r, inc(c, c.osz, Mem.getReg(c, c.osz, r)));
+    }
+
+    /** DEC r16/r32 (48+r). */
+    static void decReg(Cpu c, int r) {
+        Mem.setReg(c, c.osz, r, dec(c, c.osz, Mem.getReg(c, c.osz, r)));
+    }
+
+    /** IMUL Gv,Ev (0F AF). */
+    static void imulGE(Cpu c) {
+        int src = Mem.readRm(c, c.osz);
+        Mem.setReg(c, c.osz, c.reg, imul(c, c.osz, Mem.getReg(c, c.osz, c.reg), src));
+    }
+
+    /** IMUL Gv,Ev,imm (69, 6B). */
+    static void imulGEI(Cpu c, int imm) {
+        int src = Mem.readRm(c, c.osz);
+        Mem.setReg(c, c.osz, c.reg, imul(c, c.osz, src, imm));
     }
 
     static void mul(Cpu c, int size, int src, boolean signed) {

@@ -1,7 +1,5 @@
 package jx86.cpu;
 
-import jx86.arch.CpuFault;
-
 /**
  * Bit and byte instructions (SDM Vol. 1, 7.3.7): BT, BTS, BTR, BTC (register, immediate and the
  * memory bit-string form whose bit offset may address beyond the operand), BSF, BSR, SETcc; and
@@ -40,7 +38,6 @@ final class BitByte {
 
     /** BSF (forward) / BSR (reverse) Gv, Ev: source 0 sets ZF and leaves the destination unchanged. */
     static void bitScan(Cpu c, boolean reverse) {
-        Mem.modrm(c);
         int src = Mem.readRm(c, c.osz);
         if (src == 0) {
             Flags.update(c, Cpu.ZF, Cpu.ZF);
@@ -51,13 +48,13 @@ final class BitByte {
         Flags.update(c, Cpu.ZF, 0);
     }
 
+    /** SETcc Eb (0F 90-9F). */
     static void setcc(Cpu c, int cc) {
-        Mem.modrm(c);
         Mem.writeRm(c, 1, Flags.cond(c, cc) ? 1 : 0);
     }
 
+    /** CMOVcc Gv,Ev (0F 40-4F): the source is read (and may fault) whatever the condition. */
     static void cmovcc(Cpu c, int cc) {
-        Mem.modrm(c);
         int v = Mem.readRm(c, c.osz);
         if (Flags.cond(c, cc)) {
             Mem.setReg(c, c.osz, c.reg, v);
@@ -71,14 +68,5 @@ final class BitByte {
         } else {
             c.regs[r] &= 0xFFFF_0000;
         }
-    }
-
-    /** Group 8 (0F BA): /4 BT, /5 BTS, /6 BTR, /7 BTC with imm8. */
-    static void group8(Cpu c) {
-        Mem.modrm(c);
-        if (c.reg < 4) {
-            throw CpuFault.ud();
-        }
-        bitTest(c, c.reg - 4, true);
     }
 }

@@ -13,13 +13,53 @@ final class ControlTransfer {
 
     /** Near jump to {@code target} (truncated to 16 bits for a 16-bit operand size); #GP(0) beyond the CS limit. */
     static void branch(Cpu c, int target) {
-        if (c.osz == 2) {
-            target &= 0xFFFF;
-        }
+        c.ip = checkTarget(c, c.osz == 2 ? target & 0xFFFF : target);
+    }
+
+    /** {@code target} if it is within the CS limit, else #GP(0) (the decode cache's 32-bit jumps call it too). */
+    static int checkTarget(Cpu c, int target) {
         if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) {
             throw CpuFault.gp(0);
         }
-        c.ip = target;
+        return target;
+    }
+
+    /** Jcc rel8/rel16/32 (70-7F, 0F 80-8F): {@code rel} from the next instruction. */
+    static void jcc(Cpu c, int cc, int rel) {
+        if (Flags.cond(c, cc)) {
+            branch(c, c.ip + rel);
+        }
+    }
+
+    /** CALL r/m (FF /2). */
+    static void callIndirect(Cpu c) {
+        callNear(c, Mem.readRm(c, c.osz));
+    }
+
+    /** JMP r/m (FF /4). */
+    static void jmpIndirect(Cpu c) {
+        branch(c, Mem.readRm(c, c.osz));
+    }
+
+    /** CALL m16:16/32 (FF /3): offset, then selector. */
+    static void farCallIndirect(Cpu c) {
+        int off = Mem.read(c, c.eaSeg, c.eaOff, c.osz);
+        int sel = Mem.read(c, c.eaSeg, Mem.eaPlus(c, c.osz), 2);
+        farCall(c, sel, off);
+    }
+
+    /** JMP m16:16/32 (FF /5). */
+    static void farJumpIndirect(Cpu c) {
+        int off = Mem.read(c, c.eaSeg, c.eaOff, c.osz);
+        int sel = Mem.read(c, c.eaSeg, Mem.eaPlus(c, c.osz), 2);
+        farJump(c, sel, off);
+    }
+
+    /** INTO (CE): INT 4 when OF is set. */
+    static void into(Cpu c) {
+        if (Flags.of(c)) {
+            softInt(c, 4, Interrupts.SOFTWARE_TRAP);
+        }
     }
 
     static void callNear(Cpu c, int target) {

@@ -160,6 +160,10 @@ public final class Cpu {
     int rm;
     int eaSeg;
     int eaOff;
+    /** The SIB byte of the last 32-bit ModR/M decode named ESP as base (POP r/m moves such an address). */
+    boolean eaEspBase;
+    /** The decoder's per-opcode facts, derived from the opcode table ({@link OpTable#decodeFacts}). */
+    final int[] decodeFacts = OpTable.decodeFacts();
     /** Linear address of a read-modify-write memory operand, between readRmW and writeRmW. */
     int eaLa;
     /** Protected mode and not V86 (segment type checks apply). */

@@ -374,6 +374,10 @@ final class DecodeCache {
                     to = generic(c, e, i, o, id, eip, next);
                 } else {
                     switch (id) {
+                        // The 32-bit register forms of Alu.add/sub/xor/and/or, written out here on
+                        // purpose: calling those methods (same code after inlining) made C2's
+                        // compilation of this method slower in some runs (bench A/B, docs/cpu.md).
+                        // EngineEquivalenceFuzzTest and the CPU tests on both paths compare them.
                         case ALU_RR32_OP + Alu.ADD: {
                             int x = e[i + 3];
                             int a = r[x & 7];
@@ -581,8 +585,7 @@ final class DecodeCache {
                             int od = e[i + 1];
                             int v;
                             if (((od >>> 6) & 3) == 3) {
-                                int s = od & 7;
-                                v = s < 4 ? r[s] & 0xFF : (r[s - 4] >>> 8) & 0xFF;
+                                v = Mem.getReg(c, 1, od & 7);
                             } else {
                                 v = load(c, (od >>> 8) & 7, ea(r, e, i, od), 1);
                             }
@@ -733,11 +736,12 @@ final class DecodeCache {
     }
 
     /**
-     * Runs a not specialised entry through the shared instruction helpers, which read the decode
-     * state set here; restores ESP if it faults (the helpers may move ESP before a later access).
-     * The first group of handlers sits in this method on purpose: it keeps the method above
-     * HotSpot's inlining size (FreqInlineSize), so this rare path stays a call and the trace
-     * runner's inlining budget goes to the specialised forms.
+     * Runs a not specialised entry through the handlers {@link Exec} calls too (the row's handler in
+     * {@link OpTable}), which read the decode state set here; restores ESP if it faults (the
+     * handlers may move ESP before a later access). The first group of ids is dispatched in this
+     * method on purpose: it keeps the method above HotSpot's inlining size (FreqInlineSize, 325
+     * bytes; it is 530), so this rare path stays a call and the trace runner's inlining budget goes
+     * to the specialised forms.
      */
     private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
         final int esp = c.regs[Cpu.ESP];
@@ -767,78 +771,56 @@ final class DecodeCache {
                 return c.ip;
             }
             switch (id) {
-                case ALU_EG: {
-                    int a = aux == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                    int r = Alu.arith(c, aux, size, a, Mem.getReg(c, size, c.reg));
-                    if (aux != Alu.CMP) {
-                        Mem.writeRmW(c, size, r);
-                    }
+                case ALU_EG:
+                    Alu.aluEG(c, aux, size);
                     break;
-                }
-                case ALU_GE: {
-                    int src = Mem.readRm(c, size);
-                    int r = Alu.arith(c, aux, size, Mem.getReg(c, size, c.reg), src);
-                    if (aux != Alu.CMP) {
-                        Mem.setReg(c, size, c.reg, r);
-                    }
+                case ALU_GE:
+                    Alu.aluGE(c, aux, size);
                     break;
-                }
-                case ALU_AI: {
-                    int r = Alu.arith(c, aux, size, Mem.getReg(c, size, Cpu.EAX), imm);
-                    if (aux != Alu.CMP) {
-                        Mem.setReg(c, size, Cpu.EAX, r);
-                    }
+                case ALU_AI:
+                    Alu.aluAI(c, aux, size, imm);
                     break;
-                }
-                case GRP1: {
-                    int op = c.reg;
-                    int a = op == Alu.CMP ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                    int r = Alu.arith(c, op, size, a, imm);
-                    if (op != Alu.CMP) {
-                        Mem.writeRmW(c, size, r);
-                    }
+                case GRP1:
+                    Alu.group1(c, size, imm);
                     break;
-                }
                 case TEST_EG:
-                    Alu.logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
+                    Alu.testEG(c, size);
                     break;
                 case TEST_AI:
-                    Alu.logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & imm);
+                    Alu.testAI(c, size, imm);
                     break;
                 case MOV_EG:
-                    Mem.writeRm(c, size, Mem.getReg(c, size, c.reg));
+                    DataTransfer.movEG(c, size);
                     break;
                 case MOV_GE:
-                    Mem.setReg(c, size, c.reg, Mem.readRm(c, size));
+                    DataTransfer.movGE(c, size);
                     break;
                 case LEA:
-                    Mem.setReg(c, c.osz, c.reg, c.eaOff);
+                    DataTransfer.lea(c);
                     break;
                 case MOV_RI:
                     Mem.setReg(c, size, aux, imm);
                     break;
                 case MOV_EI:
-                    Mem.writeRm(c, size, imm);
+                    DataTransfer.movEI(c, size, imm);
                     break;
                 case INC_R:
-                    Mem.setReg(c, size, aux, Alu.inc(c, size, Mem.getReg(c, size, aux)));
+                    Alu.incReg(c, aux);
                     break;
                 case DEC_R:
-                    Mem.setReg(c, size, aux, Alu.dec(c, size, Mem.getReg(c, size, aux)));
+                    Alu.decReg(c, aux);
                     break;
                 case PUSH_R:
-                    Mem.push(c, size, Mem.getReg(c, size, aux));
+                    DataTransfer.pushReg(c, aux);
                     break;
                 case POP_R:
-                    Mem.setReg(c, size, aux, Mem.pop(c, size));
+                    DataTransfer.popReg(c, aux);
                     break;
                 case PUSH_I:
                     Mem.push(c, size, imm);
                     break;
                 case JCC:
-                    if (Flags.cond(c, aux)) {
-                        ControlTransfer.branch(c, c.ip + imm);
-                    }
+                    ControlTransfer.jcc(c, aux, imm);
                     break;
                 case JMP:
                     ControlTransfer.branch(c, c.ip + imm);
@@ -871,30 +853,16 @@ final class DecodeCache {
         switch (id) {
             case GRP3_R32: {
                 int d = e[i + 2];
-                switch ((o >>> 12) & 7) {
-                    case 2:
-                        r[d] = ~r[d];
-                        break;
-                    case 3:
-                        r[d] = Alu.arith(c, Alu.SUB, 4, 0, r[d]);
-                        break;
-                    case 4:
-                        Alu.mul(c, 4, r[d], false);
-                        break;
-                    case 5:
-                        Alu.mul(c, 4, r[d], true);
-                        break;
-                    case 6:
-                        Alu.div(c, 4, r[d], false);
-                        break;
-                    default:
-                        Alu.div(c, 4, r[d], true);
-                        break;
+                int op = (o >>> 12) & 7;
+                if (op < 4) {
+                    r[d] = Alu.notNeg(c, op, 4, r[d]);
+                } else {
+                    Alu.mulDiv(c, op, 4, r[d]);
                 }
                 return next;
             }
             case TEST_RI32:
-                Alu.logicFlags(c, 4, r[e[i + 2]] & e[i + 3]);
+                Alu.testValue(c, 4, r[e[i + 2]], e[i + 3]);
                 return next;
             default: { // ALU_RR8: byte registers AL..BH, imm = dst | src << 3
                 int x = e[i + 3];
@@ -949,10 +917,7 @@ final class DecodeCache {
 
     /** A near jump within CS with a 32-bit operand size (ControlTransfer.branch for osz = 4). */
     private static int jump(Cpu c, int target) {
-        if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) {
-            throw jx86.arch.CpuFault.gp(0);
-        }
-        return target;
+        return ControlTransfer.checkTarget(c, target);
     }
 
     private static void execB(Cpu c, int id, int size, int aux, int imm) {
@@ -967,83 +932,62 @@ final class DecodeCache {
                 Alu.incDecRm(c, size);
                 return;
             case CALL_E:
-                ControlTransfer.callNear(c, Mem.readRm(c, size));
+                ControlTransfer.callIndirect(c);
                 return;
             case JMP_E:
-                ControlTransfer.branch(c, Mem.readRm(c, size));
+                ControlTransfer.jmpIndirect(c);
                 return;
             case PUSH_E:
-                Mem.push(c, size, Mem.readRm(c, size));
+                DataTransfer.pushRm(c);
                 return;
             case GRP3:
                 Alu.group3(c, size);
                 return;
             case TEST_EI:
-                Alu.logicFlags(c, size, Mem.readRm(c, size) & imm);
+                Alu.testEI(c, size, imm);
                 return;
             case MOVZX8:
-                Mem.setReg(c, size, c.reg, Mem.readRm(c, 1));
+                DataTransfer.movzx(c, 1);
                 return;
             case MOVZX16:
-                Mem.setReg(c, size, c.reg, Mem.readRm(c, 2));
+                DataTransfer.movzx(c, 2);
                 return;
             case MOVSX8:
-                Mem.setReg(c, size, c.reg, (byte) Mem.readRm(c, 1));
+                DataTransfer.movsx(c, 1);
                 return;
             case MOVSX16:
-                Mem.setReg(c, size, c.reg, (short) Mem.readRm(c, 2));
+                DataTransfer.movsx(c, 2);
                 return;
-            case IMUL_GE: {
-                int src = Mem.readRm(c, size);
-                Mem.setReg(c, size, c.reg, Alu.imul(c, size, Mem.getReg(c, size, c.reg), src));
+            case IMUL_GE:
+                Alu.imulGE(c);
                 return;
-            }
-            case IMUL_GEI: {
-                int src = Mem.readRm(c, size);
-                Mem.setReg(c, size, c.reg, Alu.imul(c, size, src, imm));
+            case IMUL_GEI:
+                Alu.imulGEI(c, imm);
                 return;
-            }
             case NOP:
+                Misc.nop(c);
                 return;
             case CBW:
-                if (size == 4) {
-                    c.regs[Cpu.EAX] = (short) c.regs[Cpu.EAX];
-                } else {
-                    Mem.setReg(c, 2, Cpu.EAX, (byte) c.regs[Cpu.EAX]);
-                }
+                DataTransfer.cbw(c);
                 return;
             case CWD:
-                if (size == 4) {
-                    c.regs[Cpu.EDX] = c.regs[Cpu.EAX] >> 31;
-                } else {
-                    Mem.setReg(c, 2, Cpu.EDX, ((short) c.regs[Cpu.EAX]) >> 15);
-                }
+                DataTransfer.cwd(c);
                 return;
             case LEAVE:
                 ControlTransfer.leave(c);
                 return;
             case SETCC:
-                Mem.writeRm(c, 1, Flags.cond(c, aux) ? 1 : 0);
+                BitByte.setcc(c, aux);
                 return;
-            case CMOV: {
-                int v = Mem.readRm(c, size);
-                if (Flags.cond(c, aux)) {
-                    Mem.setReg(c, size, c.reg, v);
-                }
+            case CMOV:
+                BitByte.cmovcc(c, aux);
                 return;
-            }
-            case XCHG_EG: {
-                int a = Mem.readRmW(c, size);
-                Mem.writeRmW(c, size, Mem.getReg(c, size, c.reg));
-                Mem.setReg(c, size, c.reg, a);
+            case XCHG_EG:
+                DataTransfer.xchg(c, size);
                 return;
-            }
-            case XCHG_AX: {
-                int t = Mem.getReg(c, size, aux);
-                Mem.setReg(c, size, aux, Mem.getReg(c, size, Cpu.EAX));
-                Mem.setReg(c, size, Cpu.EAX, t);
+            case XCHG_AX:
+                DataTransfer.xchgAx(c, aux);
                 return;
-            }
             case STRING:
                 // A REP batch that is not finished sets c.ip back to this instruction (StringOps),
                 // so the trace runs the next batch as its next step, as the run loop would.

@@ -4,8 +4,10 @@ import jx86.arch.CpuFault;
 
 /**
  * The instruction decoder and the one-byte opcode map (SDM Vol. 2, chapter 2 and Appendix A,
- * Table A-2): prefixes, then dispatch into the per-category classes. Each opcode row group is a
- * separate method so no method approaches the JIT's 8000-bytecode limit.
+ * Table A-2): prefixes; then what the opcode table says about the opcode ({@link OpTable#decodeFacts}):
+ * the ModR/M byte (decoded here, with SIB and displacement), #UD/LOCK/mode/CPL rules
+ * ({@link #check}); then one case per row, calling the handler the row names. Each opcode row group
+ * is a separate method so no method approaches the JIT's 8000-bytecode limit.
  *
  * <p>Decoding and execution are interleaved, but every instruction fetches all its bytes before it
  * writes memory or registers, and writes registers after its memory accesses where the order is
@@ -68,83 +70,79 @@ final class Exec {
                     break prefixes;
             }
         }
-        if (b == 0x0F) {
-            b = c.fetch8();
-            if (c.lock) {
-                checkLock(c, 0x100 | b);
-            }
-            if (b < 0x80) {
-                Exec0F.low(c, b);
+        int code = b == 0x0F ? 0x100 | c.fetch8() : b;
+        // The opcode table's facts (OpTable.decodeFacts): ModR/M, then #UD/#GP rules, then the row's handler.
+        final int[] facts = c.decodeFacts;
+        int f = facts[code << 3];
+        if ((f & OpTable.D_MODRM) != 0) {
+            if ((f & OpTable.D_REGONLY) != 0) {
+                Mem.modrmRegisters(c);
             } else {
-                Exec0F.high(c, b);
+                Mem.modrm(c);
             }
+            if ((f & OpTable.D_GROUP) != 0) {
+                f = facts[code << 3 | c.reg];
+            }
+        }
+        if ((f & OpTable.D_CHECK) != 0 || c.lock) {
+            check(c, f);
+        }
+        if (code >= 0x100) {
+            if (code < 0x180) {
+                Exec0F.low(c, code & 0xFF);
+            } else {
+                Exec0F.high(c, code & 0xFF);
+            }
+        } else if (b < 0x40) {
+            op00(c, b);
+        } else if (b < 0x80) {
+            op40(c, b);
+        } else if (b < 0xC0) {
+            op80(c, b);
         } else {
-            if (c.lock) {
-                checkLock(c, b);
-            }
-            if (b < 0x40) {
-                op00(c, b);
-            } else if (b < 0x80) {
-                op40(c, b);
-            } else if (b < 0xC0) {
-                op80(c, b);
-            } else {
-                opC0(c, b);
-            }
+            opC0(c, b);
         }
         c.eip = c.ip;
     }
 
     /**
-     * LOCK is only allowed on the read-modify-write instructions with a memory destination (#UD
-     * otherwise): the rows of {@link OpTable} marked {@link OpTable#LOCK}.
+     * The rules of the row (from {@link OpTable#decodeFacts}) checked before its handler runs, in the
+     * SDM's priority order (after the instruction's bytes are fetched): no row, a register operand
+     * where only memory is allowed, LOCK where it is not allowed (SDM LOCK: only the lockable
+     * read-modify-write forms with a memory destination), the mode rule (all #UD), then the CPL 0
+     * rule (#GP(0)). IOPL rules differ per instruction and stay in the handlers.
      */
-    private static void checkLock(Cpu c, int op) {
-        int next = c.fetch8();
-        c.ip--;
-        c.resetFetchWindow();
-        OpTable.Row row = OpTable.lookup(op, (next >>> 3) & 7);
-        if (row == null || !row.has(OpTable.LOCK) || (next >>> 6) == 3) {
+    private static void check(Cpu c, int f) {
+        if ((f & OpTable.D_ROW) == 0 || (f & OpTable.D_MEMONLY) != 0 && c.mod == 3) {
             throw CpuFault.ud();
+        }
+        if (c.lock && ((f & OpTable.D_LOCK) == 0 || c.mod == 3)) {
+            throw CpuFault.ud();
+        }
+        if ((f & OpTable.D_PROTECTED) != 0 && !c.pm
+                || (f & OpTable.D_FIRMWARE) != 0 && !SystemOps.firmwareAllowed(c)) {
+            throw CpuFault.ud();
+        }
+        if ((f & OpTable.D_CPL0) != 0 && c.protectedMode() && (c.v86Mode() || c.cpl() != 0)) {
+            throw CpuFault.gp(0);
         }
     }
 
-    /** The eight ALU rows: op Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iv. */
+    /** The eight ALU rows: op Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iv (ModR/M decoded). */
     private static void aluForm(Cpu c, int b) {
         int op = (b >>> 3) & 7;
-        int size;
-        int r;
+        int size = (b & 1) == 0 ? 1 : c.osz;
         switch (b & 7) {
             case 0:
-            case 1: {
-                size = (b & 1) == 0 ? 1 : c.osz;
-                Mem.modrm(c);
-                int a = op == 7 ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                r = Alu.arith(c, op, size, a, Mem.getReg(c, size, c.reg));
-                if (op != 7) {
-                    Mem.writeRmW(c, size, r);
-                }
+            case 1:
+                Alu.aluEG(c, op, size);
                 return;
-            }
             case 2:
-            case 3: {
-                size = (b & 1) == 0 ? 1 : c.osz;
-                Mem.modrm(c);
-                int src = Mem.readRm(c, size);
-                r = Alu.arith(c, op, size, Mem.getReg(c, size, c.reg), src);
-                if (op != 7) {
-                    Mem.setReg(c, size, c.reg, r);
-                }
+            case 3:
+                Alu.aluGE(c, op, size);
                 return;
-            }
-            default: {
-                size = (b & 1) == 0 ? 1 : c.osz;
-                int imm = c.fetchImm(size);
-                r = Alu.arith(c, op, size, Mem.getReg(c, size, Cpu.EAX), imm);
-                if (op != 7) {
-                    Mem.setReg(c, size, Cpu.EAX, r);
-                }
-            }
+            default:
+                Alu.aluAI(c, op, size, c.fetchImm(size));
         }
     }
 
@@ -193,26 +191,24 @@ final class Exec {
     }
 
     private static void op40(Cpu c, int b) {
+        if (b < 0x48) {
+            Alu.incReg(c, b & 7);
+            return;
+        }
         if (b < 0x50) {
-            int r = b & 7;
-            int v = Mem.getReg(c, c.osz, r);
-            Mem.setReg(c, c.osz, r, b < 0x48 ? Alu.inc(c, c.osz, v) : Alu.dec(c, c.osz, v));
+            Alu.decReg(c, b & 7);
             return;
         }
         if (b < 0x58) {
-            Mem.push(c, c.osz, Mem.getReg(c, c.osz, b & 7));
+            DataTransfer.pushReg(c, b & 7);
             return;
         }
         if (b < 0x60) {
-            int v = Mem.pop(c, c.osz);
-            Mem.setReg(c, c.osz, b & 7, v);
+            DataTransfer.popReg(c, b & 7);
             return;
         }
         if (b >= 0x70) {
-            int rel = (byte) c.fetch8();
-            if (Flags.cond(c, b & 15)) {
-                ControlTransfer.branch(c, c.ip + rel);
-            }
+            ControlTransfer.jcc(c, b & 15, (byte) c.fetch8());
             return;
         }
         switch (b) {
@@ -235,13 +231,11 @@ final class Exec {
                 Mem.push(c, c.osz, (byte) c.fetch8());
                 return;
             case 0x69:
-            case 0x6B: {
-                Mem.modrm(c);
-                int src = Mem.readRm(c, c.osz);
-                int imm = c.fetchSigned(b == 0x69 ? c.osz : 1);
-                Mem.setReg(c, c.osz, c.reg, Alu.imul(c, c.osz, src, imm));
+                Alu.imulGEI(c, c.fetchSigned(c.osz));
                 return;
-            }
+            case 0x6B:
+                Alu.imulGEI(c, c.fetchSigned(1));
+                return;
             case 0x6C:
             case 0x6D:
                 StringOps.ins(c, b == 0x6C ? 1 : c.osz);
@@ -251,7 +245,7 @@ final class Exec {
                 StringOps.outs(c, b == 0x6E ? 1 : c.osz);
                 return;
             default:
-                throw CpuFault.ud();
+                throw CpuFault.ud(); // no row: the decoder raised #UD before
         }
     }
 
@@ -265,60 +259,42 @@ final class Exec {
             return;
         }
         if (b >= 0x91 && b <= 0x97) {
-            int r = b & 7;
-            int t = Mem.getReg(c, c.osz, r);
-            Mem.setReg(c, c.osz, r, Mem.getReg(c, c.osz, Cpu.EAX));
-            Mem.setReg(c, c.osz, Cpu.EAX, t);
+            DataTransfer.xchgAx(c, b & 7);
             return;
         }
         int size = (b & 1) == 0 ? 1 : c.osz;
         switch (b) {
             case 0x80:
-            case 0x81:
             case 0x82:
-            case 0x83: {
-                Mem.modrm(c);
-                int imm = b == 0x83 ? c.fetchSigned(1) & Flags.mask(size) : c.fetchImm(b == 0x81 ? size : 1);
-                if (b == 0x82) {
-                    size = 1;
-                }
-                int a = c.reg == 7 ? Mem.readRm(c, size) : Mem.readRmW(c, size);
-                int r = Alu.arith(c, c.reg, size, a, imm);
-                if (c.reg != 7) {
-                    Mem.writeRmW(c, size, r);
-                }
+                Alu.group1(c, 1, c.fetch8());
                 return;
-            }
+            case 0x81:
+                Alu.group1(c, size, c.fetchImm(size));
+                return;
+            case 0x83:
+                Alu.group1(c, size, c.fetchSigned(1) & Flags.mask(size));
+                return;
             case 0x84:
             case 0x85:
-                Mem.modrm(c);
-                Alu.logicFlags(c, size, Mem.readRm(c, size) & Mem.getReg(c, size, c.reg));
+                Alu.testEG(c, size);
                 return;
             case 0x86:
-            case 0x87: {
-                Mem.modrm(c);
-                int a = Mem.readRmW(c, size);
-                Mem.writeRmW(c, size, Mem.getReg(c, size, c.reg));
-                Mem.setReg(c, size, c.reg, a);
+            case 0x87:
+                DataTransfer.xchg(c, size);
                 return;
-            }
             case 0x88:
             case 0x89:
-                Mem.modrm(c);
-                Mem.writeRm(c, size, Mem.getReg(c, size, c.reg));
+                DataTransfer.movEG(c, size);
                 return;
             case 0x8A:
             case 0x8B:
-                Mem.modrm(c);
-                Mem.setReg(c, size, c.reg, Mem.readRm(c, size));
+                DataTransfer.movGE(c, size);
                 return;
             case 0x8C:
                 DataTransfer.movFromSeg(c);
                 return;
             case 0x8D:
-                Mem.modrm(c);
-                Mem.requireMemory(c);
-                Mem.setReg(c, c.osz, c.reg, c.eaOff);
+                DataTransfer.lea(c);
                 return;
             case 0x8E:
                 DataTransfer.movToSeg(c);
@@ -327,20 +303,13 @@ final class Exec {
                 DataTransfer.popRm(c);
                 return;
             case 0x90:
-                return; // NOP, and PAUSE with F3
+                Misc.nop(c); // NOP, and PAUSE with F3
+                return;
             case 0x98:
-                if (c.osz == 4) {
-                    c.regs[Cpu.EAX] = (short) c.regs[Cpu.EAX];
-                } else {
-                    Mem.setReg(c, 2, Cpu.EAX, (byte) c.regs[Cpu.EAX]);
-                }
+                DataTransfer.cbw(c);
                 return;
             case 0x99:
-                if (c.osz == 4) {
-                    c.regs[Cpu.EDX] = c.regs[Cpu.EAX] >> 31;
-                } else {
-                    Mem.setReg(c, 2, Cpu.EDX, ((short) c.regs[Cpu.EAX]) >> 15);
-                }
+                DataTransfer.cwd(c);
                 return;
             case 0x9A: {
                 int off = c.fetchImm(c.osz);
@@ -364,20 +333,16 @@ final class Exec {
                 FlagControl.lahf(c);
                 return;
             case 0xA0:
-            case 0xA1: {
-                int off = c.fetchImm(c.asz32 ? 4 : 2);
-                Mem.setReg(c, size, Cpu.EAX, Mem.read(c, Mem.dataSeg(c), off, size));
+            case 0xA1:
+                DataTransfer.loadMoffs(c, size, c.fetchImm(c.asz32 ? 4 : 2));
                 return;
-            }
             case 0xA2:
-            case 0xA3: {
-                int off = c.fetchImm(c.asz32 ? 4 : 2);
-                Mem.write(c, Mem.dataSeg(c), off, size, Mem.getReg(c, size, Cpu.EAX));
+            case 0xA3:
+                DataTransfer.storeMoffs(c, size, c.fetchImm(c.asz32 ? 4 : 2));
                 return;
-            }
             case 0xA8:
             case 0xA9:
-                Alu.logicFlags(c, size, Mem.getReg(c, size, Cpu.EAX) & c.fetchImm(size));
+                Alu.testAI(c, size, c.fetchImm(size));
                 return;
             default:
                 StringOps.dispatch(c, b, size);
@@ -388,20 +353,15 @@ final class Exec {
         int size = (b & 1) == 0 ? 1 : c.osz;
         switch (b) {
             case 0xC0:
-            case 0xC1: {
-                Mem.modrm(c);
-                int count = c.fetch8();
-                ShiftRotate.group2(c, size, count);
+            case 0xC1:
+                ShiftRotate.group2(c, size, c.fetch8());
                 return;
-            }
             case 0xD0:
             case 0xD1:
-                Mem.modrm(c);
                 ShiftRotate.group2(c, size, 1);
                 return;
             case 0xD2:
             case 0xD3:
-                Mem.modrm(c);
                 ShiftRotate.group2(c, size, c.regs[Cpu.ECX]);
                 return;
             case 0xC2:
@@ -417,15 +377,9 @@ final class Exec {
                 DataTransfer.loadFarPointer(c, Cpu.DS);
                 return;
             case 0xC6:
-            case 0xC7: {
-                Mem.modrm(c);
-                if (c.reg != 0) {
-                    throw CpuFault.ud();
-                }
-                int imm = c.fetchImm(size);
-                Mem.writeRm(c, size, imm);
+            case 0xC7:
+                DataTransfer.movEI(c, size, c.fetchImm(size));
                 return;
-            }
             case 0xC8: {
                 int frame = c.fetch16();
                 int level = c.fetch8();
@@ -448,9 +402,7 @@ final class Exec {
                 ControlTransfer.intN(c, c.fetch8());
                 return;
             case 0xCE:
-                if (Flags.of(c)) {
-                    ControlTransfer.softInt(c, 4, Interrupts.SOFTWARE_TRAP);
-                }
+                ControlTransfer.into(c);
                 return;
             case 0xCF:
                 ControlTransfer.iret(c);
@@ -461,14 +413,12 @@ final class Exec {
             case 0xD5:
                 DecimalArith.aad(c, c.fetch8());
                 return;
-            case 0xD6: // SALC (undocumented, present on P6)
-                Mem.setReg(c, 1, Cpu.EAX, Flags.cf(c) ? 0xFF : 0);
+            case 0xD6:
+                FlagControl.salc(c);
                 return;
-            case 0xD7: {
-                int off = (c.asz32 ? c.regs[Cpu.EBX] : c.regs[Cpu.EBX] & 0xFFFF) + (c.regs[Cpu.EAX] & 0xFF);
-                Mem.setReg(c, 1, Cpu.EAX, Mem.read(c, Mem.dataSeg(c), c.asz32 ? off : off & 0xFFFF, 1));
+            case 0xD7:
+                DataTransfer.xlat(c);
                 return;
-            }
             case 0xD8:
             case 0xD9:
             case 0xDA:
@@ -536,18 +486,21 @@ final class Exec {
                 Misc.hlt(c);
                 return;
             case 0xF5:
-                Flags.update(c, Cpu.CF, Flags.cf(c) ? 0 : Cpu.CF);
+                FlagControl.cmc(c);
                 return;
             case 0xF6:
             case 0xF7:
-                Mem.modrm(c);
-                Alu.group3(c, size);
+                if (c.reg < 2) {
+                    Alu.testEI(c, size, c.fetchImm(size));
+                } else {
+                    Alu.group3(c, size);
+                }
                 return;
             case 0xF8:
-                Flags.update(c, Cpu.CF, 0);
+                FlagControl.clc(c);
                 return;
             case 0xF9:
-                Flags.update(c, Cpu.CF, Cpu.CF);
+                FlagControl.stc(c);
                 return;
             case 0xFA:
                 FlagControl.cli(c);
@@ -556,57 +509,46 @@ final class Exec {
                 FlagControl.sti(c);
                 return;
             case 0xFC:
-                c.eflags &= ~Cpu.DF;
+                FlagControl.cld(c);
                 return;
             case 0xFD:
-                c.eflags |= Cpu.DF;
+                FlagControl.std(c);
                 return;
             case 0xFE:
-                Mem.modrm(c);
-                if (c.reg > 1) {
-                    throw CpuFault.ud();
-                }
                 Alu.incDecRm(c, 1);
                 return;
             case 0xFF:
-                Mem.modrm(c);
                 group5(c);
                 return;
             default:
-                throw CpuFault.ud();
+                throw CpuFault.ud(); // no row: the decoder raised #UD before
         }
     }
 
+    /** FF /0-/6 (the table has no row for /7, so the decoder raised #UD before). */
     private static void group5(Cpu c) {
-        int osz = c.osz;
         switch (c.reg) {
             case 0:
             case 1:
-                Alu.incDecRm(c, osz);
+                Alu.incDecRm(c, c.osz);
                 return;
             case 2:
-                ControlTransfer.callNear(c, Mem.readRm(c, osz));
+                ControlTransfer.callIndirect(c);
                 return;
             case 3:
-            case 5: {
-                Mem.requireMemory(c);
-                int off = Mem.read(c, c.eaSeg, c.eaOff, osz);
-                int sel = Mem.read(c, c.eaSeg, Mem.eaPlus(c, osz), 2);
-                if (c.reg == 3) {
-                    ControlTransfer.farCall(c, sel, off);
-                } else {
-                    ControlTransfer.farJump(c, sel, off);
-                }
+                ControlTransfer.farCallIndirect(c);
                 return;
-            }
             case 4:
-                ControlTransfer.branch(c, Mem.readRm(c, osz));
+                ControlTransfer.jmpIndirect(c);
+                return;
+            case 5:
+                ControlTransfer.farJumpIndirect(c);
                 return;
             case 6:
-                Mem.push(c, osz, Mem.readRm(c, osz));
+                DataTransfer.pushRm(c);
                 return;
             default:
-                throw CpuFault.ud();
+                throw CpuFault.ud(); // no row
         }
     }
 }

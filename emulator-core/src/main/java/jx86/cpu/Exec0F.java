@@ -3,8 +3,10 @@ package jx86.cpu;
 import jx86.arch.CpuFault;
 
 /**
- * The two-byte opcode map (0F xx; SDM Vol. 2, Appendix A, Table A-3). MMX, SSE, 3DNow! and other
- * extensions this P6-class core does not report in CPUID decode as #UD.
+ * The two-byte opcode map (0F xx; SDM Vol. 2, Appendix A, Table A-3): one case per row of
+ * {@link OpTable}, calling the handler the row names. {@link Exec} has decoded the ModR/M byte
+ * and applied the row's #UD, LOCK, mode and CPL rules before; an opcode without a row (MMX, SSE,
+ * 3DNow! and the other extensions this P6-class core does not report) never gets here.
  */
 final class Exec0F {
     private Exec0F() {
@@ -29,11 +31,9 @@ final class Exec0F {
             case 0x06:
                 SystemInsns.clts(c);
                 return;
-            case 0x08:
+            case 0x08: // INVD, WBINVD: no caches are modelled
             case 0x09:
-                SystemOps.requireCpl0(c);
-                return; // INVD/WBINVD: no caches are modelled
-            case 0x18:
+            case 0x18: // prefetch hints and the multi-byte NOP
             case 0x19:
             case 0x1A:
             case 0x1B:
@@ -41,13 +41,22 @@ final class Exec0F {
             case 0x1D:
             case 0x1E:
             case 0x1F:
-                Mem.modrm(c); // prefetch hints and the multi-byte NOP
+                Misc.nop(c);
+                return;
+            case 0x0B:
+                Misc.ud(c);
                 return;
             case 0x20:
+                c.regs[c.rm] = SystemInsns.movFromCr(c, c.reg);
+                return;
             case 0x21:
+                c.regs[c.rm] = SystemInsns.movFromDr(c, c.reg);
+                return;
             case 0x22:
+                SystemInsns.movToCr(c, c.reg, c.regs[c.rm]);
+                return;
             case 0x23:
-                SystemOps.movControl(c, b);
+                SystemInsns.movToDr(c, c.reg, c.regs[c.rm]);
                 return;
             case 0x30:
                 SystemInsns.wrmsr(c);
@@ -62,22 +71,19 @@ final class Exec0F {
                 SystemOps.rdpmc(c);
                 return;
             case 0x34:
-                SystemOps.syscall(c, true);
+                SystemOps.sysenter(c);
                 return;
             case 0x35:
-                SystemOps.syscall(c, false);
+                SystemOps.sysexit(c);
                 return;
             default:
-                throw CpuFault.ud();
+                throw CpuFault.ud(); // no row
         }
     }
 
     static void high(Cpu c, int b) {
         if (b < 0x90) {
-            int rel = c.fetchSigned(c.osz);
-            if (Flags.cond(c, b & 15)) {
-                ControlTransfer.branch(c, c.ip + rel);
-            }
+            ControlTransfer.jcc(c, b & 15, c.fetchSigned(c.osz));
             return;
         }
         if (b < 0xA0) {
@@ -106,40 +112,34 @@ final class Exec0F {
                 SystemOps.cpuid(c);
                 return;
             case 0xA3:
-                Mem.modrm(c);
                 BitByte.bitTest(c, 0, false);
                 return;
             case 0xAB:
-                Mem.modrm(c);
                 BitByte.bitTest(c, 1, false);
                 return;
             case 0xB3:
-                Mem.modrm(c);
                 BitByte.bitTest(c, 2, false);
                 return;
             case 0xBB:
-                Mem.modrm(c);
                 BitByte.bitTest(c, 3, false);
                 return;
+            case 0xB9:
+                Misc.ud(c);
+                return;
             case 0xBA:
-                BitByte.group8(c);
+                BitByte.bitTest(c, c.reg - 4, true);
                 return;
             case 0xA4:
             case 0xAC:
-                Mem.modrm(c);
                 ShiftRotate.doubleShift(c, b == 0xA4, c.fetch8());
                 return;
             case 0xA5:
             case 0xAD:
-                Mem.modrm(c);
                 ShiftRotate.doubleShift(c, b == 0xA5, c.regs[Cpu.ECX]);
                 return;
-            case 0xAF: {
-                Mem.modrm(c);
-                int src = Mem.readRm(c, c.osz);
-                Mem.setReg(c, c.osz, c.reg, Alu.imul(c, c.osz, Mem.getReg(c, c.osz, c.reg), src));
+            case 0xAF:
+                Alu.imulGE(c);
                 return;
-            }
             case 0xB0:
             case 0xB1:
                 DataTransfer.cmpxchg(c, size);
@@ -155,16 +155,11 @@ final class Exec0F {
                 return;
             case 0xB6:
             case 0xB7:
-                Mem.modrm(c);
-                Mem.setReg(c, c.osz, c.reg, Mem.readRm(c, b == 0xB6 ? 1 : 2));
+                DataTransfer.movzx(c, b == 0xB6 ? 1 : 2);
                 return;
             case 0xBE:
-                Mem.modrm(c);
-                Mem.setReg(c, c.osz, c.reg, (byte) Mem.readRm(c, 1));
-                return;
             case 0xBF:
-                Mem.modrm(c);
-                Mem.setReg(c, c.osz, c.reg, (short) Mem.readRm(c, 2));
+                DataTransfer.movsx(c, b == 0xBE ? 1 : 2);
                 return;
             case 0xBC:
             case 0xBD:
@@ -181,7 +176,7 @@ final class Exec0F {
                 SystemOps.firmwareCall(c);
                 return;
             default:
-                throw CpuFault.ud();
+                throw CpuFault.ud(); // no row
         }
     }
 }

@@ -77,4 +77,34 @@ final class FlagControl {
         }
         c.eflags |= Cpu.IF;
     }
+
+    /** CMC (F5). */
+    static void cmc(Cpu c) {
+        Flags.update(c, Cpu.CF, Flags.cf(c) ? 0 : Cpu.CF);
+    }
+
+    /** CLC (F8). */
+    static void clc(Cpu c) {
+        Flags.update(c, Cpu.CF, 0);
+    }
+
+    /** STC (F9). */
+    static void stc(Cpu c) {
+        Flags.update(c, Cpu.CF, Cpu.CF);
+    }
+
+    /** CLD (FC). */
+    static void cld(Cpu c) {
+        c.eflags &= ~Cpu.DF;
+    }
+
+    /** STD (FD). */
+    static void std(Cpu c) {
+        c.eflags |= Cpu.DF;
+    }
+
+    /** SALC (D6, undocumented, present on P6): AL = CF ? FF : 00. */
+    static void salc(Cpu c) {
+        Mem.setReg(c, 1, Cpu.EAX, Flags.cf(c) ? 0xFF : 0);
+    }
 }

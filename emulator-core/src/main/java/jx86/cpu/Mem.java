@@ -49,6 +49,17 @@ final class Mem {
 
     // ---- ModR/M ----
 
+    /**
+     * Fetches a ModR/M byte whose r/m names a register whatever its mod field (MOV to/from CRn and
+     * DRn, SDM Vol. 2 MOV: "the 2 bits in the mod field are ignored"): no SIB, no displacement.
+     */
+    static void modrmRegisters(Cpu c) {
+        int m = c.fetch8();
+        c.mod = 3;
+        c.reg = (m >>> 3) & 7;
+        c.rm = m & 7;
+    }
+
     /** Fetches and decodes a ModR/M byte (and SIB, displacement) into c.mod/reg/rm/eaSeg/eaOff. */
     static void modrm(Cpu c) {
         int m = c.fetch8();
@@ -118,6 +129,7 @@ final class Mem {
             int sib = c.fetch8();
             int index = (sib >>> 3) & 7;
             int base = sib & 7;
+            c.eaEspBase = base == ESP;
             off = index == 4 ? 0 : r[index] << (sib >>> 6);
             if (base == 5 && c.mod == 0) {
                 off += c.fetch32();
@@ -147,13 +159,6 @@ final class Mem {
     /** The data segment for string sources, XLAT and moffs: DS unless overridden. */
     static int dataSeg(Cpu c) {
         return c.segOvr >= 0 ? c.segOvr : Cpu.DS;
-    }
-
-    /** Throws #UD when the ModR/M byte names a register where only memory is allowed. */
-    static void requireMemory(Cpu c) {
-        if (c.mod == 3) {
-            throw CpuFault.ud();
-        }
     }
 
     // ---- segment checks ----

@@ -18,8 +18,6 @@ final class Misc {
 
     /** BOUND r, m: #BR when the signed index is outside [lower, upper]. */
     static void bound(Cpu c) {
-        Mem.modrm(c);
-        Mem.requireMemory(c);
         int size = c.osz;
         int lower = Mem.read(c, c.eaSeg, c.eaOff, size);
         int upper = Mem.read(c, c.eaSeg, Mem.eaPlus(c, size), size);
@@ -34,12 +32,8 @@ final class Misc {
         }
     }
 
-    /** ARPL r/m16, r16 (protected mode only, else #UD). */
+    /** ARPL r/m16, r16 (protected mode only: the decoder raised #UD elsewhere). */
     static void arpl(Cpu c) {
-        if (!c.pm) {
-            throw CpuFault.ud();
-        }
-        Mem.modrm(c);
         int dest = Mem.readRmW(c, 2);
         int src = Mem.getReg(c, 2, c.reg);
         if ((dest & 3) < (src & 3)) {
@@ -50,10 +44,17 @@ final class Misc {
         }
     }
 
+    /** HLT (CPL 0: the decoder raised #GP(0) elsewhere). */
     static void hlt(Cpu c) {
-        if (c.cpl() != 0) {
-            throw CpuFault.gp(0);
-        }
         c.setHalted(true);
+    }
+
+    /** NOP (90), the multi-byte NOP and hint rows (0F 18-1F), INVD/WBINVD (no caches modelled). */
+    static void nop(Cpu c) {
+    }
+
+    /** UD2 (0F 0B) and UD1 (0F B9 /r): defined to raise #UD. */
+    static void ud(Cpu c) {
+        throw CpuFault.ud();
     }
 }

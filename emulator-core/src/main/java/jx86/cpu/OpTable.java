@@ -106,7 +106,7 @@ public final class OpTable {
      */
     public record Row(int code, int group, String mnemonic, List<Opnd> operands, int flagsRead,
                       int flagsWritten, int flagsUndefined, int attrs, Priv priv, Mode mode, Model since,
-                      String handler) {
+                      String handler, int cacheId, int cacheAux) {
 
         public boolean has(int attr) {
             return (attrs & attr) != 0;
@@ -182,6 +182,158 @@ public final class OpTable {
         return INDEX.get(code * 9) == null && defined(code);
     }
 
+    // ---- derived from the rows: what the decoder and the decoded-instruction cache read ----
+
+    // Decoder facts, one int per code << 3 | ModR/M reg (see decodeFacts).
+    /** A row exists (else #UD). */
+    static final int D_ROW = 1;
+    /** The opcode has a ModR/M byte, decoded (with SIB and displacement) before the checks and the handler. */
+    static final int D_MODRM = 1 << 1;
+    /** The ModR/M byte names registers only, whatever its mod field (MOV to/from CRn/DRn). */
+    static final int D_REGONLY = 1 << 2;
+    /** The r/m operand must be memory (mod = 3 is #UD). */
+    static final int D_MEMONLY = 1 << 3;
+    /** LOCK is allowed (with a memory operand). */
+    static final int D_LOCK = 1 << 4;
+    /** #GP(0) outside CPL 0 (and in virtual-8086 mode). */
+    static final int D_CPL0 = 1 << 5;
+    /** #UD in real and virtual-8086 mode. */
+    static final int D_PROTECTED = 1 << 6;
+    /** The firmware hook's own rule (real-mode code in F000 with a hook), else #UD. */
+    static final int D_FIRMWARE = 1 << 7;
+    /** Some check before the handler runs: no row, memory-only, privilege or mode rule. */
+    static final int D_CHECK = 1 << 8;
+    /** The rows are ModR/M groups: the entry of the reg field applies (else all eight entries are equal). */
+    static final int D_GROUP = 1 << 9;
+
+    /**
+     * The decoder's per-opcode facts as a flat array indexed {@code code << 3 | reg} (code: the
+     * opcode byte, 0x100 | byte for the 0F map; reg: the ModR/M reg field, or 0 for an opcode
+     * without ModR/M, whose eight entries are equal). Entry {@code code << 3} has {@link #D_MODRM}
+     * for every opcode with a ModR/M byte, so the decoder can read it before it knows the reg
+     * field. A fresh array per call (each CPU keeps its own: no global mutable state).
+     */
+    static int[] decodeFacts() {
+        int[] f = new int[0x200 << 3];
+        for (int code = 0; code < 0x200; code++) {
+            boolean modrm = false;
+            for (int reg = 0; reg < 8; reg++) {
+                Row r = lookup(code, reg);
+                int v = D_CHECK;
+                if (r != null) {
+                    // The FPU decodes its escape opcodes' ModR/M itself (after its #NM check).
+                    boolean m = r.modrm() && !r.has(FPU);
+                    modrm |= m;
+                    v = D_ROW | (m ? D_MODRM : 0)
+                            | (r.operands().contains(Opnd.Rd) ? D_REGONLY : 0)
+                            | (r.memoryOnly() ? D_MEMONLY : 0)
+                            | (r.has(LOCK) ? D_LOCK : 0)
+                            | (r.priv() == Priv.CPL0 ? D_CPL0 : 0)
+                            | (r.mode() == Mode.PROTECTED ? D_PROTECTED : 0)
+                            | (r.mode() == Mode.FIRMWARE ? D_FIRMWARE : 0);
+                    boolean check = r.memoryOnly() || r.priv() == Priv.CPL0 || r.mode() != Mode.ANY;
+                    v |= check ? D_CHECK : 0;
+                }
+                f[code << 3 | reg] = v;
+            }
+            if (modrm) {
+                int group = isGroup(code) ? D_GROUP : 0;
+                for (int reg = 0; reg < 8; reg++) {
+                    f[code << 3 | reg] |= D_MODRM | group;
+                }
+            }
+        }
+        return f;
+    }
+
+    // The decoded-instruction cache's form, one int per code << 3 | reg (see cacheForms):
+    // bits 0-7 the DecodeCache handler id (SLOW: not cached), 8-11 aux, 12-15 the immediate (IMM_*).
+    /** The operand size is a byte (else the instruction's operand size). */
+    static final int K_BYTE = 1 << 16;
+    /** Decode a ModR/M byte, then read the entry of its reg field. */
+    static final int K_MODRM = 1 << 17;
+    /** Register form (mod = 3) not cached (it is #UD). */
+    static final int K_MEMONLY = 1 << 18;
+    static final int IMM_NONE = 0;
+    /** imm8, zero-extended. */
+    static final int IMM_B = 1;
+    /** imm8 (or rel8), sign-extended. */
+    static final int IMM_BS = 2;
+    /** Immediate of the operand size (byte forms: 1 byte), zero-extended. */
+    static final int IMM_V = 3;
+    /** Immediate or displacement of the operand size, sign-extended (rel16/32, IMUL's imm16/32). */
+    static final int IMM_VS = 4;
+    /** imm16 (RET n). */
+    static final int IMM_W = 5;
+    /** The constant 1 (shift by one). */
+    static final int IMM_ONE = 6;
+    /** The opcode byte (string instructions: the handler selects the operation by it). */
+    static final int IMM_OPCODE = 7;
+    /** imm8 sign-extended and cut to the operand size (group 1 with 83: the slot holds the operand). */
+    static final int IMM_BS_MASKED = 8;
+
+    /**
+     * The decoded-instruction cache's view of the table as a flat array indexed like
+     * {@link #decodeFacts}: per row with a cache form ({@link Row#cacheId}), the handler id, aux,
+     * operand size and how to read the immediate, all derived from the row's operands. Entry
+     * {@code code << 3} is 0 when the cache holds no row of the opcode. A fresh array per call.
+     */
+    static int[] cacheForms() {
+        int[] k = new int[0x200 << 3];
+        for (Row r : ROWS) {
+            if (r.cacheId() == DecodeCache.SLOW) {
+                continue;
+            }
+            int v = r.cacheId() | r.cacheAux() << 8 | immKind(r) << 12
+                    | (!r.operands().isEmpty() && BYTE_FIRST.contains(r.operands().get(0)) ? K_BYTE : 0)
+                    | (r.modrm() ? K_MODRM : 0) | (r.memoryOnly() ? K_MEMONLY : 0);
+            for (int reg = 0; reg < 8; reg++) {
+                if (r.group() < 0 || r.group() == reg) {
+                    k[r.code() << 3 | reg] = v;
+                }
+            }
+            if (r.group() >= 0) {
+                for (int reg = 0; reg < 8; reg++) {
+                    k[r.code() << 3 | reg] |= K_MODRM;
+                }
+            }
+        }
+        return k;
+    }
+
+    /** First operands that make a byte operation. */
+    private static final java.util.Set<Opnd> BYTE_FIRST = java.util.Set.of(Opnd.Eb, Opnd.Gb, Opnd.AL, Opnd.Zb,
+            Opnd.Yb, Opnd.Xb, Opnd.Ob);
+
+    /** How the cache reads the row's immediate, from its operand forms (see IMM_*). */
+    private static int immKind(Row r) {
+        if (r.cacheId() == DecodeCache.STRING) {
+            return IMM_OPCODE;
+        }
+        for (Opnd o : r.operands()) {
+            switch (o) {
+                case Ib:
+                    return IMM_B;
+                case Ibs:
+                    return r.cacheId() == DecodeCache.GRP1 ? IMM_BS_MASKED : IMM_BS;
+                case Jb:
+                    return IMM_BS;
+                case Iv:
+                    // IMUL's imm16 is signed; every other Iv is read zero-extended.
+                    return r.cacheId() == DecodeCache.IMUL_GEI ? IMM_VS : IMM_V;
+                case Jv:
+                    return IMM_VS;
+                case Iw:
+                    return IMM_W;
+                case ONE:
+                    return IMM_ONE;
+                default:
+                    break;
+            }
+        }
+        return IMM_NONE;
+    }
+
     // ---- the table ----
 
     private static final class B {
@@ -197,6 +349,8 @@ public final class OpTable {
         Mode mode = Mode.ANY;
         Model since = Model.I386;
         String handler;
+        int cacheId = DecodeCache.SLOW;
+        int cacheAux;
 
         B(int code, int group, String mnemonic, String operands, String handler) {
             this.code = code;
@@ -236,6 +390,17 @@ public final class OpTable {
             since = s;
             return this;
         }
+
+        /** The decoded-instruction cache's form: handler id {@code id} with aux field {@code aux}. */
+        B c(int id, int aux) {
+            cacheId = id;
+            cacheAux = aux;
+            return this;
+        }
+
+        B c(int id) {
+            return c(id, 0);
+        }
     }
 
     private static final int ARITH = OF | SF | ZF | AF | PF | CF;
@@ -256,8 +421,9 @@ public final class OpTable {
         List<Row> rows = new ArrayList<>();
         Row[] index = new Row[0x200 * 9];
         for (B b : t.rows) {
+            int attrs = b.cacheId != DecodeCache.SLOW ? b.attrs | CACHED : b.attrs;
             Row r = new Row(b.code, b.group, b.mnemonic, List.copyOf(b.operands), b.read, b.written, b.undefined,
-                    b.attrs, b.priv, b.mode, b.since, b.handler);
+                    attrs, b.priv, b.mode, b.since, b.handler, b.cacheId, b.cacheAux);
             if (index[b.code * 9 + b.group + 1] != null) {
                 throw new IllegalStateException("two rows for " + r);
             }
@@ -288,14 +454,13 @@ public final class OpTable {
         private void oneByte() {
             for (int op = 0; op < 8; op++) {
                 int base = op << 3;
-                String h = "Alu.arith";
                 int lock = op == 7 ? 0 : LOCK;
-                aluFlags(op(base, ALU.get(op), "Eb,Gb", h).a(lock | CACHED), op);
-                aluFlags(op(base + 1, ALU.get(op), "Ev,Gv", h).a(lock | CACHED), op);
-                aluFlags(op(base + 2, ALU.get(op), "Gb,Eb", h).a(CACHED), op);
-                aluFlags(op(base + 3, ALU.get(op), "Gv,Ev", h).a(CACHED), op);
-                aluFlags(op(base + 4, ALU.get(op), "AL,Ib", h).a(CACHED), op);
-                aluFlags(op(base + 5, ALU.get(op), "eAX,Iv", h).a(CACHED), op);
+                aluFlags(op(base, ALU.get(op), "Eb,Gb", "Alu.aluEG").a(lock).c(DecodeCache.ALU_EG, op), op);
+                aluFlags(op(base + 1, ALU.get(op), "Ev,Gv", "Alu.aluEG").a(lock).c(DecodeCache.ALU_EG, op), op);
+                aluFlags(op(base + 2, ALU.get(op), "Gb,Eb", "Alu.aluGE").c(DecodeCache.ALU_GE, op), op);
+                aluFlags(op(base + 3, ALU.get(op), "Gv,Ev", "Alu.aluGE").c(DecodeCache.ALU_GE, op), op);
+                aluFlags(op(base + 4, ALU.get(op), "AL,Ib", "Alu.aluAI").c(DecodeCache.ALU_AI, op), op);
+                aluFlags(op(base + 5, ALU.get(op), "eAX,Iv", "Alu.aluAI").c(DecodeCache.ALU_AI, op), op);
             }
             for (int s = 0; s < 4; s++) {
                 op(0x06 + (s << 3), "push", SEG_NAMES.get(s), "DataTransfer.pushSeg");
@@ -308,110 +473,112 @@ public final class OpTable {
             op(0x37, "aaa", "", "DecimalArith.aaa").f(AF, AF | CF, OF | SF | ZF | PF);
             op(0x3F, "aas", "", "DecimalArith.aas").f(AF, AF | CF, OF | SF | ZF | PF);
             for (int r = 0; r < 8; r++) {
-                op(0x40 + r, "inc", "Zv", "Alu.inc").f(0, OF | SF | ZF | AF | PF, 0).a(CACHED);
-                op(0x48 + r, "dec", "Zv", "Alu.dec").f(0, OF | SF | ZF | AF | PF, 0).a(CACHED);
-                op(0x50 + r, "push", "Zv", "Mem.push").a(CACHED);
-                op(0x58 + r, "pop", "Zv", "Mem.pop").a(CACHED);
+                op(0x40 + r, "inc", "Zv", "Alu.incReg").f(0, OF | SF | ZF | AF | PF, 0).c(DecodeCache.INC_R, r);
+                op(0x48 + r, "dec", "Zv", "Alu.decReg").f(0, OF | SF | ZF | AF | PF, 0).c(DecodeCache.DEC_R, r);
+                op(0x50 + r, "push", "Zv", "DataTransfer.pushReg").c(DecodeCache.PUSH_R, r);
+                op(0x58 + r, "pop", "Zv", "DataTransfer.popReg").c(DecodeCache.POP_R, r);
             }
             op(0x60, "pusha~", "", "DataTransfer.pusha");
             op(0x61, "popa~", "", "DataTransfer.popa");
             op(0x62, "bound", "Gv,Ma", "Misc.bound");
             op(0x63, "arpl", "Ew,Gw", "Misc.arpl").f(0, ZF, 0).m(Mode.PROTECTED);
-            op(0x68, "push~", "Iv", "Mem.push").a(CACHED);
-            op(0x69, "imul", "Gv,Ev,Iv", "Alu.imul").f(0, OF | CF, SF | ZF | AF | PF).a(CACHED);
-            op(0x6A, "push~", "Ibs", "Mem.push").a(CACHED);
-            op(0x6B, "imul", "Gv,Ev,Ibs", "Alu.imul").f(0, OF | CF, SF | ZF | AF | PF).a(CACHED);
+            op(0x68, "push~", "Iv", "Mem.push").c(DecodeCache.PUSH_I);
+            op(0x69, "imul", "Gv,Ev,Iv", "Alu.imulGEI").f(0, OF | CF, SF | ZF | AF | PF).c(DecodeCache.IMUL_GEI);
+            op(0x6A, "push~", "Ibs", "Mem.push").c(DecodeCache.PUSH_I);
+            op(0x6B, "imul", "Gv,Ev,Ibs", "Alu.imulGEI").f(0, OF | CF, SF | ZF | AF | PF).c(DecodeCache.IMUL_GEI);
             op(0x6C, "ins", "Yb,DX", "StringOps.ins").f(DF, 0, 0).a(STRING).p(Priv.IOPL);
             op(0x6D, "ins", "Yv,DX", "StringOps.ins").f(DF, 0, 0).a(STRING).p(Priv.IOPL);
             op(0x6E, "outs", "DX,Xb", "StringOps.outs").f(DF, 0, 0).a(STRING).p(Priv.IOPL);
             op(0x6F, "outs", "DX,Xv", "StringOps.outs").f(DF, 0, 0).a(STRING).p(Priv.IOPL);
             for (int cc = 0; cc < 16; cc++) {
-                op(0x70 + cc, "j" + CC.get(cc), "Jb", "ControlTransfer.branch").f(CC_FLAGS.get(cc), 0, 0).a(BRANCH | CACHED);
+                op(0x70 + cc, "j" + CC.get(cc), "Jb", "ControlTransfer.jcc").f(CC_FLAGS.get(cc), 0, 0).a(BRANCH)
+                        .c(DecodeCache.JCC, cc);
             }
             for (int g = 0; g < 8; g++) {
                 int lock = g == 7 ? 0 : LOCK;
-                aluFlags(grp(0x80, g, ALU.get(g), "Eb,Ib", "Alu.arith").a(lock | CACHED), g);
-                aluFlags(grp(0x81, g, ALU.get(g), "Ev,Iv", "Alu.arith").a(lock | CACHED), g);
-                aluFlags(grp(0x82, g, ALU.get(g), "Eb,Ib", "Alu.arith").a(lock | CACHED), g);
-                aluFlags(grp(0x83, g, ALU.get(g), "Ev,Ibs", "Alu.arith").a(lock | CACHED), g);
+                aluFlags(grp(0x80, g, ALU.get(g), "Eb,Ib", "Alu.group1").a(lock).c(DecodeCache.GRP1), g);
+                aluFlags(grp(0x81, g, ALU.get(g), "Ev,Iv", "Alu.group1").a(lock).c(DecodeCache.GRP1), g);
+                aluFlags(grp(0x82, g, ALU.get(g), "Eb,Ib", "Alu.group1").a(lock).c(DecodeCache.GRP1), g);
+                aluFlags(grp(0x83, g, ALU.get(g), "Ev,Ibs", "Alu.group1").a(lock).c(DecodeCache.GRP1), g);
             }
-            op(0x84, "test", "Eb,Gb", "Alu.logicFlags").f(0, LOGIC_W, AF).a(CACHED);
-            op(0x85, "test", "Ev,Gv", "Alu.logicFlags").f(0, LOGIC_W, AF).a(CACHED);
-            op(0x86, "xchg", "Eb,Gb", "Exec (xchg)").a(LOCK | CACHED);
-            op(0x87, "xchg", "Ev,Gv", "Exec (xchg)").a(LOCK | CACHED);
-            op(0x88, "mov", "Eb,Gb", "Mem.writeRm").a(CACHED);
-            op(0x89, "mov", "Ev,Gv", "Mem.writeRm").a(CACHED);
-            op(0x8A, "mov", "Gb,Eb", "Mem.readRm").a(CACHED);
-            op(0x8B, "mov", "Gv,Ev", "Mem.readRm").a(CACHED);
+            op(0x84, "test", "Eb,Gb", "Alu.testEG").f(0, LOGIC_W, AF).c(DecodeCache.TEST_EG);
+            op(0x85, "test", "Ev,Gv", "Alu.testEG").f(0, LOGIC_W, AF).c(DecodeCache.TEST_EG);
+            op(0x86, "xchg", "Eb,Gb", "DataTransfer.xchg").a(LOCK).c(DecodeCache.XCHG_EG);
+            op(0x87, "xchg", "Ev,Gv", "DataTransfer.xchg").a(LOCK).c(DecodeCache.XCHG_EG);
+            op(0x88, "mov", "Eb,Gb", "DataTransfer.movEG").c(DecodeCache.MOV_EG);
+            op(0x89, "mov", "Ev,Gv", "DataTransfer.movEG").c(DecodeCache.MOV_EG);
+            op(0x8A, "mov", "Gb,Eb", "DataTransfer.movGE").c(DecodeCache.MOV_GE);
+            op(0x8B, "mov", "Gv,Ev", "DataTransfer.movGE").c(DecodeCache.MOV_GE);
             for (int s = 0; s < 6; s++) {
                 grp(0x8C, s, "mov", "Ev,Sw", "DataTransfer.movFromSeg");
                 if (s != 1) {
                     grp(0x8E, s, "mov", "Sw,Ew", "DataTransfer.movToSeg");
                 }
             }
-            op(0x8D, "lea", "Gv,M", "Exec (lea)").a(CACHED);
+            op(0x8D, "lea", "Gv,M", "DataTransfer.lea").c(DecodeCache.LEA);
             grp(0x8F, 0, "pop~", "Ev", "DataTransfer.popRm").a(NOSUF);
-            op(0x90, "nop", "", "(none)").a(CACHED);
+            op(0x90, "nop", "", "Misc.nop").c(DecodeCache.NOP);
             for (int r = 1; r < 8; r++) {
-                op(0x90 + r, "xchg", "Zv,eAX", "Exec (xchg)").a(CACHED);
+                op(0x90 + r, "xchg", "Zv,eAX", "DataTransfer.xchgAx").c(DecodeCache.XCHG_AX, r);
             }
-            op(0x98, "cbtw|cwtl", "", "Exec (cbw)").a(CACHED);
-            op(0x99, "cwtd|cltd", "", "Exec (cwd)").a(CACHED);
+            op(0x98, "cbtw|cwtl", "", "DataTransfer.cbw").c(DecodeCache.CBW);
+            op(0x99, "cwtd|cltd", "", "DataTransfer.cwd").c(DecodeCache.CWD);
             op(0x9A, "lcall", "Ap", "ControlTransfer.farCall");
             op(0x9B, "fwait", "", "X87Port.fwait").a(FPU);
             op(0x9C, "pushf~", "", "FlagControl.pushf").p(Priv.IOPL);
             op(0x9D, "popf~", "", "FlagControl.popf").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
             op(0x9E, "sahf", "", "FlagControl.sahf").f(0, SF | ZF | AF | PF | CF, 0);
             op(0x9F, "lahf", "", "FlagControl.lahf").f(SF | ZF | AF | PF | CF, 0, 0);
-            op(0xA0, "mov", "AL,Ob", "Mem.read");
-            op(0xA1, "mov", "eAX,Ov", "Mem.read");
-            op(0xA2, "mov", "Ob,AL", "Mem.write");
-            op(0xA3, "mov", "Ov,eAX", "Mem.write");
-            op(0xA4, "movs", "Yb,Xb", "StringOps.dispatch").f(DF, 0, 0).a(STRING | CACHED);
-            op(0xA5, "movs", "Yv,Xv", "StringOps.dispatch").f(DF, 0, 0).a(STRING | CACHED);
+            op(0xA0, "mov", "AL,Ob", "DataTransfer.loadMoffs");
+            op(0xA1, "mov", "eAX,Ov", "DataTransfer.loadMoffs");
+            op(0xA2, "mov", "Ob,AL", "DataTransfer.storeMoffs");
+            op(0xA3, "mov", "Ov,eAX", "DataTransfer.storeMoffs");
+            op(0xA4, "movs", "Yb,Xb", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
+            op(0xA5, "movs", "Yv,Xv", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
             op(0xA6, "cmps", "Xb,Yb", "StringOps.dispatch").f(DF, ARITH, 0).a(STRING);
             op(0xA7, "cmps", "Xv,Yv", "StringOps.dispatch").f(DF, ARITH, 0).a(STRING);
-            op(0xA8, "test", "AL,Ib", "Alu.logicFlags").f(0, LOGIC_W, AF).a(CACHED);
-            op(0xA9, "test", "eAX,Iv", "Alu.logicFlags").f(0, LOGIC_W, AF).a(CACHED);
-            op(0xAA, "stos", "Yb,AL", "StringOps.dispatch").f(DF, 0, 0).a(STRING | CACHED);
-            op(0xAB, "stos", "Yv,eAX", "StringOps.dispatch").f(DF, 0, 0).a(STRING | CACHED);
+            op(0xA8, "test", "AL,Ib", "Alu.testAI").f(0, LOGIC_W, AF).c(DecodeCache.TEST_AI);
+            op(0xA9, "test", "eAX,Iv", "Alu.testAI").f(0, LOGIC_W, AF).c(DecodeCache.TEST_AI);
+            op(0xAA, "stos", "Yb,AL", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
+            op(0xAB, "stos", "Yv,eAX", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
             op(0xAC, "lods", "AL,Xb", "StringOps.dispatch").f(DF, 0, 0).a(STRING);
             op(0xAD, "lods", "eAX,Xv", "StringOps.dispatch").f(DF, 0, 0).a(STRING);
             op(0xAE, "scas", "AL,Yb", "StringOps.dispatch").f(DF, ARITH, 0).a(STRING);
             op(0xAF, "scas", "eAX,Yv", "StringOps.dispatch").f(DF, ARITH, 0).a(STRING);
             for (int r = 0; r < 8; r++) {
-                op(0xB0 + r, "mov", "Zb,Ib", "Mem.setReg").a(CACHED);
-                op(0xB8 + r, "mov", "Zv,Iv", "Mem.setReg").a(CACHED);
+                op(0xB0 + r, "mov", "Zb,Ib", "Mem.setReg").c(DecodeCache.MOV_RI, r);
+                op(0xB8 + r, "mov", "Zv,Iv", "Mem.setReg").c(DecodeCache.MOV_RI, r);
             }
             for (int g = 0; g < 8; g++) {
                 int r = g == 2 || g == 3 ? CF : 0;
                 int w = g < 4 ? OF | CF : ARITH;
                 int u = g < 4 ? 0 : AF;
-                grp(0xC0, g, SHIFT.get(g), "Eb,Ib", "ShiftRotate.group2").f(r, w, u).a(CACHED);
-                grp(0xC1, g, SHIFT.get(g), "Ev,Ib", "ShiftRotate.group2").f(r, w, u).a(CACHED);
-                grp(0xD0, g, SHIFT.get(g), "Eb,ONE", "ShiftRotate.group2").f(r, w, u).a(CACHED);
-                grp(0xD1, g, SHIFT.get(g), "Ev,ONE", "ShiftRotate.group2").f(r, w, u).a(CACHED);
-                grp(0xD2, g, SHIFT.get(g), "Eb,CL", "ShiftRotate.group2").f(r, w, u).a(CACHED);
-                grp(0xD3, g, SHIFT.get(g), "Ev,CL", "ShiftRotate.group2").f(r, w, u).a(CACHED);
+                String h = "ShiftRotate.group2";
+                grp(0xC0, g, SHIFT.get(g), "Eb,Ib", h).f(r, w, u).c(DecodeCache.SHIFT_I);
+                grp(0xC1, g, SHIFT.get(g), "Ev,Ib", h).f(r, w, u).c(DecodeCache.SHIFT_I);
+                grp(0xD0, g, SHIFT.get(g), "Eb,ONE", h).f(r, w, u).c(DecodeCache.SHIFT_I);
+                grp(0xD1, g, SHIFT.get(g), "Ev,ONE", h).f(r, w, u).c(DecodeCache.SHIFT_I);
+                grp(0xD2, g, SHIFT.get(g), "Eb,CL", h).f(r, w, u).c(DecodeCache.SHIFT_CL);
+                grp(0xD3, g, SHIFT.get(g), "Ev,CL", h).f(r, w, u).c(DecodeCache.SHIFT_CL);
             }
-            op(0xC2, "ret~", "Iw", "ControlTransfer.retNear").a(CACHED);
-            op(0xC3, "ret~", "", "ControlTransfer.retNear").a(CACHED);
+            op(0xC2, "ret~", "Iw", "ControlTransfer.retNear").c(DecodeCache.RET);
+            op(0xC3, "ret~", "", "ControlTransfer.retNear").c(DecodeCache.RET);
             op(0xC4, "les", "Gv,Mp", "DataTransfer.loadFarPointer");
             op(0xC5, "lds", "Gv,Mp", "DataTransfer.loadFarPointer");
-            grp(0xC6, 0, "mov", "Eb,Ib", "Mem.writeRm").a(CACHED);
-            grp(0xC7, 0, "mov", "Ev,Iv", "Mem.writeRm").a(CACHED);
+            grp(0xC6, 0, "mov", "Eb,Ib", "DataTransfer.movEI").c(DecodeCache.MOV_EI);
+            grp(0xC7, 0, "mov", "Ev,Iv", "DataTransfer.movEI").c(DecodeCache.MOV_EI);
             op(0xC8, "enter~", "Iw,Ib", "ControlTransfer.enter");
-            op(0xC9, "leave~", "", "ControlTransfer.leave").a(CACHED);
+            op(0xC9, "leave~", "", "ControlTransfer.leave").c(DecodeCache.LEAVE);
             op(0xCA, "lret~", "Iw", "ControlTransfer.farReturn");
             op(0xCB, "lret~", "", "ControlTransfer.farReturn");
             op(0xCC, "int3", "", "ControlTransfer.softInt");
             op(0xCD, "int", "Ib", "ControlTransfer.intN");
-            op(0xCE, "into", "", "ControlTransfer.softInt").f(OF, 0, 0);
+            op(0xCE, "into", "", "ControlTransfer.into").f(OF, 0, 0);
             op(0xCF, "iret~", "", "ControlTransfer.iret").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
             op(0xD4, "aam", "Ib", "DecimalArith.aam").f(0, SF | ZF | PF, OF | AF | CF);
             op(0xD5, "aad", "Ib", "DecimalArith.aad").f(0, SF | ZF | PF, OF | AF | CF);
-            op(0xD6, "salc", "", "Exec (salc)").f(CF, 0, 0);
-            op(0xD7, "xlat", "XLAT", "Exec (xlat)");
+            op(0xD6, "salc", "", "FlagControl.salc").f(CF, 0, 0);
+            op(0xD7, "xlat", "XLAT", "DataTransfer.xlat");
             for (int e = 0xD8; e <= 0xDF; e++) {
                 op(e, "(x87)", "ESC", "X87Port.esc").a(FPU);
             }
@@ -423,17 +590,17 @@ public final class OpTable {
             op(0xE5, "in", "eAX,Ib", "IoOps.in").p(Priv.IOPL);
             op(0xE6, "out", "Ib,AL", "IoOps.out").p(Priv.IOPL);
             op(0xE7, "out", "Ib,eAX", "IoOps.out").p(Priv.IOPL);
-            op(0xE8, "call~", "Jv", "ControlTransfer.callNear").a(BRANCH | CACHED);
-            op(0xE9, "jmp~", "Jv", "ControlTransfer.branch").a(BRANCH | CACHED);
+            op(0xE8, "call~", "Jv", "ControlTransfer.callNear").a(BRANCH).c(DecodeCache.CALL);
+            op(0xE9, "jmp~", "Jv", "ControlTransfer.branch").a(BRANCH).c(DecodeCache.JMP);
             op(0xEA, "ljmp", "Ap", "ControlTransfer.farJump");
-            op(0xEB, "jmp", "Jb", "ControlTransfer.branch").a(BRANCH | CACHED);
+            op(0xEB, "jmp", "Jb", "ControlTransfer.branch").a(BRANCH).c(DecodeCache.JMP);
             op(0xEC, "in", "AL,DX", "IoOps.in").p(Priv.IOPL);
             op(0xED, "in", "eAX,DX", "IoOps.in").p(Priv.IOPL);
             op(0xEE, "out", "DX,AL", "IoOps.out").p(Priv.IOPL);
             op(0xEF, "out", "DX,eAX", "IoOps.out").p(Priv.IOPL);
             op(0xF1, "int1", "", "ControlTransfer.softInt");
             op(0xF4, "hlt", "", "Misc.hlt").p(Priv.CPL0);
-            op(0xF5, "cmc", "", "Exec (cmc)").f(CF, CF, 0);
+            op(0xF5, "cmc", "", "FlagControl.cmc").f(CF, CF, 0);
             String[] g3 = {"test", "test", "not", "neg", "mul", "imul", "div", "idiv"};
             for (int g = 0; g < 8; g++) {
                 boolean test = g < 2;
@@ -442,25 +609,27 @@ public final class OpTable {
                 int lock = g == 2 || g == 3 ? LOCK : 0;
                 int w = test ? LOGIC_W : g == 2 ? 0 : g == 3 ? ARITH : g < 6 ? OF | CF : 0;
                 int u = test ? AF : g == 4 || g == 5 ? SF | ZF | AF | PF : g >= 6 ? ARITH : 0;
-                String h = test ? "Alu.logicFlags" : "Alu.group3";
-                grp(0xF6, g, g3[g], opnds, h).f(0, w, u).a(lock | CACHED);
-                grp(0xF7, g, g3[g], opndv, h).f(0, w, u).a(lock | CACHED);
+                String h = test ? "Alu.testEI" : "Alu.group3";
+                int id = test ? DecodeCache.TEST_EI : DecodeCache.GRP3;
+                grp(0xF6, g, g3[g], opnds, h).f(0, w, u).a(lock).c(id);
+                grp(0xF7, g, g3[g], opndv, h).f(0, w, u).a(lock).c(id);
             }
-            op(0xF8, "clc", "", "Flags.update").f(0, CF, 0);
-            op(0xF9, "stc", "", "Flags.update").f(0, CF, 0);
+            op(0xF8, "clc", "", "FlagControl.clc").f(0, CF, 0);
+            op(0xF9, "stc", "", "FlagControl.stc").f(0, CF, 0);
             op(0xFA, "cli", "", "FlagControl.cli").f(0, IF, 0).p(Priv.IOPL);
             op(0xFB, "sti", "", "FlagControl.sti").f(0, IF, 0).p(Priv.IOPL);
-            op(0xFC, "cld", "", "Exec (cld)").f(0, DF, 0);
-            op(0xFD, "std", "", "Exec (std)").f(0, DF, 0);
-            grp(0xFE, 0, "inc", "Eb", "Alu.incDecRm").f(0, OF | SF | ZF | AF | PF, 0).a(LOCK | CACHED);
-            grp(0xFE, 1, "dec", "Eb", "Alu.incDecRm").f(0, OF | SF | ZF | AF | PF, 0).a(LOCK | CACHED);
-            grp(0xFF, 0, "inc", "Ev", "Alu.incDecRm").f(0, OF | SF | ZF | AF | PF, 0).a(LOCK | CACHED);
-            grp(0xFF, 1, "dec", "Ev", "Alu.incDecRm").f(0, OF | SF | ZF | AF | PF, 0).a(LOCK | CACHED);
-            grp(0xFF, 2, "call~", "Ev", "ControlTransfer.callNear").a(INDIRECT | NOSUF | CACHED);
-            grp(0xFF, 3, "lcall", "Mp", "ControlTransfer.farCall").a(INDIRECT | NOSUF);
-            grp(0xFF, 4, "jmp~", "Ev", "ControlTransfer.branch").a(INDIRECT | NOSUF | CACHED);
-            grp(0xFF, 5, "ljmp", "Mp", "ControlTransfer.farJump").a(INDIRECT | NOSUF);
-            grp(0xFF, 6, "push~", "Ev", "Mem.push").a(NOSUF | CACHED);
+            op(0xFC, "cld", "", "FlagControl.cld").f(0, DF, 0);
+            op(0xFD, "std", "", "FlagControl.std").f(0, DF, 0);
+            int incDec = OF | SF | ZF | AF | PF;
+            grp(0xFE, 0, "inc", "Eb", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
+            grp(0xFE, 1, "dec", "Eb", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
+            grp(0xFF, 0, "inc", "Ev", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
+            grp(0xFF, 1, "dec", "Ev", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
+            grp(0xFF, 2, "call~", "Ev", "ControlTransfer.callIndirect").a(INDIRECT | NOSUF).c(DecodeCache.CALL_E);
+            grp(0xFF, 3, "lcall", "Mp", "ControlTransfer.farCallIndirect").a(INDIRECT | NOSUF);
+            grp(0xFF, 4, "jmp~", "Ev", "ControlTransfer.jmpIndirect").a(INDIRECT | NOSUF).c(DecodeCache.JMP_E);
+            grp(0xFF, 5, "ljmp", "Mp", "ControlTransfer.farJumpIndirect").a(INDIRECT | NOSUF);
+            grp(0xFF, 6, "push~", "Ev", "DataTransfer.pushRm").a(NOSUF).c(DecodeCache.PUSH_E);
         }
 
         private void twoByte() {
@@ -485,19 +654,20 @@ public final class OpTable {
             op(x + 2, "lar", "Gv,Ew", "SystemOps.larLsl").f(0, ZF, 0).m(Mode.PROTECTED);
             op(x + 3, "lsl", "Gv,Ew", "SystemOps.larLsl").f(0, ZF, 0).m(Mode.PROTECTED);
             op(x + 6, "clts", "", "SystemInsns.clts").p(Priv.CPL0);
-            op(x + 8, "invd", "", "(none: no caches)").p(Priv.CPL0).since(Model.I486);
-            op(x + 9, "wbinvd", "", "(none: no caches)").p(Priv.CPL0).since(Model.I486);
-            op(x + 0x0B, "ud2", "", "CpuFault.ud").a(RAISES_UD).since(Model.P6);
+            // INVD/WBINVD: no caches are modelled, so only the privilege check (derived) remains.
+            op(x + 8, "invd", "", "Misc.nop").p(Priv.CPL0).since(Model.I486);
+            op(x + 9, "wbinvd", "", "Misc.nop").p(Priv.CPL0).since(Model.I486);
+            op(x + 0x0B, "ud2", "", "Misc.ud").a(RAISES_UD).since(Model.P6);
             for (int h = 0; h < 4; h++) {
-                grp(x + 0x18, h, "prefetch" + new String[] {"nta", "t0", "t1", "t2"}[h], "Ev", "(none: hint)")
+                grp(x + 0x18, h, "prefetch" + new String[] {"nta", "t0", "t1", "t2"}[h], "Ev", "Misc.nop")
                         .a(NOSUF).since(Model.P6);
             }
             // 0F 18 /4-/7 and 0F 19-1E: reserved hint space, executed as NOPs like the P6 does.
             for (int h = 4; h < 8; h++) {
-                grp(x + 0x18, h, "nop", "Ev", "(none: hint)").since(Model.P6);
+                grp(x + 0x18, h, "nop", "Ev", "Misc.nop").since(Model.P6);
             }
             for (int o = 0x19; o <= 0x1F; o++) {
-                op(x + o, "nop", "Ev", "(none: hint)").since(Model.P6);
+                op(x + o, "nop", "Ev", "Misc.nop").since(Model.P6);
             }
             for (int n : new int[] {0, 2, 3, 4}) {
                 grp(x + 0x20, n, "mov", "Rd,Cd", "SystemInsns.movFromCr").p(Priv.CPL0);
@@ -509,14 +679,15 @@ public final class OpTable {
             op(x + 0x31, "rdtsc", "", "SystemOps.rdtsc").since(Model.P5);
             op(x + 0x32, "rdmsr", "", "SystemInsns.rdmsr").p(Priv.CPL0).since(Model.P5);
             op(x + 0x33, "rdpmc", "", "SystemOps.rdpmc").since(Model.P6);
-            op(x + 0x34, "sysenter", "", "SystemInsns.sysenter").since(Model.P6);
-            op(x + 0x35, "sysexit", "", "SystemInsns.sysexit").p(Priv.CPL0).since(Model.P6);
+            op(x + 0x34, "sysenter", "", "SystemOps.sysenter").since(Model.P6);
+            op(x + 0x35, "sysexit", "", "SystemOps.sysexit").p(Priv.CPL0).since(Model.P6);
             for (int cc = 0; cc < 16; cc++) {
                 op(x + 0x40 + cc, "cmov" + CC.get(cc), "Gv,Ev", "BitByte.cmovcc").f(CC_FLAGS.get(cc), 0, 0)
-                        .a(CACHED).since(Model.P6);
-                op(x + 0x80 + cc, "j" + CC.get(cc), "Jv", "ControlTransfer.branch").f(CC_FLAGS.get(cc), 0, 0)
-                        .a(BRANCH | CACHED);
-                op(x + 0x90 + cc, "set" + CC.get(cc), "Eb", "BitByte.setcc").f(CC_FLAGS.get(cc), 0, 0).a(NOSUF | CACHED);
+                        .c(DecodeCache.CMOV, cc).since(Model.P6);
+                op(x + 0x80 + cc, "j" + CC.get(cc), "Jv", "ControlTransfer.jcc").f(CC_FLAGS.get(cc), 0, 0)
+                        .a(BRANCH).c(DecodeCache.JCC, cc);
+                op(x + 0x90 + cc, "set" + CC.get(cc), "Eb", "BitByte.setcc").f(CC_FLAGS.get(cc), 0, 0).a(NOSUF)
+                        .c(DecodeCache.SETCC, cc);
             }
             op(x + 0xA0, "push", "FS", "DataTransfer.pushSeg");
             op(x + 0xA1, "pop", "FS", "DataTransfer.popSeg");
@@ -529,24 +700,27 @@ public final class OpTable {
             op(x + 0xAB, "bts", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
             op(x + 0xAC, "shrd", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
             op(x + 0xAD, "shrd", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
-            op(x + 0xAF, "imul", "Gv,Ev", "Alu.imul").f(0, OF | CF, SF | ZF | AF | PF).a(CACHED);
+            op(x + 0xAF, "imul", "Gv,Ev", "Alu.imulGE").f(0, OF | CF, SF | ZF | AF | PF).c(DecodeCache.IMUL_GE);
             op(x + 0xB0, "cmpxchg", "Eb,Gb", "DataTransfer.cmpxchg").f(0, ARITH, 0).a(LOCK).since(Model.I486);
             op(x + 0xB1, "cmpxchg", "Ev,Gv", "DataTransfer.cmpxchg").f(0, ARITH, 0).a(LOCK).since(Model.I486);
             op(x + 0xB2, "lss", "Gv,Mp", "DataTransfer.loadFarPointer");
             op(x + 0xB3, "btr", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
             op(x + 0xB4, "lfs", "Gv,Mp", "DataTransfer.loadFarPointer");
             op(x + 0xB5, "lgs", "Gv,Mp", "DataTransfer.loadFarPointer");
-            op(x + 0xB6, "movzb", "Gv,Eb", "Exec0F (movzx)").a(SUFOSZ | CACHED);
-            op(x + 0xB7, "movzw", "Gv,Ew", "Exec0F (movzx)").a(SUFOSZ | CACHED);
+            op(x + 0xB6, "movzb", "Gv,Eb", "DataTransfer.movzx").a(SUFOSZ).c(DecodeCache.MOVZX8);
+            op(x + 0xB7, "movzw", "Gv,Ew", "DataTransfer.movzx").a(SUFOSZ).c(DecodeCache.MOVZX16);
             String[] g8 = {"bt", "bts", "btr", "btc"};
             for (int g = 4; g < 8; g++) {
-                grp(x + 0xBA, g, g8[g - 4], "Ev,Ib", "BitByte.group8").f(0, CF, OF | SF | AF | PF).a(g > 4 ? LOCK : 0);
+                grp(x + 0xBA, g, g8[g - 4], "Ev,Ib", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(g > 4 ? LOCK : 0);
             }
+            // UD1 (Intel's "Group 10"): defined to raise #UD, but with a ModR/M byte, so its
+            // length is that of Gv,Ev and a fault fetching its displacement comes before the #UD.
+            op(x + 0xB9, "ud1", "Gv,Ev", "Misc.ud").a(RAISES_UD).since(Model.P6);
             op(x + 0xBB, "btc", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
             op(x + 0xBC, "bsf", "Gv,Ev", "BitByte.bitScan").f(0, ZF, OF | SF | AF | PF | CF);
             op(x + 0xBD, "bsr", "Gv,Ev", "BitByte.bitScan").f(0, ZF, OF | SF | AF | PF | CF);
-            op(x + 0xBE, "movsb", "Gv,Eb", "Exec0F (movsx)").a(SUFOSZ | CACHED);
-            op(x + 0xBF, "movsw", "Gv,Ew", "Exec0F (movsx)").a(SUFOSZ | CACHED);
+            op(x + 0xBE, "movsb", "Gv,Eb", "DataTransfer.movsx").a(SUFOSZ).c(DecodeCache.MOVSX8);
+            op(x + 0xBF, "movsw", "Gv,Ew", "DataTransfer.movsx").a(SUFOSZ).c(DecodeCache.MOVSX16);
             op(x + 0xC0, "xadd", "Eb,Gb", "DataTransfer.xadd").f(0, ARITH, 0).a(LOCK).since(Model.I486);
             op(x + 0xC1, "xadd", "Ev,Gv", "DataTransfer.xadd").f(0, ARITH, 0).a(LOCK).since(Model.I486);
             grp(x + 0xC7, 1, "cmpxchg8b", "Mq", "DataTransfer.cmpxchg8b").f(0, ZF, 0).a(LOCK | NOSUF).since(Model.P5);

@@ -8,9 +8,13 @@ import jx86.memory.PhysicalMemory;
  * The decoding half of {@link DecodeCache}: turns the bytes of one instruction into a cache entry
  * exactly as {@link Exec} and {@link Mem#modrm} decode them at run time (SDM Vol. 2, 2.1 and
  * Appendix A), then picks a specialised id for the frequent 32-bit forms. Runs only on a miss.
+ * The rows it holds, their handler ids, aux values, operand sizes and immediates come from the
+ * opcode table ({@link OpTable.Row#cacheId}, {@link OpTable#cacheForms}).
  */
 final class PreDecoder {
     private final int[] bytes = new int[MAX_LEN];
+    /** The opcode table's cache column, flat ({@link OpTable#cacheForms}). */
+    private final int[] forms = OpTable.cacheForms();
     private int dOpnd;
     private int dDisp;
     private int dPos;
@@ -145,7 +149,12 @@ final class PreDecoder {
                 | ((long) immValue << 32);
     }
 
-    /** Decodes the instruction in {@link #bytes}; Long.MIN_VALUE when it is not cached. */
+    /**
+     * Decodes the instruction in {@link #bytes}; Long.MIN_VALUE when it is not cached. Which
+     * instructions are cached, with which id, aux, operand size and immediate, comes from the
+     * opcode table's cache column ({@link OpTable#cacheForms}); only the prefixes and the
+     * ModR/M/SIB/displacement encoding are decoded here.
+     */
     private long decode(boolean code32) {
         boolean rep = false;
         int osz = code32 ? 4 : 2;
@@ -188,192 +197,55 @@ final class PreDecoder {
                     break;
                 case 0xF0:
                 case 0xF2:
-                    return Long.MIN_VALUE;
+                    return Long.MIN_VALUE; // LOCK and REPNE take the decoder
                 default:
                     break prefixes;
             }
         }
         dOpnd = asz32 ? 1 << 21 : 0;
-        if (b == 0x0F) {
-            return decode0F(next(), osz, asz32, seg);
+        int code = b == 0x0F ? 0x100 | next() : b;
+        int form = forms[code << 3];
+        if (form == 0) {
+            return Long.MIN_VALUE;
         }
-        int size = (b & 1) == 0 ? 1 : osz;
-        if (b == 0xA4 || b == 0xA5 || b == 0xAA || b == 0xAB) {
-            return pack(STRING, rep ? 1 : 0, size, osz, seg, b);
-        }
-        if (rep) {
-            return Long.MIN_VALUE; // REP with anything else (e.g. REP RET) takes the decoder
-        }
-        if (b < 0x40) {
-            if ((b & 7) >= 6) {
-                return Long.MIN_VALUE;
-            }
-            int aluOp = (b >>> 3) & 7;
-            switch (b & 7) {
-                case 0:
-                case 1:
-                    modrm(asz32, seg);
-                    return pack(ALU_EG, aluOp, size, osz, seg, 0);
-                case 2:
-                case 3:
-                    modrm(asz32, seg);
-                    return pack(ALU_GE, aluOp, size, osz, seg, 0);
-                default:
-                    return pack(ALU_AI, aluOp, size, osz, seg, fetch(size));
+        if ((form & OpTable.K_MODRM) != 0) {
+            int regMod = modrm(asz32, seg);
+            form = forms[code << 3 | regMod >>> 2];
+            if ((form & OpTable.K_MEMONLY) != 0 && (regMod & 3) == 3) {
+                return Long.MIN_VALUE; // #UD: the decoder raises it
             }
         }
-        if (b < 0x60) {
-            int id = b < 0x48 ? INC_R : b < 0x50 ? DEC_R : b < 0x58 ? PUSH_R : POP_R;
-            return pack(id, b & 7, osz, osz, seg, 0);
+        int id = form & 0xFF;
+        if (id == SLOW || rep && id != STRING) {
+            return Long.MIN_VALUE; // not cached; REP with anything but MOVS/STOS (e.g. REP RET) too
         }
-        if (b >= 0x70 && b < 0x80) {
-            return pack(JCC, b & 15, osz, osz, seg, (byte) next());
-        }
-        if (b >= 0xB0 && b < 0xC0) {
-            int s = b < 0xB8 ? 1 : osz;
-            return pack(MOV_RI, b & 7, s, osz, seg, fetch(s));
-        }
-        if (b >= 0x91 && b <= 0x97) {
-            return pack(XCHG_AX, b & 7, osz, osz, seg, 0);
-        }
-        switch (b) {
-            case 0x68:
-                return pack(PUSH_I, 0, osz, osz, seg, fetch(osz));
-            case 0x6A:
-                return pack(PUSH_I, 0, osz, osz, seg, (byte) next());
-            case 0x69:
-                modrm(asz32, seg);
-                return pack(IMUL_GEI, 0, osz, osz, seg, signed(osz));
-            case 0x6B:
-                modrm(asz32, seg);
-                return pack(IMUL_GEI, 0, osz, osz, seg, (byte) next());
-            case 0x80:
-            case 0x82:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, 1, osz, seg, next());
-            case 0x81:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, osz, osz, seg, fetch(osz));
-            case 0x83:
-                modrm(asz32, seg);
-                return pack(GRP1, 0, osz, osz, seg, (byte) next() & Flags.mask(osz));
-            case 0x84:
-            case 0x85:
-                modrm(asz32, seg);
-                return pack(TEST_EG, 0, size, osz, seg, 0);
-            case 0x86:
-            case 0x87:
-                modrm(asz32, seg);
-                return pack(XCHG_EG, 0, size, osz, seg, 0);
-            case 0x88:
-            case 0x89:
-                modrm(asz32, seg);
-                return pack(MOV_EG, 0, size, osz, seg, 0);
-            case 0x8A:
-            case 0x8B:
-                modrm(asz32, seg);
-                return pack(MOV_GE, 0, size, osz, seg, 0);
-            case 0x8D:
-                return (modrm(asz32, seg) & 3) == 3 ? Long.MIN_VALUE : pack(LEA, 0, osz, osz, seg, 0);
-            case 0x90:
-                return pack(NOP, 0, osz, osz, seg, 0);
-            case 0x98:
-                return pack(CBW, 0, osz, osz, seg, 0);
-            case 0x99:
-                return pack(CWD, 0, osz, osz, seg, 0);
-            case 0xA8:
-            case 0xA9:
-                return pack(TEST_AI, 0, size, osz, seg, fetch(size));
-            case 0xC0:
-            case 0xC1:
-                modrm(asz32, seg);
-                return pack(SHIFT_I, 0, size, osz, seg, next());
-            case 0xD0:
-            case 0xD1:
-                modrm(asz32, seg);
-                return pack(SHIFT_I, 0, size, osz, seg, 1);
-            case 0xD2:
-            case 0xD3:
-                modrm(asz32, seg);
-                return pack(SHIFT_CL, 0, size, osz, seg, 0);
-            case 0xC2:
-                return pack(RET, 0, osz, osz, seg, fetch(2));
-            case 0xC3:
-                return pack(RET, 0, osz, osz, seg, 0);
-            case 0xC6:
-            case 0xC7:
-                if (((modrm(asz32, seg) >>> 2) & 7) != 0) {
-                    return Long.MIN_VALUE;
-                }
-                return pack(MOV_EI, 0, size, osz, seg, fetch(size));
-            case 0xC9:
-                return pack(LEAVE, 0, osz, osz, seg, 0);
-            case 0xE8:
-                return pack(CALL, 0, osz, osz, seg, signed(osz));
-            case 0xE9:
-                return pack(JMP, 0, osz, osz, seg, signed(osz));
-            case 0xEB:
-                return pack(JMP, 0, osz, osz, seg, (byte) next());
-            case 0xF6:
-            case 0xF7: {
-                int reg = (modrm(asz32, seg) >>> 2) & 7;
-                return reg < 2 ? pack(TEST_EI, 0, size, osz, seg, fetch(size)) : pack(GRP3, 0, size, osz, seg, 0);
-            }
-            case 0xFE:
-                return ((modrm(asz32, seg) >>> 2) & 7) < 2 ? pack(INCDEC_E, 0, 1, osz, seg, 0) : Long.MIN_VALUE;
-            case 0xFF:
-                switch ((modrm(asz32, seg) >>> 2) & 7) {
-                    case 0:
-                    case 1:
-                        return pack(INCDEC_E, 0, osz, osz, seg, 0);
-                    case 2:
-                        return pack(CALL_E, 0, osz, osz, seg, 0);
-                    case 4:
-                        return pack(JMP_E, 0, osz, osz, seg, 0);
-                    case 6:
-                        return pack(PUSH_E, 0, osz, osz, seg, 0);
-                    default:
-                        return Long.MIN_VALUE;
-                }
-            default:
-                return Long.MIN_VALUE;
-        }
+        int size = (form & OpTable.K_BYTE) != 0 ? 1 : osz;
+        int aux = id == STRING ? (rep ? 1 : 0) : (form >>> 8) & 15;
+        return pack(id, aux, size, osz, seg, immediate((form >>> 12) & 15, size, osz, b));
     }
 
-    private long decode0F(int b, int osz, boolean asz32, int seg) {
-        if (b >= 0x80 && b < 0x90) {
-            return pack(JCC, b & 15, osz, osz, seg, signed(osz));
-        }
-        if (b >= 0x90 && b < 0xA0) {
-            modrm(asz32, seg);
-            return pack(SETCC, b & 15, 1, osz, seg, 0);
-        }
-        if (b >= 0x40 && b < 0x50) {
-            modrm(asz32, seg);
-            return pack(CMOV, b & 15, osz, osz, seg, 0);
-        }
-        int id;
-        switch (b) {
-            case 0xAF:
-                id = IMUL_GE;
-                break;
-            case 0xB6:
-                id = MOVZX8;
-                break;
-            case 0xB7:
-                id = MOVZX16;
-                break;
-            case 0xBE:
-                id = MOVSX8;
-                break;
-            case 0xBF:
-                id = MOVSX16;
-                break;
+    /** The immediate (or relative displacement) of kind {@code kind} (OpTable.IMM_*), as the slot holds it. */
+    private int immediate(int kind, int size, int osz, int opcode) {
+        switch (kind) {
+            case OpTable.IMM_B:
+                return next();
+            case OpTable.IMM_BS:
+                return (byte) next();
+            case OpTable.IMM_BS_MASKED:
+                return (byte) next() & Flags.mask(osz);
+            case OpTable.IMM_V:
+                return fetch(size);
+            case OpTable.IMM_VS:
+                return signed(osz);
+            case OpTable.IMM_W:
+                return fetch(2);
+            case OpTable.IMM_ONE:
+                return 1;
+            case OpTable.IMM_OPCODE:
+                return opcode;
             default:
-                return Long.MIN_VALUE;
+                return 0;
         }
-        modrm(asz32, seg);
-        return pack(id, 0, osz, osz, seg, 0);
     }
 
     private int signed(int n) {

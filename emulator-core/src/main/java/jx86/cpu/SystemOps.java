@@ -12,18 +12,11 @@ final class SystemOps {
     private SystemOps() {
     }
 
-    static void requireCpl0(Cpu c) {
-        if (c.cpl() != 0) {
-            throw CpuFault.gp(0);
-        }
-    }
-
-    /** 0F 00: SLDT, STR, LLDT, LTR, VERR, VERW (protected mode only). */
+    /**
+     * 0F 00: SLDT, STR, LLDT, LTR, VERR, VERW. The decoder applied the rows' rules (protected mode
+     * only, /6 and /7 #UD, CPL 0 for LLDT/LTR).
+     */
     static void group6(Cpu c) {
-        if (!c.pm) {
-            throw CpuFault.ud();
-        }
-        Mem.modrm(c);
         switch (c.reg) {
             case 0:
             case 1: {
@@ -52,13 +45,14 @@ final class SystemOps {
         }
     }
 
-    /** 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG. */
+    /**
+     * 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG. The decoder applied the rows' rules (memory
+     * operand for all but SMSW/LMSW, CPL 0 for LGDT, LIDT, LMSW and INVLPG, /5 #UD).
+     */
     static void group7(Cpu c) {
-        Mem.modrm(c);
         switch (c.reg) {
             case 0:
             case 1: {
-                Mem.requireMemory(c);
                 c.strictCheck();
                 boolean gdt = c.reg == 0;
                 int la = Mem.laWrite(c, c.eaSeg, c.eaOff, 6);
@@ -69,8 +63,6 @@ final class SystemOps {
             }
             case 2:
             case 3: {
-                Mem.requireMemory(c);
-                requireCpl0(c);
                 int la = Mem.laRead(c, c.eaSeg, c.eaOff, 6);
                 int limit = c.mmu.read16(la);
                 int base = c.mmu.read32(la + 2);
@@ -98,8 +90,6 @@ final class SystemOps {
                 SystemInsns.lmsw(c, Mem.readRm(c, 2));
                 return;
             case 7:
-                Mem.requireMemory(c);
-                requireCpl0(c);
                 c.mmu.invlpg(c.segBase[c.eaSeg] + c.eaOff);
                 if (c.trace != null) {
                     c.trace.invlpg(c.segBase[c.eaSeg] + c.eaOff);
@@ -112,35 +102,11 @@ final class SystemOps {
 
     /** LAR (0F 02) / LSL (0F 03) Gv, Ew: the destination is written only when ZF is set. */
     static void larLsl(Cpu c, boolean lar) {
-        if (!c.pm) {
-            throw CpuFault.ud();
-        }
-        Mem.modrm(c);
         c.strictCheck();
         int sel = Mem.readRm(c, 2);
         long r = lar ? SystemInsns.lar(c, sel) : SystemInsns.lsl(c, sel);
         if (r != -1L) {
             Mem.setReg(c, c.osz, c.reg, (int) r);
-        }
-    }
-
-    /** MOV r32, CRn/DRn and MOV CRn/DRn, r32 (0F 20-23): the mod field is ignored. */
-    static void movControl(Cpu c, int b) {
-        int m = c.fetch8();
-        int n = (m >>> 3) & 7;
-        int r = m & 7;
-        boolean cr = (b & 1) == 0;
-        if (cr && (n == 1 || n > 4)) {
-            throw CpuFault.ud();
-        }
-        if (b == 0x20) {
-            c.regs[r] = SystemInsns.movFromCr(c, n);
-        } else if (b == 0x21) {
-            c.regs[r] = SystemInsns.movFromDr(c, n);
-        } else if (b == 0x22) {
-            SystemInsns.movToCr(c, n, c.regs[r]);
-        } else {
-            SystemInsns.movToDr(c, n, c.regs[r]);
         }
     }
 
@@ -163,13 +129,17 @@ final class SystemOps {
         c.regs[Cpu.EDX] = 0;
     }
 
-    static void syscall(Cpu c, boolean enter) {
+    /** SYSENTER (0F 34). */
+    static void sysenter(Cpu c) {
         c.eip = c.ip;
-        if (enter) {
-            SystemInsns.sysenter(c);
-        } else {
-            SystemInsns.sysexit(c);
-        }
+        SystemInsns.sysenter(c);
+        c.ip = c.eip;
+    }
+
+    /** SYSEXIT (0F 35). */
+    static void sysexit(Cpu c) {
+        c.eip = c.ip;
+        SystemInsns.sysexit(c);
         c.ip = c.eip;
     }
 
@@ -195,15 +165,16 @@ final class SystemOps {
         }
     }
 
-    /** 0F FF imm8: a built-in BIOS service, only from real-mode code in segment F000; else #UD. */
+    /** The firmware row's mode rule: real-mode code in segment F000 with a hook installed (else #UD). */
+    static boolean firmwareAllowed(Cpu c) {
+        return c.firmware() != null && !c.protectedMode() && c.segSel[Cpu.CS] == 0xF000;
+    }
+
+    /** 0F FF imm8: a built-in BIOS service (the decoder checked {@link #firmwareAllowed}). */
     static void firmwareCall(Cpu c) {
-        FirmwareHook hook = c.firmware();
-        if (hook == null || c.protectedMode() || c.segSel[Cpu.CS] != 0xF000) {
-            throw CpuFault.ud();
-        }
         int vector = c.fetch8();
         c.eip = c.ip;
-        hook.biosCall(c, vector);
+        c.firmware().biosCall(c, vector);
         c.ip = c.eip;
     }
 }

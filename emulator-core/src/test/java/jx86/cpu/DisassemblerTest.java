@@ -42,6 +42,8 @@ class DisassemblerTest {
         "0f b6 c0             | movzbl %al,%eax",
         "e8 fb ff ff ff       | call   1000",
         "74 fe                | je     1000",
+        "0f b9 44 24 08       | ud1    0x8(%esp),%eax",
+        "66 0f b9 c8          | ud1    %ax,%cx",
     })
     void code32(String bytes, String objdump) {
         byte[] b = hex(bytes);

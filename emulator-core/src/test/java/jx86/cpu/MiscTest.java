@@ -48,4 +48,27 @@ class MiscTest {
         t.cpu.setCpl(3);
         assertThat(t.fault(0x90).vector).isEqualTo(Vectors.GP);
     }
+
+    /**
+     * UD1 (0F B9 /r), added as one table row: it raises #UD at its own address, but only after its
+     * ModR/M, SIB and displacement are fetched, so a fetch fault there comes first (SDM Vol. 3A
+     * 6.9: code faults of the next instruction before its decode faults); LOCK does not change it.
+     */
+    @Test
+    void ud1_isInvalidOpcode_afterItsWholeEncodingIsFetched() {
+        CpuTestSupport t = CpuTestSupport.flat32();
+        assertThat(t.fault(0x0F, 0xB9, 0xC0).vector).isEqualTo(Vectors.UD);
+        assertThat(t.cpu.eip).isEqualTo(CpuTestSupport.CODE);
+        assertThat(CpuTestSupport.flat32().fault(0xF0, 0x0F, 0xB9, 0x00).vector).isEqualTo(Vectors.UD);
+        assertThat(CpuTestSupport.real().fault(0x0F, 0xB9, 0x44, 0x24, 0x08).vector).isEqualTo(Vectors.UD);
+        // ud1 0x1000,%eax with the CS limit ending inside the disp32: the fetch's #GP(0) wins.
+        CpuTestSupport u = CpuTestSupport.flat32();
+        u.cpu.segLimit[Cpu.CS] = CpuTestSupport.CODE + 4;
+        jx86.arch.CpuFault f = u.fault(0x0F, 0xB9, 0x05, 0x00, 0x10, 0x00, 0x00);
+        assertThat(f.vector).isEqualTo(Vectors.GP);
+        // UD2 has no ModR/M: the same limit gives #UD.
+        CpuTestSupport w = CpuTestSupport.flat32();
+        w.cpu.segLimit[Cpu.CS] = CpuTestSupport.CODE + 2;
+        assertThat(w.fault(0x0F, 0x0B).vector).isEqualTo(Vectors.UD);
+    }
 }
