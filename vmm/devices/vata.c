@@ -24,8 +24,11 @@ struct vata {
 };
 static struct vata ata PERVM;
 
+/* Polls the host drive until it is not busy. The bound is generous on purpose: jx86's drive is
+ * ready at once, but QEMU's IDE finishes a command in another host thread, and on a loaded host a
+ * million polls (well under a second there) ran out before a read did, failing the VM's I/O. */
 static int host_wait(void) {
-  for (int i = 0; i < 1000000; i++) {
+  for (int i = 0; i < (1 << 27); i++) {
     uint8_t s = inb(0x1F7);
     if (s == 0xFF)
       return -1;
