@@ -165,6 +165,14 @@ final class DecodeCache {
     private int exitEip;
     private int exitSynced;
     private jx86.arch.CpuFault fault;
+    /**
+     * For a compiled block that loops back to its own start inside its method (JitCompiler): the
+     * steps it may still take before trace's budget is used up (0: it may not loop, the boundary
+     * is not quiet), set by trace before each call; and the instructions it retired in the whole
+     * iterations it looped, which trace adds to its counts after the call.
+     */
+    private int loopRoom;
+    private int looped;
 
     /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
@@ -298,7 +306,17 @@ final class DecodeCache {
                 }
                 // A block that runs whole and unfenced may run compiled (same effects, JitBlock).
                 final JitBlock compiled = fence == end && jit != null ? jit.block(b / HEADER, e, start, count) : null;
-                final int ret = compiled != null ? compiled.run(this, eip) : runBlock(start, fence, eip);
+                final int ret;
+                if (compiled != null) {
+                    loopRoom = quiet ? budget - done : 0;
+                    looped = 0;
+                    ret = compiled.run(this, eip);
+                    done += looped; // whole iterations the compiled loop ran (their cycles are on the clock)
+                    hits += looped;
+                    jit.loopedInstructions += looped;
+                } else {
+                    ret = runBlock(start, fence, eip);
+                }
                 final int at = ret >= 0 ? ret : ~ret;
                 final int ran = (at - start) >>> STRIDE_SHIFT;
                 eip = exitEip;

@@ -28,6 +28,8 @@ final class Jit {
     /** Blocks compiled and compilations that failed since this translator started (for tests and bench). */
     private long compiledBlocks;
     private long failedBlocks;
+    /** Instructions retired in iterations a compiled block looped inside its method (tests check the loop ran). */
+    long loopedInstructions;
 
     Jit(JitCompiler compiler, int blocks, int threshold) {
         this.compiler = compiler;

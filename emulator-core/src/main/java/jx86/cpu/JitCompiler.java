@@ -53,6 +53,11 @@ final class JitCompiler {
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
+    /**
+     * Whether a taken jump back to the block's own start loops inside the generated method
+     * ({@link #backEdge}); {@code -Djx86.jit.loops=false} turns it off (for A/B measurements).
+     */
+    private final boolean loops;
 
     // The block being compiled.
     private MethodVisitor mv;
@@ -62,9 +67,12 @@ final class JitCompiler {
     private int[] offsets;
     /** The slot up to which the clock has been given its cycles (runBlock's exitSynced, as a slot number). */
     private int synced;
+    /** The top of one iteration of the block (where a back edge continues). */
+    private Label top;
 
     JitCompiler(MethodHandles.Lookup lookup) {
         this.lookup = lookup;
+        this.loops = Boolean.parseBoolean(System.getProperty("jx86.jit.loops", "true"));
     }
 
     /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
@@ -122,9 +130,11 @@ final class JitCompiler {
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
         push(start);
         mv.visitVarInsn(ISTORE, L_CUR_SLOT);
+        top = new Label();
+        mv.visitLabel(tryStart);
+        mv.visitLabel(top);
         setExitSynced(0);
         synced = 0;
-        mv.visitLabel(tryStart);
         int k = 0;
         while (k < count) {
             k = slot(k);
@@ -266,6 +276,9 @@ final class JitCompiler {
                 eipPlus(next + imm);
                 mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+                if (next + imm == 0) {
+                    backEdge(k);
+                }
                 push(slotIndex(k + 1));
                 mv.visitInsn(IRETURN);
                 return count + 1;
@@ -478,9 +491,74 @@ final class JitCompiler {
         eipPlus(target);
         mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+        if (target == 0) {
+            backEdge(k);
+        }
         push(slotIndex(k + 1));
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
+    }
+
+    /**
+     * A taken jump in slot {@code k} back to the block's own start (exitEip already set): run the
+     * block again here, without returning to trace, when trace would run it again compiled. The
+     * iteration is finished as trace finishes a block run (the clock gets its cycles, the k + 1
+     * instructions are counted in {@code looped}); then trace's checks before the next run, in
+     * its terms: steps left ({@code loopRoom}, 0 unless the boundary is quiet) and cycles to the
+     * next timer event both at least the block's length (else trace would fence the block and
+     * run it in runBlock), the CPU's events unchanged, the block's page not written. If one
+     * fails, the code returns as the plain jump does and trace decides. Falls through to that return.
+     */
+    private void backEdge(int k) {
+        if (!loops) {
+            return;
+        }
+        final int saved = synced; // this is the taken path: the code after it goes on unsynced
+        syncTo(k + 1);
+        setExitSynced(k + 1);
+        Label exit = new Label();
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
+        mv.visitInsn(LSUB);
+        mv.visitLdcInsn((long) count);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, exit);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "loopRoom", "I");
+        push(k + 1);
+        mv.visitInsn(ISUB);
+        push(count);
+        mv.visitJumpInsn(IF_ICMPLT, exit);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "events", "()I", false);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "events", "I");
+        mv.visitJumpInsn(IF_ICMPNE, exit);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "gens", "[I");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "blockPage", "I");
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
+        mv.visitJumpInsn(IF_ICMPNE, exit);
+        addField("loopRoom", -(k + 1));
+        addField("looped", k + 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(exit);
+        synced = saved;
+    }
+
+    /** this cache's int field {@code name} += {@code delta}. */
+    private void addField(String name, int delta) {
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, DC, name, "I");
+        push(delta);
+        mv.visitInsn(IADD);
+        mv.visitFieldInsn(PUTFIELD, DC, name, "I");
     }
 
     /**

@@ -434,4 +434,136 @@ class JitTest {
         assertThat(t.reg(Cpu.EAX)).isEqualTo(2);
         assertThat(t.cpu.decoded.translator().compiledBlocks()).isEqualTo(compiled + 1);
     }
+
+    private static void assertLoopedInMethod(CpuTestSupport jit) {
+        assertThat(jit.cpu.decoded.translator().loopedInstructions)
+                .as("instructions of iterations the compiled block looped in its own method").isPositive();
+    }
+
+    /**
+     * A one-block loop that rewrites an instruction before its own store (the ADD's immediate) in
+     * every iteration: the back edge sees the page's new generation and returns to trace, which
+     * decodes (and compiles) the block again, so each iteration adds the value the previous one wrote.
+     */
+    @Test
+    void selfLoopWhoseBodyIsRewrittenByItsOwnStore_seesEachRewrite() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x81, 0xC3, 0x00, 0x00, 0x00, 0x00},   // 1007 L: add ebx, imm32 (patched)
+                new int[] {0x89, 0x0D}, le32(CODE + 0x09),        // 100D mov [1009], ecx
+                new int[] {0x49},                                 // 1013 dec ecx
+                new int[] {0x75, 0xF1},                           // 1014 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> t.code(code), "self-loop rewriting its own body");
+        // iteration n adds the ECX the previous iteration stored (0 first): 10 + 9 + ... + 2
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(54);
+        // a store into the same page outside the decoded lines does not end the loop
+        int[] steady = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x81, 0xC3, 0x01, 0x00, 0x00, 0x00},   // 1007 L: add ebx, 1
+                new int[] {0x89, 0x15}, le32(CODE + 0x100),       // 100D mov [1100], edx (same page, no code there)
+                new int[] {0x49},                                 // 1013 dec ecx
+                new int[] {0x75, 0xF1},                           // 1014 jnz L
+                new int[] {0xF4});
+        CpuTestSupport j2 = both(t -> t.code(steady), "self-loop storing next to its code");
+        assertThat(j2.reg(Cpu.EBX)).isEqualTo(10);
+        assertLoopedInMethod(j2);
+    }
+
+    /**
+     * A one-block register loop (nothing in it touches memory, so the only timer checks are the
+     * back edge's): one timer interrupt, its deadline swept over the first 200 cycles, arrives in
+     * the Nth iteration at the interpreter's instruction boundary for every N.
+     */
+    @Test
+    void timerEventInsideTheNthIterationOfACompiledLoop() {
+        int[] loop = cat(
+                new int[] {0xB9, 0x32, 0x00, 0x00, 0x00},         // mov ecx, 50
+                new int[] {0xFB},                                 // sti
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x31, 0xC2},                           // xor edx, eax
+                new int[] {0xD1, 0xE2},                           // shl edx, 1
+                new int[] {0x49},                                 // dec ecx
+                new int[] {0x75, 0xF7},                           // jnz L
+                new int[] {0xF4});
+        int[] handler = cat(
+                new int[] {0x50},                                 // push eax
+                new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
+                new int[] {0xA3}, le32(DATA + 0x100),             // mov [DATA+0x100], eax
+                new int[] {0x58},                                 // pop eax
+                new int[] {0xCF});                                // iret
+        Set<Integer> interrupted = new HashSet<>();
+        boolean looped = false;
+        for (int phase = 1; phase <= 200; phase++) {
+            final int at = phase;
+            Consumer<CpuTestSupport> setup = t -> {
+                t.code(loop);
+                t.handler(0x20, HANDLER);
+                for (int i = 0; i < handler.length; i++) {
+                    t.poke8(HANDLER + i, handler[i]);
+                }
+                t.cpu.setInterruptController(() -> {
+                    t.cpu.setIntr(false);
+                    return 0x20;
+                });
+                t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
+            };
+            CpuTestSupport plain = machine(Engine.INTERP, setup);
+            CpuTestSupport jit = machine(Engine.JIT, setup);
+            StopReason a = plain.cpu.run(100_000);
+            StopReason b = jit.cpu.run(100_000);
+            String what = "deadline " + phase;
+            assertThat(b).as(what).isEqualTo(a);
+            assertSameState(jit, plain, what);
+            assertCompiled(jit);
+            assertThat(jit.read32(DATA + 0x100)).as(what + ": interrupted EIP")
+                    .isEqualTo(plain.read32(DATA + 0x100));
+            interrupted.add(jit.read32(DATA + 0x100));
+            looped |= jit.cpu.decoded.translator().loopedInstructions > 0;
+        }
+        // every one of the loop's 5 instructions was interrupted (before the loop IF is still 0)
+        assertThat(interrupted).containsExactlyInAnyOrder(CODE + 6, CODE + 8, CODE + 10, CODE + 12, CODE + 13);
+        assertThat(looped).as("some runs looped inside the compiled method").isTrue();
+        // step budgets of 1 to 23 end inside the looping block at the interpreter's instruction
+        for (int slice = 1; slice <= 23; slice++) {
+            CpuTestSupport j = machine(Engine.JIT, t -> t.code(loop));
+            CpuTestSupport p = machine(Engine.INTERP, t -> t.code(loop));
+            for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
+                j.cpu.run(slice);
+                p.cpu.run(slice);
+                assertSameState(j, p, "slice " + slice + ", run " + n);
+            }
+            assertThat(j.cpu.halted()).isTrue();
+            assertThat(j.reg(Cpu.EAX)).isEqualTo(50 * 51 / 2);
+        }
+    }
+
+    /**
+     * A #PF in the third iteration of a compiled one-block loop (a load through EBP, which steps a
+     * page per iteration onto the absent one): two iterations ran in the method, the third stops at
+     * the load with the interpreter's EIP, registers and counts.
+     */
+    @Test
+    void pageFaultInTheThirdIterationOfACompiledLoop_isPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
+                new int[] {0x40},                                 // 100A L: inc eax
+                new int[] {0x8B, 0x55, 0x00},                     // 100B mov edx, [ebp]
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 100E add ebp, 0x1000
+                new int[] {0x49},                                 // 1014 dec ecx
+                new int[] {0x75, 0xF3},                           // 1015 jnz L
+                new int[] {0xF4});
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x24000);
+        }, "#PF in the third iteration");
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the load").isEqualTo(CODE + 0x0B);
+        assertThat(jit.cpu.cr2).isEqualTo(0x24000);
+        assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
+        assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
+        assertLoopedInMethod(jit);
+    }
 }
