@@ -132,13 +132,19 @@ int fs_write_buf_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_
   return r < 0 ? r : file_write(h, (const void *)WINDOW, off, len, written);
 }
 
+/* The inode at the caller's path (p, len bytes, copied to path), or 0 with *err set. */
+static struct inode *lookup(char path[MAXPATH], const char *p, l4_word_t len, int *err) {
+  *err = cpath(path, p, len);
+  if (*err < 0)
+    return 0;
+  return namei(path, err);
+}
+
 int fs_stat_impl(l4_threadid_t caller, const char *p, l4_word_t len, l4_word_t *mode, l4_word_t *size,
                  l4_word_t *inum, l4_word_t *links) {
   char path[MAXPATH];
-  int err = cpath(path, p, len);
-  if (err < 0)
-    return err;
-  struct inode *ip = namei(path, &err);
+  int err;
+  struct inode *ip = lookup(path, p, len, &err);
   if (!ip)
     return err;
   *mode = ip->d.i_mode;
@@ -187,10 +193,8 @@ int fs_mkdir_impl(l4_threadid_t caller, const char *p, l4_word_t len, l4_word_t 
 
 int fs_unlink_impl(l4_threadid_t caller, const char *p, l4_word_t len) {
   char path[MAXPATH];
-  int err = cpath(path, p, len);
-  if (err < 0)
-    return err;
-  struct inode *ip = namei(path, &err);
+  int err;
+  struct inode *ip = lookup(path, p, len, &err);
   if (!ip)
     return err;
   bool dir = S_ISDIR(ip->d.i_mode);

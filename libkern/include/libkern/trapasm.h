@@ -10,17 +10,18 @@
 #define LIBKERN_TRAPASM_H
 #ifdef __ASSEMBLER__
 
-/* TRAP_VECTOR n: the entry stub of vector n. The CPU pushes an error code for 8, 10-14 and 17;
- * for every other vector a 0 stands in for it, so that all frames have the same layout. */
-        .macro TRAP_VECTOR n
-        .globl vec\n
-vec\n:
+/* TRAP_VECTOR n: the entry stub of vector n, named vecN (or PREFIXn), which jumps to alltraps
+ * (or TARGET). The CPU pushes an error code for 8, 10-14 and 17; for every other vector a 0
+ * stands in for it, so that all frames have the same layout. */
+        .macro TRAP_VECTOR n, prefix=vec, target=alltraps
+        .globl \prefix\()\n
+\prefix\()\n:
         .if (\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17)
         .else
         pushl   $0
         .endif
         pushl   $\n
-        jmp     alltraps
+        jmp     \target
         .endm
 
 /* TRAP_SAVE: after the stub's trapno and err, the data segments and the general registers;
