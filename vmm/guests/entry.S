@@ -2,11 +2,9 @@
  * are linked at 1 MiB and run identity-mapped: in ring 0 on bare jx86, in ring 1 in the VMM. */
 #include "libkern/trapasm.h"
 
-        .set MB_MAGIC, 0x1BADB002
-        .set MB_FLAGS, 0x00000003
-        .section .multiboot, "a"
-        .align 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+#include "libkern/multiboot.h"
+
+        MULTIBOOT_HEADER
 
         .text
         .globl _start

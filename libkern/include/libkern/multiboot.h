@@ -2,11 +2,23 @@
  * the magic a loader passes in EAX, and the information structure (section 3.3). The jx86 boot
  * loader (disk-images/loader) fills it in; kernel-monolithic reads it. */
 #pragma once
-#include <stdint.h>
 
 #define MULTIBOOT_HEADER_MAGIC 0x1BADB002u
 #define MULTIBOOT_SEARCH       8192u          /* the header lies in the image's first 8 KiB */
 #define MULTIBOOT_BOOT_MAGIC   0x2BADB002
+
+#ifdef __ASSEMBLER__
+/* MULTIBOOT_HEADER flags: the header a kernel image carries in its .multiboot section (the linker
+ * script puts it in the first 8 KiB): magic, flags, checksum. Flags 3 = page-aligned modules and
+ * the memory information. */
+        .macro MULTIBOOT_HEADER flags=0x00000003
+        .section .multiboot, "a"
+        .align 4
+        .long 0x1BADB002, \flags, -(0x1BADB002 + \flags)
+        .previous
+        .endm
+#else
+#include <stdint.h>
 
 #define MBI_MEM     (1u << 0)
 #define MBI_BOOTDEV (1u << 1)
@@ -43,3 +55,4 @@ struct multiboot_mmap {
   uint64_t addr, len;
   uint32_t type;                      /* 1 = available RAM */
 } __attribute__((packed));
+#endif /* __ASSEMBLER__ */
