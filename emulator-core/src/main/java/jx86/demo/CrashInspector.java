@@ -40,6 +40,17 @@ public interface CrashInspector {
         return sb.toString();
     }
 
+    /**
+     * One step of the xorshift32 generator (shifts 13, 17, 5) that both kernels' memory-corrupting
+     * modules use: the inspectors replay it to know which words a burst hit.
+     */
+    static int xorshift32(int x) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return x;
+    }
+
     /** A kernel address in a console line, as symbolizeKernelText looks for it. */
     Pattern KERNEL_ADDRESS = Pattern.compile("\\b(?:0x)?(c0[0-9a-f]{6})\\b");
 }

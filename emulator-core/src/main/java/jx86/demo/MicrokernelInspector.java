@@ -95,9 +95,7 @@ final class MicrokernelInspector implements CrashInspector {
 
     /** xorshift32, as buggy.c's next_random. */
     private int next() {
-        rng ^= rng << 13;
-        rng ^= rng >>> 17;
-        rng ^= rng << 5;
+        rng = CrashInspector.xorshift32(rng);
         return rng;
     }
 

@@ -112,9 +112,7 @@ final class MonolithicInspector implements CrashInspector {
 
     /** xorshift32, as memcorrupt.c's next_random. */
     private int next() {
-        rng ^= rng << 13;
-        rng ^= rng >>> 17;
-        rng ^= rng << 5;
+        rng = CrashInspector.xorshift32(rng);
         return rng;
     }
 
