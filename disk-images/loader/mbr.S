@@ -10,18 +10,13 @@
         .set STAGE2_SEG_ADDR, 0x8000
         .set STAGE2_SECTORS, 63
 
+#include "libkern/boot16.h"
+
         .code16
         .section .text
         .globl _start
 _start:
-        cli
-        xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movw    $0x7C00, %sp
-        ljmp    $0, $normalized         /* some firmware enters at 07C0:0000 */
-normalized:
+        BOOT16_ENTER                    /* some firmware enters at 07C0:0000 */
         sti
         cld
         movb    %dl, boot_drive

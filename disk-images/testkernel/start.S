@@ -1,11 +1,7 @@
 /* start.S: Multiboot v1 header and entry of the loader's test kernel. */
-        .set MB_MAGIC, 0x1BADB002
-        .set MB_FLAGS, 0x00000003          /* page-aligned modules, memory information */
-        .section .multiboot, "a"
-        .align 4
-        .long MB_MAGIC
-        .long MB_FLAGS
-        .long -(MB_MAGIC + MB_FLAGS)
+#include "libkern/multiboot.h"
+
+        MULTIBOOT_HEADER                   /* page-aligned modules, memory information */
 
         .section .bss
         .align 16

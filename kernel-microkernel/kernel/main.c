@@ -3,19 +3,9 @@
  * the root task (privileged), every further module an ordinary task whose pager is sigma0. */
 #include "kernel.h"
 #include "libkern/elf.h"
+#include "libkern/multiboot.h"
 #include "libkern/string.h"
 
-#define MB_MAGIC 0x2BADB002
-#define MBI_MEM  (1u << 0)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
-
-struct mb_info {
-  uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr, syms[4];
-  uint32_t mmap_length, mmap_addr;
-};
-struct mb_mod { uint32_t start, end, string, reserved; };
-struct mb_mmap { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute__((packed));
 
 #define USTACK_TOP   0xBE000000u
 #define USTACK_PAGES 16
@@ -23,11 +13,11 @@ struct mb_mmap { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute
 extern char end[];
 static struct tcb bootthread;            /* the boot "thread" whose stack kmain runs on */
 
-static uint32_t ram_top(struct mb_info *mbi) {
+static uint32_t ram_top(struct multiboot_info *mbi) {
   uint32_t top = 0;
   if (mbi->flags & MBI_MMAP) {
     for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length;) {
-      struct mb_mmap *e = P2V(p);
+      struct multiboot_mmap *e = P2V(p);
       if (e->type == 1 && e->addr < 0x100000000ull) {
         uint64_t hi = e->addr + e->len;
         if (e->addr <= 0x100000 && hi > top)
@@ -125,15 +115,15 @@ static bool has_word(const char *s, const char *w) {
 void kmain(uint32_t magic, uint32_t mbi_pa) {
   console_init();
   kprintf("kernel-microkernel 0.1: booting\n");
-  if (magic != MB_MAGIC)
+  if (magic != MULTIBOOT_BOOT_MAGIC)
     panic("not loaded by a Multiboot loader (magic %x)", magic);
-  struct mb_info *mbi = P2V(mbi_pa);
+  struct multiboot_info *mbi = P2V(mbi_pa);
   uint32_t top = ram_top(mbi), reserved = V2P(end);
   uint32_t nmods = (mbi->flags & MBI_MODS) ? mbi->mods_count : 0;
-  struct mb_mod *mods = P2V(mbi->mods_addr);
+  struct multiboot_mod *mods = P2V(mbi->mods_addr);
   for (uint32_t i = 0; i < nmods; i++)
-    if (mods[i].end > reserved)
-      reserved = mods[i].end;
+    if (mods[i].mod_end > reserved)
+      reserved = mods[i].mod_end;
   if (top < reserved + (8u << 20))
     panic("too little memory: %u KiB", top / 1024);
   mem_init(top, reserved);
@@ -144,16 +134,16 @@ void kmain(uint32_t magic, uint32_t mbi_pa) {
           pool_end(), pool_end(), top);
   if (nmods < 2)
     panic("need at least two boot modules: sigma0 and a root task");
-  if ((mbi->flags & (1u << 2)) && has_word((const char *)P2V(mbi->cmdline), "mktrace"))
+  if ((mbi->flags & MBI_CMDLINE) && has_word((const char *)P2V(mbi->cmdline), "mktrace"))
     ktrace = true;
   /* "crashtest" on the command line: a deliberate kernel page fault, for the crash demo */
-  if ((mbi->flags & (1u << 2)) && has_word((const char *)P2V(mbi->cmdline), "crashtest"))
+  if ((mbi->flags & MBI_CMDLINE) && has_word((const char *)P2V(mbi->cmdline), "crashtest"))
     *(volatile uint32_t *)0x1000 = 1;
   cur = &bootthread;
   bootthread.state = T_DEAD;
   memcpy(bootthread.name, "boot", 5);
   for (uint32_t i = 0; i < nmods && L4_NIRQ + i < L4_MAXTHREADS; i++)
-    start_task((int)i, (const char *)P2V(mods[i].string), P2V(mods[i].start), mods[i].end - mods[i].start);
+    start_task((int)i, (const char *)P2V(mods[i].string), P2V(mods[i].mod_start), mods[i].mod_end - mods[i].mod_start);
   schedule();
   panic("schedule returned to the boot thread");
 }

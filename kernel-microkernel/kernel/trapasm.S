@@ -1,36 +1,21 @@
 /* trapasm.S: the interrupt vectors, the common trap entry/exit and the kernel context switch. */
+#include "libkern/trapasm.h"
         .set SEL_KDATA, 0x10
         .set SEL_UDATA, 0x23                 /* flat, DPL 3: the kernel can use it as it is */
 
-/* vectors that push an error code themselves: 8, 10-14, 17 */
-.macro VEC n
-        .globl vec\n
-vec\n:
-        .if (\n == 8) || (\n >= 10 && \n <= 14) || (\n == 17)
-        .else
-        pushl   $0
-        .endif
-        pushl   $\n
-        jmp     alltraps
-.endm
-
         .text
         .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19
-        VEC \n
+        TRAP_VECTOR \n
         .endr
         .irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
-        VEC \n
+        TRAP_VECTOR \n
         .endr
         .irp n, 48,49,50,51,52,53,54,55,56,128
-        VEC \n
+        TRAP_VECTOR \n
         .endr
 
 alltraps:
-        pushl   %ds
-        pushl   %es
-        pushl   %fs
-        pushl   %gs
-        pushal                               /* lowest in memory: struct trapframe starts here */
+        TRAP_SAVE                            /* the PUSHAL block is where struct trapframe starts */
         /* A segment-register load is expensive (300 cycles in jx86's cost model, a descriptor
          * fetch on a real CPU). The user's flat data segment serves the kernel as well, so DS
          * and ES are only replaced when the user left something else in them. */
@@ -79,19 +64,7 @@ trapret:
  * store the stack pointer in *old, continue on new's stack. */
         .globl swtch
 swtch:
-        movl    4(%esp), %eax
-        movl    8(%esp), %edx
-        pushl   %ebp
-        pushl   %ebx
-        pushl   %esi
-        pushl   %edi
-        movl    %esp, (%eax)
-        movl    %edx, %esp
-        popl    %edi
-        popl    %esi
-        popl    %ebx
-        popl    %ebp
-        ret
+        SWTCH
 
         .data
         .globl vectors

@@ -72,29 +72,40 @@ int fs_close_impl(l4_threadid_t caller, l4_word_t h) {
   return 0;
 }
 
-int fs_read_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t max, char *data, l4_word_t *len) {
+/* Up to n bytes of open file h at off into dst; *len = the count read. The message form (read)
+ * and the shared-buffer form (read_buf) differ only in where dst is. */
+static int file_read(l4_word_t h, void *dst, l4_word_t off, l4_word_t n, l4_word_t *len) {
   struct inode *ip = file(h);
   if (!ip)
     return -EBADF;
-  int r = readi(ip, false, data, off, MIN(max, FS_READ_DATA_MAX));
+  int r = readi(ip, false, dst, off, n);
   if (r < 0)
     return r;
   *len = r;
   return 0;
 }
 
-int fs_write_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, const char *data, l4_word_t len,
-                  l4_word_t *written) {
+/* n bytes from src into open file h at off, as one journal transaction; *written = the count. */
+static int file_write(l4_word_t h, const void *src, l4_word_t off, l4_word_t n, l4_word_t *written) {
   struct inode *ip = file(h);
   if (!ip)
     return -EBADF;
   fs_lock();
-  int r = writei(ip, false, data, off, len);
+  int r = writei(ip, false, src, off, n);
   fs_unlock();
   if (r < 0)
     return r;
   *written = r;
   return 0;
+}
+
+int fs_read_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t max, char *data, l4_word_t *len) {
+  return file_read(h, data, off, MIN(max, FS_READ_DATA_MAX), len);
+}
+
+int fs_write_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, const char *data, l4_word_t len,
+                  l4_word_t *written) {
+  return file_write(h, data, off, len, written);
 }
 
 int fs_attach_impl(l4_threadid_t caller, idl_fpage_t buffer, l4_word_t *size) {
@@ -110,43 +121,30 @@ static int check_buf(l4_threadid_t caller, l4_word_t n) {
 }
 
 int fs_read_buf_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t max, l4_word_t *len) {
-  struct inode *ip = file(h);
   int r = check_buf(caller, max);
-  if (r < 0)
-    return r;
-  if (!ip)
-    return -EBADF;
-  if ((r = readi(ip, false, (void *)WINDOW, off, max)) < 0)
-    return r;
-  *len = r;
-  return 0;
+  return r < 0 ? r : file_read(h, (void *)WINDOW, off, max, len);
 }
 
 /* One write_buf is one change: one journal transaction for the whole piece, committed before the
  * reply (192-byte writes cost one transaction each). */
 int fs_write_buf_impl(l4_threadid_t caller, l4_word_t h, l4_word_t off, l4_word_t len, l4_word_t *written) {
-  struct inode *ip = file(h);
   int r = check_buf(caller, len);
-  if (r < 0)
-    return r;
-  if (!ip)
-    return -EBADF;
-  fs_lock();
-  r = writei(ip, false, (const void *)WINDOW, off, len);
-  fs_unlock();
-  if (r < 0)
-    return r;
-  *written = r;
-  return 0;
+  return r < 0 ? r : file_write(h, (const void *)WINDOW, off, len, written);
+}
+
+/* The inode at the caller's path (p, len bytes, copied to path), or 0 with *err set. */
+static struct inode *lookup(char path[MAXPATH], const char *p, l4_word_t len, int *err) {
+  *err = cpath(path, p, len);
+  if (*err < 0)
+    return 0;
+  return namei(path, err);
 }
 
 int fs_stat_impl(l4_threadid_t caller, const char *p, l4_word_t len, l4_word_t *mode, l4_word_t *size,
                  l4_word_t *inum, l4_word_t *links) {
   char path[MAXPATH];
-  int err = cpath(path, p, len);
-  if (err < 0)
-    return err;
-  struct inode *ip = namei(path, &err);
+  int err;
+  struct inode *ip = lookup(path, p, len, &err);
   if (!ip)
     return err;
   *mode = ip->d.i_mode;
@@ -195,10 +193,8 @@ int fs_mkdir_impl(l4_threadid_t caller, const char *p, l4_word_t len, l4_word_t 
 
 int fs_unlink_impl(l4_threadid_t caller, const char *p, l4_word_t len) {
   char path[MAXPATH];
-  int err = cpath(path, p, len);
-  if (err < 0)
-    return err;
-  struct inode *ip = namei(path, &err);
+  int err;
+  struct inode *ip = lookup(path, p, len, &err);
   if (!ip)
     return err;
   bool dir = S_ISDIR(ip->d.i_mode);

@@ -10,8 +10,9 @@ static struct file *fdfile(int fd) {
   return fd >= 0 && fd < NOFILE ? curproc->ofile[fd] : 0;
 }
 
-static int fdalloc(struct file *f) {
-  for (int fd = 0; fd < NOFILE; fd++)
+/* The lowest free descriptor >= min, now holding f (whose reference the caller provides). */
+static int fdalloc_from(struct file *f, int min) {
+  for (int fd = min; fd < NOFILE; fd++)
     if (!curproc->ofile[fd]) {
       curproc->ofile[fd] = f;
       return fd;
@@ -19,7 +20,12 @@ static int fdalloc(struct file *f) {
   return -EMFILE;
 }
 
-int sys_read(int fd, uaddr_t buf, int n) {
+static int fdalloc(struct file *f) {
+  return fdalloc_from(f, 0);
+}
+
+/* read(2) and write(2): the same argument checks, then op (fileread or filewrite) unless n is 0. */
+static int readwrite(int fd, uaddr_t buf, int n, int (*op)(struct file *, uaddr_t, int)) {
   struct file *f = fdfile(fd);
   if (!f)
     return -EBADF;
@@ -27,18 +33,15 @@ int sys_read(int fd, uaddr_t buf, int n) {
     return -EINVAL;
   if (!uaccess_ok(buf, n))
     return -EFAULT;
-  return n == 0 ? 0 : fileread(f, buf, n);
+  return n == 0 ? 0 : op(f, buf, n);
+}
+
+int sys_read(int fd, uaddr_t buf, int n) {
+  return readwrite(fd, buf, n, fileread);
 }
 
 int sys_write(int fd, uaddr_t buf, int n) {
-  struct file *f = fdfile(fd);
-  if (!f)
-    return -EBADF;
-  if (n < 0)
-    return -EINVAL;
-  if (!uaccess_ok(buf, n))
-    return -EFAULT;
-  return n == 0 ? 0 : filewrite(f, buf, n);
+  return readwrite(fd, buf, n, filewrite);
 }
 
 /* fsync(2) and fdatasync(2): the file's data and metadata are in the journal on the disk when
@@ -550,13 +553,12 @@ static int dupfrom(int fd, int min) {
     return -EBADF;
   if (min < 0 || min >= NOFILE)
     return -EINVAL;
-  for (int nfd = min; nfd < NOFILE; nfd++)
-    if (!curproc->ofile[nfd]) {
-      curproc->ofile[nfd] = filedup(f);
-      curproc->cloexec &= ~(1u << nfd);
-      return nfd;
-    }
-  return -EMFILE;
+  int nfd = fdalloc_from(f, min);
+  if (nfd >= 0) {
+    filedup(f);
+    curproc->cloexec &= ~(1u << nfd);
+  }
+  return nfd;
 }
 
 /* fcntl(2)/fcntl64(2): descriptor flags, status flags (O_APPEND settable), F_DUPFD. Record

@@ -1,7 +1,7 @@
 /* bootinfo.c: copies what the Multiboot loader told us (command line, modules, memory map) into the kernel. */
 #include "defs.h"
 #include "param.h"
-#include "multiboot.h"
+#include "libkern/multiboot.h"
 
 #define MAXMMAP 32
 

@@ -4,26 +4,18 @@
  * Output: one "ok <check>" / "FAIL <check>" line per check, then "done". */
         .set COM1, 0x3f8
 
+#include "libkern/boot16.h"
+
         .code16
         .text
         .globl _start
 _start:
-        cli
-        xor %ax, %ax
-        mov %ax, %ds
-        mov %ax, %es
-        mov %ax, %ss
-        mov $0x7c00, %sp
-        ljmp $0, $norm          /* some BIOSes jump to 07C0:0000; make CS:IP = 0000:7Cxx */
-norm:
+        BOOT16_ENTER            /* some BIOSes jump to 07C0:0000; make CS:IP = 0000:7Cxx */
         mov %dl, boot_drive
 
         /* 16550: 115200 8N1, FIFOs on, no interrupts */
         mov $COM1+1, %dx; xor %al, %al; out %al, %dx
-        mov $COM1+3, %dx; mov $0x80, %al; out %al, %dx
-        mov $COM1+0, %dx; mov $1, %al; out %al, %dx
-        mov $COM1+1, %dx; xor %al, %al; out %al, %dx
-        mov $COM1+3, %dx; mov $3, %al; out %al, %dx
+        BOOT16_UART_INIT
         mov $COM1+2, %dx; mov $0xc7, %al; out %al, %dx
 
         mov $m_real, %si
@@ -56,20 +48,7 @@ norm:
         ljmp $0x08, $pm32
 
 /* Prints the NUL-terminated string at DS:SI. */
-puts16:
-        lodsb
-        test %al, %al
-        jz 2f
-        mov %al, %ah
-        mov $COM1+5, %dx
-1:      in %dx, %al
-        test $0x20, %al
-        jz 1b
-        mov $COM1, %dx
-        mov %ah, %al
-        out %al, %dx
-        jmp puts16
-2:      ret
+        BOOT16_PUTS puts16
 
 /* ZF set = pass: prints "ok " or "FAIL " then the check name at SI. */
 result16:
@@ -118,20 +97,7 @@ pm32:
 1:      hlt
         jmp 1b
 
-puts32:
-        lodsb
-        test %al, %al
-        jz 2f
-        mov %al, %ah
-        mov $COM1+5, %dx
-1:      in %dx, %al
-        test $0x20, %al
-        jz 1b
-        mov $COM1, %dx
-        mov %ah, %al
-        out %al, %dx
-        jmp puts32
-2:      ret
+        BOOT16_PUTS puts32                /* the same loop, assembled as 32-bit code */
 
 result32:
         push %esi

@@ -1,11 +1,7 @@
 /* Multiboot v1 header and entry for test guests: sets up a stack and calls guest_main(magic, info). */
-        .set MB_MAGIC, 0x1BADB002
-        .set MB_FLAGS, 0x00000003          /* page-align modules, want memory info */
-        .section .multiboot, "a"
-        .align 4
-        .long MB_MAGIC
-        .long MB_FLAGS
-        .long -(MB_MAGIC + MB_FLAGS)
+#include "libkern/multiboot.h"
+
+        MULTIBOOT_HEADER                   /* page-align modules, want memory info */
 
         .section .bss
         .align 16

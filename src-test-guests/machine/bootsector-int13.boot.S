@@ -4,24 +4,17 @@
  * and the code in them runs and prints. All output goes straight to the UART (no INT 10h needed). */
         .set COM1, 0x3f8
 
+#include "libkern/boot16.h"
+
         .code16
         .text
         .globl _start
 _start:
-        cli
-        xor %ax, %ax
-        mov %ax, %ds
-        mov %ax, %es
-        mov %ax, %ss
-        mov $0x7c00, %sp
-        ljmp $0, $1f
-1:      sti                     /* BIOS services may rely on interrupts */
+        BOOT16_ENTER
+        sti                     /* BIOS services may rely on interrupts */
         mov %dl, drive
 
-        mov $COM1+3, %dx; mov $0x80, %al; out %al, %dx
-        mov $COM1+0, %dx; mov $1, %al; out %al, %dx
-        mov $COM1+1, %dx; xor %al, %al; out %al, %dx
-        mov $COM1+3, %dx; mov $3, %al; out %al, %dx
+        BOOT16_UART_INIT
 
         /* AH=41h: BX=55AAh in, BX=AA55h and CF=0 out when extensions exist */
         mov $0x41, %ah
@@ -82,20 +75,7 @@ result:
 1:      call puts
         pop %si
         /* fall through */
-puts:
-        lodsb
-        test %al, %al
-        jz 2f
-        mov %al, %ah
-        mov $COM1+5, %dx
-1:      in %dx, %al
-        test $0x20, %al
-        jz 1b
-        mov $COM1, %dx
-        mov %ah, %al
-        out %al, %dx
-        jmp puts
-2:      ret
+        BOOT16_PUTS puts
 
         .align 4
 dap:    .byte 16, 0             /* packet size, reserved */

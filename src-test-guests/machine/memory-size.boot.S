@@ -6,23 +6,16 @@
         .set COM1, 0x3f8
         .set SMAP, 0x534d4150
 
+#include "libkern/boot16.h"
+
         .code16
         .text
         .globl _start
 _start:
-        cli
-        xor %ax, %ax
-        mov %ax, %ds
-        mov %ax, %es
-        mov %ax, %ss
-        mov $0x7c00, %sp
-        ljmp $0, $1f
-1:      sti
+        BOOT16_ENTER
+        sti
 
-        mov $COM1+3, %dx; mov $0x80, %al; out %al, %dx
-        mov $COM1+0, %dx; mov $1, %al; out %al, %dx
-        mov $COM1+1, %dx; xor %al, %al; out %al, %dx
-        mov $COM1+3, %dx; mov $3, %al; out %al, %dx
+        BOOT16_UART_INIT
 
         /* E820: EBX is the continuation value, 0 before the first call and after the last entry */
         xor %ebx, %ebx
@@ -128,17 +121,8 @@ puts:   lodsb
         jmp puts
 1:      ret
 
-putc:   push %dx
-        push %ax
-        mov $COM1+5, %dx
-1:      in %dx, %al
-        test $0x20, %al
-        jz 1b
-        pop %ax
-        mov $COM1, %dx
-        out %al, %dx
-        pop %dx
-        ret
+putc:
+        BOOT16_PUTC
 
 m_e820: .asciz "e820 "
 m_e801: .asciz "e801 "

@@ -1,24 +1,13 @@
 /* trapasm.S: the 256 entry stubs of the real IDT, the common entry that saves the guest's (or,
  * while the hypervisor waits in HLT, its own) registers as a struct frame, and the way back. */
 #include "layout.h"
-
-/* Vectors for which the CPU pushes an error code: 8, 10-14, 17. */
-        .macro stub n
-        .globl vec\n
-vec\n:
-        .if (\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17)
-        .else
-        pushl   $0
-        .endif
-        pushl   $\n
-        jmp     alltraps
-        .endm
+#include "libkern/trapasm.h"
 
         .text
         .altmacro
         .set i, 0
         .rept 256
-        stub %i
+        TRAP_VECTOR %i
         .set i, i + 1
         .endr
 
@@ -37,11 +26,7 @@ vectors:
 
         .text
 alltraps:
-        pushl   %ds
-        pushl   %es
-        pushl   %fs
-        pushl   %gs
-        pushal
+        TRAP_SAVE
         movw    $HDATA_SEL, %ax
         movw    %ax, %ds
         movw    %ax, %es
@@ -53,13 +38,7 @@ alltraps:
         addl    $4, %esp
         .globl trapret
 trapret:
-        popal
-        popl    %gs
-        popl    %fs
-        popl    %es
-        popl    %ds
-        addl    $8, %esp                   /* vector and error code */
-        iret
+        TRAP_RESTORE_IRET
 
 /* enter_guest(struct frame *f): the first entry into a VM, from a frame built in C. */
         .globl enter_guest
@@ -76,17 +55,8 @@ swtch:
         movl    4(%esp), %eax
         movl    8(%esp), %ecx
         movl    12(%esp), %edx
-        pushl   %ebp
-        pushl   %ebx
-        pushl   %esi
-        pushl   %edi
-        movl    %esp, (%eax)
+        SWTCH_SAVE
         movl    %ecx, %cr3
-        movl    %edx, %esp
-        popl    %edi
-        popl    %esi
-        popl    %ebx
-        popl    %ebp
-        ret
+        SWTCH_RESUME
 
         .section .note.GNU-stack, "", @progbits

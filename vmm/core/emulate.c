@@ -443,13 +443,7 @@ bool emulate_gp(struct frame *f) {
     bool out = op & 2;
     int size = (op & 1) ? (in.opsize ? 2 : 4) : 1;
     uint16_t port = (op & 8) ? (uint16_t)f->edx : (uint16_t)next(&in);
-    count(out ? EX_OUT : EX_IN);
-    v = f->eax;
-    port_io(f, port, size, out, &v);
-    if (!out) {
-      uint32_t mask = size == 4 ? 0xFFFFFFFF : (1u << (8 * size)) - 1;
-      f->eax = (f->eax & ~mask) | (v & mask);
-    }
+    port_io_acc(f, port, size, out);
     break;
   }
   case 0x6C: case 0x6D: case 0x6E: case 0x6F:

@@ -124,6 +124,18 @@ void ports_console_moved(void) {
   }
 }
 
+/* A trapped IN or OUT (not INS/OUTS, in protected or v86 mode): size bytes between the
+ * accumulator (AL, AX or EAX) and port; IN replaces only those bytes. Counted as an in/out exit. */
+void port_io_acc(struct frame *f, uint16_t port, int size, bool out) {
+  count(out ? EX_OUT : EX_IN);
+  uint32_t v = f->eax;
+  port_io(f, port, size, out, &v);
+  if (!out) {
+    uint32_t mask = size == 4 ? 0xFFFFFFFF : (1u << (8 * size)) - 1;
+    f->eax = (f->eax & ~mask) | (v & mask);
+  }
+}
+
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val) {
   (void)f;
   vcpu.ports[port]++;

@@ -1,10 +1,10 @@
 /* entry.S: the test guests' Multiboot header, entry, exception stubs and fault probes. The guests
  * are linked at 1 MiB and run identity-mapped: in ring 0 on bare jx86, in ring 1 in the VMM. */
-        .set MB_MAGIC, 0x1BADB002
-        .set MB_FLAGS, 0x00000003
-        .section .multiboot, "a"
-        .align 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+#include "libkern/trapasm.h"
+
+#include "libkern/multiboot.h"
+
+        MULTIBOOT_HEADER
 
         .text
         .globl _start
@@ -17,20 +17,10 @@ _start:
         call    gexit
 
 /* exception stubs 0..31: the vector's error code (or 0), the vector, then the registers */
-        .macro stub n
-        .globl gvec\n
-gvec\n:
-        .if (\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17)
-        .else
-        pushl   $0
-        .endif
-        pushl   $\n
-        jmp     common
-        .endm
         .altmacro
         .set i, 0
         .rept 32
-        stub %i
+        TRAP_VECTOR %i, gvec, common
         .set i, i + 1
         .endr
         .macro addr n

@@ -12,18 +12,14 @@
  * INT 12h, and the real-mode traps: INT n through the guest's own IVT and IRET, CLI/STI with
  * PUSHF/POPF (IF), IN/OUT, LGDT and the switch to protected mode and back.
  */
+#include "libkern/boot16.h"
+
         .code16
         .section .text
         .globl _start
 _start:
-        cli
-        xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movw    $0x7C00, %sp
-        ljmp    $0, $1f
-1:      sti
+        BOOT16_ENTER
+        sti
         cld
         movb    %dl, drive
         movw    $s_boot, %si
@@ -63,49 +59,8 @@ _start:
         call    crlf
         jmp     part2
 
-/* ---- output: COM1, polled (each IN and OUT is a trap in v86 mode) ---- */
-putc:   pushw   %dx
-        pushw   %ax
-        movw    $0x3FD, %dx
-2:      inb     %dx, %al
-        testb   $0x20, %al
-        jz      2b
-        popw    %ax
-        movw    $0x3F8, %dx
-        outb    %al, %dx
-        popw    %dx
-        ret
-
-/* the string at SI (AX is kept: the values printed after a label are in it) */
-puts:   pushw   %ax
-13:     lodsb
-        testb   %al, %al
-        jz      3f
-        call    putc
-        jmp     13b
-3:      popw    %ax
-        ret
-
-crlf:   movb    $'\r', %al
-        call    putc
-        movb    $'\n', %al
-        jmp     putc
-
-/* AX as four hex digits */
-hex16:  pushw   %cx
-        movw    $4, %cx
-4:      rolw    $4, %ax
-        pushw   %ax
-        andb    $0x0F, %al
-        addb    $'0', %al
-        cmpb    $'9', %al
-        jbe     5f
-        addb    $'a' - '0' - 10, %al
-5:      call    putc
-        popw    %ax
-        loop    4b
-        popw    %cx
-        ret
+/* ---- output: COM1, polled (each IN and OUT is a trap in v86 mode): putc, puts, crlf, hex16 ---- */
+        BOOT16_CONSOLE
 
 /* " cf=N" from the carry flag */
 put_cf: pushw   %si

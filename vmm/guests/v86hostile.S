@@ -12,18 +12,14 @@
  * cannot raise IOPL or set VM in v86 mode, and the disk service refuses sectors beyond the disk
  * and buffers beyond the VM's memory with an error status instead of writing anywhere.
  */
+#include "libkern/boot16.h"
+
         .code16
         .section .text
         .globl _start
 _start:
-        cli
-        xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movw    $0x7C00, %sp
-        ljmp    $0, $1f
-1:      cld
+        BOOT16_ENTER
+        cld
 
         /* POPF with IOPL 3 and VM: PUSHF shows IOPL 3 (real mode may set it) and no VM (POPF
          * never sets it); in the VM the real IOPL stays 0, so CLI, STI, INT n still trap */
@@ -121,46 +117,8 @@ show_status:
         call    hex16
         jmp     crlf
 
-putc:   pushw   %dx
-        pushw   %ax
-        movw    $0x3FD, %dx
-2:      inb     %dx, %al
-        testb   $0x20, %al
-        jz      2b
-        popw    %ax
-        movw    $0x3F8, %dx
-        outb    %al, %dx
-        popw    %dx
-        ret
-
-puts:   pushw   %ax
-3:      lodsb
-        testb   %al, %al
-        jz      4f
-        call    putc
-        jmp     3b
-4:      popw    %ax
-        ret
-
-crlf:   movb    $'\r', %al
-        call    putc
-        movb    $'\n', %al
-        jmp     putc
-
-hex16:  pushw   %cx
-        movw    $4, %cx
-5:      rolw    $4, %ax
-        pushw   %ax
-        andb    $0x0F, %al
-        addb    $'0', %al
-        cmpb    $'9', %al
-        jbe     6f
-        addb    $'a' - '0' - 10, %al
-6:      call    putc
-        popw    %ax
-        loop    5b
-        popw    %cx
-        ret
+/* putc, puts (keeps AX), crlf, hex16 on COM1 */
+        BOOT16_CONSOLE
 
 s_iopl: .asciz  "v86h: iopl/vm after popf="
 s_42:   .asciz  "v86h: int13 42 cf/status="

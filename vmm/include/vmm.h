@@ -197,6 +197,7 @@ void vpic_release_lines(int vm);  /* a restarted VM's real lines no longer wait 
 
 /* ports.c */
 void port_io(struct frame *f, uint16_t port, int size, bool out, uint32_t *val);
+void port_io_acc(struct frame *f, uint16_t port, int size, bool out);  /* IN/OUT with AL, AX, EAX */
 void real_irq(int irq);
 void ports_console_moved(void);   /* after "f N": each VM's UART set-up to its new host port */
 

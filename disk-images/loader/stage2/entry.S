@@ -10,6 +10,8 @@
  * GDT selectors: 08h code32, 10h data32 (both base 0, limit 4 GiB), 18h code16 and 20h data16
  * (base 0, limit 64 KiB: the real-mode-compatible limits loaded before clearing CR0.PE).
  */
+#include "libkern/boot16.h"
+
         .set SEL_CODE32, 0x08
         .set SEL_DATA32, 0x10
         .set SEL_CODE16, 0x18
@@ -20,14 +22,8 @@
         .code16
         .globl _start
 _start:
-        cli
-        xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movw    $STACK_TOP, %sp
-        ljmp    $0, $1f
-1:      movb    %dl, boot_drive
+        BOOT16_ENTER STACK_TOP
+        movb    %dl, boot_drive
 
         movw    $0x2401, %ax            /* A20 on through the firmware (may be unsupported) */
         int     $0x15

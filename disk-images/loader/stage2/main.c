@@ -10,12 +10,12 @@
  */
 #include "libkern/elf.h"
 #include "loader.h"
-#include "multiboot.h"
+#include "libkern/multiboot.h"
 
 #define MAX_MMAP 64u
 #define PAGE 4096u
 
-static uint8_t header_buf[MB_HEADER_SEARCH];
+static uint8_t header_buf[MULTIBOOT_SEARCH];
 static uint32_t info_next = INFO_BASE;
 
 static uint32_t info_alloc(uint32_t size)
@@ -103,9 +103,9 @@ static void check_a20(void)
 }
 
 /* Fills the memory map; returns its length and sets mem_lower/mem_upper from it. */
-static void read_memory_map(struct mb_info *mbi)
+static void read_memory_map(struct multiboot_info *mbi)
 {
-    uint32_t map = info_alloc(MAX_MMAP * sizeof(struct mb_mmap_entry));
+    uint32_t map = info_alloc(MAX_MMAP * sizeof(struct multiboot_mmap));
     uint32_t count = 0;
     uint32_t cont = 0;
     volatile uint32_t *buf = (volatile uint32_t *)E820_BUF_ADDR;
@@ -121,12 +121,10 @@ static void read_memory_map(struct mb_info *mbi)
         if ((r.eflags & EFLAGS_CF) || r.eax != 0x534D4150u)
             break;
         if ((r.ecx & 0xFF) < 24 || (buf[5] & 1)) {
-            struct mb_mmap_entry *e = (struct mb_mmap_entry *)map + count++;
+            struct multiboot_mmap *e = (struct multiboot_mmap *)map + count++;
             e->size = 20;
-            e->base_lo = buf[0];
-            e->base_hi = buf[1];
-            e->len_lo = buf[2];
-            e->len_hi = buf[3];
+            e->addr = (uint64_t)buf[1] << 32 | buf[0];
+            e->len = (uint64_t)buf[3] << 32 | buf[2];
             e->type = buf[4];
         }
         cont = r.ebx;
@@ -139,16 +137,17 @@ static void read_memory_map(struct mb_info *mbi)
     for (int changed = 1; changed;) {
         changed = 0;
         for (uint32_t i = 0; i < count; i++) {
-            struct mb_mmap_entry *e = (struct mb_mmap_entry *)map + i;
-            if (e->type != 1 || e->base_hi != 0)
+            struct multiboot_mmap *e = (struct multiboot_mmap *)map + i;
+            if (e->type != 1 || (e->addr >> 32) != 0)
                 continue;
-            uint64_t end64 = (uint64_t)e->base_lo + ((uint64_t)e->len_hi << 32 | e->len_lo);
+            uint32_t base = (uint32_t)e->addr;
+            uint64_t end64 = (uint64_t)base + e->len;
             uint32_t end = end64 > 0xFFFFF000u ? 0xFFFFF000u : (uint32_t)end64;
-            if (e->base_lo <= lower_end && end > lower_end && end <= 0xA0000) {
+            if (base <= lower_end && end > lower_end && end <= 0xA0000) {
                 lower_end = end;
                 changed = 1;
             }
-            if (e->base_lo <= upper_end && end > upper_end) {
+            if (base <= upper_end && end > upper_end) {
                 upper_end = end;
                 changed = 1;
             }
@@ -157,8 +156,8 @@ static void read_memory_map(struct mb_info *mbi)
     mbi->mem_lower = lower_end / 1024;
     mbi->mem_upper = (upper_end - HIGH_MEM) / 1024;
     mbi->mmap_addr = map;
-    mbi->mmap_length = count * sizeof(struct mb_mmap_entry);
-    mbi->flags |= MBI_FLAG_MEM | MBI_FLAG_MMAP;
+    mbi->mmap_length = count * sizeof(struct multiboot_mmap);
+    mbi->flags |= MBI_MEM | MBI_MMAP;
 }
 
 static void read_or_panic(uint32_t lba, uint32_t offset, uint32_t len, uint32_t dest, const char *what)
@@ -187,7 +186,7 @@ static void check_multiboot_header(uint32_t avail)
 {
     for (uint32_t off = 0; off + 12 <= avail; off += 4) {
         const uint32_t *h = (const uint32_t *)(header_buf + off);
-        if (h[0] == MB_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
+        if (h[0] == MULTIBOOT_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
             if (h[1] & (1u << 16) && header_buf[0] != 0x7F)
                 panic("a.out kludge kernels are not supported (use ELF)");
             return;
@@ -199,7 +198,7 @@ static void check_multiboot_header(uint32_t avail)
 /* Loads the kernel's PT_LOAD segments; returns the physical entry point, sets *end. */
 static uint32_t load_kernel(const struct catalog *c, uint32_t mem_end, uint32_t *end)
 {
-    uint32_t avail = c->kernel_size < MB_HEADER_SEARCH ? c->kernel_size : MB_HEADER_SEARCH;
+    uint32_t avail = c->kernel_size < MULTIBOOT_SEARCH ? c->kernel_size : MULTIBOOT_SEARCH;
     if (avail < sizeof(struct elfhdr))
         panic("kernel is too small to be an ELF file");
     read_or_panic(c->kernel_lba, 0, avail, (uint32_t)header_buf, "the kernel header");
@@ -237,15 +236,15 @@ static uint32_t load_kernel(const struct catalog *c, uint32_t mem_end, uint32_t 
     return entry;
 }
 
-static void load_modules(const struct catalog *c, struct mb_info *mbi, uint32_t start, uint32_t mem_end)
+static void load_modules(const struct catalog *c, struct multiboot_info *mbi, uint32_t start, uint32_t mem_end)
 {
     if (c->module_count == 0)
         return;
-    uint32_t list = info_alloc(c->module_count * sizeof(struct mb_module));
+    uint32_t list = info_alloc(c->module_count * sizeof(struct multiboot_mod));
     uint32_t next = (start + PAGE - 1) & ~(PAGE - 1);
     for (uint32_t i = 0; i < c->module_count; i++) {
         const struct catalog_module *m = &c->modules[i];
-        struct mb_module *out = (struct mb_module *)list + i;
+        struct multiboot_mod *out = (struct multiboot_mod *)list + i;
         check_range(next, m->size, mem_end, "module");
         read_or_panic(m->lba, 0, m->size, next, "a module");
         out->mod_start = next;
@@ -256,7 +255,7 @@ static void load_modules(const struct catalog *c, struct mb_info *mbi, uint32_t 
     }
     mbi->mods_count = c->module_count;
     mbi->mods_addr = list;
-    mbi->flags |= MBI_FLAG_MODS;
+    mbi->flags |= MBI_MODS;
 }
 
 void stage2_main(void)
@@ -270,7 +269,7 @@ void stage2_main(void)
     if (disk == 1)
         puts("jx86-loader: no INT 13h extensions, using CHS reads\n");
 
-    struct mb_info *mbi = (struct mb_info *)info_alloc(sizeof(struct mb_info));
+    struct multiboot_info *mbi = (struct multiboot_info *)info_alloc(sizeof(struct multiboot_info));
     read_memory_map(mbi);
     uint32_t mem_end = HIGH_MEM + mbi->mem_upper * 1024;
 
@@ -281,7 +280,7 @@ void stage2_main(void)
     mbi->cmdline = command_line(c);
     mbi->boot_loader_name = info_string("jx86-loader");
     mbi->boot_device = ((uint32_t)boot_drive << 24) | 0x00FFFFu;   /* partition 1 holds the root */
-    mbi->flags |= MBI_FLAG_CMDLINE | MBI_FLAG_LOADER | MBI_FLAG_BOOTDEV;
+    mbi->flags |= MBI_CMDLINE | MBI_LOADER | MBI_BOOTDEV;
 
     puts("jx86-loader: kernel entry ");
     puthex(entry);

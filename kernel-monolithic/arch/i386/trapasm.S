@@ -1,15 +1,12 @@
 /* trapasm.S: the common interrupt entry (builds a struct trapframe, calls trap()) and the return path. */
 #include "mmu.h"
+#include "libkern/trapasm.h"
 
         .text
         .globl alltraps
 alltraps:
         /* the vector stub has pushed err and trapno; save the rest of the user's state */
-        pushl   %ds
-        pushl   %es
-        pushl   %fs
-        pushl   %gs
-        pushal
+        TRAP_SAVE
         /* the CPU loaded CS and SS from the gate and the TSS, but not the data segments */
         movw    $KDATA_SEL, %ax
         movw    %ax, %ds
@@ -23,12 +20,6 @@ alltraps:
         /* also the first return to user space of every new process (see forkret) */
         .globl trapret
 trapret:
-        popal
-        popl    %gs
-        popl    %fs
-        popl    %es
-        popl    %ds
-        addl    $8, %esp                   /* trapno and err */
-        iret
+        TRAP_RESTORE_IRET
 
         .section .note.GNU-stack, "", @progbits

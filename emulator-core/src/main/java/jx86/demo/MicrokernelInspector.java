@@ -39,7 +39,6 @@ final class MicrokernelInspector implements CrashInspector {
             "memcorrupt: (\\d+) words every \\d+ s over its own address space, seed (-?\\d+)");
     private static final Pattern BURST = Pattern.compile("memcorrupt: burst (\\d+), (\\d+) words, first at virt 0x(\\w+)");
     private static final Pattern DEATH = Pattern.compile("restart: \\S+ \\(pid \\d+\\) died: |mk: thread \\S+ \\(\\w+\\) killed: ");
-    private static final Pattern KERNEL_ADDRESS = Pattern.compile("\\b(?:0x)?(c0[0-9a-f]{6})\\b");
 
     private final ElfSymbols buggy;
     private final ElfSymbols kernel;
@@ -96,9 +95,7 @@ final class MicrokernelInspector implements CrashInspector {
 
     /** xorshift32, as buggy.c's next_random. */
     private int next() {
-        rng ^= rng << 13;
-        rng ^= rng >>> 17;
-        rng ^= rng << 5;
+        rng = CrashInspector.xorshift32(rng);
         return rng;
     }
 
@@ -183,15 +180,6 @@ final class MicrokernelInspector implements CrashInspector {
         if (kernel == null) {
             return line;
         }
-        Matcher m = KERNEL_ADDRESS.matcher(line);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            int addr = (int) Long.parseLong(m.group(1), 16);
-            boolean text = kernel.section(addr).map(s -> s.name().equals(".text")).orElse(false);
-            String name = text ? kernel.describe(addr).orElse(null) : null;
-            m.appendReplacement(sb, Matcher.quoteReplacement(name == null ? m.group() : m.group() + " <" + name + ">"));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+        return CrashInspector.symbolizeKernelText(kernel, line);
     }
 }

@@ -52,7 +52,6 @@ final class MonolithicInspector implements CrashInspector {
     /** Loose on purpose: a burst that hits printk's state or the module's own data garbles its numbers. */
     private static final Pattern BURST = Pattern.compile("^memcorrupt: burst (\\S+), (\\S+) words, first at phys 0x(\\S+)");
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,8}");
-    private static final Pattern KERNEL_ADDRESS = Pattern.compile("\\b(?:0x)?(c0[0-9a-f]{6})\\b");
 
     private final ElfSymbols symbols;
     private final int procTable;
@@ -113,9 +112,7 @@ final class MonolithicInspector implements CrashInspector {
 
     /** xorshift32, as memcorrupt.c's next_random. */
     private int next() {
-        rng ^= rng << 13;
-        rng ^= rng >>> 17;
-        rng ^= rng << 5;
+        rng = CrashInspector.xorshift32(rng);
         return rng;
     }
 
@@ -305,15 +302,6 @@ final class MonolithicInspector implements CrashInspector {
 
     @Override
     public String symbolize(String line) {
-        Matcher m = KERNEL_ADDRESS.matcher(line);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            int addr = (int) Long.parseLong(m.group(1), 16);
-            boolean text = symbols.section(addr).map(s -> s.name().equals(".text")).orElse(false);
-            String name = text ? symbols.describe(addr).orElse(null) : null;
-            m.appendReplacement(sb, Matcher.quoteReplacement(name == null ? m.group() : m.group() + " <" + name + ">"));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+        return CrashInspector.symbolizeKernelText(symbols, line);
     }
 }

@@ -70,6 +70,14 @@ public final class MonolithicScenario implements Scenario {
 
     @Override
     public List<String> startCommands(RunSpec spec) {
+        return memcorruptCommands(spec);
+    }
+
+    /**
+     * The shell lines that start a run on the monolithic kernel, alone or as the vmm's VM 0: the
+     * canary in the background, then memcorrupt.ko with the spec's n, period and seed.
+     */
+    static List<String> memcorruptCommands(RunSpec spec) {
         return List.of("canary &\r", "insmod /lib/modules/memcorrupt.ko n=" + spec.n() + " period=" + spec.period()
                 + " seed=" + spec.seed() + "\r");
     }

@@ -120,8 +120,7 @@ public final class VmmScenario implements Scenario {
     @Override
     public List<String> startCommands(RunSpec spec) {
         // canary without -p: a corruption it finds is reported and VM 0 runs on (class C)
-        return List.of("canary &\r", "insmod /lib/modules/memcorrupt.ko n=" + spec.n() + " period=" + spec.period()
-                + " seed=" + spec.seed() + "\r");
+        return MonolithicScenario.memcorruptCommands(spec);
     }
 
     @Override

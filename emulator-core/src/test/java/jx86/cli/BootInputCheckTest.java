@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import jx86.testsupport.BootSectors;
+import jx86.testsupport.StdStreams;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,33 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BootInputCheckTest {
     /** A boot sector that writes 0 to the exit port and halts: mov al,0; out 0xf4,al; hlt. */
-    private static final byte[] EXIT_SECTOR = bootSector(new byte[] {(byte) 0xB0, 0x00, (byte) 0xE6, (byte) 0xF4, (byte) 0xF4});
+    private static final byte[] EXIT_SECTOR = BootSectors.disk(new byte[] {(byte) 0xB0, 0x00, (byte) 0xE6, (byte) 0xF4, (byte) 0xF4});
 
     @TempDir
     Path dir;
     private Path image;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams std = new StdStreams();
+    private final ByteArrayOutputStream err = std.err();
 
     @BeforeEach
     void setUp() throws IOException {
-        oldErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         image = dir.resolve("disk.img");
         Files.write(image, EXIT_SECTOR);
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(oldErr);
-    }
-
-    private static byte[] bootSector(byte[] code) {
-        byte[] s = new byte[512 * 8];
-        System.arraycopy(code, 0, s, 0, code.length);
-        s[510] = 0x55;
-        s[511] = (byte) 0xAA;
-        return s;
     }
 
     private String errText() {

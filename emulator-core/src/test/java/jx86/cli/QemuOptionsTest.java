@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import jx86.testsupport.BootSectors;
+import jx86.testsupport.StdStreams;
 import jx86.host.SerialBackend;
 import jx86.host.TcpSerial;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** QEMU's option spellings (issue #22): -hda, -hdb, -serial x4, -M, -nographic, -no-reboot, -append. */
@@ -32,24 +33,13 @@ class QemuOptionsTest {
     @TempDir
     Path dir;
     private Path image;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams std = new StdStreams();
+    private final ByteArrayOutputStream err = std.err();
 
     @BeforeEach
     void setUp() throws IOException {
-        oldErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        byte[] s = new byte[512 * 8];
-        System.arraycopy(CODE, 0, s, 0, CODE.length);
-        s[510] = 0x55;
-        s[511] = (byte) 0xAA;
-        image = dir.resolve("disk.img");
-        Files.write(image, s);
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(oldErr);
+        image = BootSectors.write(dir.resolve("disk.img"), CODE);
     }
 
     private String file(Path p) throws IOException {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import jx86.testsupport.BootSectors;
+import jx86.testsupport.StdStreams;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A second --serial is COM2 (up to COM4), as QEMU's repeated -serial; bad combinations are refused in one line. */
@@ -23,24 +24,13 @@ class SecondSerialTest {
     @TempDir
     Path dir;
     private Path image;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams std = new StdStreams();
+    private final ByteArrayOutputStream err = std.err();
 
     @BeforeEach
     void setUp() throws IOException {
-        oldErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        byte[] s = new byte[512 * 8];
-        System.arraycopy(CODE, 0, s, 0, CODE.length);
-        s[510] = 0x55;
-        s[511] = (byte) 0xAA;
-        image = dir.resolve("disk.img");
-        Files.write(image, s);
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(oldErr);
+        image = BootSectors.write(dir.resolve("disk.img"), CODE);
     }
 
     @Test

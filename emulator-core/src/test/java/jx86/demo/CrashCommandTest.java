@@ -3,14 +3,15 @@ package jx86.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import jx86.cli.Main;
+import jx86.testsupport.StdStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: bad options are one line and status 2; kernels not built are reported, not errors. */
@@ -18,26 +19,20 @@ class CrashCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams std = new StdStreams();
+    private final ByteArrayOutputStream out = std.out();
+    private final ByteArrayOutputStream err = std.err();
     private String oldRoot;
 
     @BeforeEach
     void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         oldRoot = System.getProperty("jx86.root");
         System.setProperty("jx86.root", dir.toString());      // an empty checkout: nothing is built
     }
 
     @AfterEach
     void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
         if (oldRoot == null) {
             System.clearProperty("jx86.root");
         } else {

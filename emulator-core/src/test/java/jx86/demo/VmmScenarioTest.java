@@ -23,6 +23,12 @@ class VmmScenarioTest {
         return l;
     }
 
+    /** The run is unclassified, for the reason that contains {@code because}. */
+    private static void assertUnclassified(Classification c, String because) {
+        assertThat(c.outcome()).isEqualTo(Outcome.UNCLASSIFIED);
+        assertThat(c.reason()).contains(because);
+    }
+
     @Test
     void scenario_isKnownByName_andNeedsTheHypervisorKernelAndDisk() {
         assertThat(Scenarios.of("vmm")).get().isInstanceOf(VmmScenario.class);
@@ -51,8 +57,7 @@ class VmmScenarioTest {
         Classification c = VmmScenario.classify(com1("vmm: VM 0 powered off (status 1)", "vm0: eip=c0101d4c",
                 "vmm: VM 1 runs on; its kernel code checksum beb0a18e", "vmm: VM 1 powered off (status 0)"),
                 COM2, RunEnd.DECISIVE_LINE, MachineEvent.STOPPED, 0);
-        assertThat(c.outcome()).isEqualTo(Outcome.UNCLASSIFIED);
-        assertThat(c.reason()).contains("did not end at the exit port");
+        assertUnclassified(c, "did not end at the exit port");
     }
 
     @Test
@@ -60,8 +65,7 @@ class VmmScenarioTest {
         Classification c = VmmScenario.classify(com1("vmm: VM 0 killed: triple fault",
                 "vmm: VM 1 runs on; its kernel code checksum beb0a18e", "vmm: VM 1 powered off (status 0)"),
                 COM2, RunEnd.EXIT_PORT, MachineEvent.EXIT_PORT, 0);
-        assertThat(c.outcome()).isEqualTo(Outcome.UNCLASSIFIED);
-        assertThat(c.reason()).contains("no 'vm0: eip=' line");
+        assertUnclassified(c, "no 'vm0: eip=' line");
     }
 
     @Test
@@ -77,15 +81,13 @@ class VmmScenarioTest {
         Classification c = VmmScenario.classify(com1("vmm: VM 0 powered off (status 0)", "vm0: eip=c0101d4c",
                 "vmm: VM 1 runs on; its kernel code checksum beb0a18e", "vmm: VM 1 powered off (status 0)"),
                 COM2, RunEnd.EXIT_PORT, MachineEvent.EXIT_PORT, 0);
-        assertThat(c.outcome()).isEqualTo(Outcome.UNCLASSIFIED);
-        assertThat(c.reason()).contains("status 0");
+        assertUnclassified(c, "status 0");
     }
 
     @Test
     void vm1OutputOutOfOrder_isNotSurvival() {
         Classification c = VmmScenario.classify(com1("vmm: VM 1 powered off (status 0)"),
                 "vm1 alive\ncanary: all rounds passed\nreboot: power down\n", RunEnd.DECISIVE_LINE, MachineEvent.STOPPED, 0);
-        assertThat(c.outcome()).isEqualTo(Outcome.UNCLASSIFIED);
-        assertThat(c.reason()).contains("VM 1 did not finish: no 'vm1 alive'");
+        assertUnclassified(c, "VM 1 did not finish: no 'vm1 alive'");
     }
 }

@@ -85,19 +85,28 @@ class BiosTest {
         assertThat(carry()).isFalse();
     }
 
-    @Test
-    void int13ExtendedRead_usesTheDiskAddressPacket() {
+    /**
+     * INT 13h function ah (42h read, 43h write) on drive 80h with its disk address packet at 0x600:
+     * count sectors from lba, to or from seg:off. Returns the packet's address.
+     */
+    private int extendedDiskCall(Bios b, int ah, int count, int seg, int off, int lba) {
         int dap = 0x600;
         t.mem.write8(dap, 16);
-        t.mem.write16(dap + 2, 3);
-        t.mem.write16(dap + 4, 0x0000);
-        t.mem.write16(dap + 6, 0x2000);
-        t.mem.write32(dap + 8, 1000);
+        t.mem.write16(dap + 2, count);
+        t.mem.write16(dap + 4, off);
+        t.mem.write16(dap + 6, seg);
+        t.mem.write32(dap + 8, lba);
         t.mem.write32(dap + 12, 0);
-        t.cpu.regs[Cpu.EAX] = 0x4200;
+        t.cpu.regs[Cpu.EAX] = ah << 8;
         t.cpu.regs[Cpu.EDX] = 0x80;
         t.cpu.regs[Cpu.ESI] = dap;
-        bios.biosCall(t.cpu, 0x13);
+        b.biosCall(t.cpu, 0x13);
+        return dap;
+    }
+
+    @Test
+    void int13ExtendedRead_usesTheDiskAddressPacket() {
+        extendedDiskCall(bios, 0x42, 3, 0x2000, 0x0000, 1000);
         assertThat(t.mem.read8(0x20000)).isEqualTo(1000 & 0xFF);
         assertThat(t.mem.read8(0x20000 + 1024)).isEqualTo(1002 & 0xFF);
         assertThat(carry()).isFalse();
@@ -105,31 +114,15 @@ class BiosTest {
 
     @Test
     void int13ExtendedWrite_reachesTheDisk() {
-        int dap = 0x600;
-        t.mem.write8(dap, 16);
-        t.mem.write16(dap + 2, 1);
-        t.mem.write16(dap + 4, 0x3000);
-        t.mem.write16(dap + 6, 0);
-        t.mem.write32(dap + 8, 7);
         t.mem.write8(0x3000, 0xAB);
-        t.cpu.regs[Cpu.EAX] = 0x4300;
-        t.cpu.regs[Cpu.EDX] = 0x80;
-        t.cpu.regs[Cpu.ESI] = dap;
-        bios.biosCall(t.cpu, 0x13);
+        extendedDiskCall(bios, 0x43, 1, 0, 0x3000, 7);
         assertThat(disk.writes).containsExactly(7L);
         assertThat(disk.data[7 * 512]).isEqualTo((byte) 0xAB);
     }
 
     @Test
     void int13ReadPastTheEnd_setsCarryAndStatus() {
-        int dap = 0x600;
-        t.mem.write8(dap, 16);
-        t.mem.write16(dap + 2, 4);
-        t.mem.write32(dap + 8, 2046);
-        t.cpu.regs[Cpu.EAX] = 0x4200;
-        t.cpu.regs[Cpu.EDX] = 0x80;
-        t.cpu.regs[Cpu.ESI] = dap;
-        bios.biosCall(t.cpu, 0x13);
+        int dap = extendedDiskCall(bios, 0x42, 4, 0, 0, 2046);
         assertThat(carry()).isTrue();
         assertThat(t.mem.read16(dap + 2)).as("sectors transferred").isEqualTo(2);
     }
@@ -254,14 +247,7 @@ class BiosTest {
             }
         };
         Bios b = new Bios(t.mem, t.io, List.of(broken));
-        int dap = 0x600;
-        t.mem.write8(dap, 16);
-        t.mem.write16(dap + 2, 2);
-        t.mem.write32(dap + 8, 5);
-        t.cpu.regs[Cpu.EAX] = 0x4200;
-        t.cpu.regs[Cpu.EDX] = 0x80;
-        t.cpu.regs[Cpu.ESI] = dap;
-        b.biosCall(t.cpu, 0x13);
+        int dap = extendedDiskCall(b, 0x42, 2, 0, 0, 5);
         assertThat(carry()).isTrue();
         assertThat(t.mem.read16(dap + 2)).as("sectors transferred").isZero();
     }

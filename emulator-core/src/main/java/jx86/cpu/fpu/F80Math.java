@@ -47,6 +47,20 @@ public final class F80Math {
         return (cw >>> 10) & 3;
     }
 
+    /**
+     * Whether a truncated magnitude rounds away from zero under the rounding control: half is the
+     * first bit dropped, sticky whether any bit below it was set, odd the kept result's lowest bit.
+     */
+    private boolean roundsUp(boolean half, boolean sticky, boolean odd, boolean neg) {
+        boolean inexact = half || sticky;
+        return switch (rc()) {
+            case 0 -> half && (sticky || odd);
+            case 1 -> inexact && neg;
+            case 2 -> inexact && !neg;
+            default -> false;
+        };
+    }
+
     /** Precision control: 24, 53 or 64 significand bits (PC = 1 is reserved and acts as 64). */
     int prec() {
         int pc = (cw >>> 8) & 3;
@@ -92,12 +106,7 @@ public final class F80Math {
             sticky = low >= 0 && low < total - 1;
         }
         boolean inexact = half || sticky;
-        boolean inc = switch (rc()) {
-            case 0 -> half && (sticky || q.testBit(0));
-            case 1 -> inexact && neg;
-            case 2 -> inexact && !neg;
-            default -> false;
-        };
+        boolean inc = roundsUp(half, sticky, q.testBit(0), neg);
         if (inc) {
             q = q.add(BigInteger.ONE);
         }
@@ -488,12 +497,7 @@ public final class F80Math {
             int low = m.getLowestSetBit();
             boolean sticky = low < drop - 1;
             boolean inexact = half || sticky;
-            boolean inc = switch (rc()) {
-                case 0 -> half && (sticky || q.testBit(0));
-                case 1 -> inexact && neg;
-                case 2 -> inexact && !neg;
-                default -> false;
-            };
+            boolean inc = roundsUp(half, sticky, q.testBit(0), neg);
             if (inc) {
                 q = q.add(BigInteger.ONE);
             }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +22,7 @@ class DifferentialOracleTest {
     void singleCase_printedOnRequest() throws IOException {
         String which = System.getProperty("jx86.oracle.case");
         assumeTrue(which != null, "set -Djx86.oracle.case=N to print one case");
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        assumeTrue(nat != null, () -> "skipping CPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.forRequest("CPU oracle");
         long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
         Jx86Runner jx = new Jx86Runner();
         OracleCase c = new BlockGenerator(seed, jx.pagingActive()).generate(Long.parseLong(which));
@@ -38,9 +35,7 @@ class DifferentialOracleTest {
 
     @Test
     void generatedBlocks_faultNativelyOnlyWhereIntended() throws IOException {
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.required();
         BlockGenerator gen = new BlockGenerator(DEFAULT_SEED, true);
         List<OracleCase> cases = new ArrayList<>();
         for (int i = 0; i < DEFAULT_BLOCKS; i++) {
@@ -73,9 +68,7 @@ class DifferentialOracleTest {
 
     @Test
     void randomBlocks_matchHostCpu() throws IOException {
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.required();
         int blocks = Integer.getInteger("jx86.oracle.blocks", DEFAULT_BLOCKS);
         long seed = Long.getLong("jx86.oracle.seed", DEFAULT_SEED);
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +25,7 @@ class FpuOracleTest {
     void singleCase_printedOnRequest() throws IOException {
         String which = System.getProperty("jx86.fpu.case");
         assumeTrue(which != null, "set -Djx86.fpu.case=N to print one case");
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        assumeTrue(nat != null, () -> "skipping FPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.forRequest("FPU oracle");
         long seed = Long.getLong("jx86.fpu.seed", DEFAULT_SEED);
         OracleCase c = new FpuBlockGenerator(seed).generate(Long.parseLong(which));
         OracleResult n = nat.run(List.of(c)).get(0);
@@ -51,9 +48,7 @@ class FpuOracleTest {
     void probe_printedOnRequest() throws IOException {
         String code = System.getProperty("jx86.fpu.probe");
         assumeTrue(code != null, "set -Djx86.fpu.probe=HEX to run a hand-written block");
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        assumeTrue(nat != null, () -> "skipping FPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.forRequest("FPU oracle");
         OracleCase c = FpuBlockGenerator.probe(hex(code), hex(System.getProperty("jx86.fpu.data", "")));
         OracleResult n = nat.run(List.of(c)).get(0);
         OracleResult j = new Jx86Runner().run(c, false);
@@ -123,9 +118,7 @@ class FpuOracleTest {
 
     @Test
     void randomX87Blocks_matchHostFpu() throws IOException {
-        String[] why = new String[1];
-        NativeRunner nat = NativeRunner.build(why);
-        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
+        NativeRunner nat = NativeRunner.required();
         int blocks = Integer.getInteger("jx86.fpu.blocks", DEFAULT_BLOCKS);
         long seed = Long.getLong("jx86.fpu.seed", DEFAULT_SEED);
         FpuBlockGenerator gen = new FpuBlockGenerator(seed);

@@ -1,5 +1,7 @@
 package jx86.cpu.oracle;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jx86.testsupport.Oracles;
 
 /**
  * Builds and drives the native runner (src/test/native/oracle): a freestanding 32-bit Linux ELF
@@ -27,6 +30,25 @@ final class NativeRunner {
 
     private NativeRunner(Path binary) {
         this.binary = binary;
+    }
+
+    /**
+     * The runner for a test that needs it: without it the test is skipped, or fails under
+     * -Djx86.requireOracles=true (jx86.testsupport.Oracles).
+     */
+    static NativeRunner required() {
+        String[] why = new String[1];
+        NativeRunner nat = build(why);
+        Oracles.assume(nat != null, "the native CPU oracle: " + why[0]);
+        return nat;
+    }
+
+    /** The runner for a case printed on request: the test is skipped ("skipping WHAT: reason") without it. */
+    static NativeRunner forRequest(String what) {
+        String[] why = new String[1];
+        NativeRunner nat = build(why);
+        assumeTrue(nat != null, () -> "skipping " + what + ": " + why[0]);
+        return nat;
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.List;
-import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,7 @@ class NativeRunnerTest {
 
     @BeforeAll
     static void build() {
-        String[] why = new String[1];
-        runner = NativeRunner.build(why);
-        Oracles.assume(runner != null, "the native CPU oracle: " + why[0]);
+        runner = NativeRunner.required();
     }
 
     private static OracleCase block(int eflags, int... bytes) {

@@ -12,6 +12,7 @@ import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
 import jx86.image.Ext2Check;
+import jx86.testsupport.PersistenceScenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class MultiServerTest {
     }
 
     static List<String> lines(RunResult r) {
-        return r.serial().lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
+        return PersistenceScenario.lines(r);
     }
 
     @Test
@@ -67,25 +68,7 @@ class MultiServerTest {
         Path img = tmp.resolve("mk.img");
         Files.copy(IMAGE, img, StandardCopyOption.REPLACE_EXISTING);
 
-        RunResult first = boot(img,
-                "echo persistent data > /data.txt",
-                "cp /etc/motd /motd.copy",
-                "mkdir /d",
-                "cp /etc/motd /d",
-                "kill 999",
-                "echo echo from a script > /d/script",
-                "echo wc /etc/motd >> /d/script",
-                "sh /d/script",
-                "poweroff");
-        assertThat(lines(first)).contains("kill: (999) - No such process");
-        assertThat(lines(first)).containsSubsequence("from a script", " 1  3 16 /etc/motd", "reboot: power down");
-        assertThat(first.event()).isEqualTo(MachineEvent.EXIT_PORT);
-        assertThat(first.exitPortValue()).isZero();
-
-        RunResult second = boot(img, "cat /data.txt", "cat /motd.copy", "cat /d/script", "wc /d/motd", "poweroff");
-        assertThat(lines(second)).containsSubsequence("persistent data", "hello from ext2",
-                "echo from a script", "wc /etc/motd", " 1  3 16 /d/motd", "reboot: power down");
-        assertThat(second.exitPortValue()).isZero();
+        PersistenceScenario.assertFilesSurvivePowerOff(img, MultiServerTest::boot);
 
         assumeThat(Ext2Check.available()).as("e2fsprogs installed").isTrue();
         Ext2Check.assertClean(img);   // e2fsck -fn on partition 1

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +79,7 @@ class BusyboxTest {
                 // one line: a second typed line would arrive during `sleep 1` and be echoed into its section
                 .serialInput("busybox sh /etc/applets.sh; poweroff\r").pacedInput(true)
                 .maxInstructions(3_000_000_000L).build());
-        out = sections(run.serial().replace("\r\n", "\n"));
+        out = ConsoleSections.split(run.serial().replace("\r\n", "\n"));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -94,27 +93,6 @@ class BusyboxTest {
                 }
             }
         }
-    }
-
-    private static Map<String, String> sections(String serial) {
-        Map<String, String> m = new LinkedHashMap<>();
-        String name = null;
-        StringBuilder sb = new StringBuilder();
-        for (String line : serial.split("\n", -1)) {
-            if (line.startsWith("==")) {
-                if (name != null) {
-                    m.put(name, sb.toString());
-                }
-                name = line.substring(2);
-                sb.setLength(0);
-            } else if (name != null) {
-                sb.append(line).append('\n');
-            }
-        }
-        if (name != null) {
-            m.put(name, sb.toString());
-        }
-        return m;
     }
 
     private static String section(String name) {

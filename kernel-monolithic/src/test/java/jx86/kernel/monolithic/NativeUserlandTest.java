@@ -6,7 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,25 +33,7 @@ class NativeUserlandTest {
                 .append("console=ttyS0 panic=exit init=/bin/sh")
                 .disk(Path.of("target/disk.img")).snapshot(true)
                 .serialInput("sh /etc/native.sh\rpoweroff\r").pacedInput(true).maxInstructions(2_000_000_000L).build());
-        onJx86 = sections(r.serial().replace("\r\n", "\n"));
-    }
-
-    private static Map<String, String> sections(String serial) {
-        Map<String, String> m = new LinkedHashMap<>();
-        String name = null;
-        StringBuilder sb = new StringBuilder();
-        for (String line : serial.split("\n", -1)) {
-            if (line.startsWith("==")) {
-                if (name != null) {
-                    m.put(name, sb.toString());
-                }
-                name = line.substring(2);
-                sb.setLength(0);
-            } else if (name != null) {
-                sb.append(line).append('\n');
-            }
-        }
-        return m;
+        onJx86 = ConsoleSections.split(r.serial().replace("\r\n", "\n"));
     }
 
     /** Runs target/user/PROG natively with args, stdin from a file (or /dev/null); its stdout. */

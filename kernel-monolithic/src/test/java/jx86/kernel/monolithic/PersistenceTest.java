@@ -9,12 +9,11 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jx86.machine.MachineConfig;
-import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
+import jx86.testsupport.PersistenceScenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,34 +34,12 @@ class PersistenceTest {
                 .maxInstructions(2_000_000_000L).build());
     }
 
-    private static List<String> lines(RunResult r) {
-        return r.serial().lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();
-    }
-
     @Test
     void filesSurvivePowerOffAndTheFileSystemIsClean() throws Exception {
         Path img = tmp.resolve("disk.img");
         Files.copy(Path.of("target/disk.img"), img, StandardCopyOption.REPLACE_EXISTING);
 
-        RunResult first = boot(img,
-                "echo persistent data > /data.txt",
-                "cp /etc/motd /motd.copy",
-                "mkdir /d",
-                "cp /etc/motd /d",
-                "kill 999",
-                "echo echo from a script > /d/script",
-                "echo wc /etc/motd >> /d/script",
-                "sh /d/script",
-                "poweroff");
-        assertThat(lines(first)).contains("kill: (999) - No such process");
-        assertThat(lines(first)).containsSubsequence("from a script", " 1  3 16 /etc/motd", "reboot: power down");
-        assertThat(first.event()).isEqualTo(MachineEvent.EXIT_PORT);
-        assertThat(first.exitPortValue()).isZero();
-
-        RunResult second = boot(img, "cat /data.txt", "cat /motd.copy", "cat /d/script", "wc /d/motd", "poweroff");
-        assertThat(lines(second)).containsSubsequence("persistent data", "hello from ext2",
-                "echo from a script", "wc /etc/motd", " 1  3 16 /d/motd", "reboot: power down");
-        assertThat(second.exitPortValue()).isZero();
+        PersistenceScenario.assertFilesSurvivePowerOff(img, PersistenceTest::boot);
 
         Path e2fsck = Path.of("/sbin/e2fsck");
         if (!Files.isExecutable(e2fsck)) {
