@@ -531,6 +531,16 @@ final class JitCompiler {
         mv.visitInsn(ISUB);
         push(count);
         mv.visitJumpInsn(IF_ICMPLT, exit);
+        exitIfEventsOrCodeChanged(exit);
+        addField("loopRoom", -(k + 1));
+        addField("looped", k + 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(exit);
+        synced = saved;
+    }
+
+    /** Jumps to {@code exit} when the CPU's events changed or the running block's page was written (runBlock's checks). */
+    private void exitIfEventsOrCodeChanged(Label exit) {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "events", "()I", false);
         mv.visitVarInsn(ALOAD, L_DC);
@@ -544,11 +554,6 @@ final class JitCompiler {
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
         mv.visitJumpInsn(IF_ICMPNE, exit);
-        addField("loopRoom", -(k + 1));
-        addField("looped", k + 1);
-        mv.visitJumpInsn(GOTO, top);
-        mv.visitLabel(exit);
-        synced = saved;
     }
 
     /** this cache's int field {@code name} += {@code delta}. */
@@ -611,19 +616,7 @@ final class JitCompiler {
         mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGE, exit);
-        mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "events", "()I", false);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "events", "I");
-        mv.visitJumpInsn(IF_ICMPNE, exit);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "gens", "[I");
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "blockPage", "I");
-        mv.visitInsn(IALOAD);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
-        mv.visitJumpInsn(IF_ICMPNE, exit);
+        exitIfEventsOrCodeChanged(exit);
         mv.visitVarInsn(ALOAD, L_CLOCK);
         mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
         mv.visitVarInsn(ALOAD, L_CLOCK);

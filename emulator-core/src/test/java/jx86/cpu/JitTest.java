@@ -332,39 +332,50 @@ class JitTest {
                 new int[] {0x49},                                 // dec ecx
                 new int[] {0x75, 0xEB},                           // jnz L
                 new int[] {0xF4});
+        Set<Integer> interrupted = new HashSet<>();
+        for (int phase = 1; phase <= 170; phase++) {
+            String what = "deadline " + phase;
+            CpuTestSupport jit = timerAt(loop, phase, what);
+            interrupted.add(jit.read32(DATA + 0x100));
+        }
+        // the sweep hit every instruction of the loop body (9 EIPs) and the code before it
+        assertThat(interrupted).hasSizeGreaterThanOrEqualTo(10);
+    }
+
+    /**
+     * One run of a timer sweep: {@code loop} with a timer interrupt due at cycle {@code at}, whose
+     * handler (vector 0x20) records the interrupted EIP at DATA+0x100, on the interpreter and on the
+     * translator; both must stop alike in the same state (the recorded EIP included, as it is memory).
+     * Returns the translator's machine.
+     */
+    private CpuTestSupport timerAt(int[] loop, int at, String what) {
         int[] handler = cat(
                 new int[] {0x50},                                 // push eax
                 new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
                 new int[] {0xA3}, le32(DATA + 0x100),             // mov [DATA+0x100], eax
                 new int[] {0x58},                                 // pop eax
                 new int[] {0xCF});                                // iret
-        Set<Integer> interrupted = new HashSet<>();
-        for (int phase = 1; phase <= 170; phase++) {
-            final int at = phase;
-            Consumer<CpuTestSupport> setup = t -> {
-                t.code(loop);
-                t.handler(0x20, HANDLER);
-                for (int i = 0; i < handler.length; i++) {
-                    t.poke8(HANDLER + i, handler[i]);
-                }
-                t.cpu.setInterruptController(() -> {
-                    t.cpu.setIntr(false);
-                    return 0x20;
-                });
-                t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
-            };
-            CpuTestSupport plain = machine(Engine.INTERP, setup);
-            CpuTestSupport jit = machine(Engine.JIT, setup);
-            StopReason a = plain.cpu.run(100_000);
-            StopReason b = jit.cpu.run(100_000);
-            String what = "deadline " + phase;
-            assertThat(b).as(what).isEqualTo(a);
-            assertSameState(jit, plain, what);
-            assertCompiled(jit);
-            interrupted.add(jit.read32(DATA + 0x100));
-        }
-        // the sweep hit every instruction of the loop body (9 EIPs) and the code before it
-        assertThat(interrupted).hasSizeGreaterThanOrEqualTo(10);
+        Consumer<CpuTestSupport> setup = t -> {
+            t.code(loop);
+            t.handler(0x20, HANDLER);
+            for (int i = 0; i < handler.length; i++) {
+                t.poke8(HANDLER + i, handler[i]);
+            }
+            t.cpu.setInterruptController(() -> {
+                t.cpu.setIntr(false);
+                return 0x20;
+            });
+            t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
+        };
+        CpuTestSupport plain = machine(Engine.INTERP, setup);
+        CpuTestSupport jit = machine(Engine.JIT, setup);
+        StopReason a = plain.cpu.run(100_000);
+        StopReason b = jit.cpu.run(100_000);
+        assertThat(b).as(what).isEqualTo(a);
+        assertSameState(jit, plain, what);
+        assertThat(jit.read32(DATA + 0x100)).as(what + ": interrupted EIP").isEqualTo(plain.read32(DATA + 0x100));
+        assertCompiled(jit);
+        return jit;
     }
 
     /** REP STOSD and REP MOVSB ending compiled blocks, with budgets that split their batches. */
@@ -488,38 +499,11 @@ class JitTest {
                 new int[] {0x49},                                 // dec ecx
                 new int[] {0x75, 0xF7},                           // jnz L
                 new int[] {0xF4});
-        int[] handler = cat(
-                new int[] {0x50},                                 // push eax
-                new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
-                new int[] {0xA3}, le32(DATA + 0x100),             // mov [DATA+0x100], eax
-                new int[] {0x58},                                 // pop eax
-                new int[] {0xCF});                                // iret
         Set<Integer> interrupted = new HashSet<>();
         boolean looped = false;
         for (int phase = 1; phase <= 200; phase++) {
-            final int at = phase;
-            Consumer<CpuTestSupport> setup = t -> {
-                t.code(loop);
-                t.handler(0x20, HANDLER);
-                for (int i = 0; i < handler.length; i++) {
-                    t.poke8(HANDLER + i, handler[i]);
-                }
-                t.cpu.setInterruptController(() -> {
-                    t.cpu.setIntr(false);
-                    return 0x20;
-                });
-                t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
-            };
-            CpuTestSupport plain = machine(Engine.INTERP, setup);
-            CpuTestSupport jit = machine(Engine.JIT, setup);
-            StopReason a = plain.cpu.run(100_000);
-            StopReason b = jit.cpu.run(100_000);
             String what = "deadline " + phase;
-            assertThat(b).as(what).isEqualTo(a);
-            assertSameState(jit, plain, what);
-            assertCompiled(jit);
-            assertThat(jit.read32(DATA + 0x100)).as(what + ": interrupted EIP")
-                    .isEqualTo(plain.read32(DATA + 0x100));
+            CpuTestSupport jit = timerAt(loop, phase, what);
             interrupted.add(jit.read32(DATA + 0x100));
             looped |= jit.cpu.decoded.translator().loopedInstructions > 0;
         }
