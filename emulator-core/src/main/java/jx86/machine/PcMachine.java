@@ -301,7 +301,9 @@ public final class PcMachine implements AutoCloseable {
 
     /** After the run's event: tells an attached debugger, flushes devices and returns the result. */
     public RunResult finishRun() {
-        StartupTrace.mark("machine: run ended (" + event + ", " + cpu.instructions + " instructions)");
+        if (StartupTrace.enabled()) {
+            StartupTrace.mark("machine: run ended (" + event + ", " + cpu.instructions + " instructions)");
+        }
         if (debugger != null) {
             debugger.machineEnded(event, exitPortValue);
         }

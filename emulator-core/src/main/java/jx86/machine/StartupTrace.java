@@ -6,9 +6,10 @@ import java.time.Duration;
  * Start-up marks for measuring where the time to the first guest output goes (docs/performance.md,
  * "Start-up"). Off unless the JVM runs with {@code -Djx86.startupTrace=true} (e.g. through
  * {@code JX86_JAVA_OPTS}); then each {@link #mark} prints one line on standard error (standard
- * output is the guest's console): milliseconds since the JVM started (RuntimeMXBean's start time,
- * taken when the JVM begins to create itself; the launcher script and the exec before it are not
- * included: time those from outside), milliseconds since the previous mark, and the process's CPU
+ * output is the guest's console): milliseconds since RuntimeMXBean's start time (which is the
+ * JVM's "init done" moment, some 30 ms after it began to create itself; the launcher script, the
+ * exec and JVM creation come before it: time those from outside with tools/time-to-prompt.sh),
+ * milliseconds since the previous mark, and the process's CPU
  * time so far (all threads: the JIT compilers and the GC too; 10 ms resolution). The first mark
  * also pays for loading java.management (a few ms). Nothing here feeds back into the machine.
  */
@@ -26,13 +27,16 @@ public final class StartupTrace {
     }
 
     /** Prints {@code what} with the times (when enabled). */
-    public static synchronized void mark(String what) {
-        if (!ON) {
-            return;
+    public static void mark(String what) {
+        if (ON) {
+            print(what);
         }
+    }
+
+    private static synchronized void print(String what) {
         long now = System.nanoTime();
         if (originNanos == 0) {
-            // the JVM's start (the beginning of its creation, ms resolution), as a nanoTime value
+            // RuntimeMXBean's start time (the JVM's init-done moment, ms resolution) as a nanoTime value
             long uptimeMillis = System.currentTimeMillis()
                     - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
             originNanos = now - uptimeMillis * 1_000_000;
