@@ -30,12 +30,25 @@ final class BenchEmulator {
 
     /** How the java child is started: the launcher's own {@code exec java} line, without its build check. */
     record JavaLauncher(Path java, List<String> options, Path root, String classPath) {
-        /** This JVM's java binary and class path, the project root, and JX86_JAVA_OPTS as the launcher passes it. */
+        /**
+         * This JVM's java binary and class path, the project root, and the options the launcher
+         * passes: its class-data archive (when it started this JVM with one) and JX86_JAVA_OPTS.
+         */
         static JavaLauncher current(Path root) {
             String opts = System.getenv().getOrDefault("JX86_JAVA_OPTS", "").strip();
-            return new JavaLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
-                    opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")), root,
+            List<String> options = new ArrayList<>(cdsOptions(System.getProperty("jx86.cdsArchive")));
+            options.addAll(opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
+            return new JavaLauncher(Path.of(System.getProperty("java.home"), "bin", "java"), options, root,
                     System.getProperty("java.class.path"));
+        }
+
+        /** The launcher's archive options for {@code archive} (its jx86.cdsArchive property), or none. */
+        static List<String> cdsOptions(String archive) {
+            if (archive == null || archive.isEmpty() || !Files.isReadable(Path.of(archive))) {
+                return List.of();
+            }
+            return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off",
+                    "-Djx86.cdsArchive=" + archive);
         }
 
         List<String> command(List<String> args) {

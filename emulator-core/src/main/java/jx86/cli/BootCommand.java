@@ -10,6 +10,7 @@ import jx86.firmware.BadImageException;
 import jx86.machine.MachineConfig;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
+import jx86.machine.StartupTrace;
 import jx86.machine.Stats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -379,6 +380,7 @@ public final class BootCommand implements Callable<Integer> {
             throw new UserError((logFile != null ? "-D" : "--dfilter") + " needs -d ITEMS");
         }
         MachineConfig config = b.build();
+        StartupTrace.mark("boot: options checked");
         PcMachine machine;
         try {
             machine = new PcMachine(config);
@@ -393,6 +395,7 @@ public final class BootCommand implements Callable<Integer> {
         try (machine) {
             try {
                 machine.boot();
+                StartupTrace.mark("boot: guest loaded, runs");
             } catch (BadImageException e) {
                 throw new UserError(e.getMessage());
             }

@@ -60,6 +60,9 @@ final class PromptWatch implements PcMachine.Debugger {
             jvmUptimeMillis = System.currentTimeMillis() - jvmStartMillis;
             cpuNanos = threads.getCurrentThreadCpuTime();
             instructions = machine.instructions();
+            if (jx86.machine.StartupTrace.enabled()) {
+                jx86.machine.StartupTrace.mark("bench: prompt seen after " + instructions + " instructions");
+            }
         }
     }
 

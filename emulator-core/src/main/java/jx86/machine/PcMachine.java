@@ -23,8 +23,6 @@ import jx86.firmware.LinuxLoader;
 import jx86.firmware.MultibootLoader;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.Mmu;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PC: the composition root that builds every device through its constructor, in dependency
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class PcMachine implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PcMachine.class);
     /** Instructions per CPU slice between host-side checks (timeout, realtime pacing, limits). */
     private static final long SLICE = 200_000;
     /**
@@ -88,14 +85,18 @@ public final class PcMachine implements AutoCloseable {
 
     public PcMachine(MachineConfig config) {
         this.config = config;
+        StartupTrace.mark("machine: construction starts");
         this.memory = new PhysicalMemory((long) config.memoryMiB << 20);
+        StartupTrace.mark("machine: RAM allocated");
         this.mmu = new Mmu(memory, clock);
         this.cpu = new Cpu(mmu, io, clock);
+        StartupTrace.mark("machine: MMU and CPU built");
         cpu.setEngine(config.engine);
         cpu.setStrict(config.cpuStrict);
         this.trace = openTrace(config);
         cpu.setTrace(trace);
         this.devices = new Devices(this, config);
+        StartupTrace.mark("machine: devices built");
     }
 
     /** The -d log, or null; IllegalArgumentException (one line) for bad items, ranges or an unwritable file. */
@@ -201,6 +202,7 @@ public final class PcMachine implements AutoCloseable {
         bios.install();
         devices.writeFirmwareTables();
         bios.post();
+        StartupTrace.mark("machine: BIOS POST done");
         if (config.kernel != null) {
             byte[] kernel = readFile(config.kernel, "kernel");
             if (LinuxLoader.isBzImage(kernel)) {
@@ -299,6 +301,9 @@ public final class PcMachine implements AutoCloseable {
 
     /** After the run's event: tells an attached debugger, flushes devices and returns the result. */
     public RunResult finishRun() {
+        if (StartupTrace.enabled()) {
+            StartupTrace.mark("machine: run ended (" + event + ", " + cpu.instructions + " instructions)");
+        }
         if (debugger != null) {
             debugger.machineEnded(event, exitPortValue);
         }

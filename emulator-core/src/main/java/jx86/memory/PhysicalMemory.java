@@ -97,20 +97,15 @@ public final class PhysicalMemory {
             chunks[i] = new byte[(int) Math.min(CHUNK_BYTES, ramBytes - ((long) i << CHUNK_SHIFT))];
         }
         this.codeWrites = new CodeWriteTracker((int) (ramBytes >>> 12));
-        for (int page = 0; page < pageKind.length; page++) {
-            long pa = (long) page << 12;
-            byte kind;
-            if (pa >= ROM_START && pa < ROM_END) {
-                kind = KIND_ROM;
-            } else if (pa < ramBytes) {
-                kind = KIND_RAM;
-            } else if (pa >= (HIGH_BIOS_START & 0xFFFF_FFFFL)) {
-                kind = KIND_ROM;
-            } else {
-                kind = KIND_UNASSIGNED;
-            }
-            pageKind[page] = kind;
-        }
+        // Filled by ranges, not page by page: a loop over the 2^20 pages runs in the bytecode
+        // interpreter this early and cost 25 ms or more of every start-up (docs/performance.md).
+        // RAM, then unassigned up to the high BIOS, then ROM over it and over the legacy ROM hole.
+        int ramPages = (int) (ramBytes >>> 12);
+        int highBiosPage = HIGH_BIOS_START >>> 12;
+        java.util.Arrays.fill(pageKind, 0, ramPages, (byte) KIND_RAM);
+        java.util.Arrays.fill(pageKind, ramPages, Math.max(ramPages, highBiosPage), (byte) KIND_UNASSIGNED);
+        java.util.Arrays.fill(pageKind, Math.max(ramPages, highBiosPage), pageKind.length, (byte) KIND_ROM);
+        java.util.Arrays.fill(pageKind, ROM_START >>> 12, ROM_END >>> 12, (byte) KIND_ROM);
     }
 
     /** RAM size in bytes (up to 3 GiB, so a long: as an int it would be negative above 2 GiB). */

@@ -157,6 +157,11 @@ class BenchCompareTest {
                 Path.of("/root"), "a.jar:b.jar");
         assertThat(l.command(List.of("boot"))).containsExactly("/j/bin/java", "-Xmx1g", "-Djx86.root=/root", "-cp",
                 "a.jar:b.jar", "jx86.cli.Main", "boot");
+        Path archive = Files.writeString(dir.resolve("jx86-1.jsa"), "archive");
+        assertThat(BenchEmulator.JavaLauncher.cdsOptions(archive.toString())).containsExactly(
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off", "-Djx86.cdsArchive=" + archive);
+        assertThat(BenchEmulator.JavaLauncher.cdsOptions(dir.resolve("missing.jsa").toString())).isEmpty();
+        assertThat(BenchEmulator.JavaLauncher.cdsOptions(null)).isEmpty();
         assertThat(BenchEmulator.qemuCommand("q", img)).containsSubsequence("q", "-accel", "tcg", "-m", "128",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-drive", "file=" + img + ",format=raw,if=ide,index=0,snapshot=on");

@@ -30,6 +30,35 @@ class MainTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: jx86").contains("boot");
     }
 
+    /** The full help lists every subcommand in order, though a named one registers only itself. */
+    @Test
+    void help_listsEverySubcommandInOrder() {
+        assertThat(Main.execute("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        String commands = help.substring(help.indexOf("Commands:"));
+        // a command's line is indented by two spaces; its wrapped description by more
+        assertThat(commands.lines().filter(l -> l.startsWith("  ") && !l.startsWith("   "))
+                .map(l -> l.strip().split("\\s+")[0]).toList())
+                .startsWith("boot", "bench", "test", "demo", "help");
+    }
+
+    @Test
+    void helpSubcommand_andSubcommandHelp_printTheSubcommandsUsage() {
+        assertThat(Main.execute("help", "boot")).isZero();
+        String viaHelp = out.toString(StandardCharsets.UTF_8);
+        assertThat(viaHelp).startsWith("Usage: jx86 boot ");
+        out.reset();
+        assertThat(Main.execute("boot", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(viaHelp);
+    }
+
+    @Test
+    void unknownSubcommand_isOneLineAndStatus2() {
+        assertThat(Main.execute("frobnicate")).isEqualTo(2);
+        assertThat(errLines().lines()).hasSize(1).first().asString().startsWith("jx86: Unmatched argument")
+                .contains("frobnicate");
+    }
+
     @Test
     void version_namesTheProject() {
         assertThat(Main.execute("--version")).isZero();

@@ -8,6 +8,25 @@ import org.junit.jupiter.api.Test;
 class PhysicalMemoryTest {
     private final PhysicalMemory mem = new PhysicalMemory(2 << 20);
 
+    /** The page map at every boundary, for the smallest RAM, a typical one and one with a chunk. */
+    @Test
+    void pageKinds_atEveryBoundary() {
+        int ram = PhysicalMemory.KIND_RAM;
+        int rom = PhysicalMemory.KIND_ROM;
+        int none = PhysicalMemory.KIND_UNASSIGNED;
+        PhysicalMemory oneMiB = new PhysicalMemory(1 << 20);
+        assertThat(new int[] {oneMiB.kindOf(0), oneMiB.kindOf(0xBFFFF), oneMiB.kindOf(0xC0000), oneMiB.kindOf(0xFFFFF),
+            oneMiB.kindOf(0x100000), oneMiB.kindOf(0xFFFDFFFF), oneMiB.kindOf(0xFFFE0000), oneMiB.kindOf(0xFFFFFFFF)})
+                .containsExactly(ram, ram, rom, rom, none, none, rom, rom);
+        assertThat(new int[] {mem.kindOf(0xBF000), mem.kindOf(0xC0000), mem.kindOf(0xFF000), mem.kindOf(0x100000),
+            mem.kindOf(0x1FFFFF), mem.kindOf(0x200000), mem.kindOf(0x7FFFFFFF), mem.kindOf(0xFFFDF000), mem.kindOf(0xFFFE0000)})
+                .containsExactly(ram, rom, rom, ram, ram, none, none, none, rom);
+        PhysicalMemory chunked = new PhysicalMemory(PhysicalMemory.CHUNK_BYTES + (4L << 20), PhysicalMemory.CHUNK_BYTES);
+        int end = PhysicalMemory.CHUNK_BYTES + (4 << 20);
+        assertThat(new int[] {chunked.kindOf(PhysicalMemory.CHUNK_BYTES), chunked.kindOf(end - 1), chunked.kindOf(end)})
+                .containsExactly(ram, ram, none);
+    }
+
     @Test
     void ram_isLittleEndianAtAnyAlignment() {
         mem.write32(0x1001, 0x11223344);
