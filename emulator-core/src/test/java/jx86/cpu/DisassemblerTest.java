@@ -12,13 +12,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  * vmm's DisassemblerObjdumpTest.
  */
 class DisassemblerTest {
-    private static byte[] hex(String s) {
+    /** Bytes written as objdump shows them ("0f b6 c0"). */
+    static byte[] hex(String s) {
         String[] p = s.trim().split(" ");
         byte[] b = new byte[p.length];
         for (int i = 0; i < p.length; i++) {
             b[i] = (byte) Integer.parseInt(p[i], 16);
         }
         return b;
+    }
+
+    /** {@code bytes} at {@code eip} disassemble to objdump's line, one instruction of all the bytes. */
+    static void assertDisassembles(String bytes, String objdump, int eip, boolean code32) {
+        byte[] b = hex(bytes);
+        Disassembler.Insn insn = Disassembler.decode(b, 0, eip, code32);
+        assertThat(insn.text()).isEqualTo(objdump.trim());
+        assertThat(insn.length()).isEqualTo(b.length);
     }
 
     @ParameterizedTest
@@ -46,10 +55,7 @@ class DisassemblerTest {
         "66 0f b9 c8          | ud1    %ax,%cx",
     })
     void code32(String bytes, String objdump) {
-        byte[] b = hex(bytes);
-        Disassembler.Insn insn = Disassembler.decode(b, 0, 0x1000, true);
-        assertThat(insn.text()).isEqualTo(objdump.trim());
-        assertThat(insn.length()).isEqualTo(b.length);
+        assertDisassembles(bytes, objdump, 0x1000, true);
     }
 
     @ParameterizedTest
@@ -68,10 +74,7 @@ class DisassemblerTest {
         "66 90          | xchg   %eax,%eax",
     })
     void code16(String bytes, String objdump) {
-        byte[] b = hex(bytes);
-        Disassembler.Insn insn = Disassembler.decode(b, 0, 0, false);
-        assertThat(insn.text()).isEqualTo(objdump.trim());
-        assertThat(insn.length()).isEqualTo(b.length);
+        assertDisassembles(bytes, objdump, 0, false);
     }
 
     @ParameterizedTest

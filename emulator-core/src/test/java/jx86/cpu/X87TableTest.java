@@ -23,14 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class X87TableTest {
     private static final int D = CpuTestSupport.DATA;
 
-    private static byte[] hex(String s) {
-        String[] p = s.trim().split(" ");
-        byte[] b = new byte[p.length];
-        for (int i = 0; i < p.length; i++) {
-            b[i] = (byte) Integer.parseInt(p[i], 16);
-        }
-        return b;
-    }
 
     /** The escape {@code op} with {@code modrm}: SIB 00 (EAX+EAX) for rm = 4, a disp32 of DATA where mod 0 rm 5 wants one. */
     private static int[] encoding(int op, int modrm) {
@@ -271,10 +263,7 @@ class X87TableTest {
         "66 d9 d1          | data16 (bad)",
     })
     void code32_asObjdumpPrintsIt(String bytes, String objdump) {
-        byte[] b = hex(bytes);
-        Disassembler.Insn insn = Disassembler.decode(b, 0, 0x1000, true);
-        assertThat(insn.text()).isEqualTo(objdump.trim());
-        assertThat(insn.length()).isEqualTo(b.length);
+        DisassemblerTest.assertDisassembles(bytes, objdump, 0x1000, true);
     }
 
     @ParameterizedTest
@@ -290,10 +279,7 @@ class X87TableTest {
         "9b df e0          | fstsw  %ax",
     })
     void code16_asObjdumpPrintsIt(String bytes, String objdump) {
-        byte[] b = hex(bytes);
-        Disassembler.Insn insn = Disassembler.decode(b, 0, 0, false);
-        assertThat(insn.text()).isEqualTo(objdump.trim());
-        assertThat(insn.length()).isEqualTo(b.length);
+        DisassemblerTest.assertDisassembles(bytes, objdump, 0, false);
     }
 
     @ParameterizedTest
@@ -307,7 +293,7 @@ class X87TableTest {
         "26 9b 90 | es fwait | 2",
     })
     void waitWithoutEscape_isItsOwnInstruction(String bytes, String objdump, int length) {
-        Disassembler.Insn insn = Disassembler.decode(hex(bytes), 0, 0, true);
+        Disassembler.Insn insn = Disassembler.decode(DisassemblerTest.hex(bytes), 0, 0, true);
         assertThat(insn.text()).isEqualTo(objdump.trim());
         assertThat(insn.length()).isEqualTo(length);
         assertThat(insn.row()).isEqualTo(OpTable.lookup(0x9B, 0));
