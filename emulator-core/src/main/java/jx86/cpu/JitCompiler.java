@@ -517,11 +517,7 @@ final class JitCompiler {
         syncTo(k + 1);
         setExitSynced(k + 1);
         Label exit = new Label();
-        mv.visitVarInsn(ALOAD, L_CLOCK);
-        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
-        mv.visitVarInsn(ALOAD, L_CLOCK);
-        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
-        mv.visitInsn(LSUB);
+        pushCyclesToNextEvent();
         mv.visitLdcInsn((long) count);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFLT, exit);
@@ -537,6 +533,15 @@ final class JitCompiler {
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(exit);
         synced = saved;
+    }
+
+    /** Pushes clock.nextEventAt - clock.cycles (a long): the cycles left before the next timer event. */
+    private void pushCyclesToNextEvent() {
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
+        mv.visitVarInsn(ALOAD, L_CLOCK);
+        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
+        mv.visitInsn(LSUB);
     }
 
     /** Jumps to {@code exit} when the CPU's events changed or the running block's page was written (runBlock's checks). */
@@ -617,11 +622,7 @@ final class JitCompiler {
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGE, exit);
         exitIfEventsOrCodeChanged(exit);
-        mv.visitVarInsn(ALOAD, L_CLOCK);
-        mv.visitFieldInsn(GETFIELD, CLOCK, "nextEventAt", "J");
-        mv.visitVarInsn(ALOAD, L_CLOCK);
-        mv.visitFieldInsn(GETFIELD, CLOCK, "cycles", "J");
-        mv.visitInsn(LSUB);
+        pushCyclesToNextEvent();
         mv.visitVarInsn(LSTORE, L_ROOM);
         mv.visitVarInsn(LLOAD, L_ROOM);
         mv.visitLdcInsn((long) (count - k));
