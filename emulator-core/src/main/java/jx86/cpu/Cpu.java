@@ -121,6 +121,8 @@ public final class Cpu {
     public int sysenterCs;
     public int sysenterEsp;
     public int sysenterEip;
+    /** The other stored MSRs, one slot per MSR the model has ({@link ModelMsrs}). */
+    final long[] msrValues = new long[ModelMsrs.slots()];
 
     /** Current privilege level; change it only through {@link #setCpl}. */
     private int cpl;
@@ -285,6 +287,7 @@ public final class Cpu {
         sysenterCs = 0;
         sysenterEsp = 0;
         sysenterEip = 0;
+        ModelMsrs.reset(msrValues);
         eflags = 2;
         lfOp = Flags.NONE;
         inhibitInterrupts = false;

@@ -6,6 +6,7 @@ package jx86.cpu;
  * word). The instruction-set features are derived from the {@link OpTable}'s model column
  * (TSC from RDTSC, MSR from RDMSR, CX8 from CMPXCHG8B, SEP from SYSENTER, CMOV from CMOVcc);
  * the others describe what the MMU and the machine model (PSE, PGE, APIC) and the x87 FPU.
+ * The model-specific registers that go with this model and these features are in {@link ModelMsrs}.
  */
 public final class CpuModel {
     private CpuModel() {
@@ -31,6 +32,8 @@ public final class CpuModel {
     public static final int PSE = 1 << 3;
     public static final int TSC = 1 << 4;
     public static final int MSR = 1 << 5;
+    /** Machine-check exception; not reported (no #MC is ever raised), so the P5_MC MSRs are absent. */
+    public static final int MCE = 1 << 7;
     public static final int CX8 = 1 << 8;
     public static final int APIC = 1 << 9;
     public static final int SEP = 1 << 11;

@@ -13,21 +13,12 @@ import jx86.arch.Vectors;
  * VME, PVI, TSD, DE, PSE, MCE, PGE, PCE, OSFXSR and OSXMMEXCPT, and any other bit (PAE included:
  * the MMU has no PAE) is #GP(0).
  *
- * <p>MSRs implemented: IA32_TIME_STAMP_COUNTER (0x10; reads the virtual clock's cycle count,
- * writes are ignored because the clock drives every device), IA32_APIC_BASE (0x1B; reads
- * 0xFEE00900, the enabled BSP at the default base; writes ignored) and IA32_SYSENTER_CS/ESP/EIP
- * (0x174-0x176). Every other MSR is #GP(0).
+ * <p>The MSRs, their values and write behaviour are the CPU model's: see {@link ModelMsrs}.
  *
  * <p>MOV to DR0-DR7 only stores the registers; the breakpoints they describe are checked by the run
  * loop ({@link Debug}). Not modelled: CR8 and the VME/PVI extensions.
  */
 public final class SystemInsns {
-    static final int MSR_TSC = 0x10;
-    static final int MSR_APIC_BASE = 0x1B;
-    static final int MSR_SYSENTER_CS = 0x174;
-    static final int MSR_SYSENTER_ESP = 0x175;
-    static final int MSR_SYSENTER_EIP = 0x176;
-    static final int APIC_BASE_VALUE = 0xFEE0_0900;
 
     private static final int CR0_DEFINED = Cpu.CR0_PE | Cpu.CR0_MP | Cpu.CR0_EM | Cpu.CR0_TS | Cpu.CR0_ET
             | Cpu.CR0_NE | Cpu.CR0_WP | Cpu.CR0_AM | Cpu.CR0_NW | Cpu.CR0_CD | Cpu.CR0_PG;
@@ -267,34 +258,19 @@ public final class SystemInsns {
 
     // ---- MSRs ----
 
-    /** RDMSR: ECX selects the MSR, result in EDX:EAX; #GP(0) for unimplemented MSRs or CPL != 0. */
+    /** RDMSR: ECX selects the MSR ({@link ModelMsrs}), result in EDX:EAX; #GP(0) at CPL != 0. */
     public static void rdmsr(Cpu cpu) {
         requireCpl0(cpu);
-        long value;
-        switch (cpu.regs[Cpu.ECX]) {
-            case MSR_TSC -> value = cpu.clock.cycles;
-            case MSR_APIC_BASE -> value = APIC_BASE_VALUE & 0xFFFF_FFFFL;
-            case MSR_SYSENTER_CS -> value = cpu.sysenterCs & 0xFFFF_FFFFL;
-            case MSR_SYSENTER_ESP -> value = cpu.sysenterEsp & 0xFFFF_FFFFL;
-            case MSR_SYSENTER_EIP -> value = cpu.sysenterEip & 0xFFFF_FFFFL;
-            default -> throw CpuFault.gp(0);
-        }
+        long value = ModelMsrs.read(cpu, cpu.regs[Cpu.ECX]);
         cpu.regs[Cpu.EAX] = (int) value;
         cpu.regs[Cpu.EDX] = (int) (value >>> 32);
     }
 
+    /** WRMSR: EDX:EAX to the MSR ECX selects ({@link ModelMsrs}); #GP(0) at CPL != 0. */
     public static void wrmsr(Cpu cpu) {
         requireCpl0(cpu);
-        int eax = cpu.regs[Cpu.EAX];
-        switch (cpu.regs[Cpu.ECX]) {
-            case MSR_TSC, MSR_APIC_BASE -> {
-                // Ignored: the TSC is the machine's virtual clock; the local APIC base is fixed.
-            }
-            case MSR_SYSENTER_CS -> cpu.sysenterCs = eax;
-            case MSR_SYSENTER_ESP -> cpu.sysenterEsp = eax;
-            case MSR_SYSENTER_EIP -> cpu.sysenterEip = eax;
-            default -> throw CpuFault.gp(0);
-        }
+        long value = (long) cpu.regs[Cpu.EDX] << 32 | cpu.regs[Cpu.EAX] & 0xFFFF_FFFFL;
+        ModelMsrs.write(cpu, cpu.regs[Cpu.ECX], value);
     }
 
     // ---- fast system calls (SDM Vol. 2 SYSENTER, SYSEXIT) ----

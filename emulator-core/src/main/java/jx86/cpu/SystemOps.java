@@ -120,13 +120,14 @@ final class SystemOps {
         c.regs[Cpu.EDX] = (int) (t >>> 32);
     }
 
-    /** RDPMC: two counters that always read 0; CR4.PCE (bit 8) allows it outside CPL 0. */
+    /** RDPMC: the P6's PERFCTR0/1 ({@link ModelMsrs}); CR4.PCE (bit 8) allows it outside CPL 0. */
     static void rdpmc(Cpu c) {
         if ((c.cr4 & (1 << 8)) == 0 && c.cpl() != 0 || Integer.compareUnsigned(c.regs[Cpu.ECX], 1) > 0) {
             throw CpuFault.gp(0);
         }
-        c.regs[Cpu.EAX] = 0;
-        c.regs[Cpu.EDX] = 0;
+        long value = ModelMsrs.counter(c, c.regs[Cpu.ECX]);
+        c.regs[Cpu.EAX] = (int) value;
+        c.regs[Cpu.EDX] = (int) (value >>> 32) & 0xFF;  // 40-bit counters
     }
 
     /** SYSENTER (0F 34). */

@@ -261,6 +261,109 @@ class SystemInsnsTest {
         assertFault(() -> SystemInsns.rdmsr(cpu), Vectors.GP, 0);
     }
 
+    private long rdmsr(int index) {
+        cpu.regs[Cpu.ECX] = index;
+        cpu.regs[Cpu.EAX] = 0x5555_5555;
+        cpu.regs[Cpu.EDX] = 0x5555_5555;
+        SystemInsns.rdmsr(cpu);
+        return (long) cpu.regs[Cpu.EDX] << 32 | cpu.regs[Cpu.EAX] & 0xFFFF_FFFFL;
+    }
+
+    private void wrmsr(int index, long value) {
+        cpu.regs[Cpu.ECX] = index;
+        cpu.regs[Cpu.EAX] = (int) value;
+        cpu.regs[Cpu.EDX] = (int) (value >>> 32);
+        SystemInsns.wrmsr(cpu);
+    }
+
+    @Test
+    void p6Msrs_readTheirPowerOnValues() {
+        assertThat(rdmsr(0x17)).as("IA32_PLATFORM_ID").isZero();
+        assertThat(rdmsr(0x2A)).as("EBL_CR_POWERON").isZero();
+        assertThat(rdmsr(0x8B)).as("IA32_BIOS_SIGN_ID: no microcode loaded").isZero();
+        assertThat(rdmsr(0xC1)).as("PERFCTR0").isZero();
+        assertThat(rdmsr(0x186)).as("PERFEVTSEL0").isZero();
+    }
+
+    @Test
+    void microcodeSignature_linuxsSequence_writeZeroCpuidRead() {
+        // early_init_intel: WRMSR 0x8B <- 0, CPUID 1, RDMSR 0x8B: the revision (EDX) is 0
+        wrmsr(0x8B, 0);
+        assertThat(rdmsr(0x8B)).isZero();
+        wrmsr(0x8B, 0x1234_0000_0000L);
+        assertThat(rdmsr(0x8B)).as("the CPU, not the write, sets the revision").isZero();
+        wrmsr(0x79, 0x0001_0000);   // BIOS_UPDT_TRIG: accepted, no update taken
+        assertThat(rdmsr(0x8B)).isZero();
+        cpu.regs[Cpu.ECX] = 0x79;
+        assertFault(() -> SystemInsns.rdmsr(cpu), Vectors.GP, 0);
+    }
+
+    @Test
+    void eventSelectsAndCounters_storeWhatIsWritten_counterSignExtendsTo40Bits() {
+        wrmsr(0x186, 0x0053_0079L);  // EN, INT off, USR+OS, event 79h
+        assertThat(rdmsr(0x186)).isEqualTo(0x0053_0079L);
+        wrmsr(0xC1, 0xFFFF_FFFF_8000_0000L);  // EDX ignored, EAX bit 31 extends to bit 39
+        assertThat(rdmsr(0xC1)).isEqualTo(0xFF_8000_0000L);
+        wrmsr(0xC2, 0x0000_00AB_0000_FFFFL);
+        assertThat(rdmsr(0xC2)).isEqualTo(0xFFFFL);
+        cpu.regs[Cpu.ECX] = 0;
+        SystemOps.rdpmc(cpu);
+        assertThat(cpu.regs[Cpu.EAX]).isEqualTo(0x8000_0000);
+        assertThat(cpu.regs[Cpu.EDX]).isEqualTo(0xFF);
+        cpu.reset();
+        assertThat(rdmsr(0x186)).as("RESET").isZero();
+        assertThat(rdmsr(0xC1)).as("RESET").isZero();
+    }
+
+    @Test
+    void reservedBits_areGp0_andReadOnlyBitsAreIgnored() {
+        cpu.regs[Cpu.ECX] = 0x186;
+        cpu.regs[Cpu.EAX] = 0x0020_0000;   // bit 21 reserved
+        cpu.regs[Cpu.EDX] = 0;
+        assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+        cpu.regs[Cpu.EAX] = 0;
+        cpu.regs[Cpu.EDX] = 1;             // bits 63:32 reserved
+        assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+        assertThat(rdmsr(0x186)).as("a faulting write changes nothing").isZero();
+        // EBL_CR_POWERON: bit 1 (data error checking) R/W, bit 9 (tri-state) read-only, bit 0 reserved
+        wrmsr(0x2A, 0x0000_0202L);
+        assertThat(rdmsr(0x2A)).isEqualTo(0x2L);
+        cpu.regs[Cpu.ECX] = 0x2A;
+        cpu.regs[Cpu.EAX] = 1;
+        cpu.regs[Cpu.EDX] = 0;
+        assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+        // IA32_PLATFORM_ID is read-only: any write faults
+        cpu.regs[Cpu.ECX] = 0x17;
+        cpu.regs[Cpu.EAX] = 0;
+        assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+        // IA32_APIC_BASE: the base and enable bits are accepted and ignored, bits 0-7 reserved
+        wrmsr(0x1B, 0xFEF0_0000L);
+        assertThat(rdmsr(0x1B)).isEqualTo(0xFEE0_0900L);
+        cpu.regs[Cpu.ECX] = 0x1B;
+        cpu.regs[Cpu.EAX] = 0xFEE0_0901;
+        assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+    }
+
+    @Test
+    void msrsTheModelLacks_areGp0() {
+        // MTRRcap, MTRRdefType, MCG_CAP, MISC_ENABLE (no MTRR/MCA in CPUID, not a P6 MSR), P5_MC_ADDR (no MCE)
+        for (int index : new int[] {0xFE, 0x2FF, 0x179, 0x17B, 0x1A0, 0x400, 0x00, 0x01, 0x3A, 0x1D9}) {
+            cpu.regs[Cpu.ECX] = index;
+            cpu.regs[Cpu.EAX] = 0;
+            cpu.regs[Cpu.EDX] = 0;
+            assertFault(() -> SystemInsns.rdmsr(cpu), Vectors.GP, 0);
+            assertFault(() -> SystemInsns.wrmsr(cpu), Vectors.GP, 0);
+        }
+    }
+
+    @Test
+    void msrTable_followsCpuid() {
+        assertThat(CpuModel.FEATURES_EDX & CpuModel.MCE).as("MCE not advertised").isZero();
+        assertThat(ModelMsrs.find(0x00)).as("P5_MC_ADDR comes with MCE").isNull();
+        assertThat(ModelMsrs.find(0x174).present()).isTrue();
+        assertThat(ModelMsrs.TABLE).extracting(ModelMsrs.Msr::index).doesNotHaveDuplicates().isSorted();
+    }
+
     // ---- SYSENTER / SYSEXIT ----
 
     @Test

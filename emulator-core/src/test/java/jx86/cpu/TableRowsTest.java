@@ -80,7 +80,7 @@ class TableRowsTest {
         // wrmsr; xor eax,eax; rdmsr; mov esi,eax; xor ecx,ecx; dec eax; rdpmc; invd; wbinvd
         t.exec(0x0F, 0x30, 0x31, 0xC0, 0x0F, 0x32, 0x89, 0xC6, 0x31, 0xC9, 0x48, 0x0F, 0x33, 0x0F, 0x08, 0x0F, 0x09);
         assertThat(t.reg(ESI)).isEqualTo(0x08);
-        assertThat(t.reg(EAX)).as("RDPMC counter 0 reads 0").isZero();
+        assertThat(t.reg(EAX)).as("RDPMC counter 0 reads 0 after RESET").isZero();
         CpuTestSupport u = withGdt(13);
         u.cpu.setCpl(3);
         assertThat(u.fault(0x0F, 0x09).vector).as("WBINVD at CPL 3").isEqualTo(Vectors.GP);
