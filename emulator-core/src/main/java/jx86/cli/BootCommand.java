@@ -48,7 +48,8 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = {"-M", "--machine"}, paramLabel = "PROPS",
             description = "Compatibility options, comma-separated (an optional leading 'pc' is ignored): "
                     + "out2-gates-irq=on|off (16550 IRQ gated by MCR.OUT2, default off as in QEMU), "
-                    + "debug-exit=jx86|qemu (port 0xF4 exit status v, or QEMU's (v << 1) | 1).")
+                    + "debug-exit=jx86|qemu (port 0xF4 exit status v, or QEMU's (v << 1) | 1), "
+                    + "linux-entry=protected|real (a bzImage's 32-bit entry, or its real-mode setup code).")
     List<String> machineProps = new ArrayList<>();
 
     @Option(names = "-m", paramLabel = "MiB", description = "RAM size in MiB (default ${DEFAULT-VALUE}).")
@@ -148,7 +149,7 @@ public final class BootCommand implements Callable<Integer> {
         }
     }
 
-    /** -M/--machine: pc[,]out2-gates-irq=on|off,debug-exit=jx86|qemu. */
+    /** -M/--machine: pc[,]out2-gates-irq=on|off,debug-exit=jx86|qemu,linux-entry=protected|real. */
     private void applyMachineProps(MachineConfig.Builder b) {
         for (String list : machineProps) {
             for (String prop : list.split(",")) {
@@ -165,8 +166,14 @@ public final class BootCommand implements Callable<Integer> {
                         }
                         b.qemuDebugExit(value.equals("qemu"));
                     }
+                    case "linux-entry" -> {
+                        if (!value.equals("protected") && !value.equals("real")) {
+                            throw new UserError("-M linux-entry=" + value + ": expected 'protected' or 'real'");
+                        }
+                        b.linuxRealModeEntry(value.equals("real"));
+                    }
                     default -> throw new UserError("-M " + prop + ": unknown machine option"
-                            + " (known: out2-gates-irq=on|off, debug-exit=jx86|qemu)");
+                            + " (known: out2-gates-irq=on|off, debug-exit=jx86|qemu, linux-entry=protected|real)");
                 }
             }
         }

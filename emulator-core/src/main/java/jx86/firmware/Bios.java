@@ -1,10 +1,14 @@
 package jx86.firmware;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import jx86.bus.IoBus;
 import jx86.cpu.Cpu;
 import jx86.cpu.FirmwareHook;
 import jx86.memory.PhysicalMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in PC BIOS: the state a BIOS leaves after POST, and the real-mode services simple boot
@@ -16,7 +20,9 @@ import jx86.memory.PhysicalMemory;
  * <p>Services: INT 08h (timer tick count), 09h (keyboard IRQ → BDA buffer), 10h (teletype, cursor,
  * mode 3), 11h, 12h, 13h (CHS and extended read/write, parameters), 15h (E820, E801, 88h, A20),
  * 16h (keyboard), 19h (bootstrap), 1Ah (ticks, RTC), IRQ 2-15 acknowledge. Not modelled: floppy
- * drives, video modes other than 80x25 text, APM, PCI BIOS, INT 15h AH=87h block move.
+ * drives, video modes other than 80x25 text, VBE, APM, PCI BIOS, INT 15h AH=87h block move. A
+ * call of a function the BIOS does not have answers as a BIOS without it does (CF set and AH=86h or
+ * 01h, or registers unchanged for INT 10h) and is logged once (INFO, {@code -v}) per vector and AH.
  */
 public final class Bios implements FirmwareHook {
     /** Offset in segment F000 of the per-vector stubs (4 bytes each). */
@@ -33,6 +39,9 @@ public final class Bios implements FirmwareHook {
     private final IoBus io;
     private final List<BiosDisk> disks;
     private final byte[] sector = new byte[SECTOR];
+    private static final Logger LOG = LoggerFactory.getLogger(Bios.class);
+    /** Vector << 8 | AH of the unsupported calls logged so far. */
+    private final Set<Integer> reported = new HashSet<>();
 
     public Bios(PhysicalMemory mem, IoBus io, List<BiosDisk> disks) {
         this.mem = mem;
@@ -93,7 +102,8 @@ public final class Bios implements FirmwareHook {
         mem.poke16(BDA + 0x4C, 4000);
         mem.poke16(BDA + 0x63, 0x3D4);
         mem.poke8(BDA + 0x75, disks.size());
-        mem.poke8(BDA + 0x84, 24);
+        mem.poke8(BDA + 0x84, 24);               // rows - 1
+        mem.poke16(BDA + 0x85, 16);              // character height: the 8x16 font of mode 3
         mem.poke16(BDA + 0x80, 0x1E);            // keyboard buffer start/end offsets
         mem.poke16(BDA + 0x82, 0x3E);
         mem.poke16(MemoryMap.EBDA_START, 1);     // EBDA size in KiB
@@ -222,7 +232,11 @@ public final class Bios implements FirmwareHook {
                 }
             }
             case 0x02, 0x12 -> setAx(cpu, cpu.regs[Cpu.EAX] & 0xFF00);
-            default -> setCarry(cpu, true);
+            case 0x03 -> { }   // typematic rate and delay: the 8042 model has no typematic repeat
+            default -> {
+                unsupported(cpu, 0x16);
+                setCarry(cpu, true);
+            }
         }
     }
 
@@ -252,6 +266,15 @@ public final class Bios implements FirmwareHook {
     }
 
     // ---- helpers shared by the service classes ----
+
+    /** Logs, once per vector and AH, a call of a function this BIOS does not have. */
+    void unsupported(Cpu cpu, int vector) {
+        int ax = cpu.regs[Cpu.EAX] & 0xFFFF;
+        if (reported.add(vector << 8 | ax >>> 8)) {
+            LOG.info("BIOS: INT {}h AX={}h is not supported (reported once)", Integer.toHexString(vector),
+                    String.format("%04X", ax));
+        }
+    }
 
     PhysicalMemory memory() {
         return mem;

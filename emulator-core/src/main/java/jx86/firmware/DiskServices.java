@@ -49,7 +49,10 @@ final class DiskServices {
             }
             case 0x42, 0x43 -> extendedTransfer(bios, cpu, disk, ah == 0x43);
             case 0x48 -> extendedParameters(bios, cpu, disk);
-            default -> bios.status(cpu, ERR_BAD_COMMAND);
+            default -> {
+                bios.unsupported(cpu, 0x13);
+                bios.status(cpu, ERR_BAD_COMMAND);
+            }
         }
     }
 

@@ -35,6 +35,7 @@ final class SystemServices {
         } else if (ah == 0x86) {
             bios.status(cpu, 0);   // wait: virtual time needs no waiting
         } else {
+            bios.unsupported(cpu, 0x15);   // e.g. APM 5300h, SpeedStep E980h, C0h system configuration
             bios.status(cpu, ERR_UNSUPPORTED);
         }
     }
@@ -93,7 +94,10 @@ final class SystemServices {
                 Bios.setReg16(cpu, Cpu.EDX, (cmos(bios, 8) << 8) | cmos(bios, 7));
                 bios.setCarry(cpu, false);
             }
-            default -> bios.setCarry(cpu, true);
+            default -> {
+                bios.unsupported(cpu, 0x1A);
+                bios.setCarry(cpu, true);
+            }
         }
     }
 

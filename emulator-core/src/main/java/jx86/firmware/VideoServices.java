@@ -61,7 +61,7 @@ final class VideoServices {
                     Bios.setReg16(cpu, Cpu.EBX, 0x0008); // VGA with colour display
                 }
             }
-            default -> { }
+            default -> bios.unsupported(cpu, 0x10);   // e.g. VBE (AH=4Fh): AX stays, not 004Fh
         }
     }
 

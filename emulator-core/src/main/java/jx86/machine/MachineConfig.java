@@ -75,6 +75,12 @@ public final class MachineConfig {
     public final boolean uartOut2GatesIrq;
     /** Port 0xF4 exits with QEMU's isa-debug-exit status {@code (v << 1) | 1} instead of v ({@code -M debug-exit=qemu}). */
     public final boolean qemuDebugExit;
+    /**
+     * A Linux bzImage starts in its own real-mode setup code, which asks the BIOS for the memory
+     * map and video mode, instead of at its 32-bit entry with boot_params filled by the loader
+     * ({@code -M linux-entry=real}; default false: {@code linux-entry=protected}).
+     */
+    public final boolean linuxRealModeEntry;
     /** Characters typed on the keyboard (the 8042) as the guest takes them: tests and {@code --display text}. */
     public final String keyboardInput;
 
@@ -109,6 +115,7 @@ public final class MachineConfig {
         this.serial4 = b.serial4;
         this.uartOut2GatesIrq = b.uartOut2GatesIrq;
         this.qemuDebugExit = b.qemuDebugExit;
+        this.linuxRealModeEntry = b.linuxRealModeEntry;
         this.keyboardInput = b.keyboardInput;
     }
 
@@ -175,6 +182,7 @@ public final class MachineConfig {
         private String serial4 = "none";
         private boolean uartOut2GatesIrq;
         private boolean qemuDebugExit;
+        private boolean linuxRealModeEntry;
         private String keyboardInput = "";
 
         /** COM3's back-end spec ("none" by default). */
@@ -198,6 +206,12 @@ public final class MachineConfig {
         /** Exit-port writes end the run with status (v << 1) | 1, as QEMU's isa-debug-exit (default false). */
         public Builder qemuDebugExit(boolean value) {
             this.qemuDebugExit = value;
+            return this;
+        }
+
+        /** Start a Linux bzImage in its real-mode setup code rather than at its 32-bit entry (default false). */
+        public Builder linuxRealModeEntry(boolean value) {
+            this.linuxRealModeEntry = value;
             return this;
         }
 

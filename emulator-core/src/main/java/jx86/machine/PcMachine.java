@@ -207,7 +207,8 @@ public final class PcMachine implements AutoCloseable {
             byte[] kernel = readFile(config.kernel, "kernel");
             if (LinuxLoader.isBzImage(kernel)) {
                 byte[] initrd = config.initrd == null ? null : readFile(config.initrd, "initrd");
-                new LinuxLoader(memory).load(cpu, kernel, config.kernel.toString(), initrd, config.append);
+                new LinuxLoader(memory).load(cpu, kernel, config.kernel.toString(), initrd, config.append,
+                        config.linuxRealModeEntry ? LinuxLoader.Entry.REAL : LinuxLoader.Entry.PROTECTED);
                 return;
             }
             if (config.initrd != null) {

@@ -89,6 +89,7 @@ class QemuOptionsTest {
         refused("only one port can be stdio", "-hda", image.toString(), "-serial", "stdio", "-serial", "stdio");
         refused("unknown machine option", "-hda", image.toString(), "-serial", "none", "-M", "q35");
         refused("expected 'on' or 'off'", "-hda", image.toString(), "-serial", "none", "-M", "out2-gates-irq=maybe");
+        refused("expected 'protected' or 'real'", "-hda", image.toString(), "-serial", "none", "-M", "linux-entry=16");
         refused("expected stdio, file:F", "-hda", image.toString(), "-serial", "tcp:example.org:4444,server");
         refused("expected stdio, file:F", "-hda", image.toString(), "-serial", "tcp::4444");
         refused("-nographic and --display text", "-hda", image.toString(), "-serial", "none", "-nographic",

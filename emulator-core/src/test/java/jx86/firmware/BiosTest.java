@@ -168,6 +168,78 @@ class BiosTest {
     }
 
     @Test
+    void e820_aContinuationPastTheEnd_orWithoutSmap_setsCarry() {
+        t.cpu.regs[Cpu.EAX] = 0xE820;
+        t.cpu.regs[Cpu.EBX] = 7;                       // the map has 7 entries: 0-6
+        t.cpu.regs[Cpu.ECX] = 20;
+        t.cpu.regs[Cpu.EDX] = 0x534D4150;
+        bios.biosCall(t.cpu, 0x15);
+        assertThat(carry()).isTrue();
+        t.mem.write16(0x7004, 0x0202);
+        t.cpu.regs[Cpu.EAX] = 0xE820;
+        t.cpu.regs[Cpu.EBX] = 0;
+        t.cpu.regs[Cpu.EDX] = 0;                       // no "SMAP" signature
+        bios.biosCall(t.cpu, 0x15);
+        assertThat(carry()).isTrue();
+    }
+
+    @Test
+    void e801And88h_giveTheRamAbove1MiB() {
+        FirmwareTestSupport big = new FirmwareTestSupport(40);
+        Bios b = new Bios(big.mem, big.io, List.of());
+        b.install();
+        for (int s = 0; s < 6; s++) {
+            big.cpu.setSegmentCache(s, 0, 0, 0xFFFF, 0x93);
+        }
+        big.cpu.regs[Cpu.ESP] = 0x7000;
+        big.mem.write16(0x7004, 0x0203);              // CF set before the call
+        big.cpu.regs[Cpu.EAX] = 0xE801;
+        big.cpu.regs[Cpu.EBX] = 0x5555_5555;
+        b.biosCall(big.cpu, 0x15);
+        assertThat(big.mem.read16(0x7004) & Cpu.CF).isZero();
+        assertThat(big.cpu.regs[Cpu.EAX] & 0xFFFF).as("KiB between 1 and 16 MiB").isEqualTo(15 * 1024);
+        assertThat(big.cpu.regs[Cpu.ECX] & 0xFFFF).isEqualTo(15 * 1024);
+        assertThat(big.cpu.regs[Cpu.EBX]).as("64 KiB blocks above 16 MiB: 24 MiB").isEqualTo(0x5555_0180);
+        assertThat(big.cpu.regs[Cpu.EDX] & 0xFFFF).isEqualTo(0x0180);
+        big.mem.write16(0x7004, 0x0203);
+        big.cpu.regs[Cpu.EAX] = 0x8800;
+        b.biosCall(big.cpu, 0x15);
+        assertThat(big.mem.read16(0x7004) & Cpu.CF).isZero();
+        assertThat(big.cpu.regs[Cpu.EAX] & 0xFFFF).as("KiB above 1 MiB").isEqualTo(39 * 1024);
+    }
+
+    @Test
+    void int10ModeQueries_reportAColourVgaInMode3() {
+        t.cpu.regs[Cpu.EAX] = 0x0F00;
+        t.cpu.regs[Cpu.EBX] = 0x0700;
+        bios.biosCall(t.cpu, 0x10);
+        assertThat(t.cpu.regs[Cpu.EAX] & 0xFFFF).as("AH = 80 columns, AL = mode 3").isEqualTo(0x5003);
+        assertThat((t.cpu.regs[Cpu.EBX] >> 8) & 0xFF).as("BH = active page").isZero();
+        t.cpu.regs[Cpu.EAX] = 0x1200;
+        t.cpu.regs[Cpu.EBX] = 0x0010;
+        bios.biosCall(t.cpu, 0x10);
+        assertThat(t.cpu.regs[Cpu.EBX] & 0xFFFF).as("EGA/VGA information: colour, 256 KiB").isEqualTo(0x0003);
+        t.cpu.regs[Cpu.EAX] = 0x1A00;
+        bios.biosCall(t.cpu, 0x10);
+        assertThat(t.cpu.regs[Cpu.EAX] & 0xFF).as("display combination supported").isEqualTo(0x1A);
+        assertThat(t.cpu.regs[Cpu.EBX] & 0xFF).as("VGA with colour display").isEqualTo(0x08);
+        // what Linux's setup (store_mode_params) reads from the BDA: columns, rows - 1, font height
+        assertThat(t.mem.read16(0x44A)).isEqualTo(80);
+        assertThat(t.mem.read8(0x484)).isEqualTo(24);
+        assertThat(t.mem.read16(0x485)).isEqualTo(16);
+    }
+
+    @Test
+    void vbe4F00_isUnsupported_axIsNot004F_andTheBufferIsUntouched() {
+        t.mem.write32(0x600, 0x1234_5678);
+        t.cpu.regs[Cpu.EAX] = 0x4F00;
+        t.cpu.regs[Cpu.EDI] = 0x600;
+        bios.biosCall(t.cpu, 0x10);
+        assertThat(t.cpu.regs[Cpu.EAX] & 0xFFFF).isNotEqualTo(0x004F);
+        assertThat(t.mem.read32(0x600)).as("no \"VESA\" block").isEqualTo(0x1234_5678);
+    }
+
+    @Test
     void a20Services_toggleTheGate() {
         t.cpu.regs[Cpu.EAX] = 0x2400;
         bios.biosCall(t.cpu, 0x15);

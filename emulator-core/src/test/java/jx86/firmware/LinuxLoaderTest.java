@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 import jx86.cpu.Cpu;
 import org.junit.jupiter.api.Test;
 
-/** The Linux/x86 boot protocol's 32-bit entry (Documentation/arch/x86/boot.rst) on a synthetic bzImage. */
+/** The Linux/x86 boot protocol's two entries (Documentation/arch/x86/boot.rst) on a synthetic bzImage. */
 class LinuxLoaderTest {
     private final FirmwareTestSupport t = new FirmwareTestSupport(64);
 
@@ -73,6 +73,41 @@ class LinuxLoaderTest {
         assertThat(t.mem.read32(bp + 0x2D0 + 3 * 20 + 8)).isEqualTo((64 << 20) - 0x100000);
         assertThat(t.mem.read32(bp + 0x1E0)).isEqualTo(63 * 1024);           // alt_mem_k
         assertThat(t.mem.read8(bp + 0x07)).isEqualTo(80);                    // screen_info columns
+    }
+
+    @Test
+    void realModeEntry_runsTheSetupAtSegment1000_withTheLoadersHeaderFields() {
+        byte[] image = bzImage(0x37FFFFFF);
+        image[0x400] = (byte) 0xF4;                   // a byte of "setup code" in the second sector
+        new LinuxLoader(t.mem).load(t.cpu, image, "bz", new byte[8192], "console=ttyS0",
+                LinuxLoader.Entry.REAL);
+        int x = LinuxLoader.SETUP;
+        assertThat(x).isEqualTo(0x10000);
+        // boot.rst "Running the kernel": CS = seg + 0x20, IP = 0, the other segments = seg, SP = heap end
+        assertThat(t.cpu.cr0 & Cpu.CR0_PE).isZero();
+        assertThat(t.cpu.segSel[Cpu.CS]).isEqualTo(0x1020);
+        assertThat(t.cpu.segBase[Cpu.CS]).isEqualTo(0x10200);
+        assertThat(t.cpu.eip).isZero();
+        for (int seg : new int[] {Cpu.DS, Cpu.ES, Cpu.FS, Cpu.GS, Cpu.SS}) {
+            assertThat(t.cpu.segSel[seg]).isEqualTo(0x1000);
+            assertThat(t.cpu.segBase[seg]).isEqualTo(0x10000);
+        }
+        assertThat(t.cpu.regs[Cpu.ESP]).isEqualTo(0xE000);
+        assertThat(t.cpu.getEflags() & Cpu.IF).as("entered with interrupts disabled").isZero();
+        // the boot sector and setup sectors as in the file, the kernel at code32_start
+        assertThat(t.mem.read16(x + 0x1FE)).isEqualTo(0xAA55);
+        assertThat(t.mem.read8(x + 0x400)).isEqualTo(0xF4);
+        assertThat(t.mem.read8(0x100000)).isEqualTo(0x90);
+        // the loader's fields of the setup header
+        assertThat(t.mem.read8(x + 0x210)).as("type_of_loader").isEqualTo(0xFF);
+        assertThat(t.mem.read8(x + 0x211)).as("loadflags: LOADED_HIGH | CAN_USE_HEAP").isEqualTo(0x81);
+        assertThat(t.mem.read16(x + 0x224)).as("heap_end_ptr").isEqualTo(0xDE00);
+        assertThat(t.mem.read32(x + 0x228)).as("cmd_line_ptr").isEqualTo(LinuxLoader.CMDLINE);
+        assertThat(t.mem.read8(LinuxLoader.CMDLINE)).isEqualTo('c');
+        assertThat(t.mem.read32(x + 0x218)).as("ramdisk_image").isEqualTo((64 << 20) - 8192);
+        assertThat(t.mem.read32(x + 0x21C)).as("ramdisk_size").isEqualTo(8192);
+        // boot_params is the setup's to fill from the BIOS: the loader leaves its zero page alone
+        assertThat(t.mem.read8(LinuxLoader.BOOT_PARAMS + 0x1E8)).as("e820_entries").isEqualTo(0);
     }
 
     @Test
