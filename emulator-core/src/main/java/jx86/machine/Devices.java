@@ -19,6 +19,7 @@ import jx86.devices.apic.MpTable;
 import jx86.devices.ata.AtaChannel;
 import jx86.devices.cmos.CmosRtc;
 import jx86.devices.fwcfg.FwCfg;
+import jx86.devices.pci.PciHost;
 import jx86.devices.kbc.I8042;
 import jx86.devices.misc.A20Gate;
 import jx86.devices.misc.DebugConE9;
@@ -115,6 +116,7 @@ public final class Devices implements AutoCloseable {
         cmos.attach(io);
         fwCfg(config, mem.ramSize() & 0xFFFF_FFFFL).attach(io);
         new PostCode80().attach(io);
+        new PciHost().attach(io);   // configuration mechanism #1 and an i440FX host bridge, nothing else
         // x87 errors with CR0.NE = 0 (FERR# -> IRQ 13) and port F0h, which clears FERR#.
         IrqLine irq13 = isa(sinks, 13);
         cpu.setFerrListener(irq13::set);
