@@ -5,7 +5,8 @@
 #   tools/fetch-linux.sh            prints the kernel, busybox and initramfs paths when done
 # The initramfs (cpio newc, made by busybox's own cpio, run natively: the host runs i386 code) holds
 # busybox and an /init that mounts /proc and devtmpfs, says `uname -a` and starts `busybox sh` on
-# the console: `./jx86 boot -kernel $kernel -initrd $initramfs -append console=ttyS0`.
+# the console: `./jx86 boot -kernel $kernel -initrd $initramfs -append console=ttyS0` (add
+# `-M linux-entry=real` to start the kernel in its real-mode setup code, which asks the BIOS).
 set -eu
 D=${JX86_LINUX_CACHE:-$HOME/.cache/jx86-linux}
 mkdir -p "$D/st/lists/partial" "$D/cache/archives/partial" "$D/debs" "$D/root"
