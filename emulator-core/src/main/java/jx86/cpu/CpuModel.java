@@ -32,7 +32,10 @@ public final class CpuModel {
     public static final int PSE = 1 << 3;
     public static final int TSC = 1 << 4;
     public static final int MSR = 1 << 5;
-    /** Machine-check exception; not reported (no #MC is ever raised), so the P5_MC MSRs are absent. */
+    /**
+     * Machine-check exception: not reported (no machine checks are modelled), so the P5_MC MSRs
+     * that come with it are absent ({@link ModelMsrs}).
+     */
     public static final int MCE = 1 << 7;
     public static final int CX8 = 1 << 8;
     public static final int APIC = 1 << 9;

@@ -84,7 +84,7 @@ public final class ModelMsrs {
             new Msr(0x17, "IA32_PLATFORM_ID", 0, Kind.READ_ONLY, 0, 0, 0,
                     "platform ID (bits 52:50) 0, so a microcode loader computes pf = 1"),
             new Msr(APIC_BASE, "IA32_APIC_BASE", CpuModel.APIC, Kind.CONSTANT, APIC_BASE_VALUE, 0,
-                    HIGH | 0x6FF, "the APIC stays enabled at 0xFEE00000: writes of the base and enable bits are ignored"),
+                    HIGH | 0x6FF, "the APIC stays enabled at 0xFEE00000: writes of base and enable are ignored"),
             new Msr(0x2A, "EBL_CR_POWERON", 0, Kind.STORED, 0, 0x0400_015EL, HIGH | 0xFA08_10A1L,
                     "bus configuration: the R/W enables (bits 1-4, 6, 8, 26) are stored and change nothing;"
                             + " the power-on straps read 0"),

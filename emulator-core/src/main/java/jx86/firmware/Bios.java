@@ -33,13 +33,13 @@ public final class Bios implements FirmwareHook {
     private static final int SECTOR = 512;
     private static final int HEADS = 16;
     private static final int SPT = 63;
+    private static final Logger LOG = LoggerFactory.getLogger(Bios.class);
     private static final List<Integer> SERVICED = List.of(0x08, 0x09, 0x10, 0x11, 0x12, 0x13, 0x15, 0x16, 0x19, 0x1A);
 
     private final PhysicalMemory mem;
     private final IoBus io;
     private final List<BiosDisk> disks;
     private final byte[] sector = new byte[SECTOR];
-    private static final Logger LOG = LoggerFactory.getLogger(Bios.class);
     /** Vector << 8 | AH of the unsupported calls logged so far. */
     private final Set<Integer> reported = new HashSet<>();
 
@@ -271,8 +271,7 @@ public final class Bios implements FirmwareHook {
     void unsupported(Cpu cpu, int vector) {
         int ax = cpu.regs[Cpu.EAX] & 0xFFFF;
         if (reported.add(vector << 8 | ax >>> 8)) {
-            LOG.info("BIOS: INT {}h AX={}h is not supported (reported once)", Integer.toHexString(vector),
-                    String.format("%04X", ax));
+            LOG.info(String.format("BIOS: INT %02Xh AX=%04Xh is not supported (reported once)", vector, ax));
         }
     }
 
