@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jx86.cpu.Cpu;
+import jx86.machine.MachineConfig;
+import jx86.machine.PcMachine;
+import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Linux/x86 boot protocol's two entries (Documentation/arch/x86/boot.rst) on a synthetic bzImage. */
 class LinuxLoaderTest {
@@ -108,6 +114,40 @@ class LinuxLoaderTest {
         assertThat(t.mem.read32(x + 0x21C)).as("ramdisk_size").isEqualTo(8192);
         // boot_params is the setup's to fill from the BIOS: the loader leaves its zero page alone
         assertThat(t.mem.read8(LinuxLoader.BOOT_PARAMS + 0x1E8)).as("e820_entries").isEqualTo(0);
+    }
+
+    /**
+     * Real-mode code at 0x268, where the header's jump lands: it checks CS = 1020h, DS = 1000h,
+     * SP = E000h and loadflags.CAN_USE_HEAP, asks the BIOS for the first E820 entry (CF clear, EAX =
+     * "SMAP") and writes 42 to the exit port, or 1 at the first check that fails (as assembled by
+     * GNU as from the listing in the comments).
+     */
+    private static final int[] SETUP_CODE = {
+        0x8C, 0xC8, 0x3D, 0x20, 0x10, 0x75, 0x3D,             // mov ax,cs; cmp ax,1020h; jne fail
+        0x8C, 0xD8, 0x3D, 0x00, 0x10, 0x75, 0x36,             // mov ax,ds; cmp ax,1000h; jne fail
+        0x81, 0xFC, 0x00, 0xE0, 0x75, 0x30,                   // cmp sp,0E000h; jne fail
+        0xF6, 0x06, 0x11, 0x02, 0x80, 0x74, 0x29,             // test byte [211h],80h; jz fail
+        0x66, 0x31, 0xDB, 0x66, 0xB8, 0x20, 0xE8, 0x00, 0x00, // xor ebx,ebx; mov eax,0E820h
+        0x66, 0xBA, 0x50, 0x41, 0x4D, 0x53,                   // mov edx,"SMAP"
+        0x66, 0xB9, 0x14, 0x00, 0x00, 0x00, 0xBF, 0x00, 0x80, // mov ecx,20; mov di,8000h
+        0xCD, 0x15, 0x72, 0x0D,                               // int 15h; jc fail
+        0x66, 0x3D, 0x50, 0x41, 0x4D, 0x53, 0x75, 0x05,       // cmp eax,"SMAP"; jne fail
+        0xB0, 0x2A, 0xE6, 0xF4, 0xF4,                         // mov al,42; out 0F4h,al; hlt
+        0xB0, 0x01, 0xE6, 0xF4, 0xF4,                         // fail: mov al,1; out 0F4h,al; hlt
+    };
+
+    @Test
+    void realModeEntry_throughTheMachineOption_runsTheSetupCodeWithTheBios(@TempDir Path dir) throws Exception {
+        byte[] image = bzImage(0x37FFFFFF);
+        for (int i = 0; i < SETUP_CODE.length; i++) {
+            image[0x268 + i] = (byte) SETUP_CODE[i];
+        }
+        Path kernel = Files.write(dir.resolve("bzImage"), image);
+        RunResult real = PcMachine.run(MachineConfig.builder().kernel(kernel).linuxRealModeEntry(true)
+                .maxInstructions(10_000).build());
+        assertThat(real.exitPortValue()).as(real.report()).isEqualTo(42);
+        RunResult pm = PcMachine.run(MachineConfig.builder().kernel(kernel).maxInstructions(10_000).build());
+        assertThat(pm.exitPortValue()).as("the default: the 32-bit entry, where the kernel is NOPs").isNotEqualTo(42);
     }
 
     @Test
