@@ -13,7 +13,12 @@ struct context {
   uint32_t eip;
 };
 
-enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+/* STOPPED: job control (kernel/signal.c): a stop signal's default action; SIGCONT or SIGKILL
+ * makes the process RUNNABLE again */
+enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE, STOPPED };
+
+/* what a job-control change leaves for the parent's waitpid (struct proc's jobreport) */
+enum { JOB_NONE, JOB_STOPPED, JOB_CONTINUED };
 
 /* The lowest word of every kernel stack: the direct map has no guard pages (4 MiB pages), so
  * sched() checks this word instead and panics when a deep call chain has overwritten it. */
@@ -48,6 +53,9 @@ struct proc {
   uaddr_t arg_start, arg_end; /* the argument strings on the user stack (/proc/<pid>/cmdline) */
   uint32_t start_ticks;      /* when it was forked (/proc/<pid>/stat) */
   char exe[MAXPATH];         /* the executable's path: what /proc/self/exe runs again */
+  int jobstop;               /* the signal that stopped it (wait status while STOPPED) */
+  int jobreport;             /* JOB_STOPPED or JOB_CONTINUED not yet seen by waitpid */
+  uint32_t sysnr;            /* the system call in progress: restarted after a stop */
   uint8_t fpu[108];          /* x87 state (FNSAVE image) while not running, see fpu.c */
 };
 

@@ -237,6 +237,7 @@ void syscall(struct trapframe *tf) {
     tf->eax = -ENOSYS;
     return;
   }
+  curproc->sysnr = n;                  /* for a restart after a stop (kernel/signal.c) */
   int r = table[n].fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
   if (cmdline_has("strace"))
     printk("[%d] %s(%x, %x, %x) = %d\n", curproc->pid, table[n].name, tf->ebx, tf->ecx, tf->edx, r);

@@ -2,7 +2,8 @@
  * calls: the auxiliary vector, set_thread_area TLS through %gs (across signals, fork and
  * switches), clone/vfork, mmap2/mprotect/munmap, writev, the *at calls, pipe2/dup3/fcntl64
  * close-on-exec, _llseek, sigreturn, rt_sigsuspend, terminal ioctls, ids, clocks, sysinfo,
- * access, getrandom. One line per check; runs as init=/abitests and powers off with 0 or 1. */
+ * access, getrandom, job control (stop, continue, waitpid's WUNTRACED/WCONTINUED, SIGTTIN, a
+ * stopped call restarted). One line per check; runs as init=/abitests and powers off with 0 or 1. */
 #include "libc.h"
 
 static int failures;
@@ -354,6 +355,124 @@ static void test_misc(void) {
         "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
 }
 
+/* ---- job control ---- */
+static volatile int chld_count;
+static void on_chld(int sig) {
+  (void)sig;
+  chld_count++;
+}
+
+static void on_prof_exit(int sig) {
+  (void)sig;
+  _exit(7);
+}
+
+/* The state letter of /proc/<pid>/stat ("pid (name) S ..."), or '?' */
+static char proc_state(int pid) {
+  char path[32], buf[128];
+  snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+  int fd = open(path, O_RDONLY);
+  int n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  buf[n > 0 ? n : 0] = 0;
+  char *p = strstr(buf, ") ");
+  return p ? p[2] : '?';
+}
+
+/* waitpid that goes on when a handler (SIGCHLD here) interrupted it */
+static int waitpid_again(int pid, int *st, int options) {
+  int r;
+  while ((r = waitpid(pid, st, options)) == -1 && errno == EINTR)
+    ;
+  return r;
+}
+
+static void test_jobs(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_chld;
+  sigaction(SIGCHLD, &sa, 0);
+  int fds[2];
+  pipe(fds);
+  /* the children get groups of their own: a group whose members' parents are all inside it or
+   * in another session (the test's own) is orphaned, and Linux does not stop it for SIGTSTP */
+  pid_t pid = fork();
+  if (pid == 0) {                     /* reads the pipe: the read is interrupted by the stop */
+    sc(__NR_setpgid, 0, 0, 0, 0, 0);
+    char c[8];
+    int n = read(fds[0], c, sizeof(c));
+    _exit(n == 5 ? 42 : n < 0 ? 100 + errno : 99);
+  }
+  sc(__NR_setpgid, pid, pid, 0, 0, 0);   /* both sides, so it is done before the kill */
+  sched_yield();
+  struct timespec t = {0, 20 * 1000 * 1000};
+  nanosleep(&t, 0);
+  int st = -1;
+  CHECK(kill(pid, SIGTSTP) == 0 && waitpid_again(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) &&
+        WSTOPSIG(st) == SIGTSTP && st == 0x147f, "SIGTSTP stops a child: waitpid(WUNTRACED) says 0x147f");
+  CHECK(chld_count == 1, "the stop sent SIGCHLD to the parent");
+  CHECK(proc_state(pid) == 'T', "/proc/<pid>/stat shows T while it is stopped");
+  CHECK(waitpid(pid, &st, WNOHANG) == 0, "without WUNTRACED the stop is not reported");
+  CHECK(waitpid(pid, &st, WNOHANG | WUNTRACED) == 0, "and a stop is reported once");
+  CHECK(kill(pid, SIGCONT) == 0 && waitpid_again(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st),
+        "SIGCONT continues it: waitpid(WCONTINUED) says 0xffff");
+  /* Linux sends this SIGCHLD when the continued child next runs, maybe after waitpid returned */
+  for (int i = 0; i < 100 && chld_count < 2; i++)
+    nanosleep(&t, 0);
+  CHECK(chld_count == 2, "the continue sent SIGCHLD too");
+  nanosleep(&t, 0);
+  write(fds[1], "hello", 5);
+  CHECK(waitpid_again(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+        "the read the stop interrupted went on after SIGCONT (no EINTR)");
+  /* SA_NOCLDSTOP: no SIGCHLD for stops; SIGKILL ends a stopped process */
+  sa.sa_flags = SA_NOCLDSTOP;
+  sigaction(SIGCHLD, &sa, 0);
+  chld_count = 0;
+  pid = fork();
+  if (pid == 0) {
+    sc(__NR_setpgid, 0, 0, 0, 0, 0);
+    for (;;)
+      pause();
+  }
+  sc(__NR_setpgid, pid, pid, 0, 0, 0);
+  CHECK(kill(pid, SIGSTOP) == 0 && waitpid_again(pid, &st, WUNTRACED) == pid && st == 0x137f && chld_count == 0,
+        "SIGSTOP with SA_NOCLDSTOP: stopped (0x137f), no SIGCHLD");
+  CHECK(kill(pid, SIGKILL) == 0 && waitpid_again(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+        "SIGKILL ends a stopped process");
+  /* a background process group reading the terminal gets SIGTTIN (the test is the foreground) */
+  pid = fork();
+  if (pid == 0) {
+    sc(__NR_setpgid, 0, 0, 0, 0, 0);
+    char c;
+    read(0, &c, 1);
+    _exit(0);
+  }
+  CHECK(waitpid_again(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN,
+        "a background read of the terminal: SIGTTIN stops the reader");
+  kill(pid, SIGKILL);
+  waitpid_again(pid, &st, 0);
+  /* a child in the test's own group, which is orphaned: SIGTSTP is dropped, and SIGPROF (27,
+   * taken after 20) ends it */
+  pid = fork();
+  if (pid == 0) {
+    signal(SIGPROF, on_prof_exit);
+    for (;;)
+      pause();
+  }
+  nanosleep(&t, 0);                   /* until the child's handler is in place */
+  kill(pid, SIGTSTP);
+  kill(pid, SIGPROF);
+  CHECK(waitpid_again(pid, &st, WUNTRACED) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+        "SIGTSTP to an orphaned process group does not stop it");
+  int32_t g = 30000;
+  CHECK(sc(__NR_ioctl, 0, 0x5410, (long)&g, 0, 0) == -1 && errno == ESRCH, "TIOCSPGRP of no group -> ESRCH");
+  sa.sa_handler = SIG_DFL;
+  sa.sa_flags = 0;
+  sigaction(SIGCHLD, &sa, 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 int main(int argc, char **argv) {
   char **e = environ;
   while (*e)
@@ -369,5 +488,6 @@ int main(int argc, char **argv) {
   test_files();
   test_signals();
   test_misc();
+  test_jobs();
   return tests_done("abitests", failures);
 }

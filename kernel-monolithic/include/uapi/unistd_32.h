@@ -126,3 +126,5 @@
 
 /* waitpid(2) options and status encoding */
 #define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8

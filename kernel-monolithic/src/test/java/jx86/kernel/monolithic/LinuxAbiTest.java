@@ -128,6 +128,17 @@ class LinuxAbiTest {
                 "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
     }
 
+    @Test
+    void jobControl() {
+        ok("SIGTSTP stops a child: waitpid(WUNTRACED) says 0x147f", "the stop sent SIGCHLD to the parent",
+                "/proc/<pid>/stat shows T while it is stopped", "without WUNTRACED the stop is not reported",
+                "and a stop is reported once", "SIGCONT continues it: waitpid(WCONTINUED) says 0xffff",
+                "the continue sent SIGCHLD too", "the read the stop interrupted went on after SIGCONT (no EINTR)",
+                "SIGSTOP with SA_NOCLDSTOP: stopped (0x137f), no SIGCHLD", "SIGKILL ends a stopped process",
+                "a background read of the terminal: SIGTTIN stops the reader",
+                "SIGTSTP to an orphaned process group does not stop it", "TIOCSPGRP of no group -> ESRCH");
+    }
+
     /**
      * Issue 21: the user programs are Linux binaries, so abitests must pass on the build machine's
      * own Linux kernel too, line for line. It runs under a pseudo-terminal from script(1) (its
