@@ -43,6 +43,7 @@ struct proc {
   struct file *ofile[NOFILE];
   struct inode *cwd;         /* current directory, 0 without a root file system */
   char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
+  struct inode *atdir;       /* while an *at call runs: where its relative path starts */
   char name[16];
   /* the Linux i386 ABI for glibc (kernel/tls.c, fs/sysfile.c, kernel/signal.c) */
   struct segdesc tls[NTLS];  /* set_thread_area descriptors, GDT entries 6-8 while running */

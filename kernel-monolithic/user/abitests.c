@@ -355,6 +355,56 @@ static void test_misc(void) {
         "TIOCSWINSZ 50x132 reads back and sends SIGWINCH");
 }
 
+/* ---- the *at calls relative to a directory descriptor, ftruncate (in the current directory:
+ * the disk's root on jx86, a scratch directory natively) ---- */
+static int file_is(const char *path, const char *want, int size) {
+  struct stat64 st;
+  char buf[16] = {0};
+  int fd = open(path, O_RDONLY);
+  int n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+  close(fd);
+  return stat(path, &st) == 0 && st.st_size == size && n == size && memcmp(buf, want, size) == 0;
+}
+
+static void test_at(void) {
+  CHECK(mkdir("abi.d", 0755) == 0, "mkdir abi.d in the current directory");
+  int dfd = open("abi.d", O_RDONLY | O_DIRECTORY);
+  CHECK(dfd >= 0, "open(abi.d, O_DIRECTORY)");
+  int fd = sc(__NR_openat, dfd, (long)"f", O_RDWR | O_CREAT | O_EXCL, 0644, 0);
+  CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10, "openat(dirfd, \"f\", O_CREAT) and write 10 bytes");
+  CHECK(file_is("abi.d/f", "0123456789", 10), "the file is abi.d/f");
+  struct stat64 st;
+  CHECK(sc(__NR_fstatat64, dfd, (long)"f", (long)&st, 0, 0) == 0 && S_ISREG(st.st_mode) && st.st_size == 10,
+        "fstatat64(dirfd, \"f\")");
+  CHECK(sc(__NR_faccessat, dfd, (long)"f", 4, 0, 0) == 0, "faccessat(dirfd, \"f\", R_OK)");
+  CHECK(sc(__NR_mkdirat, dfd, (long)"sub", 0755, 0, 0) == 0 && stat("abi.d/sub", &st) == 0 && S_ISDIR(st.st_mode),
+        "mkdirat(dirfd, \"sub\") makes abi.d/sub");
+  int fd2 = sc(__NR_openat, dfd, (long)"sub/../f", O_RDONLY, 0, 0);
+  char buf[4] = {0};
+  CHECK(fd2 >= 0 && read(fd2, buf, 4) == 4 && memcmp(buf, "0123", 4) == 0, "openat(dirfd, \"sub/../f\") reads it");
+  close(fd2);
+  CHECK(sc(__NR_openat, fd, (long)"x", O_RDONLY, 0, 0) == -1 && errno == ENOTDIR, "openat(a file's fd, \"x\") -> ENOTDIR");
+  CHECK(sc(__NR_openat, 99, (long)"x", O_RDONLY, 0, 0) == -1 && errno == EBADF, "openat(99, \"x\") -> EBADF");
+  fd2 = sc(__NR_openat, 99, (long)"/proc/meminfo", O_RDONLY, 0, 0);
+  CHECK(fd2 >= 0, "openat(99, an absolute path) ignores the descriptor");
+  close(fd2);
+  CHECK(sc(__NR_ftruncate64, fd, 4, 0, 0, 0) == 0 && file_is("abi.d/f", "0123", 4), "ftruncate64 to 4 keeps \"0123\"");
+  CHECK(sc(__NR_ftruncate64, fd, 6, 0, 0, 0) == 0 && file_is("abi.d/f", "0123\0\0", 6), "ftruncate64 to 6 adds zeros");
+  CHECK(sc(__NR_ftruncate, fd, 0, 0, 0, 0) == 0 && file_is("abi.d/f", "", 0), "ftruncate to 0 empties it");
+  fd2 = open("abi.d/f", O_RDONLY);
+  CHECK(sc(__NR_ftruncate, fd2, 0, 0, 0, 0) == -1 && errno == EINVAL, "ftruncate of a read-only descriptor -> EINVAL");
+  close(fd2);
+  close(fd);
+  CHECK(sc(__NR_unlinkat, dfd, (long)"sub", 0, 0, 0) == -1 && errno == EISDIR,
+        "unlinkat(dirfd, \"sub\", 0) of a directory -> EISDIR");
+  CHECK(sc(__NR_unlinkat, dfd, (long)"sub", 0x200, 0, 0) == 0 && stat("abi.d/sub", &st) == -1 && errno == ENOENT,
+        "unlinkat(dirfd, \"sub\", AT_REMOVEDIR)");
+  CHECK(sc(__NR_unlinkat, dfd, (long)"f", 0, 0, 0) == 0 && stat("abi.d/f", &st) == -1 && errno == ENOENT,
+        "unlinkat(dirfd, \"f\", 0)");
+  close(dfd);
+  CHECK(rmdir("abi.d") == 0, "abi.d is empty again: rmdir");
+}
+
 /* ---- job control ---- */
 static volatile int chld_count;
 static void on_chld(int sig) {
@@ -391,6 +441,7 @@ static void test_jobs(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_chld;
+  sa.sa_flags = SA_RESTART;           /* natively, a SIGCHLD must not cut a write of this output */
   sigaction(SIGCHLD, &sa, 0);
   int fds[2];
   pipe(fds);
@@ -425,7 +476,7 @@ static void test_jobs(void) {
   CHECK(waitpid_again(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 42,
         "the read the stop interrupted went on after SIGCONT (no EINTR)");
   /* SA_NOCLDSTOP: no SIGCHLD for stops; SIGKILL ends a stopped process */
-  sa.sa_flags = SA_NOCLDSTOP;
+  sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
   sigaction(SIGCHLD, &sa, 0);
   chld_count = 0;
   pid = fork();
@@ -486,6 +537,7 @@ int main(int argc, char **argv) {
   test_clone();
   test_mmap();
   test_files();
+  test_at();
   test_signals();
   test_misc();
   test_jobs();

@@ -14,6 +14,7 @@ import jx86.machine.RunResult;
 import jx86.testsupport.Oracles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Linux i386 ABI that glibc 2.36 needs (issue 21): user/abitests.c runs as init from a
@@ -27,6 +28,7 @@ class LinuxAbiTest {
     static void boot() {
         run = PcMachine.run(MachineConfig.builder().kernel(Path.of("target/kernel.elf"))
                 .module(Path.of("target/user/abitests"))
+                .disk(Path.of("target/disk.img")).snapshot(true)     // a writable current directory
                 .append("console=ttyS0 panic=exit init=/abitests")
                 .maxInstructions(400_000_000L).build());
     }
@@ -129,6 +131,18 @@ class LinuxAbiTest {
     }
 
     @Test
+    void atCallsRelativeToADirectoryDescriptorAndFtruncate() {
+        ok("mkdir abi.d in the current directory", "open(abi.d, O_DIRECTORY)",
+                "openat(dirfd, \"f\", O_CREAT) and write 10 bytes", "the file is abi.d/f", "fstatat64(dirfd, \"f\")",
+                "faccessat(dirfd, \"f\", R_OK)", "mkdirat(dirfd, \"sub\") makes abi.d/sub",
+                "openat(dirfd, \"sub/../f\") reads it", "openat(a file's fd, \"x\") -> ENOTDIR",
+                "openat(99, \"x\") -> EBADF", "openat(99, an absolute path) ignores the descriptor",
+                "ftruncate64 to 4 keeps \"0123\"", "ftruncate64 to 6 adds zeros", "ftruncate to 0 empties it",
+                "ftruncate of a read-only descriptor -> EINVAL", "unlinkat(dirfd, \"sub\", 0) of a directory -> EISDIR",
+                "unlinkat(dirfd, \"sub\", AT_REMOVEDIR)", "unlinkat(dirfd, \"f\", 0)", "abi.d is empty again: rmdir");
+    }
+
+    @Test
     void jobControl() {
         ok("SIGTSTP stops a child: waitpid(WUNTRACED) says 0x147f", "the stop sent SIGCHLD to the parent",
                 "/proc/<pid>/stat shows T while it is stopped", "without WUNTRACED the stop is not reported",
@@ -143,11 +157,12 @@ class LinuxAbiTest {
      * Issue 21: the user programs are Linux binaries, so abitests must pass on the build machine's
      * own Linux kernel too, line for line. It runs under a pseudo-terminal from script(1) (its
      * terminal checks need one), sized 24x80 like jx86's console, as the leader of the session
-     * script makes; every line must equal jx86's, except the {@link #SKIPPED_ON_LINUX} checks,
-     * which are one "skip" line each.
+     * script makes, in a scratch directory (its file checks work in the current directory); every
+     * line must equal jx86's, except the {@link #SKIPPED_ON_LINUX} checks, which are one "skip"
+     * line each.
      */
     @Test
-    void nativeLinux_printsTheSameLines() throws Exception {
+    void nativeLinux_printsTheSameLines(@TempDir Path scratch) throws Exception {
         String os = System.getProperty("os.name");
         String arch = System.getProperty("os.arch");
         Oracles.assume(os.equals("Linux") && List.of("amd64", "x86_64", "i386", "x86").contains(arch),
@@ -156,7 +171,7 @@ class LinuxAbiTest {
         String exe = Path.of("target/user/abitests").toAbsolutePath().toString();
         Process p = new ProcessBuilder("script", "-qec", "stty rows 24 cols 80; exec " + exe, "/dev/null")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD).directory(scratch.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
