@@ -405,6 +405,32 @@ static void test_at(void) {
   CHECK(rmdir("abi.d") == 0, "abi.d is empty again: rmdir");
 }
 
+/* ---- the device files glibc and busybox open ---- */
+static void test_devices(void) {
+  char buf[32];
+  int fd = open("/dev/null", O_RDWR);
+  CHECK(fd >= 0 && write(fd, "gone", 4) == 4 && read(fd, buf, sizeof(buf)) == 0,
+        "/dev/null takes writes and reads as end of file");
+  close(fd);
+  fd = open("/dev/zero", O_RDONLY);
+  memset(buf, 0x55, sizeof(buf));
+  int zeros = 0;
+  int n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+  for (int i = 0; i < n; i++)
+    zeros += buf[i] == 0;
+  CHECK(n == 32 && zeros == 32, "/dev/zero reads 32 zero bytes");
+  close(fd);
+  fd = open("/dev/urandom", O_RDONLY);
+  uint8_t a[16] = {0}, b[16] = {0};
+  CHECK(fd >= 0 && read(fd, a, 16) == 16 && read(fd, b, 16) == 16 && memcmp(a, b, 16) != 0,
+        "/dev/urandom reads 16 bytes, then 16 others");
+  close(fd);
+  fd = open("/dev/tty", O_RDWR);
+  uint32_t tio[9];
+  CHECK(fd >= 0 && sc(__NR_ioctl, fd, 0x5401, (long)tio, 0, 0) == 0, "/dev/tty is the controlling terminal (TCGETS)");
+  close(fd);
+}
+
 /* ---- job control ---- */
 static volatile int chld_count;
 static void on_chld(int sig) {
@@ -538,6 +564,7 @@ int main(int argc, char **argv) {
   test_mmap();
   test_files();
   test_at();
+  test_devices();
   test_signals();
   test_misc();
   test_jobs();

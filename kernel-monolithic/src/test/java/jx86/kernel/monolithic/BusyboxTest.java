@@ -388,6 +388,22 @@ class BusyboxTest {
     }
 
     /**
+     * The kernel's clock comes from the RTC: booted with the RTC at 1700000000 (2023-11-14
+     * 22:13:20 UTC; `--rtc host` passes the host's time the same way, as rtcEpochSeconds), busybox
+     * date shows that date, not the default 2026-01-01.
+     */
+    @Test
+    void dateFollowsTheRtc() {
+        section("end");
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).rtcEpochSeconds(1_700_000_000L)
+                .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk).snapshot(true)
+                .serialInput("busybox date\rpoweroff\r").pacedInput(true).maxInstructions(1_000_000_000L).build());
+        // a few virtual seconds pass between the boot and the command
+        assertThat(r.serial().replace("\r\n", "\n")).containsPattern("/\\$ busybox date\nTue Nov 14 22:13:2\\d UTC 2023\n");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+    }
+
+    /**
      * busybox vi, the full-screen program of issue 21's terminal layer: after `stty rows 30 cols
      * 100` (TIOCSWINSZ) vi opens a new file, gets "hello from vi" and "second line" typed in insert
      * mode (raw input: vi sees each key, Return as CR), ESC, `:wq`; then cat shows the file. vi

@@ -143,6 +143,12 @@ class LinuxAbiTest {
     }
 
     @Test
+    void deviceFiles() {
+        ok("/dev/null takes writes and reads as end of file", "/dev/zero reads 32 zero bytes",
+                "/dev/urandom reads 16 bytes, then 16 others", "/dev/tty is the controlling terminal (TCGETS)");
+    }
+
+    @Test
     void jobControl() {
         ok("SIGTSTP stops a child: waitpid(WUNTRACED) says 0x147f", "the stop sent SIGCHLD to the parent",
                 "/proc/<pid>/stat shows T while it is stopped", "without WUNTRACED the stop is not reported",
