@@ -203,8 +203,8 @@ void do_signals(struct trapframe *tf) {
     struct k_sigaction *a = &p->sigactions[sig - 1];
     if (sig == SIGKILL || a->handler == SIG_DFL) {
       if (sig != SIGKILL && (STOP_SIGNALS & BIT(sig))) {
-        if (sig != SIGSTOP && pgrp_orphaned(proc_pgid(p)))
-          continue;                   /* as Linux: nobody would continue it */
+        if ((sig != SIGSTOP && pgrp_orphaned(proc_pgid(p))) || p->pid == 1)
+          continue;                   /* as Linux: nobody would continue it; init never stops */
         job_stop(p, sig);
         stopped = true;
         continue;

@@ -388,6 +388,16 @@ static void test_at(void) {
   fd2 = sc(__NR_openat, 99, (long)"/proc/meminfo", O_RDONLY, 0, 0);
   CHECK(fd2 >= 0, "openat(99, an absolute path) ignores the descriptor");
   close(fd2);
+  uint8_t *m = (uint8_t *)mmap2(0, 4096, 3, 0x02, fd, 0);   /* PROT_READ|PROT_WRITE, MAP_PRIVATE */
+  int tail0 = 1;
+  for (int i = 10; m != (void *)-1 && i < 4096; i++)
+    tail0 &= m[i] == 0;
+  CHECK(m != (void *)-1 && memcmp(m, "0123456789", 10) == 0 && tail0,
+        "mmap2 MAP_PRIVATE of the file: its 10 bytes, then zeros to the page's end");
+  if (m != (void *)-1)
+    m[0] = 'X';
+  CHECK(file_is("abi.d/f", "0123456789", 10), "a write to the private mapping does not reach the file");
+  CHECK(sc(__NR_munmap, (long)m, 4096, 0, 0, 0) == 0, "munmap the file mapping");
   CHECK(sc(__NR_ftruncate64, fd, 4, 0, 0, 0) == 0 && file_is("abi.d/f", "0123", 4), "ftruncate64 to 4 keeps \"0123\"");
   CHECK(sc(__NR_ftruncate64, fd, 6, 0, 0, 0) == 0 && file_is("abi.d/f", "0123\0\0", 6), "ftruncate64 to 6 adds zeros");
   CHECK(sc(__NR_ftruncate, fd, 0, 0, 0, 0) == 0 && file_is("abi.d/f", "", 0), "ftruncate to 0 empties it");

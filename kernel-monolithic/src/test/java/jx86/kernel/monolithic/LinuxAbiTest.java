@@ -137,6 +137,8 @@ class LinuxAbiTest {
                 "faccessat(dirfd, \"f\", R_OK)", "mkdirat(dirfd, \"sub\") makes abi.d/sub",
                 "openat(dirfd, \"sub/../f\") reads it", "openat(a file's fd, \"x\") -> ENOTDIR",
                 "openat(99, \"x\") -> EBADF", "openat(99, an absolute path) ignores the descriptor",
+                "mmap2 MAP_PRIVATE of the file: its 10 bytes, then zeros to the page's end",
+                "a write to the private mapping does not reach the file", "munmap the file mapping",
                 "ftruncate64 to 4 keeps \"0123\"", "ftruncate64 to 6 adds zeros", "ftruncate to 0 empties it",
                 "ftruncate of a read-only descriptor -> EINVAL", "unlinkat(dirfd, \"sub\", 0) of a directory -> EISDIR",
                 "unlinkat(dirfd, \"sub\", AT_REMOVEDIR)", "unlinkat(dirfd, \"f\", 0)", "abi.d is empty again: rmdir");
