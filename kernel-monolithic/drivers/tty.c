@@ -63,8 +63,7 @@ int tty_isig_signal(int c) {
 
 struct proc *proc_table(int i);
 
-/* The interrupt character (ISIG): SIGINT to the terminal's foreground process group; before a
- * shell has set one (TIOCSPGRP), to every process but init, as the console always did. */
+/* sig to every live (or stopped) process of group pgrp */
 static void signal_pgrp(int pgrp, int sig) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = proc_table(i);
@@ -88,7 +87,8 @@ static int pgrp_session(int g) {
   return -ESRCH;
 }
 
-/* An ISIG character was typed. ^Z only stops something once a job-control shell has set a
+/* An ISIG character was typed: its signal to the terminal's foreground process group; before a
+ * shell has set one (TIOCSPGRP), to every process but init, as the console always did. ^Z only stops something once a job-control shell has set a
  * foreground group: a shell without job control would wait forever for a stopped child. */
 void tty_signal(int sig) {
   if (fg_pgrp)
