@@ -160,6 +160,25 @@ static void test_clone(void) {
     __asm__ volatile("int $0x80" : : "a"(__NR_exit), "b"(7));
   waitpid(pid, &st, 0);
   CHECK(pid > 0 && WEXITSTATUS(st) == 7, "vfork: child exits 7");
+  /* posix_spawn's clone: CLONE_VM|CLONE_VFORK|SIGCHLD with a stack of its own. The child, all in
+   * assembly, exits 9 if it runs on that stack (ESP = the newsp it was given, still in ECX), else 8 */
+  static uint8_t spawn_stack[1024] __attribute__((aligned(16)));
+  __asm__ volatile("int $0x80\n\t"
+                   "testl %%eax, %%eax\n\t"
+                   "jnz 1f\n\t"
+                   "cmpl %%esp, %%ecx\n\t"
+                   "movl $8, %%ebx\n\t"
+                   "jne 2f\n\t"
+                   "movl $9, %%ebx\n"
+                   "2:\tmovl $1, %%eax\n\t"
+                   "int $0x80\n"
+                   "1:"
+                   : "=a"(pid)
+                   : "a"(__NR_clone), "b"(0x4111), "c"(spawn_stack + sizeof(spawn_stack)), "d"(0), "S"(0), "D"(0)
+                   : "memory");
+  waitpid(pid, &st, 0);
+  CHECK(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 9,
+        "clone(CLONE_VM|CLONE_VFORK|SIGCHLD, a new stack) as posix_spawn: the child runs on that stack");
 }
 
 /* ---- memory ---- */

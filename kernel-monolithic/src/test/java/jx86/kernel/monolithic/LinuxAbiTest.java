@@ -78,7 +78,8 @@ class LinuxAbiTest {
     @Test
     void cloneAndVfork() {
         ok("clone(0x1200011) forks; the child sees its tid", "CLONE_CHILD_SETTID wrote the child's copy only",
-                "clone of a thread (CLONE_VM|CLONE_THREAD) -> EINVAL", "vfork: child exits 7");
+                "clone of a thread (CLONE_VM|CLONE_THREAD) -> EINVAL", "vfork: child exits 7",
+                "clone(CLONE_VM|CLONE_VFORK|SIGCHLD, a new stack) as posix_spawn: the child runs on that stack");
     }
 
     @Test
