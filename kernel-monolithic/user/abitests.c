@@ -460,6 +460,59 @@ static void test_devices(void) {
   close(fd);
 }
 
+/* ---- /proc files of issue 21 ---- */
+static char procbuf[4096];
+
+/* Reads path into procbuf (NUL-terminated); the byte count or -1 */
+static int readproc(const char *path) {
+  int fd = open(path, O_RDONLY), n = 0, r;
+  if (fd < 0)
+    return -1;
+  while (n < (int)sizeof(procbuf) - 1 && (r = read(fd, procbuf + n, sizeof(procbuf) - 1 - n)) > 0)
+    n += r;
+  close(fd);
+  procbuf[n] = 0;
+  return n;
+}
+
+/* The next space-separated number of s (may be negative); *s moves past it */
+static int next_int(const char **s) {
+  const char *p = *s;
+  while (*p == ' ')
+    p++;
+  int neg = *p == '-', v = 0;
+  p += neg;
+  while (*p >= '0' && *p <= '9')
+    v = v * 10 + (*p++ - '0');
+  *s = p;
+  return neg ? -v : v;
+}
+
+static void test_proc(char **argv) {
+  int n = readproc("/proc/self/cmdline");
+  CHECK(n == (int)strlen(argv[0]) + 1 && strcmp(procbuf, argv[0]) == 0, "/proc/self/cmdline is argv, NUL-ended");
+  char want[64];
+  snprintf(want, sizeof(want), "\nPid:\t%d\n", getpid());
+  CHECK(readproc("/proc/self/status") > 0 && strncmp(procbuf, "Name:\tabitests\n", 15) == 0 &&
+        strstr(procbuf, "\nState:\tR (running)\n") && strstr(procbuf, want),
+        "/proc/self/status: Name, State R (running), Pid");
+  int32_t fg = 0;
+  sc(__NR_ioctl, 0, 0x540F, (long)&fg, 0, 0);
+  const char *s = procbuf;
+  int ok = readproc("/proc/self/stat") > 0 && next_int(&s) == getpid() && strncmp(s, " (abitests) R ", 14) == 0;
+  s += ok ? 14 : 0;
+  int ppid = next_int(&s), pgrp = next_int(&s), sid = next_int(&s);
+  next_int(&s);                       /* tty_nr: ttyS0 on jx86, a pty natively */
+  int tpgid = next_int(&s);
+  CHECK(ok && ppid == getppid() && pgrp == sc(__NR_getpgrp, 0, 0, 0, 0, 0) && sid == sc(__NR_getsid, 0, 0, 0, 0, 0) &&
+        tpgid == fg, "/proc/self/stat: pid (comm) R ppid pgrp session tty tpgid");
+  uint32_t a, b, c, d;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1));
+  CHECK(readproc("/proc/cpuinfo") > 0 && strstr(procbuf, (d & 1) ? "\nfpu\t\t: yes\n" : "\nfpu\t\t: no\n"),
+        "/proc/cpuinfo's fpu line agrees with CPUID.1:EDX");
+  CHECK(readproc("/proc/mounts") > 0 && strstr(procbuf, " / "), "/proc/mounts lists the root");
+}
+
 /* ---- job control ---- */
 static volatile int chld_count;
 static void on_chld(int sig) {
@@ -596,6 +649,7 @@ int main(int argc, char **argv) {
   test_devices();
   test_signals();
   test_misc();
+  test_proc(argv);                    /* after test_misc has made the test the foreground group */
   test_jobs();
   return tests_done("abitests", failures);
 }

@@ -152,6 +152,13 @@ class LinuxAbiTest {
     }
 
     @Test
+    void procFiles() {
+        ok("/proc/self/cmdline is argv, NUL-ended", "/proc/self/status: Name, State R (running), Pid",
+                "/proc/self/stat: pid (comm) R ppid pgrp session tty tpgid",
+                "/proc/cpuinfo's fpu line agrees with CPUID.1:EDX", "/proc/mounts lists the root");
+    }
+
+    @Test
     void jobControl() {
         ok("SIGTSTP stops a child: waitpid(WUNTRACED) says 0x147f", "the stop sent SIGCHLD to the parent",
                 "/proc/<pid>/stat shows T while it is stopped", "without WUNTRACED the stop is not reported",
