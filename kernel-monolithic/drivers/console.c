@@ -69,13 +69,14 @@ static void raw_input(int c) {
 void consoleintr(int (*getc)(void)) {
   int c;
   while ((c = getc()) >= 0) {
-    if ((tty_lflag() & ISIG) && c == tty_intr_char()) {
-      /* to the foreground process group (or everyone but init before a shell has set one) */
+    int sig = (tty_lflag() & ISIG) ? tty_isig_signal(c) : 0;
+    if (sig) {
+      /* to the foreground process group (drivers/tty.c), echoed as ^C, ^\ or ^Z */
       echo('^');
-      echo('C');
+      echo(c + '@');
       echo('\n');
       input.e = input.w;                 /* and drop the line being typed */
-      tty_intr();
+      tty_signal(sig);
       continue;
     }
     if (c == C('P')) {
@@ -119,6 +120,9 @@ void consoleintr(int (*getc)(void)) {
  * Control-D at the start of a line reads as end of file (0). Raw: what is there, at least one byte. */
 int consoleread(uaddr_t dst, int n) {
   int target = n;
+  int r = tty_check_read();              /* job control: background readers stop (SIGTTIN) */
+  if (r < 0)
+    return r;
   bool canon = tty_lflag() & ICANON;
   while (n > 0) {
     while (input.r == input.w) {

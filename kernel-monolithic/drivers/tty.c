@@ -1,7 +1,8 @@
 /* tty.c: the terminal ioctls of the console (Linux's asm-generic/ioctls.h and termbits.h):
- * the termios settings and window size are kept and reported, and the foreground process
- * group gets the interrupt character's SIGINT. console.c's line discipline follows ICANON
- * (canonical or raw input), ECHO, ISIG and ICRNL. Any other file is not a terminal. */
+ * the termios settings and window size are kept and reported, and job control: the foreground
+ * process group gets the signals of the ISIG characters (^C SIGINT, ^\ SIGQUIT, ^Z SIGTSTP), and
+ * a background process that reads the terminal gets SIGTTIN. console.c's line discipline
+ * follows ICANON (canonical or raw input), ECHO, ISIG and ICRNL. Any other file is not a terminal. */
 #include "defs.h"
 #include "proc.h"
 #include "file.h"
@@ -41,25 +42,73 @@ int tty_fg_pgrp(void) {
 
 uint32_t tty_lflag(void) { return termios.c_lflag; }
 uint32_t tty_iflag(void) { return termios.c_iflag; }
-int tty_intr_char(void) { return termios.c_cc[0]; }   /* VINTR */
+
+#define VINTR 0
+#define VQUIT 1
+#define VSUSP 10
+
+/* The signal an input byte stands for under ISIG (Linux's n_tty), or 0. A disabled character
+ * (_POSIX_VDISABLE, 0) never matches. */
+int tty_isig_signal(int c) {
+  if (c == 0)
+    return 0;
+  if (c == termios.c_cc[VINTR])
+    return SIGINT;
+  if (c == termios.c_cc[VQUIT])
+    return SIGQUIT;
+  if (c == termios.c_cc[VSUSP])
+    return SIGTSTP;
+  return 0;
+}
 
 struct proc *proc_table(int i);
 
-/* The interrupt character (ISIG): SIGINT to the terminal's foreground process group; before a
- * shell has set one (TIOCSPGRP), to every process but init, as the console always did. */
-static void signal_fg(int sig) {
+/* sig to every live (or stopped) process of group pgrp */
+static void signal_pgrp(int pgrp, int sig) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = proc_table(i);
-    if ((p->state == SLEEPING || p->state == RUNNABLE || p->state == RUNNING) && proc_pgid(p) == fg_pgrp)
+    if ((p->state == SLEEPING || p->state == RUNNABLE || p->state == RUNNING || p->state == STOPPED) &&
+        proc_pgid(p) == pgrp)
       send_signal(p, sig);
   }
 }
 
-void tty_intr(void) {
-  if (!fg_pgrp)
-    signal_all(SIGINT);
-  else
-    signal_fg(SIGINT);
+static void signal_fg(int sig) {
+  signal_pgrp(fg_pgrp, sig);
+}
+
+/* The session of process group g (tcsetpgrp's check), or -ESRCH when no live process is in it. */
+static int pgrp_session(int g) {
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = proc_table(i);
+    if (p->state != UNUSED && p->state != EMBRYO && p->state != ZOMBIE && proc_pgid(p) == g)
+      return proc_sid(p);
+  }
+  return -ESRCH;
+}
+
+/* An ISIG character was typed: its signal to the terminal's foreground process group; before a
+ * shell has set one (TIOCSPGRP), to every process but init, as the console always did. ^Z only stops something once a job-control shell has set a
+ * foreground group: a shell without job control would wait forever for a stopped child. */
+void tty_signal(int sig) {
+  if (fg_pgrp)
+    signal_fg(sig);
+  else if (sig != SIGTSTP)
+    signal_all(sig);
+}
+
+/* Job control for a read of the terminal: a process outside the foreground group gets SIGTTIN
+ * (its whole group does) and the read returns -EINTR, so the process stops on its way out and
+ * its read starts again when it is continued (kernel/signal.c); if SIGTTIN would not stop it
+ * (ignored or blocked), -EIO, as Linux. Init is never stopped. 0: the read may go on. */
+int tty_check_read(void) {
+  struct proc *p = curproc;
+  if (!fg_pgrp || proc_pgid(p) == fg_pgrp || p->pid == 1)
+    return 0;
+  if (!signal_would_stop(p, SIGTTIN) || pgrp_orphaned(proc_pgid(p)))
+    return -EIO;
+  signal_pgrp(proc_pgid(p), SIGTTIN);
+  return -EINTR;
 }
 
 int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg) {
@@ -96,8 +145,13 @@ int sys_ioctl(int fd, uint32_t cmd, uaddr_t arg) {
     int32_t g;
     if (copyin(pg, &g, arg, sizeof(g)) < 0)
       return -EFAULT;
-    if (g <= 0)
+    if (g < 0)
       return -EINVAL;
+    int r = pgrp_session(g);
+    if (r < 0)
+      return r;
+    if (r != proc_sid(curproc))
+      return -EPERM;                   /* a group of another session */
     fg_pgrp = g;
     return 0;
   }

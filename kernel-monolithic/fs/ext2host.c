@@ -39,8 +39,12 @@ uint32_t fs_now(void) {
   return boot_time() + ticks / HZ;
 }
 
+/* Where relative paths start: the current directory, or during an *at call its directory
+ * (fs/sysfile.c's at_begin). */
 struct inode *ext2_host_cwd(void) {
-  return curproc ? curproc->cwd : 0;
+  if (!curproc)
+    return 0;
+  return curproc->atdir ? curproc->atdir : curproc->cwd;
 }
 
 int ext2_host_copyin(void *dst, const void *usrc, uint32_t n) {

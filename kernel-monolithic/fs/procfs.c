@@ -18,7 +18,7 @@ int jx86_counters_show(char *buf, int size);
 
 static const char *const statenames[] = {
   [UNUSED] "?", [EMBRYO] "N (new)", [SLEEPING] "S (sleeping)", [RUNNABLE] "R (runnable)",
-  [RUNNING] "R (running)", [ZOMBIE] "Z (zombie)",
+  [RUNNING] "R (running)", [ZOMBIE] "Z (zombie)", [STOPPED] "T (stopped)",
 };
 
 static int strtou(const char *s) {
@@ -69,7 +69,7 @@ EXPORT_SYMBOL(proc_remove);
 /* /proc/<pid>/stat: Linux's 52 fields, the ones this kernel keeps filled in and the rest 0 */
 static int pid_stat(struct proc *p, char *buf, int size) {
   static const char states[] = {[UNUSED] '?', [EMBRYO] 'R', [SLEEPING] 'S', [RUNNABLE] 'R',
-                                [RUNNING] 'R', [ZOMBIE] 'Z'};
+                                [RUNNING] 'R', [ZOMBIE] 'Z', [STOPPED] 'T'};
   uint32_t vsize = PGROUNDUP(p->brk) - PGROUNDDOWN(USERBASE) + USTACKPAGES * PGSIZE;
   int fg = tty_fg_pgrp();
   return snprintk(buf, size,

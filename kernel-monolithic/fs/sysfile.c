@@ -454,9 +454,12 @@ static int rwv(int fd, uaddr_t uiov, int iovcnt, bool wr) {
 int sys_readv(int fd, uaddr_t iov, int iovcnt) { return rwv(fd, iov, iovcnt, false); }
 int sys_writev(int fd, uaddr_t iov, int iovcnt) { return rwv(fd, iov, iovcnt, true); }
 
-/* The *at calls: a path relative to a directory descriptor other than AT_FDCWD needs the
- * directory's path, which an open inode does not know here: -EINVAL for now (partial). */
-static int at_ok(int dirfd, uaddr_t upath) {
+/* The *at calls: a relative path starts at the directory open on dirfd instead of the current
+ * directory. Every relative lookup starts at ext2_host_cwd() (fs/ext2host.c), which returns
+ * curproc->atdir while such a call runs: at_begin sets it, at_end clears it. AT_FDCWD and
+ * absolute paths are the plain call. The directory stays open meanwhile: only this process
+ * could close it. A /proc descriptor is not a directory here (ENOTDIR). */
+static int at_begin(int dirfd, uaddr_t upath) {
   char c;
   if (dirfd == AT_FDCWD)
     return 0;
@@ -464,20 +467,48 @@ static int at_ok(int dirfd, uaddr_t upath) {
     return -EFAULT;
   if (c == '/')
     return 0;
-  return fdfile(dirfd) ? -EINVAL : -EBADF;
+  struct file *f = fdfile(dirfd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE || !S_ISDIR(f->ip->d.i_mode))
+    return -ENOTDIR;
+  curproc->atdir = f->ip;
+  return 0;
+}
+
+/* Ends an *at call: r is its result. */
+static int at_end(int r) {
+  curproc->atdir = 0;
+  return r;
 }
 
 int sys_openat(int dirfd, uaddr_t upath, int flags, int mode) {
-  int r = at_ok(dirfd, upath);
-  return r < 0 ? r : sys_open(upath, flags, mode);
+  int r = at_begin(dirfd, upath);
+  return r < 0 ? r : at_end(sys_open(upath, flags, mode));
 }
 
 int sys_fstatat64(int dirfd, uaddr_t upath, uaddr_t ubuf, int flags) {
   char c;
   if ((flags & AT_EMPTY_PATH) && copyin(curproc->pgdir, &c, upath, 1) == 0 && c == 0)
     return dirfd == AT_FDCWD ? sys_stat64(upath, ubuf) : sys_fstat64(dirfd, ubuf);
-  int r = at_ok(dirfd, upath);
-  return r < 0 ? r : sys_stat64(upath, ubuf);   /* no symbolic links: NOFOLLOW is the same */
+  int r = at_begin(dirfd, upath);
+  return r < 0 ? r : at_end(sys_stat64(upath, ubuf));   /* no symbolic links: NOFOLLOW is the same */
+}
+
+int sys_mkdirat(int dirfd, uaddr_t upath, int mode) {
+  int r = at_begin(dirfd, upath);
+  return r < 0 ? r : at_end(sys_mkdir(upath, mode));
+}
+
+#define AT_REMOVEDIR 0x200
+/* unlinkat(2): unlink, or rmdir with AT_REMOVEDIR */
+int sys_unlinkat(int dirfd, uaddr_t upath, int flags) {
+  if (flags & ~AT_REMOVEDIR)
+    return -EINVAL;
+  int r = at_begin(dirfd, upath);
+  if (r < 0)
+    return r;
+  return at_end((flags & AT_REMOVEDIR) ? sys_rmdir(upath) : sys_unlink(upath));
 }
 
 /* access(2): everyone is root, so only existence matters (and X needs an x bit somewhere) */
@@ -509,8 +540,8 @@ int sys_access(uaddr_t upath, int mode) {
 }
 
 int sys_faccessat(int dirfd, uaddr_t upath, int mode) {
-  int r = at_ok(dirfd, upath);
-  return r < 0 ? r : sys_access(upath, mode);
+  int r = at_begin(dirfd, upath);
+  return r < 0 ? r : at_end(sys_access(upath, mode));
 }
 
 int sys_pipe2(uaddr_t ufds, int flags) {
@@ -648,4 +679,64 @@ int sys_poll(uaddr_t ufds, uint32_t nfds, int timeout_ms) {
       return -EINTR;
     sleep(&ticks);
   }
+}
+
+/* ---- ftruncate ---- */
+
+/* Sets ip's size to len (fs_lock held). Growing writes zeros; shrinking to 0 frees every block;
+ * shrinking to another size keeps the first len bytes by copying them out, truncating to 0 and
+ * writing them back, which is why it is limited to TRUNC_COPY_MAX (libkern's ext2 can only free
+ * a whole file). */
+#define TRUNC_COPY_MAX (64 * 1024)
+static int truncate_inode(struct inode *ip, uint32_t len) {
+  uint32_t size = ip->d.i_size;
+  if (len == size)
+    return 0;
+  if (len == 0) {
+    itrunc(ip);
+    return 0;
+  }
+  if (len > size) {
+    static const char zeros[512];
+    for (uint32_t off = size; off < len;) {
+      int r = writei(ip, false, zeros, off, MIN(len - off, (uint32_t)sizeof(zeros)));
+      if (r <= 0)
+        return r < 0 ? r : -ENOSPC;
+      off += r;
+    }
+    return 0;
+  }
+  if (len > TRUNC_COPY_MAX)
+    return -EFBIG;
+  char *keep = kmalloc(len);
+  if (!keep)
+    return -ENOMEM;
+  int r = readi(ip, false, keep, 0, len);
+  if (r == (int)len) {
+    itrunc(ip);
+    r = writei(ip, false, keep, 0, len);
+  }
+  kfree(keep);
+  return r < 0 ? r : r == (int)len ? 0 : -EIO;
+}
+
+/* ftruncate(2) and ftruncate64(2) (busybox vi cuts its file to what it wrote) */
+int sys_ftruncate64(int fd, uint32_t lenlo, uint32_t lenhi) {
+  struct file *f = fdfile(fd);
+  if (!f)
+    return -EBADF;
+  if (f->type != FD_INODE || !f->writable)
+    return -EINVAL;
+  if (S_ISDIR(f->ip->d.i_mode))
+    return -EISDIR;
+  if (lenhi != 0 || lenlo > 0x7FFFFFFF)
+    return (int32_t)lenhi < 0 ? -EINVAL : -EFBIG;
+  fs_lock();
+  int r = truncate_inode(f->ip, lenlo);
+  fs_unlock();
+  return r;
+}
+
+int sys_ftruncate(int fd, int32_t len) {
+  return len < 0 ? -EINVAL : sys_ftruncate64(fd, len, 0);
 }

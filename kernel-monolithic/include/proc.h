@@ -13,7 +13,12 @@ struct context {
   uint32_t eip;
 };
 
-enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+/* STOPPED: job control (kernel/signal.c): a stop signal's default action; SIGCONT or SIGKILL
+ * makes the process RUNNABLE again */
+enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE, STOPPED };
+
+/* what a job-control change leaves for the parent's waitpid (struct proc's jobreport) */
+enum { JOB_NONE, JOB_STOPPED, JOB_CONTINUED };
 
 /* The lowest word of every kernel stack: the direct map has no guard pages (4 MiB pages), so
  * sched() checks this word instead and panics when a deep call chain has overwritten it. */
@@ -38,6 +43,7 @@ struct proc {
   struct file *ofile[NOFILE];
   struct inode *cwd;         /* current directory, 0 without a root file system */
   char cwdpath[MAXPATH];     /* its absolute path, for getcwd */
+  struct inode *atdir;       /* while an *at call runs: where its relative path starts */
   char name[16];
   /* the Linux i386 ABI for glibc (kernel/tls.c, fs/sysfile.c, kernel/signal.c) */
   struct segdesc tls[NTLS];  /* set_thread_area descriptors, GDT entries 6-8 while running */
@@ -48,6 +54,9 @@ struct proc {
   uaddr_t arg_start, arg_end; /* the argument strings on the user stack (/proc/<pid>/cmdline) */
   uint32_t start_ticks;      /* when it was forked (/proc/<pid>/stat) */
   char exe[MAXPATH];         /* the executable's path: what /proc/self/exe runs again */
+  int jobstop;               /* the signal that stopped it (wait status while STOPPED) */
+  int jobreport;             /* JOB_STOPPED or JOB_CONTINUED not yet seen by waitpid */
+  uint32_t sysnr;            /* the system call in progress: restarted after a stop */
   uint8_t fpu[108];          /* x87 state (FNSAVE image) while not running, see fpu.c */
 };
 

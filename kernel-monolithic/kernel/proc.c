@@ -137,15 +137,44 @@ void exit(int wstatus) {
   panic("exit: zombie %d ran again", p->pid);
 }
 
-/* waitpid(2): pid > 0 waits for that child, anything else for any child (no process groups yet). */
+/* Is child p one that waitpid's pid asks for: > 0 that child, -1 any child, 0 any in the
+ * caller's process group, < -1 any in group -pid? */
+static bool wait_match(struct proc *p, int pid) {
+  if (pid > 0)
+    return p->pid == pid;
+  if (pid == -1)
+    return true;
+  return proc_pgid(p) == (pid == 0 ? proc_pgid(curproc) : -pid);
+}
+
+/* Job control for waitpid: a stop (WUNTRACED) or continue (WCONTINUED) not yet reported, as
+ * Linux encodes it ((sig << 8) | 0x7f, 0xffff), reported once; 0 when there is none. */
+static int job_status(struct proc *p, int options) {
+  int st = 0;
+  if (p->jobreport == JOB_STOPPED && p->state == STOPPED && (options & WUNTRACED))
+    st = (p->jobstop << 8) | 0x7f;
+  else if (p->jobreport == JOB_CONTINUED && (options & WCONTINUED))
+    st = 0xffff;
+  if (st)
+    p->jobreport = JOB_NONE;
+  return st;
+}
+
+/* waitpid(2): reaps a child that has exited, or reports one that stopped or continued. */
 int waitpid(int pid, uaddr_t ustatus, int options) {
   for (;;) {
     bool havekids = false;
     for (int i = 0; i < NPROC; i++) {
       struct proc *p = &proc[i];
-      if (p->parent != curproc || p->state == UNUSED || (pid > 0 && p->pid != pid))
+      if (p->parent != curproc || p->state == UNUSED || !wait_match(p, pid))
         continue;
       havekids = true;
+      int st = p->state == ZOMBIE ? 0 : job_status(p, options);
+      if (st) {
+        if (ustatus && put_user32(ustatus, st) < 0)
+          return -EFAULT;
+        return p->pid;
+      }
       if (p->state != ZOMBIE)
         continue;
       if (ustatus && put_user32(ustatus, p->xstatus) < 0)
@@ -160,7 +189,7 @@ int waitpid(int pid, uaddr_t ustatus, int options) {
       return 0;
     if (signal_pending(curproc))
       return -EINTR;
-    sleep(curproc);                     /* exit() of a child wakes its parent */
+    sleep(curproc);                     /* a child's exit, stop or continue wakes its parent */
   }
 }
 
@@ -187,6 +216,19 @@ int kill(int pid, int sig) {
     send_signal(p, sig);
   }
   return found ? 0 : -ESRCH;
+}
+
+/* POSIX's orphaned process group: no member has a parent in another group of the same session,
+ * so no shell is there to continue it; job control's stops (all but SIGSTOP) leave it alone. */
+bool pgrp_orphaned(int pgrp) {
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &proc[i], *pp = p->parent;
+    if (p->state == UNUSED || p->state == ZOMBIE || proc_pgid(p) != pgrp || !pp)
+      continue;
+    if (proc_pgid(pp) != pgrp && proc_sid(pp) == proc_sid(p))
+      return false;
+  }
+  return true;
 }
 
 /* Sends sig to every process except init (the console's ^C until there are process groups). */
@@ -251,7 +293,7 @@ int growproc(uaddr_t newbrk) {
 void procdump(void) {
   static const char *const states[] = {
     [UNUSED] "unused", [EMBRYO] "embryo", [SLEEPING] "sleep", [RUNNABLE] "runble",
-    [RUNNING] "run", [ZOMBIE] "zombie",
+    [RUNNING] "run", [ZOMBIE] "zombie", [STOPPED] "stop",
   };
   printk("\n");
   for (int i = 0; i < NPROC; i++)

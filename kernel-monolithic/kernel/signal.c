@@ -1,15 +1,17 @@
 /* signal.c: POSIX signals with Linux i386 semantics: pending and blocked sets, rt_sigaction handlers
- * run on the user stack in an rt_sigframe, rt_sigreturn, and the default actions. */
+ * run on the user stack in an rt_sigframe, rt_sigreturn, and the default actions, including
+ * job control's stop and continue. */
 #include "defs.h"
 #include "proc.h"
+#include "traps.h"
 #include "uapi/signal.h"
 #include "uapi/unistd_32.h"
 
 #define BIT(sig) (1ULL << ((sig) - 1))
 #define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
-/* default action "ignore"; stop signals are ignored too until there is job control */
-#define DEFAULT_IGNORE (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT) | \
-                        BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
+#define DEFAULT_IGNORE (BIT(SIGCHLD) | BIT(SIGURG) | BIT(SIGWINCH) | BIT(SIGCONT))
+/* default action "stop" (job control) */
+#define STOP_SIGNALS (BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
 /* the EFLAGS bits a handler may change through the saved context (CF PF AF ZF SF TF DF OF RF AC) */
 #define FIX_EFLAGS 0x00050DD5
 
@@ -27,16 +29,51 @@ static bool ignored(struct proc *p, int sig) {
   return h == SIG_IGN || (h == SIG_DFL && (DEFAULT_IGNORE & BIT(sig)));
 }
 
+/* A child stopped or continued: the parent gets SIGCHLD (unless its SIGCHLD action says
+ * SA_NOCLDSTOP) and its waitpid wakes to look (WUNTRACED, WCONTINUED). */
+static void notify_parent(struct proc *p) {
+  struct proc *pp = p->parent;
+  if (!pp)
+    return;
+  if (!(pp->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+    send_signal(pp, SIGCHLD);
+  wakeup(pp);
+}
+
+/* SIGCONT continues a stopped process whatever its action, even blocked or ignored (POSIX), and
+ * cancels the stop signals still pending; a stop signal cancels a pending SIGCONT. */
+static void job_control_on_send(struct proc *p, int sig) {
+  if (sig == SIGCONT) {
+    p->sigpending &= ~STOP_SIGNALS;
+    if (p->state == STOPPED) {
+      p->state = RUNNABLE;
+      p->jobreport = JOB_CONTINUED;
+      notify_parent(p);
+    }
+  } else if (BIT(sig) & STOP_SIGNALS) {
+    p->sigpending &= ~BIT(SIGCONT);
+  }
+}
+
 /* Marks sig pending and wakes p if it sleeps and may take it. Returns 0 or -EINVAL. */
 int send_signal(struct proc *p, int sig) {
   if (sig < 1 || sig > NSIG)
     return -EINVAL;
+  job_control_on_send(p, sig);
   if (ignored(p, sig))
     return 0;
   p->sigpending |= BIT(sig);
   if (p->state == SLEEPING && (BIT(sig) & ~p->sigblocked))
     p->state = RUNNABLE;              /* every sleep loop re-checks its condition and signals */
+  if (p->state == STOPPED && sig == SIGKILL)
+    p->state = RUNNABLE;              /* SIGKILL ends even a stopped process */
   return 0;
+}
+
+/* Whether sig, with its default action, would stop p (SIGTTIN from a background read). */
+bool signal_would_stop(struct proc *p, int sig) {
+  return (STOP_SIGNALS & BIT(sig)) && !(p->sigblocked & BIT(sig)) &&
+         p->sigactions[sig - 1].handler != SIG_IGN;
 }
 
 /* A fault the process cannot continue past: if it blocks or ignores sig, it gets the default
@@ -132,10 +169,31 @@ static int setup_frame(struct proc *p, struct trapframe *tf, int sig, struct k_s
   return 0;
 }
 
-/* On every return to ring 3: take the lowest deliverable signal. Default actions end the
+/* A stop signal's default action: the process stops here, on its way back to ring 3 (so it holds
+ * nothing in the kernel), until SIGCONT or SIGKILL makes it runnable (send_signal). */
+static void job_stop(struct proc *p, int sig) {
+  p->jobstop = sig;
+  p->jobreport = JOB_STOPPED;
+  p->state = STOPPED;
+  notify_parent(p);
+  sched();
+}
+
+/* A system call that a stop interrupted (-EINTR) starts again once the process continues, as
+ * Linux restarts a call when no handler ran: back over the 2-byte int $0x80 with the call's
+ * number in EAX. (A restarted nanosleep sleeps its whole time again.) */
+static void restart_syscall(struct proc *p, struct trapframe *tf) {
+  if (tf->trapno == T_SYSCALL && (int32_t)tf->eax == -EINTR) {
+    tf->eax = p->sysnr;
+    tf->eip -= 2;
+  }
+}
+
+/* On every return to ring 3: take the lowest deliverable signal. Default actions end or stop the
  * process here; a handler gets a frame, and the next one waits for its rt_sigreturn. */
 void do_signals(struct trapframe *tf) {
   struct proc *p = curproc;
+  bool stopped = false;
   while (signal_pending(p)) {
     uint64_t ready = p->sigpending & ~p->sigblocked;
     int sig = 1;
@@ -144,6 +202,13 @@ void do_signals(struct trapframe *tf) {
     p->sigpending &= ~BIT(sig);
     struct k_sigaction *a = &p->sigactions[sig - 1];
     if (sig == SIGKILL || a->handler == SIG_DFL) {
+      if (sig != SIGKILL && (STOP_SIGNALS & BIT(sig))) {
+        if ((sig != SIGSTOP && pgrp_orphaned(proc_pgid(p))) || p->pid == 1)
+          continue;                   /* as Linux: nobody would continue it; init never stops */
+        job_stop(p, sig);
+        stopped = true;
+        continue;
+      }
       if (sig != SIGKILL && (DEFAULT_IGNORE & BIT(sig)))
         continue;
       exit(sig);                      /* wait status: killed by sig */
@@ -168,6 +233,8 @@ void do_signals(struct trapframe *tf) {
     p->sigblocked = p->saved_sigmask;
     p->restore_sigmask = false;
   }
+  if (stopped)
+    restart_syscall(p, tf);
 }
 
 /* ---- system calls ---- */

@@ -82,6 +82,10 @@ int sys_mprotect(uaddr_t addr, uint32_t len, int prot);
 int sys_readv(int fd, uaddr_t iov, int iovcnt);
 int sys_writev(int fd, uaddr_t iov, int iovcnt);
 int sys_openat(int dirfd, uaddr_t path, int flags, int mode);
+int sys_ftruncate(int fd, int32_t len);
+int sys_mkdirat(int dirfd, uaddr_t path, int mode);
+int sys_unlinkat(int dirfd, uaddr_t path, int flags);
+int sys_ftruncate64(int fd, uint32_t lenlo, uint32_t lenhi);
 int sys_fstatat64(int dirfd, uaddr_t path, uaddr_t buf, int flags);
 int sys_access(uaddr_t path, int mode);
 int sys_faccessat(int dirfd, uaddr_t path, int mode);
@@ -193,6 +197,8 @@ static const struct {
   S(vfork, sys_vfork),          /* (): fork (see kernel/sysproc.c) */
   S(ugetrlimit, sys_ugetrlimit), /* (resource, rlimit *) */
   S(mmap2, sys_mmap2),          /* (addr, len, prot, flags, fd, pgoff) */
+  S(ftruncate, sys_ftruncate),  /* (fd, len) */
+  S(ftruncate64, sys_ftruncate64), /* (fd, len low, len high) */
   S(getuid32, sys_getuid),
   S(getgid32, sys_getuid),
   S(geteuid32, sys_getuid),
@@ -211,6 +217,8 @@ static const struct {
   S(clock_nanosleep, sys_clock_nanosleep), /* (clock, flags, req, rem) */
   S(openat, sys_openat),        /* (dirfd, path, flags, mode) */
   S(fstatat64, sys_fstatat64),  /* (dirfd, path, stat64 *, flags) */
+  S(mkdirat, sys_mkdirat),      /* (dirfd, path, mode) */
+  S(unlinkat, sys_unlinkat),    /* (dirfd, path, flags): AT_REMOVEDIR */
   S(faccessat, sys_faccessat),  /* (dirfd, path, mode) */
   S(set_robust_list, sys_set_robust_list), /* (head, len) = 0 */
   S(dup3, sys_dup3),            /* (oldfd, newfd, flags) */
@@ -237,6 +245,7 @@ void syscall(struct trapframe *tf) {
     tf->eax = -ENOSYS;
     return;
   }
+  curproc->sysnr = n;                  /* for a restart after a stop (kernel/signal.c) */
   int r = table[n].fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
   if (cmdline_has("strace"))
     printk("[%d] %s(%x, %x, %x) = %d\n", curproc->pid, table[n].name, tf->ebx, tf->ecx, tf->edx, r);

@@ -13,9 +13,7 @@ int sys_fork(void) {
 }
 
 int sys_waitpid(int pid, uaddr_t status, int options) {
-  /* WUNTRACED (2) and WCONTINUED (8) are accepted: no process is ever stopped, so there is
-   * nothing more to report (job-control shells pass them) */
-  if (options & ~(WNOHANG | 2 | 8))
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
     return -EINVAL;
   return waitpid(pid, status, options);
 }

@@ -65,6 +65,16 @@ static bool range_ok(uaddr_t va, uint32_t len) {
   return (va & (PGSIZE - 1)) == 0 && len > 0 && va + len > va && va + len <= USTACKTOP;
 }
 
+/* Is a hint (addr without MAP_FIXED) usable: page-aligned, inside the mapping area and free? */
+static bool hint_free(pde_t *pgdir, uaddr_t va, uint32_t len) {
+  if ((va & (PGSIZE - 1)) || va < MMAP_BASE || va + len < va || va + len > MMAP_TOP)
+    return false;
+  for (uaddr_t a = va; a < va + len; a += PGSIZE)
+    if (page_present(pgdir, a))
+      return false;
+  return true;
+}
+
 /* mmap2(addr, length, prot, flags, fd, pgoffset): the offset is in pages */
 int sys_mmap2(uaddr_t addr, uint32_t len, int prot, int flags, int fd, uint32_t pgoff) {
   struct proc *p = curproc;
@@ -93,6 +103,8 @@ int sys_mmap2(uaddr_t addr, uint32_t len, int prot, int flags, int fd, uint32_t 
       return -EINVAL;
     va = addr;
     deallocuvm(p->pgdir, va, va + len);          /* MAP_FIXED replaces what was there */
+  } else if (addr && hint_free(p->pgdir, addr, len)) {
+    va = addr;                                   /* Linux takes a free hint as it is */
   } else if (!(va = find_free(p->pgdir, len))) {
     return -ENOMEM;
   }

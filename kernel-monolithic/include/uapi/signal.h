@@ -26,6 +26,7 @@
 #define SIGTTIN   21
 #define SIGTTOU   22
 #define SIGURG    23
+#define SIGPROF   27
 #define SIGWINCH  28
 
 #define SIG_DFL 0

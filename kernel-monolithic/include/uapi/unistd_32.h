@@ -86,7 +86,11 @@
 #define __NR_rt_sigsuspend          179
 #define __NR_vfork                  190
 #define __NR_ugetrlimit             191
+#define __NR_ftruncate               93
 #define __NR_mmap2                  192
+#define __NR_ftruncate64            194
+#define __NR_mkdirat                296
+#define __NR_unlinkat               301
 #define __NR_getuid32               199
 #define __NR_getgid32               200
 #define __NR_geteuid32              201
@@ -126,3 +130,5 @@
 
 /* waitpid(2) options and status encoding */
 #define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8

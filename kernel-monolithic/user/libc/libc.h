@@ -75,6 +75,9 @@ long syscall(long n, long a, long b, long c, long d, long e);
 #define WEXITSTATUS(s) (((s) >> 8) & 0xFF)
 #define WIFSIGNALED(s) (((s) & 0x7F) != 0 && ((s) & 0x7F) != 0x7F)
 #define WTERMSIG(s)    ((s) & 0x7F)
+#define WIFSTOPPED(s)  (((s) & 0xFF) == 0x7F)
+#define WSTOPSIG(s)    WEXITSTATUS(s)
+#define WIFCONTINUED(s) ((s) == 0xFFFF)
 
 /* signal.c */
 typedef uint64_t sigset_t;

@@ -9,8 +9,8 @@ import java.io.ByteArrayOutputStream;
  * for input. A guest therefore sees a script the way it sees typing: each line after the prompt
  * that asks for it, never echoed into the boot banner or into the previous command's output.
  *
- * <p>A line ends after a newline, a carriage return, Ctrl-C or Ctrl-D (the bytes a terminal's line
- * discipline acts on); the unterminated rest of the input is one line once the input has ended.
+ * <p>A line ends after a newline, a carriage return, Ctrl-C, Ctrl-D, Ctrl-Z or Ctrl-\ (the bytes a
+ * terminal's line discipline acts on); the unterminated rest of the input is one line once the input has ended.
  */
 final class PacedInput {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -34,7 +34,7 @@ final class PacedInput {
         int end = -1;
         for (int i = 0; i < all.length && end < 0; i++) {
             int b = all[i];
-            if (b == '\n' || b == '\r' || b == 0x03 || b == 0x04) {
+            if (b == '\n' || b == '\r' || b == 0x03 || b == 0x04 || b == 0x1a || b == 0x1c) {
                 end = i + 1;
             }
         }

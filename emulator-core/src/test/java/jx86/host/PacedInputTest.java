@@ -17,15 +17,18 @@ class PacedInputTest {
     }
 
     @Test
-    void lines_endAtNewlineReturnControlCAndControlD() {
+    void lines_endAtNewlineReturnControlCControlDControlZAndControlBackslash() {
         PacedInput p = new PacedInput();
-        add(p, "ls\rcat\n\u0003ps\n\u0004echo x\n");
+        add(p, "ls\rcat\n\u0003ps\n\u0004echo x\n\u001ajobs\n\u001c");
         assertThat(line(p)).isEqualTo("ls\r");
         assertThat(line(p)).isEqualTo("cat\n");
         assertThat(line(p)).isEqualTo("\u0003");
         assertThat(line(p)).isEqualTo("ps\n");
         assertThat(line(p)).isEqualTo("\u0004");
         assertThat(line(p)).isEqualTo("echo x\n");
+        assertThat(line(p)).isEqualTo("\u001a");
+        assertThat(line(p)).isEqualTo("jobs\n");
+        assertThat(line(p)).isEqualTo("\u001c");
         assertThat(line(p)).isNull();
     }
 

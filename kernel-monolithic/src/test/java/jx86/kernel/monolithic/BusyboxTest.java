@@ -10,11 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jx86.harness.Harness;
+import jx86.harness.HarnessResult;
+import jx86.host.BufferSerial;
 import jx86.machine.MachineConfig;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
@@ -346,5 +350,96 @@ class BusyboxTest {
         assertThat(serial).doesNotContain("unknown system call").doesNotContain("panic:");
         assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
         assertThat(r.exitPortValue()).isZero();
+    }
+
+    /**
+     * Job control in the interactive busybox sh (issue 21): a foreground `sleep 100` stopped by
+     * Ctrl-Z (the terminal's VSUSP: SIGTSTP to the foreground group), listed Stopped by `jobs`,
+     * continued in the background by `bg` (Running), brought back by `fg` and ended by Ctrl-C
+     * (status 130); a second one stopped, continued with `bg` and ended by `kill %1`.
+     */
+    @Test
+    void interactiveShell_jobControl() {
+        section("end");
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL)
+                .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk).snapshot(true)
+                .serialInput("busybox sh\rsleep 100\r\032jobs\rbg\rjobs\rfg\r\003echo fg status $?\r"
+                        + "sleep 200\r\032bg %1\rkill %1\rjobs\recho done\rexit\rpoweroff\r")
+                .pacedInput(true).maxInstructions(2_000_000_000L).build());
+        String serial = r.serial().replace("\r\n", "\n");
+        String prompt = "/ # \033[6n";
+        assertThat(serial.lines()).containsSubsequence(
+                prompt + "sleep 100", "^Z",                          // the kernel's echo of VSUSP
+                "[1]+  Stopped                    sleep 100",        // waitpid(WUNTRACED) saw SIGTSTP
+                prompt + "jobs", "[1]+  Stopped                    sleep 100",
+                prompt + "bg", "[1] sleep 100",                      // SIGCONT to its group
+                prompt + "jobs", "[1]+  Running                    sleep 100",
+                prompt + "fg", "sleep 100", "^C",                    // foreground again: it gets SIGINT
+                prompt + "echo fg status $?", "fg status 130",
+                prompt + "sleep 200", "^Z", "[1]+  Stopped                    sleep 200",
+                prompt + "bg %1", "[1] sleep 200",
+                prompt + "kill %1",
+                prompt + "jobs", "[1]+  Terminated                 sleep 200",
+                prompt + "echo done", "done",
+                prompt + "exit", "/$ poweroff");
+        assertThat(serial).doesNotContain("unknown system call").doesNotContain("panic:");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+        assertThat(r.exitPortValue()).isZero();
+    }
+
+    /**
+     * The kernel's clock comes from the RTC: booted with the RTC at 1700000000 (2023-11-14
+     * 22:13:20 UTC; `--rtc host` passes the host's time the same way, as rtcEpochSeconds), busybox
+     * date shows that date, not the default 2026-01-01.
+     */
+    @Test
+    void dateFollowsTheRtc() {
+        section("end");
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(KERNEL).rtcEpochSeconds(1_700_000_000L)
+                .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk).snapshot(true)
+                .serialInput("busybox date\rpoweroff\r").pacedInput(true).maxInstructions(1_000_000_000L).build());
+        // a few virtual seconds pass between the boot and the command
+        assertThat(r.serial().replace("\r\n", "\n")).containsPattern("/\\$ busybox date\nTue Nov 14 22:13:2\\d UTC 2023\n");
+        assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+    }
+
+    /**
+     * busybox vi, the full-screen program of issue 21's terminal layer: after `stty rows 30 cols
+     * 100` (TIOCSWINSZ) vi opens a new file, gets "hello from vi" and "second line" typed in insert
+     * mode (raw input: vi sees each key, Return as CR), ESC, `:wq`; then cat shows the file. vi
+     * asked for the window size: it puts its status line on row 30 (ESC [30;1H), where its own
+     * default would be row 24. Driven step by step in virtual time (jx86.harness): vi takes an ESC
+     * followed within 50 ms by more bytes for an unknown escape sequence and drops them all, so
+     * the ESC is sent alone and a virtual second passes before `:wq`.
+     */
+    @Test
+    void vi_editsAFileInTheTerminal() {
+        section("end");
+        try (Harness h = Harness.boot(MachineConfig.builder().kernel(KERNEL)
+                .append("console=ttyS0 panic=exit init=/bin/sh").disk(disk).snapshot(true).build())) {
+            Duration budget = Duration.ofSeconds(20);
+            assertThat(h.runUntilPrompt("/$ ", budget).matched()).isTrue();
+            h.send("busybox stty rows 30 cols 100\r");
+            assertThat(h.runUntilPrompt("/$ ", budget).matched()).isTrue();
+            h.send("busybox vi /vi.txt\r");
+            h.runFor(Duration.ofSeconds(1));
+            h.send("ihello from vi\rsecond line");
+            h.runFor(Duration.ofSeconds(1));
+            h.send("\033");
+            h.runFor(Duration.ofSeconds(1));
+            h.send(":wq\r");
+            assertThat(h.runUntilPrompt("/$ ", budget).matched()).isTrue();
+            h.send("cat /vi.txt\r");
+            assertThat(h.runUntilPrompt("/$ ", budget).matched()).isTrue();
+            h.send("poweroff\r");
+            HarnessResult r = h.runToEnd();
+            String serial = ((BufferSerial) h.machine().devices().serialBackend(0)).output().replace("\r\n", "\n");
+            assertThat(serial).contains("\033[30;1H");
+            // vi leaves the alternate screen (ESC [?1049l), then cat prints what vi wrote
+            assertThat(serial).contains("\033[?1049l/$ cat /vi.txt\nhello from vi\nsecond line\n/$ poweroff");
+            assertThat(serial).doesNotContain("unknown system call").doesNotContain("panic:");
+            assertThat(r.event()).isEqualTo(MachineEvent.EXIT_PORT);
+            assertThat(r.exitValue()).isZero();
+        }
     }
 }
