@@ -219,18 +219,38 @@ class V86BootTest {
         }
     }
 
-    /** microkernel.img: the MBR and the loader in v86 mode load the microkernel and its 8 servers. */
+    /**
+     * microkernel.img, unchanged, from its MBR through the loader in v86 mode to the microkernel,
+     * its 8 servers and the shell on its POSIX personality: a pipeline and a file written.
+     */
     @Test
-    void microkernelImg_theLoaderPhaseRunsInV86() {
-        RunResult r = inVm(IMAGES.resolve("microkernel.img"), "", "", 40_000_000L);
+    void microkernelImg_bootsInTheVmThroughV86_toItsShell() throws IOException {
+        Path disk = tmp.resolve("microkernel.img");
+        Files.copy(IMAGES.resolve("microkernel.img"), disk);
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(Guest.HYPERVISOR).append("vm0=disk stats")
+                .disk(disk).serialInput("echo one two | wc\recho v86 > /fromvm\rpoweroff\r")
+                .maxInstructions(600_000_000L).build());
+        String s = r.serial();
 
-        assertThat(r.serial().lines()).containsSubsequence(
+        assertThat(TwoVms.lines(s)).containsSubsequence(
                 "vmm: VM 0: booting from its disk in virtual-8086 mode",
                 "jx86-loader: kernel entry 0x0010000c, 8 module(s)",
                 "kernel-microkernel 0.1: booting",
+                "mk: 96 MiB RAM; kernel pool 002de000-012de000; sigma0 owns 012de000-06000000",
                 "mk: task 0: sigma0, thread 40001 (sigma0)",
-                "mk: task 7: restart, thread 5c001");
-        assertThat(r.serial()).doesNotContain("vmm: VM 0 killed").doesNotContain("vmm: panic");
+                "mk: task 7: restart, thread 5c001",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1",
+                "      1       2       8",
+                "reboot: power down",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(s).doesNotContain("vmm: VM 0 killed").doesNotContain("vmm: panic");
+        assertThat(r.exitPortValue()).isZero();
+        assertThat(Counters.get(s, "v86 exception reflected")).isZero();
+        assertThat(Counters.get(s, "switch to protected mode")).isEqualTo(Counters.get(s, "switch to real mode") + 1);
+        if (Ext2Check.available()) {                // the VM's disk is the file: written, and clean
+            assertThat(new String(Ext2Check.readFile(disk, "/fromvm"))).isEqualTo("v86\n");
+            Ext2Check.assertClean(disk);
+        }
     }
 
     /**
