@@ -86,6 +86,41 @@ class MicrokernelVmTest {
     }
 
     /**
+     * The command itself: `./jx86 boot vmm --snapshot --append stats` with each console in a file.
+     * It resolves to vmm.elf, both images as hda and hdb and "vm0=disk vm1=disk stats"; both VMs
+     * come up from their boot sectors to their shells (no input: the run ends at its limit).
+     */
+    @Test
+    void cli_bootVmm_bothImagesFromTheirBootSectorsToTheirShells() throws Exception {
+        Path com1 = tmp.resolve("com1.txt"), com2 = tmp.resolve("com2.txt");
+        String before = System.getProperty("jx86.root");
+        System.setProperty("jx86.root", Path.of("..").toAbsolutePath().normalize().toString());
+        try {
+            jx86.cli.Main.execute("boot", "vmm", "--snapshot", "--append", "stats", "--serial", "file:" + com1,
+                    "--serial", "file:" + com2, "--max-instructions", "600000000");
+        } finally {
+            if (before == null) {
+                System.clearProperty("jx86.root");
+            } else {
+                System.setProperty("jx86.root", before);
+            }
+        }
+        List<String> c1 = Files.readAllLines(com1), c2 = Files.readAllLines(com2);
+
+        assertThat(c1).containsSubsequence("vmm: jx86 hypervisor, host RAM 128 MiB, 2 VM(s)",
+                "vmm: VM 1: booting from its disk in virtual-8086 mode",
+                "vmm: VM 0: booting from its disk in virtual-8086 mode",
+                "jx86-loader: kernel entry 0x0010000c, 0 module(s)",
+                "kernel-monolithic 0.1: booting (loader: jx86-loader, cmdline: \"console=ttyS0 init=/bin/sh\")");
+        assertThat(c1).anyMatch(l -> l.startsWith("/$ "));
+        assertThat(c2).containsSubsequence("jx86-loader: kernel entry 0x0010000c, 8 module(s)",
+                "kernel-microkernel 0.1: booting",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1");
+        assertThat(c2).anyMatch(l -> l.startsWith("/$ "));
+        assertThat(String.join("\n", c1)).doesNotContain("killed").doesNotContain("panic");
+    }
+
+    /**
      * The microkernel's own test programs (kernel-microkernel's IpcTest, MapTest, FaultTest, IoTest)
      * in VM 1 print the same checks as on bare jx86 (the details in parentheses, figures such as
      * cycle counts, aside), every one "ok", and "all passed". VM 0 powers off after its boot.
