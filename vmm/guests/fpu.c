@@ -49,6 +49,7 @@ int gmain(uint32_t magic, uint32_t mbi) {
   outb(0x21, 0xFF);
   outb(0xA1, 0xFF);
   gsetup();
+  gprintf("fpu: ready\n");                      /* (a byte sent before the UART set-up may be lost) */
   while (!(inb(0x3FD) & 1))
     ;
   me = inb(0x3F8);

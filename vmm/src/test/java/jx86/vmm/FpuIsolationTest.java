@@ -2,13 +2,20 @@ package jx86.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import jx86.machine.MachineConfig;
 import jx86.machine.MachineEvent;
 import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each VM has an x87 FPU of its own (the hypervisor saves and restores it at the world switch) and
@@ -19,12 +26,15 @@ import org.junit.jupiter.api.Test;
 class FpuIsolationTest {
     private static final Path FPU = Path.of("target/guests/fpu.elf");
 
+    @TempDir
+    Path tmp;
+
     /** The guest's lines for console byte c ('a': rounding up, two registers; 'b': down, three). */
     private static List<String> expected(char c) {
         int start = c * 1000 + 24;
         boolean up = (c & 1) != 0;
         int depth = (c & 3) + 1;
-        return List.of(
+        return List.of("fpu: ready",
                 "fpu: " + c + ": ok count in st(0) kept (" + Integer.toHexString(start) + ")",
                 "fpu: " + c + ": ok control word kept (" + (up ? "b7f" : "77f") + ")",
                 "fpu: " + c + ": ok register stack depth kept (" + (8 - depth) + ")",
@@ -41,8 +51,21 @@ class FpuIsolationTest {
                 "fpu: " + c + ": all passed");
     }
 
+    /**
+     * The guest's lines. On COM1 the hypervisor's own lines ("vmm: VM 1 powered off", its exit
+     * table) may come in the middle of one of VM 0's: they are taken out and the line joined again.
+     */
     private static List<String> fpuLines(String console) {
-        return console.lines().filter(l -> l.startsWith("fpu: ")).toList();
+        StringBuilder guest = new StringBuilder();
+        for (String l : console.lines().toList()) {
+            int k = l.indexOf("vmm: ");
+            if (k < 0) {
+                guest.append(l).append('\n');
+            } else {
+                guest.append(l, 0, k);          // the rest of this guest line comes after the block
+            }
+        }
+        return guest.toString().lines().filter(l -> l.startsWith("fpu: ")).toList();
     }
 
     @Test
@@ -79,5 +102,77 @@ class FpuIsolationTest {
                 .serialInput("b").maxInstructions(600_000_000L).build());
         assertThat(fpuLines(r.serial())).as(r.serial()).isEqualTo(expected('b'));
         assertThat(r.exitPortValue()).isZero();
+    }
+
+    /**
+     * The same two VMs on QEMU, the oracle (its x87 and CR0 model, skipped without
+     * qemu-system-i386): COM1 is QEMU's stdio, COM2 a pipe chardev (two FIFOs) for VM 1's byte
+     * and lines. QEMU's isa-debug-exit exits with (value << 1) | 1.
+     */
+    @Test
+    void twoVms_onQemu_eachSeesOnlyItsOwnFpu() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-i386")),
+                "qemu-system-i386 not installed");
+        Path pipe = tmp.resolve("com2");
+        Process mk = new ProcessBuilder("mkfifo", pipe + ".in", pipe + ".out").redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed");
+        Process p = new ProcessBuilder("/usr/bin/qemu-system-i386", "-m", "128", "-display", "none",
+                "-serial", "stdio", "-chardev", "pipe,id=c2,path=" + pipe, "-serial", "chardev:c2",
+                "-monitor", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-kernel", Guest.HYPERVISOR.toString(), "-initrd", FPU + "," + FPU, "-append", "vm1=1 stats")
+                .redirectErrorStream(true).start();
+        // each byte goes in once its guest says it is ready: QEMU's UART drops what comes before
+        ByteArrayOutputStream com1Out = new ByteArrayOutputStream(), com2 = new ByteArrayOutputStream();
+        Thread vm1 = new Thread(() -> {
+            try (InputStream in = Files.newInputStream(Path.of(pipe + ".out"));
+                 OutputStream in2 = Files.newOutputStream(Path.of(pipe + ".in"))) {
+                pump(in, com2, in2, 'b');
+            } catch (java.io.IOException e) {
+                // the run's end closes it
+            }
+        });
+        vm1.setDaemon(true);
+        vm1.start();
+        Thread vm0 = new Thread(() -> {
+            try (InputStream in = p.getInputStream(); OutputStream keys = p.getOutputStream()) {
+                pump(in, com1Out, keys, 'a');
+            } catch (java.io.IOException e) {
+                // the run's end closes it
+            }
+        });
+        vm0.setDaemon(true);
+        vm0.start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);      // a hang guard only
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        vm0.join(10_000);
+        vm1.join(10_000);
+        String com1 = com1Out.toString(StandardCharsets.ISO_8859_1);
+
+        assertThat(ended).isTrue();
+        assertThat(fpuLines(com1)).as(com1).isEqualTo(expected('a'));
+        assertThat(fpuLines(com2.toString(StandardCharsets.ISO_8859_1))).as(com2.toString()).isEqualTo(expected('b'));
+        // QEMU's timer is real time and its CPU fast: a few switches only; the guests' own checks
+        // and jx86's run above are what show the FPU kept over many
+        assertThat(Counters.get(com1, "world switches in")).isPositive();
+        assertThat(p.exitValue()).isEqualTo(1);
+    }
+
+    /** Copies in to out; once out shows "fpu: ready", sends key once. Returns at the end of in. */
+    private static void pump(InputStream in, ByteArrayOutputStream out, OutputStream keys, char key)
+            throws java.io.IOException {
+        byte[] buf = new byte[4096];
+        boolean sent = false;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            synchronized (out) {
+                out.write(buf, 0, n);
+            }
+            if (!sent && out.toString(StandardCharsets.ISO_8859_1).contains("fpu: ready")) {
+                keys.write(key);
+                keys.flush();
+                sent = true;
+            }
+        }
     }
 }
