@@ -279,6 +279,7 @@ static void vm_boot(int v, struct mbmod *mods, uint32_t first, uint32_t end) {
   cpu_init();
   shadow_init();
   vpic_init();
+  fpu_vm_init();
   if (nvms > 1)
     vata_init(v);
   if (boot_disk[v]) {                          /* as on bare metal: the boot sector, in v86 mode */
@@ -310,6 +311,7 @@ static _Noreturn void vm_reboot_current(void) {
   vms[v].halted = false;
   vpic_release_lines(v);
   vm_boot(v, vms[v].mods, vms[v].first_mod, vms[v].end_mod);
+  fpu_load();                                   /* its FPU starts afresh, too */
   enter_guest(&first_frame);
 }
 
@@ -329,6 +331,7 @@ static void pit_init(void) {
 
 void vmm_main(uint32_t magic, uint32_t mbpa) {
   uart16550_setup(UART_COM1);
+  fpu_boot();
   if (magic != MB_BOOT_MAGIC)
     vmm_panic("not started by a Multiboot loader (magic %x)", magic);
   struct mbinfo *mb = P2V(mbpa);
@@ -368,5 +371,6 @@ void vmm_main(uint32_t magic, uint32_t mbpa) {
     vm_boot(1, mods, vm1_module, mb->mods_count);
   vm_boot(0, mods, 0, nvms > 1 && vm1_module > 0 ? vm1_module : mb->mods_count);
   vms[0].switches_in = 1;
+  fpu_load();
   enter_guest(&first_frame);
 }

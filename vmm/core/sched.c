@@ -57,6 +57,7 @@ void world_switch(int next) {
   vms[next].switches_in++;
   slice_ticks = 0;
   switch_t0 = rdtsc();
+  fpu_switch(next);                    /* the x87 state is the VM's too (fpu.c) */
   swtch(&vms[me].esp, vms[next].cr3, vms[next].esp);
   /* this VM runs again (switch_t0 was set by the VM that switched to this one) */
   switch_cycles += rdtsc() - switch_t0;

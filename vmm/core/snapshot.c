@@ -49,6 +49,7 @@
 struct snap {
   bool valid;
   struct frame frame;                     /* the guest's registers */
+  struct v86segs segs;                    /* and, in virtual-8086 mode, ES, DS, FS, GS above it */
   uint16_t pending;                       /* raised virtual IRQ lines not yet in its PIC */
   uint32_t gpages, mpages, wpages;        /* guest pages; of them stored; window pages stored */
   uint32_t *mem;                          /* per guest page: store address of its copy, 0: zeros */
@@ -252,7 +253,12 @@ static void snap_save(int v) {
   uint64_t t0 = rdtsc();
   snap_delete(v);                         /* a new snapshot replaces the old (its overlay committed) */
   struct snap *s = &snaps[v];
-  s->frame = *(const struct frame *)WINVA(v, vc->frame);
+  const struct frame *gf = WINVA(v, vc->frame);
+  s->frame = *gf;
+  if (gf->eflags & FL_VM)                 /* a trap from v86 mode pushed the data segments too */
+    s->segs = *(const struct v86segs *)(gf + 1);
+  if (v == curvm)
+    fpu_flush();                          /* its x87 state is in the FPU, not yet in its window */
   s->pending = vms[v].pending;
   s->gpages = vms[v].gsize / 4096;
   s->restores = 0;
@@ -334,8 +340,13 @@ static _Noreturn void restore_here(void) {
   shadow_rebuild();
   vpic_release_lines(v);                 /* its real lines wait for no EOI of the lost future */
   vpic_reroute();                         /* the real masks from the restored virtual PIC */
-  struct frame *f = (struct frame *)(cpu_stack_top() - sizeof(struct frame));
-  *f = s->frame;                          /* where the CPU puts a trap frame from the guest */
+  fpu_load();                             /* the x87 state of the restored window */
+  /* where the CPU puts a trap frame from the guest: below TSS.ESP0, which is 16 bytes below the
+   * stack top, so that a frame from v86 mode has its ES, DS, FS, GS above it (cpu.c) */
+  struct frame *f = (struct frame *)(cpu_stack_top() - 16 - sizeof(struct frame));
+  *f = s->frame;
+  if (f->eflags & FL_VM)
+    *v86segs(f) = s->segs;
   vcpu.frame = f;
   vmm_printf("vmm: VM %d restored (%d), %d overlay sector(s) dropped, eip %x, %u cycles\n", v,
              s->restores, dropped, f->eip, (uint32_t)(rdtsc() - t0));

@@ -164,6 +164,7 @@ static void fixup(struct frame *f) {
 void trap_resume(struct frame *f) {
   deliver(f);
   fixup(f);
+  fpu_sync();
 }
 
 void vmm_trap(struct frame *f) {
@@ -197,4 +198,5 @@ void vmm_trap(struct frame *f) {
   sched_maybe_switch();                        /* the slice is used up: another VM runs first */
   deliver(f);
   fixup(f);
+  fpu_sync();                                  /* the guest may have changed CR0.TS/EM/MP/NE */
 }

@@ -22,6 +22,10 @@ _start:
         sti
         cld
         movb    %dl, drive
+        movw    $0x1234, %ax                    /* FS and GS: printed in part 2, so a snapshot */
+        movw    %ax, %fs                        /* restored in between must have kept them */
+        movw    $0x5678, %ax
+        movw    %ax, %gs
         movw    $s_boot, %si
         call    puts
         movw    %dx, %ax
@@ -104,6 +108,15 @@ part2:
         call    puts
         movw    $0x8400, %si                    /* sector 4, read by AH=42h */
         call    put8
+        call    crlf
+        movw    $s_fsgs, %si
+        call    puts
+        movw    %fs, %ax
+        call    hex16
+        movb    $' ', %al
+        call    putc
+        movw    %gs, %ax
+        call    hex16
         call    crlf
 
         /* INT 13h AH=48h: drive parameters */
@@ -444,6 +457,7 @@ put8:   pushw   %cx
         ret
 
 s_data: .asciz  "v86: int13 42 data="
+s_fsgs: .asciz  "v86: fs gs="
 s_48:   .asciz  "v86: int13 48 sectors="
 s_bps:  .asciz  " bytes/sector="
 s_08:   .asciz  "v86: int13 08 cx="

@@ -218,6 +218,14 @@ bool vata_host_write(int drive, uint32_t lba, const void *buf);
 void shadow_rebuild(void);        /* shadow.c: after a restore, every shadow is built anew */
 void trap_resume(struct frame *f); /* trap.c: the end of an exit (interrupt delivery, fixup) */
 
+/* fpu.c: each VM's x87 FPU (saved and loaded at the world switch) and its CR0.MP/EM/TS/NE */
+void fpu_boot(void);              /* the real CR0 as the hypervisor found it */
+void fpu_vm_init(void);           /* the running VM's window: an FNINIT image */
+void fpu_load(void);              /* the live FPU := the running VM's image */
+void fpu_flush(void);             /* the running VM's image := the live FPU */
+void fpu_sync(void);              /* the real CR0's FPU bits := the running guest's */
+void fpu_switch(int next);        /* world switch: this VM's FPU out, next's in */
+
 /* hcon.c: the hypervisor console (Control-] on the host's COM1) */
 void hcon_run(void);
 extern int front;                 /* the VM whose console is on the host's COM1 */

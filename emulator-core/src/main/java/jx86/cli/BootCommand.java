@@ -339,9 +339,13 @@ public final class BootCommand implements Callable<Integer> {
             diskPaths.add(resolver.existing(d, "disk image"));
         }
         if (image != null && disks.isEmpty()) {
-            diskPaths.addAll(resolver.companionDisks(image));   // vmm: VM 1's disk is hdb
+            diskPaths.addAll(resolver.companionDisks(image));   // vmm: each VM's disk; vmm2: VM 1's is hdb
         }
-        if (ImageResolver.VMM_GUEST.equals(image) && serials.size() < 2) {
+        if (image != null && !ImageResolver.hypervisorWords(image).isEmpty()) {
+            // vmm: both VMs boot from their disks; --append adds hypervisor words (stats, snap=16, ...)
+            b.append((ImageResolver.hypervisorWords(image) + " " + append).strip());
+        }
+        if (ImageResolver.twoVms(image) && serials.size() < 2) {
             // vmm: VM 1's console is COM2; a TCP port, as QEMU's -serial tcp::4555,server,nowait
             b.serial2(ImageResolver.VMM_COM2);
             System.err.println("jx86: VM 0 (kernel-monolithic) on COM1, here; VM 1 (kernel-microkernel) on COM2:"

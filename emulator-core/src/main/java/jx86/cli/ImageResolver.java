@@ -12,17 +12,24 @@ import java.util.List;
  * the images the build produced:
  * {@code disk-images/target/images/NAME.img}, then {@code src-test-guests/target/guests/NAME.elf}, under
  * the checkout root (the launcher passes it as the {@code jx86.root} system property); {@code vmm}
- * is the hypervisor with two VMs, {@code vmm/target/vmm2.img} (the monolith in VM 0; the
- * microkernel in VM 1, whose disk is {@code microkernel.img} as hdb, see {@link #companionDisks}),
- * and {@code vmm1} the hypervisor with the monolith alone, {@code vmm/target/vmm.img}.
+ * is the hypervisor with two VMs, {@code vmm/target/vmm.elf} booted as the kernel, each VM from its
+ * own unmodified disk image through the real boot path (VM 0 {@code monolithic.img} as hda, VM 1
+ * {@code microkernel.img} as hdb, see {@link #companionDisks} and {@link #hypervisorWords});
+ * {@code vmm2} the same two kernels loaded as the hypervisor's modules ({@code vmm/target/vmm2.img},
+ * VM 1's disk {@code microkernel.img} as hdb) and {@code vmm1} the hypervisor with the monolith
+ * alone, {@code vmm/target/vmm.img}.
  */
 final class ImageResolver {
     /** What {@code jx86 boot} boots without arguments: kernel-monolithic's disk image. */
     static final String DEFAULT_GUEST = "monolithic";
     /** The fallback when the kernel's image has not been built (only emulator-core was built). */
     static final String FALLBACK_GUEST = "hello";
-    /** The hypervisor with two VMs: vmm/target/vmm2.img (vmm/vmm2.manifest). */
+    /** The hypervisor with two VMs, each booted from its own disk image: vmm/target/vmm.elf. */
     static final String VMM_GUEST = "vmm";
+    /** The hypervisor with two VMs whose kernels are its modules: vmm/target/vmm2.img (vmm/vmm2.manifest). */
+    static final String VMM2_GUEST = "vmm2";
+    /** The hypervisor's words for {@code vmm}: each VM starts from its disk's boot sector (docs/vmm.md). */
+    static final String VMM_WORDS = "vm0=disk vm1=disk";
     /** The hypervisor with kernel-monolithic as its one VM: vmm/target/vmm.img (vmm/vmm.manifest). */
     static final String VMM1_GUEST = "vmm1";
     /** Where {@code jx86 boot vmm} puts COM2 (VM 1's console) unless a second --serial is given. */
@@ -41,6 +48,9 @@ final class ImageResolver {
 
     List<Path> candidates(String name) {
         if (name.equals(VMM_GUEST)) {
+            return List.of(root.resolve("vmm/target/vmm.elf"));
+        }
+        if (name.equals(VMM2_GUEST)) {
             return List.of(root.resolve("vmm/target/vmm2.img"));
         }
         if (name.equals(VMM1_GUEST)) {
@@ -73,19 +83,37 @@ final class ImageResolver {
         throw new UserError(nameOrPath + ": no such file");
     }
 
+    /** True for the names that boot two VMs, VM 1's console on COM2. */
+    static boolean twoVms(String name) {
+        return VMM_GUEST.equals(name) || VMM2_GUEST.equals(name);
+    }
+
     /**
-     * The disks a bare image name brings along after its own: {@code vmm}'s VM 1 (the microkernel)
-     * has the microkernel's image as its disk, the host's hdb. Empty for every other name.
+     * The disks a bare image name brings along after its own: {@code vmm}'s two VMs boot from
+     * {@code monolithic.img} (hda) and {@code microkernel.img} (hdb); {@code vmm2}'s VM 1 (the
+     * microkernel) has the microkernel's image as its disk, hdb. Empty for every other name.
      */
     List<Path> companionDisks(String name) {
-        if (!name.equals(VMM_GUEST)) {
-            return List.of();
+        if (name.equals(VMM_GUEST)) {
+            return List.of(vmDisk("VM 0", "monolithic.img"), vmDisk("VM 1", "microkernel.img"));
         }
-        Path mk = root.resolve("disk-images/target/images/microkernel.img");
-        if (!Files.isRegularFile(mk)) {
-            throw new UserError("vmm: VM 1's disk " + mk + " not found (run 'mvn -q -DskipTests package' to build it)");
+        if (name.equals(VMM2_GUEST)) {
+            return List.of(vmDisk("VM 1", "microkernel.img"));
         }
-        return List.of(mk);
+        return List.of();
+    }
+
+    /** The hypervisor's own words a bare name needs in front of --append ("" for all but vmm). */
+    static String hypervisorWords(String name) {
+        return VMM_GUEST.equals(name) ? VMM_WORDS : "";
+    }
+
+    private Path vmDisk(String vm, String image) {
+        Path p = root.resolve("disk-images/target/images/" + image);
+        if (!Files.isRegularFile(p)) {
+            throw new UserError("vmm: " + vm + "'s disk " + p + " not found (run 'mvn -q -DskipTests package' to build it)");
+        }
+        return p;
     }
 
     /** The default guest, or the fallback greeting guest when the kernel image is not built. */

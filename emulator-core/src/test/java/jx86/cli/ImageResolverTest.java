@@ -51,20 +51,34 @@ class ImageResolverTest {
     }
 
     @Test
-    void vmm_isTheTwoVmImageWithTheMicrokernelsDiskAsHdb_vmm1TheOneVmImage() throws IOException {
+    void vmm_isTheHypervisorWithBothImagesAsDisks_vmm2TheModuleImage_vmm1TheOneVmImage() throws IOException {
         Files.createDirectories(root.resolve("vmm/target"));
+        Files.write(root.resolve("vmm/target/vmm.elf"), new byte[1]);
         Files.write(root.resolve("vmm/target/vmm2.img"), new byte[1]);
         Files.write(root.resolve("vmm/target/vmm.img"), new byte[1]);
         ImageResolver r = new ImageResolver(root);
-        assertThat(r.resolve("vmm")).isEqualTo(root.resolve("vmm/target/vmm2.img"));
+        assertThat(r.resolve("vmm")).isEqualTo(root.resolve("vmm/target/vmm.elf"));
+        assertThat(r.resolve("vmm2")).isEqualTo(root.resolve("vmm/target/vmm2.img"));
         assertThat(r.resolve("vmm1")).isEqualTo(root.resolve("vmm/target/vmm.img"));
+        assertThat(ImageResolver.hypervisorWords("vmm")).isEqualTo("vm0=disk vm1=disk");
+        assertThat(ImageResolver.hypervisorWords("vmm2")).isEmpty();
+        assertThat(ImageResolver.twoVms("vmm")).isTrue();
+        assertThat(ImageResolver.twoVms("vmm2")).isTrue();
+        assertThat(ImageResolver.twoVms("vmm1")).isFalse();
         assertThat(r.companionDisks("vmm1")).isEmpty();
         assertThat(r.companionDisks("monolithic")).isEmpty();
         assertThatThrownBy(() -> r.companionDisks("vmm")).isInstanceOf(UserError.class)
+                .hasMessageContaining("VM 0's disk").hasMessageContaining("monolithic.img");
+        assertThatThrownBy(() -> r.companionDisks("vmm2")).isInstanceOf(UserError.class)
                 .hasMessageContaining("VM 1's disk").hasMessageContaining("microkernel.img");
         Files.createDirectories(root.resolve("disk-images/target/images"));
+        Files.write(root.resolve("disk-images/target/images/monolithic.img"), new byte[1]);
+        assertThatThrownBy(() -> r.companionDisks("vmm")).isInstanceOf(UserError.class)
+                .hasMessageContaining("VM 1's disk").hasMessageContaining("microkernel.img");
         Files.write(root.resolve("disk-images/target/images/microkernel.img"), new byte[1]);
-        assertThat(r.companionDisks("vmm")).containsExactly(root.resolve("disk-images/target/images/microkernel.img"));
+        assertThat(r.companionDisks("vmm")).containsExactly(root.resolve("disk-images/target/images/monolithic.img"),
+                root.resolve("disk-images/target/images/microkernel.img"));
+        assertThat(r.companionDisks("vmm2")).containsExactly(root.resolve("disk-images/target/images/microkernel.img"));
     }
 
     @Test

@@ -15,13 +15,22 @@ final class MicrokernelVm {
     static final Path MK_USER = MK.resolve("user");
     /** The microkernel's own disk (kernel, servers, ext2 root), as `./jx86 boot microkernel` boots it. */
     static final Path MK_IMAGE = Path.of("../disk-images/target/images/microkernel.img");
-    /** The two-VM image `./jx86 boot vmm` boots (vmm2.manifest); VM 1's disk is MK_IMAGE as hdb. */
-    static final Path VMM2_IMAGE = Path.of("target/vmm2.img");
+    /** The monolith's own disk, as `./jx86 boot monolithic` boots it. */
+    static final Path MONO_IMAGE = Path.of("../disk-images/target/images/monolithic.img");
     /** The boot tasks of microkernel.img's manifest (disk-images/manifests/microkernel.manifest). */
     static final List<String> SERVERS = List.of("sigma0", "root", "names", "console", "ata", "ext2fs", "posix",
             "restart");
 
     private MicrokernelVm() {
+    }
+
+    /**
+     * What `./jx86 boot vmm` runs: the hypervisor with "vm0=disk vm1=disk" and its words, VM 0 from
+     * disk0 (monolithic.img, the host's hda, COM1), VM 1 from disk1 (microkernel.img, hdb, COM2).
+     */
+    static MachineConfig.Builder bootVmm(String vmmOptions, Path disk0, Path disk1) {
+        return MachineConfig.builder().kernel(Guest.HYPERVISOR).append(("vm0=disk vm1=disk " + vmmOptions).strip())
+                .disk(disk0).disk(disk1).serial2("buffer");
     }
 
     /** VM 0: the monolith on a snapshot of its disk; VM 1: the microkernel with these boot tasks. */

@@ -111,4 +111,19 @@ class QemuV86BootTest {
                 "vmm: VM 0 powered off (status 0)");
         assertThat(r.status()).isEqualTo(1);
     }
+
+    @Test
+    void microkernelImg_bootsThroughV86_toItsShell() throws Exception {
+        Run r = qemu(Path.of("../disk-images/target/images/microkernel.img").toAbsolutePath(), "/$ ", "poweroff\r");
+
+        assertThat(r.serial().lines()).containsSubsequence(
+                "vmm: VM 0: booting from its disk in virtual-8086 mode",
+                "jx86-loader: kernel entry 0x0010000c, 8 module(s)",
+                "kernel-microkernel 0.1: booting",
+                "mk: task 7: restart, thread 5c001",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(r.serial()).contains("reboot: power down").doesNotContain("killed");
+        assertThat(r.status()).isEqualTo(1);
+    }
 }

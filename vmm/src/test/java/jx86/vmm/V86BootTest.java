@@ -52,6 +52,7 @@ class V86BootTest {
             "v86: int13 41 bx=aa55 cx=0001 cf=0",
             "v86: int13 42 read sectors 1-5 cf=0",
             "v86: int13 42 data=sector-4",
+            "v86: fs gs=1234 5678",
             "v86: int13 48 sectors=00000800 bytes/sector=0200 cf=0",
             "v86: int13 08 cx=013f dx=0f01 cf=0",          // 2048 / (16 * 63): cylinders 0-1
             "v86: int13 02 data=sector-4 cf=0",
@@ -127,6 +128,36 @@ class V86BootTest {
         assertThat(s.lines()).containsSubsequence("v86: e820 00100000 07f00000 1", "v86: int15 e801 ax=3c00 bx=0700",
                 "v86: int16 01 zf=1");                      // its keyboard is the 8042, not COM1
         assertThat(s.lines()).containsSubsequence(COMMON_TAIL);
+    }
+
+    /**
+     * A snapshot of a VM in virtual-8086 mode: VM 0 is saved at its boot sector's first output
+     * (the IN of its UART's status register, a v86 exit), runs on one character, and is restored.
+     * The frame of a trap from v86 mode carries ES, DS, FS and GS above it; the boot sector set FS
+     * and GS before the snapshot and prints them after it, and runs to its end as without one.
+     */
+    @Test
+    void snapshot_inV86Mode_restoredWithItsSegments_theBootGoesOn() throws IOException {
+        Path d0 = testDisk(), d1 = tmp.resolve("v86boot1.img");
+        Files.copy(d0, d1);
+        String esc = "\u001d";
+        TwoVms t = TwoVms.run(MachineConfig.builder().kernel(Guest.HYPERVISOR).append("vm0=disk vm1=disk snap=16")
+                .disk(d0).disk(d1).snapshot(true).serialInput(esc + "snapshot 0\rc\r" + esc + "restore 0\rc\r")
+                .serial2("buffer").maxInstructions(200_000_000L).build());
+        String s = t.run().serial();
+
+        assertThat(s.lines()).containsSubsequence("vmm: VM 0: booting from its disk in virtual-8086 mode",
+                "vmm> snapshot 0");
+        assertThat(s.lines()).anyMatch(l -> l.matches("vmm: VM 0 saved: \\d+ of \\d+ memory pages, .*eip 7c\\w\\w, .*"));
+        List<String> after = s.lines().dropWhile(l -> !l.startsWith("vmm: VM 0 restored (1), 0 overlay sector(s) dropped"))
+                .toList();
+        // (VM 0's lines share COM1 with the hypervisor's: "vmm: VM 1 powered off" may cut one)
+        assertThat(after).as(s).isNotEmpty().containsSubsequence(COMMON)
+                .contains("v86: int15 88 ax=9c00", "v86: int 60h through the guest's ivt, handler ran=0001",
+                        "v86: done", "vmm: VM 0 powered off (status 0)");
+        assertThat(s).doesNotContain("killed").doesNotContain("vmm: panic");
+        assertThat(t.com2().lines()).containsSubsequence(COMMON).contains("v86: done");   // VM 1 unaffected
+        assertThat(t.run().exitPortValue()).isZero();
     }
 
     /** guests/v86hostile.S on a 1 MiB disk, its scenario byte (offset 1FDh) set. */
@@ -219,18 +250,38 @@ class V86BootTest {
         }
     }
 
-    /** microkernel.img: the MBR and the loader in v86 mode load the microkernel and its 8 servers. */
+    /**
+     * microkernel.img, unchanged, from its MBR through the loader in v86 mode to the microkernel,
+     * its 8 servers and the shell on its POSIX personality: a pipeline and a file written.
+     */
     @Test
-    void microkernelImg_theLoaderPhaseRunsInV86() {
-        RunResult r = inVm(IMAGES.resolve("microkernel.img"), "", "", 40_000_000L);
+    void microkernelImg_bootsInTheVmThroughV86_toItsShell() throws IOException {
+        Path disk = tmp.resolve("microkernel.img");
+        Files.copy(IMAGES.resolve("microkernel.img"), disk);
+        RunResult r = PcMachine.run(MachineConfig.builder().kernel(Guest.HYPERVISOR).append("vm0=disk stats")
+                .disk(disk).serialInput("echo one two | wc\recho v86 > /fromvm\rpoweroff\r")
+                .maxInstructions(600_000_000L).build());
+        String s = r.serial();
 
-        assertThat(r.serial().lines()).containsSubsequence(
+        assertThat(TwoVms.lines(s)).containsSubsequence(
                 "vmm: VM 0: booting from its disk in virtual-8086 mode",
                 "jx86-loader: kernel entry 0x0010000c, 8 module(s)",
                 "kernel-microkernel 0.1: booting",
+                "mk: 96 MiB RAM; kernel pool 002de000-012de000; sigma0 owns 012de000-06000000",
                 "mk: task 0: sigma0, thread 40001 (sigma0)",
-                "mk: task 7: restart, thread 5c001");
-        assertThat(r.serial()).doesNotContain("vmm: VM 0 killed").doesNotContain("vmm: panic");
+                "mk: task 7: restart, thread 5c001",
+                "posix: Linux i386 personality; starting /bin/sh as pid 1",
+                "      1       2       8",
+                "reboot: power down",
+                "vmm: VM 0 powered off (status 0)");
+        assertThat(s).doesNotContain("vmm: VM 0 killed").doesNotContain("vmm: panic");
+        assertThat(r.exitPortValue()).isZero();
+        assertThat(Counters.get(s, "v86 exception reflected")).isZero();
+        assertThat(Counters.get(s, "switch to protected mode")).isEqualTo(Counters.get(s, "switch to real mode") + 1);
+        if (Ext2Check.available()) {                // the VM's disk is the file: written, and clean
+            assertThat(new String(Ext2Check.readFile(disk, "/fromvm"))).isEqualTo("v86\n");
+            Ext2Check.assertClean(disk);
+        }
     }
 
     /**
