@@ -36,9 +36,9 @@ void fpu_save(struct proc *p) {
 }
 
 /* FRSTOR waits for pending errors: FNCLEX first, so that a pending exception in the live state can
- * never become a #MF in the kernel. That happens when something else shares this FPU: under the
- * jx86 hypervisor, which does not switch the FPU between VMs, another VM's process may leave an
- * unmasked error pending (e.g. after memcorrupt scribbled over its saved image). */
+ * never become a #MF in the kernel, whatever left it there: firmware, or a hypervisor that shares
+ * one FPU between VMs without switching it (jx86's vmm switches it at every world switch since
+ * core/fpu.c; the FNCLEX stays as a cheap guard against any other owner). */
 void fpu_restore(struct proc *p) {
   __asm__ volatile("fnclex\n\tfrstor %0" : : "m"(p->fpu));
 }
