@@ -61,6 +61,34 @@ class RestartTest {
         assertClean(img);
     }
 
+    /**
+     * The ATA driver is killed right before a write: the file server's next block write through its
+     * stub gets the IPC error code, it says so, looks the driver up again and retries until the
+     * restarted driver answers; the write is acknowledged. Files acknowledged before and after the
+     * restart are both there in the next boot, and e2fsck finds the file system clean.
+     */
+    @Test
+    void ataKilledBeforeAWrite_fileServerRetriesThroughItsStub_andNoAcknowledgedWriteIsLost() throws Exception {
+        Path img = image();
+        RunResult first = MultiServerTest.boot(img,
+                "echo written before > /before",
+                "kill -9 1020; echo written after > /after; cat /after",
+                "poweroff");
+        assertThat(first.serial()).containsPattern("ext2fs: disk I/O failed \\(-\\d+\\); finding the ATA driver again");
+        assertThat(MultiServerTest.lines(first)).containsSubsequence(
+                "restart: ata (pid 1020) died: killed (its thread is gone); restarted as pid 1100",
+                "names: ata -> 190001",
+                "written after",
+                "reboot: power down");
+        assertThat(first.serial()).doesNotContain("panic").doesNotContain("left dead");
+
+        RunResult second = MultiServerTest.boot(img, "cat /before /after", "poweroff");
+        assertThat(MultiServerTest.lines(second)).containsSubsequence("written before", "written after",
+                "reboot: power down");
+        assertThat(second.serial()).doesNotContain("restart: ata");
+        assertClean(img);
+    }
+
     @Test
     void buggyDriverWith4096Words_isTheOnlyTaskThatDies_andIsLeftDeadAfterFiveRestarts() throws Exception {
         Path img = image();
