@@ -8,9 +8,10 @@
  * powers off (status 1 after a failure); from the shell it exits.
  *
  * Around each phase it reads /proc/jx86/counters (the jx86 performance-counter device: virtual
- * cycles and guest instructions) and prints the cost per operation, plus the CR3 loads from
- * /proc/jx86/tlb; on a machine without the device (QEMU) it prints "counters: unavailable". These
- * lines are reports only and never reach the checksum.
+ * cycles and guest instructions) and prints the cost per operation, plus the CR3 loads and the TLB
+ * misses (I-TLB and D-TLB, kernel and user) from /proc/jx86/tlb; on a machine without the device
+ * (QEMU) it prints "counters: unavailable". These lines are reports only and never reach the
+ * checksum.
  *
  * "kbench=N" on the kernel command line (read from /proc/cmdline) runs N rounds of all phases
  * instead, without the counter reads and the per-phase lines, so that every emulator runs the same
@@ -50,7 +51,7 @@ static void die(const char *what) {
 
 struct snap {
   bool ok;
-  uint64_t cycles, instructions, cr3;
+  uint64_t cycles, instructions, cr3, misses;
 };
 
 static int readall(const char *path, char *buf, int size) {
@@ -82,9 +83,10 @@ static uint64_t number_after(const char *s, const char *key) {
   return v;
 }
 
-/* The I-TLB columns (kernel + user) of a /proc/jx86/tlb row: a CR3 load flushes both TLBs, so
- * the I-TLB's count alone is the number of CR3 loads. */
-static uint64_t tlb_row(const char *s, const char *name) {
+/* The sum of the first cols columns of a /proc/jx86/tlb row (itlb_kernel, itlb_user, dtlb_kernel,
+ * dtlb_user). A CR3 load flushes both TLBs, so the I-TLB's two columns alone count the CR3 loads;
+ * the misses of all four are the TLB misses. */
+static uint64_t tlb_row(const char *s, const char *name, int cols) {
   int k = strlen(name);
   for (s++; *s; s++)
     if (s[-1] == '\n' && strncmp(s, name, k) == 0 && s[k] == ' ')
@@ -93,7 +95,7 @@ static uint64_t tlb_row(const char *s, const char *name) {
     return 0;
   s += k;
   uint64_t total = 0;
-  for (int col = 0; col < 2; col++) {
+  for (int col = 0; col < cols; col++) {
     while (*s == ' ')
       s++;
     uint64_t v = 0;
@@ -111,8 +113,10 @@ static struct snap snapshot(void) {
     return s;
   s.cycles = number_after(buf, "cycles");
   s.instructions = number_after(buf, "instructions");
-  if (readall("/proc/jx86/tlb", buf, sizeof buf) > 0)
-    s.cr3 = tlb_row(buf, "cr3_flushes");
+  if (readall("/proc/jx86/tlb", buf, sizeof buf) > 0) {
+    s.cr3 = tlb_row(buf, "cr3_flushes", 2);
+    s.misses = tlb_row(buf, "misses", 4);
+  }
   s.ok = true;
   return s;
 }
@@ -131,8 +135,10 @@ static void report(const char *phase, const char *unit, uint32_t n, struct snap 
     printf("kbench: %-9s %6u %-10s counters: unavailable\n", phase, n, unit);
     return;
   }
-  printf("kbench: %-9s %6u %-10s %6u instructions %7u cycles each, %u CR3 loads\n", phase, n, unit,
-         per(b.instructions - a.instructions, n), per(b.cycles - a.cycles, n), (uint32_t)(b.cr3 - a.cr3));
+  uint32_t misses100 = per((b.misses - a.misses) * 100, n);
+  printf("kbench: %-9s %6u %-10s %6u instructions %7u cycles each, %u CR3 loads, %u TLB misses (%u.%02u each)\n",
+         phase, n, unit, per(b.instructions - a.instructions, n), per(b.cycles - a.cycles, n),
+         (uint32_t)(b.cr3 - a.cr3), (uint32_t)(b.misses - a.misses), misses100 / 100, misses100 % 100);
 }
 
 /* ---- phases ---- */
@@ -232,7 +238,7 @@ static void bench_cow(void) {
   int p[2];
   if (pipe(p) < 0)
     die("pipe");
-  uint64_t faultcycles = 0, faultinstr = 0;
+  uint64_t faultcycles = 0, faultinstr = 0, faultmisses = 0;
   bool counted = true;
   for (int k = 0; k < N_COW; k++) {
     pid_t pid = fork();
@@ -249,13 +255,14 @@ static void bench_cow(void) {
         t = t * 31 + *w;
       }
       struct snap b = snapshot();
-      uint32_t msg[3] = {t, (uint32_t)(b.cycles - a.cycles), (uint32_t)(b.instructions - a.instructions)};
+      uint32_t msg[4] = {t, (uint32_t)(b.cycles - a.cycles), (uint32_t)(b.instructions - a.instructions),
+                         (uint32_t)(b.misses - a.misses)};
       if (!a.ok || !b.ok)
-        msg[1] = msg[2] = 0;
+        msg[1] = msg[2] = msg[3] = 0;
       write(p[1], msg, sizeof msg);
       _exit(0);
     }
-    uint32_t msg[3];
+    uint32_t msg[4];
     if (read(p[0], msg, sizeof msg) != sizeof msg)
       die("cow pipe");
     int status;
@@ -265,6 +272,7 @@ static void bench_cow(void) {
     mix(status);
     faultcycles += msg[1];
     faultinstr += msg[2];
+    faultmisses += msg[3];
     counted = counted && msg[1] != 0;
   }
   /* the parent's copy is untouched by the children's writes */
@@ -280,9 +288,12 @@ static void bench_cow(void) {
     return;
   if (!counted)
     printf("kbench: %-9s %6u %-10s counters: unavailable\n", "cow", n, "faults");
-  else
-    printf("kbench: %-9s %6u %-10s %6u instructions %7u cycles each (in the child, incl. the write)\n",
-           "cow", n, "faults", per(faultinstr, n), per(faultcycles, n));
+  else {
+    uint32_t misses100 = per(faultmisses * 100, n);
+    printf("kbench: %-9s %6u %-10s %6u instructions %7u cycles each (in the child, incl. the write),"
+           " %u TLB misses (%u.%02u each)\n", "cow", n, "faults", per(faultinstr, n), per(faultcycles, n),
+           (uint32_t)faultmisses, misses100 / 100, misses100 % 100);
+  }
 }
 
 static void bench_fork(void) {

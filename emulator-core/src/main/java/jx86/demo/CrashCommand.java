@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import jx86.cli.UserError;
+import jx86.host.OutputFile;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -126,6 +127,29 @@ public final class CrashCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError("--out " + out + ": exists and is not a directory");
         }
+        // the reports are checked like every output file before anything runs (docs/reliability.md);
+        // jx86 creates the --out folder itself, but not a missing folder above it
+        Path parent = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(out) && (parent == null || !Files.isDirectory(parent))) {
+            throw new UserError("--out " + out + ": directory " + parent + " does not exist");
+        }
+        if (Files.isDirectory(out)) {
+            for (String report : REPORTS) {
+                try {
+                    OutputFile.check(out.resolve(report), "--out", List.of());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The files the sweep writes into --out, each through a temporary file renamed into place. */
+    static final List<String> REPORTS = List.of("crash-demo.csv", "crash-demo.json", "crash-demo.log", "crash-demo.png",
+            "crash-demo.html");
+
+    static void writeReport(Path file, String text) throws IOException {
+        OutputFile.replace(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -186,10 +210,12 @@ public final class CrashCommand implements Callable<Integer> {
         }
         SweepResult result = new SweepResult(commandLine(), present, missing, sortedNs, seeds, period, duration, records);
         stdout.print(Reports.table(result));
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("crash-demo.csv"), Reports.csv(result), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("crash-demo.json"), Reports.json(result), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("crash-demo.log"), Reports.log(result), StandardCharsets.UTF_8);
+        if (!Files.isDirectory(out)) {
+            Files.createDirectory(out);
+        }
+        writeReport(out.resolve("crash-demo.csv"), Reports.csv(result));
+        writeReport(out.resolve("crash-demo.json"), Reports.json(result));
+        writeReport(out.resolve("crash-demo.log"), Reports.log(result));
         CrashPlot.write(result, out);
         System.err.printf("jx86 demo crash: %d runs in %.0f s wall; wrote %s/crash-demo.{csv,json,log,png,html}%n",
                 records.size(), (System.nanoTime() - start) / 1e9, out);

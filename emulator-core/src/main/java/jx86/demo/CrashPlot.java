@@ -6,8 +6,6 @@ import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
@@ -153,7 +151,7 @@ public final class CrashPlot {
     /** Writes {@code crash-demo.png} and {@code crash-demo.html} into {@code dir}. */
     public static void write(SweepResult s, Path dir) throws IOException {
         byte[] png = png(s);
-        Files.write(dir.resolve("crash-demo.png"), png);
-        Files.writeString(dir.resolve("crash-demo.html"), html(s, png), StandardCharsets.UTF_8);
+        jx86.host.OutputFile.replace(dir.resolve("crash-demo.png"), o -> o.write(png));
+        CrashCommand.writeReport(dir.resolve("crash-demo.html"), html(s, png));
     }
 }

@@ -116,6 +116,42 @@ class X87Test {
         assertThat(dbl(t, D + 40)).isEqualTo(-0.5 * 2);
     }
 
+    /**
+     * The transcendental instructions to the last bit of the 64-bit significand (precision control
+     * 64, round to nearest). Intel documents an error of at most one ulp; jx86 rounds them
+     * correctly (docs/cpu.md). The expected values were computed outside jx86: with Python's
+     * decimal module to 80 digits (Taylor and atanh series), rounded to 64 bits, and they are the
+     * results of the host's x87 (AMD EPYC) for the same instructions.
+     */
+    @Test
+    void transcendentals_areCorrectlyRoundedTo64Bits() {
+        long half = Double.doubleToRawLongBits(0.5);
+        long quarter = Double.doubleToRawLongBits(0.25);
+        CpuTestSupport t = CpuTestSupport.flat32().poke32(D, (int) half).poke32(D + 4, (int) (half >>> 32))
+                .poke32(D + 8, 3).poke32(D + 16, (int) quarter).poke32(D + 20, (int) (quarter >>> 32));
+        int[] fldHalf = cat(new int[] {0xDD, 0x05}, addr(D));
+        t.exec(cat(new int[] {0xDB, 0xE3},
+                fldHalf, new int[] {0xD9, 0xFE, 0xDB, 0x3D}, addr(D + 32),                     // fsin
+                fldHalf, new int[] {0xD9, 0xFF, 0xDB, 0x3D}, addr(D + 48),                     // fcos
+                fldHalf, new int[] {0xD9, 0xF2, 0xDD, 0xD8, 0xDB, 0x3D}, addr(D + 64),         // fptan; fstp st(0)
+                new int[] {0xD9, 0xE8}, fldHalf, new int[] {0xD9, 0xF3, 0xDB, 0x3D}, addr(D + 80),   // fpatan(1, 0.5)
+                fldHalf, new int[] {0xD9, 0xF0, 0xDB, 0x3D}, addr(D + 96),                     // f2xm1
+                new int[] {0xD9, 0xE8, 0xDB, 0x05}, addr(D + 8), new int[] {0xD9, 0xF1, 0xDB, 0x3D}, addr(D + 112), // fyl2x(1, 3)
+                new int[] {0xD9, 0xE8, 0xDD, 0x05}, addr(D + 16), new int[] {0xD9, 0xF9, 0xDB, 0x3D}, addr(D + 128))); // fyl2xp1(1, 0.25)
+        assertThat(ext80(t, D + 32)).as("sin 0.5").isEqualTo("3ffd:f57743a2582f7f44");
+        assertThat(ext80(t, D + 48)).as("cos 0.5").isEqualTo("3ffe:e0a94032dbea7cee");
+        assertThat(ext80(t, D + 64)).as("tan 0.5").isEqualTo("3ffe:8bda7adf9a3a5219");
+        assertThat(ext80(t, D + 80)).as("atan(1 / 0.5)").isEqualTo("3fff:8db70c975df22363");
+        assertThat(ext80(t, D + 96)).as("2^0.5 - 1").isEqualTo("3ffd:d413cccfe7799211");
+        assertThat(ext80(t, D + 112)).as("1 * log2 3").isEqualTo("3fff:cae00d1cfdeb43d0");
+        assertThat(ext80(t, D + 128)).as("1 * log2(1 + 0.25)").isEqualTo("3ffd:a4d3c25e68dc57f2");
+    }
+
+    /** The 80-bit value stored at {@code a} as "exponent word:significand" in hex. */
+    private static String ext80(CpuTestSupport t, int a) {
+        return String.format("%04x:%08x%08x", t.read16(a + 8), t.read32(a + 4), t.read32(a));
+    }
+
     private static double dbl(CpuTestSupport t, int a) {
         return Double.longBitsToDouble(((long) t.read32(a + 4) << 32) | (t.read32(a) & 0xFFFF_FFFFL));
     }
@@ -144,6 +180,65 @@ class X87Test {
         assertThat(t.cpu.fpu.st(1)).as("pi rounded toward zero").isEqualTo(new Ext80(0x4000, 0xC90F_DAA2_2168_C234L));
         assertThat(t.cpu.fpu.tagWord()).isEqualTo(0x0FFF);
         assertThat(t.read16(D + 8)).as("tag word in the image").isEqualTo(0x0FFF);
+    }
+
+    /** FNSAVE/FRSTOR with a 16-bit operand size in protected mode: the 94-byte image of SDM vol. 1 figure 8-11. */
+    @Test
+    void fsaveFrstor16_protectedMode_writeAndReadThe94ByteImage() {
+        long two = Double.doubleToRawLongBits(2.0);
+        CpuTestSupport t = CpuTestSupport.flat32().poke16(D + 200, 0x0F7F)
+                .poke32(D + 304, (int) two).poke32(D + 308, (int) (two >>> 32));
+        // fninit; fldcw [D+200]; fldpi; fld qword [D+304] (at CODE+10); o16 fnsave [D]; o16 frstor [D]; fnstcw [D+202]
+        t.exec(cat(new int[] {0xDB, 0xE3, 0xD9, 0x2D}, addr(D + 200), new int[] {0xD9, 0xEB, 0xDD, 0x05}, addr(D + 304),
+                new int[] {0x66, 0xDD, 0x35}, addr(D), new int[] {0x66, 0xDD, 0x25}, addr(D), new int[] {0xD9, 0x3D},
+                addr(D + 202)));
+        assertThat(t.read16(D)).as("CW").isEqualTo(0x0F7F);
+        assertThat(t.read16(D + 2) >>> 11 & 7).as("SW's TOP, a word after CW").isEqualTo(6);
+        assertThat(t.read16(D + 4)).as("TW").isEqualTo(0x0FFF);
+        assertThat(t.read16(D + 6)).as("FIP offset (16 bits)").isEqualTo((CpuTestSupport.CODE + 10) & 0xFFFF);
+        assertThat(t.read16(D + 8)).as("FCS").isEqualTo(0x08);
+        assertThat(t.read16(D + 10)).as("FDP offset (16 bits)").isEqualTo((D + 304) & 0xFFFF);
+        assertThat(t.read16(D + 12)).as("FDS").isEqualTo(0x10);
+        assertThat(t.read32(D + 14)).as("ST(0) = 2.0 at byte 14").isZero();
+        assertThat(t.read32(D + 18)).isEqualTo(0x8000_0000);
+        assertThat(t.read16(D + 22)).isEqualTo(0x4000);
+        assertThat(t.read32(D + 28)).as("ST(1) = pi rounded toward zero").isEqualTo(0xC90F_DAA2);
+        assertThat(t.read16(D + 32)).isEqualTo(0x4000);
+        assertThat(t.read16(D + 202)).as("CW after FRSTOR").isEqualTo(0x0F7F);
+        assertThat(t.cpu.fpu.st(0)).isEqualTo(new Ext80(0x4000, 0x8000_0000_0000_0000L));
+        assertThat(t.cpu.fpu.st(1)).isEqualTo(new Ext80(0x4000, 0xC90F_DAA2_2168_C234L));
+        assertThat(t.cpu.fpu.tagWord()).isEqualTo(0x0FFF);
+    }
+
+    /** FNSTENV's 28-byte protected-mode image (SDM vol. 1 figure 8-9): pointers, selectors and opcode. */
+    @Test
+    void fstenv32_protectedMode_storesPointersSelectorsAndOpcode() {
+        CpuTestSupport t = CpuTestSupport.flat32();
+        // fninit; fld qword [D+304] (at CODE+2, opcode DD 05 -> 0x505); fnstenv [D]
+        t.exec(cat(new int[] {0xDB, 0xE3, 0xDD, 0x05}, addr(D + 304), new int[] {0xD9, 0x35}, addr(D)));
+        assertThat(t.read16(D)).as("CW").isEqualTo(0x037F);
+        assertThat(t.read16(D + 4)).as("SW: TOP 7").isEqualTo(0x3800);
+        assertThat(t.read16(D + 8)).as("TW: R7 holds +0.0 (tag 01, zero)").isEqualTo(0x7FFF);
+        assertThat(t.read32(D + 12)).as("FIP").isEqualTo(CpuTestSupport.CODE + 2);
+        assertThat(t.read32(D + 16) & 0x07FF_FFFF).as("opcode << 16 | FCS").isEqualTo(0x0505_0008);
+        assertThat(t.read32(D + 20)).as("FDP").isEqualTo(D + 304);
+        assertThat(t.read16(D + 24)).as("FDS").isEqualTo(0x10);
+    }
+
+    /** FLDENV in both sizes: the 28-byte and (with an operand-size prefix) the 14-byte image. */
+    @Test
+    void fldenv32And16_loadControlAndStatusWordsFromTheirLayouts() {
+        CpuTestSupport t = CpuTestSupport.flat32()
+                .poke16(D, 0x0E7F).poke16(D + 4, 0x6800).poke16(D + 8, 0xFFFF)                   // 32-bit image
+                .poke16(D + 100, 0x0A7F).poke16(D + 102, 0x4100).poke16(D + 104, 0xFFFF);        // 16-bit image
+        // fldenv [D]; fnstcw [D+200]; fnstsw [D+202]; o16 fldenv [D+100]; fnstcw [D+204]; fnstsw [D+206]
+        t.exec(cat(new int[] {0xD9, 0x25}, addr(D), new int[] {0xD9, 0x3D}, addr(D + 200), new int[] {0xDD, 0x3D},
+                addr(D + 202), new int[] {0x66, 0xD9, 0x25}, addr(D + 100), new int[] {0xD9, 0x3D}, addr(D + 204),
+                new int[] {0xDD, 0x3D}, addr(D + 206)));
+        assertThat(t.read16(D + 200)).as("CW from the 28-byte image").isEqualTo(0x0E7F);
+        assertThat(t.read16(D + 202)).as("SW from the 28-byte image: C3, TOP 5").isEqualTo(0x6800);
+        assertThat(t.read16(D + 204)).as("CW from the 14-byte image").isEqualTo(0x0A7F);
+        assertThat(t.read16(D + 206)).as("SW from the 14-byte image: C3, C0").isEqualTo(0x4100);
     }
 
     @Test

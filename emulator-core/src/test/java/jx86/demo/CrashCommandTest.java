@@ -3,7 +3,9 @@ package jx86.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import jx86.cli.Main;
@@ -60,6 +62,22 @@ class CrashCommandTest {
             assertThat(err().lines().count()).as(err()).isEqualTo(1);
             assertThat(err()).startsWith("jx86: ");
         }
+    }
+
+    @Test
+    void reportOntoADirectory_orOutInAMissingFolder_isOneLineAndStatus2_beforeAnythingRuns() throws IOException {
+        Path o = dir.resolve("o");
+        Files.createDirectories(o.resolve("crash-demo.json"));   // a report's name taken by a directory
+        assertThat(Main.execute("demo", "crash", "--kernels", "microkernel", "--out", o.toString())).isEqualTo(2);
+        assertThat(err().lines()).as(err()).hasSize(1).first().asString()
+                .startsWith("jx86: --out ").endsWith("crash-demo.json: is a directory");
+        assertThat(o.resolve("crash-demo.csv")).doesNotExist();
+
+        err.reset();
+        Path missing = dir.resolve("no/such/out");
+        assertThat(Main.execute("demo", "crash", "--kernels", "microkernel", "--out", missing.toString())).isEqualTo(2);
+        assertThat(err().lines()).as(err()).hasSize(1).first().asString().startsWith("jx86: --out ").contains("does not exist");
+        assertThat(dir.resolve("no")).doesNotExist();
     }
 
     @Test

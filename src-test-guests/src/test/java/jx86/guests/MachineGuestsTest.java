@@ -131,4 +131,17 @@ class MachineGuestsTest {
         assertAllOk(runKernel("machine/apic-nmi.elf"), "nmi-ipi-to-own-id", "nmi-ipi-self-shorthand",
                 "nmi-ipi-to-other-id-dropped", "ipis-to-others-change-nothing", "no-apic-error");
     }
+
+    /**
+     * FERR# to IRQ 13 with CR0.NE = 0 (held while IF = 0, port F0h deasserts it so that a second
+     * error is a new edge) and #MF with CR0.NE = 1. Not on QEMU: qemu-system-i386 7.2 aborts on
+     * the FERR# interrupt ("tcg_handle_interrupt: assertion failed").
+     */
+    @Test
+    void fpuFerr_ne0RaisesIrq13UntilPortF0_ne1IsMf() {
+        assertAllOk(runKernel("machine/fpu-ferr.elf"), "error-pending-es-set", "ne0-fwait-completes-without-mf",
+                "ne0-irq13-held-while-if-clear", "ne0-ferr-raises-irq13", "handler-cleared-es",
+                "no-second-irq-without-a-new-error", "ne0-second-error-raises-irq13-again", "ne1-error-is-mf-at-fwait",
+                "ne1-no-irq13");
+    }
 }

@@ -71,7 +71,9 @@ class FpuOracleTest {
      * operand pointers and opcode unless an exception is pending: the FNSAVE image then holds
      * zeros there. In such a block (ES clear on both sides, a pointer group zero natively but not
      * on jx86) that group is taken from jx86's image, so only the rest is compared; the blocks are
-     * counted and printed.
+     * counted and printed. Some hosts keep FIP and FDP across the switch and lose only the opcode
+     * (seen once in 100,000 blocks: FOP 0 natively, FIP intact); a zero opcode beside the same
+     * non-zero FIP on both sides is treated the same way.
      */
     static boolean hostLostPointers(OracleResult n, OracleResult j) {
         if (n.vector != OracleResult.COMPLETED || j.vector != OracleResult.COMPLETED) {
@@ -90,6 +92,12 @@ class FpuOracleTest {
                 System.arraycopy(j.window, at, n.window, at, 6);
                 lost = true;
             }
+        }
+        int fop = b + 18;   // bits 16-26 of the FCS/FOP dword
+        if ((u16(n.window, fop) & 0x7FF) == 0 && (u16(j.window, fop) & 0x7FF) != 0
+                && u32(n.window, b + 12) != 0 && u32(n.window, b + 12) == u32(j.window, b + 12)) {
+            System.arraycopy(j.window, fop, n.window, fop, 2);
+            lost = true;
         }
         return lost;
     }
