@@ -63,7 +63,8 @@ class IsolationTest {
                 .pacedInput(false).build());
         String com1 = r.run().serial();
 
-        assertThat(com1).containsSubsequence("memcorrupt: burst 1", "vm0: eip=", "vm0: restarting (policy restart)",
+        // what burst 1 breaks first depends on the kernel's layout: it may hang VM 0 before its log line
+        assertThat(com1).containsSubsequence("memcorrupt: 4096 words every 1 s", "vm0: eip=", "vm0: restarting (policy restart)",
                 "vmm: VM 0 kernel code [100000, ",
                 "kernel-monolithic 0.1: booting", "ext2: mounted hda1", "vmm: VM 1 powered off (status 0)");
         assertThat(TwoVms.lines(r.com2())).containsSubsequence("canary: all rounds passed", "vm1 alive",
