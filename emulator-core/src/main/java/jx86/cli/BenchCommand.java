@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noDecodeCache;
 
     @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "jx86's execution engine: interp, cache or jit (default: cache).")
+            description = "jx86's execution engine: interp, cache or jit (default: jit).")
     String engine;
 
     @Option(names = "--qemu", paramLabel = "CMD", description = "QEMU binary (default ${DEFAULT-VALUE}).")

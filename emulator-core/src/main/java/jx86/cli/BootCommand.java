@@ -102,7 +102,7 @@ public final class BootCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "ENGINE",
             description = "interp (decode every instruction again), cache (decoded-instruction cache) or jit "
-                    + "(hot blocks translated to JVM bytecode); same results and virtual time on each (default: cache).")
+                    + "(hot blocks translated to JVM bytecode); same results and virtual time on each (default: jit).")
     String engine;
 
     @Option(names = "--cpu", paramLabel = "MODEL",

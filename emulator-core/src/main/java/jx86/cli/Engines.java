@@ -10,7 +10,7 @@ final class Engines {
     /** The engine named by {@code --engine} (null: the default), or interp for {@code --no-decode-cache}. */
     static Engine select(String name, boolean noDecodeCache) {
         if (name == null) {
-            return noDecodeCache ? Engine.INTERP : Engine.CACHE;
+            return noDecodeCache ? Engine.INTERP : Engine.JIT;
         }
         Engine e = Engine.parse(name);
         if (e == null) {

@@ -183,8 +183,8 @@ final class DecodeCache {
     }
 
     /**
-     * Turns the translator on (a new one, nothing compiled yet; blocks are compiled on their
-     * {@code threshold}-th run) or, with 0, off.
+     * Turns the translator on (a new one, nothing compiled yet; a block is compiled on the
+     * {@code threshold}-th of its runs within {@link Jit#window()} block runs) or, with 0, off.
      */
     void translate(int threshold) {
         translate(threshold, new JitCompiler(java.lang.invoke.MethodHandles.lookup()));
@@ -192,7 +192,7 @@ final class DecodeCache {
 
     /** {@link #translate(int)} with a given compiler (tests give one that cannot define classes). */
     void translate(int threshold, JitCompiler compiler) {
-        jit = threshold > 0 ? new Jit(compiler, BLOCKS, threshold) : null;
+        jit = threshold > 0 ? new Jit(compiler, BLOCKS, threshold, Jit.window()) : null;
     }
 
     /** The translator, or null when it is off (tests read its counters). */

@@ -7,6 +7,13 @@ package jx86.cpu;
  * block it was made from: {@link DecodeCache} calls {@link #drop} whenever it decodes a block
  * again (another address, another code size, or a write to the page's decoded lines), and an
  * unreferenced hidden class is unloaded by the JVM.
+ *
+ * <p>A block is compiled when it is hot now: {@link #threshold} runs within {@link #window} whole
+ * block runs of the whole trace runner (a rate, not a total). Every compiled block costs HotSpot a
+ * class, C1's profiling tiers and a C2 compilation on the same cores as the guest (in kbench,
+ * 2-3 times the cache's own compile time); a block that collects its runs slowly over a whole
+ * boot (kernel code spread over hundreds of blocks) does not repay that, one in a tight loop does
+ * (docs/performance.md, "The translator", round 3).
  */
 final class Jit {
     /**
@@ -18,24 +25,41 @@ final class Jit {
      * whose hot code is spread over many blocks, ran slower than on the cache).
      */
     static final int DEFAULT_THRESHOLD = 5000;
+    /**
+     * Whole block runs (of all blocks) within which a block must reach the threshold, unless
+     * {@code -Djx86.jit.window=N} says otherwise: 5000 of 50,000 means the block is at least a
+     * tenth of what the guest runs at the moment. Chosen from the compiled-block counts (which are
+     * deterministic) and the process CPU time of whole runs (docs/performance.md): without a
+     * window, with 1,000,000, 200,000 and 50,000 the translator compiles 414, 266, 71 and 27
+     * blocks of kbench, 53, 32, 32 and 29 of cpu-bound, 11, 6, 5 and 5 of mem-walk.
+     */
+    static final long DEFAULT_WINDOW = 50_000;
     /** Marks a block whose compilation failed: it stays with the cache's runner. */
     private static final int NEVER = Integer.MIN_VALUE;
 
     private final JitBlock[] compiled;
+    /** Runs of each block since its window began ({@link #since}), or {@link #NEVER}. */
     private final int[] heat;
+    /** The value of {@link #runs} when each block's current window began. */
+    private final long[] since;
     private final int threshold;
+    private final long window;
     private final JitCompiler compiler;
+    /** Whole block runs offered to the translator (the clock the windows are measured on). */
+    private long runs;
     /** Blocks compiled and compilations that failed since this translator started (for tests and bench). */
     private long compiledBlocks;
     private long failedBlocks;
     /** Instructions retired in iterations a compiled block looped inside its method (tests check the loop ran). */
     long loopedInstructions;
 
-    Jit(JitCompiler compiler, int blocks, int threshold) {
+    Jit(JitCompiler compiler, int blocks, int threshold, long window) {
         this.compiler = compiler;
         this.compiled = new JitBlock[blocks];
         this.heat = new int[blocks];
+        this.since = new long[blocks];
         this.threshold = threshold;
+        this.window = window;
     }
 
     /** The threshold for a new translator: {@code -Djx86.jit.threshold=N}, else {@link #DEFAULT_THRESHOLD}. */
@@ -43,14 +67,37 @@ final class Jit {
         return Math.max(1, Integer.getInteger("jx86.jit.threshold", DEFAULT_THRESHOLD));
     }
 
+    /** The window for a new translator: {@code -Djx86.jit.window=N}, else {@link #DEFAULT_WINDOW}. */
+    static long window() {
+        return Math.max(1, Long.getLong("jx86.jit.window", DEFAULT_WINDOW));
+    }
+
     /**
      * The compiled form of block {@code block} (slots {@code start} onwards, {@code count}
      * instructions), compiling it now if this run makes it hot; null while it is not (yet) compiled.
+     * Called once for every whole run of a block (trace's unfenced case).
      */
     JitBlock block(int block, int[] slots, int start, int count) {
+        final long now = ++runs;
         JitBlock b = compiled[block];
-        if (b != null || ++heat[block] < threshold) {
+        if (b != null) {
             return b;
+        }
+        final int h = heat[block];
+        if (h == NEVER) {
+            return null;
+        }
+        if (h == 0) {
+            since[block] = now;
+        }
+        if (h + 1 < threshold) {
+            heat[block] = h + 1;
+            return null;
+        }
+        if (now - since[block] >= window) {
+            heat[block] = 1; // hot only over a long time: a new window begins with this run
+            since[block] = now;
+            return null;
         }
         try {
             b = compiler.compile(slots, start, count);

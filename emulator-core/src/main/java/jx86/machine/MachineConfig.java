@@ -158,7 +158,7 @@ public final class MachineConfig {
         private long maxInstructions;
         private double timeoutSeconds;
         private boolean realtime;
-        private jx86.cpu.Engine engine = jx86.cpu.Engine.CACHE;
+        private jx86.cpu.Engine engine = jx86.cpu.Engine.JIT;
         private boolean cpuStrict;
         private Long rtcEpochSeconds;
         private String display = "none";

@@ -160,7 +160,9 @@ class BenchCommandTest {
     @Test
     void compare_engineIsPassedToTheJx86Child() {
         Path root = Path.of("/r");
-        assertThat(parse("--compare").compareEmulators(root).get(0).label).isEqualTo("jx86 --engine cache");
+        assertThat(parse("--compare").compareEmulators(root).get(0).label).isEqualTo("jx86 --engine jit"); // the default
+        assertThat(parse("--compare", "--engine", "cache").compareEmulators(root).get(0).label)
+                .isEqualTo("jx86 --engine cache");
         assertThat(parse("--compare", "--engine", "jit").compareEmulators(root).get(0).label)
                 .isEqualTo("jx86 --engine jit");
         assertThat(parse("--compare", "--no-decode-cache").compareEmulators(root).get(0).label)

@@ -431,6 +431,46 @@ class JitTest {
         assertThat(j.failedBlocks()).as("the first block and the loop, each tried once").isEqualTo(2);
     }
 
+    /**
+     * The compile policy: a block is compiled (here: tried, with a compiler that cannot define
+     * classes, so each attempt counts as a failure) on the threshold-th of its runs only when those
+     * runs lie within the window of whole block runs; otherwise its count starts again. Threshold 3,
+     * window 10: runs 1, 5 and 10 of the trace runner span 10 runs and compile, runs 1, 6 and 11
+     * span 11 and do not (a new window begins at run 11), and the block is compiled once it runs
+     * 3 times in a row.
+     */
+    @Test
+    void compilePolicy_thresholdRunsWithinTheWindow() {
+        assertThat(attemptsAfter(1, 5, 10)).as("3 runs within 10 block runs").containsExactly(0, 0, 1);
+        assertThat(attemptsAfter(1, 6, 11)).as("3 runs spread over 11 block runs").containsExactly(0, 0, 0);
+        assertThat(attemptsAfter(1, 6, 11, 12, 13)).as("counted again from run 11: 11, 12, 13")
+                .containsExactly(0, 0, 0, 0, 1);
+        assertThat(attemptsAfter(1, 6, 11, 12, 13, 14)).as("tried once, then left to the cache's runner")
+                .containsExactly(0, 0, 0, 0, 1, 1);
+    }
+
+    /**
+     * Runs block 0 at the given numbers of the translator's block runs (at the others one of 30
+     * more blocks in turn, each too rarely to get hot) on a translator with threshold 3 and window
+     * 10; returns the failed (attempted) compilations after each run of block 0.
+     */
+    private static int[] attemptsAfter(int... at) {
+        Jit j = new Jit(new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()), 31, 3, 10);
+        int[] slots = new int[DecodeCache.MAX_INSNS * 4];
+        slots[0] = DecodeCache.VALID | DecodeCache.CODE32 | 1 << 8 | DecodeCache.NOP; // nop, 1 byte
+        int[] attempts = new int[at.length];
+        int next = 0;
+        for (int run = 1; run <= at[at.length - 1]; run++) {
+            if (run == at[next]) {
+                assertThat(j.block(0, slots, 0, 1)).isNull();
+                attempts[next++] = (int) j.failedBlocks();
+            } else {
+                assertThat(j.block(1 + run % 30, slots, 0, 1)).isNull();
+            }
+        }
+        return attempts;
+    }
+
     /** The compiled form of a block is dropped when the block is decoded again. */
     @Test
     void rewrittenCode_isCompiledAgain() {
