@@ -1,9 +1,11 @@
 /* ata.c: the ATA driver in user space (idl/block.idl): PIO on the primary channel, master disk,
  * 28-bit LBA. Its ports (0x1F0-0x1F7, 0x3F6) and IRQ 14 come from the root task; the interrupt
  * arrives as an IPC from the interrupt thread and is acknowledged by sending to it. Sector data
- * moves through one page the client maps to the driver (block.attach). */
+ * moves through one page the client maps to the driver (block.attach). Between requests it
+ * answers the restart server's heartbeat (idl/driver.idl). */
 #include "srv.h"
 #include "idl/block_server.h"
+#include "idl/driver_server.h"
 #include "libkern/portio.h"
 
 #define ATA_DATA 0x1F0
@@ -114,6 +116,27 @@ int block_flush_impl(l4_threadid_t caller) {
   return wait_irq() & ST_ERR ? -5 : 0;
 }
 
+/* The heartbeat: answered by the request loop, so only between requests. A multi-sector transfer
+ * keeps the driver in wait_irq (a receive from the interrupt thread only) and the ping waits. */
+int driver_ping_impl(l4_threadid_t caller, l4_word_t seq, l4_word_t *echo) {
+  *echo = seq;
+  return 0;
+}
+
+/* The request loop: block.idl requests and driver.idl pings, each answered by the reply. */
+static _Noreturn void serve(void) {
+  l4_threadid_t from;
+  l4_msgtag_t tag = l4_receive(L4_ANYTHREAD, &from);
+  for (;;) {
+    if (l4_ipc_failed(tag)) {
+      tag = l4_receive(L4_ANYTHREAD, &from);
+      continue;
+    }
+    l4_msgtag_t reply = driver_owns(tag) ? driver_dispatch(from, tag) : block_dispatch(from, tag);
+    tag = l4_reply_wait(from, reply, &from);
+  }
+}
+
 /* IDENTIFY DEVICE: the sector count (words 60-61). The data goes through a stack buffer. */
 static int identify(void) {
   uint16_t id[256];
@@ -152,5 +175,5 @@ int main(void) {
   printf("ata: disk 0: %u sectors, irq 14 as IPC\n", nsectors);
   l4_accept(l4_fpage(WINDOW, WINDOW_LOG2, L4_RWX));
   register_name("ata");
-  block_server_loop();
+  serve();
 }

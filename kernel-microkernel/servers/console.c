@@ -2,9 +2,11 @@
  * root task's ports and IRQ 4 (received-data interrupt) as IPC, and the line discipline the shell
  * needs: echo, backspace, Ctrl-U kills the line, Ctrl-C drops it (and is reported as "\x03"),
  * Ctrl-D on an empty line is the end of input (a read of 0 bytes). One read waits at a time: the
- * driver answers it later (IDL_NOREPLY), when a line is complete. */
+ * driver answers it later (IDL_NOREPLY), when a line is complete. The same loop answers the
+ * restart server's heartbeat (idl/driver.idl). */
 #include "srv.h"
 #include "idl/console_server.h"
+#include "idl/driver_server.h"
 #include "libkern/portio.h"
 #include "libkern/uart16550.h"
 
@@ -66,6 +68,12 @@ int console_read_impl(l4_threadid_t caller, l4_word_t max, char *data, l4_word_t
 
 int console_map_buffer_impl(l4_threadid_t caller, idl_fpage_t where, l4_word_t *size) {
   return IDL_ENOSYS;
+}
+
+/* The heartbeat, answered between requests and interrupts. */
+int driver_ping_impl(l4_threadid_t caller, l4_word_t seq, l4_word_t *echo) {
+  *echo = seq;
+  return 0;
 }
 
 static void complete(const char *s, int n) {
@@ -135,7 +143,7 @@ int main(void) {
       serve_reader();
       reply = l4_mktag(0, 0, 0);      /* the reply to the interrupt thread acknowledges it */
     } else {
-      reply = console_dispatch(from, tag);
+      reply = driver_owns(tag) ? driver_dispatch(from, tag) : console_dispatch(from, tag);
       if (!idl_is_noreply(reply)) {
         tag = l4_reply_wait(from, reply, &from);
         continue;

@@ -2,10 +2,11 @@
  * drivers ata and console (it becomes their exception handler through the root task) and the
  * drivers it starts itself (insmod through the POSIX personality, RESTART_LABEL_START), whose
  * pager and exception handler it is. A driver that dies -- an exception, a page fault outside its
- * image, heap and stack, or its thread gone (found by a heartbeat every 100 ms) -- is started
- * again from its image (the ELF file read from /sbin at start, or the one insmod sent), with
- * backoff, and re-registers its name itself; after MAXDEATHS deaths in a row (a driver that ran
- * for STABLE before it died starts the count again) it is left dead.
+ * image, heap and stack, its thread gone, or no answer to the heartbeat (a second thread pings
+ * every driver, idl/driver.idl) -- is started again from its image (the ELF file read from /sbin
+ * at start, or the one insmod sent), with backoff, and re-registers its name itself; after
+ * MAXDEATHS deaths in a row (a driver that ran for STABLE before it died starts the count again)
+ * it is left dead.
  * Every restart is one log line:
  *   restart: <name> (pid N) died: <reason>; restarted as pid M
  * A server's "pid" is 1000 + its L4 thread number: `kill -9 1020` on the shell kills the ATA
@@ -13,6 +14,7 @@
 #define PID(t) (1000 + L4_THREADNO(t))
 #include "srv.h"
 #include "idl/fs_client.h"
+#include "idl/driver_client.h"
 #include "libkern/elf.h"
 #include "libkern/format.h"
 
@@ -27,6 +29,14 @@
 #define WINDOW 0x30000000u             /* where insmod's image pages arrive */
 #define FIRST_THREAD 100               /* restarted drivers: thread numbers 100.. */
 #define TICK ((4 << 10) | 625)         /* a 10 ms receive timeout */
+
+/* The heartbeat (see heartbeat() below). Virtual time: the KIP clock counts 10 ms timer ticks,
+ * and the timer is driven by the instruction count. */
+#define HB_THREAD 99                   /* this task's second thread (drivers get 100..127) */
+#define HB_PERIOD 100000u              /* a round of pings every 100 ms */
+#define HB_WAIT 100000u                /* a ping not answered within 100 ms is a miss */
+#define HB_MISSES 20                   /* that many misses in a row (>= 2 s deaf): hung */
+#define HB_LABEL_DEAD 0x6011           /* heartbeat -> main: MR1 the driver, MR2 ms deaf (0: gone) */
 
 struct drv {
   char name[16];
@@ -219,17 +229,93 @@ static bool load_image(struct drv *d) {
   return true;
 }
 
-/* Heartbeat: a watched thread that no longer exists was killed (a send to it fails at once with
- * "no partner"; a live one that is busy or waiting elsewhere just times out). */
+/* One ping: 0 answered, 1 not within HB_WAIT (a miss), 2 the thread is gone ("no partner"). The
+ * ping is a Call with a send timeout: it waits in the driver's queue while the driver serves a
+ * request (or waits for its disk), and is accepted by the driver's next receive. */
+static int ping(l4_threadid_t t, l4_word_t seq) {
+  L4_MR(1) = seq;
+  l4_word_t w = timeout_us(HB_WAIT);
+  l4_msgtag_t r = l4_ipc(t, t, w << 16 | w, l4_mktag(DRIVER_PING_LABEL, 1, 0), NULL);
+  if (l4_ipc_failed(r))
+    return ((l4_ipc_error() >> 1) & 7) == L4_ERR_NOPARTNER ? 2 : 1;
+  return L4_MR(1) == 0 && l4_untyped(r) >= 2 && L4_MR(2) == seq ? 0 : 1;
+}
+
+/* Tells the main thread, which owns drvs[] and does the restarting, that t is dead or deaf. */
+static void report(l4_threadid_t t, l4_word_t ms) {
+  L4_MR(1) = t;
+  L4_MR(2) = ms;
+  l4_call(me, l4_mktag(HB_LABEL_DEAD, 2, 0));
+}
+
+/* The heartbeat thread. Every HB_PERIOD it pings every live driver in turn; a driver answers from
+ * its request loop, so between requests. A driver busy with a request (an ATA transfer, a
+ * console write) answers late (measured: within 10 ms); one that spins or
+ * blocks for good misses every ping, and after HB_MISSES in a row (each a ping that waited
+ * HB_WAIT in vain: at least 2 s without a receive) it is reported as hung and restarted like a
+ * dead one. A driver that was deleted fails the ping at once ("no partner"). */
+static uint32_t hb_stack[1024];
 static void heartbeat(void) {
-  for (int i = 0; i < ndrv; i++) {
-    struct drv *d = &drvs[i];
-    if (d->dead)
-      continue;
-    l4_msgtag_t r = l4_send_timeout(d->tid, l4_mktag(0, 0, 0) /* probe: never accepted */, L4_TIMEOUT_ZERO);
-    (void)r;
-    if (l4_ipc_failed(r) && ((l4_ipc_error() >> 1) & 7) == 2)
-      died(d, "killed (its thread is gone)");
+  static l4_threadid_t seen[NDRV];
+  static int misses[NDRV];
+  static uint64_t deaf_since[NDRV];
+  for (l4_word_t seq = 1;; seq++) {
+    uint64_t round = now();
+    for (int i = 0; i < ndrv; i++) {
+      l4_threadid_t t = drvs[i].tid;
+      if (drvs[i].dead)
+        continue;
+      if (t != seen[i]) {               /* a new driver (or a restarted one): a fresh count */
+        seen[i] = t;
+        misses[i] = 0;
+      }
+      uint64_t sent = now();
+      int r = ping(t, seq);
+      if (r == 0) {
+        misses[i] = 0;
+      } else if (r == 2) {
+        report(t, 0);
+      } else {
+        if (misses[i]++ == 0)
+          deaf_since[i] = sent;
+        if (misses[i] >= HB_MISSES) {
+          report(t, (uint32_t)(now() - deaf_since[i]) / 1000);
+          misses[i] = 0;
+        }
+      }
+    }
+    uint64_t t = now();
+    if (t < round + HB_PERIOD)
+      l4_receive_timeout(L4_NILTHREAD + 1, timeout_us(round + HB_PERIOD - t), NULL);
+  }
+}
+
+/* The heartbeat runs in a second thread of this task, so that a ping may wait for a busy driver
+ * without holding up exceptions, page faults and insmod. */
+static l4_threadid_t start_heartbeat(void) {
+  l4_threadid_t t = L4_GLOBALID(HB_THREAD, 1);
+  L4_MR(1) = t;
+  L4_MR(2) = me;                        /* in this space */
+  L4_MR(3) = l4_kip()->sigma0;          /* pager, as for this task's own thread */
+  L4_MR(4) = me;
+  L4_MR(5) = (l4_word_t)heartbeat;
+  L4_MR(6) = (l4_word_t)&hb_stack[1024];
+  memcpy(&L4_MR(7), "heartbeat\0\0\0\0\0\0", 16);
+  return root_call(ROOT_LABEL_CREATE, 10) ? t : L4_NILTHREAD;
+}
+
+/* A report of the heartbeat thread: the driver (if still the live one) died. */
+static void heartbeat_report(void) {
+  struct drv *d = by_tid(L4_MR(1));
+  l4_word_t ms = L4_MR(2);
+  char why[80];
+  if (!d)
+    return;
+  if (ms == 0)
+    died(d, "killed (its thread is gone)");
+  else {
+    fmt(why, sizeof(why), "no answer to heartbeat for %u ms", ms);
+    died(d, why);
   }
 }
 
@@ -260,6 +346,9 @@ static int start_request(void) {
 int main(void) {
   set_name("restart");
   me = l4_myself();
+  /* registered before the images are read (slow: 192-byte fs.read calls), so that the name
+   * server's line comes early in the boot; an insmod sent meanwhile waits for the loop below */
+  register_name("restart");
   static const char *const boot[] = { "ata", "console" };
   for (int i = 0; i < 2; i++) {
     struct drv *d = &drvs[ndrv];
@@ -269,10 +358,9 @@ int main(void) {
     if (root_call(ROOT_LABEL_WATCH, 1) && load_image(d))
       ndrv++;
   }
-  register_name("restart");
-  printf("restart: watching %d drivers\n", ndrv);
+  l4_threadid_t hb = start_heartbeat();
+  printf("restart: watching %d drivers%s\n", ndrv, hb ? "" : " (no heartbeat thread)");
   l4_accept(l4_fpage(WINDOW, 20, L4_RWX));
-  uint64_t next_beat = now();
   for (;;) {
     l4_threadid_t from;
     l4_msgtag_t tag = l4_receive_timeout(L4_ANYTHREAD, TICK, &from);
@@ -283,14 +371,13 @@ int main(void) {
         page_fault(d, L4_MR(1), L4_MR(2));
       else if (d && label == L4_LABEL_EXCEPTION)
         exception(d);
-      else if (label == RESTART_LABEL_START) {
+      else if (from == hb && label == HB_LABEL_DEAD) {
+        heartbeat_report();
+        l4_send_timeout(from, l4_mktag(0, 0, 0), L4_TIMEOUT_ZERO);
+      } else if (label == RESTART_LABEL_START) {
         L4_MR(1) = start_request();
         l4_send_timeout(from, l4_mktag(0, 1, 0), L4_TIMEOUT_ZERO);
       }
-    }
-    if (now() >= next_beat) {
-      heartbeat();
-      next_beat = now() + 100000;
     }
     restart_due();
   }

@@ -49,6 +49,17 @@ static inline int register_name(const char *name) {
   return names_add(name_server(), name, strlen(name));
 }
 
+/* A relative IPC timeout of at least us microseconds (1 to 2^31): mantissa m (10 bits) and
+ * exponent e with m * 2^e >= us. */
+static inline l4_word_t timeout_us(uint32_t us) {
+  l4_word_t e = 0;
+  while (us > 1023) {
+    us = (us + 1) >> 1;
+    e++;
+  }
+  return e << 10 | (us ? us : 1);
+}
+
 /* Sleeps about 10 ms (a receive from nobody that times out): waiting for a restarted server. */
 static inline void nap(void) {
   l4_receive_timeout(L4_NILTHREAD + 1, (4 << 10) | 625, 0);

@@ -139,6 +139,50 @@ class RestartTest {
         assertClean(img);
     }
 
+    /** restart.c's line for a driver the heartbeat found deaf: how long it went without answering. */
+    private static final Pattern DEAF = Pattern.compile(
+            "restart: buggy \\(pid 1100\\) died: no answer to heartbeat for (\\d+) ms; restarted as pid 1101$", Pattern.MULTILINE);
+
+    /**
+     * A driver that hangs: buggy with hang=1 answers the heartbeat for a second, then spins for ever
+     * without receiving (alive, deaf). The restart server's pings go unanswered; after 20 misses in a
+     * row (each a ping that waited 100 ms: at least 2 s) it is killed and restarted with the reason
+     * in the log line. canary runs meanwhile and finds nothing corrupted; the shell keeps working;
+     * no other driver is restarted (the busy ATA and console drivers answer between requests).
+     */
+    @Test
+    void hangingDriver_isRestartedByTheHeartbeat_andNothingElseDies() throws Exception {
+        Path img = image();
+        HarnessResult r;
+        try (Harness h = Harness.boot(MachineConfig.builder().disk(img).maxInstructions(4_000_000_000L).build())) {
+            h.timeLimit(Duration.ofSeconds(120));
+            assertThat(h.runUntilPrompt("/$ ", Duration.ofSeconds(20)).matched()).as("first prompt").isTrue();
+            h.send("insmod /sbin/buggy hang=1\rcanary -r 60\r");
+            assertThat(h.runUntil(Pattern.compile("died: no answer to heartbeat for \\d+ ms; restarted as pid 1101$"),
+                    Duration.ofSeconds(60)).matched()).as("the heartbeat's restart").isTrue();
+            h.send("echo still here\rcat /etc/motd\rpoweroff\r");
+            r = h.runToEnd();
+        }
+        String serial = r.lines().stream().map(ConsoleLine::text).collect(Collectors.joining("\n", "", "\n")) + r.tail();
+        List<String> lines = serial.lines().map(l -> l.replaceFirst("^(/\\$ )+", "")).toList();   // prompts off
+        assertThat(lines).containsSubsequence(
+                "restart: started buggy (pid 1100) with \"hang=1\"",
+                "buggy: hangs after 1 s: spins without receiving");
+        Matcher deaf = DEAF.matcher(serial);
+        assertThat(deaf.find()).as("restart line with the heartbeat's reason").isTrue();
+        assertThat(Long.parseLong(deaf.group(1))).as("ms without an answer").isBetween(2000L, 4000L);
+        // the restarted copy runs (and hangs again: the same image with the same parameters)
+        assertThat(serial.substring(deaf.end())).contains("buggy: hangs after 1 s: spins without receiving");
+        // only buggy died: no restart of ata or console, no kernel kill, no corruption
+        assertThat(serial.lines().filter(l -> l.startsWith("restart: ") && !l.startsWith("restart: buggy")
+                && !l.startsWith("restart: started buggy") && !l.startsWith("restart: watching"))).isEmpty();
+        assertThat(serial).doesNotContain("mk: thread").doesNotContain("CORRUPT").doesNotContain("panic");
+        assertThat(lines).containsSubsequence("canary: all rounds passed", "still here",
+                "hello from ext2", "reboot: power down");
+        assertThat(r.exitValue()).isZero();
+        assertClean(img);
+    }
+
     private static void assertClean(Path img) {
         if (!Ext2Check.available()) {
             System.out.println("RestartTest: e2fsprogs not installed; file-system check skipped");

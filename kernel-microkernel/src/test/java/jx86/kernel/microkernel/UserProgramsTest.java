@@ -114,6 +114,18 @@ class UserProgramsTest {
     }
 
     /**
+     * The heartbeat takes no busy driver for a hung one: through usertests (fork bomb, faults) and
+     * fstests (big files: thousands of ATA requests back to back) the restart server pings the ATA
+     * and console drivers every 100 ms, and restarts nothing.
+     */
+    @Test
+    void noDriverIsRestarted_whileBusyWithUsertestsAndFstests() {
+        assertThat(run.serial()).contains("restart: watching 2 drivers");
+        assertThat(MultiServerTest.lines(run).stream().filter(l -> l.contains("restart: ")
+                && !l.endsWith("restart: watching 2 drivers"))).isEmpty();
+    }
+
+    /**
      * fork shares pages copy-on-write. usertests forks a process with a 2 MiB heap (512 pages):
      * the fork itself takes a few pages of /proc/meminfo's MemFree (a copying fork would take
      * 2 MiB), the heap's pages are counted as shared, and the child's writes to half of the heap
