@@ -45,10 +45,7 @@ static uint16_t fstsw(void) { uint16_t sw; __asm__ volatile("fnstsw %0" : "=m"(s
 int gmain(uint32_t magic, uint32_t mbi) {
   (void)magic;
   (void)mbi;
-  uart16550_setup(UART_COM1);
-  outb(0x21, 0xFF);
-  outb(0xA1, 0xFF);
-  gsetup();
+  gstart();
   gprintf("fpu: ready\n");                      /* (a byte sent before the UART set-up may be lost) */
   while (!(inb(0x3FD) & 1))
     ;

@@ -17,6 +17,7 @@ struct gframe {
 
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void gexit(int status);
+void gstart(void);                       /* COM1, both PICs masked, then gsetup() */
 void gsetup(void);                       /* GDT (flat kernel and user segments, a TSS), IDT, LTR */
 extern uint32_t gdt_base_loaded, idt_base_loaded;
 

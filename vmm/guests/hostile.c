@@ -22,10 +22,7 @@ static void bad_ss(uint32_t sel) {
 int gmain(uint32_t magic, uint32_t mbi) {
   (void)magic;
   (void)mbi;
-  uart16550_setup(UART_COM1);
-  outb(0x21, 0xFF);
-  outb(0xA1, 0xFF);
-  gsetup();
+  gstart();
   bad_iret(0x38);
   gprintf("hostile: iret to cs 0x38: fault %d err %x\n", last_vector, last_err);
   bad_iret(0x18 | 3 | 0x400);

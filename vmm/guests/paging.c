@@ -43,10 +43,7 @@ static void probe(const char *what, uint32_t va) {
 int gmain(uint32_t magic, uint32_t mbi) {
   (void)magic;
   (void)mbi;
-  uart16550_setup(UART_COM1);
-  outb(0x21, 0xFF);
-  outb(0xA1, 0xFF);
-  gsetup();
+  gstart();
   for (int i = 0; i < 1024; i++)
     pt0[i] = (i << 12) | P | W;                   /* 0..4 MiB identity */
   pd[0] = (uint32_t)pt0 | P | W;

@@ -29,10 +29,7 @@ static uint32_t iret_with_cs(bool from_register) {
 int gmain(uint32_t magic, uint32_t mbi) {
   (void)magic;
   (void)mbi;
-  uart16550_setup(UART_COM1);
-  outb(0x21, 0xFF);                       /* no interrupts wanted: mask both PICs */
-  outb(0xA1, 0xFF);
-  gsetup();
+  gstart();
   gprintf("sensitive: ring-0 guest, cs %x\n", KCODE);
 
   __asm__ volatile("cli");
