@@ -3,6 +3,7 @@ package jx86.cpu;
 import static org.objectweb.asm.Opcodes.*;
 
 import java.lang.invoke.MethodHandles;
+import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -35,7 +36,8 @@ final class JitCompiler {
     private static final String FAULT = "jx86/arch/CpuFault";
     private static final String NAME = "jx86/cpu/JitCode";
     /** The helpers of {@link Flags} for the eight base conditions (cc >> 1), for a Jcc after unknown flags. */
-    private static final String[] CONDITION = {"condO", "condB", "condZ", "condBE", "condS", "condP", "condL", "condLE"};
+    private static final List<String> CONDITION =
+            List.of("condO", "condB", "condZ", "condBE", "condS", "condP", "condL", "condLE");
 
     // locals of the generated run(DecodeCache, int)
     private static final int L_DC = 1;
@@ -72,8 +74,9 @@ final class JitCompiler {
     /** The top of one iteration of the block (where a back edge continues). */
     private Label top;
     /**
-     * The kind ({@link Flags#SUB}, {@link Flags#LOGIC}, {@link Flags#ADD}) of the 32-bit operation
-     * whose operands and result are in locals A, B and V and whose flags are the lazy flags at this
+     * The kind ({@link Flags#SUB}, {@link Flags#LOGIC}, {@link Flags#ADD}, {@link Flags#INC},
+     * {@link Flags#DEC}) of the 32-bit operation whose operands and result are in locals A, B and V
+     * (only V after INC/DEC) and whose flags are the lazy flags at this
      * point of the code, or {@link Flags#NONE} when the code does not know: a Jcc then tests the
      * locals directly ({@link #branchUnless}) instead of calling a condition helper.
      */
@@ -253,7 +256,10 @@ final class JitCompiler {
                     loadReg(aux);
                     mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", id == DecodeCache.INC_R32 ? "inc" : "dec",
                             "(L" + CPU + ";II)I", false);
+                    mv.visitInsn(DUP);
+                    mv.visitVarInsn(ISTORE, L_V);
                 });
+                known = id == DecodeCache.INC_R32 ? Flags.INC : Flags.DEC;
                 break;
             case DecodeCache.SHIFT_RI32:
                 if ((imm & 0x1F) != 0) {
@@ -525,8 +531,8 @@ final class JitCompiler {
     /**
      * Jumps to {@code notTaken} unless condition {@code cc} (the low nibble of Jcc) holds. The lazy
      * flags are set exactly as before in either case; only the test differs. When the flags are
-     * those of a 32-bit SUB/CMP, AND/OR/XOR/TEST or ADD held in locals A, B and V ({@code flags} is
-     * its kind), the condition is one JVM compare of those locals, the formulas of {@link Flags}
+     * those of a 32-bit SUB/CMP, AND/OR/XOR/TEST or ADD held in locals A, B and V, or of INC/DEC
+     * for the conditions that do not read CF ({@code flags} is its kind), the condition is one JVM compare of those locals, the formulas of {@link Flags}
      * worked out for that operation (after SUB: CF is A &lt; B unsigned, SF != OF is A &lt; B signed;
      * after a logical operation CF = OF = 0); otherwise one call of the condition's small helper
      * ({@link Flags#condO} and its siblings) rather than {@link Flags#cond}, whose whole chain
@@ -626,8 +632,22 @@ final class JitCompiler {
                     return;
             }
         }
+        if ((flags == Flags.INC || flags == Flags.DEC) && (base == 0 || base == 2 || base == 4 || base == 5)) {
+            // INC/DEC keep CF, so the conditions that read it take the helper
+            if (base == 0) { // OF: the result is MIN after INC, MAX after DEC
+                mv.visitVarInsn(ILOAD, L_V);
+                push(flags == Flags.INC ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+                mv.visitJumpInsn(jumpWhen ? IF_ICMPEQ : IF_ICMPNE, notTaken);
+            } else if (base == 5) {
+                parity(jumpWhen, notTaken);
+            } else {
+                mv.visitVarInsn(ILOAD, L_V);
+                mv.visitJumpInsn(base == 2 ? (jumpWhen ? IFEQ : IFNE) : (jumpWhen ? IFLT : IFGE), notTaken);
+            }
+            return;
+        }
         mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", CONDITION[base], "(L" + CPU + ";)Z", false);
+        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", CONDITION.get(base), "(L" + CPU + ";)Z", false);
         mv.visitJumpInsn(jumpWhen ? IFNE : IFEQ, notTaken);
     }
 

@@ -602,6 +602,10 @@ class JitTest {
     private record FlagForm(String name, int[] op, boolean imm, int alu, boolean moveBetween) {
     }
 
+    /** {@link FlagForm#alu} of INC and DEC (B unused; CF stays 0, the value the form's first XOR left). */
+    private static final int INC = -1;
+    private static final int DEC = -2;
+
     private static final FlagForm[] FLAG_FORMS = {
         new FlagForm("add eax, ebx", new int[] {0x01, 0xD8}, false, Alu.ADD, false),
         new FlagForm("sub eax, ebx", new int[] {0x29, 0xD8}, false, Alu.SUB, false),
@@ -617,6 +621,9 @@ class JitTest {
         new FlagForm("cmp eax, ebx; mov", new int[] {0x39, 0xD8}, false, Alu.SUB, true),
         new FlagForm("test eax, imm; mov", new int[] {0xF7, 0xC0}, true, Alu.AND, true),
         new FlagForm("add eax, ebx; mov", new int[] {0x01, 0xD8}, false, Alu.ADD, true),
+        new FlagForm("inc eax", new int[] {0x40}, false, INC, false),
+        new FlagForm("dec eax", new int[] {0x48}, false, DEC, false),
+        new FlagForm("dec eax; mov", new int[] {0x48}, false, DEC, true),
     };
 
     /**
@@ -640,11 +647,13 @@ class JitTest {
         emit.accept(cat(new int[] {0xBD}, le32(EDGES.length)));          // mov ebp, |EDGES|
         final int loop = out.size();
         for (FlagForm f : FLAG_FORMS) {
-            for (int b : EDGES) {
+            for (int b : operandsB(f)) {
                 emit.accept(new int[] {0x31, 0xD2});                      // xor edx, edx
                 for (int cc = 0; cc < 16; cc++) {
                     emit.accept(new int[] {0x8B, 0x06});                  // mov eax, [esi]
-                    if (f.imm()) {
+                    if (f.alu() < 0) {
+                        emit.accept(f.op());                              // inc/dec eax
+                    } else if (f.imm()) {
                         emit.accept(cat(f.op(), le32(b)));                // op eax, b
                     } else {
                         emit.accept(cat(new int[] {0xBB}, le32(b)));      // mov ebx, b
@@ -680,7 +689,7 @@ class JitTest {
         int word = 0;
         for (int a : EDGES) {
             for (FlagForm f : FLAG_FORMS) {
-                for (int b : EDGES) {
+                for (int b : operandsB(f)) {
                     int expected = 0;
                     for (int cc = 0; cc < 16; cc++) {
                         expected = (expected + (condition(f.alu(), a, b, cc) ? 0 : 1)) * 2;
@@ -691,6 +700,11 @@ class JitTest {
                 }
             }
         }
+    }
+
+    /** The second operands a form is run with: INC and DEC have none. */
+    private static int[] operandsB(FlagForm f) {
+        return f.alu() < 0 ? new int[] {0} : EDGES;
     }
 
     /** Condition {@code cc} after {@code a alu b} (32 bits), from the SDM's definitions of the flags. */
@@ -710,6 +724,14 @@ class JitTest {
                 r = a - b;
                 cf = ua < ub;
                 of = (long) a - b != r;
+                break;
+            case INC:
+                r = a + 1;
+                of = a == Integer.MAX_VALUE;
+                break;
+            case DEC:
+                r = a - 1;
+                of = a == Integer.MIN_VALUE;
                 break;
             case Alu.AND:
                 r = a & b;
