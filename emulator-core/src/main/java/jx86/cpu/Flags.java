@@ -182,42 +182,6 @@ final class Flags {
         return condSlow(c, cc);
     }
 
-    // One small helper per base condition (cc >> 1; a Jcc with an odd cc branches on its
-    // negation) for generated code that does not know which operation set the flags: HotSpot
-    // inlines only the flags this condition reads, not the whole of cond's chain.
-
-    static boolean condO(Cpu c) {
-        return of(c);
-    }
-
-    static boolean condB(Cpu c) {
-        return cf(c);
-    }
-
-    static boolean condZ(Cpu c) {
-        return zf(c);
-    }
-
-    static boolean condBE(Cpu c) {
-        return cf(c) || zf(c);
-    }
-
-    static boolean condS(Cpu c) {
-        return sf(c);
-    }
-
-    static boolean condP(Cpu c) {
-        return pf(c);
-    }
-
-    static boolean condL(Cpu c) {
-        return sf(c) != of(c);
-    }
-
-    static boolean condLE(Cpu c) {
-        return zf(c) || sf(c) != of(c);
-    }
-
     private static boolean condSub(Cpu c, int cc) {
         int a = c.lfA;
         int b = c.lfB;

@@ -3,7 +3,6 @@ package jx86.cpu;
 import static org.objectweb.asm.Opcodes.*;
 
 import java.lang.invoke.MethodHandles;
-import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -35,9 +34,6 @@ final class JitCompiler {
     private static final String CLOCK = "jx86/clock/VirtualClock";
     private static final String FAULT = "jx86/arch/CpuFault";
     private static final String NAME = "jx86/cpu/JitCode";
-    /** The helpers of {@link Flags} for the eight base conditions (cc >> 1), for a Jcc after unknown flags. */
-    private static final List<String> CONDITION =
-            List.of("condO", "condB", "condZ", "condBE", "condS", "condP", "condL", "condLE");
 
     // locals of the generated run(DecodeCache, int)
     private static final int L_DC = 1;
@@ -73,14 +69,6 @@ final class JitCompiler {
     private int synced;
     /** The top of one iteration of the block (where a back edge continues). */
     private Label top;
-    /**
-     * The kind ({@link Flags#SUB}, {@link Flags#LOGIC}, {@link Flags#ADD}, {@link Flags#INC},
-     * {@link Flags#DEC}) of the 32-bit operation whose operands and result are in locals A, B and V
-     * (only V after INC/DEC) and whose flags are the lazy flags at this
-     * point of the code, or {@link Flags#NONE} when the code does not know: a Jcc then tests the
-     * locals directly ({@link #branchUnless}) instead of calling a condition helper.
-     */
-    private int known;
 
     JitCompiler(MethodHandles.Lookup lookup) {
         this.lookup = lookup;
@@ -147,7 +135,6 @@ final class JitCompiler {
         mv.visitLabel(top);
         setExitSynced(0);
         synced = 0;
-        known = Flags.NONE;
         int k = 0;
         while (k < count) {
             k = slot(k);
@@ -202,25 +189,18 @@ final class JitCompiler {
         final int imm = e[i + 3];
         final int aux = (o >>> 12) & 15;
         final int next = offsets[k + 1];
-        // What the flags are at this slot; the forms below that leave the flags and locals A, B, V
-        // alone (register moves, LEA) keep it, every other one sets it anew or forgets it.
-        final int flagsIn = known;
-        known = Flags.NONE;
         if (handler) {
             return viaHandler(k, id, impure);
         }
         switch (id) {
             case DecodeCache.MOV_RI32:
                 storeReg(aux, () -> push(imm));
-                known = flagsIn;
                 break;
             case DecodeCache.MOV_RR32:
                 storeReg(imm & 7, () -> loadReg(imm >>> 3));
-                known = flagsIn;
                 break;
             case DecodeCache.LEA32:
                 storeReg((od >>> 3) & 7, () -> ea(od, disp));
-                known = flagsIn;
                 break;
             case DecodeCache.LOAD32:
                 storeReg((od >>> 3) & 7, () -> load(od, disp, 4));
@@ -256,10 +236,7 @@ final class JitCompiler {
                     loadReg(aux);
                     mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", id == DecodeCache.INC_R32 ? "inc" : "dec",
                             "(L" + CPU + ";II)I", false);
-                    mv.visitInsn(DUP);
-                    mv.visitVarInsn(ISTORE, L_V);
                 });
-                known = id == DecodeCache.INC_R32 ? Flags.INC : Flags.DEC;
                 break;
             case DecodeCache.SHIFT_RI32:
                 if ((imm & 0x1F) != 0) {
@@ -282,19 +259,15 @@ final class JitCompiler {
                 });
                 break;
             case DecodeCache.TEST_RI32:
+                mv.visitVarInsn(ALOAD, L_CPU);
+                push(4);
                 loadReg(disp);
                 push(imm);
                 mv.visitInsn(IAND);
-                mv.visitVarInsn(ISTORE, L_V);
-                mv.visitVarInsn(ALOAD, L_CPU);
-                push(4);
-                mv.visitVarInsn(ILOAD, L_V);
                 mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "logicFlags", "(L" + CPU + ";II)V", false);
-                known = Flags.LOGIC;
                 break;
             case DecodeCache.JCC32:
-                jcc(k, aux, next + imm, flagsIn);
-                known = flagsIn; // not taken: a Jcc changes no flag
+                jcc(k, aux, next + imm);
                 break;
             case DecodeCache.JMP32:
                 // Always a block's last instruction (DecodeCache.endsBlock).
@@ -319,18 +292,15 @@ final class JitCompiler {
                 } else {
                     operands(() -> loadReg(disp), () -> push(imm));
                 }
-                int kind = id == DecodeCache.TEST_RI32_JCC ? Flags.LOGIC : Flags.SUB;
-                if (kind == Flags.LOGIC) {
-                    mv.visitVarInsn(ILOAD, L_A);
-                    mv.visitVarInsn(ILOAD, L_B);
-                    mv.visitInsn(IAND);
-                    mv.visitVarInsn(ISTORE, L_V);
+                if (id == DecodeCache.TEST_RI32_JCC) {
                     mv.visitVarInsn(ALOAD, L_CPU);
                     push(Flags.LOGIC);
                     push(4);
                     push(0);
                     push(0);
-                    mv.visitVarInsn(ILOAD, L_V);
+                    mv.visitVarInsn(ILOAD, L_A);
+                    mv.visitVarInsn(ILOAD, L_B);
+                    mv.visitInsn(IAND);
                     flagsSet();
                 } else {
                     setFlags(Flags.SUB, ISUB);
@@ -340,8 +310,7 @@ final class JitCompiler {
                 mv.visitVarInsn(ISTORE, L_CUR_EIP);
                 push(j);
                 mv.visitVarInsn(ISTORE, L_CUR_SLOT);
-                jcc(k + 1, (e[j] >>> 12) & 15, offsets[k + 2] + e[j + 3], kind);
-                known = kind;
+                jcc(k + 1, (e[j] >>> 12) & 15, offsets[k + 2] + e[j + 3]);
                 return k + 2;
             }
             default:
@@ -471,7 +440,6 @@ final class JitCompiler {
                 break;
         }
         setFlags(kind, insn);
-        known = kind;
         if (op != Alu.CMP) {
             mv.visitVarInsn(ALOAD, L_REGS);
             push(d);
@@ -510,11 +478,14 @@ final class JitCompiler {
     /**
      * A Jcc in slot {@code k} with its target {@code target} bytes from the block's EIP: taken, it
      * leaves the block (runBlock returns the slot after it with exitEip the target); not taken, the
-     * code goes on with the next slot. {@code flags} is what the code knows of the flags ({@link #known}).
+     * code goes on with the next slot.
      */
-    private void jcc(int k, int cc, int target, int flags) {
+    private void jcc(int k, int cc, int target) {
         Label notTaken = new Label();
-        branchUnless(flags, cc, notTaken);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        push(cc);
+        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", "cond", "(L" + CPU + ";I)Z", false);
+        mv.visitJumpInsn(IFEQ, notTaken);
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitVarInsn(ALOAD, L_CPU);
         eipPlus(target);
@@ -526,162 +497,6 @@ final class JitCompiler {
         push(slotIndex(k + 1));
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
-    }
-
-    /**
-     * Jumps to {@code notTaken} unless condition {@code cc} (the low nibble of Jcc) holds. The lazy
-     * flags are set exactly as before in either case; only the test differs. When the flags are
-     * those of a 32-bit SUB/CMP, AND/OR/XOR/TEST or ADD held in locals A, B and V, or of INC/DEC
-     * for the conditions that do not read CF ({@code flags} is its kind), the condition is one JVM compare of those locals, the formulas of {@link Flags}
-     * worked out for that operation (after SUB: CF is A &lt; B unsigned, SF != OF is A &lt; B signed;
-     * after a logical operation CF = OF = 0); otherwise one call of the condition's small helper
-     * ({@link Flags#condO} and its siblings) rather than {@link Flags#cond}, whose whole chain
-     * HotSpot would inline at every Jcc of every generated method (docs/performance.md, round 4).
-     */
-    private void branchUnless(int flags, int cc, Label notTaken) {
-        final boolean jumpWhen = (cc & 1) != 0; // odd cc: the negation; jump when the base condition is true
-        final int base = cc >> 1;
-        if (flags == Flags.SUB) {
-            switch (base) {
-                case 0: // OF: the sign of (A ^ B) & (A ^ V)
-                    xorAnd(L_A, L_B, L_A, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                case 1: // CF: A < B unsigned
-                    unsignedPair(L_A, L_B);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPLT : IF_ICMPGE, notTaken);
-                    return;
-                case 2: // ZF: A == B
-                    pair(L_A, L_B);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPEQ : IF_ICMPNE, notTaken);
-                    return;
-                case 3: // CF or ZF: A <= B unsigned
-                    unsignedPair(L_A, L_B);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPLE : IF_ICMPGT, notTaken);
-                    return;
-                case 4: // SF
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                case 6: // SF != OF: A < B signed
-                    pair(L_A, L_B);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPLT : IF_ICMPGE, notTaken);
-                    return;
-                case 7: // ZF or SF != OF: A <= B signed
-                    pair(L_A, L_B);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPLE : IF_ICMPGT, notTaken);
-                    return;
-                default: // 5: PF
-                    parity(jumpWhen, notTaken);
-                    return;
-            }
-        }
-        if (flags == Flags.LOGIC) {
-            switch (base) {
-                case 0: // OF = 0
-                case 1: // CF = 0
-                    if (!jumpWhen) {
-                        mv.visitJumpInsn(GOTO, notTaken);
-                    }
-                    return;
-                case 2: // ZF
-                case 3: // CF or ZF = ZF
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFEQ : IFNE, notTaken);
-                    return;
-                case 4: // SF
-                case 6: // SF != OF = SF
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                case 7: // ZF or SF: V <= 0
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLE : IFGT, notTaken);
-                    return;
-                default: // 5: PF
-                    parity(jumpWhen, notTaken);
-                    return;
-            }
-        }
-        if (flags == Flags.ADD && base != 3 && base != 7) { // CF or ZF, ZF or SF != OF: the helper
-            switch (base) {
-                case 0: // OF: the sign of (A ^ V) & (B ^ V)
-                    xorAnd(L_A, L_V, L_B, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                case 1: // CF: V < A unsigned (the sum wrapped)
-                    unsignedPair(L_V, L_A);
-                    mv.visitJumpInsn(jumpWhen ? IF_ICMPLT : IF_ICMPGE, notTaken);
-                    return;
-                case 2: // ZF
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFEQ : IFNE, notTaken);
-                    return;
-                case 4: // SF
-                    mv.visitVarInsn(ILOAD, L_V);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                case 6: // SF != OF: the sign of V ^ ((A ^ V) & (B ^ V))
-                    mv.visitVarInsn(ILOAD, L_V);
-                    xorAnd(L_A, L_V, L_B, L_V);
-                    mv.visitInsn(IXOR);
-                    mv.visitJumpInsn(jumpWhen ? IFLT : IFGE, notTaken);
-                    return;
-                default: // 5: PF
-                    parity(jumpWhen, notTaken);
-                    return;
-            }
-        }
-        if ((flags == Flags.INC || flags == Flags.DEC) && (base == 0 || base == 2 || base == 4 || base == 5)) {
-            // INC/DEC keep CF, so the conditions that read it take the helper
-            if (base == 0) { // OF: the result is MIN after INC, MAX after DEC
-                mv.visitVarInsn(ILOAD, L_V);
-                push(flags == Flags.INC ? Integer.MIN_VALUE : Integer.MAX_VALUE);
-                mv.visitJumpInsn(jumpWhen ? IF_ICMPEQ : IF_ICMPNE, notTaken);
-            } else if (base == 5) {
-                parity(jumpWhen, notTaken);
-            } else {
-                mv.visitVarInsn(ILOAD, L_V);
-                mv.visitJumpInsn(base == 2 ? (jumpWhen ? IFEQ : IFNE) : (jumpWhen ? IFLT : IFGE), notTaken);
-            }
-            return;
-        }
-        mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", CONDITION.get(base), "(L" + CPU + ";)Z", false);
-        mv.visitJumpInsn(jumpWhen ? IFNE : IFEQ, notTaken);
-    }
-
-    /** Pushes (a ^ b) & (c ^ d) of four locals. */
-    private void xorAnd(int a, int b, int c, int d) {
-        mv.visitVarInsn(ILOAD, a);
-        mv.visitVarInsn(ILOAD, b);
-        mv.visitInsn(IXOR);
-        mv.visitVarInsn(ILOAD, c);
-        mv.visitVarInsn(ILOAD, d);
-        mv.visitInsn(IXOR);
-        mv.visitInsn(IAND);
-    }
-
-    private void pair(int a, int b) {
-        mv.visitVarInsn(ILOAD, a);
-        mv.visitVarInsn(ILOAD, b);
-    }
-
-    /** Pushes two locals with their sign bits flipped, so a signed compare of them is an unsigned compare of the locals. */
-    private void unsignedPair(int a, int b) {
-        mv.visitVarInsn(ILOAD, a);
-        mv.visitLdcInsn(Integer.MIN_VALUE);
-        mv.visitInsn(IXOR);
-        mv.visitVarInsn(ILOAD, b);
-        mv.visitLdcInsn(Integer.MIN_VALUE);
-        mv.visitInsn(IXOR);
-    }
-
-    /** PF of V: jumps to {@code to} when it equals {@code when}. */
-    private void parity(boolean when, Label to) {
-        mv.visitVarInsn(ILOAD, L_V);
-        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", "parity", "(I)Z", false);
-        mv.visitJumpInsn(when ? IFNE : IFEQ, to);
     }
 
     /**

@@ -595,9 +595,10 @@ class JitTest {
     private static final int[] EDGES = {0, 1, 0xFF, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0001, 0xFFFF_FFFF};
 
     /**
-     * One flag-setting form the translator tests the flags of directly ({@code JitCompiler.branchUnless}):
-     * its code (operands EAX and EBX, or EAX and the immediate), its operation (CMP = SUB, TEST = AND)
-     * and whether a register move stands between it and the Jcc (the flags are carried across it).
+     * One flag-setting form a compiled Jcc may follow (the forms a translator could test the
+     * operands of directly, docs/performance.md round 4): its code (operands EAX and EBX, or EAX and
+     * the immediate), its operation (CMP = SUB, TEST = AND) and whether a register move stands
+     * between it and the Jcc.
      */
     private record FlagForm(String name, int[] op, boolean imm, int alu, boolean moveBetween) {
     }
