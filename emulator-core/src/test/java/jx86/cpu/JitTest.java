@@ -590,4 +590,174 @@ class JitTest {
         assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
         assertLoopedInMethod(jit);
     }
+
+    /** Boundary operands: 0, 1, a low byte of odd parity, MAX, MIN, MIN + 1 and -1. */
+    private static final int[] EDGES = {0, 1, 0xFF, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0001, 0xFFFF_FFFF};
+
+    /**
+     * One flag-setting form a compiled Jcc may follow (the forms a translator could test the
+     * operands of directly, docs/performance.md round 4): its code (operands EAX and EBX, or EAX and
+     * the immediate), its operation (CMP = SUB, TEST = AND) and whether a register move stands
+     * between it and the Jcc.
+     */
+    private record FlagForm(String name, int[] op, boolean imm, int alu, boolean moveBetween) {
+    }
+
+    /** {@link FlagForm#alu} of INC and DEC (B unused; CF stays 0, the value the form's first XOR left). */
+    private static final int INC = -1;
+    private static final int DEC = -2;
+
+    private static final FlagForm[] FLAG_FORMS = {
+        new FlagForm("add eax, ebx", new int[] {0x01, 0xD8}, false, Alu.ADD, false),
+        new FlagForm("sub eax, ebx", new int[] {0x29, 0xD8}, false, Alu.SUB, false),
+        new FlagForm("cmp eax, ebx", new int[] {0x39, 0xD8}, false, Alu.SUB, false),
+        new FlagForm("and eax, ebx", new int[] {0x21, 0xD8}, false, Alu.AND, false),
+        new FlagForm("or eax, ebx", new int[] {0x09, 0xD8}, false, Alu.OR, false),
+        new FlagForm("xor eax, ebx", new int[] {0x31, 0xD8}, false, Alu.XOR, false),
+        new FlagForm("add eax, imm", new int[] {0x81, 0xC0}, true, Alu.ADD, false),
+        new FlagForm("sub eax, imm", new int[] {0x81, 0xE8}, true, Alu.SUB, false),
+        new FlagForm("cmp eax, imm", new int[] {0x81, 0xF8}, true, Alu.SUB, false),
+        new FlagForm("and eax, imm", new int[] {0x81, 0xE0}, true, Alu.AND, false),
+        new FlagForm("test eax, imm", new int[] {0xF7, 0xC0}, true, Alu.AND, false),
+        new FlagForm("cmp eax, ebx; mov", new int[] {0x39, 0xD8}, false, Alu.SUB, true),
+        new FlagForm("test eax, imm; mov", new int[] {0xF7, 0xC0}, true, Alu.AND, true),
+        new FlagForm("add eax, ebx; mov", new int[] {0x01, 0xD8}, false, Alu.ADD, true),
+        new FlagForm("inc eax", new int[] {0x40}, false, INC, false),
+        new FlagForm("dec eax", new int[] {0x48}, false, DEC, false),
+        new FlagForm("dec eax; mov", new int[] {0x48}, false, DEC, true),
+    };
+
+    /**
+     * Every Jcc condition after every flag-setting form the translator specialises, with every pair of
+     * boundary operands: the guest loops over A (a table in memory) and for each form and B runs the
+     * 16 Jccs, each after its own operation, building one result word (a bit per Jcc, set when not
+     * taken). The words must be those of the SDM's flag definitions (computed here with long
+     * arithmetic), and the whole run equal to the interpreter's.
+     */
+    @Test
+    void everyConditionAfterEverySpecialisedFlagForm_matchesTheDefinitionsAndTheInterpreter() {
+        final int table = DATA + 0x1000;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<int[]> emit = bytes -> {
+            for (int b : bytes) {
+                out.write(b);
+            }
+        };
+        emit.accept(cat(new int[] {0xBE}, le32(table)));                 // mov esi, table
+        emit.accept(cat(new int[] {0xBF}, le32(DATA)));                  // mov edi, DATA
+        emit.accept(cat(new int[] {0xBD}, le32(EDGES.length)));          // mov ebp, |EDGES|
+        final int loop = out.size();
+        for (FlagForm f : FLAG_FORMS) {
+            for (int b : operandsB(f)) {
+                emit.accept(new int[] {0x31, 0xD2});                      // xor edx, edx
+                for (int cc = 0; cc < 16; cc++) {
+                    emit.accept(new int[] {0x8B, 0x06});                  // mov eax, [esi]
+                    if (f.alu() < 0) {
+                        emit.accept(f.op());                              // inc/dec eax
+                    } else if (f.imm()) {
+                        emit.accept(cat(f.op(), le32(b)));                // op eax, b
+                    } else {
+                        emit.accept(cat(new int[] {0xBB}, le32(b)));      // mov ebx, b
+                        emit.accept(f.op());                              // op eax, ebx
+                    }
+                    if (f.moveBetween()) {
+                        emit.accept(cat(new int[] {0xB9}, le32(7)));      // mov ecx, 7
+                    }
+                    emit.accept(new int[] {0x70 + cc, 0x03});             // jcc +3
+                    emit.accept(new int[] {0x8D, 0x52, 0x01});            // lea edx, [edx+1]
+                    emit.accept(new int[] {0x8D, 0x14, 0x12});            // lea edx, [edx+edx]
+                }
+                emit.accept(new int[] {0x89, 0x17});                      // mov [edi], edx
+                emit.accept(new int[] {0x8D, 0x7F, 0x04});                // lea edi, [edi+4]
+            }
+        }
+        emit.accept(new int[] {0x8D, 0x76, 0x04});                        // lea esi, [esi+4]
+        emit.accept(new int[] {0x4D});                                    // dec ebp
+        emit.accept(cat(new int[] {0x0F, 0x85}, le32(loop - (out.size() + 6)))); // jnz loop
+        emit.accept(new int[] {0xF4});                                    // hlt
+        int[] code = new int[out.size()];
+        byte[] bytes = out.toByteArray();
+        for (int i = 0; i < code.length; i++) {
+            code[i] = bytes[i] & 0xFF;
+        }
+        assertThat(CODE + code.length).as("code below the stack").isLessThan(CpuTestSupport.STACK_TOP - 0x100);
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            for (int i = 0; i < EDGES.length; i++) {
+                t.poke32(table + 4 * i, EDGES[i]);
+            }
+        }, "every Jcc after every specialised form");
+        int word = 0;
+        for (int a : EDGES) {
+            for (FlagForm f : FLAG_FORMS) {
+                for (int b : operandsB(f)) {
+                    int expected = 0;
+                    for (int cc = 0; cc < 16; cc++) {
+                        expected = (expected + (condition(f.alu(), a, b, cc) ? 0 : 1)) * 2;
+                    }
+                    assertThat(jit.read32(DATA + 4 * word)).as("%s with A=%08x B=%08x (bits: cc 0..15 not taken)",
+                            f.name(), a, b).isEqualTo(expected);
+                    word++;
+                }
+            }
+        }
+    }
+
+    /** The second operands a form is run with: INC and DEC have none. */
+    private static int[] operandsB(FlagForm f) {
+        return f.alu() < 0 ? new int[] {0} : EDGES;
+    }
+
+    /** Condition {@code cc} after {@code a alu b} (32 bits), from the SDM's definitions of the flags. */
+    private static boolean condition(int alu, int a, int b, int cc) {
+        long ua = a & 0xFFFF_FFFFL;
+        long ub = b & 0xFFFF_FFFFL;
+        int r;
+        boolean cf = false;
+        boolean of = false;
+        switch (alu) {
+            case Alu.ADD:
+                r = a + b;
+                cf = ua + ub > 0xFFFF_FFFFL;
+                of = (long) a + b != r;
+                break;
+            case Alu.SUB:
+                r = a - b;
+                cf = ua < ub;
+                of = (long) a - b != r;
+                break;
+            case INC:
+                r = a + 1;
+                of = a == Integer.MAX_VALUE;
+                break;
+            case DEC:
+                r = a - 1;
+                of = a == Integer.MIN_VALUE;
+                break;
+            case Alu.AND:
+                r = a & b;
+                break;
+            case Alu.OR:
+                r = a | b;
+                break;
+            default:
+                r = a ^ b;
+                break;
+        }
+        boolean zf = r == 0;
+        boolean sf = r < 0;
+        boolean pf = Integer.bitCount(r & 0xFF) % 2 == 0;
+        boolean v;
+        switch (cc >> 1) {
+            case 0: v = of; break;
+            case 1: v = cf; break;
+            case 2: v = zf; break;
+            case 3: v = cf || zf; break;
+            case 4: v = sf; break;
+            case 5: v = pf; break;
+            case 6: v = sf != of; break;
+            default: v = zf || sf != of; break;
+        }
+        return v != ((cc & 1) != 0);
+    }
 }
