@@ -101,9 +101,7 @@ class RestartTest {
         // driven step by step: the shell's last commands are typed after the sixth death, so the
         // outcome does not depend on how long canary happens to run on this image
         HarnessResult r;
-        try (Harness h = Harness.boot(MachineConfig.builder().disk(img).maxInstructions(4_000_000_000L).build())) {
-            h.timeLimit(Duration.ofSeconds(120));
-            assertThat(h.runUntilPrompt("/$ ", Duration.ofSeconds(20)).matched()).as("first prompt").isTrue();
+        try (Harness h = bootToFirstPrompt(img)) {
             h.send("insmod /sbin/buggy n=4096 period=1 seed=7\rcanary -r 200\r");
             assertThat(h.runUntil(Pattern.compile("deaths in a row, left dead$"), Duration.ofSeconds(60)).matched())
                     .as("buggy left dead").isTrue();
@@ -154,9 +152,7 @@ class RestartTest {
     void hangingDriver_isRestartedByTheHeartbeat_andNothingElseDies() throws Exception {
         Path img = image();
         HarnessResult r;
-        try (Harness h = Harness.boot(MachineConfig.builder().disk(img).maxInstructions(4_000_000_000L).build())) {
-            h.timeLimit(Duration.ofSeconds(120));
-            assertThat(h.runUntilPrompt("/$ ", Duration.ofSeconds(20)).matched()).as("first prompt").isTrue();
+        try (Harness h = bootToFirstPrompt(img)) {
             h.send("insmod /sbin/buggy hang=1\rcanary -r 60\r");
             assertThat(h.runUntil(Pattern.compile("died: no answer to heartbeat for \\d+ ms; restarted as pid 1101$"),
                     Duration.ofSeconds(60)).matched()).as("the heartbeat's restart").isTrue();
@@ -189,5 +185,18 @@ class RestartTest {
             return;
         }
         Ext2Check.assertClean(img);   // e2fsck -fn on partition 1
+    }
+
+    /** A harness on the image, driven step by step, at the shell's first prompt. */
+    private static Harness bootToFirstPrompt(Path img) {
+        Harness h = Harness.boot(MachineConfig.builder().disk(img).maxInstructions(4_000_000_000L).build());
+        try {
+            h.timeLimit(Duration.ofSeconds(120));
+            assertThat(h.runUntilPrompt("/$ ", Duration.ofSeconds(20)).matched()).as("first prompt").isTrue();
+            return h;
+        } catch (RuntimeException | Error e) {
+            h.close();
+            throw e;
+        }
     }
 }
