@@ -334,10 +334,20 @@ final class Mem {
         return stack32(c) ? sp + delta : (sp + delta) & 0xFFFF;
     }
 
+    // push and pop decide the stack size once (sp, spPlus and setSp would each test it again:
+    // three reads of CR0, EFLAGS and the SS cache per PUSH, a few % of kernel-heavy's time).
+
     static void push(Cpu c, int size, int v) {
-        int sp = spPlus(c, sp(c), -size);
-        write(c, Cpu.SS, sp, size, v);
-        setSp(c, sp);
+        int esp = c.regs[ESP];
+        if (stack32(c)) {
+            int sp = esp - size;
+            write(c, Cpu.SS, sp, size, v);
+            c.regs[ESP] = sp;
+        } else {
+            int sp = (esp - size) & 0xFFFF;
+            write(c, Cpu.SS, sp, size, v);
+            c.regs[ESP] = (esp & 0xFFFF_0000) | sp;
+        }
     }
 
     /** Reads the stack {@code delta} bytes above the stack pointer. */
@@ -346,9 +356,14 @@ final class Mem {
     }
 
     static int pop(Cpu c, int size) {
-        int sp = sp(c);
-        int v = read(c, Cpu.SS, sp, size);
-        setSp(c, spPlus(c, sp, size));
+        int esp = c.regs[ESP];
+        if (stack32(c)) {
+            int v = read(c, Cpu.SS, esp, size);
+            c.regs[ESP] = esp + size;
+            return v;
+        }
+        int v = read(c, Cpu.SS, esp & 0xFFFF, size);
+        c.regs[ESP] = (esp & 0xFFFF_0000) | ((esp + size) & 0xFFFF);
         return v;
     }
 }

@@ -164,4 +164,57 @@ class MemTest {
         assertThat(f.vector).isEqualTo(Vectors.GP);
         assertThat(t.flags()).isEqualTo(Cpu.CF);
     }
+    // ---- push and pop (Mem.push/pop decide the stack size once: round 5 of docs/performance.md) ----
+
+    @Test
+    void pm_sixteenBitStack_pushAndPopWrapSpAndKeepTheHighHalfOfEsp() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0xCAFE_BABE).set(ESP, 0x1234_0002);
+        t.cpu.setSegmentCache(Cpu.SS, 0x10, 0x10000, 0xFFFF, 0x93); // B = 0: SP addresses the stack
+        t.exec(0x66, 0x50,  // push ax: SP 2 -> 0, the word at SS:0
+                0x50,       // push eax: SP 0 -> 0xFFFC (wraps; without the wrap it would fault)
+                0x5B,       // pop ebx: from SS:0xFFFC, SP -> 0 (wraps)
+                0x66, 0x59); // pop cx: from SS:0, SP -> 2
+        assertThat(t.read16(0x10000)).isEqualTo(0xBABE);
+        assertThat(t.read32(0x1FFFC)).isEqualTo(0xCAFE_BABE);
+        assertThat(t.reg(EBX)).isEqualTo(0xCAFE_BABE);
+        assertThat(t.reg(Cpu.ECX) & 0xFFFF).isEqualTo(0xBABE);
+        assertThat(t.reg(ESP)).isEqualTo(0x1234_0002);
+    }
+
+    @Test
+    void pm_sixteenBitStack_pushKeepsTheHighHalfOfEsp() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x1357_9BDF).set(ESP, 0x1234_0000);
+        t.cpu.setSegmentCache(Cpu.SS, 0x10, 0x10000, 0xFFFF, 0x93);
+        t.exec(0x50);
+        assertThat(t.reg(ESP)).isEqualTo(0x1234_FFFC);
+        assertThat(t.read32(0x1FFFC)).isEqualTo(0x1357_9BDF);
+    }
+
+    @Test
+    void pm_thirtyTwoBitStack_pushAndPopUseAllOfEsp() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x0BAD_F00D).set(ESP, 0x0002_0000);
+        t.exec(0x50);
+        assertThat(t.reg(ESP)).isEqualTo(0x0001_FFFC);           // no 16-bit wrap
+        assertThat(t.read32(0x1FFFC)).isEqualTo(0x0BAD_F00D);
+        CpuTestSupport u = CpuTestSupport.flat32().poke32(0x1FFFC, 0x0BAD_F00D).set(ESP, 0x0001_FFFC);
+        u.exec(0x5A);                                              // pop edx
+        assertThat(u.reg(Cpu.EDX)).isEqualTo(0x0BAD_F00D);
+        assertThat(u.reg(ESP)).isEqualTo(0x0002_0000);
+    }
+
+    @Test
+    void pm_pushPastTheStackLimit_isStackFaultAndChangesNothing() {
+        CpuTestSupport t = CpuTestSupport.flat32().set(EAX, 0x1111_2222).set(ESP, 0x3002);
+        t.cpu.setSegmentCache(Cpu.SS, 0x10, 0, 0x2FFF, 0xC093);   // 32-bit stack, limit 0x2FFF
+        CpuFault f = t.fault(0x50);                                // 0x2FFE..0x3001: the last 2 bytes are outside
+        assertThat(f.vector).isEqualTo(Vectors.SS);
+        assertThat(t.reg(ESP)).isEqualTo(0x3002);
+        assertThat(t.read32(0x2FFC)).isZero();
+        assertThat(t.read32(0x3000)).isZero();
+        CpuTestSupport u = CpuTestSupport.flat32().set(ESP, 0x3000);
+        u.cpu.setSegmentCache(Cpu.SS, 0x10, 0, 0x2FFF, 0xC093);
+        CpuFault g = u.fault(0x5B);                                // pop ebx at 0x3000: outside
+        assertThat(g.vector).isEqualTo(Vectors.SS);
+        assertThat(u.reg(ESP)).isEqualTo(0x3000);
+    }
 }

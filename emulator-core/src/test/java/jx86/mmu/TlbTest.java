@@ -143,6 +143,57 @@ class TlbTest {
         assertThat(tlb.validEntries()).isZero();
     }
 
+    /**
+     * A 4 MiB slot's invalidation visits only the fast entries filled through it (a bitmap, round
+     * 5 of docs/performance.md): every one filled must be cleared, wherever it lies in the region,
+     * and an entry a 4 KiB translation took over must stay.
+     */
+    @Test
+    void largeEntry_invalidationClearsEveryFilledEntryAndOnlyItsOwn() {
+        int[] pages = {0, 1, 63, 64, 65, 127, 128, 500, 511, 512, 960, 1022, 1023};
+        for (int round = 0; round < 2; round++) { // the second round reuses the slot: bitmap was reset
+            int big = tlb.insert(0x0400_0000, true, 0x0080_0000, Tlb.E_WRITABLE | Tlb.E_DIRTY, 0);
+            for (int p : pages) {
+                tlb.fillFast(big, 0x0400_0000 + page(p));
+            }
+            int small = fill(0x0400_0000 + page(500), Tlb.E_WRITABLE); // takes page 500's fast entry over
+            for (int p : pages) {
+                assertThat(tlb.fastEntry((0x0400_0000 >>> 12) + p) & Tlb.F_VALID).as("page %d", p).isEqualTo(Tlb.F_VALID);
+            }
+            tlb.invalidateSlot(big);
+            for (int p = 0; p < 1024; p++) {
+                int e = tlb.fastEntry((0x0400_0000 >>> 12) + p);
+                if (p == 500) {
+                    assertThat((e >>> Tlb.F_SLOT_SHIFT) & 0xFF).as("page 500, the 4 KiB entry").isEqualTo(small);
+                } else {
+                    assertThat(e).as("page %d", p).isZero();
+                }
+            }
+            assertThat(tlb.holds(0x0400_0000 + page(500))).isTrue();
+            assertThat(tlb.holds(0x0400_0000 + page(501))).isFalse();
+            tlb.invalidateSlot(small);
+            assertThat(tlb.fastEntry((0x0400_0000 >>> 12) + 500)).isZero();
+        }
+    }
+
+    @Test
+    void largeEntry_flushNonGlobalClearsTheFastEntriesOfBothLargeSlots() {
+        int a = tlb.insert(0x0800_0000, true, 0x0080_0000, 0, 0);
+        int b = tlb.insert(0x0C00_0000, true, 0x00C0_0000, 0, 0);
+        tlb.fillFast(a, 0x0800_0000 + page(7));
+        tlb.fillFast(b, 0x0C00_0000 + page(1000));
+        tlb.flushNonGlobal();
+        assertThat(tlb.fastEntry((0x0800_0000 >>> 12) + 7)).isZero();
+        assertThat(tlb.fastEntry((0x0C00_0000 >>> 12) + 1000)).isZero();
+        // refilled after the flush: the stale bits of the old round must not matter
+        int c = tlb.insert(0x0800_0000, true, 0x0100_0000, 0, 0);
+        tlb.fillFast(c, 0x0800_0000 + page(8));
+        assertThat(tlb.fastEntry((0x0800_0000 >>> 12) + 8) & 0xFFFF_F000).isEqualTo(0x0100_8000);
+        assertThat(tlb.fastEntry((0x0800_0000 >>> 12) + 7)).isZero();
+        tlb.flushAll();
+        assertThat(tlb.fastEntry((0x0800_0000 >>> 12) + 8)).isZero();
+    }
+
     @Test
     void invalidatePage_dropsBothPageSizes() {
         fill(0x00C0_1000, 0);
