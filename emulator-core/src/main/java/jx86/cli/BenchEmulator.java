@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,20 @@ final class BenchEmulator {
         static JavaLauncher current(Path root) {
             String opts = System.getenv().getOrDefault("JX86_JAVA_OPTS", "").strip();
             List<String> options = new ArrayList<>(cdsOptions(System.getProperty("jx86.cdsArchive")));
+            options.addAll(thpOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
             options.addAll(opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
             return new JavaLauncher(Path.of(System.getProperty("java.home"), "bin", "java"), options, root,
                     System.getProperty("java.class.path"));
+        }
+
+        static final String THP = "-XX:+UseTransparentHugePages";
+
+        /**
+         * The launcher's huge-page option when this JVM runs with it (the launcher adds it when the
+         * host offers transparent huge pages, see jx86), so a child runs as the launcher would start it.
+         */
+        static List<String> thpOptions(List<String> jvmArguments) {
+            return jvmArguments.contains(THP) ? List.of(THP) : List.of();
         }
 
         /** The launcher's archive options for {@code archive} (its jx86.cdsArchive property), or none. */

@@ -172,6 +172,14 @@ class BenchCompareTest {
     }
 
     @Test
+    void javaChild_getsTheHugePageOptionOnlyWhenThisJvmHasIt() {
+        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of("-Xshare:auto", "-XX:+UseTransparentHugePages")))
+                .containsExactly("-XX:+UseTransparentHugePages");
+        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of("-Xshare:auto", "-XX:-UseTransparentHugePages"))).isEmpty();
+        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of())).isEmpty();
+    }
+
+    @Test
     void statsAndEndLines_areParsedFromTheirOwnLinesOnly() {
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83,089,423 instructions, 1 cycles\n")).isEqualTo(83_089_423L);
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83.089.423 instructions\n")).isEqualTo(83_089_423L);
