@@ -339,15 +339,10 @@ final class Mem {
 
     static void push(Cpu c, int size, int v) {
         int esp = c.regs[ESP];
-        if (stack32(c)) {
-            int sp = esp - size;
-            write(c, Cpu.SS, sp, size, v);
-            c.regs[ESP] = sp;
-        } else {
-            int sp = (esp - size) & 0xFFFF;
-            write(c, Cpu.SS, sp, size, v);
-            c.regs[ESP] = (esp & 0xFFFF_0000) | sp;
-        }
+        boolean s32 = stack32(c);
+        int sp = s32 ? esp - size : (esp - size) & 0xFFFF;
+        write(c, Cpu.SS, sp, size, v);
+        c.regs[ESP] = s32 ? sp : (esp & 0xFFFF_0000) | sp;
     }
 
     /** Reads the stack {@code delta} bytes above the stack pointer. */
@@ -357,13 +352,9 @@ final class Mem {
 
     static int pop(Cpu c, int size) {
         int esp = c.regs[ESP];
-        if (stack32(c)) {
-            int v = read(c, Cpu.SS, esp, size);
-            c.regs[ESP] = esp + size;
-            return v;
-        }
-        int v = read(c, Cpu.SS, esp & 0xFFFF, size);
-        c.regs[ESP] = (esp & 0xFFFF_0000) | ((esp + size) & 0xFFFF);
+        boolean s32 = stack32(c);
+        int v = read(c, Cpu.SS, s32 ? esp : esp & 0xFFFF, size);
+        c.regs[ESP] = s32 ? esp + size : (esp & 0xFFFF_0000) | ((esp + size) & 0xFFFF);
         return v;
     }
 }
