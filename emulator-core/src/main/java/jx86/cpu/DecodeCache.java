@@ -84,6 +84,20 @@ final class DecodeCache {
     static final int XCHG_AX = 42;
     /** MOVS/STOS (A4/A5/AA/AB), aux = 1 with a REP prefix, imm = opcode: one REP batch per step. */
     static final int STRING = 43;
+    /**
+     * The segment-register and flag forms of kernel entry and exit paths (kbench retires millions
+     * of them around every system call and interrupt), through the decoder's helpers:
+     * PUSH Sreg (aux = segment), POP ES/DS/FS/GS (aux = segment), MOV ES/DS/FS/GS, r/m16, and
+     * PUSHA/POPA/CLD/STD (aux = MISC_*). POP SS and MOV SS are not cached (interrupt shadow).
+     */
+    static final int PUSH_SEG = 44;
+    static final int POP_SEG = 45;
+    static final int MOV_SEG = 46;
+    static final int MISC = 47;
+    static final int MISC_PUSHA = 0;
+    static final int MISC_POPA = 1;
+    static final int MISC_CLD = 2;
+    static final int MISC_STD = 3;
 
     // Specialised forms (32-bit operand size; operands taken straight from the entry, no decode
     // state set on the CPU). ids >= FAST.
@@ -762,6 +776,10 @@ final class DecodeCache {
      * to the specialised forms.
      */
     private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
+        if ((o & (7 << 16)) == 4 << 16 && id >= PUSH_R && id <= RET && id != JCC && id != JMP
+                && (c.segAr[Cpu.SS] & 0x4000) != 0 && c.pm) {
+            return stack32(c, e, i, o, id, next);
+        }
         final int esp = c.regs[Cpu.ESP];
         c.eip = eip;
         c.insnEip = eip;
@@ -859,6 +877,46 @@ final class DecodeCache {
         return c.ip;
     }
 
+    /**
+     * PUSH r32, POP r32, PUSH imm, CALL rel32 and RET [imm16] with a 32-bit operand size on a 32-bit
+     * stack (SS.B = 1 in protected mode), the kernel's most frequent helper forms: the same
+     * accesses, checks, counts and faults as {@link Mem#push}/{@link Mem#pop} and
+     * {@link ControlTransfer#callNear}/{@link ControlTransfer#retNear} (the target's CS limit
+     * check before the push, the stack read before the check), through {@link #load}/{@link #store32}.
+     * ESP changes only after the last access that can fault, so a fault leaves it as it was.
+     */
+    private static int stack32(Cpu c, int[] e, int i, int o, int id, int next) {
+        final int[] r = c.regs;
+        final int esp = r[Cpu.ESP];
+        switch (id) {
+            case PUSH_R:
+                store32(c, Cpu.SS, esp - 4, r[(o >>> 12) & 15]); // PUSH ESP pushes the old value
+                r[Cpu.ESP] = esp - 4;
+                return next;
+            case PUSH_I:
+                store32(c, Cpu.SS, esp - 4, e[i + 3]);
+                r[Cpu.ESP] = esp - 4;
+                return next;
+            case POP_R: {
+                int v = load(c, Cpu.SS, esp, 4);
+                r[Cpu.ESP] = esp + 4;
+                r[(o >>> 12) & 15] = v; // after ESP: POP ESP loads the popped value
+                return next;
+            }
+            case CALL: {
+                int target = jump(c, next + e[i + 3]);
+                store32(c, Cpu.SS, esp - 4, next);
+                r[Cpu.ESP] = esp - 4;
+                return target;
+            }
+            default: { // RET, imm = bytes to release (zero-extended imm16)
+                int target = jump(c, load(c, Cpu.SS, esp, 4));
+                r[Cpu.ESP] = esp + 4 + e[i + 3];
+                return target;
+            }
+        }
+    }
+
     /** Books the trace's fetches (I-TLB hits, folded in lazily) and retired instructions. */
     private static void retire(Cpu c, int fetched, int retired) {
         c.mmu.repeatFetchHits(fetched);
@@ -938,6 +996,23 @@ final class DecodeCache {
         return ControlTransfer.checkTarget(c, target);
     }
 
+    private static void misc(Cpu c, int aux) {
+        switch (aux) {
+            case MISC_PUSHA:
+                DataTransfer.pusha(c);
+                return;
+            case MISC_POPA:
+                DataTransfer.popa(c);
+                return;
+            case MISC_CLD:
+                FlagControl.cld(c);
+                return;
+            default:
+                FlagControl.std(c);
+                return;
+        }
+    }
+
     private static void execB(Cpu c, int id, int size, int aux, int imm) {
         switch (id) {
             case SHIFT_I:
@@ -1005,6 +1080,18 @@ final class DecodeCache {
                 return;
             case XCHG_AX:
                 DataTransfer.xchgAx(c, aux);
+                return;
+            case PUSH_SEG:
+                DataTransfer.pushSeg(c, aux);
+                return;
+            case POP_SEG:
+                DataTransfer.popSeg(c, aux);
+                return;
+            case MOV_SEG:
+                DataTransfer.movToSeg(c);
+                return;
+            case MISC:
+                misc(c, aux);
                 return;
             case STRING:
                 // A REP batch that is not finished sets c.ip back to this instruction (StringOps),

@@ -208,7 +208,9 @@ final class PreDecoder {
         if (form == 0) {
             return Long.MIN_VALUE;
         }
-        if ((form & OpTable.K_MODRM) != 0) {
+        if ((form & OpTable.K_MOFFS) != 0) {
+            moffs(asz32, seg);
+        } else if ((form & OpTable.K_MODRM) != 0) {
             int regMod = modrm(asz32, seg);
             form = forms[code << 3 | regMod >>> 2];
             if ((form & OpTable.K_MEMONLY) != 0 && (regMod & 3) == 3) {
@@ -251,6 +253,17 @@ final class PreDecoder {
     private int signed(int n) {
         int v = fetch(n);
         return n == 2 ? (short) v : v;
+    }
+
+    /**
+     * A moffs operand as the ModR/M form {@link Mem#modrm} would give MOV eAX, [disp] (reg = eAX,
+     * mod 0, no base or index): the displacement of the address size, DS unless overridden.
+     */
+    private void moffs(boolean asz32, int segOvr) {
+        dDisp = fetch(asz32 ? 4 : 2);
+        int seg = segOvr >= 0 ? segOvr : Cpu.DS;
+        dOpnd = (asz32 ? 5 : 6) | (Cpu.EAX << 3) | (seg << 8) | (8 << 11) | (8 << 15)
+                | (asz32 ? 1 << 21 : 0) | (1 << 22);
     }
 
     /**
