@@ -344,4 +344,103 @@ class KernelPathFormsTest {
         assertThat(gp.cpu.eip).isEqualTo(HANDLERS + Vectors.GP + 1);
         assertThat(frame(gp)).containsExactly(0, CODE + 1, 0x08);
     }
+
+    /**
+     * TEST r32, r32 / TEST r8, r8 (high byte registers too) / TEST AL, imm8 / CMP m8, imm8 /
+     * CMP m32, imm32 and imm8 for operand pairs around the sign and carry edges: the flags each sets
+     * (saved by PUSHF) are the interpreter's, and ZF/CF/SF as their definitions say.
+     */
+    @Test
+    void testAndCompareForms_flagsAsTheInterpreter() {
+        int[] values = {0, 1, 0x7F, 0x80, 0xFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5680};
+        for (int a : values) {
+            for (int b : values) {
+                int[] code = cat(
+                        new int[] {0xB8}, le32(a),                 // mov eax, a
+                        new int[] {0xBB}, le32(b),                 // mov ebx, b
+                        new int[] {0x85, 0xD8, 0x9C},              // test eax, ebx; pushf
+                        new int[] {0x84, 0xFC, 0x9C},              // test ah, bh; pushf
+                        new int[] {0x84, 0xD8, 0x9C},              // test al, bl; pushf
+                        new int[] {0xA8, b & 0xFF, 0x9C},          // test al, b8; pushf
+                        new int[] {0x80, 0x3D}, le32(DATA), new int[] {b & 0xFF, 0x9C}, // cmp byte [DATA], b8; pushf
+                        new int[] {0x81, 0x3D}, le32(DATA), le32(b), new int[] {0x9C},  // cmp dword [DATA], b; pushf
+                        new int[] {0x83, 0x3D}, le32(DATA), new int[] {b & 0xFF, 0x9C}, // cmp dword [DATA], (int8) b; pushf
+                        new int[] {0xF4});
+                String what = "a=" + Integer.toHexString(a) + " b=" + Integer.toHexString(b);
+                CpuTestSupport t = onEveryEngine(s -> {
+                    s.code(code);
+                    s.poke32(DATA, a);
+                }, what);
+                int top = STACK_TOP - 4;
+                assertThat(t.read32(top) & Cpu.ZF).as(what + ": test r32 ZF").isEqualTo((a & b) == 0 ? Cpu.ZF : 0);
+                assertThat(t.read32(top - 4) & Cpu.ZF).as(what + ": test ah, bh ZF")
+                        .isEqualTo(((a >>> 8) & (b >>> 8) & 0xFF) == 0 ? Cpu.ZF : 0);
+                assertThat(t.read32(top - 16) & Cpu.CF).as(what + ": cmp m8 CF")
+                        .isEqualTo((a & 0xFF) < (b & 0xFF) ? Cpu.CF : 0);
+                assertThat(t.read32(top - 20) & (Cpu.CF | Cpu.ZF)).as(what + ": cmp m32 CF, ZF")
+                        .isEqualTo((Integer.compareUnsigned(a, b) < 0 ? Cpu.CF : 0) | (a == b ? Cpu.ZF : 0));
+                assertThat(t.read32(top - 24) & Cpu.SF).as(what + ": cmp m32, imm8 SF")
+                        .isEqualTo((a - (byte) b) < 0 ? Cpu.SF : 0);
+            }
+        }
+    }
+
+    @Test
+    void compareWithMemoryInAnAbsentPage_pageFault() {
+        for (int[] insn : new int[][] {{0x80, 0x3D, 0x10, 0x50, 0x02, 0x00, 0x01}, {0x83, 0x3D, 0x10, 0x50, 0x02, 0x00, 0x01}}) {
+            CpuTestSupport t = onEveryEngine(s -> {
+                paging(s, 0x25000);
+                s.code(cat(new int[] {0x85, 0xC0}, insn, new int[] {0xF4})); // test eax, eax; cmp [0x25010], 1
+            }, "cmp with an absent page, " + Integer.toHexString(insn[0]));
+            assertThat(t.cpu.cr2).isEqualTo(0x25010);
+            assertThat(frame(t)).as("read, not present; saved EIP of the CMP").containsExactly(0, CODE + 2, 0x08);
+        }
+    }
+
+    /**
+     * Instructions in the last 8 bytes of a page run from the cache; one that runs over the page
+     * end into a page whose frame is not the next physical one takes its bytes from that frame
+     * (never from the physically next bytes), and one that runs into an absent page faults on the
+     * fetch with CR2 at the page start.
+     */
+    @Test
+    void instructionsAtThePageEnd_andOneRunningIntoAnotherFrame() {
+        int[] tail = cat(
+                new int[] {0xB8}, le32(0x1111_1111),               // 40FF6 mov eax, 0x11111111
+                new int[] {0x43},                                  // 40FFB inc ebx
+                new int[] {0x83, 0xC1, 0x01},                      // 40FFC add ecx, 1
+                new int[] {0xBA});                                 // 40FFF mov edx, imm32 (bytes in the next page)
+        int[] next = cat(
+                new int[] {0x78, 0x56, 0x34, 0x12},                // 41000 the rest of the immediate: 0x12345678
+                new int[] {0x4E},                                  // 41004 dec esi
+                new int[] {0x75, 0xEF},                            // 41005 jnz 40FF6
+                new int[] {0xF4});                                 // 41007 hlt
+        CpuTestSupport t = onEveryEngine(s -> {
+            paging(s, 0x25000);
+            s.mem.poke32(0x11000 + 4 * 0x41, 0x50000 | 3);        // linear 0x41000 -> frame 0x50000
+            for (int k = 0; k < tail.length; k++) {
+                s.poke8(0x40FF6 + k, tail[k]);
+            }
+            s.poke32(0x41000, 0xAAAA_AAAA); // frame 0x41000: not the code
+            for (int k = 0; k < next.length; k++) {
+                s.poke8(0x50000 + k, next[k]);
+            }
+            s.set(Cpu.ESI, 3);
+            s.cpu.eip = 0x40FF6;
+        }, "page end");
+        assertThat(t.cpu.eip).isEqualTo(0x41008);
+        assertThat(t.reg(Cpu.EDX)).isEqualTo(0x1234_5678);
+        assertThat(t.reg(Cpu.EBX)).isEqualTo(3);
+        assertThat(t.reg(Cpu.ECX)).isEqualTo(3);
+
+        CpuTestSupport pf = onEveryEngine(s -> {
+            paging(s, 0x42000);
+            s.poke8(0x41FFC, 0x43).poke8(0x41FFD, 0x43);       // inc ebx; inc ebx
+            s.poke8(0x41FFE, 0x05).poke8(0x41FFF, 0x01);       // add eax, imm32 (runs into the absent page)
+            s.cpu.eip = 0x41FFC;
+        }, "into an absent page");
+        assertThat(pf.cpu.cr2).isEqualTo(0x42000);
+        assertThat(pf.reg(Cpu.EBX)).isEqualTo(2);
+        assertThat(pf.read32(pf.reg(Cpu.ESP) + 4)).as("saved EIP").isEqualTo(0x41FFE);
+    }
 }
