@@ -785,10 +785,6 @@ final class DecodeCache {
      * to the specialised forms.
      */
     private static int generic(Cpu c, int[] e, int i, int o, int id, int eip, int next) {
-        if ((o & (7 << 16)) == 4 << 16 && id >= PUSH_R && id <= RET && id != JCC && id != JMP
-                && (c.segAr[Cpu.SS] & 0x4000) != 0 && c.pm) {
-            return stack32(c, e, i, o, id, next);
-        }
         final int esp = c.regs[Cpu.ESP];
         c.eip = eip;
         c.insnEip = eip;
@@ -884,46 +880,6 @@ final class DecodeCache {
             throw fault;
         }
         return c.ip;
-    }
-
-    /**
-     * PUSH r32, POP r32, PUSH imm, CALL rel32 and RET [imm16] with a 32-bit operand size on a 32-bit
-     * stack (SS.B = 1 in protected mode), the kernel's most frequent helper forms: the same
-     * accesses, checks, counts and faults as {@link Mem#push}/{@link Mem#pop} and
-     * {@link ControlTransfer#callNear}/{@link ControlTransfer#retNear} (the target's CS limit
-     * check before the push, the stack read before the check), through {@link #load}/{@link #store32}.
-     * ESP changes only after the last access that can fault, so a fault leaves it as it was.
-     */
-    private static int stack32(Cpu c, int[] e, int i, int o, int id, int next) {
-        final int[] r = c.regs;
-        final int esp = r[Cpu.ESP];
-        switch (id) {
-            case PUSH_R:
-                store32(c, Cpu.SS, esp - 4, r[(o >>> 12) & 15]); // PUSH ESP pushes the old value
-                r[Cpu.ESP] = esp - 4;
-                return next;
-            case PUSH_I:
-                store32(c, Cpu.SS, esp - 4, e[i + 3]);
-                r[Cpu.ESP] = esp - 4;
-                return next;
-            case POP_R: {
-                int v = load(c, Cpu.SS, esp, 4);
-                r[Cpu.ESP] = esp + 4;
-                r[(o >>> 12) & 15] = v; // after ESP: POP ESP loads the popped value
-                return next;
-            }
-            case CALL: {
-                int target = jump(c, next + e[i + 3]);
-                store32(c, Cpu.SS, esp - 4, next);
-                r[Cpu.ESP] = esp - 4;
-                return target;
-            }
-            default: { // RET, imm = bytes to release (zero-extended imm16)
-                int target = jump(c, load(c, Cpu.SS, esp, 4));
-                r[Cpu.ESP] = esp + 4 + e[i + 3];
-                return target;
-            }
-        }
     }
 
     /** Books the trace's fetches (I-TLB hits, folded in lazily) and retired instructions. */

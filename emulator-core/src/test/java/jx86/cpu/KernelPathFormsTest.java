@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forms the decoded-instruction cache runs for kernel entry and exit paths (docs/performance.md,
- * "Round 5"): PUSH/POP r32, PUSH imm, CALL rel32 and RET through the 32-bit stack fast path;
- * PUSH/POP Sreg, MOV Sreg, PUSHA/POPA, CLD/STD through the decoder's helpers; MOV eAX/AL to and from
- * moffs as the ModR/M forms; instructions in the last 8 bytes of a page. Every program runs on the
+ * "Round 5"): PUSH/POP Sreg, MOV Sreg, PUSHA/POPA, CLD/STD through the decoder's helpers; MOV eAX/AL
+ * to and from moffs as the ModR/M forms; TEST and CMP forms of their own; instructions in the last 8
+ * bytes of a page; and the near stack forms around them (PUSH/POP r32, PUSH imm, CALL, RET, also on a
+ * 16-bit stack), with faults in each. Every program runs on the
  * plain interpreter (the reference), the cache and the translator (compiling every block on its first
  * run), each program loops so that the second pass runs from the cache, and the three must end with
  * the same stop reason, instructions, cycles, EIP, registers, EFLAGS, CR2, segment registers, TLB
