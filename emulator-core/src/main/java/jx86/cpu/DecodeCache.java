@@ -10,7 +10,7 @@ import jx86.memory.PhysicalMemory;
  * {@link #trace} runs such instructions back to back with the run loop's per-instruction
  * bookkeeping (see docs/performance.md, "How the interpreter is organised for speed").
  * Everything else (LOCK, REPNE and most REP forms, instructions longer than 8 bytes, code not in
- * RAM or within 8 bytes of a page end) takes {@link Exec}'s decoder.
+ * RAM, an instruction that runs over a page end) takes {@link Exec}'s decoder.
  *
  * <p>Organised in blocks: a block is the straight-line run of instructions from one physical
  * address up to the first jump, call, return or string instruction (a conditional jump ends the
@@ -31,7 +31,7 @@ final class DecodeCache {
     /** Most instructions in one block (the count field is 5 bits). */
     static final int MAX_INSNS = 16;
     private static final int HEADER = 4;
-    /** Longest cached instruction: the decoder reads this many bytes, so blocks stop 8 bytes before a page end. */
+    /** Longest cached instruction: the decoder reads at most this many bytes (never past the page end). */
     static final int MAX_LEN = 8;
     private static final int STRIDE = 4;
     private static final int STRIDE_SHIFT = 2;
@@ -84,6 +84,20 @@ final class DecodeCache {
     static final int XCHG_AX = 42;
     /** MOVS/STOS (A4/A5/AA/AB), aux = 1 with a REP prefix, imm = opcode: one REP batch per step. */
     static final int STRING = 43;
+    /**
+     * The segment-register and flag forms of kernel entry and exit paths (kbench retires millions
+     * of them around every system call and interrupt), through the decoder's helpers:
+     * PUSH Sreg (aux = segment), POP ES/DS/FS/GS (aux = segment), MOV ES/DS/FS/GS, r/m16, and
+     * PUSHA/POPA/CLD/STD (aux = MISC_*). POP SS and MOV SS are not cached (interrupt shadow).
+     */
+    static final int PUSH_SEG = 44;
+    static final int POP_SEG = 45;
+    static final int MOV_SEG = 46;
+    static final int MISC = 47;
+    static final int MISC_PUSHA = 0;
+    static final int MISC_POPA = 1;
+    static final int MISC_CLD = 2;
+    static final int MISC_STD = 3;
 
     // Specialised forms (32-bit operand size; operands taken straight from the entry, no decode
     // state set on the CPU). ids >= FAST.
@@ -130,6 +144,16 @@ final class DecodeCache {
     static final int CMP_RI32_JCC = 88;
     static final int CMP_RR32_JCC = 89;
     static final int TEST_RI32_JCC = 90;
+    /**
+     * Kernel code's frequent tests and compares that had no form of their own (run through
+     * {@link #fastRare}, with the flags {@link Alu} sets): TEST r32, r32 and TEST r8, r8
+     * (imm = a | b << 3, byte registers AL..BH), TEST AL, imm8, and CMP m8, imm8 / CMP m32, imm.
+     */
+    static final int TEST_RR32 = 91;
+    static final int TEST_RR8 = 92;
+    static final int TEST_AL8 = 93;
+    static final int CMP_MI8 = 94;
+    static final int CMP_MI32 = 95;
 
     /** Bit of a slot's id word: the instruction may touch memory (or runs through the helpers). */
     static final int IMPURE = 1 << 27;
@@ -207,8 +231,9 @@ final class DecodeCache {
      * access of its first byte, one retired instruction and one cycle, rollback and delivery of a
      * fault (which ends the trace). The trace stops before an instruction when a timer event is
      * due or the CPU's pending events change, after a write to a line holding decoded code of the
-     * running block's page, when EIP leaves the translated fetch page or comes within 8 bytes of
-     * its end, or at an instruction the cache does not hold; callers enter only with TF, RF, debug
+     * running block's page, when EIP leaves the translated fetch page (for a page that is not an
+     * I-TLB hit), or at an instruction the cache does not hold (one that runs over the page end
+     * is not held); callers enter only with TF, RF, debug
      * registers and the interrupt shadow clear, and no cached instruction can change those, the
      * mode, CS or the fetch translation.
      */
@@ -266,9 +291,6 @@ final class DecodeCache {
                 newPage = true;
                 page = la & ~0xFFF;
                 phys = frame;
-            }
-            if ((la & 0xFFF) > 0xFF8) {
-                break;
             }
             final int pa = phys | (la & 0xFFF);
             final int b = blockOf(pa);
@@ -660,8 +682,8 @@ final class DecodeCache {
     /**
      * Decodes the block at {@code pa} (header {@code b}): straight-line instructions up to and
      * including the first one that can move EIP elsewhere (jumps, calls, returns, a string
-     * instruction), stopping before an instruction the cache does not hold or one within 8 bytes
-     * of the page end, at most {@link #MAX_INSNS}. Marks the lines it decoded (and, for an empty
+     * instruction), stopping before an instruction the cache does not hold (one that runs over the
+     * page end included), at most {@link #MAX_INSNS}. Marks the lines it decoded (and, for an empty
      * block, the bytes it looked at) with the code-write tracker; returns the header's info word.
      */
     private int build(int b, int pa, int want, PhysicalMemory m, int gen) {
@@ -670,7 +692,7 @@ final class DecodeCache {
         int count = 0;
         int bytes = 0;
         long lines = 0;
-        while (count < MAX_INSNS && offset + bytes <= 0xFF8) {
+        while (count < MAX_INSNS && offset + bytes < 0x1000) {
             int o = decoder.fill(e, m, base + count * STRIDE, pa + bytes, want);
             int id = o & 0xFF;
             if (id == SLOW) {
@@ -734,7 +756,8 @@ final class DecodeCache {
 
     /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
     private static boolean impure(int id, int operands) {
-        return id < FAST || id == LOAD32 || id == STORE32 || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
+        return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32
+                || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
     }
 
     /**
@@ -744,7 +767,7 @@ final class DecodeCache {
      */
     private boolean knownSlow(Cpu c) {
         int la = c.segBase[Cpu.CS] + c.eip;
-        if ((la & ~0xFFF) != c.fetchPage() || (la & 0xFFF) > 0xFF8 || !c.fetchRam()) {
+        if ((la & ~0xFFF) != c.fetchPage() || !c.fetchRam()) {
             return false;
         }
         int pa = c.fetchPhys() | (la & 0xFFF);
@@ -882,6 +905,27 @@ final class DecodeCache {
             case TEST_RI32:
                 Alu.testValue(c, 4, r[e[i + 2]], e[i + 3]);
                 return next;
+            case TEST_RR32: {
+                int x = e[i + 3];
+                Alu.testValue(c, 4, r[x & 7], r[x >>> 3]);
+                return next;
+            }
+            case TEST_RR8: {
+                int x = e[i + 3];
+                Alu.testValue(c, 1, Mem.getReg(c, 1, x & 7), Mem.getReg(c, 1, x >>> 3));
+                return next;
+            }
+            case TEST_AL8:
+                Alu.testValue(c, 1, r[Cpu.EAX] & 0xFF, e[i + 3]);
+                return next;
+            case CMP_MI8:
+            case CMP_MI32: {
+                int od = e[i + 1];
+                int size = id == CMP_MI8 ? 1 : 4;
+                int a = load(c, (od >>> 8) & 7, ea(r, e, i, od), size);
+                Alu.arith(c, Alu.CMP, size, a, e[i + 3]);
+                return next;
+            }
             default: { // ALU_RR8: byte registers AL..BH, imm = dst | src << 3
                 int x = e[i + 3];
                 int op = (o >>> 12) & 7;
@@ -936,6 +980,23 @@ final class DecodeCache {
     /** A near jump within CS with a 32-bit operand size (ControlTransfer.branch for osz = 4). */
     private static int jump(Cpu c, int target) {
         return ControlTransfer.checkTarget(c, target);
+    }
+
+    private static void misc(Cpu c, int aux) {
+        switch (aux) {
+            case MISC_PUSHA:
+                DataTransfer.pusha(c);
+                return;
+            case MISC_POPA:
+                DataTransfer.popa(c);
+                return;
+            case MISC_CLD:
+                FlagControl.cld(c);
+                return;
+            default:
+                FlagControl.std(c);
+                return;
+        }
     }
 
     private static void execB(Cpu c, int id, int size, int aux, int imm) {
@@ -1005,6 +1066,18 @@ final class DecodeCache {
                 return;
             case XCHG_AX:
                 DataTransfer.xchgAx(c, aux);
+                return;
+            case PUSH_SEG:
+                DataTransfer.pushSeg(c, aux);
+                return;
+            case POP_SEG:
+                DataTransfer.popSeg(c, aux);
+                return;
+            case MOV_SEG:
+                DataTransfer.movToSeg(c);
+                return;
+            case MISC:
+                misc(c, aux);
                 return;
             case STRING:
                 // A REP batch that is not finished sets c.ip back to this instruction (StringOps),

@@ -171,7 +171,8 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8;
+        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8
+                || id >= DecodeCache.TEST_RR32 && id <= DecodeCache.CMP_MI32; // fastRare's forms
         if (!handler && !inline(id)) {
             return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }

@@ -254,6 +254,12 @@ public final class OpTable {
     static final int K_MODRM = 1 << 17;
     /** Register form (mod = 3) not cached (it is #UD). */
     static final int K_MEMONLY = 1 << 18;
+    /**
+     * A moffs operand (A0-A3): the cache decodes it as the ModR/M form with reg = eAX and a
+     * displacement-only address of the address size (MOV AL/eAX, moffs = 8A/8B /r with mod 0 and
+     * no base; the same segment (DS unless overridden), checks and accesses).
+     */
+    static final int K_MOFFS = 1 << 19;
     static final int IMM_NONE = 0;
     /** imm8, zero-extended. */
     static final int IMM_B = 1;
@@ -286,7 +292,8 @@ public final class OpTable {
             }
             int v = r.cacheId() | r.cacheAux() << 8 | immKind(r) << 12
                     | (!r.operands().isEmpty() && BYTE_FIRST.contains(r.operands().get(0)) ? K_BYTE : 0)
-                    | (r.modrm() ? K_MODRM : 0) | (r.memoryOnly() ? K_MEMONLY : 0);
+                    | (r.modrm() ? K_MODRM : 0) | (r.memoryOnly() ? K_MEMONLY : 0)
+                    | (r.operands().contains(Opnd.Ob) || r.operands().contains(Opnd.Ov) ? K_MOFFS : 0);
             for (int reg = 0; reg < 8; reg++) {
                 if (r.group() < 0 || r.group() == reg) {
                     k[r.code() << 3 | reg] = v;
@@ -463,8 +470,11 @@ public final class OpTable {
                 aluFlags(op(base + 5, ALU.get(op), "eAX,Iv", "Alu.aluAI").c(DecodeCache.ALU_AI, op), op);
             }
             for (int s = 0; s < 4; s++) {
-                op(0x06 + (s << 3), "push", SEG_NAMES.get(s), "DataTransfer.pushSeg");
-                if (s != 1) {
+                op(0x06 + (s << 3), "push", SEG_NAMES.get(s), "DataTransfer.pushSeg").c(DecodeCache.PUSH_SEG, s);
+                if (s == 0 || s == 3) {
+                    // POP SS is not cached: it sets the interrupt shadow, which the trace runner never enters
+                    op(0x07 + (s << 3), "pop", SEG_NAMES.get(s), "DataTransfer.popSeg").c(DecodeCache.POP_SEG, s);
+                } else if (s != 1) {
                     op(0x07 + (s << 3), "pop", SEG_NAMES.get(s), "DataTransfer.popSeg");
                 }
             }
@@ -478,8 +488,8 @@ public final class OpTable {
                 op(0x50 + r, "push", "Zv", "DataTransfer.pushReg").c(DecodeCache.PUSH_R, r);
                 op(0x58 + r, "pop", "Zv", "DataTransfer.popReg").c(DecodeCache.POP_R, r);
             }
-            op(0x60, "pusha~", "", "DataTransfer.pusha");
-            op(0x61, "popa~", "", "DataTransfer.popa");
+            op(0x60, "pusha~", "", "DataTransfer.pusha").c(DecodeCache.MISC, DecodeCache.MISC_PUSHA);
+            op(0x61, "popa~", "", "DataTransfer.popa").c(DecodeCache.MISC, DecodeCache.MISC_POPA);
             op(0x62, "bound", "Gv,Ma", "Misc.bound");
             op(0x63, "arpl", "Ew,Gw", "Misc.arpl").f(0, ZF, 0).m(Mode.PROTECTED);
             op(0x68, "push~", "Iv", "Mem.push").c(DecodeCache.PUSH_I);
@@ -511,8 +521,10 @@ public final class OpTable {
             op(0x8B, "mov", "Gv,Ev", "DataTransfer.movGE").c(DecodeCache.MOV_GE);
             for (int s = 0; s < 6; s++) {
                 grp(0x8C, s, "mov", "Ev,Sw", "DataTransfer.movFromSeg");
-                if (s != 1) {
-                    grp(0x8E, s, "mov", "Sw,Ew", "DataTransfer.movToSeg");
+                if (s != 1 && s != 2) {
+                    grp(0x8E, s, "mov", "Sw,Ew", "DataTransfer.movToSeg").c(DecodeCache.MOV_SEG);
+                } else if (s == 2) {
+                    grp(0x8E, s, "mov", "Sw,Ew", "DataTransfer.movToSeg"); // MOV SS: not cached, as POP SS
                 }
             }
             op(0x8D, "lea", "Gv,M", "DataTransfer.lea").c(DecodeCache.LEA);
@@ -529,10 +541,10 @@ public final class OpTable {
             op(0x9D, "popf~", "", "FlagControl.popf").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
             op(0x9E, "sahf", "", "FlagControl.sahf").f(0, SF | ZF | AF | PF | CF, 0);
             op(0x9F, "lahf", "", "FlagControl.lahf").f(SF | ZF | AF | PF | CF, 0, 0);
-            op(0xA0, "mov", "AL,Ob", "DataTransfer.loadMoffs");
-            op(0xA1, "mov", "eAX,Ov", "DataTransfer.loadMoffs");
-            op(0xA2, "mov", "Ob,AL", "DataTransfer.storeMoffs");
-            op(0xA3, "mov", "Ov,eAX", "DataTransfer.storeMoffs");
+            op(0xA0, "mov", "AL,Ob", "DataTransfer.loadMoffs").c(DecodeCache.MOV_GE);
+            op(0xA1, "mov", "eAX,Ov", "DataTransfer.loadMoffs").c(DecodeCache.MOV_GE);
+            op(0xA2, "mov", "Ob,AL", "DataTransfer.storeMoffs").c(DecodeCache.MOV_EG);
+            op(0xA3, "mov", "Ov,eAX", "DataTransfer.storeMoffs").c(DecodeCache.MOV_EG);
             op(0xA4, "movs", "Yb,Xb", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
             op(0xA5, "movs", "Yv,Xv", "StringOps.dispatch").f(DF, 0, 0).a(STRING).c(DecodeCache.STRING);
             op(0xA6, "cmps", "Xb,Yb", "StringOps.dispatch").f(DF, ARITH, 0).a(STRING);
@@ -618,8 +630,8 @@ public final class OpTable {
             op(0xF9, "stc", "", "FlagControl.stc").f(0, CF, 0);
             op(0xFA, "cli", "", "FlagControl.cli").f(0, IF, 0).p(Priv.IOPL);
             op(0xFB, "sti", "", "FlagControl.sti").f(0, IF, 0).p(Priv.IOPL);
-            op(0xFC, "cld", "", "FlagControl.cld").f(0, DF, 0);
-            op(0xFD, "std", "", "FlagControl.std").f(0, DF, 0);
+            op(0xFC, "cld", "", "FlagControl.cld").f(0, DF, 0).c(DecodeCache.MISC, DecodeCache.MISC_CLD);
+            op(0xFD, "std", "", "FlagControl.std").f(0, DF, 0).c(DecodeCache.MISC, DecodeCache.MISC_STD);
             int incDec = OF | SF | ZF | AF | PF;
             grp(0xFE, 0, "inc", "Eb", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
             grp(0xFE, 1, "dec", "Eb", "Alu.incDecRm").f(0, incDec, 0).a(LOCK).c(DecodeCache.INCDEC_E);
@@ -689,14 +701,14 @@ public final class OpTable {
                 op(x + 0x90 + cc, "set" + CC.get(cc), "Eb", "BitByte.setcc").f(CC_FLAGS.get(cc), 0, 0).a(NOSUF)
                         .c(DecodeCache.SETCC, cc);
             }
-            op(x + 0xA0, "push", "FS", "DataTransfer.pushSeg");
-            op(x + 0xA1, "pop", "FS", "DataTransfer.popSeg");
+            op(x + 0xA0, "push", "FS", "DataTransfer.pushSeg").c(DecodeCache.PUSH_SEG, Cpu.FS);
+            op(x + 0xA1, "pop", "FS", "DataTransfer.popSeg").c(DecodeCache.POP_SEG, Cpu.FS);
             op(x + 0xA2, "cpuid", "", "SystemOps.cpuid").since(Model.P5);
             op(x + 0xA3, "bt", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF);
             op(x + 0xA4, "shld", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
             op(x + 0xA5, "shld", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
-            op(x + 0xA8, "push", "GS", "DataTransfer.pushSeg");
-            op(x + 0xA9, "pop", "GS", "DataTransfer.popSeg");
+            op(x + 0xA8, "push", "GS", "DataTransfer.pushSeg").c(DecodeCache.PUSH_SEG, Cpu.GS);
+            op(x + 0xA9, "pop", "GS", "DataTransfer.popSeg").c(DecodeCache.POP_SEG, Cpu.GS);
             op(x + 0xAB, "bts", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
             op(x + 0xAC, "shrd", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
             op(x + 0xAD, "shrd", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);

@@ -21,20 +21,23 @@ final class PreDecoder {
 
 
     /**
-     * Decodes the instruction at physical {@code pa} (RAM, at least 8 bytes before the page end)
+     * Decodes the instruction at physical {@code pa} (RAM; only bytes up to the page end are read)
      * into entry {@code i} of {@code e} with the code-size and valid bits {@code flags}; returns
      * the entry's id word (id SLOW when the cache does not hold this instruction).
      */
     int fill(int[] e, PhysicalMemory m, int i, int pa, int flags) {
+        // Only this page's bytes: the next physical page need not be the next linear one. An
+        // instruction that would need a byte past the page end is not cached (dPos > avail).
+        final int avail = Math.min(MAX_LEN, 0x1000 - (pa & 0xFFF));
         for (int k = 0; k < MAX_LEN; k++) {
-            bytes[k] = m.ramRead8(pa + k);
+            bytes[k] = k < avail ? m.ramRead8(pa + k) : 0;
         }
         dOpnd = 0;
         dDisp = 0;
         dPos = 0;
         long d = decode((flags & CODE32) != 0);
         int o;
-        if (d == Long.MIN_VALUE || dPos > MAX_LEN) {
+        if (d == Long.MIN_VALUE || dPos > avail) {
             o = SLOW | (MAX_LEN << 8);
             dOpnd = 0;
             dDisp = 0;
@@ -60,8 +63,19 @@ final class PreDecoder {
         boolean reg3 = ((od >>> 6) & 3) == 3;
         int reg = (od >>> 3) & 7;
         int rm = od & 7;
-        if (((o >>> 16) & 7) == 1 && reg3 && (id == ALU_EG || id == ALU_GE)) {
-            return withId(o, ALU_RR8, id == ALU_EG ? rm | reg << 3 : reg | rm << 3);
+        if (((o >>> 16) & 7) == 1) {
+            if (reg3 && (id == ALU_EG || id == ALU_GE)) {
+                return withId(o, ALU_RR8, id == ALU_EG ? rm | reg << 3 : reg | rm << 3);
+            }
+            if (reg3 && id == TEST_EG) {
+                return withId(o, TEST_RR8, rm | reg << 3);
+            }
+            if (id == TEST_AI) {
+                return withId(o, TEST_AL8, imm);
+            }
+            if (!reg3 && id == GRP1 && reg == Alu.CMP) {
+                return withId(o, CMP_MI8, imm);
+            }
         }
         if (((o >>> 16) & 7) != 4) {
             return d;
@@ -76,7 +90,9 @@ final class PreDecoder {
             case MOV_GE:
                 return reg3 ? withId(o, MOV_RR32, reg | rm << 3) : withId(o, LOAD32, imm);
             case GRP1:
-                return registerForm(d, ALU_RI32_OP + reg, true);
+                return !reg3 && reg == Alu.CMP ? withId(o, CMP_MI32, imm) : registerForm(d, ALU_RI32_OP + reg, true);
+            case TEST_EG:
+                return reg3 ? withId(o, TEST_RR32, rm | reg << 3) : d;
             case ALU_AI:
                 dDisp = Cpu.EAX;
                 return withId(o, ALU_RI32_OP + ((o >>> 12) & 7), imm);
@@ -208,7 +224,9 @@ final class PreDecoder {
         if (form == 0) {
             return Long.MIN_VALUE;
         }
-        if ((form & OpTable.K_MODRM) != 0) {
+        if ((form & OpTable.K_MOFFS) != 0) {
+            moffs(asz32, seg);
+        } else if ((form & OpTable.K_MODRM) != 0) {
             int regMod = modrm(asz32, seg);
             form = forms[code << 3 | regMod >>> 2];
             if ((form & OpTable.K_MEMONLY) != 0 && (regMod & 3) == 3) {
@@ -251,6 +269,17 @@ final class PreDecoder {
     private int signed(int n) {
         int v = fetch(n);
         return n == 2 ? (short) v : v;
+    }
+
+    /**
+     * A moffs operand as the ModR/M form {@link Mem#modrm} would give MOV eAX, [disp] (reg = eAX,
+     * mod 0, no base or index): the displacement of the address size, DS unless overridden.
+     */
+    private void moffs(boolean asz32, int segOvr) {
+        dDisp = fetch(asz32 ? 4 : 2);
+        int seg = segOvr >= 0 ? segOvr : Cpu.DS;
+        dOpnd = (asz32 ? 5 : 6) | (Cpu.EAX << 3) | (seg << 8) | (8 << 11) | (8 << 15)
+                | (asz32 ? 1 << 21 : 0) | (1 << 22);
     }
 
     /**
