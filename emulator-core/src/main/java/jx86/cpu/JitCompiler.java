@@ -50,6 +50,8 @@ final class JitCompiler {
     private static final int L_V = 13;
     private static final int L_FAULT = 14;
     private static final int L_SLOTS = 15;
+    /** Guest register r lives in local L_R0 + r inside the block (see {@link #loadReg}). */
+    private static final int L_R0 = 16;
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
@@ -69,10 +71,24 @@ final class JitCompiler {
     private int synced;
     /** The top of one iteration of the block (where a back edge continues). */
     private Label top;
+    /**
+     * The guest registers held in JVM locals at the current point of the straight-line code
+     * ({@code loaded}: the local holds the register's value; {@code dirty}: and cpu.regs does not
+     * yet). Known at compile time because a block's code only ever branches forward to an exit or
+     * back to {@link #top}, where nothing is loaded.
+     */
+    private final boolean[] loaded = new boolean[8];
+    private final boolean[] dirty = new boolean[8];
+    /** Whether guest registers are kept in locals ({@code -Djx86.jit.regs=false}: not, for A/B measurements). */
+    private final boolean regsInLocals;
+    /** Whether a Flags.set overwritten before anything can read it is left out ({@code -Djx86.jit.deadflags=false}: not). */
+    private final boolean deadFlags;
 
     JitCompiler(MethodHandles.Lookup lookup) {
         this.lookup = lookup;
         this.loops = Boolean.parseBoolean(System.getProperty("jx86.jit.loops", "true"));
+        this.regsInLocals = Boolean.parseBoolean(System.getProperty("jx86.jit.regs", "true"));
+        this.deadFlags = Boolean.parseBoolean(System.getProperty("jx86.jit.deadflags", "true"));
     }
 
     /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
@@ -133,6 +149,7 @@ final class JitCompiler {
         top = new Label();
         mv.visitLabel(tryStart);
         mv.visitLabel(top);
+        forgetRegs();
         setExitSynced(0);
         synced = 0;
         int k = 0;
@@ -140,6 +157,7 @@ final class JitCompiler {
             k = slot(k);
         }
         if (k == count) { // the block ran to its end (k > count: it ended in a jump)
+            writeBack();
             mv.visitVarInsn(ALOAD, L_DC);
             eipPlus(offsets[count]);
             mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
@@ -171,11 +189,12 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8;
+        final boolean handler = id < DecodeCache.FAST;
         if (!handler && !inline(id)) {
             return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }
         if (impure) {
+            flush(); // it may fault or run a helper that reads cpu.regs: they must be exact
             syncTo(k);
             setExitSynced(k);
         }
@@ -259,18 +278,66 @@ final class JitCompiler {
                 });
                 break;
             case DecodeCache.TEST_RI32:
-                mv.visitVarInsn(ALOAD, L_CPU);
-                push(4);
-                loadReg(disp);
-                push(imm);
-                mv.visitInsn(IAND);
-                mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "logicFlags", "(L" + CPU + ";II)V", false);
+                if (!flagsDead(k)) {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(4);
+                    loadReg(disp);
+                    push(imm);
+                    mv.visitInsn(IAND);
+                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "logicFlags", "(L" + CPU + ";II)V", false);
+                }
                 break;
+            case DecodeCache.GRP3_R32: {
+                // fastRare's GRP3_R32 with the register and operation fixed
+                final int op = aux & 7;
+                if (op < 4) {
+                    storeReg(disp, () -> {
+                        mv.visitVarInsn(ALOAD, L_CPU);
+                        push(op);
+                        push(4);
+                        loadReg(disp);
+                        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "notNeg", "(L" + CPU + ";III)I", false);
+                    });
+                } else {
+                    // MUL/IMUL/DIV/IDIV read and write EAX and EDX in cpu.regs and may raise #DE
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(op);
+                    push(4);
+                    loadReg(disp);
+                    flush();
+                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "mulDiv", "(L" + CPU + ";III)V", false);
+                    loaded[Cpu.EAX] = false;
+                    loaded[Cpu.EDX] = false;
+                }
+                break;
+            }
+            case DecodeCache.ALU_RR8: {
+                // fastRare's ALU_RR8: op r8, r8 (AL..BH) through Alu.arith with the size 1
+                final int op = aux & 7;
+                final int dst = imm & 7;
+                final int src = imm >>> 3;
+                final Runnable value = () -> {
+                    mv.visitVarInsn(ALOAD, L_CPU);
+                    push(op);
+                    push(1);
+                    loadReg8(dst);
+                    loadReg8(src);
+                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "arith", "(L" + CPU + ";IIII)I", false);
+                };
+                if (op == Alu.CMP) {
+                    value.run();
+                    mv.visitInsn(POP);
+                } else {
+                    storeReg8(dst, value);
+                }
+                break;
+            }
             case DecodeCache.JCC32:
                 jcc(k, aux, next + imm);
                 break;
             case DecodeCache.JMP32:
                 // Always a block's last instruction (DecodeCache.endsBlock).
+                writeBack();
                 mv.visitVarInsn(ALOAD, L_DC);
                 mv.visitVarInsn(ALOAD, L_CPU);
                 eipPlus(next + imm);
@@ -314,7 +381,7 @@ final class JitCompiler {
                 return k + 2;
             }
             default:
-                aluForm(id, disp, imm);
+                aluForm(k, id, disp, imm);
                 break;
         }
         if (impure && k + 1 < count) {
@@ -351,6 +418,7 @@ final class JitCompiler {
             eipPlus(offsets[k + 1]);
             mv.visitMethodInsn(INVOKESTATIC, DC, "fastRare", "(L" + CPU + ";[I[IIIII)I", false);
         }
+        forgetRegs(); // the handler may have written any register (flushed before the call)
         if (k + 1 == count) {
             // runBlock: exitEip = the EIP the handler returned; the block's end
             mv.visitVarInsn(ISTORE, L_RET);
@@ -387,6 +455,8 @@ final class JitCompiler {
             case DecodeCache.CMP_RI32_JCC:
             case DecodeCache.CMP_RR32_JCC:
             case DecodeCache.TEST_RI32_JCC:
+            case DecodeCache.GRP3_R32:
+            case DecodeCache.ALU_RR8:
                 return true;
             default:
                 return id >= DecodeCache.ALU_RR32_OP && id < DecodeCache.ALU_RI32_OP + 8;
@@ -394,14 +464,15 @@ final class JitCompiler {
     }
 
     /** op r32, r32 and op r32, imm32 (ids ALU_RR32_OP + op and ALU_RI32_OP + op), as runBlock. */
-    private void aluForm(int id, int disp, int imm) {
+    private void aluForm(int k, int id, int disp, int imm) {
         final boolean rr = id < DecodeCache.ALU_RI32_OP;
         final int op = id - (rr ? DecodeCache.ALU_RR32_OP : DecodeCache.ALU_RI32_OP);
         final int d = rr ? imm & 7 : disp;
         final Runnable src = rr ? () -> loadReg(imm >>> 3) : () -> push(imm);
-        // runBlock's inline set: ADD, SUB, CMP, AND for both; OR, XOR only register-register.
+        // runBlock's inline set (ADD, SUB, CMP, AND for both; OR, XOR register-register), and OR,
+        // XOR with an immediate too: Alu.arith's or/xor are the same Flags.set(LOGIC) and result.
         boolean inlineOp = op == Alu.ADD || op == Alu.SUB || op == Alu.CMP || op == Alu.AND
-                || (rr && (op == Alu.OR || op == Alu.XOR));
+                || op == Alu.OR || op == Alu.XOR;
         if (!inlineOp) {
             storeReg(d, () -> {
                 mv.visitVarInsn(ALOAD, L_CPU);
@@ -439,13 +510,53 @@ final class JitCompiler {
                 insn = IXOR;
                 break;
         }
+        if (flagsDead(k)) {
+            if (op != Alu.CMP) {
+                storeReg(d, () -> {
+                    mv.visitVarInsn(ILOAD, L_A);
+                    mv.visitVarInsn(ILOAD, L_B);
+                    mv.visitInsn(insn);
+                });
+            }
+            return;
+        }
         setFlags(kind, insn);
         if (op != Alu.CMP) {
-            mv.visitVarInsn(ALOAD, L_REGS);
-            push(d);
-            mv.visitVarInsn(ILOAD, L_V);
-            mv.visitInsn(IASTORE);
+            storeReg(d, () -> mv.visitVarInsn(ILOAD, L_V));
         }
+    }
+
+    /**
+     * True if the flags slot {@code k} sets are overwritten, whole, before anything can read them:
+     * the next slots up to another full {@link Flags#set} form (an inline ALU form, TEST, a fused
+     * compare) only move registers (MOV r,r; MOV r,imm; LEA), which cannot fault, leave the
+     * block, read flags or call anything. Flags.set writes every lazy-flag field (lfOp, lfA, lfB,
+     * lfRes, lfSign) and nothing else, so leaving out the first one leaves the CPU exactly as
+     * running both does; a block that is compiled always runs whole (trace's fence), so no
+     * interrupt or step limit can stop between the two.
+     */
+    private boolean flagsDead(int k) {
+        if (!deadFlags) {
+            return false;
+        }
+        for (int j = k + 1; j < count; j++) {
+            int id = e[slotIndex(j)] & 0xFF;
+            if (id == DecodeCache.MOV_RR32 || id == DecodeCache.MOV_RI32 || id == DecodeCache.LEA32) {
+                continue;
+            }
+            return setsAllFlags(id);
+        }
+        return false;
+    }
+
+    /** The inline forms whose only flag effect is one Flags.set with no flag read before it. */
+    private static boolean setsAllFlags(int id) {
+        if (id >= DecodeCache.ALU_RR32_OP && id < DecodeCache.ALU_RI32_OP + 8) {
+            int op = (id - DecodeCache.ALU_RR32_OP) & 7;
+            return op != Alu.ADC && op != Alu.SBB;
+        }
+        return id == DecodeCache.TEST_RI32 || id == DecodeCache.CMP_RI32_JCC || id == DecodeCache.CMP_RR32_JCC
+                || id == DecodeCache.TEST_RI32_JCC;
     }
 
     /** Loads the two operands into locals A and B. */
@@ -486,6 +597,7 @@ final class JitCompiler {
         push(cc);
         mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Flags", "cond", "(L" + CPU + ";I)Z", false);
         mv.visitJumpInsn(IFEQ, notTaken);
+        writeBack(); // leaving the block (or a #GP from the jump): cpu.regs exact
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitVarInsn(ALOAD, L_CPU);
         eipPlus(target);
@@ -580,6 +692,7 @@ final class JitCompiler {
     private int fallback(int k, boolean impure) {
         final int i = slotIndex(k);
         syncTo(k); // runBlock starts with exitSynced = i
+        flush();
         mv.visitVarInsn(ALOAD, L_DC);
         push(i);
         push(i + STRIDE);
@@ -597,6 +710,7 @@ final class JitCompiler {
         mv.visitVarInsn(ILOAD, L_RET);
         mv.visitInsn(IRETURN);
         mv.visitLabel(ok);
+        forgetRegs(); // runBlock ran the slot on cpu.regs
         if (impure) {
             afterImpure(k + 1);
         }
@@ -629,6 +743,7 @@ final class JitCompiler {
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGE, go);
         // return runBlock(i, i + room * STRIDE, eip): the timer event falls inside the rest
+        writeBack();
         mv.visitVarInsn(ALOAD, L_DC);
         push(i);
         push(i);
@@ -641,6 +756,7 @@ final class JitCompiler {
         mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
         mv.visitInsn(IRETURN);
         mv.visitLabel(exit);
+        writeBack();
         mv.visitVarInsn(ALOAD, L_DC);
         eipPlus(offsets[k]);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
@@ -668,18 +784,91 @@ final class JitCompiler {
         mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
     }
 
-    /** r[reg] = value. */
+    /** r[reg] = value: into the register's local (written back by {@link #flush}/{@link #writeBack}). */
     private void storeReg(int reg, Runnable value) {
-        mv.visitVarInsn(ALOAD, L_REGS);
-        push(reg);
+        if (!regsInLocals) {
+            mv.visitVarInsn(ALOAD, L_REGS);
+            push(reg);
+            value.run();
+            mv.visitInsn(IASTORE);
+            return;
+        }
         value.run();
-        mv.visitInsn(IASTORE);
+        mv.visitVarInsn(ISTORE, L_R0 + reg);
+        loaded[reg] = true;
+        dirty[reg] = true;
     }
 
+    /** Pushes r[reg]: from its local, loading it from cpu.regs on its first use. */
     private void loadReg(int reg) {
+        if (regsInLocals && loaded[reg]) {
+            mv.visitVarInsn(ILOAD, L_R0 + reg);
+            return;
+        }
         mv.visitVarInsn(ALOAD, L_REGS);
         push(reg);
         mv.visitInsn(IALOAD);
+        if (regsInLocals) {
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, L_R0 + reg);
+            loaded[reg] = true;
+        }
+    }
+
+    /** Pushes byte register r (AL, CL, DL, BL, AH, CH, DH, BH), as Mem.getReg with the size 1. */
+    private void loadReg8(int r) {
+        loadReg(r & 3);
+        if (r >= 4) {
+            push(8);
+            mv.visitInsn(IUSHR);
+        }
+        push(0xFF);
+        mv.visitInsn(IAND);
+    }
+
+    /** Byte register r = value (the register's other bits kept), as Mem.setReg with the size 1. */
+    private void storeReg8(int r, Runnable value) {
+        storeReg(r & 3, () -> {
+            loadReg(r & 3);
+            push(r < 4 ? 0xFFFF_FF00 : 0xFFFF_00FF);
+            mv.visitInsn(IAND);
+            value.run();
+            push(0xFF);
+            mv.visitInsn(IAND);
+            if (r >= 4) {
+                push(8);
+                mv.visitInsn(ISHL);
+            }
+            mv.visitInsn(IOR);
+        });
+    }
+
+    /**
+     * Stores the register locals that cpu.regs does not hold yet (on a path that leaves the block
+     * or before a call that may fault or read cpu.regs); the compile-time state is unchanged, so
+     * this serves exit paths that branch off the straight-line code.
+     */
+    private void writeBack() {
+        for (int r = 0; r < 8; r++) {
+            if (dirty[r]) {
+                mv.visitVarInsn(ALOAD, L_REGS);
+                push(r);
+                mv.visitVarInsn(ILOAD, L_R0 + r);
+                mv.visitInsn(IASTORE);
+            }
+        }
+    }
+
+    /** {@link #writeBack} on the straight-line path: from here on cpu.regs is exact (the locals stay valid). */
+    private void flush() {
+        writeBack();
+        java.util.Arrays.fill(dirty, false);
+    }
+
+    /** Nothing held in locals (at the top of an iteration, after a handler that may write any register). */
+    private void forgetRegs() {
+        java.util.Arrays.fill(loaded, false);
+        java.util.Arrays.fill(dirty, false);
     }
 
     /** DecodeCache.load(c, seg, ea, size). */
