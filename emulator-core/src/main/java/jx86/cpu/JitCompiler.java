@@ -273,7 +273,7 @@ final class JitCompiler {
         field(L_DC, "e", "[I", L_SLOTS);
         mv.visitVarInsn(ILOAD, L_EIP);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
-        push(start);
+        push(vbase);
         mv.visitVarInsn(ISTORE, L_CUR_SLOT);
         top = new Label();
         for (int x = 0; x < regionSize; x++) {
