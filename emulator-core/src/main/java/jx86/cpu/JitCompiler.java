@@ -26,6 +26,10 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>The classes are hidden classes defined with a lookup of {@link DecodeCache} as its
  * nestmates, so the code reaches the runner's private state and the package's helpers directly.
+ *
+ * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
+ * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
+ * to one of them continues in the method after trace's checks ({@link #chainTo}).
  */
 final class JitCompiler {
     private static final int STRIDE = 4;
@@ -326,7 +330,7 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        final boolean handler = id < DecodeCache.FAST;
+        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8;
         if (!handler && !inline(id)) {
             return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }
@@ -421,46 +425,6 @@ final class JitCompiler {
                 mv.visitInsn(IAND);
                 mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "logicFlags", "(L" + CPU + ";II)V", false);
                 break;
-            case DecodeCache.GRP3_R32: {
-                // fastRare's GRP3_R32 with the register and the operation fixed
-                final int op = aux & 7;
-                if (op < 4) {
-                    storeReg(disp, () -> {
-                        mv.visitVarInsn(ALOAD, L_CPU);
-                        push(op);
-                        push(4);
-                        loadReg(disp);
-                        mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "notNeg", "(L" + CPU + ";III)I", false);
-                    });
-                } else {
-                    mv.visitVarInsn(ALOAD, L_CPU);
-                    push(op);
-                    push(4);
-                    loadReg(disp);
-                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "mulDiv", "(L" + CPU + ";III)V", false);
-                }
-                break;
-            }
-            case DecodeCache.ALU_RR8: {
-                // fastRare's ALU_RR8 (op r8, r8: AL..BH) with the registers and the operation fixed
-                final int op = aux & 7;
-                final int dst = imm & 7;
-                final Runnable value = () -> {
-                    mv.visitVarInsn(ALOAD, L_CPU);
-                    push(op);
-                    push(1);
-                    loadReg8(dst);
-                    loadReg8(imm >>> 3);
-                    mv.visitMethodInsn(INVOKESTATIC, "jx86/cpu/Alu", "arith", "(L" + CPU + ";IIII)I", false);
-                };
-                if (op == Alu.CMP) {
-                    value.run();
-                    mv.visitInsn(POP);
-                } else {
-                    storeReg8(dst, value);
-                }
-                break;
-            }
             case DecodeCache.JCC32:
                 jcc(k, aux, next + imm);
                 break;
@@ -580,8 +544,6 @@ final class JitCompiler {
             case DecodeCache.CMP_RI32_JCC:
             case DecodeCache.CMP_RR32_JCC:
             case DecodeCache.TEST_RI32_JCC:
-            case DecodeCache.GRP3_R32:
-            case DecodeCache.ALU_RR8:
                 return true;
             default:
                 return id >= DecodeCache.ALU_RR32_OP && id < DecodeCache.ALU_RI32_OP + 8;
@@ -594,10 +556,9 @@ final class JitCompiler {
         final int op = id - (rr ? DecodeCache.ALU_RR32_OP : DecodeCache.ALU_RI32_OP);
         final int d = rr ? imm & 7 : disp;
         final Runnable src = rr ? () -> loadReg(imm >>> 3) : () -> push(imm);
-        // runBlock's inline set (ADD, SUB, CMP, AND for both; OR, XOR register-register), and OR,
-        // XOR with an immediate too: Alu.arith's or/xor are the same Flags.set(LOGIC) and result.
+        // runBlock's inline set: ADD, SUB, CMP, AND for both; OR, XOR only register-register.
         boolean inlineOp = op == Alu.ADD || op == Alu.SUB || op == Alu.CMP || op == Alu.AND
-                || op == Alu.OR || op == Alu.XOR;
+                || (rr && (op == Alu.OR || op == Alu.XOR));
         if (!inlineOp) {
             storeReg(d, () -> {
                 mv.visitVarInsn(ALOAD, L_CPU);
@@ -969,34 +930,6 @@ final class JitCompiler {
         mv.visitVarInsn(ALOAD, L_REGS);
         push(reg);
         mv.visitInsn(IALOAD);
-    }
-
-    /** Pushes byte register r (AL, CL, DL, BL, AH, CH, DH, BH), as Mem.getReg with the size 1. */
-    private void loadReg8(int r) {
-        loadReg(r & 3);
-        if (r >= 4) {
-            push(8);
-            mv.visitInsn(IUSHR);
-        }
-        push(0xFF);
-        mv.visitInsn(IAND);
-    }
-
-    /** Byte register r = value (the register's other bits kept), as Mem.setReg with the size 1. */
-    private void storeReg8(int r, Runnable value) {
-        storeReg(r & 3, () -> {
-            loadReg(r & 3);
-            push(r < 4 ? 0xFFFF_FF00 : 0xFFFF_00FF);
-            mv.visitInsn(IAND);
-            value.run();
-            push(0xFF);
-            mv.visitInsn(IAND);
-            if (r >= 4) {
-                push(8);
-                mv.visitInsn(ISHL);
-            }
-            mv.visitInsn(IOR);
-        });
     }
 
     /** DecodeCache.load(c, seg, ea, size). */
