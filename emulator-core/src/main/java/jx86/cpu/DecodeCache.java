@@ -216,7 +216,17 @@ final class DecodeCache {
 
     /** {@link #translate(int)} with a given compiler (tests give one that cannot define classes). */
     void translate(int threshold, JitCompiler compiler) {
-        jit = threshold > 0 ? new Jit(compiler, BLOCKS, threshold, Jit.window()) : null;
+        jit = threshold > 0 ? new Jit(this, compiler, BLOCKS, threshold, Jit.window()) : null;
+    }
+
+    /** For the translator's regions (JitCompiler): word {@code w} of block number {@code n}'s header. */
+    int headerWord(int n, int w) {
+        return h[n * HEADER + w];
+    }
+
+    /** For the translator's regions: the number of the block a block starting at physical {@code pa} occupies. */
+    static int blockNumber(int pa) {
+        return blockOf(pa) / HEADER;
     }
 
     /** The translator, or null when it is off (tests read its counters). */

@@ -53,7 +53,15 @@ final class Jit {
     /** Instructions retired in iterations a compiled block looped inside its method (tests check the loop ran). */
     long loopedInstructions;
 
+    /** The cache whose blocks this translator compiles (for regions, {@link JitCompiler}); null: one block per method. */
+    private final DecodeCache cache;
+
     Jit(JitCompiler compiler, int blocks, int threshold, long window) {
+        this(null, compiler, blocks, threshold, window);
+    }
+
+    Jit(DecodeCache cache, JitCompiler compiler, int blocks, int threshold, long window) {
+        this.cache = cache;
         this.compiler = compiler;
         this.compiled = new JitBlock[blocks];
         this.heat = new int[blocks];
@@ -100,9 +108,13 @@ final class Jit {
             return null;
         }
         try {
-            b = compiler.compile(slots, start, count);
+            b = cache != null ? compiler.compile(cache, this, block, slots, start, count)
+                    : compiler.compile(slots, start, count);
             compiled[block] = b;
             compiledBlocks++;
+            if (compiler.regionSize() > 1) {
+                regionMethods++;
+            }
         } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
             // A translator bug must not stop the guest: the block keeps running in the cache's runner.
             heat[block] = NEVER;
@@ -111,10 +123,22 @@ final class Jit {
         return b;
     }
 
+    /** True if block {@code block} has a compiled form (of its current decode: {@link #drop}). */
+    boolean isCompiled(int block) {
+        return compiled[block] != null;
+    }
+
     /** Forgets block {@code block}'s compiled form and heat (the cache decoded it again). */
     void drop(int block) {
         compiled[block] = null;
         heat[block] = 0;
+    }
+
+    /** Compiled methods that hold more than their own block (a region, JitCompiler) since this translator started. */
+    long regionMethods;
+
+    JitCompiler compiler() {
+        return compiler;
     }
 
     long compiledBlocks() {

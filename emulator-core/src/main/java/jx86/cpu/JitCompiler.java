@@ -26,9 +26,27 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>The classes are hidden classes defined with a lookup of {@link DecodeCache} as its
  * nestmates, so the code reaches the runner's private state and the package's helpers directly.
+ *
+ * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
+ * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
+ * to one of them continues in the method after trace's checks ({@link #chainTo}).
  */
 final class JitCompiler {
     private static final int STRIDE = 4;
+    /** The largest region a method may hold (see {@link #regionSize}). */
+    static final int MAX_REGION = 4;
+    /**
+     * Blocks per method unless {@code -Djx86.jit.region=N} says otherwise: 1, regions off. Round 5
+     * (docs/performance.md) measured them: a loop over two blocks runs 2.3x faster once compiled,
+     * but the larger methods cost C2 more time and inlining, and no class of {@code bench
+     * --compare} got measurably faster on the shared host, the warm-up bound in-process bench slower.
+     */
+    static final int DEFAULT_REGION = 1;
+    /**
+     * Class files above this size are generated again as a single block: HotSpot does not compile
+     * methods over 8000 bytecode bytes (HugeMethodLimit), and C2's time grows with the size.
+     */
+    private static final int MAX_CLASS_BYTES = 6000;
     private static final String DC = "jx86/cpu/DecodeCache";
     private static final String CPU = "jx86/cpu/Cpu";
     private static final String CLOCK = "jx86/clock/VirtualClock";
@@ -55,7 +73,7 @@ final class JitCompiler {
     private final MethodHandles.Lookup lookup;
     /**
      * Whether a taken jump back to the block's own start loops inside the generated method
-     * ({@link #backEdge}); {@code -Djx86.jit.loops=false} turns it off (for A/B measurements).
+     * ({@link #chainTo}); {@code -Djx86.jit.loops=false} turns it off (for A/B measurements).
      */
     private final boolean loops;
 
@@ -69,28 +87,159 @@ final class JitCompiler {
     private int synced;
     /** The top of one iteration of the block (where a back edge continues). */
     private Label top;
+    /** The first slot of the block the method was compiled for: the slot numbers it returns count from there. */
+    private int vbase;
+    /** The EIP of the block being emitted minus that of the method's own block (0 but in a region's later blocks). */
+    private int delta;
+    /**
+     * The region: the method's own block (index 0) and up to {@link #maxRegion} - 1 compiled blocks
+     * on the same page that its jumps reach directly, each with its first slot, instruction
+     * count, slot offsets, EIP delta, header words when compiled and label ({@link #chainTo}).
+     */
+    private int regionSize;
+    private final int[] rStart = new int[MAX_REGION];
+    private final int[] rCount = new int[MAX_REGION];
+    private final int[][] rOffsets = new int[MAX_REGION][];
+    private final int[] rDelta = new int[MAX_REGION];
+    private final int[] rHeader = new int[MAX_REGION];
+    private final int[] rPa = new int[MAX_REGION];
+    private final int[] rInfo = new int[MAX_REGION];
+    private final int[] rGen = new int[MAX_REGION];
+    private final Label[] rLabel = new Label[MAX_REGION];
+    /** Most blocks in one compiled method ({@code -Djx86.jit.region=N}, 1: one block per method, as before round 5). */
+    private final int maxRegion;
 
     JitCompiler(MethodHandles.Lookup lookup) {
+        this(lookup, Integer.getInteger("jx86.jit.region", DEFAULT_REGION));
+    }
+
+    /** A compiler like {@code base} (its lookup) whose methods hold up to {@code maxRegion} blocks. */
+    JitCompiler(JitCompiler base, int maxRegion) {
+        this(base.lookup, maxRegion);
+    }
+
+    private JitCompiler(MethodHandles.Lookup lookup, int maxRegion) {
         this.lookup = lookup;
         this.loops = Boolean.parseBoolean(System.getProperty("jx86.jit.loops", "true"));
+        this.maxRegion = Math.max(1, Math.min(MAX_REGION, maxRegion));
     }
 
     /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
     JitBlock compile(int[] slots, int start, int count) throws ReflectiveOperationException {
-        byte[] code = generate(slots, start, count);
+        return define(generate(slots, start, count, null, null, 0, 1));
+    }
+
+    /**
+     * Compiles block number {@code block} of {@code cache} (slots {@code start} onwards,
+     * {@code count} instructions) with the compiled blocks of {@code jit} its jumps reach on the
+     * same page (a region, {@link #chainTo}).
+     */
+    JitBlock compile(DecodeCache cache, Jit jit, int block, int[] slots, int start, int count)
+            throws ReflectiveOperationException {
+        byte[] code = generate(slots, start, count, cache, jit, block, maxRegion);
+        if (code.length > MAX_CLASS_BYTES && regionSize > 1) {
+            code = generate(slots, start, count, null, null, 0, 1);
+        }
+        return define(code);
+    }
+
+    /** The number of blocks the last compiled method holds (1 without a region). */
+    int regionSize() {
+        return regionSize;
+    }
+
+    private JitBlock define(byte[] code) throws ReflectiveOperationException {
         Class<?> c = lookup.defineHiddenClass(code, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
         return (JitBlock) c.getDeclaredConstructor().newInstance();
     }
 
-    /** The class file of the compiled block. */
+    /** The class file of the compiled block (one block, no region). */
     byte[] generate(int[] slots, int start, int count) {
-        this.e = slots;
-        this.start = start;
-        this.count = count;
-        this.offsets = new int[count + 1];
+        return generate(slots, start, count, null, null, 0, 1);
+    }
+
+    private static int[] offsets(int[] slots, int start, int count) {
+        int[] off = new int[count + 1];
         for (int k = 0; k < count; k++) {
-            offsets[k + 1] = offsets[k] + ((slots[start + k * STRIDE] >>> 8) & 15);
+            off[k + 1] = off[k] + ((slots[start + k * STRIDE] >>> 8) & 15);
         }
+        return off;
+    }
+
+    /**
+     * Finds the region of the block at {@code start}: breadth first over the targets of its direct
+     * jumps and its fall-through end (and then theirs), every block that is decoded at that
+     * address now, from the same page generation and code size, and compiled (so it is hot too),
+     * up to {@code max} blocks.
+     */
+    private void findRegion(int[] slots, int start, int count, DecodeCache cache, Jit jit, int block, int max) {
+        regionSize = 1;
+        rStart[0] = start;
+        rCount[0] = count;
+        rOffsets[0] = offsets(slots, start, count);
+        rDelta[0] = 0;
+        if (cache == null || max < 2 || !loops) {
+            return;
+        }
+        final int pa = cache.headerWord(block, 0);
+        final int want = cache.headerWord(block, 1) & (DecodeCache.VALID | DecodeCache.CODE32);
+        final int gen = cache.headerWord(block, 2);
+        for (int x = 0; x < regionSize; x++) {
+            for (int t : targets(slots, rStart[x], rCount[x], rOffsets[x])) {
+                final int to = rDelta[x] + t;
+                final int off = (pa & 0xFFF) + to;
+                if (to == 0 || regionIndex(to) >= 0 || regionSize == max || off < 0 || off > 0xFF8) {
+                    continue; // the block's own start, known already, full, or another page
+                }
+                final int n = DecodeCache.blockNumber(pa + to);
+                final int info = cache.headerWord(n, 1);
+                if (cache.headerWord(n, 0) != pa + to || (info & (DecodeCache.VALID | DecodeCache.CODE32)) != want
+                        || cache.headerWord(n, 2) != gen || (info & 31) == 0 || !jit.isCompiled(n)) {
+                    continue;
+                }
+                final int r = regionSize++;
+                rStart[r] = n * DecodeCache.MAX_INSNS * STRIDE;
+                rCount[r] = info & 31;
+                rOffsets[r] = offsets(slots, rStart[r], rCount[r]);
+                rDelta[r] = to;
+                rHeader[r] = n * 4;
+                rPa[r] = pa + to;
+                rInfo[r] = info;
+                rGen[r] = gen;
+            }
+        }
+    }
+
+    /** The EIP offsets (from the block's start) the block's direct jumps and fall-through end lead to. */
+    private static java.util.List<Integer> targets(int[] slots, int start, int count, int[] off) {
+        java.util.List<Integer> to = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            final int o = slots[start + k * STRIDE];
+            final int id = o & 0xFF;
+            if (id == DecodeCache.JCC32 || id == DecodeCache.JMP32) {
+                to.add(off[k + 1] + slots[start + k * STRIDE + 3]);
+            }
+            if (k + 1 == count && id >= DecodeCache.FAST && id != DecodeCache.JMP32 && inline(id)) {
+                to.add(off[count]); // runs to its end and goes on with the next instruction
+            }
+        }
+        return to;
+    }
+
+    /** The region block that starts {@code to} bytes after the method's own block, or -1. */
+    private int regionIndex(int to) {
+        for (int x = 0; x < regionSize; x++) {
+            if (rDelta[x] == to) {
+                return x;
+            }
+        }
+        return -1;
+    }
+
+    private byte[] generate(int[] slots, int start, int count, DecodeCache cache, Jit jit, int block, int max) {
+        this.e = slots;
+        this.vbase = start;
+        findRegion(slots, start, count, cache, jit, block, max);
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -128,23 +277,33 @@ final class JitCompiler {
         field(L_DC, "e", "[I", L_SLOTS);
         mv.visitVarInsn(ILOAD, L_EIP);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
-        push(start);
+        push(vbase);
         mv.visitVarInsn(ISTORE, L_CUR_SLOT);
         top = new Label();
-        mv.visitLabel(tryStart);
-        mv.visitLabel(top);
-        setExitSynced(0);
-        synced = 0;
-        int k = 0;
-        while (k < count) {
-            k = slot(k);
+        for (int x = 0; x < regionSize; x++) {
+            rLabel[x] = x == 0 ? top : new Label();
         }
-        if (k == count) { // the block ran to its end (k > count: it ended in a jump)
-            mv.visitVarInsn(ALOAD, L_DC);
-            eipPlus(offsets[count]);
-            mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-            push(slotIndex(count));
-            mv.visitInsn(IRETURN);
+        mv.visitLabel(tryStart);
+        for (int x = 0; x < regionSize; x++) {
+            start = rStart[x];
+            count = rCount[x];
+            offsets = rOffsets[x];
+            delta = rDelta[x];
+            mv.visitLabel(rLabel[x]);
+            setExitSynced(0);
+            synced = 0;
+            int k = 0;
+            while (k < count) {
+                k = slot(k);
+            }
+            if (k == count) { // the block ran to its end (k > count: it ended in a jump)
+                mv.visitVarInsn(ALOAD, L_DC);
+                eipPlus(offsets[count]);
+                mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+                edge(count - 1, offsets[count]);
+                push(slotIndex(count));
+                mv.visitInsn(IRETURN);
+            }
         }
         mv.visitLabel(tryEnd);
         // A fault in an inline form: as runBlock's catch (the fallback forms catch their own).
@@ -167,7 +326,7 @@ final class JitCompiler {
      * compare-and-branch, or count + 1 when the code has returned for good (an unconditional jump).
      */
     private int slot(int k) {
-        final int i = slotIndex(k);
+        final int i = real(k);
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
@@ -183,7 +342,7 @@ final class JitCompiler {
         // The faulting instruction's EIP and slot, for the handler.
         eipPlus(offsets[k]);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
-        push(i);
+        push(slotIndex(k));
         mv.visitVarInsn(ISTORE, L_CUR_SLOT);
         final int od = e[i + 1];
         final int disp = e[i + 2];
@@ -277,9 +436,7 @@ final class JitCompiler {
                 eipPlus(next + imm);
                 mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-                if (next + imm == 0) {
-                    backEdge(k);
-                }
+                edge(k, next + imm);
                 push(slotIndex(k + 1));
                 mv.visitInsn(IRETURN);
                 return count + 1;
@@ -306,10 +463,10 @@ final class JitCompiler {
                 } else {
                     setFlags(Flags.SUB, ISUB);
                 }
-                int j = slotIndex(k + 1);
+                int j = real(k + 1);
                 eipPlus(offsets[k + 1]);
                 mv.visitVarInsn(ISTORE, L_CUR_EIP);
-                push(j);
+                push(slotIndex(k + 1));
                 mv.visitVarInsn(ISTORE, L_CUR_SLOT);
                 jcc(k + 1, (e[j] >>> 12) & 15, offsets[k + 2] + e[j + 3]);
                 return k + 2;
@@ -331,7 +488,7 @@ final class JitCompiler {
      * may move EIP elsewhere (a jump, call, return, or a REP batch that is not finished).
      */
     private int viaHandler(int k, int id, boolean impure) {
-        final int i = slotIndex(k);
+        final int i = real(k); // the handlers read the slot's fields from the cache at run time
         final int o = e[i];
         if (id < DecodeCache.FAST) {
             mv.visitVarInsn(ALOAD, L_CPU);
@@ -492,48 +649,94 @@ final class JitCompiler {
         eipPlus(target);
         mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-        if (target == 0) {
-            backEdge(k);
-        }
+        edge(k, target);
         push(slotIndex(k + 1));
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
     }
 
     /**
-     * A taken jump in slot {@code k} back to the block's own start (exitEip already set): run the
-     * block again here, without returning to trace, when trace would run it again compiled. The
-     * iteration is finished as trace finishes a block run (the clock gets its cycles, the k + 1
-     * instructions are counted in {@code looped}); then trace's checks before the next run, in
-     * its terms: steps left ({@code loopRoom}, 0 unless the boundary is quiet) and cycles to the
-     * next timer event both at least the block's length (else trace would fence the block and
-     * run it in runBlock), the CPU's events unchanged, the block's page not written. If one
-     * fails, the code returns as the plain jump does and trace decides. Falls through to that return.
+     * A taken jump (or the fall-through end) in slot {@code k} to {@code target} bytes from the
+     * current block's EIP, with exitEip already set: continues in the method when the target is
+     * the method's own block or another block of its region ({@link #chainTo}); otherwise (and when
+     * a check fails) the code falls through to the return that leaves the block.
      */
-    private void backEdge(int k) {
+    private void edge(int k, int target) {
+        final int x = regionIndex(delta + target);
+        if (x >= 0) {
+            chainTo(k, x);
+        }
+    }
+
+    /**
+     * A taken jump in slot {@code k} to region block {@code x} (exitEip already set; x = 0: back to
+     * the method's own start, round 2's loop): run that block here, without returning to trace,
+     * when trace would run it next, whole and compiled. The block run is finished as trace
+     * finishes one (the clock gets its cycles, the k + 1 instructions are counted in
+     * {@code looped}); then trace's checks before the next block, in its terms: steps left
+     * ({@code loopRoom}, 0 unless the boundary is quiet) and cycles to the next timer event both at
+     * least the target block's length (else trace would fence it and run it in runBlock), the
+     * CPU's events unchanged, the page's generation unchanged (no store into decoded code of this
+     * page, so the target's bytes are those it was compiled from); for another block also that
+     * the cache still holds its decoded slots (the handlers read them) and that its last byte is
+     * within the CS limit (trace's check; for x = 0 trace made it when it entered). The region's
+     * blocks all lie on the method's page, so the I-TLB hits of the chained instructions are
+     * those trace counts for its retired instructions. If a check fails, the code returns as the
+     * plain jump does and trace decides.
+     */
+    private void chainTo(int k, int x) {
         if (!loops) {
             return;
         }
         final int saved = synced; // this is the taken path: the code after it goes on unsynced
+        final int n = rCount[x];
         syncTo(k + 1);
         setExitSynced(k + 1);
         Label exit = new Label();
         pushCyclesToNextEvent();
-        mv.visitLdcInsn((long) count);
+        mv.visitLdcInsn((long) n);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFLT, exit);
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitFieldInsn(GETFIELD, DC, "loopRoom", "I");
         push(k + 1);
         mv.visitInsn(ISUB);
-        push(count);
+        push(n);
         mv.visitJumpInsn(IF_ICMPLT, exit);
         exitIfEventsOrCodeChanged(exit);
+        if (x > 0) {
+            headerIs(rHeader[x], rPa[x], exit);
+            headerIs(rHeader[x] + 1, rInfo[x], exit);
+            headerIs(rHeader[x] + 2, rGen[x], exit);
+            // trace: the block's last byte within the CS limit, and no wrap past 4 GiB
+            final int last = rDelta[x] + ((rInfo[x] >>> 8) & 0xFF) - 1;
+            eipPlus(last - delta);
+            mv.visitVarInsn(ALOAD, L_CPU);
+            mv.visitFieldInsn(GETFIELD, CPU, "segLimit", "[I");
+            push(Cpu.CS);
+            mv.visitInsn(IALOAD);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IFGT, exit);
+            eipPlus(last - delta);
+            eipPlus(rDelta[x] - delta);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IFLT, exit);
+        }
         addField("loopRoom", -(k + 1));
         addField("looped", k + 1);
-        mv.visitJumpInsn(GOTO, top);
+        mv.visitJumpInsn(GOTO, rLabel[x]);
         mv.visitLabel(exit);
         synced = saved;
+    }
+
+    /** Jumps to {@code exit} unless the cache's header word {@code index} is {@code value}. */
+    private void headerIs(int index, int value, Label exit) {
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "h", "[I");
+        push(index);
+        mv.visitInsn(IALOAD);
+        push(value);
+        mv.visitJumpInsn(IF_ICMPNE, exit);
     }
 
     /** Pushes clock.nextEventAt - clock.cycles (a long): the cycles left before the next timer event. */
@@ -579,15 +782,15 @@ final class JitCompiler {
      * code's result.
      */
     private int fallback(int k, boolean impure) {
-        final int i = slotIndex(k);
+        final int i = real(k);
         syncTo(k); // runBlock starts with exitSynced = i
         mv.visitVarInsn(ALOAD, L_DC);
         push(i);
         push(i + STRIDE);
         eipPlus(offsets[k]);
-        mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
+        runBlock();
         if (k + 1 == count) {
-            mv.visitInsn(IRETURN);
+            returnRunBlock();
             return count + 1;
         }
         Label ok = new Label();
@@ -596,8 +799,11 @@ final class JitCompiler {
         push(~(i + STRIDE));
         mv.visitJumpInsn(IF_ICMPEQ, ok);
         mv.visitVarInsn(ILOAD, L_RET);
-        mv.visitInsn(IRETURN);
+        returnRunBlock();
         mv.visitLabel(ok);
+        if (start != vbase) {
+            fixExitSynced(start - vbase); // runBlock left it in this block's own slot numbers
+        }
         if (impure) {
             afterImpure(k + 1);
         }
@@ -611,7 +817,7 @@ final class JitCompiler {
      * the rest of the block, runBlock runs the rest with the fence it would have set.
      */
     private void afterImpure(int k) {
-        final int i = slotIndex(k);
+        final int i = real(k);
         syncTo(k);
         setExitSynced(k);
         Label exit = new Label();
@@ -639,15 +845,59 @@ final class JitCompiler {
         mv.visitInsn(ISHL);
         mv.visitInsn(IADD);
         eipPlus(offsets[k]);
-        mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
-        mv.visitInsn(IRETURN);
+        runBlock();
+        returnRunBlock();
         mv.visitLabel(exit);
         mv.visitVarInsn(ALOAD, L_DC);
         eipPlus(offsets[k]);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-        push(~i);
+        push(~slotIndex(k));
         mv.visitInsn(IRETURN);
         mv.visitLabel(go);
+    }
+
+    /**
+     * Calls runBlock(i, fence, eip) (arguments pushed) for slots of the current block. In a
+     * region's later block runBlock is told that block's end (its blockEnd and budgetFence, which
+     * trace set for the method's own block; the chain checked the whole block fits the budget).
+     */
+    private void runBlock() {
+        if (regionSize > 1) {
+            mv.visitVarInsn(ALOAD, L_DC);
+            push(start + count * STRIDE);
+            mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
+            mv.visitVarInsn(ALOAD, L_DC);
+            push(start + count * STRIDE);
+            mv.visitFieldInsn(PUTFIELD, DC, "budgetFence", "I");
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
+    }
+
+    /**
+     * Returns runBlock's result (on the stack) in the method's slot numbers: a region's later
+     * block has its slots elsewhere in the cache, so its slot numbers and exitSynced are moved by
+     * the difference (trace only ever subtracts them from the method's own first slot).
+     */
+    private void returnRunBlock() {
+        final int d = start - vbase;
+        if (d != 0) {
+            Label neg = new Label();
+            mv.visitInsn(DUP);
+            mv.visitJumpInsn(IFLT, neg);
+            push(d);
+            mv.visitInsn(ISUB);
+            fixExitSynced(d);
+            mv.visitInsn(IRETURN);
+            mv.visitLabel(neg);
+            push(d);
+            mv.visitInsn(IADD); // ~(~ret - d)
+            fixExitSynced(d);
+        }
+        mv.visitInsn(IRETURN);
+    }
+
+    private void fixExitSynced(int d) {
+        addField("exitSynced", -d);
     }
 
     /** Gives the clock the cycles of the slots since the last sync, up to slot {@code k}. */
@@ -716,16 +966,29 @@ final class JitCompiler {
         }
     }
 
-    /** eip + delta (the block's EIP is the argument; everything else is an offset from it). */
-    private void eipPlus(int delta) {
+    /**
+     * The EIP {@code d} bytes after the current block's start (the method's block's EIP is the
+     * argument; everything else is an offset from it, a region's blocks lying on the same page).
+     */
+    private void eipPlus(int d) {
         mv.visitVarInsn(ILOAD, L_EIP);
-        if (delta != 0) {
-            push(delta);
+        if (d + delta != 0) {
+            push(d + delta);
             mv.visitInsn(IADD);
         }
     }
 
+    /**
+     * The slot number slot {@code k} of the current block has in what the method returns and in
+     * exitSynced: counted from the method's own first slot, so that trace's arithmetic (retired
+     * instructions = returned slot - first slot) holds in a region's later blocks too.
+     */
     private int slotIndex(int k) {
+        return vbase + k * STRIDE;
+    }
+
+    /** Where slot {@code k} of the current block is in the cache (its decoded fields, for the handlers and runBlock). */
+    private int real(int k) {
         return start + k * STRIDE;
     }
 

@@ -39,10 +39,28 @@ class JitTest {
         return t;
     }
 
+    /**
+     * {@link #machine} with regions ({@code jx86.jit.region}, off by default): a compiled method
+     * holds up to four blocks, its own and the compiled blocks its jumps reach on the same page.
+     */
+    private static CpuTestSupport regions(Engine engine, Consumer<CpuTestSupport> setup) {
+        CpuTestSupport t = machine(engine, setup);
+        if (engine == Engine.JIT) {
+            JitCompiler base = t.cpu.decoded.translator().compiler();
+            t.cpu.decoded.translate(1, new JitCompiler(base, JitCompiler.MAX_REGION));
+        }
+        return t;
+    }
+
     /** The same machine on the interpreter and the translator, run to the end; returns the translator's. */
     private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what) {
+        return both(setup, what, false);
+    }
+
+    /** {@link #both}, the translator with regions when {@code withRegions}. */
+    private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what, boolean withRegions) {
         CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = machine(Engine.JIT, setup);
+        CpuTestSupport jit = withRegions ? regions(Engine.JIT, setup) : machine(Engine.JIT, setup);
         StopReason a = plain.cpu.run(1_000_000);
         StopReason b = jit.cpu.run(1_000_000);
         assertThat(b).as(what + ": stop reason").isEqualTo(a);
@@ -349,6 +367,11 @@ class JitTest {
      * Returns the translator's machine.
      */
     private CpuTestSupport timerAt(int[] loop, int at, String what) {
+        return timerAt(loop, at, what, false);
+    }
+
+    /** {@link #timerAt}, the translator with regions when {@code withRegions}. */
+    private CpuTestSupport timerAt(int[] loop, int at, String what, boolean withRegions) {
         int[] handler = cat(
                 new int[] {0x50},                                 // push eax
                 new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
@@ -368,7 +391,7 @@ class JitTest {
             t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
         };
         CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = machine(Engine.JIT, setup);
+        CpuTestSupport jit = withRegions ? regions(Engine.JIT, setup) : machine(Engine.JIT, setup);
         StopReason a = plain.cpu.run(100_000);
         StopReason b = jit.cpu.run(100_000);
         assertThat(b).as(what).isEqualTo(a);
@@ -589,6 +612,159 @@ class JitTest {
         assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
         assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
         assertLoopedInMethod(jit);
+    }
+
+    // ---- regions (round 5): one compiled method runs the blocks its jumps reach on its page ----
+
+    /**
+     * A loop over three blocks (A: ADD, a store, XOR, JMP to B; B: PUSH, POP (helper forms), SHL,
+     * a fused CMP/JNE to C or on to INC; C: DEC, JNZ back to A), with {@code prefix} before it
+     * (an STI for the timer tests) and {@code iterations} iterations. The compiled method of C holds
+     * A and B too, so after the first iteration the whole loop runs in it.
+     */
+    private static int[] regionLoop(int[] prefix, int iterations) {
+        return cat(
+                new int[] {0xB9}, le32(iterations),               // mov ecx, N
+                new int[] {0xBE}, le32(DATA),                     // mov esi, DATA
+                prefix,
+                new int[] {0x01, 0xC8},                           // L: add eax, ecx
+                new int[] {0x89, 0x04, 0x8E},                     // mov [esi+ecx*4], eax
+                new int[] {0x31, 0xC2},                           // xor edx, eax
+                new int[] {0xE9, 0x02, 0x00, 0x00, 0x00},         // jmp M
+                new int[] {0xF4, 0xF4},                           // (never run)
+                new int[] {0x50},                                 // M: push eax
+                new int[] {0x5B},                                 // pop ebx
+                new int[] {0xD1, 0xE2},                           // shl edx, 1
+                new int[] {0x83, 0xF9, 0x07},                     // cmp ecx, 7
+                new int[] {0x75, 0x01},                           // jne C
+                new int[] {0x43},                                 // inc ebx
+                new int[] {0x49},                                 // C: dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x1F),              // jnz L
+                new int[] {0xF4});                                // hlt
+    }
+
+    private static void assertChained(CpuTestSupport jit) {
+        Jit j = jit.cpu.decoded.translator();
+        assertThat(j.regionMethods).as("compiled methods holding more than one block").isPositive();
+        assertThat(j.loopedInstructions).as("instructions run in blocks the method chained to").isPositive();
+    }
+
+    @Test
+    void loopOverThreeBlocks_runsChainedInOneMethodWithTheInterpretersResults() {
+        CpuTestSupport jit = both(t -> t.code(regionLoop(new int[0], 40)), "region loop", true);
+        assertChained(jit);
+        // by hand
+        int eax = 0;
+        int edx = 0;
+        int ebx = 0;
+        for (int ecx = 40; ecx >= 1; ecx--) {
+            eax += ecx;
+            edx = (edx ^ eax) << 1;
+            ebx = ecx == 7 ? eax + 1 : eax;
+        }
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(eax);
+        assertThat(jit.reg(Cpu.EDX)).isEqualTo(edx);
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(ebx);
+        assertThat(jit.read32(DATA + 4)).isEqualTo(eax);
+        assertThat(jit.read32(DATA + 7 * 4)).isEqualTo(eax - 21); // before 6 + 5 + ... + 1 were added
+        assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
+    }
+
+    /** Step budgets of 1 to 31 end inside every block of the region at the interpreter's instruction. */
+    @Test
+    void everySliceSize_endsAtTheSameInstructionInARegion() {
+        int[] loop = regionLoop(new int[0], 9);
+        boolean chained = false;
+        for (int slice = 1; slice <= 31; slice++) {
+            CpuTestSupport j = regions(Engine.JIT, t -> t.code(loop));
+            CpuTestSupport p = machine(Engine.INTERP, t -> t.code(loop));
+            for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
+                j.cpu.run(slice);
+                p.cpu.run(slice);
+                assertSameState(j, p, "slice " + slice + ", run " + n);
+            }
+            assertThat(j.cpu.halted()).isTrue();
+            assertThat(j.reg(Cpu.EAX)).isEqualTo(9 * 10 / 2);
+            chained |= j.cpu.decoded.translator().loopedInstructions > 0;
+        }
+        assertThat(chained).as("some budgets let the method chain blocks").isTrue();
+    }
+
+    /**
+     * One timer interrupt, its deadline swept over the first 160 cycles of the three-block loop:
+     * it arrives at every instruction of every block of the region at the interpreter's boundary.
+     */
+    @Test
+    void timerInterruptAtEveryInstructionBoundaryOfARegion() {
+        int[] loop = regionLoop(new int[] {0xFB}, 12); // sti before L (at CODE + 0x0A)
+        Set<Integer> interrupted = new HashSet<>();
+        boolean chained = false;
+        for (int phase = 1; phase <= 160; phase++) {
+            String what = "deadline " + phase;
+            CpuTestSupport jit = timerAt(loop, phase, what, true);
+            interrupted.add(jit.read32(DATA + 0x100));
+            chained |= jit.cpu.decoded.translator().loopedInstructions > 0
+                    && jit.cpu.decoded.translator().regionMethods > 0;
+        }
+        int l = CODE + 0x0B;
+        assertThat(interrupted).as("every instruction of the loop").contains(l, l + 2, l + 5, l + 7, // A
+                l + 14, l + 15, l + 16, l + 18, l + 21, l + 23, // B (INC runs when ECX is 7)
+                l + 24, l + 25); // C
+        assertThat(chained).as("some runs chained blocks in one method").isTrue();
+    }
+
+    /**
+     * A #PF in the second block of a region: the method of A (INC, JMP to B) holds B (ADD EBP, a
+     * store through EBP, LEA, DEC, JNZ back to A); EBP steps a page per iteration onto the absent
+     * one in the third, whose B runs chained in A's method. The interpreter's saved EIP, CR2,
+     * registers and counts.
+     */
+    @Test
+    void pageFaultInAChainedBlockOfARegion_isPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
+                new int[] {0x40},                                 // 100A L: inc eax
+                new int[] {0xE9, 0x01, 0x00, 0x00, 0x00},         // 100B jmp M
+                new int[] {0xF4},                                 // 1010 (never run)
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1011 M: add ebp, 0x1000
+                new int[] {0x89, 0x45, 0x00},                     // 1017 mov [ebp], eax
+                new int[] {0x8D, 0x58, 0x03},                     // 101A lea ebx, [eax+3]
+                new int[] {0x49},                                 // 101D dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x1A),              // 101E jnz L
+                new int[] {0xF4});                                // 1024 hlt
+        CpuTestSupport jit = both(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x25000);
+        }, "#PF in a chained block", true);
+        assertChained(jit);
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store").isEqualTo(CODE + 0x17);
+        assertThat(jit.cpu.cr2).isEqualTo(0x25000);
+        assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(5);
+        assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
+        assertThat(jit.reg(Cpu.EBP)).isEqualTo(0x25000);
+        assertThat(jit.read32(0x24000)).isEqualTo(2);
+    }
+
+    /**
+     * The second block of a region rewrites the first block's ADD immediate in every iteration:
+     * each rewrite is seen by the next iteration (the page's generation ends the method's run
+     * after the store, and the blocks are decoded and compiled again).
+     */
+    @Test
+    void storeFromOneRegionBlockIntoAnother_isSeenInTheNextIteration() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x81, 0xC7, 0x00, 0x00, 0x00, 0x00},   // 1005 L: add edi, imm32 (at 1007)
+                new int[] {0xE9, 0x02, 0x00, 0x00, 0x00},         // 100B jmp M
+                new int[] {0xF4, 0xF4},                           // 1010 (never run)
+                new int[] {0x89, 0x0D}, le32(CODE + 7),           // 1012 M: mov [L+2], ecx
+                new int[] {0x49},                                 // 1018 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x1A),              // 1019 jnz L
+                new int[] {0xF4});                                // 101F hlt
+        CpuTestSupport jit = both(t -> t.code(code), "region rewriting itself", true);
+        assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
     }
 
     /** Boundary operands: 0, 1, a low byte of odd parity, MAX, MIN, MIN + 1 and -1. */
