@@ -172,6 +172,20 @@ class BenchCompareTest {
     }
 
     @Test
+    void jx86Child_getsTheLaunchersOptionsInTheLaunchersOrder() throws IOException {
+        Path archive = Files.writeString(dir.resolve("jx86-2.jsa"), "archive");
+        assertThat(BenchEmulator.JavaLauncher.options(archive.toString(), "-XX:+UseTransparentHugePages",
+                " -Xmx2g  -XX:-UseTransparentHugePages ")).containsExactly(
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off", "-Djx86.cdsArchive=" + archive,
+                "-XX:+UseTransparentHugePages", "-Djx86.jvmOptions=-XX:+UseTransparentHugePages",
+                "-Xmx2g", "-XX:-UseTransparentHugePages");
+        assertThat(BenchEmulator.JavaLauncher.options(null, "-XX:+A -XX:+B", null)).containsExactly(
+                "-XX:+A", "-XX:+B", "-Djx86.jvmOptions=-XX:+A -XX:+B");
+        assertThat(BenchEmulator.JavaLauncher.options(null, null, "")).isEmpty();
+        assertThat(BenchEmulator.JavaLauncher.options(null, " ", "-Xmx1g")).containsExactly("-Xmx1g");
+    }
+
+    @Test
     void statsAndEndLines_areParsedFromTheirOwnLinesOnly() {
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83,089,423 instructions, 1 cycles\n")).isEqualTo(83_089_423L);
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83.089.423 instructions\n")).isEqualTo(83_089_423L);
