@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,25 +32,35 @@ final class BenchEmulator {
     record JavaLauncher(Path java, List<String> options, Path root, String classPath) {
         /**
          * This JVM's java binary and class path, the project root, and the options the launcher
-         * passes: its class-data archive (when it started this JVM with one) and JX86_JAVA_OPTS.
+         * passes, in its order: its class-data archive (when it started this JVM with one), its own
+         * JVM options (its jx86.jvmOptions property) and JX86_JAVA_OPTS.
          */
         static JavaLauncher current(Path root) {
-            String opts = System.getenv().getOrDefault("JX86_JAVA_OPTS", "").strip();
-            List<String> options = new ArrayList<>(cdsOptions(System.getProperty("jx86.cdsArchive")));
-            options.addAll(thpOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-            options.addAll(opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
+            List<String> options = options(System.getProperty("jx86.cdsArchive"), System.getProperty("jx86.jvmOptions"),
+                    System.getenv().get("JX86_JAVA_OPTS"));
             return new JavaLauncher(Path.of(System.getProperty("java.home"), "bin", "java"), options, root,
                     System.getProperty("java.class.path"));
         }
 
-        static final String THP = "-XX:+UseTransparentHugePages";
-
         /**
-         * The launcher's huge-page option when this JVM runs with it (the launcher adds it when the
-         * host offers transparent huge pages, see jx86), so a child runs as the launcher would start it.
+         * The launcher's options from its archive, its jx86.jvmOptions property (the options it
+         * gives every run, passed on as the property too) and JX86_JAVA_OPTS; null means none.
          */
-        static List<String> thpOptions(List<String> jvmArguments) {
-            return jvmArguments.contains(THP) ? List.of(THP) : List.of();
+        static List<String> options(String cdsArchive, String jvmOptions, String javaOpts) {
+            List<String> options = new ArrayList<>(cdsOptions(cdsArchive));
+            List<String> own = words(jvmOptions);
+            options.addAll(own);
+            if (!own.isEmpty()) {
+                options.add("-Djx86.jvmOptions=" + String.join(" ", own));
+            }
+            options.addAll(words(javaOpts));
+            return options;
+        }
+
+        /** The words of a shell variable expanded without quotes, as the launcher expands JX86_JAVA_OPTS. */
+        private static List<String> words(String s) {
+            String t = s == null ? "" : s.strip();
+            return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
         }
 
         /** The launcher's archive options for {@code archive} (its jx86.cdsArchive property), or none. */

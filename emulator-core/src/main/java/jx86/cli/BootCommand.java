@@ -228,11 +228,23 @@ public final class BootCommand implements Callable<Integer> {
         return max != Long.MAX_VALUE && heapNeeded(memoryMiB) > max ? heapHint(memoryMiB, "the JVM has " + (max >> 20) + " MiB") : null;
     }
 
+    /**
+     * Room the hinted -Xmx leaves above the need: a collector's maximum heap can be below -Xmx
+     * (the parallel collector's, which the launcher chooses, by a survivor space: 1003 MiB for
+     * -Xmx1g with its 64 MiB young generation), and the hint must be a setting that works.
+     */
+    static final long HINT_MARGIN = 64L << 20;
+
+    /** The -Xmx, in GiB, that the hint names for {@code memoryMiB} of RAM. */
+    static long hintedHeapGiB(int memoryMiB) {
+        return ((heapNeeded(memoryMiB) + HINT_MARGIN) >> 30) + 1;
+    }
+
     /** How much heap {@code memoryMiB} of RAM needs and a JX86_JAVA_OPTS setting that gives it. */
     static String heapHint(int memoryMiB, String have) {
         long needed = heapNeeded(memoryMiB);
         return "needs about " + (needed >> 20) + " MiB of Java heap but " + have
-                + "; raise it, e.g. JX86_JAVA_OPTS=-Xmx" + ((needed >> 30) + 1) + "g";
+                + "; raise it, e.g. JX86_JAVA_OPTS=-Xmx" + hintedHeapGiB(memoryMiB) + "g";
     }
 
     @Override

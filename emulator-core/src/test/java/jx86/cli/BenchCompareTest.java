@@ -172,11 +172,17 @@ class BenchCompareTest {
     }
 
     @Test
-    void javaChild_getsTheHugePageOptionOnlyWhenThisJvmHasIt() {
-        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of("-Xshare:auto", "-XX:+UseTransparentHugePages")))
-                .containsExactly("-XX:+UseTransparentHugePages");
-        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of("-Xshare:auto", "-XX:-UseTransparentHugePages"))).isEmpty();
-        assertThat(BenchEmulator.JavaLauncher.thpOptions(List.of())).isEmpty();
+    void jx86Child_getsTheLaunchersOptionsInTheLaunchersOrder() throws IOException {
+        Path archive = Files.writeString(dir.resolve("jx86-2.jsa"), "archive");
+        assertThat(BenchEmulator.JavaLauncher.options(archive.toString(), "-XX:+UseParallelGC -Xmn64m",
+                " -Xmx2g  -Xmn32m ")).containsExactly(
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off", "-Djx86.cdsArchive=" + archive,
+                "-XX:+UseParallelGC", "-Xmn64m", "-Djx86.jvmOptions=-XX:+UseParallelGC -Xmn64m",
+                "-Xmx2g", "-Xmn32m");
+        assertThat(BenchEmulator.JavaLauncher.options(null, "-XX:+A -XX:+B", null)).containsExactly(
+                "-XX:+A", "-XX:+B", "-Djx86.jvmOptions=-XX:+A -XX:+B");
+        assertThat(BenchEmulator.JavaLauncher.options(null, null, "")).isEmpty();
+        assertThat(BenchEmulator.JavaLauncher.options(null, " ", "-Xmx1g")).containsExactly("-Xmx1g");
     }
 
     @Test

@@ -174,6 +174,31 @@ class BootInputCheckTest {
     }
 
     @Test
+    void hintedHeap_leavesRoomForTheLaunchersCollectorAtEveryMemorySize() {
+        for (int m = 2; m <= 3072; m++) {
+            long hinted = BootCommand.hintedHeapGiB(m) << 30;
+            assertThat(hinted - BootCommand.heapNeeded(m)).as("-m %d", m).isGreaterThanOrEqualTo(BootCommand.HINT_MARGIN);
+        }
+    }
+
+    @Test
+    void hintedHeap_isAcceptedUnderTheLaunchersCollector() throws Exception {
+        // -m 921 needs 1020 MiB; the parallel collector with the launcher's -Xmn64m has 1003 MiB
+        // under -Xmx1g, so a hint of 1g would be refused again: the hint must name 2g
+        int m = 921;
+        assertThat(BootCommand.hintedHeapGiB(m)).isEqualTo(2);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-Xmn64m", "-Xmx" + BootCommand.hintedHeapGiB(m) + "g",
+                "-cp", System.getProperty("java.class.path"), "jx86.cli.Main",
+                "boot", image.toString(), "--serial", "none", "-m", Integer.toString(m))
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isNotEqualTo(2);
+        assertThat(out).contains("guest exited with value 0").doesNotContain("needs about");
+    }
+
+    @Test
     void heapTooSmallForThreeGiB_hintsTheSettingDocsMachineMdGives() throws Exception {
         // 3072 MiB of RAM + 12 MiB of code-write tracking + 96 MiB: docs/machine.md says -Xmx4g
         assertThat(runWithSmallHeap(3072)).startsWith("jx86: -m 3072: needs about 3180 MiB of Java heap but the JVM has ")

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * directory (the script, emulator-core/target/emulator-core.jar made from target/classes, the
  * dependency jars in target/lib), so it never builds and never touches this checkout's archive.
  * The guest is a boot sector that prints "CDS!" on COM1 and writes 5 to the exit port.
+ *
+ * <p>Also the launcher's own JVM options (docs/performance.md, "Round 5"): they reach the JVM, and a
+ * collector named in JX86_JAVA_OPTS replaces them.
  */
 class LauncherCdsTest {
     /** mov dx,0x3f8; mov al,c; out dx,al (x4: "CDS!"); mov al,'\n'; out dx,al; mov al,5; out 0xf4,al; hlt. */
@@ -147,6 +150,19 @@ class LauncherCdsTest {
         assertThat(run.status()).isEqualTo(without.status()).isEqualTo(5);
         assertThat(run.stdout()).isEqualTo(without.stdout());
         assertThat(run.stderr()).isEqualTo(without.stderr());
+    }
+
+    @Test
+    void parallelCollector_byDefault_andACollectorInJavaOptsReplacesIt() throws Exception {
+        Run own = boot(Map.of("JX86_CDS", "off", "JX86_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        assertThat(own.status()).isEqualTo(5);
+        assertThat(own.stdout().lines().findFirst().orElse("")).contains("-XX:+UseParallelGC", "-XX:NewSize=67108864");
+        // two collectors would stop the JVM before main(): the launcher leaves its own out
+        Run g1 = boot(Map.of("JX86_CDS", "off", "JX86_JAVA_OPTS", "-XX:+UseG1GC -XX:+PrintCommandLineFlags"));
+        assertThat(g1.status()).isEqualTo(5);
+        assertThat(g1.stdout().lines().findFirst().orElse("")).contains("-XX:+UseG1GC").doesNotContain("UseParallelGC")
+                .doesNotContain("NewSize=67108864");
+        assertThat(g1.stdout()).contains("CDS!\n");
     }
 
     @Test
