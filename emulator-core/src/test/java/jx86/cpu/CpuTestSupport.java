@@ -28,6 +28,19 @@ final class CpuTestSupport {
     final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, io, clock));
     private int codeEnd;
 
+    /**
+     * A flat 32-bit CPU on {@code engine}; on the translator every block is compiled on its first
+     * run (threshold 1), so a test compares really compiled code with the other engines.
+     */
+    static CpuTestSupport flat32(Engine engine) {
+        CpuTestSupport t = flat32();
+        t.cpu.setEngine(engine);
+        if (engine == Engine.JIT) {
+            t.cpu.decoded.translate(1);
+        }
+        return t;
+    }
+
     static CpuTestSupport flat32() {
         CpuTestSupport t = new CpuTestSupport();
         Cpu c = t.cpu;

@@ -62,11 +62,7 @@ class EngineEquivalenceFuzzTest {
     /** A program for {@code seed}; a quarter of the seeds run with no IDT, so faults shut down. */
     private static CpuTestSupport program(int seed, Engine engine) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.setEngine(engine);
-        if (engine == Engine.JIT) {
-            t.cpu.decoded.translate(1); // every block compiled on its first run
-        }
+        CpuTestSupport t = CpuTestSupport.flat32(engine);
         if (seed % 4 != 0) {
             for (int v = 0; v < 32; v++) {
                 t.handler(v, HANDLERS + v);

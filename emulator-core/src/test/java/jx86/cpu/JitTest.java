@@ -30,11 +30,7 @@ class JitTest {
 
     /** A flat 32-bit CPU on {@code engine} (the translator compiling every block on its first run). */
     private static CpuTestSupport machine(Engine engine, Consumer<CpuTestSupport> setup) {
-        CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.setEngine(engine);
-        if (engine == Engine.JIT) {
-            t.cpu.decoded.translate(1);
-        }
+        CpuTestSupport t = CpuTestSupport.flat32(engine);
         setup.accept(t);
         return t;
     }

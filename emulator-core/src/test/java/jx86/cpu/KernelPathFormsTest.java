@@ -29,11 +29,7 @@ class KernelPathFormsTest {
     private static final int HANDLERS = 0x1E00;
 
     private static CpuTestSupport machine(Engine engine, Consumer<CpuTestSupport> setup) {
-        CpuTestSupport t = CpuTestSupport.flat32();
-        t.cpu.setEngine(engine);
-        if (engine == Engine.JIT) {
-            t.cpu.decoded.translate(1);
-        }
+        CpuTestSupport t = CpuTestSupport.flat32(engine);
         for (int v = 0; v < 32; v++) {
             t.handler(v, HANDLERS + v);
         }
