@@ -8,6 +8,7 @@ import jx86.bus.IoBus;
 import jx86.clock.VirtualClock;
 import jx86.memory.PhysicalMemory;
 import jx86.mmu.Mmu;
+import jx86.mmu.TlbEvent;
 
 /**
  * A bare CPU (2 MiB RAM, no devices) in a flat 32-bit protected-mode-like state or in real mode,
@@ -202,5 +203,32 @@ final class CpuTestSupport {
             i += p.length;
         }
         return out;
+    }
+
+    /**
+     * Asserts that this machine ended in the same state as {@code plain} (the reference engine):
+     * instructions, cycles, EIP, registers, EFLAGS, CR2, segment registers, both TLBs' hits and
+     * misses and the low 256 KiB of memory.
+     */
+    void assertSameStateAs(CpuTestSupport plain, String at) {
+        CpuTestSupport a = this;
+        assertThat(a.cpu.instructions).as(at + ": instructions").isEqualTo(plain.cpu.instructions);
+        assertThat(a.clock.cycles).as(at + ": cycles").isEqualTo(plain.clock.cycles);
+        assertThat(a.cpu.eip).as(at + ": EIP").isEqualTo(plain.cpu.eip);
+        assertThat(a.cpu.regs).as(at + ": registers").containsExactly(plain.cpu.regs);
+        assertThat(a.cpu.getEflags()).as(at + ": EFLAGS").isEqualTo(plain.cpu.getEflags());
+        assertThat(a.cpu.cr2).as(at + ": CR2").isEqualTo(plain.cpu.cr2);
+        assertThat(a.cpu.segSel).as(at + ": selectors").containsExactly(plain.cpu.segSel);
+        assertThat(a.cpu.segBase).as(at + ": segment bases").containsExactly(plain.cpu.segBase);
+        assertThat(a.cpu.segAr).as(at + ": access rights").containsExactly(plain.cpu.segAr);
+        for (TlbEvent ev : new TlbEvent[] {TlbEvent.HITS, TlbEvent.MISSES}) {
+            assertThat(a.mmu.itlb().total(ev)).as(at + ": I-TLB " + ev).isEqualTo(plain.mmu.itlb().total(ev));
+            assertThat(a.mmu.dtlb().total(ev)).as(at + ": D-TLB " + ev).isEqualTo(plain.mmu.dtlb().total(ev));
+        }
+        for (int addr = 0; addr < 0x40000; addr += 4) {
+            if (a.read32(addr) != plain.read32(addr)) {
+                assertThat(a.read32(addr)).as(at + ": memory at 0x" + Integer.toHexString(addr)).isEqualTo(plain.read32(addr));
+            }
+        }
     }
 }

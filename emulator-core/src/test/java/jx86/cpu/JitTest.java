@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import jx86.arch.Vectors;
 import jx86.bus.IoBus;
 import jx86.bus.IoDevice;
-import jx86.mmu.TlbEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,38 +59,15 @@ class JitTest {
         StopReason a = plain.cpu.run(1_000_000);
         StopReason b = jit.cpu.run(1_000_000);
         assertThat(b).as(what + ": stop reason").isEqualTo(a);
-        assertSameState(jit, plain, what);
+        jit.assertSameStateAs(plain, what);
         assertCompiled(jit);
         return jit;
-    }
-
-    private static void assertSameState(CpuTestSupport jit, CpuTestSupport plain, String at) {
-        assertThat(jit.cpu.instructions).as(at + ": instructions").isEqualTo(plain.cpu.instructions);
-        assertThat(jit.clock.cycles).as(at + ": cycles").isEqualTo(plain.clock.cycles);
-        assertThat(jit.cpu.eip).as(at + ": EIP").isEqualTo(plain.cpu.eip);
-        assertThat(jit.cpu.regs).as(at + ": registers").containsExactly(plain.cpu.regs);
-        assertThat(jit.cpu.getEflags()).as(at + ": EFLAGS").isEqualTo(plain.cpu.getEflags());
-        assertThat(jit.mmu.itlb().total(TlbEvent.HITS)).as(at + ": I-TLB hits")
-                .isEqualTo(plain.mmu.itlb().total(TlbEvent.HITS));
-        assertThat(jit.mmu.dtlb().total(TlbEvent.HITS)).as(at + ": D-TLB hits")
-                .isEqualTo(plain.mmu.dtlb().total(TlbEvent.HITS));
-        assertThat(jit.mmu.dtlb().total(TlbEvent.MISSES)).as(at + ": D-TLB misses")
-                .isEqualTo(plain.mmu.dtlb().total(TlbEvent.MISSES));
-        assertThat(memoryHash(jit)).as(at + ": memory").isEqualTo(memoryHash(plain));
     }
 
     private static void assertCompiled(CpuTestSupport jit) {
         Jit j = jit.cpu.decoded.translator();
         assertThat(j.compiledBlocks()).as("blocks compiled").isPositive();
         assertThat(j.failedBlocks()).as("blocks the translator could not compile").isZero();
-    }
-
-    private static long memoryHash(CpuTestSupport t) {
-        long h = 0xcbf29ce484222325L;
-        for (int a = 0; a < 0x40000; a += 4) {
-            h = (h ^ t.read32(a)) * 0x100000001b3L;
-        }
-        return h;
     }
 
     /** jcc rel32 / jmp rel32 from {@code at} (the instruction's address) to {@code target}. */
@@ -155,7 +131,7 @@ class JitTest {
             for (int n = 1; n < 200 && !plain.cpu.halted(); n++) {
                 jit.cpu.run(slice);
                 plain.cpu.run(slice);
-                assertSameState(jit, plain, "slice " + slice + ", run " + n);
+                jit.assertSameStateAs(plain, "slice " + slice + ", run " + n);
             }
             assertThat(jit.cpu.halted()).isTrue();
             assertThat(jit.reg(Cpu.EBX)).isEqualTo(1);
@@ -391,7 +367,7 @@ class JitTest {
         StopReason a = plain.cpu.run(100_000);
         StopReason b = jit.cpu.run(100_000);
         assertThat(b).as(what).isEqualTo(a);
-        assertSameState(jit, plain, what);
+        jit.assertSameStateAs(plain, what);
         assertThat(jit.read32(DATA + 0x100)).as(what + ": interrupted EIP").isEqualTo(plain.read32(DATA + 0x100));
         assertCompiled(jit);
         return jit;
@@ -422,10 +398,10 @@ class JitTest {
                 j.cpu.run(slice);
                 p.cpu.run(slice);
                 if (n % 97 == 0 || p.cpu.halted()) {
-                    assertSameState(j, p, "slice " + slice + ", run " + n);
+                    j.assertSameStateAs(p, "slice " + slice + ", run " + n);
                 }
             }
-            assertSameState(j, p, "slice " + slice);
+            j.assertSameStateAs(p, "slice " + slice);
         }
     }
 
@@ -576,7 +552,7 @@ class JitTest {
             for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
                 j.cpu.run(slice);
                 p.cpu.run(slice);
-                assertSameState(j, p, "slice " + slice + ", run " + n);
+                j.assertSameStateAs(p, "slice " + slice + ", run " + n);
             }
             assertThat(j.cpu.halted()).isTrue();
             assertThat(j.reg(Cpu.EAX)).isEqualTo(50 * 51 / 2);
@@ -677,7 +653,7 @@ class JitTest {
             for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
                 j.cpu.run(slice);
                 p.cpu.run(slice);
-                assertSameState(j, p, "slice " + slice + ", run " + n);
+                j.assertSameStateAs(p, "slice " + slice + ", run " + n);
             }
             assertThat(j.cpu.halted()).isTrue();
             assertThat(j.reg(Cpu.EAX)).isEqualTo(9 * 10 / 2);

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Consumer;
 import jx86.arch.Vectors;
-import jx86.mmu.TlbEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,30 +45,9 @@ class KernelPathFormsTest {
             StopReason r = other.cpu.run(1_000_000);
             String at = what + ", " + engine.cliName();
             assertThat(r).as(at + ": stop reason").isEqualTo(expected);
-            assertSameState(other, plain, at);
+            other.assertSameStateAs(plain, at);
         }
         return plain;
-    }
-
-    private static void assertSameState(CpuTestSupport a, CpuTestSupport plain, String at) {
-        assertThat(a.cpu.instructions).as(at + ": instructions").isEqualTo(plain.cpu.instructions);
-        assertThat(a.clock.cycles).as(at + ": cycles").isEqualTo(plain.clock.cycles);
-        assertThat(a.cpu.eip).as(at + ": EIP").isEqualTo(plain.cpu.eip);
-        assertThat(a.cpu.regs).as(at + ": registers").containsExactly(plain.cpu.regs);
-        assertThat(a.cpu.getEflags()).as(at + ": EFLAGS").isEqualTo(plain.cpu.getEflags());
-        assertThat(a.cpu.cr2).as(at + ": CR2").isEqualTo(plain.cpu.cr2);
-        assertThat(a.cpu.segSel).as(at + ": selectors").containsExactly(plain.cpu.segSel);
-        assertThat(a.cpu.segBase).as(at + ": segment bases").containsExactly(plain.cpu.segBase);
-        assertThat(a.cpu.segAr).as(at + ": access rights").containsExactly(plain.cpu.segAr);
-        for (TlbEvent ev : new TlbEvent[] {TlbEvent.HITS, TlbEvent.MISSES}) {
-            assertThat(a.mmu.itlb().total(ev)).as(at + ": I-TLB " + ev).isEqualTo(plain.mmu.itlb().total(ev));
-            assertThat(a.mmu.dtlb().total(ev)).as(at + ": D-TLB " + ev).isEqualTo(plain.mmu.dtlb().total(ev));
-        }
-        for (int addr = 0; addr < 0x40000; addr += 4) {
-            if (a.read32(addr) != plain.read32(addr)) {
-                assertThat(a.read32(addr)).as(at + ": memory at 0x" + Integer.toHexString(addr)).isEqualTo(plain.read32(addr));
-            }
-        }
     }
 
     /** Identity paging of the low 4 MiB with page {@code absent} not present. */
