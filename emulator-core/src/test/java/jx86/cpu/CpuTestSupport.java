@@ -231,4 +231,22 @@ final class CpuTestSupport {
             }
         }
     }
+
+    /**
+     * Paging on: the low 4 MiB identity-mapped (page directory at 0x10000, its table at 0x11000),
+     * writable, with page {@code absent} not present.
+     */
+    void identityPaging(int absent) {
+        int pd = 0x10000;
+        int pt = 0x11000;
+        mem.poke32(pd, pt | 3);
+        for (int i = 0; i < 1024; i++) {
+            mem.poke32(pt + 4 * i, (i << 12) | 3);
+        }
+        mem.poke32(pt + 4 * (absent >>> 12), 0);
+        cpu.setCr3(pd);
+        mmu.setCr3(pd);
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_PG);
+        mmu.setCr0(cpu.cr0);
+    }
 }

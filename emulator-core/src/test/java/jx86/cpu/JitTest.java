@@ -228,18 +228,8 @@ class JitTest {
 
     /** Identity paging of the low 4 MiB with page {@code absent} not present, #PF handled by a HLT. */
     private static void pagingWithAbsentPage(CpuTestSupport t, int absent) {
-        int pd = 0x10000;
-        int pt = 0x11000;
-        t.mem.poke32(pd, pt | 3);
-        for (int i = 0; i < 1024; i++) {
-            t.mem.poke32(pt + 4 * i, (i << 12) | 3);
-        }
-        t.mem.poke32(pt + 4 * (absent >>> 12), 0);
         t.handler(Vectors.PF, HANDLER);
-        t.cpu.setCr3(pd);
-        t.mmu.setCr3(pd);
-        t.cpu.setCr0(t.cpu.cr0 | Cpu.CR0_PG);
-        t.mmu.setCr0(t.cpu.cr0);
+        t.identityPaging(absent);
     }
 
     /**
