@@ -221,7 +221,17 @@ final class DecodeCache {
 
     /** For the translator's regions (JitCompiler): word {@code w} of block number {@code n}'s header. */
     int headerWord(int n, int w) {
-        return h[n * HEADER + w];
+        return h[headerIndex(n) + w];
+    }
+
+    /** The index in {@link #h} of block number {@code n}'s header. */
+    static int headerIndex(int n) {
+        return n * HEADER;
+    }
+
+    /** The index in {@link #e} of block number {@code n}'s first slot. */
+    static int firstSlot(int n) {
+        return n * (MAX_INSNS * STRIDE);
     }
 
     /** For the translator's regions: the number of the block a block starting at physical {@code pa} occupies. */
@@ -320,7 +330,7 @@ final class DecodeCache {
                 hits = -1; // moveFetchPage counts the first instruction's fetch
                 c.moveFetchPage(la);
             }
-            final int start = (b / HEADER) * (MAX_INSNS * STRIDE);
+            final int start = firstSlot(b / HEADER);
             final int end = start + count * STRIDE;
             final int blockEip = eip;
             blockPage = pa >>> 12;
@@ -697,7 +707,7 @@ final class DecodeCache {
      * block, the bytes it looked at) with the code-write tracker; returns the header's info word.
      */
     private int build(int b, int pa, int want, PhysicalMemory m, int gen) {
-        final int base = (b / HEADER) * (MAX_INSNS * STRIDE);
+        final int base = firstSlot(b / HEADER);
         final int offset = pa & 0xFFF;
         int count = 0;
         int bytes = 0;

@@ -102,9 +102,10 @@ final class JitCompiler {
     private final int[][] rOffsets = new int[MAX_REGION][];
     private final int[] rDelta = new int[MAX_REGION];
     private final int[] rHeader = new int[MAX_REGION];
-    private final int[] rPa = new int[MAX_REGION];
     private final int[] rInfo = new int[MAX_REGION];
-    private final int[] rGen = new int[MAX_REGION];
+    /** The physical address and page generation of the method's own block (every region block shares the page). */
+    private int regionPa;
+    private int regionGen;
     private final Label[] rLabel = new Label[MAX_REGION];
     /** Most blocks in one compiled method ({@code -Djx86.jit.region=N}, 1: one block per method, as before round 5). */
     private final int maxRegion;
@@ -184,6 +185,8 @@ final class JitCompiler {
         final int pa = cache.headerWord(block, 0);
         final int want = cache.headerWord(block, 1) & (DecodeCache.VALID | DecodeCache.CODE32);
         final int gen = cache.headerWord(block, 2);
+        regionPa = pa;
+        regionGen = gen;
         for (int x = 0; x < regionSize; x++) {
             for (int t : targets(slots, rStart[x], rCount[x], rOffsets[x])) {
                 final int to = rDelta[x] + t;
@@ -198,14 +201,12 @@ final class JitCompiler {
                     continue;
                 }
                 final int r = regionSize++;
-                rStart[r] = n * DecodeCache.MAX_INSNS * STRIDE;
+                rStart[r] = DecodeCache.firstSlot(n);
                 rCount[r] = info & 31;
                 rOffsets[r] = offsets(slots, rStart[r], rCount[r]);
                 rDelta[r] = to;
-                rHeader[r] = n * 4;
-                rPa[r] = pa + to;
+                rHeader[r] = DecodeCache.headerIndex(n);
                 rInfo[r] = info;
-                rGen[r] = gen;
             }
         }
     }
@@ -705,9 +706,9 @@ final class JitCompiler {
         mv.visitJumpInsn(IF_ICMPLT, exit);
         exitIfEventsOrCodeChanged(exit);
         if (x > 0) {
-            headerIs(rHeader[x], rPa[x], exit);
+            headerIs(rHeader[x], regionPa + rDelta[x], exit);
             headerIs(rHeader[x] + 1, rInfo[x], exit);
-            headerIs(rHeader[x] + 2, rGen[x], exit);
+            headerIs(rHeader[x] + 2, regionGen, exit);
             // trace: the block's last byte within the CS limit, and no wrap past 4 GiB
             final int last = rDelta[x] + ((rInfo[x] >>> 8) & 0xFF) - 1;
             eipPlus(last - delta);
