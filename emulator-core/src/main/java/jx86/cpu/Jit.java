@@ -107,6 +107,17 @@ final class Jit {
             since[block] = now;
             return null;
         }
+        return compileNow(block, slots, start, count);
+    }
+
+    /**
+     * Compiles block {@code block} (it became hot with this run). Out of line on purpose: it runs a
+     * few dozen times in a whole run, so HotSpot does not inline it into the trace runner, whose
+     * compiled code then holds no type profile of the array store below (every new hidden class
+     * would fail it: a class_check deoptimization of the runner, round 6 in docs/performance.md).
+     */
+    private JitBlock compileNow(int block, int[] slots, int start, int count) {
+        JitBlock b = null;
         try {
             b = cache != null ? compiler.compile(cache, this, block, slots, start, count)
                     : compiler.compile(slots, start, count);

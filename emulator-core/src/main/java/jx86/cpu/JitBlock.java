@@ -4,9 +4,18 @@ package jx86.cpu;
  * One decoded-instruction cache block compiled to JVM bytecode ({@link JitCompiler}). {@link #run}
  * is exactly {@code DecodeCache.runBlock(start, blockEnd, eip)} for that block: same return value,
  * same {@code exitEip}, {@code exitSynced} and {@code fault} left in the cache, same effects.
- * The implementations are hidden classes, one per compiled block; the trace runner calls this
- * interface once per block run (the only call that is not monomorphic).
+ * The implementations are hidden classes, one per compiled block; the trace runner calls
+ * {@link #run} once per block run (the only call that is not monomorphic).
+ *
+ * <p>An abstract class rather than an interface: with dozens of implementations the call is
+ * megamorphic either way, and a virtual call is one load from the class's vtable where an
+ * interface call first searches the class's itable for the interface (round 6 in
+ * docs/performance.md measured the stub at 7 % of cpu-bound's guest-thread samples).
  */
-interface JitBlock {
-    int run(DecodeCache cache, int eip);
+abstract class JitBlock {
+    /** For the generated subclasses (JitCompiler), instantiated reflectively. */
+    protected JitBlock() {
+    }
+
+    abstract int run(DecodeCache cache, int eip);
 }

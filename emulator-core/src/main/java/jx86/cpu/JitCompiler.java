@@ -52,6 +52,7 @@ final class JitCompiler {
     private static final String CLOCK = "jx86/clock/VirtualClock";
     private static final String FAULT = "jx86/arch/CpuFault";
     private static final String NAME = "jx86/cpu/JitCode";
+    private static final String BLOCK = "jx86/cpu/JitBlock";
 
     // locals of the generated run(DecodeCache, int)
     private static final int L_DC = 1;
@@ -247,16 +248,15 @@ final class JitCompiler {
                 return "java/lang/Object"; // frames only ever merge equal types here
             }
         };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
-                new String[] {"jx86/cpu/JitBlock"});
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, BLOCK, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitMethodInsn(INVOKESPECIAL, BLOCK, "<init>", "()V", false);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + DC + ";I)I", null, null);
+        mv = cw.visitMethod(0, "run", "(L" + DC + ";I)I", null, null);
         mv.visitCode();
         body();
         mv.visitMaxs(0, 0);
