@@ -102,21 +102,25 @@ final class Jit {
             heat[block] = h + 1;
             return null;
         }
+        return hot(block, now, slots, start, count);
+    }
+
+    /**
+     * The block's heat reached the threshold with this run (number {@code now}): compiles it if
+     * the runs lie within the window, else begins a new window. Out of line on purpose, like
+     * everything after the counting: it runs once per threshold runs of a block, so HotSpot does
+     * not inline it into the trace runner, and the runner's compiled code holds neither the
+     * window's branch (a rarely taken branch there is an unstable_if deoptimization of the whole
+     * runner when it is taken at last) nor the type profile of the array store of a new compiled
+     * block (every new hidden class would fail it: a class_check deoptimization); round 6 in
+     * docs/performance.md.
+     */
+    private JitBlock hot(int block, long now, int[] slots, int start, int count) {
         if (now - since[block] >= window) {
             heat[block] = 1; // hot only over a long time: a new window begins with this run
             since[block] = now;
             return null;
         }
-        return compileNow(block, slots, start, count);
-    }
-
-    /**
-     * Compiles block {@code block} (it became hot with this run). Out of line on purpose: it runs a
-     * few dozen times in a whole run, so HotSpot does not inline it into the trace runner, whose
-     * compiled code then holds no type profile of the array store below (every new hidden class
-     * would fail it: a class_check deoptimization of the runner, round 6 in docs/performance.md).
-     */
-    private JitBlock compileNow(int block, int[] slots, int start, int count) {
         JitBlock b = null;
         try {
             b = cache != null ? compiler.compile(cache, this, block, slots, start, count)
