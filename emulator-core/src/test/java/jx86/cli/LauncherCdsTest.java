@@ -97,7 +97,8 @@ class LauncherCdsTest {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jsa")).sorted().toList();
+            // a class-data archive, or on JDK 25 and later an AOT cache
+            return s.filter(p -> p.getFileName().toString().matches("jx86-.*\\.(jsa|aot)")).sorted().toList();
         }
     }
 
@@ -114,23 +115,32 @@ class LauncherCdsTest {
         Run first = boot(env);
         assertThat(first.status()).isEqualTo(without.status());
         assertThat(first.stdout()).isEqualTo(without.stdout());
-        assertThat(first.stderr()).contains("jx86: writing the class-data archive");
+        assertThat(first.stderr()).containsPattern("jx86: writing the (class-data archive|AOT cache)");
         List<Path> written = archives(dir);
         assertThat(written).hasSize(1);
         assertThat(Files.size(written.get(0))).isGreaterThan(1 << 20);
 
-        // present: used (-Xshare:on makes the JVM fail if it could not map it), nothing written again
-        Run second = boot(Map.of("JX86_CDS_DIR", dir.toString(), "JX86_JAVA_OPTS", "-Xshare:on"));
+        // present: used (-Xshare:on, or -XX:AOTMode=on for an AOT cache, makes the JVM fail if it
+        // could not map it), nothing written again
+        boolean aot = written.get(0).toString().endsWith(".aot");
+        Run second = boot(Map.of("JX86_CDS_DIR", dir.toString(), "JX86_JAVA_OPTS", aot ? "-XX:AOTMode=on" : "-Xshare:on"));
         assertThat(second.status()).isEqualTo(without.status());
         assertThat(second.stdout()).isEqualTo(without.stdout());
-        assertThat(second.stderr()).doesNotContain("class-data archive");
+        assertThat(second.stderr()).doesNotContain("class-data archive").doesNotContain("AOT cache");
+
+        // the user's own sharing options (the JVM refuses an AOT cache next to -Xshare:...): they win
+        for (String opts : List.of("-Xshare:off", "-Xshare:auto")) {
+            Run own = boot(Map.of("JX86_CDS_DIR", dir.toString(), "JX86_JAVA_OPTS", opts));
+            assertThat(own.status()).as(opts).isEqualTo(without.status());
+            assertThat(own.stdout()).as(opts).isEqualTo(without.stdout());
+        }
 
         // corrupt (same name, not an archive): ignored without a word
         Files.writeString(written.get(0), "not a class-data archive\n");
         Run corrupt = boot(env);
         assertThat(corrupt.status()).isEqualTo(without.status());
         assertThat(corrupt.stdout()).isEqualTo(without.stdout());
-        assertThat(corrupt.stderr()).doesNotContain("cds").doesNotContain("shared archive");
+        assertThat(corrupt.stderr()).doesNotContain("cds").doesNotContain("shared archive").doesNotContainIgnoringCase("aot");
 
         // stale (the jar changed): a new archive replaces the old one
         Path jar = root.resolve("emulator-core/target/emulator-core.jar");
@@ -163,6 +173,63 @@ class LauncherCdsTest {
         assertThat(g1.stdout().lines().findFirst().orElse("")).contains("-XX:+UseG1GC").doesNotContain("UseParallelGC")
                 .doesNotContain("NewSize=67108864");
         assertThat(g1.stdout()).contains("CDS!\n");
+    }
+
+    /** JAVA_VERSION from a JDK's release file, or null. */
+    private static String release(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    return line.substring("JAVA_VERSION=\"".length(), line.length() - 1);
+                }
+            }
+        } catch (IOException e) {
+            // no release file: not a candidate
+        }
+        return null;
+    }
+
+    private static Path thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    @Test
+    void javaOverride_runsTheNamedJvm_andABadOneIsOneLineAndStatusTwo() throws Exception {
+        Run run = launch(Map.of("JX86_CDS", "off", "JX86_JAVA", thisJava().toString()), "--version");
+        assertThat(run.status()).isZero();
+        assertThat(run.stdout()).contains("Java " + System.getProperty("java.version") + " (");
+
+        Run bad = launch(Map.of("JX86_CDS", "off", "JX86_JAVA", root.resolve("no-such-java").toString()), "--version");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.stdout()).isEmpty();
+        assertThat(bad.stderr().lines()).containsExactly("jx86: JX86_JAVA=" + root.resolve("no-such-java")
+                + ": not an executable java binary");
+    }
+
+    @Test
+    void newestJdk_isChosenOverAnOlderDefault() throws Exception {
+        // every JDK 17 or later under /usr/lib/jvm, by version; links to the same JDK count once
+        java.util.TreeMap<Runtime.Version, Path> jdks = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.isDirectory(Path.of("/usr/lib/jvm")) ? Files.list(Path.of("/usr/lib/jvm")) : Stream.empty()) {
+            for (Path home : s.toList()) {
+                String v = release(home);
+                if (v != null && v.matches("[1-9][0-9]*(\\.[0-9]+)*") && Files.isExecutable(home.resolve("bin/java"))
+                        && Runtime.Version.parse(v).feature() >= 17) {   // JDK 8's "1.8.0_x" is not a candidate
+                    jdks.putIfAbsent(Runtime.Version.parse(v), home.toRealPath());
+                }
+            }
+        }
+        assumeTrue(jdks.size() >= 2, "JDK choice test skipped: fewer than two JDKs (17 or later) under /usr/lib/jvm");
+        Path oldest = jdks.firstEntry().getValue();
+        String newest = jdks.lastKey().toString();
+        // the oldest is the default java (first on PATH); the launcher takes the newest instead
+        Run run = launch(Map.of("JX86_CDS", "off", "PATH", oldest.resolve("bin") + ":/usr/bin:/bin"), "--version");
+        assertThat(run.status()).isZero();
+        assertThat(run.stdout()).contains("Java " + newest + " (");
+        // JX86_JAVA wins over the choice
+        Run named = launch(Map.of("JX86_CDS", "off", "PATH", oldest.resolve("bin") + ":/usr/bin:/bin",
+                "JX86_JAVA", oldest.resolve("bin/java").toString()), "--version");
+        assertThat(named.stdout()).contains("Java " + jdks.firstKey() + " (");
     }
 
     @Test
