@@ -63,17 +63,10 @@ final class BenchEmulator {
             return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
         }
 
-        /**
-         * The launcher's archive options for {@code archive} (its jx86.cdsArchive property), or none:
-         * a {@code .aot} file is the AOT cache it writes on JDK 25 and later, anything else a
-         * class-data archive.
-         */
+        /** The launcher's archive options for {@code archive} (its jx86.cdsArchive property), or none. */
         static List<String> cdsOptions(String archive) {
             if (archive == null || archive.isEmpty() || !Files.isReadable(Path.of(archive))) {
                 return List.of();
-            }
-            if (archive.endsWith(".aot")) {
-                return List.of("-XX:AOTCache=" + archive, "-Xlog:aot*=off", "-Xlog:cds*=off", "-Djx86.cdsArchive=" + archive);
             }
             return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off",
                     "-Djx86.cdsArchive=" + archive);

@@ -186,16 +186,6 @@ class BenchCompareTest {
     }
 
     @Test
-    void jx86Child_getsTheLaunchersAotCacheOnJdk25() throws IOException {
-        // the launcher writes an AOT cache (.aot) instead of a class-data archive (.jsa) on JDK 25 and later
-        Path cache = Files.writeString(dir.resolve("jx86-3.aot"), "cache");
-        assertThat(BenchEmulator.JavaLauncher.options(cache.toString(), "-XX:+UseParallelGC", null)).containsExactly(
-                "-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off", "-Djx86.cdsArchive=" + cache,
-                "-XX:+UseParallelGC", "-Djx86.jvmOptions=-XX:+UseParallelGC");
-        assertThat(BenchEmulator.JavaLauncher.cdsOptions(dir.resolve("missing.aot").toString())).isEmpty();
-    }
-
-    @Test
     void children_runThisJvmsJavaBinary_andTheHeaderNamesItsVersion() {
         BenchEmulator.JavaLauncher l = BenchEmulator.JavaLauncher.current(dir);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
