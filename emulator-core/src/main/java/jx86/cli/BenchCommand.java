@@ -326,7 +326,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("jx86-bench");
-            System.out.println(hostLine("at start"));
+            // the children run on this JVM's java binary (JavaLauncher.current), so its version is theirs
+            System.out.println(hostLine("at start") + "; " + BenchEmulator.JavaLauncher.current(root).describe());
             new BenchCompare(emulators, BenchCompare.mkimage(root), n, w, System.out).run(choices, dir);
             Path mono = root.resolve("disk-images/target/images/monolithic.img");
             for (int mib : new int[] {128, 512}) {

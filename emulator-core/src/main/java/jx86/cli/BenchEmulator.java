@@ -72,6 +72,11 @@ final class BenchEmulator {
                     "-Djx86.cdsArchive=" + archive);
         }
 
+        /** "java VERSION (BINARY)": which JVM the children run, for the table's first line. */
+        String describe() {
+            return "java " + System.getProperty("java.version") + " (" + java + ")";
+        }
+
         List<String> command(List<String> args) {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());

@@ -186,6 +186,16 @@ class BenchCompareTest {
     }
 
     @Test
+    void children_runThisJvmsJavaBinary_andTheHeaderNamesItsVersion() {
+        BenchEmulator.JavaLauncher l = BenchEmulator.JavaLauncher.current(dir);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        assertThat(l.java()).isEqualTo(java);
+        assertThat(l.command(List.of("boot")).get(0)).isEqualTo(java.toString());
+        assertThat(l.describe()).matches("java " + Runtime.version().feature() + "(\\.[0-9]+)* \\("
+                + java.toString().replace(".", "\\.") + "\\)");
+    }
+
+    @Test
     void statsAndEndLines_areParsedFromTheirOwnLinesOnly() {
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83,089,423 instructions, 1 cycles\n")).isEqualTo(83_089_423L);
         assertThat(BenchEmulator.statsInstructions("jx86 stats: 83.089.423 instructions\n")).isEqualTo(83_089_423L);

@@ -165,6 +165,63 @@ class LauncherCdsTest {
         assertThat(g1.stdout()).contains("CDS!\n");
     }
 
+    /** JAVA_VERSION from a JDK's release file, or null. */
+    private static String release(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    return line.substring("JAVA_VERSION=\"".length(), line.length() - 1);
+                }
+            }
+        } catch (IOException e) {
+            // no release file: not a candidate
+        }
+        return null;
+    }
+
+    private static Path thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    @Test
+    void javaOverride_runsTheNamedJvm_andABadOneIsOneLineAndStatusTwo() throws Exception {
+        Run run = launch(Map.of("JX86_CDS", "off", "JX86_JAVA", thisJava().toString()), "--version");
+        assertThat(run.status()).isZero();
+        assertThat(run.stdout()).contains("Java " + System.getProperty("java.version") + " (");
+
+        Run bad = launch(Map.of("JX86_CDS", "off", "JX86_JAVA", root.resolve("no-such-java").toString()), "--version");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.stdout()).isEmpty();
+        assertThat(bad.stderr().lines()).containsExactly("jx86: JX86_JAVA=" + root.resolve("no-such-java")
+                + ": not an executable java binary");
+    }
+
+    @Test
+    void newestJdk_isChosenOverAnOlderDefault() throws Exception {
+        // every JDK 17 or later under /usr/lib/jvm, by version; links to the same JDK count once
+        java.util.TreeMap<Runtime.Version, Path> jdks = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.isDirectory(Path.of("/usr/lib/jvm")) ? Files.list(Path.of("/usr/lib/jvm")) : Stream.empty()) {
+            for (Path home : s.toList()) {
+                String v = release(home);
+                if (v != null && v.matches("[1-9][0-9]*(\\.[0-9]+)*") && Files.isExecutable(home.resolve("bin/java"))
+                        && Runtime.Version.parse(v).feature() >= 17) {   // JDK 8's "1.8.0_x" is not a candidate
+                    jdks.putIfAbsent(Runtime.Version.parse(v), home.toRealPath());
+                }
+            }
+        }
+        assumeTrue(jdks.size() >= 2, "JDK choice test skipped: fewer than two JDKs (17 or later) under /usr/lib/jvm");
+        Path oldest = jdks.firstEntry().getValue();
+        String newest = jdks.lastKey().toString();
+        // the oldest is the default java (first on PATH); the launcher takes the newest instead
+        Run run = launch(Map.of("JX86_CDS", "off", "PATH", oldest.resolve("bin") + ":/usr/bin:/bin"), "--version");
+        assertThat(run.status()).isZero();
+        assertThat(run.stdout()).contains("Java " + newest + " (");
+        // JX86_JAVA wins over the choice
+        Run named = launch(Map.of("JX86_CDS", "off", "PATH", oldest.resolve("bin") + ":/usr/bin:/bin",
+                "JX86_JAVA", oldest.resolve("bin/java").toString()), "--version");
+        assertThat(named.stdout()).contains("Java " + jdks.firstKey() + " (");
+    }
+
     @Test
     void badUsage_statusTwoAndNothingOnStdout() throws Exception {
         Run run = launch(Map.of("JX86_CDS_DIR", root.resolve("cache/usage").toString()), "boot", "-m", "1");
