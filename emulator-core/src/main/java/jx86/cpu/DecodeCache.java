@@ -164,6 +164,8 @@ final class DecodeCache {
     static final int SYSTEM = 96;
     static final int SYSTEM_INT = 0;
     static final int SYSTEM_IRET = 1;
+    /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
+    private static final int SYSTEM_BLOCK = 1 << 5;
 
     /** Bit of a slot's id word: the instruction may touch memory (or runs through the helpers). */
     static final int IMPURE = 1 << 27;
@@ -180,8 +182,8 @@ final class DecodeCache {
 
     /**
      * Block headers, {@link #HEADER} ints each, direct mapped by a hash of the block's physical
-     * start address: [0] that address; [1] instruction count (bits 0-4), length in bytes (8-15),
-     * code32 and valid bits as in the slots; [2] the page's {@link CodeWriteTracker} generation
+     * start address: [0] that address; [1] instruction count (bits 0-4), {@link #SYSTEM_BLOCK},
+     * length in bytes (8-15), code32 and valid bits as in the slots; [2] the page's {@link CodeWriteTracker} generation
      * when the block was decoded (a different generation now: some line of the page was written).
      */
     private final int[] h = new int[BLOCKS * HEADER];
@@ -344,7 +346,7 @@ final class DecodeCache {
                 c.moveFetchPage(la);
             }
             final int start = firstSlot(b / HEADER);
-            if ((e[start] & 0xFF) == SYSTEM) {
+            if ((info & SYSTEM_BLOCK) != 0) {
                 return system(c, start, eip, done, hits);
             }
             final int end = start + count * STRIDE;
@@ -821,6 +823,9 @@ final class DecodeCache {
             jit.drop(b / HEADER); // a compiled form belongs to the decoded block it was made from
         }
         int info = want | count | bytes << 8;
+        if (count == 1 && (e[base] & 0xFF) == SYSTEM) {
+            info |= SYSTEM_BLOCK;
+        }
         h[b] = pa;
         h[b + 1] = info;
         h[b + 2] = gen;
