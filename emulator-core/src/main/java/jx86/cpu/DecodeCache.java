@@ -154,6 +154,18 @@ final class DecodeCache {
     static final int TEST_AL8 = 93;
     static final int CMP_MI8 = 94;
     static final int CMP_MI32 = 95;
+    /**
+     * The kernel's entry and exit: INT imm8 (aux = SYSTEM_INT, imm = vector) and IRET
+     * (aux = SYSTEM_IRET). Such an instruction is always a block of its own (build ends the block
+     * before it), and {@link #trace} runs it as the trace's last step ({@link #system}) through
+     * the decoder's handlers: it changes CS, CPL, EFLAGS and the fetch translation, which no other
+     * cached instruction may, so the run loop must look at the next boundary afresh.
+     */
+    static final int SYSTEM = 96;
+    static final int SYSTEM_INT = 0;
+    static final int SYSTEM_IRET = 1;
+    /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
+    private static final int SYSTEM_BLOCK = 1 << 5;
 
     /** Bit of a slot's id word: the instruction may touch memory (or runs through the helpers). */
     static final int IMPURE = 1 << 27;
@@ -170,8 +182,8 @@ final class DecodeCache {
 
     /**
      * Block headers, {@link #HEADER} ints each, direct mapped by a hash of the block's physical
-     * start address: [0] that address; [1] instruction count (bits 0-4), length in bytes (8-15),
-     * code32 and valid bits as in the slots; [2] the page's {@link CodeWriteTracker} generation
+     * start address: [0] that address; [1] instruction count (bits 0-4), {@link #SYSTEM_BLOCK},
+     * length in bytes (8-15), code32 and valid bits as in the slots; [2] the page's {@link CodeWriteTracker} generation
      * when the block was decoded (a different generation now: some line of the page was written).
      */
     private final int[] h = new int[BLOCKS * HEADER];
@@ -197,6 +209,9 @@ final class DecodeCache {
      */
     private int loopRoom;
     private int looped;
+
+    /** INT n and IRET run by {@link #system} (tests check that the path is taken). */
+    long systemRuns;
 
     /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
@@ -331,6 +346,9 @@ final class DecodeCache {
                 c.moveFetchPage(la);
             }
             final int start = firstSlot(b / HEADER);
+            if ((info & SYSTEM_BLOCK) != 0) {
+                return system(c, start, eip, done, hits);
+            }
             final int end = start + count * STRIDE;
             final int blockEip = eip;
             blockPage = pa >>> 12;
@@ -394,6 +412,54 @@ final class DecodeCache {
         c.eip = eip;
         retire(c, hits, done);
         return done;
+    }
+
+    /**
+     * Runs the INT n or IRET in slot {@code s} (EIP {@code eip}) after the trace's {@code done}
+     * steps, as the trace's last step, exactly as the run loop's {@code Cpu.step} runs it through
+     * {@link Exec} (same handler, same rollback of EIP and ESP on a fault, RF cleared unless the
+     * instruction kept it, one cycle); returns the trace's steps. The trace's fetches are booked
+     * first, with this instruction's own (an I-TLB hit on the fetch page, {@code hits} = -1 when
+     * the page change already counted it), so the TLB sees them in the decoder's order before a
+     * CPL change settles them. The trace runs only with TF and the debug registers off, so the
+     * single-step and data-breakpoint parts of {@code Cpu.step} have nothing to do.
+     */
+    private int system(Cpu c, int s, int eip, int done, int hits) {
+        systemRuns++;
+        final int o = e[s];
+        c.eip = eip;
+        retire(c, hits + 1, done);
+        final int esp = c.regs[Cpu.ESP];
+        c.insnEip = eip;
+        c.ip = eip + ((o >>> 8) & 15);
+        c.osz = (o >>> 19) & 7;
+        c.asz32 = (e[s + 1] & (1 << 21)) != 0;
+        c.segOvr = ((o >>> 22) & 7) - 1;
+        c.keepRf = false;
+        c.suppressSingleStep = false;
+        try {
+            if (((o >>> 12) & 15) == SYSTEM_INT) {
+                ControlTransfer.intN(c, e[s + 3]);
+            } else {
+                ControlTransfer.iret(c);
+            }
+            c.eip = c.ip;
+        } catch (jx86.arch.CpuFault f) {
+            c.eip = eip;
+            c.regs[Cpu.ESP] = esp;
+            if (!Interrupts.raiseException(c, f)) {
+                c.enterShutdown(); // as in Cpu.step: a fault that ends in shutdown advances no cycle
+                return done + 1;
+            }
+            c.clock.cycles++;
+            return done + 1;
+        }
+        c.instructions++;
+        if (!c.keepRf) {
+            c.eflags &= ~Cpu.RF;
+        }
+        c.clock.cycles++;
+        return done + 1;
     }
 
     /**
@@ -659,6 +725,12 @@ final class DecodeCache {
                             to = next;
                             break;
                         }
+                        case SYSTEM:
+                            // Only trace runs it (a block of its own); reached here (a translated
+                            // region running slot by slot) the trace ends before it, and the
+                            // next trace runs it.
+                            exitEip = eip;
+                            return ~i;
                         default:
                             to = fastRare(c, r, e, i, o, id, next);
                             break;
@@ -718,6 +790,9 @@ final class DecodeCache {
             if (id == SLOW) {
                 break;
             }
+            if (id == SYSTEM && count > 0) {
+                break; // INT n / IRET: a block of its own (trace runs it)
+            }
             int len = (o >>> 8) & 15;
             if (impure(id, e[base + count * STRIDE + 1])) {
                 e[base + count * STRIDE] = o | IMPURE;
@@ -748,6 +823,9 @@ final class DecodeCache {
             jit.drop(b / HEADER); // a compiled form belongs to the decoded block it was made from
         }
         int info = want | count | bytes << 8;
+        if (count == 1 && (e[base] & 0xFF) == SYSTEM) {
+            info |= SYSTEM_BLOCK;
+        }
         h[b] = pa;
         h[b + 1] = info;
         h[b + 2] = gen;
@@ -768,6 +846,7 @@ final class DecodeCache {
             case JMP_E:
             case STRING:
             case JMP32:
+            case SYSTEM:
                 return true;
             default:
                 return false;
@@ -776,7 +855,7 @@ final class DecodeCache {
 
     /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
     private static boolean impure(int id, int operands) {
-        return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32
+        return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32 || id == SYSTEM
                 || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
     }
 

@@ -584,9 +584,10 @@ public final class OpTable {
             op(0xCA, "lret~", "Iw", "ControlTransfer.farReturn");
             op(0xCB, "lret~", "", "ControlTransfer.farReturn");
             op(0xCC, "int3", "", "ControlTransfer.softInt");
-            op(0xCD, "int", "Ib", "ControlTransfer.intN");
+            op(0xCD, "int", "Ib", "ControlTransfer.intN").c(DecodeCache.SYSTEM, DecodeCache.SYSTEM_INT);
             op(0xCE, "into", "", "ControlTransfer.into").f(OF, 0, 0);
-            op(0xCF, "iret~", "", "ControlTransfer.iret").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
+            op(0xCF, "iret~", "", "ControlTransfer.iret").f(0, ARITH | DF | IF, 0).p(Priv.IOPL)
+                    .c(DecodeCache.SYSTEM, DecodeCache.SYSTEM_IRET);
             op(0xD4, "aam", "Ib", "DecimalArith.aam").f(0, SF | ZF | PF, OF | AF | CF);
             op(0xD5, "aad", "Ib", "DecimalArith.aad").f(0, SF | ZF | PF, OF | AF | CF);
             op(0xD6, "salc", "", "FlagControl.salc").f(CF, 0, 0);

@@ -497,14 +497,29 @@ public final class Mmu {
 
     /**
      * The physical frame {@link #translateFetch} would return for {@code la} (before the A20
-     * mask) if it would hit the I-TLB, else -1; no side effects.
+     * mask) if it would hit the I-TLB without a fault, else -1; counts nothing. Besides the fast
+     * array it looks at the model's entries: a 4 MiB entry fills the fast array one 4 KiB page at
+     * a time, so a kernel mapped with large pages reaches a new code page of a cached entry often
+     * (kbench: about 550,000 times a run), and the trace runner need not leave that fetch to the
+     * decoder.
      */
     public int peekFetchHit(int la) {
         if (!pagingOn) {
             return la & ~0xFFF;
         }
         int e = iFast[la >>> 22][(la >>> 12) & 0x3FF];
-        return (e & fetchMask) == Tlb.F_VALID ? e & 0xFFFF_F000 : -1;
+        if ((e & fetchMask) == Tlb.F_VALID) {
+            return e & 0xFFFF_F000;
+        }
+        int slot = itlb.lookup(la);
+        if (slot < 0) {
+            return -1;
+        }
+        int f = itlb.flags(slot);
+        if (!Paging.allowed((f & Tlb.E_USER) != 0, (f & Tlb.E_WRITABLE) != 0, false, user, wp)) {
+            return -1; // translateFetch would fault (and drop the entry): the decoder's business
+        }
+        return itlb.physical(slot, la) & ~0xFFF;
     }
 
     /**

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class KernelPathFormsTest {
     /** Exception handlers: vector v halts at HANDLERS + v (inside every CS limit used here). */
-    private static final int HANDLERS = 0x1E00;
+    static final int HANDLERS = 0x1E00;
 
-    private static CpuTestSupport machine(Engine engine, Consumer<CpuTestSupport> setup) {
+    static CpuTestSupport machine(Engine engine, Consumer<CpuTestSupport> setup) {
         CpuTestSupport t = CpuTestSupport.flat32(engine);
         for (int v = 0; v < 32; v++) {
             t.handler(v, HANDLERS + v);
@@ -37,7 +37,7 @@ class KernelPathFormsTest {
     }
 
     /** Runs the machine {@code setup} builds on all three engines; returns the interpreter's after comparing. */
-    private static CpuTestSupport onEveryEngine(Consumer<CpuTestSupport> setup, String what) {
+    static CpuTestSupport onEveryEngine(Consumer<CpuTestSupport> setup, String what) {
         CpuTestSupport plain = machine(Engine.INTERP, setup);
         StopReason expected = plain.cpu.run(1_000_000);
         for (Engine engine : new Engine[] {Engine.CACHE, Engine.JIT}) {
@@ -56,7 +56,7 @@ class KernelPathFormsTest {
     }
 
     /** The fault frame at the handler's ESP (with an error code): {error code, EIP, CS, EFLAGS}. */
-    private static int[] frame(CpuTestSupport t) {
+    static int[] frame(CpuTestSupport t) {
         int sp = t.reg(Cpu.ESP);
         return new int[] {t.read32(sp), t.read32(sp + 4), t.read32(sp + 8) & 0xFFFF};
     }
