@@ -1045,8 +1045,8 @@ final class DecodeCache {
     private static int load(Cpu c, int seg, int off, int size) {
         int la = Mem.laRead(c, seg, off, size);
         int pa = c.mmu.readHit(la, 0x1000 - size);
-        if (pa != -1) {
-            return size == 4 ? c.memory().read32(pa) : c.memory().read8(pa);
+        if (pa != -1) { // a RAM page
+            return size == 4 ? c.memory().ramRead32(pa) : c.memory().ramRead8(pa);
         }
         return size == 4 ? c.mmu.read32(la) : c.mmu.read8(la);
     }
@@ -1055,8 +1055,8 @@ final class DecodeCache {
     private static void store32(Cpu c, int seg, int off, int v) {
         int la = Mem.laWrite(c, seg, off, 4);
         int pa = c.mmu.writeHit(la, 0xFFC);
-        if (pa != -1) {
-            c.memory().write32(pa, v);
+        if (pa != -1) { // a RAM page
+            c.memory().ramStore32(pa, v);
         } else {
             c.mmu.write32(la, v);
         }

@@ -128,6 +128,8 @@ public final class PhysicalMemory {
             pageKind[page] = KIND_MMIO;
         }
         mmio.add(new MmioRange(start, end, name, device));
+        a20Listener.run(); // the MMU's data fast path caches "this page is RAM": drop it
+
     }
 
     /** KIND_* of the page holding {@code pa} (after the A20 mask). */
@@ -153,7 +155,10 @@ public final class PhysicalMemory {
         }
     }
 
-    /** Called when the A20 gate changes (the MMU drops cached translations). */
+    /**
+     * Called when the A20 gate changes or a device is mapped (the MMU drops cached translations:
+     * its data fast path holds RAM pages after the A20 mask).
+     */
     public void setA20Listener(Runnable listener) {
         this.a20Listener = listener;
     }
@@ -216,6 +221,26 @@ public final class PhysicalMemory {
         } else {
             LE32.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, value);
         }
+    }
+
+    /**
+     * Stores for callers that know {@code pa} is RAM and the access stays in its page (the MMU's
+     * data fast path): {@code ramWrite*} plus the code-write tracker, as {@link #write32} does for
+     * RAM, without the A20 mask and the page-kind test.
+     */
+    public void ramStore8(int pa, int value) {
+        codeWrites.noteWrite(pa, 1);
+        ramWrite8(pa, value);
+    }
+
+    public void ramStore16(int pa, int value) {
+        codeWrites.noteWrite(pa, 2);
+        ramWrite16(pa, value);
+    }
+
+    public void ramStore32(int pa, int value) {
+        codeWrites.noteWrite(pa, 4);
+        ramWrite32(pa, value);
     }
 
     /** The array holding RAM address {@code pa}; {@link #indexOf} is its index there. */

@@ -26,7 +26,11 @@ import jx86.memory.PhysicalMemory;
  *
  * <p>Hot path: two loads from the TLB's two-level fast array, one mask compare, the page-cross test, an LRU
  * stamp and a counter increment; everything else (model lookup, walk, straddling, faults) is on
- * the slow path. NOT modelled: PAE, PSE-36, SMEP/SMAP, paging-structure caches, PCIDs.
+ * the slow path. The data TLB's fast array holds RAM pages only, their frames after the A20 mask
+ * (see {@link #fill}), so a data access that hits it goes straight to the RAM array, without the
+ * physical address space's routing (A20 mask, page kind) that an access to MMIO, ROM or
+ * unassigned space needs; those take the model's path on every access, counted exactly as a hit
+ * there. NOT modelled: PAE, PSE-36, SMEP/SMAP, paging-structure caches, PCIDs.
  */
 public final class Mmu {
     private final PhysicalMemory mem;
@@ -220,15 +224,19 @@ public final class Mmu {
     /**
      * For the trace runner's specialised loads: the physical address of a read at {@code la}
      * whose page offset is at most {@code lastOffset} (so it stays in one page) when it is a D-TLB
-     * fast-array hit or paging is off, counted exactly as {@link #read32} counts it; -1 when the
-     * access must go through {@link #read32} (miss, rights, page end). Small on purpose, so
-     * HotSpot inlines it where read32 (with its slow path) is not.
+     * fast-array hit or paging is off, and the page is RAM (so the caller may use
+     * {@link PhysicalMemory#ramRead32} and the like), counted exactly as {@link #read32} counts
+     * it; -1 when the access must go through {@link #read32} (miss, rights, page end, not RAM).
+     * Small on purpose, so HotSpot inlines it where read32 (with its slow path) is not.
      */
     public int readHit(int la, int lastOffset) {
         return dataHit(la, lastOffset, dataReadMask);
     }
 
-    /** As {@link #readHit} for a write (counted as {@link #write32} counts it). */
+    /**
+     * As {@link #readHit} for a write (counted as {@link #write32} counts it); the caller stores
+     * with {@link PhysicalMemory#ramStore32} and the like, which tell the code-write tracker.
+     */
     public int writeHit(int la, int lastOffset) {
         return dataHit(la, lastOffset, dataWriteMask);
     }
@@ -238,17 +246,15 @@ public final class Mmu {
             return -1;
         }
         if (!pagingOn) {
-            return la;
+            int pa = la & mem.a20Mask();
+            return mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? pa : -1;
         }
         int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-        int pa = (e & 0xFFFF_F000) | (la & 0xFFF);
-        // pa -1 (0xFFFFFFFF, the BIOS alias's last byte) cannot be told from "no": it takes the
-        // normal path, and must not be counted here as well
-        if ((e & rightsMask) != Tlb.F_VALID || pa == -1) {
+        if ((e & rightsMask) != Tlb.F_VALID) {
             return -1;
         }
         dtlb.hitData(e, cplClass);
-        return pa;
+        return (e & 0xFFFF_F000) | (la & 0xFFF); // RAM (never -1: RAM ends below 3 GiB)
     }
 
     public int read8(int la) {
@@ -258,7 +264,7 @@ public final class Mmu {
                 return mem.read8(translate(dtlb, la, false, user));
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            return mem.ramRead8((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read8(la);
     }
@@ -270,7 +276,7 @@ public final class Mmu {
                 return readSlow(dtlb, la, 2, user);
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            return mem.ramRead16((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read16(la);
     }
@@ -282,7 +288,7 @@ public final class Mmu {
                 return readSlow(dtlb, la, 4, user);
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            return mem.ramRead32((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read32(la);
     }
@@ -295,7 +301,8 @@ public final class Mmu {
                 return;
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            mem.ramStore8((e & 0xFFFF_F000) | (la & 0xFFF), value);
+            return;
         }
         mem.write8(la, value);
     }
@@ -308,7 +315,8 @@ public final class Mmu {
                 return;
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            mem.ramStore16((e & 0xFFFF_F000) | (la & 0xFFF), value);
+            return;
         }
         mem.write16(la, value);
     }
@@ -321,7 +329,8 @@ public final class Mmu {
                 return;
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            mem.ramStore32((e & 0xFFFF_F000) | (la & 0xFFF), value);
+            return;
         }
         mem.write32(la, value);
     }
@@ -411,7 +420,7 @@ public final class Mmu {
                 return readSlow(dtlb, la, 2, false);
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            return mem.ramRead16((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read16(la);
     }
@@ -423,7 +432,7 @@ public final class Mmu {
                 return readSlow(dtlb, la, 4, false);
             }
             dtlb.hitData(e, cplClass);
-            la = (e & 0xFFFF_F000) | (la & 0xFFF);
+            return mem.ramRead32((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read32(la);
     }
@@ -595,7 +604,7 @@ public final class Mmu {
                 throw CpuFault.pageFault(Paging.PF_P | (write ? Paging.PF_W : 0) | (asUser ? Paging.PF_U : 0), la);
             }
             if (!write || (f & Tlb.E_DIRTY) != 0) {
-                tlb.fillFast(slot, la);
+                fill(tlb, slot, la);
                 return tlb.physical(slot, la);
             }
             // First write through an entry with D clear: walk again to set D in memory.
@@ -615,7 +624,25 @@ public final class Mmu {
             throw CpuFault.pageFault(error, la);
         }
         int slot = tlb.insert(la, paging.large(), paging.frame(), paging.entryFlags(), cplClass);
-        tlb.fillFast(slot, la);
+        fill(tlb, slot, la);
         return tlb.physical(slot, la);
+    }
+
+    /**
+     * Publishes a translation the model now holds to the TLB's fast array. The instruction TLB's
+     * entries hold any page (the fetch path routes its reads itself); the data TLB's hold RAM pages
+     * only, with the frame after the A20 mask, so that a data hit can read and write the RAM
+     * array directly. A data page that is not RAM gets no fast entry (and loses any other slot's),
+     * so each access to it takes {@link #translate}, which counts it as the same hit. Page kinds are
+     * fixed once the machine is built, and the A20 gate drops every entry when it changes.
+     */
+    private void fill(Tlb tlb, int slot, int la) {
+        if (tlb == itlb) {
+            tlb.fillFast(slot, la);
+        } else if (mem.kindOf(tlb.physical(slot, la)) == PhysicalMemory.KIND_RAM) {
+            tlb.fillFast(slot, la, mem.a20Mask());
+        } else {
+            tlb.clearFast(la);
+        }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Arrays;
  * that every non-zero fast entry names a valid model slot that translates that page; every
  * eviction or invalidation clears the fast entries of the slot first. A hit through the fast array
  * still updates the model's LRU stamp and hit counter, so the fast path cannot hide anything.
+ * (The converse does not hold: the MMU leaves pages without a fast entry where it wants every
+ * access to take the model's path, e.g. data pages that are not RAM.)
  *
  * <p>NOT modelled: paging-structure caches (PDE cache), PCIDs, the TLB's physical timing.
  */
@@ -53,6 +55,13 @@ public final class Tlb {
     /** Physical base address of the page (4 KiB or 4 MiB aligned). */
     private final int[] frame;
     private final int[] flags;
+    /**
+     * LRU stamps: the tick of the slot's last use; an empty slot holds {@link #emptyStamp}, below
+     * every tick and ordered by slot, so that the victim is simply the slot with the smallest
+     * value (the first empty way, else the least recently used), found without a data-dependent
+     * branch: on a random walk over many pages the old "empty? older?" branches were mispredicted
+     * on most misses.
+     */
     private final long[] lru;
     private long tick;
     /**
@@ -103,6 +112,9 @@ public final class Tlb {
         lru = new long[total];
         bigFilled = new long[geometry.entries4m() * 16];
         Arrays.fill(tag, INVALID);
+        for (int i = 0; i < total; i++) {
+            lru[i] = emptyStamp(i);
+        }
         Arrays.fill(fast, emptyChunk);
     }
 
@@ -245,15 +257,13 @@ public final class Tlb {
         int key = large ? la >>> 22 : la >>> 12;
         int first = large ? base4m + (key & (sets4m - 1)) * ways4m : (key & (sets4k - 1)) * ways4k;
         int ways = large ? ways4m : ways4k;
+        // the smallest stamp: the first empty way, else the least recently used (stamps are unique)
         int victim = first;
-        for (int s = first; s < first + ways; s++) {
-            if (tag[s] == INVALID) {
-                victim = s;
-                break;
-            }
-            if (lru[s] < lru[victim]) {
-                victim = s;
-            }
+        long oldest = lru[first];
+        for (int s = first + 1; s < first + ways; s++) {
+            long l = lru[s];
+            victim = l < oldest ? s : victim;
+            oldest = Math.min(l, oldest);
         }
         if (tag[victim] != INVALID) {
             count(TlbEvent.EVICTIONS, cplClass);
@@ -268,6 +278,11 @@ public final class Tlb {
 
     /** Publishes the translation of the 4 KiB page holding {@code la} through {@code slot} to the fast array. */
     void fillFast(int slot, int la) {
+        fillFast(slot, la, -1);
+    }
+
+    /** {@link #fillFast(int, int)} with the physical page ANDed with {@code frameMask}. */
+    void fillFast(int slot, int la, int frameMask) {
         int f = flags[slot];
         int bits = F_VALID | slot << F_SLOT_SHIFT
                 | ((f & E_USER) == 0 ? F_NOT_USER : 0)
@@ -279,9 +294,20 @@ public final class Tlb {
             fast[la >>> 22] = chunk;
         }
         int index = (la >>> 12) & 0x3FF;
-        chunk[index] = (physical(slot, la) & 0xFFFF_F000) | bits;
+        chunk[index] = (physical(slot, la) & frameMask & 0xFFFF_F000) | bits;
         if (slot >= base4m) {
             bigFilled[(slot - base4m) * 16 + (index >>> 6)] |= 1L << index;
+        }
+    }
+
+    /**
+     * Leaves the 4 KiB page holding {@code la} without a fast entry (the model may still hold it:
+     * then every access takes the model's path), so that no entry of another slot stays there.
+     */
+    void clearFast(int la) {
+        int[] chunk = fast[la >>> 22];
+        if (chunk != emptyChunk) {
+            chunk[(la >>> 12) & 0x3FF] = 0;
         }
     }
 
@@ -313,6 +339,12 @@ public final class Tlb {
             clearFastIfSlot(t, slot);
         }
         tag[slot] = INVALID;
+        lru[slot] = emptyStamp(slot);
+    }
+
+    /** The LRU value of an empty slot: below every tick (ticks start at 1), lower for a lower slot. */
+    private static long emptyStamp(int slot) {
+        return Long.MIN_VALUE + slot;
     }
 
     private void clearFastIfSlot(int page, int slot) {

@@ -64,17 +64,123 @@ class MmuTest {
     }
 
     @Test
-    void readHitOfTheLastPhysicalByte_saysMissAndCountsNothing_soTheNormalPathCountsItOnce() {
-        pt.map4k(0x0800_0000, 0xFFFF_F000, P | RW);   // the BIOS alias's last page: physical 0xFFFFFFFF exists
+    void romPage_hasNoDataFastEntry_soEveryAccessIsRoutedAndCountedOnceAsAHit() {
+        pt.map4k(0x0800_0000, 0xFFFF_F000, P | RW);   // the BIOS alias's last page (physical 0xFFFFFFFF exists)
         enablePaging(0);
-        int expected = mmu.read8(0x0800_0FFF);        // fills the fast entry
+        int expected = mmu.read8(0x0800_0FFF);        // miss and walk
+        assertThat(expected).isEqualTo(mem.read8(0xFFFF_FFFF));
         long hits = d(TlbEvent.HITS);
         assertThat(mmu.readHit(0x0800_0FFF, 0xFFF)).isEqualTo(-1);
+        assertThat(mmu.readHit(0x0800_0FFE, 0xFFF)).isEqualTo(-1);
+        assertThat(mmu.writeHit(0x0800_0FF0, 0xFFC)).isEqualTo(-1);
+        assertThat(mmu.peekDataFast(0x0800_0FF0, false)).isEqualTo(-1);
         assertThat(d(TlbEvent.HITS)).isEqualTo(hits);
         assertThat(mmu.read8(0x0800_0FFF)).isEqualTo(expected);
-        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 1);
-        assertThat(mmu.readHit(0x0800_0FFE, 0xFFF)).isEqualTo(0xFFFF_FFFE);
-        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 2);
+        int before = mem.read32(0xFFFF_FFF0);
+        mmu.write32(0x0800_0FF0, ~before);              // ROM: ignored
+        assertThat(mmu.read32(0x0800_0FF0)).isEqualTo(before);
+        assertThat(d(TlbEvent.HITS)).isEqualTo(hits + 3);
+        assertThat(d(TlbEvent.MISSES)).isEqualTo(1);
+    }
+
+    @Test
+    void mmioPage_everyDataAccessReachesTheDeviceAndCountsLikeRam() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        PhysicalMemory m = PageTables.newMemory();
+        m.registerMmio(0xFEC0_0000, 0x1000, "test device", new jx86.bus.MmioDevice() {
+            @Override
+            public int mmioRead(int address, int size) {
+                seen.add(String.format("r%d %08x", size, address));
+                return 0x1234_5678;
+            }
+
+            @Override
+            public void mmioWrite(int address, int size, int value) {
+                seen.add(String.format("w%d %08x=%x", size, address, value));
+            }
+        });
+        PageTables t = new PageTables(m);
+        t.map4k(0x0800_0000, 0xFEC0_0000, P | RW);
+        t.map4k(0x0800_1000, 0x0030_0000, P | RW);
+        Mmu u = new Mmu(m, new VirtualClock());
+        u.setCr3(PageTables.DIR);
+        u.setCr0(PG | PE);
+        {
+            Mmu x = u;
+            x.read32(0x0800_0010);
+            x.read32(0x0800_0010);
+            x.write32(0x0800_0020, 7);
+            x.write16(0x0800_0022, 8);
+            x.write8(0x0800_0024, 9);
+            assertThat(x.readHit(0x0800_0010, 0xFFC)).isEqualTo(-1);
+            assertThat(x.readSys32(0x0800_0030)).isEqualTo(0x1234_5678);
+            x.read32(0x0800_1000);
+            x.read32(0x0800_1000);                      // the RAM page next to it hits the fast array
+        }
+        assertThat(seen).containsExactly("r4 fec00010", "r4 fec00010", "w4 fec00020=7", "w2 fec00022=8",
+                "w1 fec00024=9", "r4 fec00030");
+        assertThat(u.dtlb().total(TlbEvent.MISSES)).isEqualTo(2);
+        assertThat(u.dtlb().total(TlbEvent.HITS)).isEqualTo(6);
+    }
+
+    @Test
+    void mmioMappedOverAPageAfterItWasCached_isReachedFromTheNextAccess() {
+        java.util.List<Integer> reads = new java.util.ArrayList<>();
+        pt.map4k(0x0800_0000, 0x0030_0000, P | RW | A | D);
+        enablePaging(0);
+        mem.write32(0x0030_0010, 0x55);
+        assertThat(mmu.read32(0x0800_0010)).isEqualTo(0x55); // the fast entry now holds the page
+        mem.registerMmio(0x0030_0000, 0x1000, "late device", new jx86.bus.MmioDevice() {
+            @Override
+            public int mmioRead(int address, int size) {
+                reads.add(address);
+                return 0x66;
+            }
+
+            @Override
+            public void mmioWrite(int address, int size, int value) {
+            }
+        });
+        assertThat(mmu.read32(0x0800_0010)).isEqualTo(0x66);
+        assertThat(reads).containsExactly(0x0030_0010);
+    }
+
+    @Test
+    void a20Disabled_dataHitsUseTheMaskedFrame() {
+        pt.map4k(0x0800_0000, 0x0013_0000, P | RW | A | D); // bit 20 set: with A20 off it is 0x00030000
+        mem.setA20(false);
+        enablePaging(0);
+        mmu.write32(0x0800_0010, 0x1111_1111);              // miss
+        mmu.write32(0x0800_0014, 0x2222_2222);              // fast hit
+        mmu.write16(0x0800_0018, 0x3333);
+        mmu.write8(0x0800_001A, 0x44);
+        assertThat(d(TlbEvent.HITS)).isEqualTo(3);
+        mem.setA20(true);
+        assertThat(mem.read32(0x0003_0010)).isEqualTo(0x1111_1111);
+        assertThat(mem.read32(0x0003_0014)).isEqualTo(0x2222_2222);
+        assertThat(mem.read32(0x0003_0018)).isEqualTo(0x0044_3333);
+        assertThat(mem.read32(0x0013_0014)).isZero();
+        mem.setA20(false);
+        assertThat(mmu.read32(0x0800_0014)).isEqualTo(0x2222_2222); // miss (the gate dropped it), then hits
+        assertThat(mmu.readHit(0x0800_0010, 0xFFC)).isEqualTo(0x0003_0010);
+        assertThat(mmu.read16(0x0800_0018)).isEqualTo(0x3333);
+        assertThat(mmu.read8(0x0800_001A)).isEqualTo(0x44);
+        assertThat(mmu.peekDataFast(0x0800_0010, true)).isEqualTo(0x0003_0010);
+    }
+
+    @Test
+    void readHit_pagingOff_isTheMaskedAddressForRamAndNoForEverythingElse() {
+        assertThat(mmu.readHit(0x0030_0010, 0xFFC)).isEqualTo(0x0030_0010);
+        assertThat(mmu.writeHit(0x0030_0010, 0xFFC)).isEqualTo(0x0030_0010);
+        assertThat(mmu.readHit(0x000F_0000, 0xFFC)).isEqualTo(-1);  // ROM
+        assertThat(mmu.readHit(0x7000_0000, 0xFFC)).isEqualTo(-1);  // unassigned
+        assertThat(mmu.readHit(0x0030_0FFE, 0xFFC)).isEqualTo(-1);  // crosses the page end
+        mem.setA20(false);
+        assertThat(mmu.readHit(0x0010_0010, 0xFFC)).isEqualTo(0x0000_0010);
+        assertThat(mmu.writeHit(0x001F_0010, 0xFFC)).isEqualTo(-1);  // 0x000F0010: ROM
+        for (TlbEvent ev : TlbEvent.values()) {
+            assertThat(mmu.dtlb().total(ev)).isZero();
+        }
     }
 
     @Test

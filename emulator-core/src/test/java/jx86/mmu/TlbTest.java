@@ -48,6 +48,69 @@ class TlbTest {
     }
 
     @Test
+    void lru_victimIsTheLeastRecentlyUsedAfterEveryOrderOfHits() {
+        int[][] orders = permutations(new int[] {0, 1, 2, 3});
+        for (int[] order : orders) {
+            Tlb t = new Tlb("test", new TlbGeometry(8, 4, 2, 2));
+            for (int i = 0; i < 4; i++) {
+                t.fillFast(t.insert(page(2 * i), false, 0x0030_0000, 0, 0), page(2 * i));
+            }
+            for (int way : order) {
+                t.hit(t.lookup(page(2 * way)), 0);
+            }
+            t.insert(page(8), false, 0x0030_0000, 0, 0);
+            for (int i = 0; i < 4; i++) {
+                assertThat(t.holds(page(2 * i))).as("order %s, page %d", java.util.Arrays.toString(order), 2 * i)
+                        .isEqualTo(i != order[0]);
+            }
+            assertThat(t.total(TlbEvent.EVICTIONS)).isEqualTo(1);
+        }
+        assertThat(orders.length).isEqualTo(24);
+    }
+
+    private static int[][] permutations(int[] a) {
+        if (a.length == 1) {
+            return new int[][] {a};
+        }
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            int[] rest = new int[a.length - 1];
+            for (int j = 0, k = 0; j < a.length; j++) {
+                if (j != i) {
+                    rest[k++] = a[j];
+                }
+            }
+            for (int[] p : permutations(rest)) {
+                int[] full = new int[a.length];
+                full[0] = a[i];
+                System.arraycopy(p, 0, full, 1, p.length);
+                out.add(full);
+            }
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    @Test
+    void lru_emptyWaysAreTakenLowestFirstWithoutEviction_evenWhenOlderValidWaysExist() {
+        int[] slots = new int[4];
+        for (int i = 0; i < 4; i++) {
+            slots[i] = fill(page(2 * i), 0); // set 0, oldest -> newest: 0, 2, 4, 6
+        }
+        tlb.invalidatePage(page(6));
+        tlb.invalidatePage(page(2));      // empty: the ways of pages 2 and 6; page 0 is the oldest valid one
+        assertThat(fill(page(8), 0)).isEqualTo(slots[1]);
+        assertThat(fill(page(10), 0)).isEqualTo(slots[3]);
+        assertThat(tlb.total(TlbEvent.EVICTIONS)).isZero();
+        assertThat(tlb.holds(page(0))).isTrue();
+        assertThat(fill(page(12), 0)).isEqualTo(slots[0]); // full again: page 0 is the least recently used
+        assertThat(tlb.total(TlbEvent.EVICTIONS)).isEqualTo(1);
+        tlb.flushAll();
+        assertThat(fill(page(14), 0)).isEqualTo(slots[0]); // all empty: the first way
+        assertThat(fill(page(16), 0)).isEqualTo(slots[1]);
+        assertThat(tlb.total(TlbEvent.EVICTIONS)).isEqualTo(1);
+    }
+
+    @Test
     void lru_otherSetIsUnaffected() {
         fill(page(1), 0);
         for (int i = 0; i < 5; i++) {
