@@ -129,7 +129,6 @@ public final class PhysicalMemory {
         }
         mmio.add(new MmioRange(start, end, name, device));
         a20Listener.run(); // the MMU's data fast path caches "this page is RAM": drop it
-
     }
 
     /** KIND_* of the page holding {@code pa} (after the A20 mask). */
@@ -225,8 +224,8 @@ public final class PhysicalMemory {
 
     /**
      * Stores for callers that know {@code pa} is RAM and the access stays in its page (the MMU's
-     * data fast path): {@code ramWrite*} plus the code-write tracker, as {@link #write32} does for
-     * RAM, without the A20 mask and the page-kind test.
+     * data fast path, and {@link #write32} and the like once they have routed to RAM):
+     * {@code ramWrite*} plus the code-write tracker, without the A20 mask and the page-kind test.
      */
     public void ramStore8(int pa, int value) {
         codeWrites.noteWrite(pa, 1);
@@ -300,8 +299,7 @@ public final class PhysicalMemory {
         pa &= a20Mask;
         switch (pageKind[pa >>> 12]) {
             case KIND_RAM:
-                codeWrites.noteWrite(pa, 1);
-                ramWrite8(pa, value);
+                ramStore8(pa, value);
                 break;
             case KIND_MMIO:
                 mmioWrite(pa, 1, value & 0xFF);
@@ -314,8 +312,7 @@ public final class PhysicalMemory {
     public void write16(int pa, int value) {
         pa &= a20Mask;
         if ((pa & 0xFFF) <= 0xFFE && pageKind[pa >>> 12] == KIND_RAM) {
-            codeWrites.noteWrite(pa, 2);
-            ramWrite16(pa, value);
+            ramStore16(pa, value);
         } else if ((pa & 0xFFF) <= 0xFFE && pageKind[pa >>> 12] == KIND_MMIO) {
             mmioWrite(pa, 2, value & 0xFFFF);
         } else {
@@ -327,8 +324,7 @@ public final class PhysicalMemory {
     public void write32(int pa, int value) {
         pa &= a20Mask;
         if ((pa & 0xFFF) <= 0xFFC && pageKind[pa >>> 12] == KIND_RAM) {
-            codeWrites.noteWrite(pa, 4);
-            ramWrite32(pa, value);
+            ramStore32(pa, value);
         } else {
             write32Other(pa, value);
         }
@@ -418,8 +414,7 @@ public final class PhysicalMemory {
     public void poke8(int pa, int value) {
         int kind = pageKind[pa >>> 12];
         if (kind == KIND_RAM) {
-            codeWrites.noteWrite(pa, 1);
-            ramWrite8(pa, value);
+            ramStore8(pa, value);
         } else if (kind == KIND_ROM) {
             low[romIndex(pa)] = (byte) value;
         } else {
