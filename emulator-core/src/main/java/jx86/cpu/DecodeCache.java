@@ -26,7 +26,13 @@ import jx86.memory.PhysicalMemory;
  * instruction.
  */
 final class DecodeCache {
-    private static final int BLOCK_BITS = 12;
+    /**
+     * 16,384 blocks (4 MiB of slots). With 4,096, kernel-heavy's code (kernel plus the user
+     * programs, several thousand block starts) conflicted in the direct-mapped table: 305,000 blocks
+     * decoded again per kernel-heavy:8 run, each also dropping its compiled form; with 16,384,
+     * 7,000 (docs/performance.md, "Round 7: the runner's cost per block").
+     */
+    private static final int BLOCK_BITS = 14;
     private static final int BLOCKS = 1 << BLOCK_BITS;
     /** Most instructions in one block (the count field is 5 bits). */
     static final int MAX_INSNS = 16;
@@ -212,6 +218,8 @@ final class DecodeCache {
 
     /** INT n and IRET run by {@link #system} (tests check that the path is taken). */
     long systemRuns;
+    /** Blocks decoded (tests check that a block really was evicted by another that hashed to its header). */
+    long builds;
 
     /** Fills slots on a miss (its scratch state is per cache, not per instruction). */
     private final PreDecoder decoder = new PreDecoder();
@@ -779,6 +787,7 @@ final class DecodeCache {
      * block, the bytes it looked at) with the code-write tracker; returns the header's info word.
      */
     private int build(int b, int pa, int want, PhysicalMemory m, int gen) {
+        builds++;
         final int base = firstSlot(b / HEADER);
         final int offset = pa & 0xFFF;
         int count = 0;

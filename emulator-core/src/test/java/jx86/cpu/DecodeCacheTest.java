@@ -172,4 +172,64 @@ class DecodeCacheTest {
         assertThat(cached.clock.cycles).isEqualTo(plain.clock.cycles);
         assertThat(cached.cpu.eip).isEqualTo(plain.cpu.eip);
     }
+
+    /**
+     * Two subroutines whose physical addresses hash to the same block header, called alternately:
+     * every call evicts the other's block (decoded again, its compiled form dropped), and every
+     * engine still computes what the interpreter does and what the loop computes by hand.
+     */
+    @Test
+    void twoBlocksOnOneHeader_evictEachOtherAndRunExactly() {
+        final int a = 0x3000;
+        int found = -1;
+        for (int pa = 0x40000; pa < 0x1F_0000; pa++) {
+            if (DecodeCache.blockNumber(pa) == DecodeCache.blockNumber(a)) {
+                found = pa;
+                break;
+            }
+        }
+        assertThat(found).as("an address sharing the header of 0x3000").isNotNegative();
+        final int b = found;
+        final int n = 20;
+        final int call1 = CpuTestSupport.CODE + 5;
+        final int call2 = call1 + 5;
+        final int[] loop = CpuTestSupport.cat(
+                new int[] {0xB9}, CpuTestSupport.le32(n),                       // mov ecx, n
+                new int[] {0xE8}, CpuTestSupport.le32(a - (call1 + 5)),         // L: call a
+                new int[] {0xE8}, CpuTestSupport.le32(b - (call2 + 5)),         // call b
+                new int[] {0x49},                                               // dec ecx
+                new int[] {0x0F, 0x85}, CpuTestSupport.le32(call1 - (call2 + 5 + 1 + 6)), // jnz L
+                new int[] {0xF4});                                              // hlt
+        java.util.function.Function<Engine, CpuTestSupport> run = engine -> {
+            CpuTestSupport t = CpuTestSupport.flat32(engine).set(EAX, 0).set(Cpu.EBX, 0).set(Cpu.EDX, 0);
+            t.code(loop);
+            for (int[] at : new int[][] {
+                    {a, 0x83, 0xC0, 0x03, 0x01, 0xC3, 0xC3},        // add eax, 3; add ebx, eax; ret
+                    {b, 0x83, 0xF0, 0x55, 0x01, 0xC2, 0xC3}}) {     // xor eax, 0x55; add edx, eax; ret
+                for (int k = 1; k < at.length; k++) {
+                    t.poke8(at[0] + k - 1, at[k]);
+                }
+            }
+            assertThat(t.cpu.run(100_000)).as(engine + ": stop reason").isIn(StopReason.HALTED_FOREVER, StopReason.HALTED);
+            return t;
+        };
+        CpuTestSupport plain = run.apply(Engine.INTERP);
+        int eax = 0;
+        int ebx = 0;
+        int edx = 0;
+        for (int k = 0; k < n; k++) {
+            eax += 3;
+            ebx += eax;
+            eax ^= 0x55;
+            edx += eax;
+        }
+        assertThat(new int[] {plain.reg(EAX), plain.reg(Cpu.EBX), plain.reg(Cpu.EDX)})
+                .as("by hand").containsExactly(eax, ebx, edx);
+        for (Engine engine : new Engine[] {Engine.CACHE, Engine.JIT}) {
+            CpuTestSupport t = run.apply(engine);
+            t.assertSameStateAs(plain, engine.toString());
+            assertThat(t.cpu.decoded.builds).as(engine + ": blocks decoded (each call evicts the other)")
+                    .isGreaterThanOrEqualTo(2L * n);
+        }
+    }
 }
