@@ -3,7 +3,7 @@ package jx86.cpu;
 /**
  * The translator's per-CPU state ({@code --engine jit}): how often each decoded-instruction cache
  * block has run, and the compiled form of the hot ones. One entry per cache block, so memory is
- * bounded by the cache (16,384 blocks) and a compiled block lives exactly as long as the decoded
+ * bounded by the cache (4096 blocks) and a compiled block lives exactly as long as the decoded
  * block it was made from: {@link DecodeCache} calls {@link #drop} whenever it decodes a block
  * again (another address, another code size, or a write to the page's decoded lines), and an
  * unreferenced hidden class is unloaded by the JVM.
