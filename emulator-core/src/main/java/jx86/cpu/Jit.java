@@ -37,7 +37,8 @@ final class Jit {
     /** Marks a block whose compilation failed: it stays with the cache's runner. */
     private static final int NEVER = Integer.MIN_VALUE;
 
-    private final JitBlock[] compiled;
+    /** Package-private for the chained exits of generated code (JitCompiler#chainCall), which read it directly. */
+    final JitBlock[] compiled;
     /** Runs of each block since its window began ({@link #since}), or {@link #NEVER}. */
     private final int[] heat;
     /** The value of {@link #runs} when each block's current window began. */
@@ -45,8 +46,14 @@ final class Jit {
     private final int threshold;
     private final long window;
     private final JitCompiler compiler;
-    /** Whole block runs offered to the translator (the clock the windows are measured on). */
+    /** Whole block runs offered to the translator by the trace runner. */
     private long runs;
+    /**
+     * Whole block runs of compiled blocks that a compiled block chained to (JitCompiler's chain
+     * tail counts them), without the trace runner. The windows are measured on runs + chains, so
+     * the compile policy sees the same clock with and without chaining.
+     */
+    long chains;
     /** Blocks compiled and compilations that failed since this translator started (for tests and bench). */
     private long compiledBlocks;
     private long failedBlocks;
@@ -86,7 +93,7 @@ final class Jit {
      * Called once for every whole run of a block (trace's unfenced case).
      */
     JitBlock block(int block, int[] slots, int start, int count) {
-        final long now = ++runs;
+        final long now = ++runs + chains;
         JitBlock b = compiled[block];
         if (b != null) {
             return b;
