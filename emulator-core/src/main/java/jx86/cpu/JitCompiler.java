@@ -29,7 +29,10 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
  * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
- * to one of them continues in the method after trace's checks ({@link #chainTo}).
+ * to one of them continues in the method after trace's checks ({@link #chainTo}). With
+ * {@code -Djx86.jit.chain=true} (off by default, round 7) a method's exits to another block on its
+ * page call that block's compiled method instead of returning to trace, after the same checks
+ * ({@link #chainTail}); the depth of such calls is bounded ({@link #MAX_CHAIN}).
  */
 final class JitCompiler {
     private static final int STRIDE = 4;
@@ -124,10 +127,14 @@ final class JitCompiler {
     /** Most blocks in one compiled method ({@code -Djx86.jit.region=N}, 1: one block per method, as before round 5). */
     private final int maxRegion;
     /**
-     * Whether a block's direct exits call their successor's compiled method ({@link #chainCall});
-     * {@code -Djx86.jit.chain=false} turns it off (for A/B measurements). Never together with regions.
+     * Whether a block's exits to its own page call their successor's compiled method
+     * ({@link #chainCall}); off unless {@code -Djx86.jit.chain=true}: round 7 (docs/performance.md)
+     * measured no gain once compiled and a loss while the generated methods warm up. Never
+     * together with regions.
      */
     private final boolean chain;
+    /** Most chained calls below one trace runner call ({@code -Djx86.jit.chainDepth=N}, at most {@link #MAX_CHAIN}). */
+    private final int maxChain;
     /** Chained exits of the block being compiled: its physical address and code size (want bits); chainOn false: none. */
     private boolean chainOn;
     private int chainPa;
@@ -141,14 +148,24 @@ final class JitCompiler {
 
     /** A compiler like {@code base} (its lookup) whose methods hold up to {@code maxRegion} blocks. */
     JitCompiler(JitCompiler base, int maxRegion) {
-        this(base.lookup, maxRegion);
+        this(base.lookup, maxRegion, Boolean.getBoolean("jx86.jit.chain"));
+    }
+
+    /** A compiler like {@code base} (its lookup) with one block per method and chained exits on or off. */
+    JitCompiler(JitCompiler base, boolean chain) {
+        this(base.lookup, 1, chain);
     }
 
     private JitCompiler(MethodHandles.Lookup lookup, int maxRegion) {
+        this(lookup, maxRegion, Boolean.getBoolean("jx86.jit.chain"));
+    }
+
+    private JitCompiler(MethodHandles.Lookup lookup, int maxRegion, boolean chain) {
         this.lookup = lookup;
         this.loops = Boolean.parseBoolean(System.getProperty("jx86.jit.loops", "true"));
         this.maxRegion = Math.max(1, Math.min(MAX_REGION, maxRegion));
-        this.chain = Boolean.parseBoolean(System.getProperty("jx86.jit.chain", "true"));
+        this.chain = chain;
+        this.maxChain = Math.max(1, Math.min(MAX_CHAIN, Integer.getInteger("jx86.jit.chainDepth", MAX_CHAIN)));
     }
 
     /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
@@ -864,7 +881,7 @@ final class JitCompiler {
         final Label fail = new Label();
         mv.visitLabel(tail);
         mv.visitVarInsn(ILOAD, L_DEPTH);
-        push(MAX_CHAIN);
+        push(maxChain);
         mv.visitJumpInsn(IF_ICMPGE, fail);
         // n = the successor's block number, pb its physical address
         push(chainPa);

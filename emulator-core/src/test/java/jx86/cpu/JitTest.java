@@ -48,14 +48,14 @@ class JitTest {
     }
 
     /**
-     * {@link #machine} with one block per method and chained exits (the default, round 7), also
-     * where the surefire execution sets {@code jx86.jit.region} (chaining is off with regions).
+     * {@link #machine} with one block per method and chained exits ({@code jx86.jit.chain}, off by
+     * default: round 7): a compiled block calls its successor's compiled method.
      */
     private static CpuTestSupport chained(Engine engine, Consumer<CpuTestSupport> setup) {
         CpuTestSupport t = machine(engine, setup);
         if (engine == Engine.JIT) {
             JitCompiler base = t.cpu.decoded.translator().compiler();
-            t.cpu.decoded.translate(1, new JitCompiler(base, 1));
+            t.cpu.decoded.translate(1, new JitCompiler(base, true));
         }
         return t;
     }
@@ -763,14 +763,14 @@ class JitTest {
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
     }
 
-    // ---- chained exits (round 7): a compiled block calls its successor's compiled method ----
+    // ---- chained exits (round 7, off by default): a compiled block calls its successor's compiled method ----
 
     private static void assertChainedCalls(CpuTestSupport jit) {
         assertThat(jit.cpu.decoded.translator().chains).as("block runs a compiled block chained to").isPositive();
     }
 
     /**
-     * regionLoop's three blocks, each its own method (regions off, the default): A's JMP, B's
+     * regionLoop's three blocks, each its own method (regions off): A's JMP, B's
      * fused CMP/JNE and its fall-through into C, and C's JNZ back to A call the successor's
      * method. Same results as the interpreter and by hand.
      */
