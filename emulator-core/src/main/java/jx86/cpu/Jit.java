@@ -37,11 +37,11 @@ final class Jit {
     /** Marks a block whose compilation failed: it stays with the cache's runner. */
     private static final int NEVER = Integer.MIN_VALUE;
 
-    /** Package-private for the chained exits of generated code (JitCompiler#chainCall), which read it directly. */
+    /** Package-private for the chained exits of generated code (JitCompiler's chain tail), which read it directly. */
     final JitBlock[] compiled;
     /** Runs of each block since its window began ({@link #since}), or {@link #NEVER}. */
     private final int[] heat;
-    /** The value of {@link #runs} when each block's current window began. */
+    /** The run clock ({@link #runs} + {@link #chains}) when each block's current window began. */
     private final long[] since;
     private final int threshold;
     private final long window;

@@ -24,9 +24,9 @@ abstract class JitBlock {
 
     /**
      * The block run as {@code runBlock} would run it. {@code depth} is the number of compiled
-     * blocks that chained into this one since the trace runner's call (JitCompiler, round 7): a
-     * block exits into its successor's method only below {@link JitCompiler#MAX_CHAIN}, so the
-     * Java stack stays bounded however long the guest's loop is.
+     * blocks that chained into this one since the trace runner's call (JitCompiler's chained
+     * exits, round 7, off by default): a block exits into its successor's method only below
+     * {@link JitCompiler#MAX_CHAIN}, so the Java stack stays bounded however long the guest's loop is.
      */
     abstract int run(DecodeCache cache, int eip, int depth);
 }

@@ -350,7 +350,7 @@ final class JitCompiler {
                 eipPlus(offsets[count]);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(count - 1, offsets[count]);
-                chainCall(count - 1, offsets[count], null);
+                chainCall(count - 1, offsets[count]);
                 push(slotIndex(count));
                 mv.visitInsn(IRETURN);
             }
@@ -490,7 +490,7 @@ final class JitCompiler {
                 mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(k, next + imm);
-                chainCall(k, next + imm, null);
+                chainCall(k, next + imm);
                 push(slotIndex(k + 1));
                 mv.visitInsn(IRETURN);
                 return count + 1;
@@ -707,7 +707,7 @@ final class JitCompiler {
         mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
         edge(k, target);
-        chainCall(k, target, null);
+        chainCall(k, target);
         push(slotIndex(k + 1));
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
@@ -800,14 +800,11 @@ final class JitCompiler {
      * A taken exit in slot {@code k} to {@code target} bytes from the block's EIP (exitEip set,
      * the clock synced or not) that may chain ({@link #chainable}): gives the clock the block's
      * cycles and jumps to the method's one chain tail ({@link #chainTail}) with the target and
-     * the block's k + 1 retired instructions in locals. Without chaining (jump to {@code exit},
-     * placed here when given) the code goes on to the plain exit's return.
+     * the block's k + 1 retired instructions in locals. Without chaining the code goes on to the
+     * plain exit's return.
      */
-    private void chainCall(int k, int target, Label exit) {
+    private void chainCall(int k, int target) {
         if (!chainable(target)) {
-            if (exit != null) {
-                mv.visitLabel(exit);
-            }
             return;
         }
         final int saved = synced; // this is the taken path: the code after it goes on unsynced
@@ -821,9 +818,6 @@ final class JitCompiler {
             tail = new Label();
         }
         mv.visitJumpInsn(GOTO, tail);
-        if (exit != null) {
-            mv.visitLabel(exit);
-        }
         synced = saved;
     }
 
