@@ -3,7 +3,7 @@ package jx86.cpu;
 /**
  * The translator's per-CPU state ({@code --engine jit}): how often each decoded-instruction cache
  * block has run, and the compiled form of the hot ones. One entry per cache block, so memory is
- * bounded by the cache (4096 blocks) and a compiled block lives exactly as long as the decoded
+ * bounded by the cache (16,384 blocks) and a compiled block lives exactly as long as the decoded
  * block it was made from: {@link DecodeCache} calls {@link #drop} whenever it decodes a block
  * again (another address, another code size, or a write to the page's decoded lines), and an
  * unreferenced hidden class is unloaded by the JVM.
@@ -37,16 +37,23 @@ final class Jit {
     /** Marks a block whose compilation failed: it stays with the cache's runner. */
     private static final int NEVER = Integer.MIN_VALUE;
 
-    private final JitBlock[] compiled;
+    /** Package-private for the chained exits of generated code (JitCompiler's chain tail), which read it directly. */
+    final JitBlock[] compiled;
     /** Runs of each block since its window began ({@link #since}), or {@link #NEVER}. */
     private final int[] heat;
-    /** The value of {@link #runs} when each block's current window began. */
+    /** The run clock ({@link #runs} + {@link #chains}) when each block's current window began. */
     private final long[] since;
     private final int threshold;
     private final long window;
     private final JitCompiler compiler;
-    /** Whole block runs offered to the translator (the clock the windows are measured on). */
+    /** Whole block runs offered to the translator by the trace runner. */
     private long runs;
+    /**
+     * Whole block runs of compiled blocks that a compiled block chained to (JitCompiler's chain
+     * tail counts them), without the trace runner. The windows are measured on runs + chains, so
+     * the compile policy sees the same clock with and without chaining.
+     */
+    long chains;
     /** Blocks compiled and compilations that failed since this translator started (for tests and bench). */
     private long compiledBlocks;
     private long failedBlocks;
@@ -86,7 +93,7 @@ final class Jit {
      * Called once for every whole run of a block (trace's unfenced case).
      */
     JitBlock block(int block, int[] slots, int start, int count) {
-        final long now = ++runs;
+        final long now = ++runs + chains;
         JitBlock b = compiled[block];
         if (b != null) {
             return b;

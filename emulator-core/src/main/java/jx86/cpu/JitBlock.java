@@ -17,5 +17,16 @@ abstract class JitBlock {
     protected JitBlock() {
     }
 
-    abstract int run(DecodeCache cache, int eip);
+    /** The trace runner's call: a chain of compiled blocks begins here (depth 0). */
+    final int run(DecodeCache cache, int eip) {
+        return run(cache, eip, 0);
+    }
+
+    /**
+     * The block run as {@code runBlock} would run it. {@code depth} is the number of compiled
+     * blocks that chained into this one since the trace runner's call (JitCompiler's chained
+     * exits, round 7, off by default): a block exits into its successor's method only below
+     * {@link JitCompiler#MAX_CHAIN}, so the Java stack stays bounded however long the guest's loop is.
+     */
+    abstract int run(DecodeCache cache, int eip, int depth);
 }

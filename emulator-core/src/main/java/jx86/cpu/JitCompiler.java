@@ -29,7 +29,10 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
  * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
- * to one of them continues in the method after trace's checks ({@link #chainTo}).
+ * to one of them continues in the method after trace's checks ({@link #chainTo}). With
+ * {@code -Djx86.jit.chain=true} (off by default, round 7) a method's exits to another block on its
+ * page call that block's compiled method instead of returning to trace, after the same checks
+ * ({@link #chainTail}); the depth of such calls is bounded ({@link #MAX_CHAIN}).
  */
 final class JitCompiler {
     private static final int STRIDE = 4;
@@ -53,22 +56,35 @@ final class JitCompiler {
     private static final String FAULT = "jx86/arch/CpuFault";
     private static final String NAME = "jx86/cpu/JitCode";
     private static final String BLOCK = "jx86/cpu/JitBlock";
+    private static final String JIT = "jx86/cpu/Jit";
 
-    // locals of the generated run(DecodeCache, int)
+    // locals of the generated run(DecodeCache, int, int)
     private static final int L_DC = 1;
     private static final int L_EIP = 2;
-    private static final int L_CPU = 3;
-    private static final int L_REGS = 4;
-    private static final int L_CLOCK = 5;
-    private static final int L_CUR_EIP = 6;
-    private static final int L_CUR_SLOT = 7;
-    private static final int L_RET = 8;
-    private static final int L_ROOM = 9; // long: 9 and 10
-    private static final int L_A = 11;
-    private static final int L_B = 12;
-    private static final int L_V = 13;
-    private static final int L_FAULT = 14;
-    private static final int L_SLOTS = 15;
+    private static final int L_DEPTH = 3;
+    private static final int L_CPU = 4;
+    private static final int L_REGS = 5;
+    private static final int L_CLOCK = 6;
+    private static final int L_CUR_EIP = 7;
+    private static final int L_CUR_SLOT = 8;
+    private static final int L_RET = 9;
+    private static final int L_ROOM = 10; // long: 10 and 11
+    private static final int L_A = 12;
+    private static final int L_B = 13;
+    private static final int L_V = 14;
+    private static final int L_FAULT = 15;
+    private static final int L_SLOTS = 16;
+    // a chained exit's successor: its header info word, instruction count, last byte, steps left, compiled form
+    private static final int L_INFO = 17;
+    private static final int L_CNT = 18;
+    private static final int L_LAST = 19;
+    private static final int L_LEFT = 20;
+    private static final int L_NEXT = 21;
+    private static final int L_TGT = 22;
+    private static final int L_DONE = 23;
+    private static final int L_PB = 24;
+    private static final int L_N = 25;
+    private static final int L_H = 26;
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
@@ -110,6 +126,21 @@ final class JitCompiler {
     private final Label[] rLabel = new Label[MAX_REGION];
     /** Most blocks in one compiled method ({@code -Djx86.jit.region=N}, 1: one block per method, as before round 5). */
     private final int maxRegion;
+    /**
+     * Whether a block's exits to its own page call their successor's compiled method
+     * ({@link #chainCall}); off unless {@code -Djx86.jit.chain=true}: round 7 (docs/performance.md)
+     * measured no gain once compiled and a loss while the generated methods warm up. Never
+     * together with regions.
+     */
+    private final boolean chain;
+    /** Most chained calls below one trace runner call ({@code -Djx86.jit.chainDepth=N}, at most {@link #MAX_CHAIN}). */
+    private final int maxChain;
+    /** Chained exits of the block being compiled: its physical address and code size (want bits); chainOn false: none. */
+    private boolean chainOn;
+    private int chainPa;
+    private int chainWant;
+    /** The method's chain tail ({@link #chainTail}), made by the first chained exit; null: none yet. */
+    private Label tail;
 
     JitCompiler(MethodHandles.Lookup lookup) {
         this(lookup, Integer.getInteger("jx86.jit.region", DEFAULT_REGION));
@@ -117,13 +148,24 @@ final class JitCompiler {
 
     /** A compiler like {@code base} (its lookup) whose methods hold up to {@code maxRegion} blocks. */
     JitCompiler(JitCompiler base, int maxRegion) {
-        this(base.lookup, maxRegion);
+        this(base.lookup, maxRegion, Boolean.getBoolean("jx86.jit.chain"));
+    }
+
+    /** A compiler like {@code base} (its lookup) with one block per method and chained exits on or off. */
+    JitCompiler(JitCompiler base, boolean chain) {
+        this(base.lookup, 1, chain);
     }
 
     private JitCompiler(MethodHandles.Lookup lookup, int maxRegion) {
+        this(lookup, maxRegion, Boolean.getBoolean("jx86.jit.chain"));
+    }
+
+    private JitCompiler(MethodHandles.Lookup lookup, int maxRegion, boolean chain) {
         this.lookup = lookup;
         this.loops = Boolean.parseBoolean(System.getProperty("jx86.jit.loops", "true"));
         this.maxRegion = Math.max(1, Math.min(MAX_REGION, maxRegion));
+        this.chain = chain;
+        this.maxChain = Math.max(1, Math.min(MAX_CHAIN, Integer.getInteger("jx86.jit.chainDepth", MAX_CHAIN)));
     }
 
     /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
@@ -242,6 +284,12 @@ final class JitCompiler {
         this.e = slots;
         this.vbase = start;
         findRegion(slots, start, count, cache, jit, block, max);
+        chainOn = chain && loops && cache != null && regionSize == 1 && maxRegion == 1;
+        tail = null;
+        if (chainOn) {
+            chainPa = cache.headerWord(block, 0);
+            chainWant = cache.headerWord(block, 1) & (DecodeCache.VALID | DecodeCache.CODE32);
+        }
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -256,7 +304,7 @@ final class JitCompiler {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        mv = cw.visitMethod(0, "run", "(L" + DC + ";I)I", null, null);
+        mv = cw.visitMethod(0, "run", "(L" + DC + ";II)I", null, null);
         mv.visitCode();
         body();
         mv.visitMaxs(0, 0);
@@ -302,6 +350,7 @@ final class JitCompiler {
                 eipPlus(offsets[count]);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(count - 1, offsets[count]);
+                chainCall(count - 1, offsets[count]);
                 push(slotIndex(count));
                 mv.visitInsn(IRETURN);
             }
@@ -320,6 +369,9 @@ final class JitCompiler {
         push(-1);
         mv.visitInsn(IXOR);
         mv.visitInsn(IRETURN);
+        if (tail != null) {
+            chainTail();
+        }
     }
 
     /**
@@ -438,6 +490,7 @@ final class JitCompiler {
                 mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(k, next + imm);
+                chainCall(k, next + imm);
                 push(slotIndex(k + 1));
                 mv.visitInsn(IRETURN);
                 return count + 1;
@@ -516,6 +569,9 @@ final class JitCompiler {
             mv.visitVarInsn(ALOAD, L_DC);
             mv.visitVarInsn(ILOAD, L_RET);
             mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
+            if (chainOn) {
+                chainDynamic(k); // a call, return, indirect jump, or the next instruction
+            }
             push(slotIndex(count));
             mv.visitInsn(IRETURN);
             return count + 1;
@@ -651,6 +707,7 @@ final class JitCompiler {
         mv.visitMethodInsn(INVOKESTATIC, DC, "jump", "(L" + CPU + ";I)I", false);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
         edge(k, target);
+        chainCall(k, target);
         push(slotIndex(k + 1));
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
@@ -728,6 +785,269 @@ final class JitCompiler {
         mv.visitJumpInsn(GOTO, rLabel[x]);
         mv.visitLabel(exit);
         synced = saved;
+    }
+
+    /** Most compiled blocks one trace runner call runs chained (each a Java frame on the stack). */
+    static final int MAX_CHAIN = 32;
+
+    /** True if an exit {@code target} bytes from the block's EIP may chain: another block on the same page. */
+    private boolean chainable(int target) {
+        final int off = (chainPa & 0xFFF) + target;
+        return chainOn && target != 0 && off >= 0 && off <= 0xFFF;
+    }
+
+    /**
+     * A taken exit in slot {@code k} to {@code target} bytes from the block's EIP (exitEip set,
+     * the clock synced or not) that may chain ({@link #chainable}): gives the clock the block's
+     * cycles and jumps to the method's one chain tail ({@link #chainTail}) with the target and
+     * the block's k + 1 retired instructions in locals. Without chaining the code goes on to the
+     * plain exit's return.
+     */
+    private void chainCall(int k, int target) {
+        if (!chainable(target)) {
+            return;
+        }
+        final int saved = synced; // this is the taken path: the code after it goes on unsynced
+        syncTo(k + 1);
+        setExitSynced(k + 1);
+        push(target);
+        mv.visitVarInsn(ISTORE, L_TGT);
+        push(k + 1);
+        mv.visitVarInsn(ISTORE, L_DONE);
+        if (tail == null) {
+            tail = new Label();
+        }
+        mv.visitJumpInsn(GOTO, tail);
+        synced = saved;
+    }
+
+    /**
+     * The exit of a block whose last instruction ran through a handler (slot {@code k}; its
+     * answer, the next EIP, in L_RET and exitEip): chains like {@link #chainCall} when that EIP
+     * lies on the block's page, which is known only now (a RET, an indirect CALL or JMP, a CALL
+     * or a REP batch, or the next instruction after a block cut short).
+     */
+    private void chainDynamic(int k) {
+        final Label exit = new Label();
+        final int saved = synced;
+        mv.visitVarInsn(ILOAD, L_RET);
+        mv.visitVarInsn(ILOAD, L_EIP);
+        mv.visitInsn(ISUB);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, L_TGT);
+        push(chainPa & 0xFFF);
+        mv.visitInsn(IADD);
+        push(0xFFF);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        mv.visitJumpInsn(IFGT, exit); // another page: trace's I-TLB look-up decides
+        syncTo(k + 1);
+        setExitSynced(k + 1);
+        push(k + 1);
+        mv.visitVarInsn(ISTORE, L_DONE);
+        if (tail == null) {
+            tail = new Label();
+        }
+        mv.visitJumpInsn(GOTO, tail);
+        mv.visitLabel(exit);
+        synced = saved;
+    }
+
+    /**
+     * The method's chain tail (one per method, so each exit costs a few bytes): the block ran
+     * {@code L_DONE} instructions and leaves for the EIP {@code L_TGT} bytes after its own, on
+     * its own page; if the successor block is compiled, call its method here instead of
+     * returning to trace, when trace would run exactly that compiled method next. The run of this
+     * block is finished as trace finishes one (the clock has its cycles, the instructions go to
+     * {@code looped} and are taken from {@code loopRoom}, the translator's run clock ticks
+     * ({@code Jit.chains}) as {@code Jit.block} would tick it); then trace's checks before a block, on the successor's
+     * header as it is now: the cache holds a block at its physical address, of this code size,
+     * decoded from the page's generation at this block's start, not empty; this block's page
+     * unwritten and the CPU's events unchanged (runBlock's checks); steps left and cycles to the
+     * next timer event at least its length (else trace would fence it and run it in runBlock);
+     * its last byte within the CS limit without a wrap; its compiled form present; and fewer
+     * than {@link #MAX_CHAIN} chained calls below this one. The successor lies on this block's
+     * page, so it is an I-TLB hit on trace's fetch page and its instructions' hits are those
+     * trace counts for retired instructions; the slot numbers and exitSynced it leaves (in its
+     * own slots) are moved into this block's, which is all trace subtracts them from. If a check
+     * fails the code returns as the plain exit does (exitEip and exitSynced are set).
+     */
+    private void chainTail() {
+        final Label fail = new Label();
+        mv.visitLabel(tail);
+        mv.visitVarInsn(ILOAD, L_DEPTH);
+        push(maxChain);
+        mv.visitJumpInsn(IF_ICMPGE, fail);
+        // n = the successor's block number, pb its physical address
+        push(chainPa);
+        mv.visitVarInsn(ILOAD, L_TGT);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, L_PB);
+        mv.visitMethodInsn(INVOKESTATIC, DC, "blockNumber", "(I)I", false);
+        mv.visitVarInsn(ISTORE, L_N);
+        // its header: that address, this code size, not empty, decoded from this block's generation
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "h", "[I");
+        mv.visitVarInsn(ASTORE, L_H);
+        headerWord(0);
+        mv.visitVarInsn(ILOAD, L_PB);
+        mv.visitJumpInsn(IF_ICMPNE, fail);
+        headerWord(1);
+        mv.visitVarInsn(ISTORE, L_INFO);
+        mv.visitVarInsn(ILOAD, L_INFO);
+        push(DecodeCache.VALID | DecodeCache.CODE32);
+        mv.visitInsn(IAND);
+        push(chainWant);
+        mv.visitJumpInsn(IF_ICMPNE, fail);
+        mv.visitVarInsn(ILOAD, L_INFO);
+        push(31);
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ISTORE, L_CNT);
+        mv.visitVarInsn(ILOAD, L_CNT);
+        mv.visitJumpInsn(IFEQ, fail);
+        headerWord(2);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
+        mv.visitJumpInsn(IF_ICMPNE, fail);
+        exitIfEventsOrCodeChanged(fail);
+        // steps left in the slice after this block's, and cycles to the next timer event
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "loopRoom", "I");
+        mv.visitVarInsn(ILOAD, L_DONE);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, L_LEFT);
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitVarInsn(ILOAD, L_CNT);
+        mv.visitJumpInsn(IF_ICMPLT, fail);
+        pushCyclesToNextEvent();
+        mv.visitVarInsn(ILOAD, L_CNT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, fail);
+        // trace: the block's last byte within the CS limit, and no wrap past 4 GiB
+        mv.visitVarInsn(ILOAD, L_EIP);
+        mv.visitVarInsn(ILOAD, L_TGT);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, L_TGT); // from here: the successor's EIP
+        mv.visitVarInsn(ILOAD, L_TGT);
+        mv.visitVarInsn(ILOAD, L_INFO);
+        push(8);
+        mv.visitInsn(IUSHR);
+        push(0xFF);
+        mv.visitInsn(IAND);
+        mv.visitInsn(IADD);
+        push(1);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, L_LAST);
+        mv.visitVarInsn(ILOAD, L_LAST);
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "segLimit", "[I");
+        push(Cpu.CS);
+        mv.visitInsn(IALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        mv.visitJumpInsn(IFGT, fail);
+        mv.visitVarInsn(ILOAD, L_LAST);
+        mv.visitVarInsn(ILOAD, L_TGT);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        mv.visitJumpInsn(IFLT, fail);
+        // its compiled form (Jit.drop clears it whenever the block is decoded again)
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "jit", "L" + JIT + ";");
+        mv.visitFieldInsn(GETFIELD, JIT, "compiled", "[L" + BLOCK + ";");
+        mv.visitVarInsn(ILOAD, L_N);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ASTORE, L_NEXT);
+        mv.visitVarInsn(ALOAD, L_NEXT);
+        mv.visitJumpInsn(IFNULL, fail);
+        // this block's run is over: as trace books it, then the successor's run as trace begins it
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ILOAD, L_LEFT);
+        mv.visitFieldInsn(PUTFIELD, DC, "loopRoom", "I");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, DC, "looped", "I");
+        mv.visitVarInsn(ILOAD, L_DONE);
+        mv.visitInsn(IADD);
+        mv.visitFieldInsn(PUTFIELD, DC, "looped", "I");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitFieldInsn(GETFIELD, DC, "jit", "L" + JIT + ";");
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, JIT, "chains", "J");
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, JIT, "chains", "J");
+        // its first slot (L_N from here) and end, which runBlock reads as blockEnd and budgetFence
+        mv.visitVarInsn(ILOAD, L_N);
+        push(Integer.numberOfTrailingZeros(DecodeCache.firstSlot(1))); // firstSlot(n) = n << this
+        mv.visitInsn(ISHL);
+        mv.visitVarInsn(ISTORE, L_N);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ILOAD, L_N);
+        mv.visitVarInsn(ILOAD, L_CNT);
+        push(2);
+        mv.visitInsn(ISHL);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP_X1);
+        mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitInsn(SWAP);
+        mv.visitFieldInsn(PUTFIELD, DC, "budgetFence", "I");
+        mv.visitVarInsn(ALOAD, L_NEXT);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitVarInsn(ILOAD, L_TGT);
+        mv.visitVarInsn(ILOAD, L_DEPTH);
+        push(1);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKEVIRTUAL, BLOCK, "run", "(L" + DC + ";II)I", false);
+        mv.visitVarInsn(ISTORE, L_RET);
+        // trace may run this block again next (same EIP): its end, as trace set it
+        mv.visitVarInsn(ALOAD, L_DC);
+        push(vbase + count * STRIDE);
+        mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
+        // the successor's slot numbers, d = its first slot - this block's, moved into this block's
+        mv.visitVarInsn(ILOAD, L_N);
+        push(vbase);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, L_N);
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, DC, "exitSynced", "I");
+        mv.visitVarInsn(ILOAD, L_N);
+        mv.visitInsn(ISUB);
+        mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
+        Label neg = new Label();
+        mv.visitVarInsn(ILOAD, L_RET);
+        mv.visitJumpInsn(IFLT, neg);
+        mv.visitVarInsn(ILOAD, L_RET);
+        mv.visitVarInsn(ILOAD, L_N);
+        mv.visitInsn(ISUB);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(neg);
+        mv.visitVarInsn(ILOAD, L_RET);
+        mv.visitVarInsn(ILOAD, L_N);
+        mv.visitInsn(IADD); // ~(~ret - d)
+        mv.visitInsn(IRETURN);
+        // no chain: the plain exit's return (the slot after the block's last instruction run)
+        mv.visitLabel(fail);
+        push(vbase);
+        mv.visitVarInsn(ILOAD, L_DONE);
+        push(2);
+        mv.visitInsn(ISHL);
+        mv.visitInsn(IADD);
+        mv.visitInsn(IRETURN);
+    }
+
+    /** Pushes word {@code w} of the successor's header (L_H the header array, L_N its block number). */
+    private void headerWord(int w) {
+        mv.visitVarInsn(ALOAD, L_H);
+        mv.visitVarInsn(ILOAD, L_N);
+        push(2);
+        mv.visitInsn(ISHL);
+        if (w != 0) {
+            push(w);
+            mv.visitInsn(IADD);
+        }
+        mv.visitInsn(IALOAD);
     }
 
     /** Jumps to {@code exit} unless the cache's header word {@code index} is {@code value}. */
@@ -880,7 +1200,11 @@ final class JitCompiler {
      * the difference (trace only ever subtracts them from the method's own first slot).
      */
     private void returnRunBlock() {
-        final int d = start - vbase;
+        returnShifted(start - vbase);
+    }
+
+    /** Returns the slot value on the stack (and exitSynced), given in slots {@code d} after the method's own, in the method's slot numbers. */
+    private void returnShifted(int d) {
         if (d != 0) {
             Label neg = new Label();
             mv.visitInsn(DUP);

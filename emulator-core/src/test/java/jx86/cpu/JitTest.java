@@ -47,6 +47,31 @@ class JitTest {
         return t;
     }
 
+    /**
+     * {@link #machine} with one block per method and chained exits ({@code jx86.jit.chain}, off by
+     * default: round 7): a compiled block calls its successor's compiled method.
+     */
+    private static CpuTestSupport chained(Engine engine, Consumer<CpuTestSupport> setup) {
+        CpuTestSupport t = machine(engine, setup);
+        if (engine == Engine.JIT) {
+            JitCompiler base = t.cpu.decoded.translator().compiler();
+            t.cpu.decoded.translate(1, new JitCompiler(base, true));
+        }
+        return t;
+    }
+
+    /** The same machine on the interpreter and the translator with chained exits, run to the end; returns the translator's. */
+    private static CpuTestSupport bothChained(Consumer<CpuTestSupport> setup, String what) {
+        CpuTestSupport plain = machine(Engine.INTERP, setup);
+        CpuTestSupport jit = chained(Engine.JIT, setup);
+        StopReason a = plain.cpu.run(1_000_000);
+        StopReason b = jit.cpu.run(1_000_000);
+        assertThat(b).as(what + ": stop reason").isEqualTo(a);
+        jit.assertSameStateAs(plain, what);
+        assertCompiled(jit);
+        return jit;
+    }
+
     /** The same machine on the interpreter and the translator, run to the end; returns the translator's. */
     private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what) {
         return both(setup, what, false);
@@ -332,8 +357,16 @@ class JitTest {
         return timerAt(loop, at, what, false);
     }
 
+    /** The translator's configuration for {@link #timerAt}: as the test JVM's properties say, regions, or chained exits. */
+    private enum Mode { DEFAULT, REGIONS, CHAINED }
+
     /** {@link #timerAt}, the translator with regions when {@code withRegions}. */
     private CpuTestSupport timerAt(int[] loop, int at, String what, boolean withRegions) {
+        return timerAt(loop, at, what, withRegions ? Mode.REGIONS : Mode.DEFAULT);
+    }
+
+    /** {@link #timerAt} with the translator in {@code mode}. */
+    private CpuTestSupport timerAt(int[] loop, int at, String what, Mode mode) {
         int[] handler = cat(
                 new int[] {0x50},                                 // push eax
                 new int[] {0x8B, 0x44, 0x24, 0x04},               // mov eax, [esp+4]
@@ -353,7 +386,8 @@ class JitTest {
             t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
         };
         CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = withRegions ? regions(Engine.JIT, setup) : machine(Engine.JIT, setup);
+        CpuTestSupport jit = mode == Mode.REGIONS ? regions(Engine.JIT, setup)
+                : mode == Mode.CHAINED ? chained(Engine.JIT, setup) : machine(Engine.JIT, setup);
         StopReason a = plain.cpu.run(100_000);
         StopReason b = jit.cpu.run(100_000);
         assertThat(b).as(what).isEqualTo(a);
@@ -727,6 +761,256 @@ class JitTest {
                 new int[] {0xF4});                                // 101F hlt
         CpuTestSupport jit = both(t -> t.code(code), "region rewriting itself", true);
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
+    }
+
+    // ---- chained exits (round 7, off by default): a compiled block calls its successor's compiled method ----
+
+    private static void assertChainedCalls(CpuTestSupport jit) {
+        assertThat(jit.cpu.decoded.translator().chains).as("block runs a compiled block chained to").isPositive();
+    }
+
+    /**
+     * regionLoop's three blocks, each its own method (regions off): A's JMP, B's
+     * fused CMP/JNE and its fall-through into C, and C's JNZ back to A call the successor's
+     * method. Same results as the interpreter and by hand.
+     */
+    @Test
+    void loopOverThreeBlocks_runsWithChainedCallsWithTheInterpretersResults() {
+        CpuTestSupport jit = bothChained(t -> t.code(regionLoop(new int[0], 40)), "chained loop");
+        assertChainedCalls(jit);
+        assertThat(jit.cpu.decoded.translator().regionMethods).as("no regions").isZero();
+        int eax = 0;
+        int edx = 0;
+        int ebx = 0;
+        for (int ecx = 40; ecx >= 1; ecx--) {
+            eax += ecx;
+            edx = (edx ^ eax) << 1;
+            ebx = ecx == 7 ? eax + 1 : eax;
+        }
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(eax);
+        assertThat(jit.reg(Cpu.EDX)).isEqualTo(edx);
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(ebx);
+        assertThat(jit.read32(DATA + 7 * 4)).isEqualTo(eax - 21);
+        assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
+    }
+
+    /**
+     * A loop far longer than {@link JitCompiler#MAX_CHAIN}: the chain of calls ends at the bound
+     * and trace goes on; counts and state as the interpreter's.
+     */
+    @Test
+    void chainLongerThanTheDepthBound_returnsToTraceAndGoesOn() {
+        CpuTestSupport jit = bothChained(t -> t.code(regionLoop(new int[0], 5000)), "long chained loop");
+        assertChainedCalls(jit);
+        assertThat(jit.cpu.decoded.translator().chains).as("more chained runs than one chain may hold")
+                .isGreaterThan(JitCompiler.MAX_CHAIN * 10L);
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(5000 * 5001 / 2);
+    }
+
+    /** Step budgets of 1 to 31 end inside every block of a chained pair at the interpreter's instruction. */
+    @Test
+    void everySliceSize_endsAtTheSameInstructionAcrossChainedBlocks() {
+        int[] loop = regionLoop(new int[0], 9);
+        boolean chained = false;
+        for (int slice = 1; slice <= 31; slice++) {
+            CpuTestSupport j = chained(Engine.JIT, t -> t.code(loop));
+            CpuTestSupport p = machine(Engine.INTERP, t -> t.code(loop));
+            for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
+                j.cpu.run(slice);
+                p.cpu.run(slice);
+                j.assertSameStateAs(p, "slice " + slice + ", run " + n);
+            }
+            assertThat(j.cpu.halted()).isTrue();
+            assertThat(j.reg(Cpu.EAX)).isEqualTo(9 * 10 / 2);
+            chained |= j.cpu.decoded.translator().chains > 0;
+        }
+        assertThat(chained).as("some budgets let blocks chain").isTrue();
+    }
+
+    /**
+     * One timer interrupt, its deadline swept over the first 160 cycles of the three-block loop
+     * whose blocks chain: it arrives at every instruction of every block, at the interpreter's
+     * boundary, whether the block was entered from trace or from a chained call.
+     */
+    @Test
+    void timerInterruptAtEveryInstructionBoundaryOfChainedBlocks() {
+        int[] loop = regionLoop(new int[] {0xFB}, 12); // sti before L (at CODE + 0x0A)
+        Set<Integer> interrupted = new HashSet<>();
+        boolean chained = false;
+        for (int phase = 1; phase <= 160; phase++) {
+            String what = "deadline " + phase;
+            CpuTestSupport jit = timerAt(loop, phase, what, Mode.CHAINED);
+            interrupted.add(jit.read32(DATA + 0x100));
+            chained |= jit.cpu.decoded.translator().chains > 0;
+        }
+        int l = CODE + 0x0B;
+        assertThat(interrupted).as("every instruction of the loop").contains(l, l + 2, l + 5, l + 7,
+                l + 14, l + 15, l + 16, l + 18, l + 21, l + 23, l + 24, l + 25);
+        assertThat(chained).as("some runs chained blocks").isTrue();
+    }
+
+    /**
+     * A #PF in a block entered by a chained call (A: INC, JMP to B; B: ADD EBP, a store through
+     * EBP onto the absent page in the third iteration, LEA, DEC, JNZ back to A): the saved EIP,
+     * CR2, registers, memory and counts of the interpreter.
+     */
+    @Test
+    void pageFaultInABlockEnteredByAChainedCall_isPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
+                new int[] {0x40},                                 // 100A L: inc eax
+                new int[] {0xE9, 0x01, 0x00, 0x00, 0x00},         // 100B jmp M
+                new int[] {0xF4},                                 // 1010 (never run)
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1011 M: add ebp, 0x1000
+                new int[] {0x89, 0x45, 0x00},                     // 1017 mov [ebp], eax
+                new int[] {0x8D, 0x58, 0x03},                     // 101A lea ebx, [eax+3]
+                new int[] {0x49},                                 // 101D dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x1A),              // 101E jnz L
+                new int[] {0xF4});                                // 1024 hlt
+        CpuTestSupport jit = bothChained(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x25000);
+        }, "#PF in a chained block");
+        assertChainedCalls(jit);
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store").isEqualTo(CODE + 0x17);
+        assertThat(jit.cpu.cr2).isEqualTo(0x25000);
+        assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
+        assertThat(jit.reg(Cpu.EBX)).isEqualTo(5);
+        assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
+        assertThat(jit.reg(Cpu.EBP)).isEqualTo(0x25000);
+        assertThat(jit.read32(0x24000)).isEqualTo(2);
+    }
+
+    /**
+     * B stores into the ADD immediate of A, its successor, every iteration: the chained call is
+     * not made (the page's generation moved), so each rewrite is decoded and seen.
+     */
+    @Test
+    void storeIntoTheSuccessorBlock_isSeenInTheNextIteration() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x81, 0xC7, 0x00, 0x00, 0x00, 0x00},   // 1005 L: add edi, imm32 (at 1007)
+                new int[] {0xE9, 0x02, 0x00, 0x00, 0x00},         // 100B jmp M
+                new int[] {0xF4, 0xF4},                           // 1010 (never run)
+                new int[] {0x89, 0x0D}, le32(CODE + 7),           // 1012 M: mov [L+2], ecx
+                new int[] {0x49},                                 // 1018 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x1A),              // 1019 jnz L
+                new int[] {0xF4});                                // 101F hlt
+        CpuTestSupport jit = bothChained(t -> t.code(code), "successor rewritten");
+        assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
+    }
+
+    /**
+     * A block cut at 16 instructions whose last one stores into its fall-through successor (no
+     * check after a block's last instruction inside the block): the chained exit sees the page's
+     * generation moved and leaves the successor to trace, which decodes the rewrite.
+     */
+    @Test
+    void lastInstructionStoresIntoTheFallThroughSuccessor_isSeen() {
+        int[] incs = new int[15];
+        java.util.Arrays.fill(incs, 0x40);                        // inc eax, 15 times
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                incs,                                             // 1005 L: inc eax x 15
+                new int[] {0x89, 0x0D}, le32(CODE + 0x1C),        // 1014 mov [S+2], ecx (16th: the block ends)
+                new int[] {0x81, 0xC7, 0x00, 0x00, 0x00, 0x00},   // 101A S: add edi, imm32 (at 101C)
+                new int[] {0x49},                                 // 1020 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x22),              // 1021 jnz L
+                new int[] {0xF4});                                // 1027 hlt
+        CpuTestSupport jit = bothChained(t -> t.code(code), "fall-through successor rewritten");
+        assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 1").isEqualTo(55);
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(150);
+    }
+
+    /**
+     * A store into a later block of the chain that is not the next one (C rewrites A's immediate
+     * only on every other iteration, A -> B -> C -> A all chained otherwise): each rewrite is seen.
+     */
+    @Test
+    void storeIntoABlockFurtherDownTheChain_isSeen() {
+        int[] code = cat(
+                new int[] {0xB9, 0x14, 0x00, 0x00, 0x00},         // 1000 mov ecx, 20
+                new int[] {0x81, 0xC7, 0x01, 0x00, 0x00, 0x00},   // 1005 L: add edi, imm32 (at 1007)
+                new int[] {0xE9, 0x02, 0x00, 0x00, 0x00},         // 100B jmp M
+                new int[] {0xF4, 0xF4},                           // 1010 (never run)
+                new int[] {0xF6, 0xC1, 0x01},                     // 1012 M: test cl, 1
+                new int[] {0x0F, 0x85}, le32(6),                  // 1015 jnz N (odd: no store)
+                new int[] {0x89, 0x0D}, le32(CODE + 7),           // 101B mov [L+2], ecx
+                new int[] {0x49},                                 // 1021 N: dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x23),              // 1022 jnz L
+                new int[] {0xF4});                                // 1028 hlt
+        CpuTestSupport jit = bothChained(t -> t.code(code), "later block rewritten");
+        // EDI gets imm each iteration; imm starts at 1 and becomes ECX after an even ECX's store
+        int edi = 0;
+        int imm = 1;
+        for (int ecx = 20; ecx >= 1; ecx--) {
+            edi += imm;
+            if ((ecx & 1) == 0) {
+                imm = ecx;
+            }
+        }
+        assertThat(jit.reg(Cpu.EDI)).isEqualTo(edi);
+    }
+
+    /**
+     * CALL rel32 and RET whose targets lie on the block's page chain through the handler's answer
+     * (the return address only known at run time): a loop calling a function that calls another,
+     * with a #PF in the inner function on the 7th call. Saved EIP, stack, registers and counts of
+     * the interpreter.
+     */
+    @Test
+    void callsAndReturnsChainOnTheirPage_andAFaultInTheCalleeIsPrecise() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(0x1F000),                  // 1005 mov ebp, 0x1F000
+                new int[] {0xE8}, le32(0x0C),                     // 100A L: call F (101B)
+                new int[] {0x01, 0xC3},                           // 100F add ebx, eax
+                new int[] {0x49},                                 // 1011 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x0E),              // 1012 jnz L
+                new int[] {0xF4, 0xF4, 0xF4},                     // 1018 hlt (and padding)
+                new int[] {0x40},                                 // 101B F: inc eax
+                new int[] {0xE8}, le32(0x01),                     // 101C call G (1022)
+                new int[] {0xC3},                                 // 1021 ret
+                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1022 G: add ebp, 0x1000
+                new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
+                new int[] {0xC3});                                // 102B ret
+        CpuTestSupport jit = bothChained(t -> {
+            t.code(code);
+            pagingWithAbsentPage(t, 0x26000);
+        }, "calls and returns");
+        assertChainedCalls(jit);
+        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store in G").isEqualTo(CODE + 0x28);
+        assertThat(jit.cpu.cr2).isEqualTo(0x26000);
+        assertThat(jit.reg(Cpu.EAX)).as("F ran 7 times").isEqualTo(7);
+        assertThat(jit.reg(Cpu.EBX)).as("1 + 2 + ... + 6").isEqualTo(21);
+        assertThat(jit.reg(Cpu.ECX)).isEqualTo(4);
+        assertThat(jit.read32(0x25000)).isEqualTo(6);
+    }
+
+    /** The same calls without the fault run to the end: 10 calls, results by hand. */
+    @Test
+    void callsAndReturnsChainOnTheirPage_toTheEnd() {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0xBD}, le32(DATA),                     // 1005 mov ebp, DATA
+                new int[] {0xE8}, le32(0x0C),                     // 100A L: call F (101B)
+                new int[] {0x01, 0xC3},                           // 100F add ebx, eax
+                new int[] {0x49},                                 // 1011 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x0E),              // 1012 jnz L
+                new int[] {0xF4, 0xF4, 0xF4},                     // 1018 hlt (and padding)
+                new int[] {0x40},                                 // 101B F: inc eax
+                new int[] {0xE8}, le32(0x01),                     // 101C call G (1022)
+                new int[] {0xC3},                                 // 1021 ret
+                new int[] {0x81, 0xC5, 0x04, 0x00, 0x00, 0x00},   // 1022 G: add ebp, 4
+                new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
+                new int[] {0xC3});                                // 102B ret
+        CpuTestSupport jit = bothChained(t -> t.code(code), "calls and returns to the end");
+        assertChainedCalls(jit);
+        assertThat(jit.reg(Cpu.EAX)).isEqualTo(10);
+        assertThat(jit.reg(Cpu.EBX)).as("1 + 2 + ... + 10").isEqualTo(55);
+        assertThat(jit.read32(DATA + 40)).isEqualTo(10);
+        assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
     }
 
     /** Boundary operands: 0, 1, a low byte of odd parity, MAX, MIN, MIN + 1 and -1. */
