@@ -609,23 +609,27 @@ public final class Mmu {
             }
             // First write through an entry with D clear: walk again to set D in memory.
             tlb.invalidateSlot(slot);
+            tlb.count(TlbEvent.WALKS, cplClass);
         } else {
-            tlb.count(TlbEvent.MISSES, cplClass);
+            tlb.countMissAndWalk(cplClass);
         }
         return walkAndFill(tlb, la, write, asUser);
     }
 
+    /** The walk (counted by the caller), the insert and the fast entry. */
     private int walkAndFill(Tlb tlb, int la, boolean write, boolean asUser) {
-        tlb.count(TlbEvent.WALKS, cplClass);
         int error = paging.walk(cr3, la, write, asUser, wp, pse, pge);
         clock.cycles += (long) paging.refs() * costModel.walkAccessCycles;
         if (error != Paging.OK) {
             tlb.count(TlbEvent.PAGE_FAULTS, cplClass);
             throw CpuFault.pageFault(error, la);
         }
-        int slot = tlb.insert(la, paging.large(), paging.frame(), paging.entryFlags(), cplClass);
-        fill(tlb, slot, la);
-        return tlb.physical(slot, la);
+        boolean large = paging.large();
+        int pa = paging.frame() | (la & (large ? 0x3F_FFFF : 0xFFF));
+        // fill() in one pass with the insert: the I-TLB publishes any page, the D-TLB RAM only
+        int frameMask = tlb == itlb ? -1 : mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? mem.a20Mask() : 0;
+        tlb.insertAndFill(la, large, paging.frame(), paging.entryFlags(), cplClass, frameMask);
+        return pa;
     }
 
     /**

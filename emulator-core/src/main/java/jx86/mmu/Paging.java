@@ -81,60 +81,78 @@ public final class Paging {
      * {@link #refs()} tells how many memory references the walk made either way.
      */
     public int walk(int cr3, int la, boolean write, boolean user, boolean wp, boolean pse, boolean pge) {
-        int accessBits = (write ? PF_W : 0) | (user ? PF_U : 0);
+        // The rights the entries must grant together (allowed() as one mask test): U/S for a user
+        // access; R/W for a user write, or a supervisor write with CR0.WP = 1.
+        int need = (user ? US : 0) | (write && (user || wp) ? RW : 0);
         int pdeAddr = (cr3 & 0xFFFF_F000) | ((la >>> 22) << 2);
-        int pde = mem.read32(pdeAddr);
-        refs = 1;
+        int pde = mem.readAligned32(pdeAddr);
         if ((pde & P) == 0) {
-            return accessBits;
+            refs = 1;
+            return faultCode(write, user);
         }
         if (pse && (pde & PS) != 0) {
-            if ((pde & PDE_4M_RESERVED) != 0) {
-                return accessBits | PF_P | PF_RSVD;
-            }
-            if (!allowed((pde & US) != 0, (pde & RW) != 0, write, user, wp)) {
-                return accessBits | PF_P;
-            }
-            int updated = pde | A | (write ? D : 0);
-            if (updated != pde) {
-                mem.write32(pdeAddr, updated);
-                refs++;
-            }
-            frame = pde & 0xFFC0_0000;
-            large = true;
-            entryFlags = rights(pde, updated, pge);
-            return OK;
+            return walkLarge(pdeAddr, pde, need, write, user, pge);
         }
-        int pteAddr = (pde & 0xFFFF_F000) | (((la >>> 12) & 0x3FF) << 2);
-        int pte = mem.read32(pteAddr);
-        refs++;
-        if ((pte & P) == 0) {
-            return accessBits;
-        }
+        int pteAddr = (pde & 0xFFFF_F000) | ((la >>> 10) & 0xFFC);
+        int pte = mem.readAligned32(pteAddr);
+        int n = 2;
         int combined = pde & pte;
-        if (!allowed((combined & US) != 0, (combined & RW) != 0, write, user, wp)) {
-            return accessBits | PF_P;
+        if ((pte & P) == 0 || (combined & need) != need) {
+            refs = n;
+            return faultCode(write, user) | (pte & P); // P: present, so a protection fault
         }
+        // A/D are written only when they change: a walk through entries already marked writes nothing.
         if ((pde & A) == 0) {
             mem.write32(pdeAddr, pde | A);
-            refs++;
+            n++;
         }
         int updated = pte | A | (write ? D : 0);
         if (updated != pte) {
             mem.write32(pteAddr, updated);
-            refs++;
+            n++;
         }
+        refs = n;
         frame = pte & 0xFFFF_F000;
         large = false;
         entryFlags = rights(combined, updated, pge);
         return OK;
     }
 
-    private static int rights(int combined, int leaf, boolean pge) {
-        return ((combined & US) != 0 ? Tlb.E_USER : 0)
-                | ((combined & RW) != 0 ? Tlb.E_WRITABLE : 0)
-                | ((leaf & D) != 0 ? Tlb.E_DIRTY : 0)
-                | (pge && (leaf & G) != 0 ? Tlb.E_GLOBAL : 0);
+    /** The rest of {@link #walk} for a PDE that maps a 4 MiB page (CR4.PSE = 1, PS = 1). */
+    private int walkLarge(int pdeAddr, int pde, int need, boolean write, boolean user, boolean pge) {
+        refs = 1;
+        if ((pde & PDE_4M_RESERVED) != 0) {
+            return faultCode(write, user) | PF_P | PF_RSVD;
+        }
+        if ((pde & need) != need) {
+            return faultCode(write, user) | PF_P;
+        }
+        int updated = pde | A | (write ? D : 0);
+        if (updated != pde) {
+            mem.write32(pdeAddr, updated);
+            refs = 2;
+        }
+        frame = pde & 0xFFC0_0000;
+        large = true;
+        entryFlags = rights(pde, updated, pge);
+        return OK;
+    }
+
+    /** The #PF error code of a not-present fault (W/R and U/S bits of the access). */
+    private static int faultCode(boolean write, boolean user) {
+        return (write ? PF_W : 0) | (user ? PF_U : 0);
+    }
+
+    /**
+     * The TLB entry flags (Tlb.E_*) of a translation: U/S and R/W of the combined entries, D and G
+     * of the leaf (G only with CR4.PGE), moved bit by bit without a branch: U/S is bit 2 and
+     * E_USER bit 0, R/W bit 1 both, D bit 6 and E_DIRTY bit 2, G bit 8 and E_GLOBAL bit 3.
+     */
+    static int rights(int combined, int leaf, boolean pge) {
+        return ((combined >>> 2) & Tlb.E_USER)
+                | (combined & Tlb.E_WRITABLE)
+                | ((leaf >>> 4) & Tlb.E_DIRTY)
+                | ((leaf >>> 5) & (pge ? Tlb.E_GLOBAL : 0));
     }
 
     /**

@@ -73,6 +73,11 @@ public final class Tlb {
      * between. A superset: a bit may stay set for an entry a 4 KiB fill has since taken over.
      */
     private final long[] bigFilled;
+    /**
+     * Number of valid 4 MiB entries: while it is 0 (a guest mapped with 4 KiB pages only), a lookup
+     * that misses the 4 KiB array skips the 4 MiB set.
+     */
+    private int bigValid;
 
     /** The fast translation array, by linear page {@code fast[page >>> 10][page & 0x3FF]}; see the class comment. Read directly by {@link Mmu}. */
     final int[][] fast = new int[1024][];
@@ -151,6 +156,17 @@ public final class Tlb {
         counters[event.ordinal() * 2 + cplClass]++;
     }
 
+    private static final int C_MISSES = TlbEvent.MISSES.ordinal() * 2;
+    private static final int C_WALKS = TlbEvent.WALKS.ordinal() * 2;
+    private static final int C_EVICTIONS = TlbEvent.EVICTIONS.ordinal() * 2;
+
+    /** A lookup that found nothing and the walk that follows it: {@code count(MISSES)} plus {@code count(WALKS)}. */
+    void countMissAndWalk(int cplClass) {
+        settle();
+        counters[C_MISSES + cplClass]++;
+        counters[C_WALKS + cplClass]++;
+    }
+
     /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
     void hitFast(int fastEntry, int cplClass) {
         hitsFast(fastEntry, cplClass, 1);
@@ -212,16 +228,28 @@ public final class Tlb {
     int lookup(int la) {
         settle();
         int vpn = la >>> 12;
-        int first = (vpn & (sets4k - 1)) * ways4k;
-        for (int s = first; s < first + ways4k; s++) {
-            if (tag[s] == vpn) {
-                return s;
-            }
+        int s = find(vpn, (vpn & (sets4k - 1)) * ways4k, ways4k);
+        if (s >= 0) {
+            return s;
+        }
+        if (bigValid == 0) {
+            return -1;
         }
         int big = la >>> 22;
-        first = base4m + (big & (sets4m - 1)) * ways4m;
-        for (int s = first; s < first + ways4m; s++) {
-            if (tag[s] == big) {
+        return find(big, base4m + (big & (sets4m - 1)) * ways4m, ways4m);
+    }
+
+    /** The way of the set at {@code first} whose tag is {@code key}, or -1 (a set holds {@code ways} slots). */
+    private int find(int key, int first, int ways) {
+        int[] t = tag;
+        if (ways == 4) { // the P6 geometries: straight-line code instead of C2's pre/main/post loops
+            int hit = t[first + 3] == key ? first + 3 : -1;
+            hit = t[first + 2] == key ? first + 2 : hit;
+            hit = t[first + 1] == key ? first + 1 : hit;
+            return t[first] == key ? first : hit;
+        }
+        for (int s = first; s < first + ways; s++) {
+            if (t[s] == key) {
                 return s;
             }
         }
@@ -252,27 +280,69 @@ public final class Tlb {
      * entry of its set (counted as an eviction when that entry was valid). Returns the slot.
      */
     int insert(int la, boolean large, int physBase, int entryFlags, int cplClass) {
+        return insert(la, large, physBase, entryFlags, cplClass, 0, false);
+    }
+
+    /**
+     * {@link #insert(int, boolean, int, int, int)} and then the page's fast entry in the same pass
+     * (the TLB miss path): with {@code frameMask} != 0 as {@link #fillFast(int, int, int)}, with 0
+     * the page is left without one ({@link #clearFast}).
+     */
+    int insertAndFill(int la, boolean large, int physBase, int entryFlags, int cplClass, int frameMask) {
+        return insert(la, large, physBase, entryFlags, cplClass, frameMask, true);
+    }
+
+    private int insert(int la, boolean large, int physBase, int entryFlags, int cplClass, int frameMask,
+            boolean publish) {
         settle();
         epoch++;
         int key = large ? la >>> 22 : la >>> 12;
         int first = large ? base4m + (key & (sets4m - 1)) * ways4m : (key & (sets4k - 1)) * ways4k;
         int ways = large ? ways4m : ways4k;
-        // the smallest stamp: the first empty way, else the least recently used (stamps are unique)
-        int victim = first;
-        long oldest = lru[first];
-        for (int s = first + 1; s < first + ways; s++) {
-            long l = lru[s];
-            victim = l < oldest ? s : victim;
-            oldest = Math.min(l, oldest);
-        }
-        if (tag[victim] != INVALID) {
-            count(TlbEvent.EVICTIONS, cplClass);
-            invalidateSlot(victim);
+        int victim = victim(first, ways);
+        int old = tag[victim];
+        if (old != INVALID) {
+            counters[C_EVICTIONS + cplClass]++;
+            dropFast(victim, old); // settled and epoch bumped above; the stamp is overwritten below
+        } else if (large) {
+            bigValid++;
         }
         tag[victim] = key;
         frame[victim] = physBase;
         flags[victim] = entryFlags;
         lru[victim] = ++tick;
+        if (publish) {
+            if (frameMask != 0) {
+                fillFast(victim, la, frameMask);
+            } else {
+                clearFast(la);
+            }
+        }
+        return victim;
+    }
+
+    /**
+     * The slot of the set at {@code first} with the smallest stamp: the first empty way, else the
+     * least recently used (stamps are unique), chosen with conditional moves, not branches.
+     */
+    private int victim(int first, int ways) {
+        long[] l = lru;
+        if (ways == 4) { // the P6 geometries: straight-line code instead of C2's pre/main/post loops
+            long a = l[first];
+            long b = l[first + 1];
+            long c = l[first + 2];
+            long d = l[first + 3];
+            int ab = b < a ? first + 1 : first;
+            int cd = d < c ? first + 3 : first + 2;
+            return Math.min(c, d) < Math.min(a, b) ? cd : ab;
+        }
+        int victim = first;
+        long oldest = l[first];
+        for (int s = first + 1; s < first + ways; s++) {
+            long v = l[s];
+            victim = v < oldest ? s : victim;
+            oldest = Math.min(v, oldest);
+        }
         return victim;
     }
 
@@ -283,11 +353,8 @@ public final class Tlb {
 
     /** {@link #fillFast(int, int)} with the physical page ANDed with {@code frameMask}. */
     void fillFast(int slot, int la, int frameMask) {
-        int f = flags[slot];
-        int bits = F_VALID | slot << F_SLOT_SHIFT
-                | ((f & E_USER) == 0 ? F_NOT_USER : 0)
-                | ((f & E_WRITABLE) == 0 ? F_NOT_WRITABLE : 0)
-                | ((f & E_DIRTY) == 0 ? F_NOT_DIRTY : 0);
+        // F_NOT_USER, F_NOT_WRITABLE, F_NOT_DIRTY are E_USER, E_WRITABLE, E_DIRTY inverted, one bit up
+        int bits = F_VALID | slot << F_SLOT_SHIFT | (~flags[slot] & (E_USER | E_WRITABLE | E_DIRTY)) << 1;
         int[] chunk = fast[la >>> 22];
         if (chunk == emptyChunk) {
             chunk = new int[1024];
@@ -326,6 +393,16 @@ public final class Tlb {
         }
         settle();
         epoch++;
+        dropFast(slot, t);
+        if (slot >= base4m) {
+            bigValid--;
+        }
+        tag[slot] = INVALID;
+        lru[slot] = emptyStamp(slot);
+    }
+
+    /** Clears every fast entry that points at {@code slot}, whose tag is {@code t} (not yet changed). */
+    private void dropFast(int slot, int t) {
         if (slot >= base4m) {
             int firstPage = t << 10;
             int words = (slot - base4m) * 16;
@@ -338,8 +415,6 @@ public final class Tlb {
         } else {
             clearFastIfSlot(t, slot);
         }
-        tag[slot] = INVALID;
-        lru[slot] = emptyStamp(slot);
     }
 
     /** The LRU value of an empty slot: below every tick (ticks start at 1), lower for a lower slot. */
