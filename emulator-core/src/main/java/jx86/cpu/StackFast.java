@@ -7,7 +7,7 @@ import static jx86.cpu.Cpu.ESP;
  * The near stack instructions of the decoded-instruction cache's trace runner with a 32-bit
  * operand size (docs/performance.md, "Round 7: the stack path"): PUSH r32, POP r32, PUSH imm,
  * CALL rel32, RET / RET imm16 and LEAVE, the forms a kernel and its C code run around every
- * function call (kbench: about a tenth of all instructions).
+ * function call (kbench: 13 % of all instructions).
  *
  * <p>The common case is a flat 32-bit stack (protected mode, SS with base 0, a 4 GiB limit,
  * writable, expand-up and B = 1, so no segment check can fail) and a stack slot that lies in one
@@ -16,8 +16,8 @@ import static jx86.cpu.Cpu.ESP;
  * RAM array's (the store tells the code-write tracker, as every store does) and ESP moves; there
  * is no decode state to set up (the shared helpers read it from the CPU). Everything else (a
  * 16-bit, expand-down, limited or non-zero-based stack, a slot across a page end or past 4 GiB, a
- * TLB miss, a page without the rights or dirty bit the fast entry needs, MMIO, paging off with
- * A20 masking as in {@link jx86.mmu.Mmu}) takes the decoder's helpers ({@link Mem#push},
+ * TLB miss, a page without the rights or dirty bit the fast entry needs, a page that is not RAM,
+ * with paging on or off) takes the decoder's helpers ({@link Mem#push},
  * {@link ControlTransfer}), so faults, ESP and counters are theirs. In both paths ESP is written
  * only after the access succeeded, so a faulting instruction leaves ESP and memory as they were.
  *
