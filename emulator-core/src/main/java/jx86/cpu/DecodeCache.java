@@ -1031,8 +1031,9 @@ final class DecodeCache {
             case TEST_AL8:
                 Alu.testValue(c, 1, r[Cpu.EAX] & 0xFF, e[i + 3]);
                 return next;
-            // The stack forms run here, out of runBlock: inlined there (with the MMU's hit path and
-            // the RAM store they inline) they made runBlock's compiled code slower for every form.
+            // The stack forms (StackFast) run here, out of runBlock: with six cases in runBlock,
+            // HotSpot inlined them there with the MMU's hit path and the RAM store, and a
+            // stack-heavy loop ran slower than with this call (docs/performance.md, round 7).
             case PUSH_R32:
                 StackFast.push32(c, r, r[(o >>> 12) & 15]);
                 return next;
