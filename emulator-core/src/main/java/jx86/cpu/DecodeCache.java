@@ -170,6 +170,18 @@ final class DecodeCache {
     static final int SYSTEM = 96;
     static final int SYSTEM_INT = 0;
     static final int SYSTEM_IRET = 1;
+    /**
+     * The near stack forms with a 32-bit operand size, run by {@link StackFast} (a flat 32-bit
+     * stack and a D-TLB fast-array hit on RAM take a few array operations, everything else the
+     * decoder's helpers): PUSH r32 and POP r32 (aux = register), PUSH imm (imm = value), CALL rel32
+     * (imm = displacement), RET / RET imm16 (imm = bytes released) and LEAVE.
+     */
+    static final int PUSH_R32 = 97;
+    static final int POP_R32 = 98;
+    static final int PUSH_I32 = 99;
+    static final int CALL32 = 100;
+    static final int RET32 = 101;
+    static final int LEAVE32 = 102;
     /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
     private static final int SYSTEM_BLOCK = 1 << 5;
 
@@ -856,6 +868,8 @@ final class DecodeCache {
             case STRING:
             case JMP32:
             case SYSTEM:
+            case CALL32:
+            case RET32:
                 return true;
             default:
                 return false;
@@ -865,7 +879,7 @@ final class DecodeCache {
     /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
     private static boolean impure(int id, int operands) {
         return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32 || id == SYSTEM
-                || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
+                || (id >= PUSH_R32 && id <= LEAVE32) || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
     }
 
     /**
@@ -1025,6 +1039,25 @@ final class DecodeCache {
             }
             case TEST_AL8:
                 Alu.testValue(c, 1, r[Cpu.EAX] & 0xFF, e[i + 3]);
+                return next;
+            // The stack forms (StackFast) run here, out of runBlock: with six cases in runBlock,
+            // HotSpot inlined them there with the MMU's hit path and the RAM store, and a
+            // stack-heavy loop ran slower than with this call (docs/performance.md, round 7).
+            case PUSH_R32:
+                StackFast.push32(c, r, r[(o >>> 12) & 15]);
+                return next;
+            case POP_R32:
+                StackFast.popReg(c, r, (o >>> 12) & 15);
+                return next;
+            case PUSH_I32:
+                StackFast.push32(c, r, e[i + 3]);
+                return next;
+            case CALL32:
+                return StackFast.call(c, r, next, next + e[i + 3]);
+            case RET32:
+                return StackFast.ret(c, r, e[i + 3]);
+            case LEAVE32:
+                StackFast.leave(c, r);
                 return next;
             case CMP_MI8:
             case CMP_MI32: {

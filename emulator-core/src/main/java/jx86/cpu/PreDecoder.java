@@ -118,6 +118,18 @@ final class PreDecoder {
                 return registerForm(d, GRP3_R32, true);
             case TEST_EI:
                 return registerForm(d, TEST_RI32, false);
+            case PUSH_R:
+                return withId(o, PUSH_R32, imm);
+            case POP_R:
+                return withId(o, POP_R32, imm);
+            case PUSH_I:
+                return withId(o, PUSH_I32, imm);
+            case CALL:
+                return withId(o, CALL32, imm);
+            case RET:
+                return withId(o, RET32, imm);
+            case LEAVE:
+                return withId(o, LEAVE32, imm);
             default:
                 return d;
         }
