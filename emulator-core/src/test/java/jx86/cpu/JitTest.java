@@ -13,6 +13,8 @@ import jx86.arch.Vectors;
 import jx86.bus.IoBus;
 import jx86.bus.IoDevice;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The translator ({@code --engine jit}) against the plain interpreter on guest snippets that hit its
@@ -35,58 +37,49 @@ class JitTest {
     }
 
     /**
-     * {@link #machine} with regions ({@code jx86.jit.region}, off by default): a compiled method
-     * holds up to four blocks, its own and the compiled blocks its jumps reach on the same page.
+     * The translator's configuration: as the test JVM's properties say (DEFAULT); regions
+     * ({@code jx86.jit.region}, off by default: a compiled method holds up to four blocks, its own
+     * and the compiled blocks its jumps reach on the same page); or chained exits
+     * ({@code jx86.jit.chain}, off by default: round 7; a compiled block calls its successor's
+     * compiled method).
      */
-    private static CpuTestSupport regions(Engine engine, Consumer<CpuTestSupport> setup) {
-        CpuTestSupport t = machine(engine, setup);
-        if (engine == Engine.JIT) {
+    private enum Mode { DEFAULT, REGIONS, CHAINED }
+
+    /** {@link #machine} on the translator in {@code mode}, every block compiled on its first run. */
+    private static CpuTestSupport translated(Mode mode, Consumer<CpuTestSupport> setup) {
+        CpuTestSupport t = machine(Engine.JIT, setup);
+        if (mode != Mode.DEFAULT) {
             JitCompiler base = t.cpu.decoded.translator().compiler();
-            t.cpu.decoded.translate(1, new JitCompiler(base, JitCompiler.MAX_REGION));
+            t.cpu.decoded.translate(1, mode == Mode.REGIONS
+                    ? new JitCompiler(base, JitCompiler.MAX_REGION) : new JitCompiler(base, true));
         }
         return t;
-    }
-
-    /**
-     * {@link #machine} with one block per method and chained exits ({@code jx86.jit.chain}, off by
-     * default: round 7): a compiled block calls its successor's compiled method.
-     */
-    private static CpuTestSupport chained(Engine engine, Consumer<CpuTestSupport> setup) {
-        CpuTestSupport t = machine(engine, setup);
-        if (engine == Engine.JIT) {
-            JitCompiler base = t.cpu.decoded.translator().compiler();
-            t.cpu.decoded.translate(1, new JitCompiler(base, true));
-        }
-        return t;
-    }
-
-    /** The same machine on the interpreter and the translator with chained exits, run to the end; returns the translator's. */
-    private static CpuTestSupport bothChained(Consumer<CpuTestSupport> setup, String what) {
-        CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = chained(Engine.JIT, setup);
-        StopReason a = plain.cpu.run(1_000_000);
-        StopReason b = jit.cpu.run(1_000_000);
-        assertThat(b).as(what + ": stop reason").isEqualTo(a);
-        jit.assertSameStateAs(plain, what);
-        assertCompiled(jit);
-        return jit;
     }
 
     /** The same machine on the interpreter and the translator, run to the end; returns the translator's. */
     private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what) {
-        return both(setup, what, false);
+        return both(setup, what, Mode.DEFAULT);
     }
 
-    /** {@link #both}, the translator with regions when {@code withRegions}. */
-    private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what, boolean withRegions) {
+    /** {@link #both} with the translator in {@code mode}. */
+    private static CpuTestSupport both(Consumer<CpuTestSupport> setup, String what, Mode mode) {
         CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = withRegions ? regions(Engine.JIT, setup) : machine(Engine.JIT, setup);
+        CpuTestSupport jit = translated(mode, setup);
         StopReason a = plain.cpu.run(1_000_000);
         StopReason b = jit.cpu.run(1_000_000);
         assertThat(b).as(what + ": stop reason").isEqualTo(a);
         jit.assertSameStateAs(plain, what);
         assertCompiled(jit);
         return jit;
+    }
+
+    /**
+     * Whether blocks ran linked in {@code mode}: with regions, instructions ran in blocks a
+     * region's method chained to; with chained exits, compiled blocks were run by chained calls.
+     */
+    private static boolean linked(Mode mode, CpuTestSupport jit) {
+        Jit j = jit.cpu.decoded.translator();
+        return mode == Mode.REGIONS ? j.loopedInstructions > 0 && j.regionMethods > 0 : j.chains > 0;
     }
 
     private static void assertCompiled(CpuTestSupport jit) {
@@ -354,15 +347,7 @@ class JitTest {
      * Returns the translator's machine.
      */
     private CpuTestSupport timerAt(int[] loop, int at, String what) {
-        return timerAt(loop, at, what, false);
-    }
-
-    /** The translator's configuration for {@link #timerAt}: as the test JVM's properties say, regions, or chained exits. */
-    private enum Mode { DEFAULT, REGIONS, CHAINED }
-
-    /** {@link #timerAt}, the translator with regions when {@code withRegions}. */
-    private CpuTestSupport timerAt(int[] loop, int at, String what, boolean withRegions) {
-        return timerAt(loop, at, what, withRegions ? Mode.REGIONS : Mode.DEFAULT);
+        return timerAt(loop, at, what, Mode.DEFAULT);
     }
 
     /** {@link #timerAt} with the translator in {@code mode}. */
@@ -386,8 +371,7 @@ class JitTest {
             t.clock.newTimer("irq", () -> t.cpu.setIntr(true)).setDeadline(at);
         };
         CpuTestSupport plain = machine(Engine.INTERP, setup);
-        CpuTestSupport jit = mode == Mode.REGIONS ? regions(Engine.JIT, setup)
-                : mode == Mode.CHAINED ? chained(Engine.JIT, setup) : machine(Engine.JIT, setup);
+        CpuTestSupport jit = translated(mode, setup);
         StopReason a = plain.cpu.run(100_000);
         StopReason b = jit.cpu.run(100_000);
         assertThat(b).as(what).isEqualTo(a);
@@ -639,16 +623,19 @@ class JitTest {
                 new int[] {0xF4});                                // hlt
     }
 
-    private static void assertChained(CpuTestSupport jit) {
-        Jit j = jit.cpu.decoded.translator();
-        assertThat(j.regionMethods).as("compiled methods holding more than one block").isPositive();
-        assertThat(j.loopedInstructions).as("instructions run in blocks the method chained to").isPositive();
-    }
-
-    @Test
-    void loopOverThreeBlocks_runsChainedInOneMethodWithTheInterpretersResults() {
-        CpuTestSupport jit = both(t -> t.code(regionLoop(new int[0], 40)), "region loop", true);
-        assertChained(jit);
+    /**
+     * The three blocks of regionLoop, linked: with regions the compiled method of C holds A and B
+     * too, so after the first iteration the whole loop runs in it; with chained exits each block is
+     * its own method and A's JMP, B's fused CMP/JNE and its fall-through into C, and C's JNZ back
+     * to A call the successor's method. Same results as the interpreter and by hand.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    void loopOverThreeBlocks_runsLinkedWithTheInterpretersResults(Mode mode) {
+        CpuTestSupport jit = both(t -> t.code(regionLoop(new int[0], 40)), mode + " loop", mode);
+        assertThat(linked(mode, jit)).as("blocks ran linked").isTrue();
+        assertThat(jit.cpu.decoded.translator().regionMethods > 0).as("methods holding more than one block")
+                .isEqualTo(mode == Mode.REGIONS);
         // by hand
         int eax = 0;
         int edx = 0;
@@ -666,13 +653,14 @@ class JitTest {
         assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
     }
 
-    /** Step budgets of 1 to 31 end inside every block of the region at the interpreter's instruction. */
-    @Test
-    void everySliceSize_endsAtTheSameInstructionInARegion() {
+    /** Step budgets of 1 to 31 end inside every one of the linked blocks at the interpreter's instruction. */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    void everySliceSize_endsAtTheSameInstructionAcrossLinkedBlocks(Mode mode) {
         int[] loop = regionLoop(new int[0], 9);
-        boolean chained = false;
+        boolean linked = false;
         for (int slice = 1; slice <= 31; slice++) {
-            CpuTestSupport j = regions(Engine.JIT, t -> t.code(loop));
+            CpuTestSupport j = translated(mode, t -> t.code(loop));
             CpuTestSupport p = machine(Engine.INTERP, t -> t.code(loop));
             for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
                 j.cpu.run(slice);
@@ -681,42 +669,44 @@ class JitTest {
             }
             assertThat(j.cpu.halted()).isTrue();
             assertThat(j.reg(Cpu.EAX)).isEqualTo(9 * 10 / 2);
-            chained |= j.cpu.decoded.translator().loopedInstructions > 0;
+            linked |= linked(mode, j);
         }
-        assertThat(chained).as("some budgets let the method chain blocks").isTrue();
+        assertThat(linked).as("some budgets let blocks run linked").isTrue();
     }
 
     /**
      * One timer interrupt, its deadline swept over the first 160 cycles of the three-block loop:
-     * it arrives at every instruction of every block of the region at the interpreter's boundary.
+     * it arrives at every instruction of every linked block at the interpreter's boundary (with
+     * chained exits, whether the block was entered from trace or from a chained call).
      */
-    @Test
-    void timerInterruptAtEveryInstructionBoundaryOfARegion() {
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    void timerInterruptAtEveryInstructionBoundaryOfLinkedBlocks(Mode mode) {
         int[] loop = regionLoop(new int[] {0xFB}, 12); // sti before L (at CODE + 0x0A)
         Set<Integer> interrupted = new HashSet<>();
-        boolean chained = false;
+        boolean linked = false;
         for (int phase = 1; phase <= 160; phase++) {
             String what = "deadline " + phase;
-            CpuTestSupport jit = timerAt(loop, phase, what, true);
+            CpuTestSupport jit = timerAt(loop, phase, what, mode);
             interrupted.add(jit.read32(DATA + 0x100));
-            chained |= jit.cpu.decoded.translator().loopedInstructions > 0
-                    && jit.cpu.decoded.translator().regionMethods > 0;
+            linked |= linked(mode, jit);
         }
         int l = CODE + 0x0B;
         assertThat(interrupted).as("every instruction of the loop").contains(l, l + 2, l + 5, l + 7, // A
                 l + 14, l + 15, l + 16, l + 18, l + 21, l + 23, // B (INC runs when ECX is 7)
                 l + 24, l + 25); // C
-        assertThat(chained).as("some runs chained blocks in one method").isTrue();
+        assertThat(linked).as("some runs linked blocks").isTrue();
     }
 
     /**
-     * A #PF in the second block of a region: the method of A (INC, JMP to B) holds B (ADD EBP, a
-     * store through EBP, LEA, DEC, JNZ back to A); EBP steps a page per iteration onto the absent
-     * one in the third, whose B runs chained in A's method. The interpreter's saved EIP, CR2,
-     * registers and counts.
+     * A #PF in the second of two linked blocks (A: INC, JMP to B; B: ADD EBP, a store through EBP,
+     * LEA, DEC, JNZ back to A); EBP steps a page per iteration onto the absent one in the third,
+     * whose B runs in A's method (regions) or by a chained call. The interpreter's saved EIP, CR2,
+     * registers, memory and counts.
      */
-    @Test
-    void pageFaultInAChainedBlockOfARegion_isPrecise() {
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    void pageFaultInALinkedBlock_isPrecise(Mode mode) {
         int[] code = cat(
                 new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
                 new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
@@ -732,8 +722,8 @@ class JitTest {
         CpuTestSupport jit = both(t -> {
             t.code(code);
             pagingWithAbsentPage(t, 0x25000);
-        }, "#PF in a chained block", true);
-        assertChained(jit);
+        }, "#PF in a linked block", mode);
+        assertThat(linked(mode, jit)).as("blocks ran linked").isTrue();
         assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store").isEqualTo(CODE + 0x17);
         assertThat(jit.cpu.cr2).isEqualTo(0x25000);
         assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
@@ -744,12 +734,13 @@ class JitTest {
     }
 
     /**
-     * The second block of a region rewrites the first block's ADD immediate in every iteration:
-     * each rewrite is seen by the next iteration (the page's generation ends the method's run
-     * after the store, and the blocks are decoded and compiled again).
+     * The second of two linked blocks rewrites the first block's ADD immediate in every iteration:
+     * each rewrite is seen by the next iteration (the page's generation ends the region method's
+     * run after the store, or stops the chained call; the block is decoded and compiled again).
      */
-    @Test
-    void storeFromOneRegionBlockIntoAnother_isSeenInTheNextIteration() {
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    void storeFromOneLinkedBlockIntoAnother_isSeenInTheNextIteration(Mode mode) {
         int[] code = cat(
                 new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
                 new int[] {0x81, 0xC7, 0x00, 0x00, 0x00, 0x00},   // 1005 L: add edi, imm32 (at 1007)
@@ -759,40 +750,11 @@ class JitTest {
                 new int[] {0x49},                                 // 1018 dec ecx
                 new int[] {0x0F, 0x85}, le32(-0x1A),              // 1019 jnz L
                 new int[] {0xF4});                                // 101F hlt
-        CpuTestSupport jit = both(t -> t.code(code), "region rewriting itself", true);
+        CpuTestSupport jit = both(t -> t.code(code), "linked block rewriting the other", mode);
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
     }
 
-    // ---- chained exits (round 7, off by default): a compiled block calls its successor's compiled method ----
-
-    private static void assertChainedCalls(CpuTestSupport jit) {
-        assertThat(jit.cpu.decoded.translator().chains).as("block runs a compiled block chained to").isPositive();
-    }
-
-    /**
-     * regionLoop's three blocks, each its own method (regions off): A's JMP, B's
-     * fused CMP/JNE and its fall-through into C, and C's JNZ back to A call the successor's
-     * method. Same results as the interpreter and by hand.
-     */
-    @Test
-    void loopOverThreeBlocks_runsWithChainedCallsWithTheInterpretersResults() {
-        CpuTestSupport jit = bothChained(t -> t.code(regionLoop(new int[0], 40)), "chained loop");
-        assertChainedCalls(jit);
-        assertThat(jit.cpu.decoded.translator().regionMethods).as("no regions").isZero();
-        int eax = 0;
-        int edx = 0;
-        int ebx = 0;
-        for (int ecx = 40; ecx >= 1; ecx--) {
-            eax += ecx;
-            edx = (edx ^ eax) << 1;
-            ebx = ecx == 7 ? eax + 1 : eax;
-        }
-        assertThat(jit.reg(Cpu.EAX)).isEqualTo(eax);
-        assertThat(jit.reg(Cpu.EDX)).isEqualTo(edx);
-        assertThat(jit.reg(Cpu.EBX)).isEqualTo(ebx);
-        assertThat(jit.read32(DATA + 7 * 4)).isEqualTo(eax - 21);
-        assertThat(jit.reg(Cpu.ESP)).isEqualTo(CpuTestSupport.STACK_TOP);
-    }
+    // ---- chained exits only (round 7, off by default) ----
 
     /**
      * A loop far longer than {@link JitCompiler#MAX_CHAIN}: the chain of calls ends at the bound
@@ -800,105 +762,11 @@ class JitTest {
      */
     @Test
     void chainLongerThanTheDepthBound_returnsToTraceAndGoesOn() {
-        CpuTestSupport jit = bothChained(t -> t.code(regionLoop(new int[0], 5000)), "long chained loop");
-        assertChainedCalls(jit);
+        CpuTestSupport jit = both(t -> t.code(regionLoop(new int[0], 5000)), "long chained loop", Mode.CHAINED);
+        assertThat(linked(Mode.CHAINED, jit)).as("chained calls").isTrue();
         assertThat(jit.cpu.decoded.translator().chains).as("more chained runs than one chain may hold")
                 .isGreaterThan(JitCompiler.MAX_CHAIN * 10L);
         assertThat(jit.reg(Cpu.EAX)).isEqualTo(5000 * 5001 / 2);
-    }
-
-    /** Step budgets of 1 to 31 end inside every block of a chained pair at the interpreter's instruction. */
-    @Test
-    void everySliceSize_endsAtTheSameInstructionAcrossChainedBlocks() {
-        int[] loop = regionLoop(new int[0], 9);
-        boolean chained = false;
-        for (int slice = 1; slice <= 31; slice++) {
-            CpuTestSupport j = chained(Engine.JIT, t -> t.code(loop));
-            CpuTestSupport p = machine(Engine.INTERP, t -> t.code(loop));
-            for (int n = 1; n < 400 && !p.cpu.halted(); n++) {
-                j.cpu.run(slice);
-                p.cpu.run(slice);
-                j.assertSameStateAs(p, "slice " + slice + ", run " + n);
-            }
-            assertThat(j.cpu.halted()).isTrue();
-            assertThat(j.reg(Cpu.EAX)).isEqualTo(9 * 10 / 2);
-            chained |= j.cpu.decoded.translator().chains > 0;
-        }
-        assertThat(chained).as("some budgets let blocks chain").isTrue();
-    }
-
-    /**
-     * One timer interrupt, its deadline swept over the first 160 cycles of the three-block loop
-     * whose blocks chain: it arrives at every instruction of every block, at the interpreter's
-     * boundary, whether the block was entered from trace or from a chained call.
-     */
-    @Test
-    void timerInterruptAtEveryInstructionBoundaryOfChainedBlocks() {
-        int[] loop = regionLoop(new int[] {0xFB}, 12); // sti before L (at CODE + 0x0A)
-        Set<Integer> interrupted = new HashSet<>();
-        boolean chained = false;
-        for (int phase = 1; phase <= 160; phase++) {
-            String what = "deadline " + phase;
-            CpuTestSupport jit = timerAt(loop, phase, what, Mode.CHAINED);
-            interrupted.add(jit.read32(DATA + 0x100));
-            chained |= jit.cpu.decoded.translator().chains > 0;
-        }
-        int l = CODE + 0x0B;
-        assertThat(interrupted).as("every instruction of the loop").contains(l, l + 2, l + 5, l + 7,
-                l + 14, l + 15, l + 16, l + 18, l + 21, l + 23, l + 24, l + 25);
-        assertThat(chained).as("some runs chained blocks").isTrue();
-    }
-
-    /**
-     * A #PF in a block entered by a chained call (A: INC, JMP to B; B: ADD EBP, a store through
-     * EBP onto the absent page in the third iteration, LEA, DEC, JNZ back to A): the saved EIP,
-     * CR2, registers, memory and counts of the interpreter.
-     */
-    @Test
-    void pageFaultInABlockEnteredByAChainedCall_isPrecise() {
-        int[] code = cat(
-                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
-                new int[] {0xBD}, le32(0x22000),                  // 1005 mov ebp, 0x22000
-                new int[] {0x40},                                 // 100A L: inc eax
-                new int[] {0xE9, 0x01, 0x00, 0x00, 0x00},         // 100B jmp M
-                new int[] {0xF4},                                 // 1010 (never run)
-                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1011 M: add ebp, 0x1000
-                new int[] {0x89, 0x45, 0x00},                     // 1017 mov [ebp], eax
-                new int[] {0x8D, 0x58, 0x03},                     // 101A lea ebx, [eax+3]
-                new int[] {0x49},                                 // 101D dec ecx
-                new int[] {0x0F, 0x85}, le32(-0x1A),              // 101E jnz L
-                new int[] {0xF4});                                // 1024 hlt
-        CpuTestSupport jit = bothChained(t -> {
-            t.code(code);
-            pagingWithAbsentPage(t, 0x25000);
-        }, "#PF in a chained block");
-        assertChainedCalls(jit);
-        assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store").isEqualTo(CODE + 0x17);
-        assertThat(jit.cpu.cr2).isEqualTo(0x25000);
-        assertThat(jit.reg(Cpu.EAX)).as("inc eax ran 3 times").isEqualTo(3);
-        assertThat(jit.reg(Cpu.EBX)).isEqualTo(5);
-        assertThat(jit.reg(Cpu.ECX)).isEqualTo(8);
-        assertThat(jit.reg(Cpu.EBP)).isEqualTo(0x25000);
-        assertThat(jit.read32(0x24000)).isEqualTo(2);
-    }
-
-    /**
-     * B stores into the ADD immediate of A, its successor, every iteration: the chained call is
-     * not made (the page's generation moved), so each rewrite is decoded and seen.
-     */
-    @Test
-    void storeIntoTheSuccessorBlock_isSeenInTheNextIteration() {
-        int[] code = cat(
-                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
-                new int[] {0x81, 0xC7, 0x00, 0x00, 0x00, 0x00},   // 1005 L: add edi, imm32 (at 1007)
-                new int[] {0xE9, 0x02, 0x00, 0x00, 0x00},         // 100B jmp M
-                new int[] {0xF4, 0xF4},                           // 1010 (never run)
-                new int[] {0x89, 0x0D}, le32(CODE + 7),           // 1012 M: mov [L+2], ecx
-                new int[] {0x49},                                 // 1018 dec ecx
-                new int[] {0x0F, 0x85}, le32(-0x1A),              // 1019 jnz L
-                new int[] {0xF4});                                // 101F hlt
-        CpuTestSupport jit = bothChained(t -> t.code(code), "successor rewritten");
-        assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
     }
 
     /**
@@ -918,7 +786,7 @@ class JitTest {
                 new int[] {0x49},                                 // 1020 dec ecx
                 new int[] {0x0F, 0x85}, le32(-0x22),              // 1021 jnz L
                 new int[] {0xF4});                                // 1027 hlt
-        CpuTestSupport jit = bothChained(t -> t.code(code), "fall-through successor rewritten");
+        CpuTestSupport jit = both(t -> t.code(code), "fall-through successor rewritten", Mode.CHAINED);
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 1").isEqualTo(55);
         assertThat(jit.reg(Cpu.EAX)).isEqualTo(150);
     }
@@ -940,7 +808,7 @@ class JitTest {
                 new int[] {0x49},                                 // 1021 N: dec ecx
                 new int[] {0x0F, 0x85}, le32(-0x23),              // 1022 jnz L
                 new int[] {0xF4});                                // 1028 hlt
-        CpuTestSupport jit = bothChained(t -> t.code(code), "later block rewritten");
+        CpuTestSupport jit = both(t -> t.code(code), "later block rewritten", Mode.CHAINED);
         // EDI gets imm each iteration; imm starts at 1 and becomes ECX after an even ECX's store
         int edi = 0;
         int imm = 1;
@@ -975,11 +843,11 @@ class JitTest {
                 new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1022 G: add ebp, 0x1000
                 new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
                 new int[] {0xC3});                                // 102B ret
-        CpuTestSupport jit = bothChained(t -> {
+        CpuTestSupport jit = both(t -> {
             t.code(code);
             pagingWithAbsentPage(t, 0x26000);
-        }, "calls and returns");
-        assertChainedCalls(jit);
+        }, "calls and returns", Mode.CHAINED);
+        assertThat(linked(Mode.CHAINED, jit)).as("chained calls").isTrue();
         assertThat(jit.read32(jit.reg(Cpu.ESP) + 4)).as("saved EIP: the store in G").isEqualTo(CODE + 0x28);
         assertThat(jit.cpu.cr2).isEqualTo(0x26000);
         assertThat(jit.reg(Cpu.EAX)).as("F ran 7 times").isEqualTo(7);
@@ -1005,8 +873,8 @@ class JitTest {
                 new int[] {0x81, 0xC5, 0x04, 0x00, 0x00, 0x00},   // 1022 G: add ebp, 4
                 new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
                 new int[] {0xC3});                                // 102B ret
-        CpuTestSupport jit = bothChained(t -> t.code(code), "calls and returns to the end");
-        assertChainedCalls(jit);
+        CpuTestSupport jit = both(t -> t.code(code), "calls and returns to the end", Mode.CHAINED);
+        assertThat(linked(Mode.CHAINED, jit)).as("chained calls").isTrue();
         assertThat(jit.reg(Cpu.EAX)).isEqualTo(10);
         assertThat(jit.reg(Cpu.EBX)).as("1 + 2 + ... + 10").isEqualTo(55);
         assertThat(jit.read32(DATA + 40)).isEqualTo(10);
