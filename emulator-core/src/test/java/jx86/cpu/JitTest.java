@@ -822,16 +822,14 @@ class JitTest {
     }
 
     /**
-     * CALL rel32 and RET whose targets lie on the block's page chain through the handler's answer
-     * (the return address only known at run time): a loop calling a function that calls another,
-     * with a #PF in the inner function on the 7th call. Saved EIP, stack, registers and counts of
-     * the interpreter.
+     * A loop of 10 calls of F (INC EAX, CALL G, RET) whose CALL rel32 and RET targets lie on the
+     * block's page, so they chain through the handler's answer (the return address only known at
+     * run time); G adds {@code step} to EBP (from {@code ebp}) and stores EAX through it.
      */
-    @Test
-    void callsAndReturnsChainOnTheirPage_andAFaultInTheCalleeIsPrecise() {
-        int[] code = cat(
+    private static int[] callLoop(int ebp, int step) {
+        return cat(
                 new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
-                new int[] {0xBD}, le32(0x1F000),                  // 1005 mov ebp, 0x1F000
+                new int[] {0xBD}, le32(ebp),                      // 1005 mov ebp, ebp
                 new int[] {0xE8}, le32(0x0C),                     // 100A L: call F (101B)
                 new int[] {0x01, 0xC3},                           // 100F add ebx, eax
                 new int[] {0x49},                                 // 1011 dec ecx
@@ -840,9 +838,20 @@ class JitTest {
                 new int[] {0x40},                                 // 101B F: inc eax
                 new int[] {0xE8}, le32(0x01),                     // 101C call G (1022)
                 new int[] {0xC3},                                 // 1021 ret
-                new int[] {0x81, 0xC5, 0x00, 0x10, 0x00, 0x00},   // 1022 G: add ebp, 0x1000
+                new int[] {0x81, 0xC5}, le32(step),               // 1022 G: add ebp, step
                 new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
                 new int[] {0xC3});                                // 102B ret
+    }
+
+    /**
+     * CALL rel32 and RET whose targets lie on the block's page chain through the handler's answer
+     * (the return address only known at run time): a loop calling a function that calls another,
+     * with a #PF in the inner function on the 7th call. Saved EIP, stack, registers and counts of
+     * the interpreter.
+     */
+    @Test
+    void callsAndReturnsChainOnTheirPage_andAFaultInTheCalleeIsPrecise() {
+        int[] code = callLoop(0x1F000, 0x1000);
         CpuTestSupport jit = both(t -> {
             t.code(code);
             pagingWithAbsentPage(t, 0x26000);
@@ -859,20 +868,7 @@ class JitTest {
     /** The same calls without the fault run to the end: 10 calls, results by hand. */
     @Test
     void callsAndReturnsChainOnTheirPage_toTheEnd() {
-        int[] code = cat(
-                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
-                new int[] {0xBD}, le32(DATA),                     // 1005 mov ebp, DATA
-                new int[] {0xE8}, le32(0x0C),                     // 100A L: call F (101B)
-                new int[] {0x01, 0xC3},                           // 100F add ebx, eax
-                new int[] {0x49},                                 // 1011 dec ecx
-                new int[] {0x0F, 0x85}, le32(-0x0E),              // 1012 jnz L
-                new int[] {0xF4, 0xF4, 0xF4},                     // 1018 hlt (and padding)
-                new int[] {0x40},                                 // 101B F: inc eax
-                new int[] {0xE8}, le32(0x01),                     // 101C call G (1022)
-                new int[] {0xC3},                                 // 1021 ret
-                new int[] {0x81, 0xC5, 0x04, 0x00, 0x00, 0x00},   // 1022 G: add ebp, 4
-                new int[] {0x89, 0x45, 0x00},                     // 1028 mov [ebp], eax
-                new int[] {0xC3});                                // 102B ret
+        int[] code = callLoop(DATA, 4);
         CpuTestSupport jit = both(t -> t.code(code), "calls and returns to the end", Mode.CHAINED);
         assertThat(linked(Mode.CHAINED, jit)).as("chained calls").isTrue();
         assertThat(jit.reg(Cpu.EAX)).isEqualTo(10);
