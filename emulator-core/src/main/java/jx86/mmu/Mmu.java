@@ -626,9 +626,8 @@ public final class Mmu {
         }
         boolean large = paging.large();
         int pa = paging.frame() | (la & (large ? 0x3F_FFFF : 0xFFF));
-        // fill() in one pass with the insert: the I-TLB publishes any page, the D-TLB RAM only
-        int frameMask = tlb == itlb ? -1 : mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? mem.a20Mask() : 0;
-        tlb.insertAndFill(la, large, paging.frame(), paging.entryFlags(), cplClass, frameMask);
+        // fill() in one pass with the insert
+        tlb.insertAndFill(la, large, paging.frame(), paging.entryFlags(), cplClass, fastMask(tlb, pa));
         return pa;
     }
 
@@ -641,12 +640,18 @@ public final class Mmu {
      * fixed once the machine is built, and the A20 gate drops every entry when it changes.
      */
     private void fill(Tlb tlb, int slot, int la) {
+        tlb.publish(slot, la, fastMask(tlb, tlb.physical(slot, la)));
+    }
+
+    /**
+     * The frame mask of {@code tlb}'s fast entry for a page at physical {@code pa} (see
+     * {@link #fill}): -1 for the instruction TLB, the A20 mask for a data page in RAM, 0 (no fast
+     * entry) for any other data page.
+     */
+    private int fastMask(Tlb tlb, int pa) {
         if (tlb == itlb) {
-            tlb.fillFast(slot, la);
-        } else if (mem.kindOf(tlb.physical(slot, la)) == PhysicalMemory.KIND_RAM) {
-            tlb.fillFast(slot, la, mem.a20Mask());
-        } else {
-            tlb.clearFast(la);
+            return -1;
         }
+        return mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? mem.a20Mask() : 0;
     }
 }

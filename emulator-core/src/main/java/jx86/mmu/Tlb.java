@@ -285,8 +285,7 @@ public final class Tlb {
 
     /**
      * {@link #insert(int, boolean, int, int, int)} and then the page's fast entry in the same pass
-     * (the TLB miss path): with {@code frameMask} != 0 as {@link #fillFast(int, int, int)}, with 0
-     * the page is left without one ({@link #clearFast}).
+     * (the TLB miss path), as {@link #publish} does it.
      */
     int insertAndFill(int la, boolean large, int physBase, int entryFlags, int cplClass, int frameMask) {
         return insert(la, large, physBase, entryFlags, cplClass, frameMask, true);
@@ -312,11 +311,7 @@ public final class Tlb {
         flags[victim] = entryFlags;
         lru[victim] = ++tick;
         if (publish) {
-            if (frameMask != 0) {
-                fillFast(victim, la, frameMask);
-            } else {
-                clearFast(la);
-            }
+            publish(victim, la, frameMask);
         }
         return victim;
     }
@@ -349,6 +344,18 @@ public final class Tlb {
     /** Publishes the translation of the 4 KiB page holding {@code la} through {@code slot} to the fast array. */
     void fillFast(int slot, int la) {
         fillFast(slot, la, -1);
+    }
+
+    /**
+     * The page's fast entry for {@code slot}: {@link #fillFast(int, int, int)} with {@code frameMask},
+     * or with 0 none ({@link #clearFast}).
+     */
+    void publish(int slot, int la, int frameMask) {
+        if (frameMask != 0) {
+            fillFast(slot, la, frameMask);
+        } else {
+            clearFast(la);
+        }
     }
 
     /** {@link #fillFast(int, int)} with the physical page ANDed with {@code frameMask}. */
