@@ -767,19 +767,8 @@ final class JitCompiler {
             headerIs(rHeader[x], regionPa + rDelta[x], exit);
             headerIs(rHeader[x] + 1, rInfo[x], exit);
             headerIs(rHeader[x] + 2, regionGen, exit);
-            // trace: the block's last byte within the CS limit, and no wrap past 4 GiB
             final int last = rDelta[x] + ((rInfo[x] >>> 8) & 0xFF) - 1;
-            eipPlus(last - delta);
-            mv.visitVarInsn(ALOAD, L_CPU);
-            mv.visitFieldInsn(GETFIELD, CPU, "segLimit", "[I");
-            push(Cpu.CS);
-            mv.visitInsn(IALOAD);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
-            mv.visitJumpInsn(IFGT, exit);
-            eipPlus(last - delta);
-            eipPlus(rDelta[x] - delta);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
-            mv.visitJumpInsn(IFLT, exit);
+            exitUnlessWithinCsLimit(() -> eipPlus(last - delta), () -> eipPlus(rDelta[x] - delta), exit);
         }
         addField("loopRoom", -(k + 1));
         addField("looped", k + 1);
@@ -815,10 +804,7 @@ final class JitCompiler {
         mv.visitVarInsn(ISTORE, L_TGT);
         push(k + 1);
         mv.visitVarInsn(ISTORE, L_DONE);
-        if (tail == null) {
-            tail = new Label();
-        }
-        mv.visitJumpInsn(GOTO, tail);
+        gotoChainTail();
         synced = saved;
     }
 
@@ -845,12 +831,36 @@ final class JitCompiler {
         setExitSynced(k + 1);
         push(k + 1);
         mv.visitVarInsn(ISTORE, L_DONE);
+        gotoChainTail();
+        mv.visitLabel(exit);
+        synced = saved;
+    }
+
+    /** Jumps to the method's chain tail ({@link #chainTail}), made by the first exit that needs it. */
+    private void gotoChainTail() {
         if (tail == null) {
             tail = new Label();
         }
         mv.visitJumpInsn(GOTO, tail);
-        mv.visitLabel(exit);
-        synced = saved;
+    }
+
+    /**
+     * Trace's check before a block whose last byte is {@code pushLast} and whose first is
+     * {@code pushStart} (each pushes its EIP): jumps to {@code exit} when the last byte lies past
+     * the CS limit or the block wraps past 4 GiB.
+     */
+    private void exitUnlessWithinCsLimit(Runnable pushLast, Runnable pushStart, Label exit) {
+        pushLast.run();
+        mv.visitVarInsn(ALOAD, L_CPU);
+        mv.visitFieldInsn(GETFIELD, CPU, "segLimit", "[I");
+        push(Cpu.CS);
+        mv.visitInsn(IALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        mv.visitJumpInsn(IFGT, exit);
+        pushLast.run();
+        pushStart.run();
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        mv.visitJumpInsn(IFLT, exit);
     }
 
     /**
@@ -940,17 +950,7 @@ final class JitCompiler {
         push(1);
         mv.visitInsn(ISUB);
         mv.visitVarInsn(ISTORE, L_LAST);
-        mv.visitVarInsn(ILOAD, L_LAST);
-        mv.visitVarInsn(ALOAD, L_CPU);
-        mv.visitFieldInsn(GETFIELD, CPU, "segLimit", "[I");
-        push(Cpu.CS);
-        mv.visitInsn(IALOAD);
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
-        mv.visitJumpInsn(IFGT, fail);
-        mv.visitVarInsn(ILOAD, L_LAST);
-        mv.visitVarInsn(ILOAD, L_TGT);
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
-        mv.visitJumpInsn(IFLT, fail);
+        exitUnlessWithinCsLimit(() -> mv.visitVarInsn(ILOAD, L_LAST), () -> mv.visitVarInsn(ILOAD, L_TGT), fail);
         // its compiled form (Jit.drop clears it whenever the block is decoded again)
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitFieldInsn(GETFIELD, DC, "jit", "L" + JIT + ";");
