@@ -24,9 +24,9 @@ import jx86.memory.PhysicalMemory;
  * sizes) from both TLBs, a CR3 write drops non-global entries, toggling CR0.PG or CR4.PGE drops
  * all. Guest stores to page tables never invalidate anything.
  *
- * <p>Hot path: two loads from the TLB's two-level fast array, one mask compare, the page-cross test, an LRU
- * stamp and a counter increment; everything else (model lookup, walk, straddling, faults) is on
- * the slow path. The data TLB's fast array holds RAM pages only, their frames after the A20 mask
+ * <p>Hot path: two loads from the TLB's two-level fast array, one mask compare, the page-cross test
+ * and an LRU stamp (which also counts the hit: {@code Tlb.foldHits}); everything else (model
+ * lookup, walk, straddling, faults) is on the slow path. The data TLB's fast array holds RAM pages only, their frames after the A20 mask
  * (see {@link #fill}), so a data access that hits it goes straight to the RAM array, without the
  * physical address space's routing (A20 mask, page kind) that an access to MMIO, ROM or
  * unassigned space needs; those take the model's path on every access, counted exactly as a hit
@@ -159,6 +159,8 @@ public final class Mmu {
         cpl = value & 3;
         user = cpl == 3;
         cplClass = user ? 1 : 0;
+        itlb.setCplClass(cplClass); // the hits from here on are this class's (Tlb.foldHits)
+        dtlb.setCplClass(cplClass);
         updateMasks();
         itlb.bumpEpoch();
     }
@@ -253,7 +255,7 @@ public final class Mmu {
         if ((e & rightsMask) != Tlb.F_VALID) {
             return -1;
         }
-        dtlb.hitData(e, cplClass);
+        dtlb.hitData(e);
         return (e & 0xFFFF_F000) | (la & 0xFFF); // RAM (never -1: RAM ends below 3 GiB)
     }
 
@@ -263,7 +265,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID) {
                 return mem.read8(translate(dtlb, la, false, user));
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             return mem.ramRead8((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read8(la);
@@ -275,7 +277,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, user);
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             return mem.ramRead16((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read16(la);
@@ -287,7 +289,7 @@ public final class Mmu {
             if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, user);
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             return mem.ramRead32((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read32(la);
@@ -300,7 +302,7 @@ public final class Mmu {
                 mem.write8(translate(dtlb, la, true, user), value);
                 return;
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             mem.ramStore8((e & 0xFFFF_F000) | (la & 0xFFF), value);
             return;
         }
@@ -314,7 +316,7 @@ public final class Mmu {
                 writeSlow(la, 2, value, user);
                 return;
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             mem.ramStore16((e & 0xFFFF_F000) | (la & 0xFFF), value);
             return;
         }
@@ -328,7 +330,7 @@ public final class Mmu {
                 writeSlow(la, 4, value, user);
                 return;
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             mem.ramStore32((e & 0xFFFF_F000) | (la & 0xFFF), value);
             return;
         }
@@ -358,7 +360,7 @@ public final class Mmu {
             // One page: a fast-array hit is exactly the model hit translate() would count.
             int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
             if ((e & (write ? dataWriteMask : dataReadMask)) == Tlb.F_VALID) {
-                dtlb.hitData(e, cplClass);
+                dtlb.hitData(e);
                 return;
             }
         }
@@ -403,7 +405,7 @@ public final class Mmu {
      */
     public void countDataHits(int la, int count) {
         if (pagingOn && count > 0) {
-            dtlb.hitsFast(dFast[la >>> 22][(la >>> 12) & 0x3FF], cplClass, count);
+            dtlb.hitsFast(dFast[la >>> 22][(la >>> 12) & 0x3FF], count);
         }
     }
 
@@ -419,7 +421,7 @@ public final class Mmu {
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFE) {
                 return readSlow(dtlb, la, 2, false);
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             return mem.ramRead16((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read16(la);
@@ -431,7 +433,7 @@ public final class Mmu {
             if ((e & SYS_READ_MASK) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
                 return readSlow(dtlb, la, 4, false);
             }
-            dtlb.hitData(e, cplClass);
+            dtlb.hitData(e);
             return mem.ramRead32((e & 0xFFFF_F000) | (la & 0xFFF));
         }
         return mem.read32(la);
@@ -469,7 +471,7 @@ public final class Mmu {
             if ((e & fetchMask) != Tlb.F_VALID) {
                 return mem.read8(translate(itlb, la, false, user));
             }
-            itlb.hitFast(e, cplClass);
+            itlb.hitFast(e);
             la = (e & 0xFFFF_F000) | (la & 0xFFF);
         }
         return mem.read8(la);
@@ -486,11 +488,11 @@ public final class Mmu {
         int e = iFast[la >>> 22][(la >>> 12) & 0x3FF];
         if ((e & fetchMask) != Tlb.F_VALID) {
             int pa = translate(itlb, la, false, user);
-            itlb.armRepeat(iFast[la >>> 22][(la >>> 12) & 0x3FF], cplClass); // translate() filled the fast entry
+            itlb.armRepeat(iFast[la >>> 22][(la >>> 12) & 0x3FF]); // translate() filled the fast entry
             return pa;
         }
-        itlb.hitFast(e, cplClass);
-        itlb.armRepeat(e, cplClass);
+        itlb.hitFast(e);
+        itlb.armRepeat(e);
         return (e & 0xFFFF_F000) | (la & 0xFFF);
     }
 
@@ -594,7 +596,7 @@ public final class Mmu {
     private int translate(Tlb tlb, int la, boolean write, boolean asUser) {
         int slot = tlb.lookup(la);
         if (slot >= 0) {
-            tlb.hit(slot, cplClass);
+            tlb.hit(slot);
             int f = tlb.flags(slot);
             if (!Paging.allowed((f & Tlb.E_USER) != 0, (f & Tlb.E_WRITABLE) != 0, write, asUser, wp)) {
                 // Faults come from the cached rights; the entry is then dropped (SDM 4.10.4.1), so a

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * first fill, and the others all share one chunk of zeros that is never written. The invariant is
  * that every non-zero fast entry names a valid model slot that translates that page; every
  * eviction or invalidation clears the fast entries of the slot first. A hit through the fast array
- * still updates the model's LRU stamp and hit counter, so the fast path cannot hide anything.
+ * still updates the model's LRU stamp and so its hit count, so the fast path cannot hide anything.
  * (The converse does not hold: the MMU leaves pages without a fast entry where it wants every
  * access to take the model's path, e.g. data pages that are not RAM.)
  *
@@ -65,6 +65,15 @@ public final class Tlb {
     private final long[] lru;
     private long tick;
     /**
+     * Inserts so far: every tick is a hit or an insert, so {@code tick - inserts} is the number of
+     * hits ever counted, and a hit only advances the tick (see {@link #foldHits}).
+     */
+    private long inserts;
+    /** {@code tick - inserts} when the hits were last folded into {@link #counters}. */
+    private long hitsFolded;
+    /** The CPL class the hits since {@link #hitsFolded} belong to ({@link #setCplClass}). */
+    private int hitClass;
+    /**
      * For each 4 MiB slot, a bitmap of the 1024 fast entries of its region that may point at it
      * (bit {@code p & 63} of word {@code (slot - base4m) * 16 + (p >>> 6)} for 4 KiB page p of the
      * region): fillFast sets a bit, and invalidating the slot clears only the entries whose bits
@@ -87,13 +96,12 @@ public final class Tlb {
     private final long[] counters = new long[TlbEvent.COUNT * 2];
 
     /**
-     * Deferred hits (see {@link #armRepeat}): {@code pendingHits} hits on {@code pendingSlot} by
-     * {@code pendingClass} that are not yet in {@link #lru}/{@link #counters}. Every method that
-     * reads or changes the model or the counters first folds them in ({@link #settle}), so nothing
-     * outside can tell deferred hits from hits counted one by one.
+     * Deferred hits (see {@link #armRepeat}): {@code pendingHits} hits on {@code pendingSlot} that
+     * are not yet in {@link #lru} and the tick. Every method that reads or changes the model or
+     * the counters first folds them in ({@link #settle}), so nothing outside can tell deferred hits
+     * from hits counted one by one.
      */
     private int pendingSlot;
-    private int pendingClass;
     int pendingHits;
     /**
      * Bumped by every change of the model's entries (insert, invalidation, flush) and by the MMU
@@ -135,20 +143,41 @@ public final class Tlb {
 
     /** The counter of {@code event} for supervisor ({@code user == false}) or user code. */
     public long counter(TlbEvent event, boolean user) {
-        settle();
+        foldHits();
         return counters[event.ordinal() * 2 + (user ? 1 : 0)];
     }
 
     /** Supervisor plus user count of {@code event}. */
     public long total(TlbEvent event) {
-        settle();
+        foldHits();
         return counters[event.ordinal() * 2] + counters[event.ordinal() * 2 + 1];
     }
 
     /** Zeroes every counter of this TLB (entries are kept). */
     public void resetCounters() {
-        settle();
+        foldHits();
         Arrays.fill(counters, 0);
+    }
+
+    /**
+     * The CPL class (0 = CPL 0-2, 1 = CPL 3) that hits from now on are counted for: the MMU calls
+     * this at every CPL change, and every hit in between belongs to the class set here.
+     */
+    void setCplClass(int cplClass) {
+        foldHits();
+        hitClass = cplClass;
+    }
+
+    /**
+     * Adds the hits since the last fold to the current class's hit counter. A hit is not counted
+     * where it happens (that was a counter load, add and store under every access): it only
+     * advances the tick, and every tick that is not an insert is a hit.
+     */
+    private void foldHits() {
+        settle();
+        long hits = tick - inserts;
+        counters[hitClass] += hits - hitsFolded; // TlbEvent.HITS has ordinal 0
+        hitsFolded = hits;
     }
 
     void count(TlbEvent event, int cplClass) {
@@ -167,43 +196,44 @@ public final class Tlb {
         counters[C_WALKS + cplClass]++;
     }
 
-    /** Fast-path hit: LRU stamp and hit counter of the slot named by a fast entry. */
-    void hitFast(int fastEntry, int cplClass) {
-        hitsFast(fastEntry, cplClass, 1);
+    /** Fast-path hit: LRU stamp (and so the hit count) of the slot named by a fast entry. */
+    void hitFast(int fastEntry) {
+        hitsFast(fastEntry, 1);
     }
 
-    /** {@code n} hits on {@code slot}: the LRU stamp and hit counter exactly as n single hits leave them. */
-    private void addHits(int slot, int cplClass, int n) {
+    /**
+     * {@code n} hits on {@code slot}: the LRU stamp and tick exactly as n single hits leave them,
+     * which also counts them (see {@link #foldHits}).
+     */
+    private void addHits(int slot, int n) {
         tick += n;
         lru[slot] = tick;
-        counters[cplClass] += n; // TlbEvent.HITS has ordinal 0
     }
 
     /**
      * {@link #hitFast} for a TLB that never defers hits (the MMU defers only instruction-fetch
      * hits, see {@link #armRepeat}): the data path's per-access cost without the settle test.
      */
-    void hitData(int fastEntry, int cplClass) {
-        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, 1);
+    void hitData(int fastEntry) {
+        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, 1);
     }
 
     /**
      * Makes the slot named by {@code fastEntry} the target of later deferred hits: each
-     * {@code pendingHits++} then stands for one {@link #hitFast} of that entry by
-     * {@code cplClass}, valid while {@link #epoch} is unchanged.
+     * {@code pendingHits++} then stands for one {@link #hitFast} of that entry, valid while
+     * {@link #epoch} is unchanged.
      */
-    void armRepeat(int fastEntry, int cplClass) {
+    void armRepeat(int fastEntry) {
         settle();
         pendingSlot = (fastEntry >>> F_SLOT_SHIFT) & 0xFF;
-        pendingClass = cplClass;
     }
 
-    /** Folds deferred hits into the LRU stamps and the hit counter, exactly as single hits would. */
+    /** Folds deferred hits into the LRU stamps and the tick, exactly as single hits would. */
     void settle() {
         int n = pendingHits;
         if (n != 0) {
             pendingHits = 0;
-            addHits(pendingSlot, pendingClass, n);
+            addHits(pendingSlot, n);
         }
     }
 
@@ -217,9 +247,9 @@ public final class Tlb {
      * {@code count} fast-path hits on the slot named by a fast entry, leaving exactly what that many
      * {@link #hitFast} calls would: the slot stamped newest, the tick advanced by {@code count}.
      */
-    void hitsFast(int fastEntry, int cplClass, int count) {
+    void hitsFast(int fastEntry, int count) {
         settle();
-        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, cplClass, count);
+        addHits((fastEntry >>> F_SLOT_SHIFT) & 0xFF, count);
     }
 
     // ---- lookup and fill ----
@@ -257,9 +287,9 @@ public final class Tlb {
     }
 
     /** Marks {@code slot} most recently used and counts a hit. */
-    void hit(int slot, int cplClass) {
+    void hit(int slot) {
         settle();
-        addHits(slot, cplClass, 1);
+        addHits(slot, 1);
     }
 
     int flags(int slot) {
@@ -310,6 +340,7 @@ public final class Tlb {
         frame[victim] = physBase;
         flags[victim] = entryFlags;
         lru[victim] = ++tick;
+        inserts++; // this tick is no hit (foldHits)
         if (publish) {
             publish(victim, la, frameMask);
         }

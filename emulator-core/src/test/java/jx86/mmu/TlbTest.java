@@ -35,7 +35,7 @@ class TlbTest {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), Tlb.E_WRITABLE); // pages 0, 2, 4, 6: all in set 0
         }
-        tlb.hit(tlb.lookup(page(0)), 0); // order oldest->newest: 2, 4, 6, 0
+        tlb.hit(tlb.lookup(page(0))); // order oldest->newest: 2, 4, 6, 0
         fill(page(8), 0);
         assertThat(tlb.holds(page(2))).isFalse();
         assertThat(tlb.holds(page(0))).isTrue();
@@ -56,7 +56,7 @@ class TlbTest {
                 t.fillFast(t.insert(page(2 * i), false, 0x0030_0000, 0, 0), page(2 * i));
             }
             for (int way : order) {
-                t.hit(t.lookup(page(2 * way)), 0);
+                t.hit(t.lookup(page(2 * way)));
             }
             t.insert(page(8), false, 0x0030_0000, 0, 0);
             for (int i = 0; i < 4; i++) {
@@ -125,7 +125,8 @@ class TlbTest {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), 0);
         }
-        tlb.hitFast(tlb.fastEntry(0), 1); // touch page 0 through the fast array
+        tlb.setCplClass(1);
+        tlb.hitFast(tlb.fastEntry(0)); // touch page 0 through the fast array, from user code
         fill(page(8), 0);
         assertThat(tlb.holds(page(0))).isTrue();
         assertThat(tlb.holds(page(2))).isFalse();
@@ -137,9 +138,11 @@ class TlbTest {
         for (int i = 0; i < 4; i++) {
             fill(page(2 * i), 0); // set 0, oldest -> newest: 0, 2, 4, 6
         }
-        tlb.armRepeat(tlb.fastEntry(0), 1);
+        tlb.setCplClass(1);
+        tlb.armRepeat(tlb.fastEntry(0));
         tlb.pendingHits += 5; // five repeated hits on page 0 by user code
-        tlb.hitFast(tlb.fastEntry(2), 0); // then one supervisor hit on page 2: order 4, 6, 0, 2
+        tlb.setCplClass(0);
+        tlb.hitFast(tlb.fastEntry(2)); // then one supervisor hit on page 2: order 4, 6, 0, 2
         fill(page(8), 0);
         assertThat(tlb.holds(page(4))).isFalse();
         assertThat(tlb.holds(page(0))).isTrue();
@@ -153,12 +156,81 @@ class TlbTest {
     @Test
     void deferredHits_areVisibleToCountersAndSurviveNoReset() {
         fill(page(0), 0);
-        tlb.armRepeat(tlb.fastEntry(0), 0);
+        tlb.armRepeat(tlb.fastEntry(0));
         tlb.pendingHits += 3;
         assertThat(tlb.total(TlbEvent.HITS)).isEqualTo(3);
         tlb.pendingHits += 2;
         tlb.resetCounters();
         assertThat(tlb.total(TlbEvent.HITS)).isZero();
+    }
+
+    /**
+     * Hits are counted from the LRU tick (every tick is a hit or an insert) and given to the CPL
+     * class set last: a random mix of hits, deferred hits, inserts, evictions, class changes,
+     * counter reads and resets against counts kept here one by one.
+     */
+    @Test
+    void hitCounters_perClass_matchHitsCountedOneByOne() {
+        java.util.Random rnd = new java.util.Random(23);
+        long[] hits = new long[2];
+        long checks = 0;
+        int cls = 0;
+        for (int i = 0; i < 4; i++) {
+            fill(page(i), 0);
+        }
+        for (int step = 0; step < 20_000; step++) {
+            int page = rnd.nextInt(12);
+            switch (rnd.nextInt(8)) {
+                case 0 -> {
+                    cls = rnd.nextInt(2);
+                    tlb.setCplClass(cls);
+                }
+                case 1 -> {
+                    if (!tlb.holds(page(page))) {
+                        fill(page(page), 0); // an insert, maybe an eviction: no hit
+                    }
+                }
+                case 2 -> {
+                    int e = tlb.fastEntry(page);
+                    if (e != 0) {
+                        int n = rnd.nextInt(4);
+                        tlb.armRepeat(e);
+                        tlb.pendingHits += n;
+                        hits[cls] += n;
+                    }
+                }
+                case 3 -> {
+                    assertThat(tlb.counter(TlbEvent.HITS, false)).as("step %d", step).isEqualTo(hits[0]);
+                    assertThat(tlb.counter(TlbEvent.HITS, true)).as("step %d", step).isEqualTo(hits[1]);
+                    checks += hits[0] > 0 && hits[1] > 0 ? 1 : 0;
+                }
+                case 4 -> {
+                    if (rnd.nextInt(50) == 0) {
+                        tlb.resetCounters();
+                        hits[0] = 0;
+                        hits[1] = 0;
+                    }
+                }
+                case 5 -> {
+                    int slot = tlb.lookup(page(page));
+                    if (slot >= 0) {
+                        tlb.hit(slot);
+                        hits[cls]++;
+                    }
+                }
+                default -> {
+                    int e = tlb.fastEntry(page);
+                    if (e != 0) {
+                        tlb.hitData(e);
+                        hits[cls]++;
+                    }
+                }
+            }
+        }
+        assertThat(tlb.counter(TlbEvent.HITS, false)).isEqualTo(hits[0]);
+        assertThat(tlb.counter(TlbEvent.HITS, true)).isEqualTo(hits[1]);
+        assertThat(tlb.total(TlbEvent.HITS)).isEqualTo(hits[0] + hits[1]);
+        assertThat(checks).isGreaterThan(1000); // compared often with hits of both classes counted
     }
 
     @Test
