@@ -40,9 +40,11 @@ class FastRareFormsTest {
 
     /**
      * pusha; clobber every register but ESP and the saved ESP slot; popa: PUSHA's 32 bytes and
-     * POPA's reads from ESP = {@code esp}.
+     * POPA's reads from ESP = {@code esp}. The push and pop first fill the D-TLB's fast entry of
+     * the page below ESP (writable, dirty), so that PUSHA may take its fast path with paging on.
      */
     private static final int[] PUSHA_POPA = cat(
+            new int[] {0x50, 0x58},                            // push eax; pop eax
             new int[] {0x60},                                  // pusha
             new int[] {0xC7, 0x44, 0x24, 0x0C}, le32(0xDEAD),  // mov dword [esp+12], 0xdead (the saved ESP)
             new int[] {0x31, 0xC0, 0x31, 0xC9, 0x31, 0xD2, 0x31, 0xDB}, // xor eax..ebx
