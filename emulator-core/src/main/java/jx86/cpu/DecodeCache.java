@@ -182,6 +182,18 @@ final class DecodeCache {
     static final int CALL32 = 100;
     static final int RET32 = 101;
     static final int LEAVE32 = 102;
+    /**
+     * The kernel's next most frequent forms after those (run by {@link #fastRare}; kbench ran them
+     * through {@link #generic}, docs/performance.md, "Round 8: the cache runner"): PUSH m32 and
+     * PUSHA/POPA with a 32-bit operand size ({@link StackFast}), CDQ, op AL, imm8 (aux = ALU op,
+     * imm = value) and MOV m8, r8.
+     */
+    static final int PUSH_M32 = 103;
+    static final int PUSHA32 = 104;
+    static final int POPA32 = 105;
+    static final int CDQ = 106;
+    static final int ALU_AL8 = 107;
+    static final int STORE8 = 108;
     /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
     private static final int SYSTEM_BLOCK = 1 << 5;
 
@@ -879,7 +891,16 @@ final class DecodeCache {
     /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
     private static boolean impure(int id, int operands) {
         return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32 || id == SYSTEM
-                || (id >= PUSH_R32 && id <= LEAVE32) || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
+                || (id >= PUSH_R32 && id <= POPA32) || id == STORE8
+                || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
+    }
+
+    /**
+     * True for the specialised ids runBlock runs through {@link #fastRare} (the translator calls
+     * fastRare for the same ids).
+     */
+    static boolean viaFastRare(int id) {
+        return id == GRP3_R32 || id == ALU_RR8 || id >= TEST_RR32 && id <= CMP_MI32 || id >= PUSH_R32 && id <= STORE8;
     }
 
     /**
@@ -1059,6 +1080,28 @@ final class DecodeCache {
             case LEAVE32:
                 StackFast.leave(c, r);
                 return next;
+            case PUSH_M32: { // the operand is read before ESP moves (and with ESP as it was)
+                int od = e[i + 1];
+                StackFast.push32(c, r, load(c, (od >>> 8) & 7, ea(r, e, i, od), 4));
+                return next;
+            }
+            case PUSHA32:
+                StackFast.pusha(c, r);
+                return next;
+            case POPA32:
+                StackFast.popa(c, r);
+                return next;
+            case CDQ:
+                r[Cpu.EDX] = r[Cpu.EAX] >> 31;
+                return next;
+            case ALU_AL8:
+                Alu.aluAI(c, (o >>> 12) & 7, 1, e[i + 3]);
+                return next;
+            case STORE8: {
+                int od = e[i + 1];
+                store(c, (od >>> 8) & 7, ea(r, e, i, od), 1, Mem.getReg(c, 1, (od >>> 3) & 7));
+                return next;
+            }
             case CMP_MI8:
             case CMP_MI32: {
                 int od = e[i + 1];
@@ -1095,12 +1138,23 @@ final class DecodeCache {
 
     /** {@link Mem#write} of 4 bytes for the specialised forms, as {@link #load}. */
     private static void store32(Cpu c, int seg, int off, int v) {
-        int la = Mem.laWrite(c, seg, off, 4);
-        int pa = c.mmu.writeHit(la, 0xFFC);
+        store(c, seg, off, 4, v);
+    }
+
+    /** {@link Mem#write} of 1 or 4 bytes ({@code v} in range) for the specialised forms, as {@link #load}. */
+    private static void store(Cpu c, int seg, int off, int size, int v) {
+        int la = Mem.laWrite(c, seg, off, size);
+        int pa = c.mmu.writeHit(la, 0x1000 - size);
         if (pa != -1) { // a RAM page
-            c.memory().ramStore32(pa, v);
-        } else {
+            if (size == 4) {
+                c.memory().ramStore32(pa, v);
+            } else {
+                c.memory().ramStore8(pa, v);
+            }
+        } else if (size == 4) {
             c.mmu.write32(la, v);
+        } else {
+            c.mmu.write8(la, v);
         }
     }
 

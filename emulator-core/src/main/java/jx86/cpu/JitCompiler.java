@@ -383,9 +383,7 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        final boolean handler = id < DecodeCache.FAST || id == DecodeCache.GRP3_R32 || id == DecodeCache.ALU_RR8
-                || id >= DecodeCache.TEST_RR32 && id <= DecodeCache.CMP_MI32 // fastRare's forms
-                || id >= DecodeCache.PUSH_R32 && id <= DecodeCache.LEAVE32; // and its stack forms (StackFast)
+        final boolean handler = id < DecodeCache.FAST || DecodeCache.viaFastRare(id);
         if (!handler && !inline(id)) {
             return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }

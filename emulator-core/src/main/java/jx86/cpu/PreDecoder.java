@@ -76,6 +76,20 @@ final class PreDecoder {
             if (!reg3 && id == GRP1 && reg == Alu.CMP) {
                 return withId(o, CMP_MI8, imm);
             }
+            if (id == ALU_AI) {
+                return withId(o, ALU_AL8, imm);
+            }
+            if (!reg3 && id == MOV_EG) {
+                return withId(o, STORE8, imm);
+            }
+        }
+        if (((o >>> 19) & 7) == 4) { // forms without a sized operand: by the operand size
+            if (id == MISC && ((o >>> 12) & 15) <= MISC_POPA) {
+                return withId(o, ((o >>> 12) & 15) == MISC_PUSHA ? PUSHA32 : POPA32, imm);
+            }
+            if (id == CWD) {
+                return withId(o, CDQ, imm);
+            }
         }
         if (((o >>> 16) & 7) != 4) {
             return d;
@@ -130,6 +144,8 @@ final class PreDecoder {
                 return withId(o, RET32, imm);
             case LEAVE:
                 return withId(o, LEAVE32, imm);
+            case PUSH_E:
+                return reg3 ? d : withId(o, PUSH_M32, imm);
             default:
                 return d;
         }

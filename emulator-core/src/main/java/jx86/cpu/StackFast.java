@@ -98,6 +98,55 @@ final class StackFast {
         return to;
     }
 
+    /**
+     * PUSHA with a 32-bit operand size: EAX, ECX, EDX, EBX, the original ESP, EBP, ESI, EDI into
+     * the 32 bytes below ESP. Fast when they lie in one page that is a write hit: one fast-entry
+     * check, the other seven accesses counted as the helper's seven more {@code write32} hits
+     * (same page, same TLB entry, same counts and LRU stamp). Else {@link DataTransfer#pusha}.
+     */
+    static void pusha(Cpu c, int[] r) {
+        final int sp = r[ESP] - 32;
+        if (flat32(c)) {
+            // The page test (offset at most 0xFE0) also keeps out 32 bytes that wrap past 4 GiB.
+            int pa = c.mmu.writeHit(sp, 0xFE0);
+            if (pa != -1) {
+                c.mmu.countDataHits(sp, 7);
+                jx86.memory.PhysicalMemory m = c.memory();
+                for (int k = 0; k < 8; k++) {
+                    m.ramStore32(pa + 28 - 4 * k, r[k]); // register k at ESP - 4 (k + 1)
+                }
+                r[ESP] = sp;
+                return;
+            }
+        }
+        c.osz = 4; // the helper reads the operand size from the decode state
+        DataTransfer.pusha(c);
+    }
+
+    /**
+     * POPA with a 32-bit operand size: the eight slots PUSHA wrote, the saved ESP read (and
+     * counted) but skipped; fast as {@link #pusha}, else {@link DataTransfer#popa}.
+     */
+    static void popa(Cpu c, int[] r) {
+        final int sp = r[ESP];
+        if (flat32(c)) {
+            int pa = c.mmu.readHit(sp, 0xFE0);
+            if (pa != -1) {
+                c.mmu.countDataHits(sp, 7);
+                jx86.memory.PhysicalMemory m = c.memory();
+                for (int k = 0; k < 8; k++) {
+                    if (k != ESP) {
+                        r[k] = m.ramRead32(pa + 28 - 4 * k);
+                    }
+                }
+                r[ESP] = sp + 32;
+                return;
+            }
+        }
+        c.osz = 4;
+        DataTransfer.popa(c);
+    }
+
     /** LEAVE: ESP = EBP, then EBP = POP (ESP unchanged if the read faults), as {@link ControlTransfer#leave}. */
     static void leave(Cpu c, int[] r) {
         if (flat32(c)) {
