@@ -28,6 +28,15 @@ public interface SerialBackend extends AutoCloseable {
     default void unread(byte[] data) {
     }
 
+    /**
+     * Whether a byte can still arrive: false once the input has ended and all of it was handed
+     * over, and always for a back-end without input. A UART whose back-end cannot receive stops
+     * its character clock while nothing else needs it ({@code Uart16550}).
+     */
+    default boolean mayReceive() {
+        return !inputEnded() || hasInput();
+    }
+
     /** Pushes buffered output to the host (the UART calls it when the line goes quiet). */
     default void flush() {
     }
