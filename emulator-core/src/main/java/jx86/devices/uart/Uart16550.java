@@ -34,8 +34,8 @@ import jx86.host.SerialBackend;
  * guest it arrived after its set-up; the RBR read many drivers do then to drop stale input does not
  * eat the first key typed ahead.
  *
- * <p>The character clock stops while its ticks could change nothing (a back-end that cannot receive,
- * e.g. {@code --serial none} or input that has ended, loopback off, FIFO empty, output flushed) and
+ * <p>The character clock stops while its ticks could change nothing (a back-end that never receives,
+ * {@code --serial none}, with loopback off, the FIFO empty and output flushed) and
  * restarts one character time after a THR write or loopback being turned on: so after such a pause
  * its phase is that write's, not the one it had before.
  *
@@ -189,8 +189,10 @@ public final class Uart16550 implements IoDevice {
     /**
      * One tick of the character clock. The clock stops while a tick could do nothing now or later
      * ({@link #idleForGood}): a line that can never receive, outside loopback, with an empty FIFO
-     * and no output to flush. kbench's unconnected COM2-4 ticked 864,000 times per run (every
-     * 62 us of virtual time each), each a clock event that ends a trace or fences a block.
+     * and no output to flush. kbench's unconnected COM2-4 ticked 864,000 times per kernel-heavy:8
+     * run (every 62 us of virtual time each), each a clock event that ends a trace, keeps a block
+     * from its compiled form and splits a REP string instruction (so the instruction count, never
+     * the cycles, depends on these ticks).
      * {@link #wake} restarts it one character time after whatever changes that.
      */
     private void onCharacterTime() {
