@@ -17,11 +17,6 @@ public final class NullSerial implements SerialBackend {
     }
 
     @Override
-    public boolean mayReceive() {
-        return false;
-    }
-
-    @Override
     public void close() {
     }
 }
