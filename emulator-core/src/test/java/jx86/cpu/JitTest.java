@@ -458,7 +458,7 @@ class JitTest {
      * 10; returns the failed (attempted) compilations after each run of block 0.
      */
     private static int[] attemptsAfter(int... at) {
-        Jit j = new Jit(new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()), 31, 3, 10);
+        Jit j = new Jit(new DecodeCache(), new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()), 31, 3, 10);
         int[] slots = new int[DecodeCache.MAX_INSNS * 4];
         slots[0] = DecodeCache.VALID | DecodeCache.CODE32 | 1 << 8 | DecodeCache.NOP; // nop, 1 byte
         int[] attempts = new int[at.length];
