@@ -794,6 +794,19 @@ public final class Cpu {
     }
 
     /**
+     * {@link #moveFetchPage} for the trace runner, after {@link #peekFetchFrame} returned
+     * {@code frame} for {@code la} (and nothing ran in between): the translation counts the same,
+     * but its frame and that it is RAM are known, so they are not looked up again.
+     */
+    void moveFetchPage(int la, int frame) {
+        mmu.translateFetch(la);
+        fetchPhys = frame;
+        fetchRam = true;
+        fetchPage = la & ~0xFFF;
+        fetchEpoch = mmu.fetchEpoch();
+    }
+
+    /**
      * Forgets the fetch window (the bytes already proven fetchable for this instruction), so the
      * next fetch re-checks limits and page. Called at the start of every instruction and whenever
      * {@link #ip} moves backwards.

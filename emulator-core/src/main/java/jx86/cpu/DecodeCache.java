@@ -375,7 +375,7 @@ final class DecodeCache {
             if (newPage) {
                 c.mmu.repeatFetchHits(hits); // the old page's hits come first
                 hits = -1; // moveFetchPage counts the first instruction's fetch
-                c.moveFetchPage(la);
+                c.moveFetchPage(la, phys);
             }
             final int start = firstSlot(b / HEADER);
             if ((info & SYSTEM_BLOCK) != 0) {
@@ -383,14 +383,11 @@ final class DecodeCache {
             }
             final int end = start + count * STRIDE;
             final int blockEip = eip;
-            blockPage = pa >>> 12;
-            blockGen = gen;
-            blockEnd = end;
             while (true) {
                 // The block may run without checks up to the fence (see runBlock); the step
                 // budget bounds it, and so do the cycles to the next timer event.
-                budgetFence = budget - done >= count ? end : start + (budget - done) * STRIDE;
-                int fence = budgetFence;
+                final int budgetEnd = budget - done >= count ? end : start + (budget - done) * STRIDE;
+                int fence = budgetEnd;
                 if (!quiet) {
                     fence = start + STRIDE;
                 } else if (clk.nextEventAt - clk.cycles < count) {
@@ -400,6 +397,8 @@ final class DecodeCache {
                 final JitBlock compiled = fence == end && jit != null ? jit.block(b / HEADER, e, start, count) : null;
                 final int ret;
                 if (compiled != null) {
+                    // The compiled block knows its page, generation and end (JitCompiler: it
+                    // gives them to runBlock itself when it calls it), so none is stored here.
                     loopRoom = quiet ? budget - done : 0;
                     looped = 0;
                     ret = compiled.run(this, eip);
@@ -407,6 +406,10 @@ final class DecodeCache {
                     hits += looped;
                     jit.loopedInstructions += looped;
                 } else {
+                    blockPage = pa >>> 12;
+                    blockGen = gen;
+                    blockEnd = end;
+                    budgetFence = budgetEnd;
                     ret = runBlock(start, fence, eip);
                 }
                 final int at = ret >= 0 ? ret : ~ret;

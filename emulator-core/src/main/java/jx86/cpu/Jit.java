@@ -60,12 +60,8 @@ final class Jit {
     /** Instructions retired in iterations a compiled block looped inside its method (tests check the loop ran). */
     long loopedInstructions;
 
-    /** The cache whose blocks this translator compiles (for regions, {@link JitCompiler}); null: one block per method. */
+    /** The cache whose blocks this translator compiles (their headers: {@link JitCompiler}). */
     private final DecodeCache cache;
-
-    Jit(JitCompiler compiler, int blocks, int threshold, long window) {
-        this(null, compiler, blocks, threshold, window);
-    }
 
     Jit(DecodeCache cache, JitCompiler compiler, int blocks, int threshold, long window) {
         this.cache = cache;
@@ -93,11 +89,17 @@ final class Jit {
      * Called once for every whole run of a block (trace's unfenced case).
      */
     JitBlock block(int block, int[] slots, int start, int count) {
-        final long now = ++runs + chains;
-        JitBlock b = compiled[block];
+        final JitBlock b = compiled[block];
         if (b != null) {
+            runs++; // the common case at a block boundary: one load, one count
             return b;
         }
+        return counted(block, slots, start, count);
+    }
+
+    /** {@link #block} for a block that has no compiled form: counts its run, compiles it if that makes it hot. */
+    private JitBlock counted(int block, int[] slots, int start, int count) {
+        final long now = ++runs + chains;
         final int h = heat[block];
         if (h == NEVER) {
             return null;
@@ -130,8 +132,7 @@ final class Jit {
         }
         JitBlock b = null;
         try {
-            b = cache != null ? compiler.compile(cache, this, block, slots, start, count)
-                    : compiler.compile(slots, start, count);
+            b = compiler.compile(cache, this, block, slots, start, count);
             compiled[block] = b;
             compiledBlocks++;
             if (compiler.regionSize() > 1) {

@@ -123,6 +123,15 @@ final class JitCompiler {
     /** The physical address and page generation of the method's own block (every region block shares the page). */
     private int regionPa;
     private int regionGen;
+    /**
+     * The physical page number and code-write generation of the method's block (from its header
+     * when compiled): constants of the generated code, which trace therefore need not store for
+     * it at every block boundary (runBlock's blockPage and blockGen). The compiled form lives
+     * only as long as that decode of the block (Jit.drop), and a region's blocks and a chained
+     * successor share the page and its generation, so they hold for every block the method runs.
+     */
+    private int codePage;
+    private int codeGen;
     private final Label[] rLabel = new Label[MAX_REGION];
     /** Most blocks in one compiled method ({@code -Djx86.jit.region=N}, 1: one block per method, as before round 5). */
     private final int maxRegion;
@@ -168,11 +177,6 @@ final class JitCompiler {
         this.maxChain = Math.max(1, Math.min(MAX_CHAIN, Integer.getInteger("jx86.jit.chainDepth", MAX_CHAIN)));
     }
 
-    /** Compiles the {@code count} slots of {@code slots} from {@code start} (one whole block). */
-    JitBlock compile(int[] slots, int start, int count) throws ReflectiveOperationException {
-        return define(generate(slots, start, count, null, null, 0, 1));
-    }
-
     /**
      * Compiles block number {@code block} of {@code cache} (slots {@code start} onwards,
      * {@code count} instructions) with the compiled blocks of {@code jit} its jumps reach on the
@@ -180,6 +184,8 @@ final class JitCompiler {
      */
     JitBlock compile(DecodeCache cache, Jit jit, int block, int[] slots, int start, int count)
             throws ReflectiveOperationException {
+        codePage = cache.headerWord(block, 0) >>> 12;
+        codeGen = cache.headerWord(block, 2);
         byte[] code = generate(slots, start, count, cache, jit, block, maxRegion);
         if (code.length > MAX_CLASS_BYTES && regionSize > 1) {
             code = generate(slots, start, count, null, null, 0, 1);
@@ -195,11 +201,6 @@ final class JitCompiler {
     private JitBlock define(byte[] code) throws ReflectiveOperationException {
         Class<?> c = lookup.defineHiddenClass(code, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
         return (JitBlock) c.getDeclaredConstructor().newInstance();
-    }
-
-    /** The class file of the compiled block (one block, no region). */
-    byte[] generate(int[] slots, int start, int count) {
-        return generate(slots, start, count, null, null, 0, 1);
     }
 
     private static int[] offsets(int[] slots, int start, int count) {
@@ -323,7 +324,9 @@ final class JitCompiler {
         field(L_DC, "cpu", "L" + CPU + ";", L_CPU);
         field(L_DC, "regs", "[I", L_REGS);
         field(L_DC, "clock", "L" + CLOCK + ";", L_CLOCK);
-        field(L_DC, "e", "[I", L_SLOTS);
+        if (callsHandler()) { // one field load less at every entry of the other methods
+            field(L_DC, "e", "[I", L_SLOTS);
+        }
         mv.visitVarInsn(ILOAD, L_EIP);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
         push(vbase);
@@ -383,7 +386,7 @@ final class JitCompiler {
         final int o = e[i];
         final int id = o & 0xFF;
         final boolean impure = (o & DecodeCache.IMPURE) != 0;
-        final boolean handler = id < DecodeCache.FAST || DecodeCache.viaFastRare(id);
+        final boolean handler = handlerForm(id);
         if (!handler && !inline(id)) {
             return fallback(k, impure); // an id this translator does not know: runBlock runs it
         }
@@ -580,6 +583,23 @@ final class JitCompiler {
             afterImpure(k + 1);
         }
         return k + 1;
+    }
+
+    /** True for the ids compiled as a call of the cache's handler ({@link #viaHandler}). */
+    private static boolean handlerForm(int id) {
+        return id < DecodeCache.FAST || DecodeCache.viaFastRare(id);
+    }
+
+    /** True if a slot of the method's blocks runs through a handler, which reads the cache's slots. */
+    private boolean callsHandler() {
+        for (int x = 0; x < regionSize; x++) {
+            for (int k = 0; k < rCount[x]; k++) {
+                if (handlerForm(e[rStart[x] + k * STRIDE] & 0xFF)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** True for the ids compiled inline; the others run through runBlock slot by slot. */
@@ -915,8 +935,7 @@ final class JitCompiler {
         mv.visitVarInsn(ILOAD, L_CNT);
         mv.visitJumpInsn(IFEQ, fail);
         headerWord(2);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
+        push(codeGen);
         mv.visitJumpInsn(IF_ICMPNE, fail);
         exitIfEventsOrCodeChanged(fail);
         // steps left in the slice after this block's, and cycles to the next timer event
@@ -975,22 +994,11 @@ final class JitCompiler {
         mv.visitInsn(LCONST_1);
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, JIT, "chains", "J");
-        // its first slot (L_N from here) and end, which runBlock reads as blockEnd and budgetFence
+        // its first slot (L_N from here; its method gives runBlock its own end when it calls it)
         mv.visitVarInsn(ILOAD, L_N);
         push(Integer.numberOfTrailingZeros(DecodeCache.firstSlot(1))); // firstSlot(n) = n << this
         mv.visitInsn(ISHL);
         mv.visitVarInsn(ISTORE, L_N);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitVarInsn(ILOAD, L_N);
-        mv.visitVarInsn(ILOAD, L_CNT);
-        push(2);
-        mv.visitInsn(ISHL);
-        mv.visitInsn(IADD);
-        mv.visitInsn(DUP_X1);
-        mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitInsn(SWAP);
-        mv.visitFieldInsn(PUTFIELD, DC, "budgetFence", "I");
         mv.visitVarInsn(ALOAD, L_NEXT);
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitVarInsn(ILOAD, L_TGT);
@@ -999,10 +1007,6 @@ final class JitCompiler {
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKEVIRTUAL, BLOCK, "run", "(L" + DC + ";II)I", false);
         mv.visitVarInsn(ISTORE, L_RET);
-        // trace may run this block again next (same EIP): its end, as trace set it
-        mv.visitVarInsn(ALOAD, L_DC);
-        push(vbase + count * STRIDE);
-        mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
         // the successor's slot numbers, d = its first slot - this block's, moved into this block's
         mv.visitVarInsn(ILOAD, L_N);
         push(vbase);
@@ -1068,7 +1072,7 @@ final class JitCompiler {
         mv.visitInsn(LSUB);
     }
 
-    /** Jumps to {@code exit} when the CPU's events changed or the running block's page was written (runBlock's checks). */
+    /** Jumps to {@code exit} when the CPU's events changed or the method's page was written (runBlock's checks). */
     private void exitIfEventsOrCodeChanged(Label exit) {
         mv.visitVarInsn(ALOAD, L_CPU);
         mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "events", "()I", false);
@@ -1077,11 +1081,9 @@ final class JitCompiler {
         mv.visitJumpInsn(IF_ICMPNE, exit);
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitFieldInsn(GETFIELD, DC, "gens", "[I");
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "blockPage", "I");
+        push(codePage);
         mv.visitInsn(IALOAD);
-        mv.visitVarInsn(ALOAD, L_DC);
-        mv.visitFieldInsn(GETFIELD, DC, "blockGen", "I");
+        push(codeGen);
         mv.visitJumpInsn(IF_ICMPNE, exit);
     }
 
@@ -1177,20 +1179,24 @@ final class JitCompiler {
     }
 
     /**
-     * Calls runBlock(i, fence, eip) (arguments pushed) for slots of the current block. In a
-     * region's later block runBlock is told that block's end (its blockEnd and budgetFence, which
-     * trace set for the method's own block; the chain checked the whole block fits the budget).
+     * Calls runBlock(i, fence, eip) (arguments pushed) for slots of the current block, after
+     * giving it the state trace gives it before its own calls, as constants: the block's page,
+     * generation and end, and the end as the budget's fence too (trace runs a compiled block only
+     * when the whole block fits the budget, and a chain or a region's jump checked the same).
      */
     private void runBlock() {
-        if (regionSize > 1) {
-            mv.visitVarInsn(ALOAD, L_DC);
-            push(start + count * STRIDE);
-            mv.visitFieldInsn(PUTFIELD, DC, "blockEnd", "I");
-            mv.visitVarInsn(ALOAD, L_DC);
-            push(start + count * STRIDE);
-            mv.visitFieldInsn(PUTFIELD, DC, "budgetFence", "I");
-        }
+        putConstant("blockPage", codePage);
+        putConstant("blockGen", codeGen);
+        putConstant("blockEnd", start + count * STRIDE);
+        putConstant("budgetFence", start + count * STRIDE);
         mv.visitMethodInsn(INVOKEVIRTUAL, DC, "runBlock", "(III)I", false);
+    }
+
+    /** this cache's int field {@code name} = {@code value}. */
+    private void putConstant(String name, int value) {
+        mv.visitVarInsn(ALOAD, L_DC);
+        push(value);
+        mv.visitFieldInsn(PUTFIELD, DC, name, "I");
     }
 
     /**

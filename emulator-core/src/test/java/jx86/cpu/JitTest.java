@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import jx86.arch.Vectors;
 import jx86.bus.IoBus;
 import jx86.bus.IoDevice;
+import jx86.bus.MmioDevice;
+import jx86.clock.VirtualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -381,6 +383,59 @@ class JitTest {
         return jit;
     }
 
+    /**
+     * A compiled block on its own page (0x3000) whose first instruction, a store to a device
+     * (MMIO), makes the device move the next timer event to {@code d} cycles later, so that it
+     * falls inside the rest of the block and the compiled code hands the rest to the cache's
+     * runner (runBlock, fenced at the event); the next instruction stores into the one after it,
+     * as that rest runs. Trace stores the running block's page, generation and end only for
+     * blocks it runs through runBlock itself; for such a hand-over the compiled code gives
+     * runBlock its own, else runBlock would check the wrong page after the store and run the
+     * stale instruction. Every d from 1 to 8 (the event after each instruction of the block and
+     * after its end).
+     */
+    @Test
+    void timerMovedInsideACompiledBlockThatRewritesItsNextInstruction_isSeen() {
+        int b = 0x3000;
+        int device = 0xFEB0_0000;
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x31, 0xDB},                           // 1005 xor ebx, ebx
+                new int[] {0x31, 0xC0},                           // 1007 xor eax, eax
+                jmp32(CODE + 9, b));                              // 1009 L: jmp 3000
+        int[] later = cat(
+                new int[] {0x89, 0x0D}, le32(device),             // 3000 mov [device], ecx (moves the timer)
+                new int[] {0x88, 0x0D}, le32(b + 0x0D),           // 3006 mov [300D], cl
+                new int[] {0xB0, 0x00},                           // 300C mov al, 0 (patched)
+                new int[] {0x01, 0xC3},                           // 300E add ebx, eax
+                new int[] {0x49},                                 // 3010 dec ecx
+                jnz32(b + 0x11, CODE + 9),                        // 3011 jnz L
+                new int[] {0xF4});                                // 3017 hlt
+        for (int d = 1; d <= 8; d++) {
+            final int delay = d;
+            final String what = "timer " + d + " cycles after the device store";
+            CpuTestSupport jit = both(t -> {
+                t.code(code);
+                for (int i = 0; i < later.length; i++) {
+                    t.poke8(b + i, later[i]);
+                }
+                VirtualClock.Timer timer = t.clock.newTimer("moved", () -> { });
+                t.mem.registerMmio(device, 0x1000, "timer-mover", new MmioDevice() {
+                    @Override
+                    public int mmioRead(int address, int size) {
+                        return 0;
+                    }
+
+                    @Override
+                    public void mmioWrite(int address, int size, int value) {
+                        timer.setDeadline(t.clock.cycles + delay);
+                    }
+                });
+            }, what);
+            assertThat(jit.reg(Cpu.EBX)).as(what).isEqualTo(55);
+        }
+    }
+
     /** REP STOSD and REP MOVSB ending compiled blocks, with budgets that split their batches. */
     @Test
     void repStringInstructionsAfterCompiledBlocks() {
@@ -458,7 +513,7 @@ class JitTest {
      * 10; returns the failed (attempted) compilations after each run of block 0.
      */
     private static int[] attemptsAfter(int... at) {
-        Jit j = new Jit(new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()), 31, 3, 10);
+        Jit j = new Jit(new DecodeCache(), new JitCompiler(java.lang.invoke.MethodHandles.publicLookup()), 31, 3, 10);
         int[] slots = new int[DecodeCache.MAX_INSNS * 4];
         slots[0] = DecodeCache.VALID | DecodeCache.CODE32 | 1 << 8 | DecodeCache.NOP; // nop, 1 byte
         int[] attempts = new int[at.length];
