@@ -232,13 +232,31 @@ final class CpuTestSupport {
         }
     }
 
+    /** The page table {@link #identityPaging} builds for the low 4 MiB. */
+    static final int PAGE_TABLE = 0x11000;
+
+    /** Address of the PTE of the identity-mapped page at {@code la} (after {@link #identityPaging}). */
+    static int pte(int la) {
+        return PAGE_TABLE + 4 * (la >>> 12);
+    }
+
+    /**
+     * After {@link #identityPaging}: the page at {@code la} present but read-only, with CR0.WP set so
+     * that ring 0 is refused too (the page must not be in the TLB yet).
+     */
+    void readOnlyPage(int la) {
+        mem.poke32(pte(la), (la & ~0xFFF) | 1);
+        cpu.setCr0(cpu.cr0 | Cpu.CR0_WP);
+        mmu.setCr0(cpu.cr0);
+    }
+
     /**
      * Paging on: the low 4 MiB identity-mapped (page directory at 0x10000, its table at 0x11000),
      * writable, with page {@code absent} not present.
      */
     void identityPaging(int absent) {
         int pd = 0x10000;
-        int pt = 0x11000;
+        int pt = PAGE_TABLE;
         mem.poke32(pd, pt | 3);
         for (int i = 0; i < 1024; i++) {
             mem.poke32(pt + 4 * i, (i << 12) | 3);

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * each test checks by hand what it expects.
  */
 class FastRareFormsTest {
-    private static final int PT = 0x11000; // CpuTestSupport.identityPaging's page table
     private static final int ABSENT = 0x300000;
     private static final int PTE_A = 0x20;
     private static final int PTE_D = 0x40;
@@ -105,7 +104,7 @@ class FastRareFormsTest {
             s.set(Cpu.ESP, 0x8FC0);
             s.code(0x61, 0x60, 0xF4); // popa; pusha
         }, "PUSHA after POPA on a clean page");
-        assertThat(t.read32(PT + 4 * 8) & (PTE_A | PTE_D)).isEqualTo(PTE_A | PTE_D);
+        assertThat(t.read32(CpuTestSupport.pte(0x8000)) & (PTE_A | PTE_D)).isEqualTo(PTE_A | PTE_D);
         assertThat(t.reg(Cpu.ESP)).isEqualTo(0x8FC0);
     }
 
@@ -114,9 +113,7 @@ class FastRareFormsTest {
     void pushaOntoAReadOnlyPage_pageFaultWithEspAndMemoryUnchanged() {
         CpuTestSupport t = onEveryEngine(s -> {
             s.identityPaging(ABSENT);
-            s.poke32(PT + 4 * 8, 0x8000 | 1); // page 0x8000 present, not writable
-            s.cpu.setCr0(s.cpu.cr0 | Cpu.CR0_WP);
-            s.mmu.setCr0(s.cpu.cr0);
+            s.readOnlyPage(0x8000);
             s.set(Cpu.ESP, 0x8F80);
             s.poke32(0x8F9C, 0x5EED);
             s.code(0x61, 0x60, 0xF4); // popa; pusha

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * on every engine fails too.
  */
 class StackFastFormsTest {
-    private static final int PT = 0x11000; // CpuTestSupport.identityPaging's page table
     private static final int ABSENT = 0x300000;
     private static final int PTE_W = 2;
     private static final int PTE_A = 0x20;
@@ -134,7 +133,7 @@ class StackFastFormsTest {
             s.set(Cpu.ESP, 0x8FF8);
             s.code(0x58, 0x50, 0x50, 0x58, 0xF4); // pop eax; push eax; push eax; pop eax
         }, "push after a pop on a clean page");
-        assertThat(t.read32(PT + 4 * 8) & (PTE_A | PTE_D)).as("PTE of page 0x8000: accessed and dirty")
+        assertThat(t.read32(CpuTestSupport.pte(0x8000)) & (PTE_A | PTE_D)).as("PTE of page 0x8000: accessed and dirty")
                 .isEqualTo(PTE_A | PTE_D);
         assertThat(t.reg(Cpu.ESP)).isEqualTo(0x8FF8);
     }
@@ -144,9 +143,7 @@ class StackFastFormsTest {
     void pushOntoAReadOnlyPage_pageFaultWithEspAndMemoryUnchanged() {
         CpuTestSupport t = onEveryEngine(s -> {
             s.identityPaging(ABSENT);
-            s.poke32(PT + 4 * 8, 0x8000 | 1); // page 0x8000 present, not writable
-            s.cpu.setCr0(s.cpu.cr0 | Cpu.CR0_WP);
-            s.mmu.setCr0(s.cpu.cr0);
+            s.readOnlyPage(0x8000);
             s.poke32(0x8FF8, 0x5EED_0001);
             s.poke32(0x8FF4, 0x5EED_0002);
             s.set(Cpu.ESP, 0x8FF8);
