@@ -787,10 +787,8 @@ public final class Cpu {
      * {@link #peekFetchFrame} said the fetch hits.
      */
     void moveFetchPage(int la) {
-        fetchPhys = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
-        fetchRam = mem.kindOf(fetchPhys) == jx86.memory.PhysicalMemory.KIND_RAM;
-        fetchPage = la & ~0xFFF;
-        fetchEpoch = mmu.fetchEpoch();
+        int frame = mmu.translateFetch(la) & mem.a20Mask() & ~0xFFF;
+        setFetchPage(la, frame, mem.kindOf(frame) == jx86.memory.PhysicalMemory.KIND_RAM);
     }
 
     /**
@@ -800,8 +798,13 @@ public final class Cpu {
      */
     void moveFetchPage(int la, int frame) {
         mmu.translateFetch(la);
+        setFetchPage(la, frame, true);
+    }
+
+    /** The fetch window's page: linear {@code la}'s page is physical {@code frame}, RAM or not. */
+    private void setFetchPage(int la, int frame, boolean ram) {
         fetchPhys = frame;
-        fetchRam = true;
+        fetchRam = ram;
         fetchPage = la & ~0xFFF;
         fetchEpoch = mmu.fetchEpoch();
     }
