@@ -194,6 +194,17 @@ final class DecodeCache {
     static final int CDQ = 106;
     static final int ALU_AL8 = 107;
     static final int STORE8 = 108;
+    /**
+     * The rest of the kernel's instructions that took the decoder (kbench: docs/performance.md,
+     * "Round 9: the forms that left the fast paths"; run by {@link #fastRare}): PUSHF with a 32-bit
+     * operand size; SHLD/SHRD r32, r32, imm8 and r32, r32, CL (aux = 1 for SHLD, displacement
+     * field = destination register, ModR/M reg = source); MOV r32, CRn (ModR/M rm = register,
+     * reg = CRn; its only effect is the register, so it needs no block end).
+     */
+    static final int PUSHF32 = 109;
+    static final int DSHIFT_I32 = 110;
+    static final int DSHIFT_CL32 = 111;
+    static final int MOV_FROM_CR = 112;
     /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
     private static final int SYSTEM_BLOCK = 1 << 5;
 
@@ -894,7 +905,7 @@ final class DecodeCache {
     /** True for the ids that may touch memory: the helpers' forms and the specialised memory forms. */
     private static boolean impure(int id, int operands) {
         return id < FAST || id == LOAD32 || id == STORE32 || id == CMP_MI8 || id == CMP_MI32 || id == SYSTEM
-                || (id >= PUSH_R32 && id <= POPA32) || id == STORE8
+                || (id >= PUSH_R32 && id <= POPA32) || id == STORE8 || id == PUSHF32
                 || (id == MOVZX8_32 && ((operands >>> 6) & 3) != 3);
     }
 
@@ -903,7 +914,7 @@ final class DecodeCache {
      * fastRare for the same ids).
      */
     static boolean viaFastRare(int id) {
-        return id == GRP3_R32 || id == ALU_RR8 || id >= TEST_RR32 && id <= CMP_MI32 || id >= PUSH_R32 && id <= STORE8;
+        return id == GRP3_R32 || id == ALU_RR8 || id >= TEST_RR32 && id <= CMP_MI32 || id >= PUSH_R32 && id <= MOV_FROM_CR;
     }
 
     /**
@@ -1103,6 +1114,21 @@ final class DecodeCache {
             case STORE8: {
                 int od = e[i + 1];
                 store(c, (od >>> 8) & 7, ea(r, e, i, od), 1, Mem.getReg(c, 1, (od >>> 3) & 7));
+                return next;
+            }
+            case PUSHF32:
+                StackFast.push32(c, r, FlagControl.pushfValue(c));
+                return next;
+            case DSHIFT_I32:
+            case DSHIFT_CL32: {
+                int d = e[i + 2];
+                int count = id == DSHIFT_I32 ? e[i + 3] : r[Cpu.ECX];
+                r[d] = ShiftRotate.doubleShift32(c, ((o >>> 12) & 1) != 0, r[d], r[(e[i + 1] >>> 3) & 7], count);
+                return next;
+            }
+            case MOV_FROM_CR: {
+                int od = e[i + 1];
+                r[od & 7] = SystemInsns.movFromCr(c, (od >>> 3) & 7);
                 return next;
             }
             case CMP_MI8:

@@ -15,12 +15,16 @@ final class FlagControl {
     }
 
     static void pushf(Cpu c) {
+        Mem.push(c, c.osz, pushfValue(c));
+    }
+
+    /** PUSHF's checks (#GP) and the value it pushes (the decoded-instruction cache's PUSHF32 pushes it too). */
+    static int pushfValue(Cpu c) {
         c.strictCheck();
         if (c.v86Mode() && c.iopl() < 3) {
             throw CpuFault.gp(0);
         }
-        int f = Flags.materialize(c) & ~(Cpu.VM | Cpu.RF);
-        Mem.push(c, c.osz, f);
+        return Flags.materialize(c) & ~(Cpu.VM | Cpu.RF);
     }
 
     static void popf(Cpu c) {

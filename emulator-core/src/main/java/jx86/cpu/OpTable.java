@@ -98,6 +98,8 @@ public final class OpTable {
     public static final int BRANCH = 1 << 7;
     /** An indirect near/far branch (the disassembler prints '*'). */
     public static final int INDIRECT = 1 << 8;
+    /** With {@link #CACHED}: the cache holds only the register form (mod = 3); a memory operand takes the decoder. */
+    public static final int CACHED_REG = 1 << 9;
 
     /**
      * One opcode (or one ModR/M group member). {@code code} is the opcode byte, plus 0x100 for the
@@ -254,6 +256,10 @@ public final class OpTable {
     static final int K_MODRM = 1 << 17;
     /** Register form (mod = 3) not cached (it is #UD). */
     static final int K_MEMONLY = 1 << 18;
+    /** The ModR/M byte names registers whatever its mod field (MOV to and from CRn: Rd). */
+    static final int K_REGONLY = 1 << 20;
+    /** Only the register form (mod = 3) is cached ({@link #CACHED_REG}). */
+    static final int K_REGFORM = 1 << 21;
     /**
      * A moffs operand (A0-A3): the cache decodes it as the ModR/M form with reg = eAX and a
      * displacement-only address of the address size (MOV AL/eAX, moffs = 8A/8B /r with mod 0 and
@@ -293,6 +299,7 @@ public final class OpTable {
             int v = r.cacheId() | r.cacheAux() << 8 | immKind(r) << 12
                     | (!r.operands().isEmpty() && BYTE_FIRST.contains(r.operands().get(0)) ? K_BYTE : 0)
                     | (r.modrm() ? K_MODRM : 0) | (r.memoryOnly() ? K_MEMONLY : 0)
+                    | (r.operands().contains(Opnd.Rd) ? K_REGONLY : 0) | (r.has(CACHED_REG) ? K_REGFORM : 0)
                     | (r.operands().contains(Opnd.Ob) || r.operands().contains(Opnd.Ov) ? K_MOFFS : 0);
             for (int reg = 0; reg < 8; reg++) {
                 if (r.group() < 0 || r.group() == reg) {
@@ -301,7 +308,7 @@ public final class OpTable {
             }
             if (r.group() >= 0) {
                 for (int reg = 0; reg < 8; reg++) {
-                    k[r.code() << 3 | reg] |= K_MODRM;
+                    k[r.code() << 3 | reg] |= K_MODRM | (v & K_REGONLY);
                 }
             }
         }
@@ -537,7 +544,7 @@ public final class OpTable {
             op(0x99, "cwtd|cltd", "", "DataTransfer.cwd").c(DecodeCache.CWD);
             op(0x9A, "lcall", "Ap", "ControlTransfer.farCall");
             op(0x9B, "fwait", "", "X87Port.fwait").a(FPU);
-            op(0x9C, "pushf~", "", "FlagControl.pushf").p(Priv.IOPL);
+            op(0x9C, "pushf~", "", "FlagControl.pushf").p(Priv.IOPL).c(DecodeCache.PUSHF32);
             op(0x9D, "popf~", "", "FlagControl.popf").f(0, ARITH | DF | IF, 0).p(Priv.IOPL);
             op(0x9E, "sahf", "", "FlagControl.sahf").f(0, SF | ZF | AF | PF | CF, 0);
             op(0x9F, "lahf", "", "FlagControl.lahf").f(SF | ZF | AF | PF | CF, 0, 0);
@@ -683,7 +690,7 @@ public final class OpTable {
                 op(x + o, "nop", "Ev", "Misc.nop").since(Model.P6);
             }
             for (int n : new int[] {0, 2, 3, 4}) {
-                grp(x + 0x20, n, "mov", "Rd,Cd", "SystemInsns.movFromCr").p(Priv.CPL0);
+                grp(x + 0x20, n, "mov", "Rd,Cd", "SystemInsns.movFromCr").p(Priv.CPL0).c(DecodeCache.MOV_FROM_CR);
                 grp(x + 0x22, n, "mov", "Cd,Rd", "SystemInsns.movToCr").p(Priv.CPL0);
             }
             op(x + 0x21, "mov", "Rd,Dd", "SystemInsns.movFromDr").p(Priv.CPL0);
@@ -706,13 +713,13 @@ public final class OpTable {
             op(x + 0xA1, "pop", "FS", "DataTransfer.popSeg").c(DecodeCache.POP_SEG, Cpu.FS);
             op(x + 0xA2, "cpuid", "", "SystemOps.cpuid").since(Model.P5);
             op(x + 0xA3, "bt", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF);
-            op(x + 0xA4, "shld", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
-            op(x + 0xA5, "shld", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
+            op(x + 0xA4, "shld", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF).c(DecodeCache.DSHIFT_I32, 1).a(CACHED_REG);
+            op(x + 0xA5, "shld", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF).c(DecodeCache.DSHIFT_CL32, 1).a(CACHED_REG);
             op(x + 0xA8, "push", "GS", "DataTransfer.pushSeg").c(DecodeCache.PUSH_SEG, Cpu.GS);
             op(x + 0xA9, "pop", "GS", "DataTransfer.popSeg").c(DecodeCache.POP_SEG, Cpu.GS);
             op(x + 0xAB, "bts", "Ev,Gv", "BitByte.bitTest").f(0, CF, OF | SF | AF | PF).a(LOCK);
-            op(x + 0xAC, "shrd", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
-            op(x + 0xAD, "shrd", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF);
+            op(x + 0xAC, "shrd", "Ev,Gv,Ib", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF).c(DecodeCache.DSHIFT_I32, 0).a(CACHED_REG);
+            op(x + 0xAD, "shrd", "Ev,Gv,CL", "ShiftRotate.doubleShift").f(0, ARITH, OF | AF).c(DecodeCache.DSHIFT_CL32, 0).a(CACHED_REG);
             op(x + 0xAF, "imul", "Gv,Ev", "Alu.imulGE").f(0, OF | CF, SF | ZF | AF | PF).c(DecodeCache.IMUL_GE);
             op(x + 0xB0, "cmpxchg", "Eb,Gb", "DataTransfer.cmpxchg").f(0, ARITH, 0).a(LOCK).since(Model.I486);
             op(x + 0xB1, "cmpxchg", "Ev,Gv", "DataTransfer.cmpxchg").f(0, ARITH, 0).a(LOCK).since(Model.I486);

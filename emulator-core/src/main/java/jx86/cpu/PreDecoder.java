@@ -36,6 +36,9 @@ final class PreDecoder {
         dDisp = 0;
         dPos = 0;
         long d = decode((flags & CODE32) != 0);
+        if (d != Long.MIN_VALUE && dPos <= avail) {
+            d = specialize(d); // Long.MIN_VALUE for a form held only with a 32-bit operand size (PUSHF, SHRD)
+        }
         int o;
         if (d == Long.MIN_VALUE || dPos > avail) {
             o = SLOW | (MAX_LEN << 8);
@@ -43,7 +46,6 @@ final class PreDecoder {
             dDisp = 0;
             d = 0;
         } else {
-            d = specialize(d);
             o = (int) d | (dPos << 8);
         }
         o |= flags;
@@ -63,6 +65,17 @@ final class PreDecoder {
         boolean reg3 = ((od >>> 6) & 3) == 3;
         int reg = (od >>> 3) & 7;
         int rm = od & 7;
+        switch (id) { // the forms whose rows are held only as these specialised ids
+            case PUSHF32:
+                return ((o >>> 19) & 7) == 4 ? d : Long.MIN_VALUE;
+            case DSHIFT_I32:
+            case DSHIFT_CL32: // a register form (K_REGFORM)
+                return ((o >>> 16) & 7) == 4 ? registerForm(d, id, false) : Long.MIN_VALUE;
+            case MOV_FROM_CR:
+                return d; // Rd: the ModR/M byte was read as registers (K_REGONLY)
+            default:
+                break;
+        }
         if (((o >>> 16) & 7) == 1) {
             if (reg3 && (id == ALU_EG || id == ALU_GE)) {
                 return withId(o, ALU_RR8, id == ALU_EG ? rm | reg << 3 : reg | rm << 3);
@@ -255,10 +268,13 @@ final class PreDecoder {
         if ((form & OpTable.K_MOFFS) != 0) {
             moffs(asz32, seg);
         } else if ((form & OpTable.K_MODRM) != 0) {
-            int regMod = modrm(asz32, seg);
+            int regMod = (form & OpTable.K_REGONLY) != 0 ? modrmRegisters(asz32) : modrm(asz32, seg);
             form = forms[code << 3 | regMod >>> 2];
             if ((form & OpTable.K_MEMONLY) != 0 && (regMod & 3) == 3) {
                 return Long.MIN_VALUE; // #UD: the decoder raises it
+            }
+            if ((form & OpTable.K_REGFORM) != 0 && (regMod & 3) != 3) {
+                return Long.MIN_VALUE; // only the register form is cached (SHLD/SHRD)
             }
         }
         int id = form & 0xFF;
@@ -308,6 +324,18 @@ final class PreDecoder {
         int seg = segOvr >= 0 ? segOvr : Cpu.DS;
         dOpnd = (asz32 ? 5 : 6) | (Cpu.EAX << 3) | (seg << 8) | (8 << 11) | (8 << 15)
                 | (asz32 ? 1 << 21 : 0) | (1 << 22);
+    }
+
+    /**
+     * A ModR/M byte that names two registers whatever its mod field, as {@link Mem#modrmRegisters}
+     * reads it (MOV to and from CRn); returns {@code (reg << 2) | 3}.
+     */
+    private int modrmRegisters(boolean asz32) {
+        int m = next();
+        int reg = (m >>> 3) & 7;
+        dOpnd = (m & 7) | (reg << 3) | (3 << 6) | (Cpu.DS << 8) | (8 << 11) | (8 << 15)
+                | (asz32 ? 1 << 21 : 0) | (1 << 22);
+        return (reg << 2) | 3;
     }
 
     /**

@@ -149,7 +149,32 @@ final class ShiftRotate {
             Mem.writeRmW(c, size, dst);
             return;
         }
-        int src = Mem.getReg(c, size, c.reg);
+        long rs = doubleShifted(size, left, dst, Mem.getReg(c, size, c.reg), count);
+        Mem.writeRmW(c, size, (int) rs);
+        Flags.setStatus(c, (int) (rs >>> 32));
+    }
+
+    /**
+     * SHLD/SHRD r32, r32 (the decoded-instruction cache's register form): {@code dst} shifted by
+     * {@code count} (masked to 5 bits; 0 changes nothing) with bits from {@code src}; sets the flags
+     * as {@link #doubleShift} and returns the result.
+     */
+    static int doubleShift32(Cpu c, boolean left, int dst, int src, int count) {
+        count &= 0x1F;
+        if (count == 0) {
+            return dst;
+        }
+        long rs = doubleShifted(4, left, dst, src, count);
+        Flags.setStatus(c, (int) (rs >>> 32));
+        return (int) rs;
+    }
+
+    /**
+     * The SHLD/SHRD result of {@code dst} by {@code count} (1-31) with bits from {@code src} in the
+     * low 32 bits, its status flags (SZP, CF, OF) in the high 32; no state is touched, so a caller
+     * stores the result before the flags (a faulting memory write leaves the flags).
+     */
+    private static long doubleShifted(int size, boolean left, int dst, int src, int count) {
         int r;
         boolean cf;
         if (size == 4) {
@@ -179,7 +204,7 @@ final class ShiftRotate {
         }
         int sign = Flags.sign(size);
         boolean of = ((r ^ dst) & sign) != 0;
-        Mem.writeRmW(c, size, r);
-        Flags.setStatus(c, Flags.szp(r, size) | (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0));
+        int status = Flags.szp(r, size) | (cf ? Cpu.CF : 0) | (of ? Cpu.OF : 0);
+        return (r & 0xFFFF_FFFFL) | (long) status << 32;
     }
 }

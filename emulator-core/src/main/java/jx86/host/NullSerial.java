@@ -17,6 +17,11 @@ public final class NullSerial implements SerialBackend {
     }
 
     @Override
+    public boolean mayReceive() {
+        return false;
+    }
+
+    @Override
     public void close() {
     }
 }

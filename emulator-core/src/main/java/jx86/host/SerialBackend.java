@@ -28,6 +28,17 @@ public interface SerialBackend extends AutoCloseable {
     default void unread(byte[] data) {
     }
 
+    /**
+     * False for a back-end that never receives anything ({@code --serial none}): a UART on it stops
+     * its character clock while nothing else needs it ({@code Uart16550}). True for every other,
+     * even once its input has ended: the end is seen by a host thread at a host-chosen moment, and
+     * the ticks of the clock are visible to the guest's instruction count (a REP string
+     * instruction is resumed, and counted, at each clock event).
+     */
+    default boolean mayReceive() {
+        return true;
+    }
+
     /** Pushes buffered output to the host (the UART calls it when the line goes quiet). */
     default void flush() {
     }

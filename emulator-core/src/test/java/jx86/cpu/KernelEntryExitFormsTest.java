@@ -29,9 +29,9 @@ class KernelEntryExitFormsTest {
     /** Kernel handler of INT 0x80 in the ring-3 programs: inc ebx; iret. */
     private static final int SYSCALL = 0x1C00;
     /** Ring-3 code. */
-    private static final int USER = 0x2000;
+    static final int USER = 0x2000;
     private static final int TSS = 0x4000;
-    private static final int KERNEL_STACK = 0x8000;
+    static final int KERNEL_STACK = 0x8000;
     private static final int USER_STACK = 0x7000;
 
     /**
@@ -59,7 +59,7 @@ class KernelEntryExitFormsTest {
      * 0x10:KERNEL_STACK, a DPL-3 interrupt gate for INT 0x80 to SYSCALL, and at CODE the kernel's
      * IRET to USER (user stack USER_STACK, EFLAGS {@code userFlags}).
      */
-    private static void ring3(CpuTestSupport s, int userFlags, int[] syscall, int[] user) {
+    static void ring3(CpuTestSupport s, int userFlags, int[] syscall, int[] user) {
         s.poke32(GDT + 0x18, 0x0000_FFFF).poke32(GDT + 0x1C, 0x00CF_FB00);
         s.poke32(GDT + 0x20, 0x0000_FFFF).poke32(GDT + 0x24, 0x00CF_F300);
         s.poke32(GDT + 0x28, (TSS << 16) | 0x67).poke32(GDT + 0x2C, 0x0000_8B00 | (TSS >>> 16) & 0xFF);

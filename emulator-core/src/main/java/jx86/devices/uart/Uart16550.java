@@ -34,6 +34,11 @@ import jx86.host.SerialBackend;
  * guest it arrived after its set-up; the RBR read many drivers do then to drop stale input does not
  * eat the first key typed ahead.
  *
+ * <p>The character clock stops while its ticks could change nothing (a back-end that never receives,
+ * {@code --serial none}, with loopback off, the FIFO empty and output flushed) and
+ * restarts one character time after a THR write or loopback being turned on: so after such a pause
+ * its phase is that write's, not the one it had before.
+ *
  * <p>Not modelled: the word length, parity and stop bits are not applied to the data (bytes pass
  * through unchanged; no parity or framing errors occur and LCR bit 6, set break, has no effect);
  * the transmit FIFO has no depth; DMA mode (FCR bit 3) and the modem
@@ -181,9 +186,36 @@ public final class Uart16550 implements IoDevice {
         return clock.nanosToCycles(bits * div * 1_000_000_000L / BASE_BAUD);
     }
 
+    /**
+     * One tick of the character clock. The clock stops while a tick could do nothing now or later
+     * ({@link #idleForGood}): a line that can never receive, outside loopback, with an empty FIFO
+     * and no output to flush. kbench's unconnected COM2-4 ticked 864,000 times per kernel-heavy:8
+     * run (every 62 us of virtual time each), each a clock event that ends a trace, keeps a block
+     * from its compiled form and splits a REP string instruction (so the instruction count, never
+     * the cycles, depends on these ticks).
+     * {@link #wake} restarts it one character time after whatever changes that.
+     */
     private void onCharacterTime() {
         pollInput();
-        rxTimer.setDelay(characterCycles());
+        if (!idleForGood()) {
+            rxTimer.setDelay(characterCycles());
+        }
+    }
+
+    /**
+     * True while a tick cannot change anything: no input can reach the FIFO (the back-end cannot
+     * receive, and loopback is off), the FIFO is empty (so no timeout to count) and no output waits
+     * for a flush. Only a write to MCR (loopback on) or THR can end it; both {@link #wake} the clock.
+     */
+    private boolean idleForGood() {
+        return (mcr & MCR_LOOP) == 0 && rxCount == 0 && !txDirty && !backend.mayReceive();
+    }
+
+    /** Restarts a stopped character clock (see {@link #onCharacterTime}); a running one keeps its phase. */
+    private void wake() {
+        if (!rxTimer.armed()) {
+            rxTimer.setDelay(characterCycles());
+        }
     }
 
     /**
@@ -351,6 +383,7 @@ public final class Uart16550 implements IoDevice {
             backend.write(b);
             txDirty = true;
         }
+        wake();
         // the byte left THR at once: the THR-empty event follows the write
         threPending = true;
     }
@@ -429,6 +462,9 @@ public final class Uart16550 implements IoDevice {
     private void writeMcr(int value) {
         deferUnseen();
         mcr = value & 0x1F;
+        if ((mcr & MCR_LOOP) != 0) {
+            wake(); // the FIFO can fill now, so the clock must run
+        }
         int now = modemInputs();
         int changed = (msr ^ now) & 0xF0;
         int delta = 0;

@@ -9,6 +9,7 @@ import jx86.bus.IrqLine;
 import jx86.bus.IrqSink;
 import jx86.clock.VirtualClock;
 import jx86.host.BufferSerial;
+import jx86.host.NullSerial;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -355,5 +356,72 @@ class Uart16550Test {
         out(IER, 0x01);
         assertThat(in(LSR) & 0x01).isEqualTo(1);
         assertThat((char) in(RBR)).isEqualTo('a');
+    }
+
+    // ---- the character clock of a line that cannot receive stops while a tick could change nothing ----
+
+    /** A UART on {@code --serial none} (its own clock, so that only its timer is armed). */
+    private Uart16550 unconnected(VirtualClock c) {
+        Uart16550 u = new Uart16550(B, IrqLine.unconnected(), new NullSerial(), c);
+        bus = new IoBus();
+        u.attach(bus);
+        return u;
+    }
+
+    /** Advances {@code c} by one character time of {@code u} and runs what is due. */
+    private static void tick(VirtualClock c, Uart16550 u) {
+        c.cycles += u.characterCycles();
+        c.runDueEvents();
+    }
+
+    @Test
+    void unconnectedLine_clockStopsAfterOneIdleTickAndLoopbackRestartsItWithItsTimeout() {
+        VirtualClock c = new VirtualClock();
+        Uart16550 u = unconnected(c);
+        long charCycles = u.characterCycles();
+        assertThat(c.nextEventAt).isEqualTo(charCycles); // armed by reset
+        tick(c, u);
+        assertThat(c.nextEventAt).isEqualTo(Long.MAX_VALUE); // nothing can arrive: stopped
+        c.cycles += 12_345;
+        out(FCR, 0xC1); // FIFO on, trigger 14
+        out(IER, 0x01);
+        out(MCR, 0x10); // loopback: transmitted bytes fill the FIFO, so the clock runs again
+        assertThat(c.nextEventAt).isEqualTo(c.cycles + charCycles);
+        out(THR, 'z');
+        for (int i = 0; i < 3; i++) {
+            tick(c, u);
+            assertThat(in(IIR)).isEqualTo(0xC1);
+        }
+        tick(c, u); // 4th idle character time: the FIFO timeout, exactly as on a connected line
+        assertThat(in(IIR)).isEqualTo(0xCC);
+        assertThat(in(RBR)).isEqualTo('z');
+        out(MCR, 0x00);
+        assertThat(c.nextEventAt).isNotEqualTo(Long.MAX_VALUE); // stops only at its next tick
+        tick(c, u);
+        assertThat(c.nextEventAt).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void unconnectedLine_transmitWakesTheClockForOneFlushTick() {
+        VirtualClock c = new VirtualClock();
+        Uart16550 u = unconnected(c);
+        tick(c, u);
+        assertThat(c.nextEventAt).isEqualTo(Long.MAX_VALUE);
+        out(THR, 'a');
+        assertThat(c.nextEventAt).isEqualTo(c.cycles + u.characterCycles());
+        tick(c, u);
+        assertThat(c.nextEventAt).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void lineThatMayReceive_keepsTicking_evenOnceItsInputHasEnded() {
+        charTimes(5); // BufferSerial: more input may be fed at any time
+        assertThat(clock.nextEventAt).isEqualTo(clock.cycles + uart.characterCycles());
+        serial.feed("q");
+        serial.endInput(); // seen at a host-chosen moment for piped input: no part of the schedule
+        charTimes(2);
+        assertThat(in(RBR)).isEqualTo('q');
+        charTimes(3);
+        assertThat(clock.nextEventAt).isEqualTo(clock.cycles + uart.characterCycles());
     }
 }
