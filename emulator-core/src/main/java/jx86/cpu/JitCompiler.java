@@ -85,9 +85,8 @@ final class JitCompiler {
     private static final int L_PB = 24;
     private static final int L_N = 25;
     private static final int L_H = 26;
-    // a region method with several entries (round 9): the entered block's first slot, and a shift of slot numbers
+    // a region method with several entries (round 9): the entered block's first slot
     private static final int L_BASE = 27;
-    private static final int L_SHIFT = 28;
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
@@ -1193,12 +1192,8 @@ final class JitCompiler {
         mv.visitVarInsn(ILOAD, L_RET);
         returnRunBlock();
         mv.visitLabel(ok);
-        if (multi) {
-            pushShift();
-            mv.visitVarInsn(ISTORE, L_SHIFT);
-            fixExitSyncedByShift(); // runBlock left it in this block's own slot numbers
-        } else if (start != vbase) {
-            fixExitSynced(start - vbase); // runBlock left it in this block's own slot numbers
+        if (multi || start != vbase) {
+            fixExitSynced(); // runBlock left it in this block's own slot numbers
         }
         if (impure) {
             afterImpure(k + 1);
@@ -1247,9 +1242,13 @@ final class JitCompiler {
         mv.visitVarInsn(ALOAD, L_DC);
         eipPlus(offsets[k]);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-        pushSlot(k);
-        push(-1);
-        mv.visitInsn(IXOR);
+        if (multi) {
+            pushSlot(k);
+            push(-1);
+            mv.visitInsn(IXOR);
+        } else {
+            push(~slotIndex(k));
+        }
         mv.visitInsn(IRETURN);
         mv.visitLabel(go);
     }
@@ -1278,69 +1277,48 @@ final class JitCompiler {
     /**
      * Returns runBlock's result (on the stack) in the method's slot numbers: a region's later
      * block has its slots elsewhere in the cache, so its slot numbers and exitSynced are moved by
-     * the difference (trace only ever subtracts them from the method's own first slot).
+     * the difference (trace only ever subtracts them from the first slot of the block it entered:
+     * the method's own, or with several entries the entered one, {@link #pushShift}).
      */
     private void returnRunBlock() {
-        if (!multi) {
-            returnShifted(start - vbase);
-            return;
+        if (multi || start != vbase) {
+            Label neg = new Label();
+            mv.visitInsn(DUP);
+            mv.visitJumpInsn(IFLT, neg);
+            pushShift();
+            mv.visitInsn(ISUB);
+            fixExitSynced();
+            mv.visitInsn(IRETURN);
+            mv.visitLabel(neg);
+            pushShift();
+            mv.visitInsn(IADD); // ~(~ret - shift)
+            fixExitSynced();
         }
-        // as returnShifted, by the shift from the entered block's slots, known at run time
-        pushShift();
-        mv.visitVarInsn(ISTORE, L_SHIFT);
-        mv.visitVarInsn(ISTORE, L_RET);
-        fixExitSyncedByShift();
-        Label neg = new Label();
-        mv.visitVarInsn(ILOAD, L_RET);
-        mv.visitJumpInsn(IFLT, neg);
-        mv.visitVarInsn(ILOAD, L_RET);
-        mv.visitVarInsn(ILOAD, L_SHIFT);
-        mv.visitInsn(ISUB);
-        mv.visitInsn(IRETURN);
-        mv.visitLabel(neg);
-        mv.visitVarInsn(ILOAD, L_RET);
-        mv.visitVarInsn(ILOAD, L_SHIFT);
-        mv.visitInsn(IADD); // ~(~ret - shift)
         mv.visitInsn(IRETURN);
     }
 
-    /** Pushes the current block's first slot minus the entered block's (a method with several entries). */
+    /**
+     * Pushes the current block's first slot minus the first slot the method's slot numbers count
+     * from: a constant, or in a method with several entries ({@link #multi}) the entered block's.
+     */
     private void pushShift() {
+        if (!multi) {
+            push(start - vbase);
+            return;
+        }
         push(start);
         mv.visitVarInsn(ILOAD, L_BASE);
         mv.visitInsn(ISUB);
     }
 
-    /** exitSynced -= L_SHIFT. */
-    private void fixExitSyncedByShift() {
+    /** exitSynced -= the shift ({@link #pushShift}). */
+    private void fixExitSynced() {
         mv.visitVarInsn(ALOAD, L_DC);
         mv.visitInsn(DUP);
         mv.visitFieldInsn(GETFIELD, DC, "exitSynced", "I");
-        mv.visitVarInsn(ILOAD, L_SHIFT);
+        pushShift();
         mv.visitInsn(ISUB);
         mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
-    }
-
-    /** Returns the slot value on the stack (and exitSynced), given in slots {@code d} after the method's own, in the method's slot numbers. */
-    private void returnShifted(int d) {
-        if (d != 0) {
-            Label neg = new Label();
-            mv.visitInsn(DUP);
-            mv.visitJumpInsn(IFLT, neg);
-            push(d);
-            mv.visitInsn(ISUB);
-            fixExitSynced(d);
-            mv.visitInsn(IRETURN);
-            mv.visitLabel(neg);
-            push(d);
-            mv.visitInsn(IADD); // ~(~ret - d)
-            fixExitSynced(d);
-        }
-        mv.visitInsn(IRETURN);
-    }
-
-    private void fixExitSynced(int d) {
-        addField("exitSynced", -d);
     }
 
     /** Gives the clock the cycles of the slots since the last sync, up to slot {@code k}. */

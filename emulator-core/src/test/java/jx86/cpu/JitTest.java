@@ -819,6 +819,36 @@ class JitTest {
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
     }
 
+    /**
+     * A loop with an if whose body stores into the next block (round 9): A (ADD, a fused CMP/JNE
+     * past the body to M), the body (a byte store into M's ADD immediate, run once, when ECX is 5)
+     * and M (ADD, DEC, JNZ back to A). By then A and M run as one region method; the body is not in
+     * it, so the method returns to trace at A's fall-through, and the body's store is seen by M in
+     * the same iteration (the page's generation ends the body's block; M is decoded and compiled
+     * again). Interpreter's results and by hand.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"DEFAULT", "REGIONS", "WARM_REGIONS"})
+    void storeFromAnIfBodyIntoTheRegionsNextBlock_isSeenAtOnce(Mode mode) {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x01, 0xCF},                           // 1005 L: add edi, ecx
+                new int[] {0x83, 0xF9, 0x05},                     // 1007 cmp ecx, 5
+                new int[] {0x75, 0x07},                           // 100A jne M
+                new int[] {0xC6, 0x05}, le32(CODE + 0x15), new int[] {0x07}, // 100C mov byte [M+2], 7
+                new int[] {0x83, 0xC6, 0x01},                     // 1013 M: add esi, 1 (imm8 at 1015)
+                new int[] {0x49},                                 // 1016 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x18),              // 1017 jnz L
+                new int[] {0xF4});                                // 101D hlt
+        CpuTestSupport jit = both(t -> t.code(code), "if body rewriting the next block", mode);
+        assertThat(jit.reg(Cpu.ESI)).as("1 for ECX = 10..6, then 7 from ECX = 5 on").isEqualTo(5 + 7 + 4 * 7);
+        assertThat(jit.reg(Cpu.EDI)).isEqualTo(55);
+        assertThat(jit.read8(CODE + 0x15)).isEqualTo(7);
+        if (mode != Mode.DEFAULT) {
+            assertThat(linked(mode, jit)).as("blocks ran linked").isTrue();
+        }
+    }
+
     // ---- chained exits only (round 7, off by default) ----
 
     /**
