@@ -27,9 +27,10 @@ import org.objectweb.asm.MethodVisitor;
  * <p>The classes are hidden classes defined with a lookup of {@link DecodeCache} as its
  * nestmates, so the code reaches the runner's private state and the package's helpers directly.
  *
- * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
- * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
- * to one of them continues in the method after trace's checks ({@link #chainTo}). With
+ * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md rounds 5 and 9) a method
+ * also holds up to N - 1 compiled or warm blocks that its direct jumps reach on the same page, and
+ * a taken jump to one of them continues in the method after trace's checks ({@link #chainTo});
+ * a warm block gets no method of its own but enters this one ({@link #entries}). With
  * {@code -Djx86.jit.chain=true} (off by default, round 7) a method's exits to another block on its
  * page call that block's compiled method instead of returning to trace, after the same checks
  * ({@link #chainTail}); the depth of such calls is bounded ({@link #MAX_CHAIN}).
