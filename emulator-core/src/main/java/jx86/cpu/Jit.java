@@ -137,6 +137,13 @@ final class Jit {
             compiledBlocks++;
             if (compiler.regionSize() > 1) {
                 regionMethods++;
+                for (int x = 1; x < compiler.regionSize(); x++) {
+                    final int n = compiler.entryBlock(x);
+                    if (n >= 0) { // a warm block of the region without a method of its own: enters here
+                        compiled[n] = compiler.entry(b, x);
+                        regionEntries++;
+                    }
+                }
             }
         } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
             // A translator bug must not stop the guest: the block keeps running in the cache's runner.
@@ -144,6 +151,21 @@ final class Jit {
             failedBlocks++;
         }
         return b;
+    }
+
+    /**
+     * Part of a region's share of a hot block's runs (JitCompiler, round 9): a block that has run
+     * at least threshold / REGION_SHARE times in its current window (and is not compiled) is warm
+     * enough to be compiled into the region of a hot block that reaches it, rather than later into
+     * a method of its own.
+     */
+    static final int REGION_SHARE = 8;
+
+    /** True if block {@code block} has no compiled form but is warm: {@link #REGION_SHARE}. */
+    boolean isWarm(int block) {
+        final int h = heat[block];
+        return compiled[block] == null && h >= Math.max(1, threshold / REGION_SHARE)
+                && runs + chains - since[block] < window;
     }
 
     /** True if block {@code block} has a compiled form (of its current decode: {@link #drop}). */
@@ -159,6 +181,8 @@ final class Jit {
 
     /** Compiled methods that hold more than their own block (a region, JitCompiler) since this translator started. */
     long regionMethods;
+    /** Blocks that run through a region method compiled for another block (its later entries) since this translator started. */
+    long regionEntries;
 
     JitCompiler compiler() {
         return compiler;

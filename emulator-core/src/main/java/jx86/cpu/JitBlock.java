@@ -13,6 +13,14 @@ package jx86.cpu;
  * docs/performance.md: the stub was 6.8 % of all samples of a long cpu-bound run, 3.1 % after).
  */
 abstract class JitBlock {
+    /**
+     * Which block of the method's region this instance enters at (0: the block the method was
+     * compiled for): one generated class serves each block of its region that had no compiled
+     * form of its own, one instance per such block (JitCompiler, round 9). Set once, before the
+     * instance is published to the translator's table.
+     */
+    int entry;
+
     /** For the generated subclasses (JitCompiler), instantiated reflectively. */
     protected JitBlock() {
     }

@@ -27,9 +27,10 @@ import org.objectweb.asm.MethodVisitor;
  * <p>The classes are hidden classes defined with a lookup of {@link DecodeCache} as its
  * nestmates, so the code reaches the runner's private state and the package's helpers directly.
  *
- * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md round 5) a method also
- * holds up to N - 1 compiled blocks that its direct jumps reach on the same page, and a taken jump
- * to one of them continues in the method after trace's checks ({@link #chainTo}). With
+ * <p>With {@code -Djx86.jit.region=N} (off by default, docs/performance.md rounds 5 and 9) a method
+ * also holds up to N - 1 compiled or warm blocks that its direct jumps reach on the same page, and
+ * a taken jump to one of them continues in the method after trace's checks ({@link #chainTo});
+ * a warm block gets no method of its own but enters this one ({@link #entries}). With
  * {@code -Djx86.jit.chain=true} (off by default, round 7) a method's exits to another block on its
  * page call that block's compiled method instead of returning to trace, after the same checks
  * ({@link #chainTail}); the depth of such calls is bounded ({@link #MAX_CHAIN}).
@@ -85,6 +86,8 @@ final class JitCompiler {
     private static final int L_PB = 24;
     private static final int L_N = 25;
     private static final int L_H = 26;
+    // a region method with several entries (round 9): the entered block's first slot
+    private static final int L_BASE = 27;
 
     /** A full-privilege lookup in DecodeCache: hidden classes defined with it are its nestmates. */
     private final MethodHandles.Lookup lookup;
@@ -120,6 +123,15 @@ final class JitCompiler {
     private final int[] rDelta = new int[MAX_REGION];
     private final int[] rHeader = new int[MAX_REGION];
     private final int[] rInfo = new int[MAX_REGION];
+    /** Each region block's number in the cache, and whether it enters the method (warm, no method of its own). */
+    private final int[] rBlock = new int[MAX_REGION];
+    private final boolean[] rEntry = new boolean[MAX_REGION];
+    /**
+     * Whether the method has entries besides its own block (round 9): then the slot numbers it
+     * returns count from the entered block's first slot (trace's), held in a local, and every
+     * edge into a region block checks that block's header, as trace would before it.
+     */
+    private boolean multi;
     /** The physical address and page generation of the method's own block (every region block shares the page). */
     private int regionPa;
     private int regionGen;
@@ -198,6 +210,18 @@ final class JitCompiler {
         return regionSize;
     }
 
+    /** The cache block number of block {@code x} of the last compiled region if it enters the method there, else -1. */
+    int entryBlock(int x) {
+        return rEntry[x] ? rBlock[x] : -1;
+    }
+
+    /** Another instance of {@code head}'s generated class, entering it at region block {@code x}. */
+    JitBlock entry(JitBlock head, int x) throws ReflectiveOperationException {
+        final JitBlock b = head.getClass().getDeclaredConstructor().newInstance();
+        b.entry = x;
+        return b;
+    }
+
     private JitBlock define(byte[] code) throws ReflectiveOperationException {
         Class<?> c = lookup.defineHiddenClass(code, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
         return (JitBlock) c.getDeclaredConstructor().newInstance();
@@ -214,8 +238,9 @@ final class JitCompiler {
     /**
      * Finds the region of the block at {@code start}: breadth first over the targets of its direct
      * jumps and its fall-through end (and then theirs), every block that is decoded at that
-     * address now, from the same page generation and code size, and compiled (so it is hot too),
-     * up to {@code max} blocks.
+     * address now, from the same page generation and code size, and compiled (so it is hot too)
+     * or warm ({@link Jit#isWarm}: it gets no method of its own, it enters this one), up to
+     * {@code max} blocks.
      */
     private void findRegion(int[] slots, int start, int count, DecodeCache cache, Jit jit, int block, int max) {
         regionSize = 1;
@@ -223,9 +248,13 @@ final class JitCompiler {
         rCount[0] = count;
         rOffsets[0] = offsets(slots, start, count);
         rDelta[0] = 0;
+        rEntry[0] = false;
         if (cache == null || max < 2 || !loops) {
             return;
         }
+        rBlock[0] = block;
+        rHeader[0] = DecodeCache.headerIndex(block);
+        rInfo[0] = cache.headerWord(block, 1);
         final int pa = cache.headerWord(block, 0);
         final int want = cache.headerWord(block, 1) & (DecodeCache.VALID | DecodeCache.CODE32);
         final int gen = cache.headerWord(block, 2);
@@ -241,10 +270,16 @@ final class JitCompiler {
                 final int n = DecodeCache.blockNumber(pa + to);
                 final int info = cache.headerWord(n, 1);
                 if (cache.headerWord(n, 0) != pa + to || (info & (DecodeCache.VALID | DecodeCache.CODE32)) != want
-                        || cache.headerWord(n, 2) != gen || (info & 31) == 0 || !jit.isCompiled(n)) {
+                        || cache.headerWord(n, 2) != gen || (info & 31) == 0) {
+                    continue;
+                }
+                final boolean warm = jit.isWarm(n);
+                if (!warm && !jit.isCompiled(n)) {
                     continue;
                 }
                 final int r = regionSize++;
+                rBlock[r] = n;
+                rEntry[r] = warm;
                 rStart[r] = DecodeCache.firstSlot(n);
                 rCount[r] = info & 31;
                 rOffsets[r] = offsets(slots, rStart[r], rCount[r]);
@@ -285,6 +320,10 @@ final class JitCompiler {
         this.e = slots;
         this.vbase = start;
         findRegion(slots, start, count, cache, jit, block, max);
+        multi = false;
+        for (int x = 1; x < regionSize; x++) {
+            multi |= rEntry[x];
+        }
         chainOn = chain && loops && cache != null && regionSize == 1 && maxRegion == 1;
         tail = null;
         if (chainOn) {
@@ -335,6 +374,9 @@ final class JitCompiler {
         for (int x = 0; x < regionSize; x++) {
             rLabel[x] = x == 0 ? top : new Label();
         }
+        if (multi) {
+            entries();
+        }
         mv.visitLabel(tryStart);
         for (int x = 0; x < regionSize; x++) {
             start = rStart[x];
@@ -354,7 +396,7 @@ final class JitCompiler {
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(count - 1, offsets[count]);
                 chainCall(count - 1, offsets[count]);
-                push(slotIndex(count));
+                pushSlot(count);
                 mv.visitInsn(IRETURN);
             }
         }
@@ -378,6 +420,34 @@ final class JitCompiler {
     }
 
     /**
+     * The entry of a method with several ({@link #multi}): by the instance's {@code entry}, the
+     * entered block's first slot (what trace subtracts) into L_BASE and the method's own block's
+     * EIP into L_EIP (the code addresses every block from it), then on to that block.
+     */
+    private void entries() {
+        final Label[] arm = new Label[regionSize];
+        for (int x = 0; x < regionSize; x++) {
+            arm[x] = new Label();
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, BLOCK, "entry", "I");
+        mv.visitTableSwitchInsn(0, regionSize - 1, arm[0], arm);
+        for (int x = 1; x < regionSize; x++) {
+            mv.visitLabel(arm[x]);
+            push(rStart[x]);
+            mv.visitVarInsn(ISTORE, L_BASE);
+            mv.visitVarInsn(ILOAD, L_EIP);
+            push(rDelta[x]);
+            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ISTORE, L_EIP);
+            mv.visitJumpInsn(GOTO, rLabel[x]);
+        }
+        mv.visitLabel(arm[0]); // the method's own block: falls through to it
+        push(rStart[0]);
+        mv.visitVarInsn(ISTORE, L_BASE);
+    }
+
+    /**
      * Emits slot {@code k} and returns the next slot to emit: k + 1, k + 2 after a fused
      * compare-and-branch, or count + 1 when the code has returned for good (an unconditional jump).
      */
@@ -397,7 +467,7 @@ final class JitCompiler {
         // The faulting instruction's EIP and slot, for the handler.
         eipPlus(offsets[k]);
         mv.visitVarInsn(ISTORE, L_CUR_EIP);
-        push(slotIndex(k));
+        pushSlot(k);
         mv.visitVarInsn(ISTORE, L_CUR_SLOT);
         final int od = e[i + 1];
         final int disp = e[i + 2];
@@ -493,7 +563,7 @@ final class JitCompiler {
                 mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
                 edge(k, next + imm);
                 chainCall(k, next + imm);
-                push(slotIndex(k + 1));
+                pushSlot(k + 1);
                 mv.visitInsn(IRETURN);
                 return count + 1;
             case DecodeCache.CMP_RI32_JCC:
@@ -522,7 +592,7 @@ final class JitCompiler {
                 int j = real(k + 1);
                 eipPlus(offsets[k + 1]);
                 mv.visitVarInsn(ISTORE, L_CUR_EIP);
-                push(slotIndex(k + 1));
+                pushSlot(k + 1);
                 mv.visitVarInsn(ISTORE, L_CUR_SLOT);
                 jcc(k + 1, (e[j] >>> 12) & 15, offsets[k + 2] + e[j + 3]);
                 return k + 2;
@@ -574,7 +644,7 @@ final class JitCompiler {
             if (chainOn) {
                 chainDynamic(k); // a call, return, indirect jump, or the next instruction
             }
-            push(slotIndex(count));
+            pushSlot(count);
             mv.visitInsn(IRETURN);
             return count + 1;
         }
@@ -727,7 +797,7 @@ final class JitCompiler {
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
         edge(k, target);
         chainCall(k, target);
-        push(slotIndex(k + 1));
+        pushSlot(k + 1);
         mv.visitInsn(IRETURN);
         mv.visitLabel(notTaken);
     }
@@ -781,7 +851,7 @@ final class JitCompiler {
         push(n);
         mv.visitJumpInsn(IF_ICMPLT, exit);
         exitIfEventsOrCodeChanged(exit);
-        if (x > 0) {
+        if (x > 0 || multi) { // (x = 0 in a method with one entry: trace checked it when it entered)
             headerIs(rHeader[x], regionPa + rDelta[x], exit);
             headerIs(rHeader[x] + 1, rInfo[x], exit);
             headerIs(rHeader[x] + 2, regionGen, exit);
@@ -1123,8 +1193,8 @@ final class JitCompiler {
         mv.visitVarInsn(ILOAD, L_RET);
         returnRunBlock();
         mv.visitLabel(ok);
-        if (start != vbase) {
-            fixExitSynced(start - vbase); // runBlock left it in this block's own slot numbers
+        if (multi || start != vbase) {
+            fixExitSynced(); // runBlock left it in this block's own slot numbers
         }
         if (impure) {
             afterImpure(k + 1);
@@ -1173,7 +1243,13 @@ final class JitCompiler {
         mv.visitVarInsn(ALOAD, L_DC);
         eipPlus(offsets[k]);
         mv.visitFieldInsn(PUTFIELD, DC, "exitEip", "I");
-        push(~slotIndex(k));
+        if (multi) {
+            pushSlot(k);
+            push(-1);
+            mv.visitInsn(IXOR);
+        } else {
+            push(~slotIndex(k));
+        }
         mv.visitInsn(IRETURN);
         mv.visitLabel(go);
     }
@@ -1202,32 +1278,48 @@ final class JitCompiler {
     /**
      * Returns runBlock's result (on the stack) in the method's slot numbers: a region's later
      * block has its slots elsewhere in the cache, so its slot numbers and exitSynced are moved by
-     * the difference (trace only ever subtracts them from the method's own first slot).
+     * the difference (trace only ever subtracts them from the first slot of the block it entered:
+     * the method's own, or with several entries the entered one, {@link #pushShift}).
      */
     private void returnRunBlock() {
-        returnShifted(start - vbase);
-    }
-
-    /** Returns the slot value on the stack (and exitSynced), given in slots {@code d} after the method's own, in the method's slot numbers. */
-    private void returnShifted(int d) {
-        if (d != 0) {
+        if (multi || start != vbase) {
             Label neg = new Label();
             mv.visitInsn(DUP);
             mv.visitJumpInsn(IFLT, neg);
-            push(d);
+            pushShift();
             mv.visitInsn(ISUB);
-            fixExitSynced(d);
+            fixExitSynced();
             mv.visitInsn(IRETURN);
             mv.visitLabel(neg);
-            push(d);
-            mv.visitInsn(IADD); // ~(~ret - d)
-            fixExitSynced(d);
+            pushShift();
+            mv.visitInsn(IADD); // ~(~ret - shift)
+            fixExitSynced();
         }
         mv.visitInsn(IRETURN);
     }
 
-    private void fixExitSynced(int d) {
-        addField("exitSynced", -d);
+    /**
+     * Pushes the current block's first slot minus the first slot the method's slot numbers count
+     * from: a constant, or in a method with several entries ({@link #multi}) the entered block's.
+     */
+    private void pushShift() {
+        if (!multi) {
+            push(start - vbase);
+            return;
+        }
+        push(start);
+        mv.visitVarInsn(ILOAD, L_BASE);
+        mv.visitInsn(ISUB);
+    }
+
+    /** exitSynced -= the shift ({@link #pushShift}). */
+    private void fixExitSynced() {
+        mv.visitVarInsn(ALOAD, L_DC);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, DC, "exitSynced", "I");
+        pushShift();
+        mv.visitInsn(ISUB);
+        mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
     }
 
     /** Gives the clock the cycles of the slots since the last sync, up to slot {@code k}. */
@@ -1245,7 +1337,7 @@ final class JitCompiler {
 
     private void setExitSynced(int k) {
         mv.visitVarInsn(ALOAD, L_DC);
-        push(slotIndex(k));
+        pushSlot(k);
         mv.visitFieldInsn(PUTFIELD, DC, "exitSynced", "I");
     }
 
@@ -1315,6 +1407,19 @@ final class JitCompiler {
      */
     private int slotIndex(int k) {
         return vbase + k * STRIDE;
+    }
+
+    /** Pushes {@link #slotIndex}, or in a method with several entries the entered block's first slot + k slots. */
+    private void pushSlot(int k) {
+        if (!multi) {
+            push(slotIndex(k));
+            return;
+        }
+        mv.visitVarInsn(ILOAD, L_BASE);
+        if (k != 0) {
+            push(k * STRIDE);
+            mv.visitInsn(IADD);
+        }
     }
 
     /** Where slot {@code k} of the current block is in the cache (its decoded fields, for the handlers and runBlock). */

@@ -43,17 +43,19 @@ class JitTest {
      * ({@code jx86.jit.region}, off by default: a compiled method holds up to four blocks, its own
      * and the compiled blocks its jumps reach on the same page); or chained exits
      * ({@code jx86.jit.chain}, off by default: round 7; a compiled block calls its successor's
-     * compiled method).
+     * compiled method); or regions whose warm blocks enter the hot block's method (WARM_REGIONS,
+     * round 9: threshold 2, so a loop's first block compiled takes the others, which have run
+     * once, into its method, and they run through it from then on).
      */
-    private enum Mode { DEFAULT, REGIONS, CHAINED }
+    private enum Mode { DEFAULT, REGIONS, CHAINED, WARM_REGIONS }
 
     /** {@link #machine} on the translator in {@code mode}, every block compiled on its first run. */
     private static CpuTestSupport translated(Mode mode, Consumer<CpuTestSupport> setup) {
         CpuTestSupport t = machine(Engine.JIT, setup);
         if (mode != Mode.DEFAULT) {
             JitCompiler base = t.cpu.decoded.translator().compiler();
-            t.cpu.decoded.translate(1, mode == Mode.REGIONS
-                    ? new JitCompiler(base, JitCompiler.MAX_REGION) : new JitCompiler(base, true));
+            t.cpu.decoded.translate(mode == Mode.WARM_REGIONS ? 2 : 1, mode == Mode.CHAINED
+                    ? new JitCompiler(base, true) : new JitCompiler(base, JitCompiler.MAX_REGION));
         }
         return t;
     }
@@ -77,11 +79,19 @@ class JitTest {
 
     /**
      * Whether blocks ran linked in {@code mode}: with regions, instructions ran in blocks a
-     * region's method chained to; with chained exits, compiled blocks were run by chained calls.
+     * region's method chained to (with warm regions, also: blocks entered a method compiled for
+     * another); with chained exits, compiled blocks were run by chained calls.
      */
     private static boolean linked(Mode mode, CpuTestSupport jit) {
         Jit j = jit.cpu.decoded.translator();
-        return mode == Mode.REGIONS ? j.loopedInstructions > 0 && j.regionMethods > 0 : j.chains > 0;
+        switch (mode) {
+            case REGIONS:
+                return j.loopedInstructions > 0 && j.regionMethods > 0;
+            case WARM_REGIONS:
+                return j.loopedInstructions > 0 && j.regionMethods > 0 && j.regionEntries > 0;
+            default:
+                return j.chains > 0;
+        }
     }
 
     private static void assertCompiled(CpuTestSupport jit) {
@@ -685,12 +695,12 @@ class JitTest {
      * to A call the successor's method. Same results as the interpreter and by hand.
      */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED", "WARM_REGIONS"})
     void loopOverThreeBlocks_runsLinkedWithTheInterpretersResults(Mode mode) {
         CpuTestSupport jit = both(t -> t.code(regionLoop(new int[0], 40)), mode + " loop", mode);
         assertThat(linked(mode, jit)).as("blocks ran linked").isTrue();
         assertThat(jit.cpu.decoded.translator().regionMethods > 0).as("methods holding more than one block")
-                .isEqualTo(mode == Mode.REGIONS);
+                .isEqualTo(mode != Mode.CHAINED);
         // by hand
         int eax = 0;
         int edx = 0;
@@ -710,7 +720,7 @@ class JitTest {
 
     /** Step budgets of 1 to 31 end inside every one of the linked blocks at the interpreter's instruction. */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED", "WARM_REGIONS"})
     void everySliceSize_endsAtTheSameInstructionAcrossLinkedBlocks(Mode mode) {
         int[] loop = regionLoop(new int[0], 9);
         boolean linked = false;
@@ -735,7 +745,7 @@ class JitTest {
      * chained exits, whether the block was entered from trace or from a chained call).
      */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED", "WARM_REGIONS"})
     void timerInterruptAtEveryInstructionBoundaryOfLinkedBlocks(Mode mode) {
         int[] loop = regionLoop(new int[] {0xFB}, 12); // sti before L (at CODE + 0x0A)
         Set<Integer> interrupted = new HashSet<>();
@@ -760,7 +770,7 @@ class JitTest {
      * registers, memory and counts.
      */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED", "WARM_REGIONS"})
     void pageFaultInALinkedBlock_isPrecise(Mode mode) {
         int[] code = cat(
                 new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
@@ -794,7 +804,7 @@ class JitTest {
      * run after the store, or stops the chained call; the block is decoded and compiled again).
      */
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"})
+    @EnumSource(value = Mode.class, names = {"REGIONS", "CHAINED"}) // (warm: every block decoded anew per iteration)
     void storeFromOneLinkedBlockIntoAnother_isSeenInTheNextIteration(Mode mode) {
         int[] code = cat(
                 new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
@@ -807,6 +817,36 @@ class JitTest {
                 new int[] {0xF4});                                // 101F hlt
         CpuTestSupport jit = both(t -> t.code(code), "linked block rewriting the other", mode);
         assertThat(jit.reg(Cpu.EDI)).as("10 + 9 + ... + 2").isEqualTo(54);
+    }
+
+    /**
+     * A loop with an if whose body stores into the next block (round 9): A (ADD, a fused CMP/JNE
+     * past the body to M), the body (a byte store into M's ADD immediate, run once, when ECX is 5)
+     * and M (ADD, DEC, JNZ back to A). By then A and M run as one region method; the body is not in
+     * it, so the method returns to trace at A's fall-through, and the body's store is seen by M in
+     * the same iteration (the page's generation ends the body's block; M is decoded and compiled
+     * again). Interpreter's results and by hand.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"DEFAULT", "REGIONS", "WARM_REGIONS"})
+    void storeFromAnIfBodyIntoTheRegionsNextBlock_isSeenAtOnce(Mode mode) {
+        int[] code = cat(
+                new int[] {0xB9, 0x0A, 0x00, 0x00, 0x00},         // 1000 mov ecx, 10
+                new int[] {0x01, 0xCF},                           // 1005 L: add edi, ecx
+                new int[] {0x83, 0xF9, 0x05},                     // 1007 cmp ecx, 5
+                new int[] {0x75, 0x07},                           // 100A jne M
+                new int[] {0xC6, 0x05}, le32(CODE + 0x15), new int[] {0x07}, // 100C mov byte [M+2], 7
+                new int[] {0x83, 0xC6, 0x01},                     // 1013 M: add esi, 1 (imm8 at 1015)
+                new int[] {0x49},                                 // 1016 dec ecx
+                new int[] {0x0F, 0x85}, le32(-0x18),              // 1017 jnz L
+                new int[] {0xF4});                                // 101D hlt
+        CpuTestSupport jit = both(t -> t.code(code), "if body rewriting the next block", mode);
+        assertThat(jit.reg(Cpu.ESI)).as("1 for ECX = 10..6, then 7 from ECX = 5 on").isEqualTo(5 + 7 + 4 * 7);
+        assertThat(jit.reg(Cpu.EDI)).isEqualTo(55);
+        assertThat(jit.read8(CODE + 0x15)).isEqualTo(7);
+        if (mode != Mode.DEFAULT) {
+            assertThat(linked(mode, jit)).as("blocks ran linked").isTrue();
+        }
     }
 
     // ---- chained exits only (round 7, off by default) ----
