@@ -620,16 +620,17 @@ public final class Mmu {
 
     /** The walk (counted by the caller), the insert and the fast entry. */
     private int walkAndFill(Tlb tlb, int la, boolean write, boolean asUser) {
-        int error = paging.walk(cr3, la, write, asUser, wp, pse, pge);
-        clock.cycles += (long) paging.refs() * costModel.walkAccessCycles;
-        if (error != Paging.OK) {
+        int w = paging.walkPacked(cr3, la, write, asUser, wp, pse, pge);
+        clock.cycles += (long) Paging.refs(w) * costModel.walkAccessCycles;
+        if ((w & Paging.W_FAULT) != 0) {
             tlb.count(TlbEvent.PAGE_FAULTS, cplClass);
-            throw CpuFault.pageFault(error, la);
+            throw CpuFault.pageFault(w >>> Paging.W_ERROR_SHIFT, la);
         }
-        boolean large = paging.large();
-        int pa = paging.frame() | (la & (large ? 0x3F_FFFF : 0xFFF));
+        boolean large = (w & Paging.W_LARGE) != 0;
+        int frame = w & Paging.W_FRAME;
+        int pa = frame | (la & (large ? 0x3F_FFFF : 0xFFF));
         // fill() in one pass with the insert
-        tlb.insertAndFill(la, large, paging.frame(), paging.entryFlags(), cplClass, fastMask(tlb, pa));
+        tlb.insertAndFill(la, large, frame, w & Paging.W_FLAGS, cplClass, fastMask(tlb, pa));
         return pa;
     }
 
