@@ -340,14 +340,8 @@ public final class Tlb {
         flags[victim] = entryFlags;
         lru[victim] = ++tick;
         inserts++; // this tick is no hit (foldHits)
-        if (publish) {
-            // publish(victim, la, frameMask) with the values at hand, not read back from the arrays
-            int pa = physBase | (la & (large ? 0x3F_FFFF : 0xFFF));
-            if (frameMask != 0) {
-                writeFast(victim, la, pa & frameMask, entryFlags);
-            } else {
-                clearFast(la);
-            }
+        if (publish) { // with the values at hand, not read back from the arrays
+            publish(victim, la, physBase | (la & (large ? 0x3F_FFFF : 0xFFF)), entryFlags, frameMask);
         }
         return victim;
     }
@@ -387,8 +381,13 @@ public final class Tlb {
      * or with 0 none ({@link #clearFast}).
      */
     void publish(int slot, int la, int frameMask) {
+        publish(slot, la, physical(slot, la), flags[slot], frameMask);
+    }
+
+    /** {@link #publish(int, int, int)} for {@code slot} at physical {@code pa} with flags {@code entryFlags}. */
+    private void publish(int slot, int la, int pa, int entryFlags, int frameMask) {
         if (frameMask != 0) {
-            fillFast(slot, la, frameMask);
+            writeFast(slot, la, pa & frameMask, entryFlags);
         } else {
             clearFast(la);
         }
