@@ -1355,13 +1355,12 @@ final class JitCompiler {
         mv.visitInsn(IALOAD);
     }
 
-    /** DecodeCache.load(c, seg, ea, size). */
+    /** DecodeCache.load32 or load8 (c, seg, ea): the helpers whose D-TLB hit C2 always inlines. */
     private void load(int od, int disp, int size) {
         mv.visitVarInsn(ALOAD, L_CPU);
         push((od >>> 8) & 7);
         ea(od, disp);
-        push(size);
-        mv.visitMethodInsn(INVOKESTATIC, DC, "load", "(L" + CPU + ";III)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, DC, size == 4 ? "load32" : "load8", "(L" + CPU + ";II)I", false);
     }
 
     /** The effective address of the slot's memory operand (DecodeCache.ea with the fields fixed). */

@@ -198,6 +198,13 @@ final class Mem {
         if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -size) <= 0) {
             return off; // flat (Cpu.setSegmentCache): base 0, no check can fail
         }
+        return laReadBased(c, seg, off, size);
+    }
+
+    // laRead and laWrite end at the flat test (within the 35 bytes of bytecode C2 inlines at every
+    // call site, as Mmu's data accesses: the compiled blocks' loads and stores); the rest is here.
+
+    private static int laReadBased(Cpu c, int seg, int off, int size) {
         int ar = c.segAr[seg];
         if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && ar != 0 && (ar & 0x0A) != 0x08
                 && Integer.compareUnsigned(off, -size) <= 0) {
@@ -222,6 +229,10 @@ final class Mem {
         if (((c.flatSegs >>> seg) & 1) != 0 && Integer.compareUnsigned(off, -size) <= 0) {
             return off;
         }
+        return laWriteBased(c, seg, off, size);
+    }
+
+    private static int laWriteBased(Cpu c, int seg, int off, int size) {
         int ar = c.segAr[seg];
         if (c.segLimit[seg] == -1 && (ar & 0x1C) != 0x14 && (ar & 0x0A) == 0x02
                 && Integer.compareUnsigned(off, -size) <= 0) {

@@ -169,13 +169,19 @@ public final class PhysicalMemory {
     // ---- unchecked RAM primitives: pa must be RAM and the access must not leave the array ----
 
     // (0 <= pa < low.length: the same unsigned compare the array's bounds check makes, which the
-    // JIT then drops; the chunk path is taken only by RAM above LOW_BYTES.)
+    // JIT then drops; the chunk path is taken only by RAM above LOW_BYTES. The 8- and 32-bit
+    // primitives keep that path in a method of its own, so that they stay within 35 bytes of
+    // bytecode, which C2 inlines at every call site: see Mmu's data accesses.)
 
     public int ramRead8(int pa) {
         byte[] l = low;
         if (pa >= 0 && pa < l.length) {
             return l[pa] & 0xFF;
         }
+        return chunkRead8(pa);
+    }
+
+    private int chunkRead8(int pa) {
         return chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] & 0xFF;
     }
 
@@ -192,6 +198,10 @@ public final class PhysicalMemory {
         if (pa >= 0 && pa < l.length) {
             return (int) LE32.get(l, pa);
         }
+        return chunkRead32(pa);
+    }
+
+    private int chunkRead32(int pa) {
         return (int) LE32.get(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK);
     }
 
@@ -200,8 +210,12 @@ public final class PhysicalMemory {
         if (pa >= 0 && pa < l.length) {
             l[pa] = (byte) value;
         } else {
-            chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] = (byte) value;
+            chunkWrite8(pa, value);
         }
+    }
+
+    private void chunkWrite8(int pa, int value) {
+        chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] = (byte) value;
     }
 
     public void ramWrite16(int pa, int value) {
@@ -218,8 +232,12 @@ public final class PhysicalMemory {
         if (pa >= 0 && pa < l.length) {
             LE32.set(l, pa, value);
         } else {
-            LE32.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, value);
+            chunkWrite32(pa, value);
         }
+    }
+
+    private void chunkWrite32(int pa, int value) {
+        LE32.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, value);
     }
 
     /**

@@ -243,32 +243,88 @@ public final class Mmu {
         return dataHit(la, lastOffset, dataWriteMask);
     }
 
-    private int dataHit(int la, int lastOffset, int rightsMask) {
-        if ((la & 0xFFF) > lastOffset) {
-            return -1;
-        }
+    /**
+     * The rest of {@link #read8} ({@code size} 1) or {@link #read32} (4) when the fast array did
+     * not hit: paging off, the TLB miss, a page end, a page that is not RAM, a right missing.
+     */
+    private int readMissed(int la, int size) {
         if (!pagingOn) {
-            int pa = la & mem.a20Mask();
-            return mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? pa : -1;
+            return size == 4 ? mem.read32(la) : mem.read8(la);
         }
-        int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-        if ((e & rightsMask) != Tlb.F_VALID) {
+        return size == 4 ? readSlow(dtlb, la, 4, user) : mem.read8(translate(dtlb, la, false, user));
+    }
+
+    /** The rest of {@link #write8} or {@link #write32} when the fast array did not hit, as {@link #readMissed}. */
+    private void writeMissed(int la, int size, int value) {
+        if (!pagingOn) {
+            if (size == 4) {
+                mem.write32(la, value);
+            } else {
+                mem.write8(la, value);
+            }
+        } else if (size == 4) {
+            writeSlow(la, 4, value, user);
+        } else {
+            mem.write8(translate(dtlb, la, true, user), value);
+        }
+    }
+
+    private int dataHit(int la, int lastOffset, int rightsMask) {
+        int pa = fastHit(la, lastOffset, rightsMask);
+        return pa != -1 || pagingOn ? pa : physicalRam(la, lastOffset);
+    }
+
+    /** {@link #dataHit} with paging off: {@code la} after the A20 mask when that is RAM and the access stays in its page. */
+    private int physicalRam(int la, int lastOffset) {
+        int pa = la & mem.a20Mask();
+        return (la & 0xFFF) <= lastOffset && mem.kindOf(pa) == PhysicalMemory.KIND_RAM ? pa : -1;
+    }
+
+    // The data accesses' hit path is built from methods of at most 35 bytes of bytecode (HotSpot's
+    // MaxInlineSize), because C2 inlines a method of that size at every call site, also at one its
+    // profile calls cold: a generated block compiled soon after its profiling started sees its
+    // calls as cold, and a larger read32 or DecodeCache.load was then a call in one run and
+    // inlined in the next (docs/performance.md, "Round 9: the TLB miss path"). The miss and
+    // everything else rare is a call of its own (readMissed, writeMissed). MmuTest checks the sizes.
+
+    /**
+     * The physical address of an access at {@code la} whose page offset is at most
+     * {@code lastOffset} when it hits the D-TLB's fast array with the rights in {@code rightsMask}
+     * (counted: the LRU stamp), else -1. With paging off the fast array is empty (every
+     * translation is dropped when paging is turned off, and nothing fills it until it is on).
+     */
+    private int fastHit(int la, int lastOffset, int rightsMask) {
+        int e = dataEntry(la);
+        if ((e & rightsMask) != Tlb.F_VALID || (la & 0xFFF) > lastOffset) {
             return -1;
         }
+        return hitAt(e, la);
+    }
+
+    private int dataEntry(int la) {
+        return dFast[la >>> 22][(la >>> 12) & 0x3FF];
+    }
+
+    /** Counts the hit on fast entry {@code e} and returns the physical address of {@code la} there (RAM, never -1). */
+    private int hitAt(int e, int la) {
         dtlb.hitData(e);
-        return (e & 0xFFFF_F000) | (la & 0xFFF); // RAM (never -1: RAM ends below 3 GiB)
+        return (e & 0xFFFF_F000) | (la & 0xFFF);
+    }
+
+    private int readFast(int la, int lastOffset) {
+        return fastHit(la, lastOffset, dataReadMask);
+    }
+
+    private int writeFast(int la, int lastOffset) {
+        return fastHit(la, lastOffset, dataWriteMask);
     }
 
     public int read8(int la) {
-        if (pagingOn) {
-            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-            if ((e & dataReadMask) != Tlb.F_VALID) {
-                return mem.read8(translate(dtlb, la, false, user));
-            }
-            dtlb.hitData(e);
-            return mem.ramRead8((e & 0xFFFF_F000) | (la & 0xFFF));
+        int pa = readFast(la, 0xFFF);
+        if (pa == -1) {
+            return readMissed(la, 1);
         }
-        return mem.read8(la);
+        return mem.ramRead8(pa);
     }
 
     public int read16(int la) {
@@ -284,29 +340,20 @@ public final class Mmu {
     }
 
     public int read32(int la) {
-        if (pagingOn) {
-            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-            if ((e & dataReadMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
-                return readSlow(dtlb, la, 4, user);
-            }
-            dtlb.hitData(e);
-            return mem.ramRead32((e & 0xFFFF_F000) | (la & 0xFFF));
+        int pa = readFast(la, 0xFFC);
+        if (pa == -1) {
+            return readMissed(la, 4);
         }
-        return mem.read32(la);
+        return mem.ramRead32(pa);
     }
 
     public void write8(int la, int value) {
-        if (pagingOn) {
-            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-            if ((e & dataWriteMask) != Tlb.F_VALID) {
-                mem.write8(translate(dtlb, la, true, user), value);
-                return;
-            }
-            dtlb.hitData(e);
-            mem.ramStore8((e & 0xFFFF_F000) | (la & 0xFFF), value);
+        int pa = writeFast(la, 0xFFF);
+        if (pa == -1) {
+            writeMissed(la, 1, value);
             return;
         }
-        mem.write8(la, value);
+        mem.ramStore8(pa, value);
     }
 
     public void write16(int la, int value) {
@@ -324,17 +371,12 @@ public final class Mmu {
     }
 
     public void write32(int la, int value) {
-        if (pagingOn) {
-            int e = dFast[la >>> 22][(la >>> 12) & 0x3FF];
-            if ((e & dataWriteMask) != Tlb.F_VALID || (la & 0xFFF) > 0xFFC) {
-                writeSlow(la, 4, value, user);
-                return;
-            }
-            dtlb.hitData(e);
-            mem.ramStore32((e & 0xFFFF_F000) | (la & 0xFFF), value);
+        int pa = writeFast(la, 0xFFC);
+        if (pa == -1) {
+            writeMissed(la, 4, value);
             return;
         }
-        mem.write32(la, value);
+        mem.ramStore32(pa, value);
     }
 
     /**
@@ -620,16 +662,17 @@ public final class Mmu {
 
     /** The walk (counted by the caller), the insert and the fast entry. */
     private int walkAndFill(Tlb tlb, int la, boolean write, boolean asUser) {
-        int error = paging.walk(cr3, la, write, asUser, wp, pse, pge);
-        clock.cycles += (long) paging.refs() * costModel.walkAccessCycles;
-        if (error != Paging.OK) {
+        int w = paging.walkPacked(cr3, la, write, asUser, wp, pse, pge);
+        clock.cycles += (long) Paging.refs(w) * costModel.walkAccessCycles;
+        if ((w & Paging.W_FAULT) != 0) {
             tlb.count(TlbEvent.PAGE_FAULTS, cplClass);
-            throw CpuFault.pageFault(error, la);
+            throw CpuFault.pageFault(w >>> Paging.W_ERROR_SHIFT, la);
         }
-        boolean large = paging.large();
-        int pa = paging.frame() | (la & (large ? 0x3F_FFFF : 0xFFF));
+        boolean large = (w & Paging.W_LARGE) != 0;
+        int frame = w & Paging.W_FRAME;
+        int pa = frame | (la & (large ? 0x3F_FFFF : 0xFFF));
         // fill() in one pass with the insert
-        tlb.insertAndFill(la, large, paging.frame(), paging.entryFlags(), cplClass, fastMask(tlb, pa));
+        tlb.insertAndFill(la, large, frame, w & Paging.W_FLAGS, cplClass, fastMask(tlb, pa));
         return pa;
     }
 

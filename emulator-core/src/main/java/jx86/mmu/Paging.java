@@ -52,12 +52,25 @@ public final class Paging {
 
     private final PhysicalMemory mem;
 
-    // ---- result of the last successful walk (no allocation per walk) ----
+    // ---- result of the last successful walk, for {@link #walk}'s callers (tests) ----
     private int frame;
     private int entryFlags;
     private boolean large;
     /** Paging-structure memory references (reads and A/D write-backs) of the last walk. */
     private int refs;
+
+    // ---- the result of {@link #walkPacked}, one int (the MMU's miss path stores and reloads nothing) ----
+    /** Bits 3:0: the TLB entry flags (Tlb.E_*) of a translation. */
+    static final int W_FLAGS = 0xF;
+    /** Bit 4: the translation maps a 4 MiB page. */
+    static final int W_LARGE = 1 << 4;
+    /** Bits 7:5: the walk's paging-structure memory references (1 to 4), either way. */
+    static final int W_REFS_SHIFT = 5;
+    /** Bit 8: the access faults; bits 12:9 are then its #PF error code. */
+    static final int W_FAULT = 1 << 8;
+    static final int W_ERROR_SHIFT = 9;
+    /** Bits 31:12 of an allowed access: the frame (4 KiB or 4 MiB aligned). */
+    static final int W_FRAME = 0xFFFF_F000;
 
     public Paging(PhysicalMemory mem) {
         this.mem = mem;
@@ -81,14 +94,35 @@ public final class Paging {
      * {@link #refs()} tells how many memory references the walk made either way.
      */
     public int walk(int cr3, int la, boolean write, boolean user, boolean wp, boolean pse, boolean pge) {
+        int w = walkPacked(cr3, la, write, user, wp, pse, pge);
+        refs = refs(w);
+        if ((w & W_FAULT) != 0) {
+            return w >>> W_ERROR_SHIFT;
+        }
+        frame = w & W_FRAME;
+        large = (w & W_LARGE) != 0;
+        entryFlags = w & W_FLAGS;
+        return OK;
+    }
+
+    /** The memory references of a {@link #walkPacked} result. */
+    static int refs(int w) {
+        return (w >>> W_REFS_SHIFT) & 7;
+    }
+
+    /**
+     * {@link #walk} with its whole result in one int (W_*): the frame, the TLB entry flags, the
+     * large-page bit and the references of an allowed access, or {@link #W_FAULT}, the error code
+     * and the references of a faulting one.
+     */
+    int walkPacked(int cr3, int la, boolean write, boolean user, boolean wp, boolean pse, boolean pge) {
         // The rights the entries must grant together (allowed() as one mask test): U/S for a user
         // access; R/W for a user write, or a supervisor write with CR0.WP = 1.
         int need = (user ? US : 0) | (write && (user || wp) ? RW : 0);
         int pdeAddr = (cr3 & 0xFFFF_F000) | ((la >>> 22) << 2);
         int pde = mem.readAligned32(pdeAddr);
         if ((pde & P) == 0) {
-            refs = 1;
-            return faultCode(write, user);
+            return fault(faultCode(write, user), 1);
         }
         if (pse && (pde & PS) != 0) {
             return walkLarge(pdeAddr, pde, need, write, user, pge);
@@ -98,8 +132,7 @@ public final class Paging {
         int n = 2;
         int combined = pde & pte;
         if ((pte & P) == 0 || (combined & need) != need) {
-            refs = n;
-            return faultCode(write, user) | (pte & P); // P: present, so a protection fault
+            return fault(faultCode(write, user) | (pte & P), n); // P: present, so a protection fault
         }
         // A/D are written only when they change: a walk through entries already marked writes nothing.
         if ((pde & A) == 0) {
@@ -111,31 +144,29 @@ public final class Paging {
             mem.write32(pteAddr, updated);
             n++;
         }
-        refs = n;
-        frame = pte & 0xFFFF_F000;
-        large = false;
-        entryFlags = rights(combined, updated, pge);
-        return OK;
+        return (pte & W_FRAME) | n << W_REFS_SHIFT | rights(combined, updated, pge);
     }
 
-    /** The rest of {@link #walk} for a PDE that maps a 4 MiB page (CR4.PSE = 1, PS = 1). */
+    /** The rest of {@link #walkPacked} for a PDE that maps a 4 MiB page (CR4.PSE = 1, PS = 1). */
     private int walkLarge(int pdeAddr, int pde, int need, boolean write, boolean user, boolean pge) {
-        refs = 1;
         if ((pde & PDE_4M_RESERVED) != 0) {
-            return faultCode(write, user) | PF_P | PF_RSVD;
+            return fault(faultCode(write, user) | PF_P | PF_RSVD, 1);
         }
         if ((pde & need) != need) {
-            return faultCode(write, user) | PF_P;
+            return fault(faultCode(write, user) | PF_P, 1);
         }
         int updated = pde | A | (write ? D : 0);
+        int n = 1;
         if (updated != pde) {
             mem.write32(pdeAddr, updated);
-            refs = 2;
+            n = 2;
         }
-        frame = pde & 0xFFC0_0000;
-        large = true;
-        entryFlags = rights(pde, updated, pge);
-        return OK;
+        return (pde & 0xFFC0_0000) | W_LARGE | n << W_REFS_SHIFT | rights(pde, updated, pge);
+    }
+
+    /** A packed fault result: the #PF error code and the walk's references. */
+    private static int fault(int error, int refs) {
+        return W_FAULT | error << W_ERROR_SHIFT | refs << W_REFS_SHIFT;
     }
 
     /** The #PF error code of a not-present fault (W/R and U/S bits of the access). */

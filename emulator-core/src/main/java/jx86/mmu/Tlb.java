@@ -97,9 +97,11 @@ public final class Tlb {
 
     /**
      * Deferred hits (see {@link #armRepeat}): {@code pendingHits} hits on {@code pendingSlot} that
-     * are not yet in {@link #lru} and the tick. Every method that reads or changes the model or
-     * the counters first folds them in ({@link #settle}), so nothing outside can tell deferred hits
-     * from hits counted one by one.
+     * are not yet in {@link #lru} and the tick. Every method that reads or changes the LRU stamps,
+     * the tick or the hit counters first folds them in ({@link #settle}), so nothing outside can
+     * tell deferred hits from hits counted one by one. (The tags, frames and flags, and every
+     * counter but the hits, which are derived from the tick, do not depend on them: a lookup and
+     * the other counts need no fold, which keeps three tests off the data TLB's miss path.)
      */
     private int pendingSlot;
     int pendingHits;
@@ -181,7 +183,6 @@ public final class Tlb {
     }
 
     void count(TlbEvent event, int cplClass) {
-        settle();
         counters[event.ordinal() * 2 + cplClass]++;
     }
 
@@ -191,7 +192,6 @@ public final class Tlb {
 
     /** A lookup that found nothing and the walk that follows it: {@code count(MISSES)} plus {@code count(WALKS)}. */
     void countMissAndWalk(int cplClass) {
-        settle();
         counters[C_MISSES + cplClass]++;
         counters[C_WALKS + cplClass]++;
     }
@@ -256,7 +256,6 @@ public final class Tlb {
 
     /** The slot translating {@code la} (4 KiB array first, then 4 MiB), or -1. Counts nothing. */
     int lookup(int la) {
-        settle();
         int vpn = la >>> 12;
         int s = find(vpn, (vpn & (sets4k - 1)) * ways4k, ways4k);
         if (s >= 0) {
@@ -341,8 +340,8 @@ public final class Tlb {
         flags[victim] = entryFlags;
         lru[victim] = ++tick;
         inserts++; // this tick is no hit (foldHits)
-        if (publish) {
-            publish(victim, la, frameMask);
+        if (publish) { // with the values at hand, not read back from the arrays
+            publish(victim, la, physBase | (la & (large ? 0x3F_FFFF : 0xFFF)), entryFlags, frameMask);
         }
         return victim;
     }
@@ -382,8 +381,13 @@ public final class Tlb {
      * or with 0 none ({@link #clearFast}).
      */
     void publish(int slot, int la, int frameMask) {
+        publish(slot, la, physical(slot, la), flags[slot], frameMask);
+    }
+
+    /** {@link #publish(int, int, int)} for {@code slot} at physical {@code pa} with flags {@code entryFlags}. */
+    private void publish(int slot, int la, int pa, int entryFlags, int frameMask) {
         if (frameMask != 0) {
-            fillFast(slot, la, frameMask);
+            writeFast(slot, la, pa & frameMask, entryFlags);
         } else {
             clearFast(la);
         }
@@ -391,15 +395,20 @@ public final class Tlb {
 
     /** {@link #fillFast(int, int)} with the physical page ANDed with {@code frameMask}. */
     void fillFast(int slot, int la, int frameMask) {
+        writeFast(slot, la, physical(slot, la) & frameMask, flags[slot]);
+    }
+
+    /** The fast entry of the 4 KiB page holding {@code la}: {@code slot}, whose flags are {@code entryFlags}, at physical {@code pa}. */
+    private void writeFast(int slot, int la, int pa, int entryFlags) {
         // F_NOT_USER, F_NOT_WRITABLE, F_NOT_DIRTY are E_USER, E_WRITABLE, E_DIRTY inverted, one bit up
-        int bits = F_VALID | slot << F_SLOT_SHIFT | (~flags[slot] & (E_USER | E_WRITABLE | E_DIRTY)) << 1;
+        int bits = F_VALID | slot << F_SLOT_SHIFT | (~entryFlags & (E_USER | E_WRITABLE | E_DIRTY)) << 1;
         int[] chunk = fast[la >>> 22];
         if (chunk == emptyChunk) {
             chunk = new int[1024];
             fast[la >>> 22] = chunk;
         }
         int index = (la >>> 12) & 0x3FF;
-        chunk[index] = (physical(slot, la) & frameMask & 0xFFFF_F000) | bits;
+        chunk[index] = (pa & 0xFFFF_F000) | bits;
         if (slot >= base4m) {
             bigFilled[(slot - base4m) * 16 + (index >>> 6)] |= 1L << index;
         }

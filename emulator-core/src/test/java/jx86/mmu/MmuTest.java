@@ -168,6 +168,35 @@ class MmuTest {
         assertThat(mmu.peekDataFast(0x0800_0010, true)).isEqualTo(0x0003_0010);
     }
 
+    /**
+     * read32/write32 and read8/write8 take the fast array without testing CR0.PG: with paging off
+     * the array must be empty, also after paging was on, or an access would use a stale
+     * translation instead of the physical address (and count a hit).
+     */
+    @Test
+    void dataAccesses_afterPagingTurnedOff_usePhysicalAddressesNotTheFastEntries() {
+        pt.map4k(0x0040_0000, 0x0030_0000, P | RW);
+        mem.write32(0x0030_0010, 0x1111_1111);
+        mem.write32(0x0040_0010, 0x2222_2222);
+        enablePaging(0);
+        mmu.write32(0x0040_0010, mmu.read32(0x0040_0010) + 1); // fills the fast entry, sets D
+        mmu.write8(0x0040_0020, 0x5A);
+        assertThat(mem.read32(0x0030_0010)).isEqualTo(0x1111_1112);
+        mmu.setCr0(PE);
+        mmu.resetCounters();
+        assertThat(mmu.read32(0x0040_0010)).isEqualTo(0x2222_2222);
+        assertThat(mmu.read8(0x0040_0010)).isEqualTo(0x22);
+        mmu.write32(0x0040_0014, 0x3333_3333);
+        mmu.write8(0x0040_0018, 0x44);
+        assertThat(mem.read32(0x0040_0014)).isEqualTo(0x3333_3333);
+        assertThat(mem.read8(0x0040_0018)).isEqualTo(0x44);
+        assertThat(mem.read32(0x0030_0014)).isZero();
+        assertThat(mmu.read32(0x000F_FFF0)).isEqualTo(mem.read32(0x000F_FFF0)); // ROM, routed
+        for (TlbEvent ev : TlbEvent.values()) {
+            assertThat(mmu.dtlb().total(ev)).as(ev.name()).isZero();
+        }
+    }
+
     @Test
     void readHit_pagingOff_isTheMaskedAddressForRamAndNoForEverythingElse() {
         assertThat(mmu.readHit(0x0030_0010, 0xFFC)).isEqualTo(0x0030_0010);
