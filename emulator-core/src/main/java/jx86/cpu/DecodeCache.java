@@ -207,6 +207,10 @@ final class DecodeCache {
     static final int MOV_FROM_CR = 112;
     /** Bit of a block header's info word: the block is one INT n or IRET (trace tests it, no slot read). */
     private static final int SYSTEM_BLOCK = 1 << 5;
+    /** Header info bit: the block is empty (its first instruction is not cached). */
+    private static final int EMPTY_BLOCK = 1 << 6;
+    /** Not in a header: trace's stop word for a block that starts the fetch page (end() moves it). */
+    private static final int MOVE_PAGE = 1 << 7;
 
     /** Bit of a slot's id word: the instruction may touch memory (or runs through the helpers). */
     static final int IMPURE = 1 << 27;
@@ -349,6 +353,7 @@ final class DecodeCache {
         int done = 0;
         int hits = 0; // I-TLB hits of instructions on the current page not yet given to the MMU
         int eip = c.eip;
+        int stop = 0; // the header word of an empty or INT n / IRET block the trace stops at
         blocks:
         while (done < budget) {
             if (clk.cycles >= clk.nextEventAt || (done > 0 && (!quiet || c.events() != events))) {
@@ -374,24 +379,27 @@ final class DecodeCache {
             final int b = blockOf(pa);
             final int gen = gens[pa >>> 12];
             int info = h[b + 1];
-            if (h[b] != pa || (info & (VALID | CODE32)) != want || h[b + 2] != gen) {
+            // The three compares as one branch: a code write (the generation) is rare, and C2
+            // turns a branch it never saw taken into a trap that discards the compiled trace.
+            if (((h[b] ^ pa) | ((info & (VALID | CODE32)) ^ want) | (h[b + 2] ^ gen)) != 0) {
                 info = build(b, pa, want, m, gen);
+            }
+            if ((info & (EMPTY_BLOCK | SYSTEM_BLOCK)) != 0) {
+                // One branch for both, so that C2 has seen it taken (empty blocks end traces from
+                // the start); end() tells them apart and runs an INT n / IRET.
+                stop = newPage ? info | MOVE_PAGE : info;
+                break;
             }
             final int count = info & 31;
             final int last = eip + ((info >>> 8) & 0xFF) - 1; // the block's last byte
-            if (count == 0 || Integer.compareUnsigned(last, csLimit) > 0
-                    || Integer.compareUnsigned(last, eip) < 0) {
+            if (pastLimit(eip, last, csLimit)) {
                 break;
             }
             if (newPage) {
-                c.mmu.repeatFetchHits(hits); // the old page's hits come first
-                hits = -1; // moveFetchPage counts the first instruction's fetch
-                c.moveFetchPage(la, phys);
+                movePage(c, la, phys, hits);
+                hits = -1; // moveFetchPage counted the first instruction's fetch
             }
             final int start = firstSlot(b / HEADER);
-            if ((info & SYSTEM_BLOCK) != 0) {
-                return system(c, start, eip, done, hits);
-            }
             final int end = start + count * STRIDE;
             final int blockEip = eip;
             while (true) {
@@ -429,51 +437,64 @@ final class DecodeCache {
                 clk.cycles += (at - exitSynced) >>> STRIDE_SHIFT;
                 done += ran;
                 hits += ran;
-                if (fault != null) {
-                    final jx86.arch.CpuFault f = fault;
-                    fault = null;
-                    hits++; // the faulting instruction was fetched, not retired
-                    c.eip = eip;
-                    retire(c, hits, done);
-                    if (!Interrupts.raiseException(c, f)) {
-                        // as in Cpu.step: a fault that ends in shutdown advances no cycle
-                        c.enterShutdown();
-                        return done + 1;
-                    }
-                    clk.cycles++;
-                    return done + 1;
-                }
                 if (ret < 0) {
-                    break blocks;
+                    break blocks; // a fault too (end() delivers it)
                 }
                 // A loop that is this one block (a taken Jcc back to its start): run it again
                 // without the lookup when the boundary checks the loop top would make still pass
-                // (a store into the block's lines or an event ends it as at any block end).
-                if (eip != blockEip || !quiet || done >= budget || clk.cycles >= clk.nextEventAt
-                        || c.events() != events || gens[pa >>> 12] != gen) {
+                // (a store into the block's lines or an event ends it as at any block end). The
+                // rare ones (budget used up, events, a code write) as one branch, as above
+                // ((budget - 1 - done) >> 31 is -1 once done reaches budget).
+                if (eip != blockEip || !quiet || clk.cycles >= clk.nextEventAt
+                        || (((budget - 1 - done) >> 31) | (c.events() ^ events) | (gens[pa >>> 12] ^ gen)) != 0) {
                     continue blocks;
                 }
             }
         }
-        c.eip = eip;
-        retire(c, hits, done);
-        return done;
+        return end(c, eip, hits, done, stop, phys);
     }
 
     /**
-     * Runs the INT n or IRET in slot {@code s} (EIP {@code eip}) after the trace's {@code done}
-     * steps, as the trace's last step, exactly as the run loop's {@code Cpu.step} runs it through
-     * {@link Exec} (same handler, same rollback of EIP and ESP on a fault, RF cleared unless the
-     * instruction kept it, one cycle); returns the trace's steps. The trace's fetches are booked
-     * first, with this instruction's own (an I-TLB hit on the fetch page, {@code hits} = -1 when
-     * the page change already counted it), so the TLB sees them in the decoder's order before a
-     * CPL change settles them. The trace runs only with TF and the debug registers off, so the
+     * Ends a trace at EIP {@code eip} after {@code done} steps with {@code hits} I-TLB hits of the
+     * fetch page not yet booked, and returns its steps. Normally it books them and the retired
+     * instructions. After a fault in the last block ({@link #fault} set) it books the faulting
+     * instruction's fetch too and delivers the fault as {@code Cpu.step} does. At an INT n or IRET
+     * block ({@code stop}: that block's header word, with {@link #MOVE_PAGE} when the block starts
+     * a new fetch page at frame {@code phys}) it runs that instruction as the trace's last step,
+     * exactly as the run loop's {@code Cpu.step} runs it through {@link Exec} (same handler, same
+     * rollback of EIP and ESP on a fault, RF cleared unless the instruction kept it, one cycle).
+     * The trace's fetches are booked first, with this instruction's own (an I-TLB hit on the fetch
+     * page; the page change counts it), so the TLB sees them in the decoder's order before a CPL
+     * change settles them. The trace runs only with TF and the debug registers off, so the
      * single-step and data-breakpoint parts of {@code Cpu.step} have nothing to do.
+     *
+     * <p>All of the trace's ends are this one method on purpose: at over 325 bytes of bytecode it
+     * is above HotSpot's FreqInlineSize, so C2 keeps it a call and the branches to a fault or an
+     * INT n / IRET are not in the compiled trace. There such a branch, never taken while C2
+     * profiled the trace (a boot has neither), was an uncommon trap that discarded the whole
+     * compiled trace the first time it was taken (docs/performance.md, round 9).
      */
-    private int system(Cpu c, int s, int eip, int done, int hits) {
-        systemRuns++;
-        final int o = e[s];
+    private int end(Cpu c, int eip, int hits, int done, int stop, int phys) {
         c.eip = eip;
+        if (fault != null) {
+            final jx86.arch.CpuFault f = fault;
+            fault = null;
+            retire(c, hits + 1, done); // the faulting instruction was fetched, not retired
+            return raise(c, f, done + 1);
+        }
+        final int last = eip + ((stop >>> 8) & 0xFF) - 1; // the block's last byte (trace's checks)
+        if ((stop & SYSTEM_BLOCK) == 0 || pastLimit(eip, last, c.segLimit[Cpu.CS])) {
+            retire(c, hits, done);
+            return done;
+        }
+        final int la = c.segBase[Cpu.CS] + eip;
+        if ((stop & MOVE_PAGE) != 0) {
+            movePage(c, la, phys, hits);
+            hits = -1; // moveFetchPage counted the INT n / IRET's fetch
+        }
+        systemRuns++;
+        final int s = firstSlot(blockNumber(phys | (la & 0xFFF)));
+        final int o = e[s];
         retire(c, hits + 1, done);
         final int esp = c.regs[Cpu.ESP];
         c.insnEip = eip;
@@ -493,12 +514,7 @@ final class DecodeCache {
         } catch (jx86.arch.CpuFault f) {
             c.eip = eip;
             c.regs[Cpu.ESP] = esp;
-            if (!Interrupts.raiseException(c, f)) {
-                c.enterShutdown(); // as in Cpu.step: a fault that ends in shutdown advances no cycle
-                return done + 1;
-            }
-            c.clock.cycles++;
-            return done + 1;
+            return raise(c, f, done + 1);
         }
         c.instructions++;
         if (!c.keepRf) {
@@ -506,6 +522,34 @@ final class DecodeCache {
         }
         c.clock.cycles++;
         return done + 1;
+    }
+
+    /** True when a block at {@code eip} whose last byte is at {@code last} does not lie within the CS limit. */
+    private static boolean pastLimit(int eip, int last, int csLimit) {
+        return Integer.compareUnsigned(last, csLimit) > 0 || Integer.compareUnsigned(last, eip) < 0;
+    }
+
+    /**
+     * The trace's fetch page change to linear address {@code la} in frame {@code phys}: the old
+     * page's {@code hits} are booked first, then {@code Cpu.moveFetchPage} counts the fetch of the
+     * first instruction on the new page.
+     */
+    private static void movePage(Cpu c, int la, int phys, int hits) {
+        c.mmu.repeatFetchHits(hits);
+        c.moveFetchPage(la, phys);
+    }
+
+    /**
+     * Delivers fault {@code f} of the trace's last step and returns the trace's {@code steps}: as
+     * in {@code Cpu.step}, a fault that ends in shutdown advances no cycle.
+     */
+    private static int raise(Cpu c, jx86.arch.CpuFault f, int steps) {
+        if (!Interrupts.raiseException(c, f)) {
+            c.enterShutdown();
+            return steps;
+        }
+        c.clock.cycles++;
+        return steps;
     }
 
     /**
@@ -872,6 +916,8 @@ final class DecodeCache {
         int info = want | count | bytes << 8;
         if (count == 1 && (e[base] & 0xFF) == SYSTEM) {
             info |= SYSTEM_BLOCK;
+        } else if (count == 0) {
+            info |= EMPTY_BLOCK;
         }
         h[b] = pa;
         h[b + 1] = info;

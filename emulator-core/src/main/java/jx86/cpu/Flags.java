@@ -182,39 +182,44 @@ final class Flags {
         return condSlow(c, cc);
     }
 
+    // condSub and condLogic test only the flags their condition reads, each once: a flag computed
+    // for every condition (OF was) is a branch of its own in the compiled caller (the trace runner
+    // inlines them), and C2 turns a branch it never saw go both ways, such as OF = 1 before the
+    // first signed overflow, into a trap that discards the caller (docs/performance.md, round 9).
+
     private static boolean condSub(Cpu c, int cc) {
         int a = c.lfA;
         int b = c.lfB;
         int r = c.lfRes;
         int sign = c.lfSign;
-        boolean zf = (r & ((sign << 1) - 1)) == 0;
-        boolean sf = (r & sign) != 0;
-        boolean of = (((a ^ b) & (a ^ r)) & sign) != 0;
+        int zero = r & ((sign << 1) - 1); // 0: ZF
+        int borrow = (~a & b) | ((~a | b) & r); // its sign bit: CF
+        int over = (a ^ b) & (a ^ r); // its sign bit: OF
         boolean v;
         switch (cc >> 1) {
             case 0:
-                v = of;
+                v = (over & sign) != 0;
                 break;
             case 1:
-                v = (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                v = (borrow & sign) != 0;
                 break;
             case 2:
-                v = zf;
+                v = zero == 0;
                 break;
             case 3:
-                v = zf || (((~a & b) | ((~a | b) & r)) & sign) != 0;
+                v = zero == 0 || (borrow & sign) != 0;
                 break;
             case 4:
-                v = sf;
+                v = (r & sign) != 0;
                 break;
             case 5:
                 v = parity(r);
                 break;
             case 6:
-                v = sf != of;
+                v = ((r ^ over) & sign) != 0; // SF != OF
                 break;
             default:
-                v = zf || sf != of;
+                v = zero == 0 || ((r ^ over) & sign) != 0;
                 break;
         }
         return v != ((cc & 1) != 0);
@@ -223,8 +228,7 @@ final class Flags {
     private static boolean condLogic(Cpu c, int cc) {
         int r = c.lfRes;
         int sign = c.lfSign;
-        boolean zf = (r & ((sign << 1) - 1)) == 0;
-        boolean sf = (r & sign) != 0;
+        int zero = r & ((sign << 1) - 1); // 0: ZF
         boolean v;
         switch (cc >> 1) {
             case 0: // OF = 0
@@ -233,16 +237,16 @@ final class Flags {
                 break;
             case 2:
             case 3:
-                v = zf;
+                v = zero == 0;
                 break;
             case 5:
                 v = parity(r);
                 break;
             case 7:
-                v = zf || sf;
+                v = zero == 0 || (r & sign) != 0;
                 break;
             default: // 4 (S), 6 (SF != OF = SF)
-                v = sf;
+                v = (r & sign) != 0;
                 break;
         }
         return v != ((cc & 1) != 0);

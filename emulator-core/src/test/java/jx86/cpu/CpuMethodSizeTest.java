@@ -47,6 +47,22 @@ class CpuMethodSizeTest {
                 .as("methods of %d bytes or more (largest: %s)", LIMIT, largest).isEmpty();
     }
 
+    /**
+     * The cache runner's rare paths stay calls: C2 inlines a method called on most of its caller's
+     * runs up to FreqInlineSize (325 bytes of bytecode), and a branch of an inlined method that C2
+     * never saw taken becomes an uncommon trap discarding the whole compiled caller when it is
+     * taken (DecodeCache.end: a fault, an INT n / IRET; generic: the helpers' forms;
+     * docs/performance.md, round 9).
+     */
+    @Test
+    void theRunnersRarePaths_stayAboveFreqInlineSize() throws IOException {
+        try (InputStream in = DecodeCache.class.getResourceAsStream("DecodeCache.class")) {
+            List<MethodSize> sizes = methodSizes("DecodeCache.class", in);
+            assertThat(sizes).filteredOn(m -> m.name.equals("end") || m.name.equals("generic"))
+                    .hasSize(2).allMatch(m -> m.codeLength > 325, "over 325 bytes of bytecode");
+        }
+    }
+
     @Test
     void reader_findsExecuteInExec_withPlausibleLength() throws IOException {
         try (InputStream in = Exec.class.getResourceAsStream("Exec.class")) {

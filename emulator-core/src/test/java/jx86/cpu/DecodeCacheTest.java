@@ -119,28 +119,58 @@ class DecodeCacheTest {
                 new int[] {0x75, 0xEF},                                          // jnz L
                 new int[] {0xF4});                                               // hlt
         for (int slice = 1; slice <= 9; slice++) {
-            CpuTestSupport cached = CpuTestSupport.flat32().code(loop);
-            CpuTestSupport plain = CpuTestSupport.flat32().code(loop);
-            plain.cpu.setDecodeCache(false);
-            for (int n = 1; n < 100 && !cached.cpu.halted(); n++) {
-                cached.cpu.run(slice);
-                plain.cpu.run(slice);
-                String at = "slice " + slice + ", run " + n;
-                assertThat(cached.cpu.instructions).as(at).isEqualTo(plain.cpu.instructions);
-                assertThat(cached.cpu.eip).as(at).isEqualTo(plain.cpu.eip);
-                assertThat(cached.clock.cycles).as(at).isEqualTo(plain.clock.cycles);
-                assertThat(cached.cpu.regs).as(at).containsExactly(plain.cpu.regs);
-                assertThat(cached.flags()).as(at).isEqualTo(plain.flags());
-                assertThat(cached.mmu.itlb().total(jx86.mmu.TlbEvent.HITS)).as(at)
-                        .isEqualTo(plain.mmu.itlb().total(jx86.mmu.TlbEvent.HITS));
-                if (!plain.cpu.halted()) {
-                    assertThat(cached.cpu.instructions).as(at).isEqualTo((long) n * slice);
-                }
-            }
-            assertThat(cached.cpu.halted()).as("slice " + slice).isTrue();
+            CpuTestSupport cached = runInSlices(loop, slice);
             assertThat(cached.reg(Cpu.EBX)).isEqualTo(1);
             assertThat(cached.reg(EAX)).isEqualTo(6 + 5 + 4 + 3 + 2 + 1);
         }
+    }
+
+    /**
+     * A loop that is one block (add, dec, jnz back to its own start: the trace runs it again
+     * without a lookup while the budget lasts), run in slices of every size from 1 to 9 with and
+     * without the cache: each slice ends after exactly the budgeted instructions, also when the
+     * budget runs out at the loop's end (round 9 made that check part of one combined branch).
+     */
+    @Test
+    void singleBlockLoop_everySliceSize_endsAtTheBudget() {
+        int[] loop = CpuTestSupport.cat(
+                new int[] {0xB9, 0x14, 0x00, 0x00, 0x00},                      // mov ecx, 20
+                new int[] {0x01, 0xC8},                                          // L: add eax, ecx
+                new int[] {0x49},                                                // dec ecx
+                new int[] {0x75, 0xFB},                                          // jnz L
+                new int[] {0xF4});                                               // hlt
+        for (int slice = 1; slice <= 9; slice++) {
+            CpuTestSupport cached = runInSlices(loop, slice);
+            assertThat(cached.reg(EAX)).isEqualTo(20 * 21 / 2);
+        }
+    }
+
+    /**
+     * Runs {@code program} in slices of {@code slice} instructions with and without the cache:
+     * after each slice both have run exactly the budgeted instructions (until the HLT), at the
+     * same EIP, with the same registers, flags, cycles and I-TLB hits; returns the cached run.
+     */
+    private static CpuTestSupport runInSlices(int[] program, int slice) {
+        CpuTestSupport cached = CpuTestSupport.flat32().code(program);
+        CpuTestSupport plain = CpuTestSupport.flat32().code(program);
+        plain.cpu.setDecodeCache(false);
+        for (int n = 1; n < 100 && !cached.cpu.halted(); n++) {
+            cached.cpu.run(slice);
+            plain.cpu.run(slice);
+            String at = "slice " + slice + ", run " + n;
+            assertThat(cached.cpu.instructions).as(at).isEqualTo(plain.cpu.instructions);
+            assertThat(cached.cpu.eip).as(at).isEqualTo(plain.cpu.eip);
+            assertThat(cached.clock.cycles).as(at).isEqualTo(plain.clock.cycles);
+            assertThat(cached.cpu.regs).as(at).containsExactly(plain.cpu.regs);
+            assertThat(cached.flags()).as(at).isEqualTo(plain.flags());
+            assertThat(cached.mmu.itlb().total(jx86.mmu.TlbEvent.HITS)).as(at)
+                    .isEqualTo(plain.mmu.itlb().total(jx86.mmu.TlbEvent.HITS));
+            if (!plain.cpu.halted()) {
+                assertThat(cached.cpu.instructions).as(at).isEqualTo((long) n * slice);
+            }
+        }
+        assertThat(cached.cpu.halted()).as("slice " + slice).isTrue();
+        return cached;
     }
 
     @Test

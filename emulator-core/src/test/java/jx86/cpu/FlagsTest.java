@@ -70,6 +70,40 @@ class FlagsTest {
         assertThat(Flags.cond(t.cpu, 0x0)).isTrue();
     }
 
+    /**
+     * Every condition code after a CMP and after an AND (Flags.cond's condSub and condLogic, which
+     * test only the flags a condition reads) agrees with the condition worked out from the EFLAGS
+     * bits, for operands at the carry, sign and overflow edges of each operand size.
+     */
+    @Test
+    void everyCondition_afterCmpAndAnd_matchesTheEflagsBits() {
+        int[] values = {0, 1, 2, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1234_5678};
+        CpuTestSupport t = CpuTestSupport.flat32();
+        for (int op : new int[] {Alu.CMP, Alu.AND}) {
+            for (int size : new int[] {1, 2, 4}) {
+                for (int a : values) {
+                    for (int b : values) {
+                        Alu.arith(t.cpu, op, size, a, b);
+                        boolean[] lazy = new boolean[16]; // before getEflags, which settles the flags
+                        for (int cc = 0; cc < 16; cc++) {
+                            lazy[cc] = Flags.cond(t.cpu, cc);
+                        }
+                        int f = t.cpu.getEflags();
+                        boolean of = (f & 0x800) != 0;
+                        boolean cf = (f & 1) != 0;
+                        boolean zf = (f & 0x40) != 0;
+                        boolean sf = (f & 0x80) != 0;
+                        boolean[] holds = {of, cf, zf, cf || zf, sf, (f & 4) != 0, sf != of, zf || sf != of};
+                        for (int cc = 0; cc < 16; cc++) {
+                            assertThat(lazy[cc]).as("op %d, size %d, %x, %x, cc %x", op, size, a, b, cc)
+                                    .isEqualTo(holds[cc >> 1] != ((cc & 1) != 0));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void parity_countsLowByteOnly() {
         assertThat(Flags.parity(0x0300)).isTrue();

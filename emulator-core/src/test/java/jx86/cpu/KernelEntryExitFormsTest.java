@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.function.Consumer;
 import jx86.arch.Vectors;
 import jx86.mmu.Paging;
+import jx86.mmu.TlbEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +150,42 @@ class KernelEntryExitFormsTest {
         assertThat(shutdown.cpu.inShutdown()).isTrue();
         assertThat(shutdown.cpu.cr2).as("the frame's lowest dword, written first").isEqualTo(0x26000 - 12);
         assertThat(shutdown.reg(Cpu.ESP)).isEqualTo(0x26000);
+    }
+
+    /**
+     * An INT 0x80 that is the first instruction of another code page, reached by a JMP inside a
+     * trace (round 9: the trace stops before it and {@code DecodeCache.end} moves the fetch page,
+     * counting the INT's fetch, before it runs the INT), with paging on so that each page change is
+     * an I-TLB lookup the counters compare; five times, then INT 0x81 (#GP) as in the first test.
+     */
+    @Test
+    void intAsTheFirstInstructionOfANewCodePage_movesTheFetchPageFirst() {
+        int[] user = cat(
+                new int[] {0xB9, 0x05, 0x00, 0x00, 0x00},          // 2000 mov ecx, 5
+                new int[] {0xE9}, le32(0x3000 - 0x200A),           // 2005 L: jmp 3000
+                new int[] {0xE2, 0xF9},                            // 200A loop L
+                new int[] {0xCD, 0x81});                           // 200C int 0x81 (gate DPL 0)
+        int[] page = cat(
+                new int[] {0xCD, 0x80},                            // 3000 int 0x80
+                new int[] {0x01, 0xDE},                            // 3002 add esi, ebx
+                new int[] {0xE9}, le32(0x200A - 0x3009));          // 3004 jmp 200A
+        int[] syscall = {0x43, 0xCF};                              // inc ebx; iret
+        CpuTestSupport t = onEveryEngine(s -> {
+            ring3(s, 0x202, syscall, user);
+            for (int k = 0; k < page.length; k++) {
+                s.poke8(0x3000 + k, page[k]);
+            }
+            s.identityPaging(0x3FF000);
+            for (int i = 0; i < 1024; i++) {
+                s.poke32(CpuTestSupport.pte(i << 12), (i << 12) | 7); // user pages
+            }
+            s.poke32(0x10000, CpuTestSupport.PAGE_TABLE | 7);
+        }, "int at the start of a new code page", 11);
+        assertThat(t.cpu.eip).isEqualTo(HANDLERS + Vectors.GP + 1);
+        assertThat(t.reg(Cpu.EBX)).isEqualTo(5);
+        assertThat(t.reg(Cpu.ESI)).isEqualTo(1 + 2 + 3 + 4 + 5);
+        assertThat(frame(t)).as("error code (IDT, vector 0x81), saved EIP, CS").containsExactly(0x81 * 8 + 2, USER + 0xC, 0x1B);
+        assertThat(t.mmu.itlb().total(TlbEvent.HITS)).as("paging on: the fetches went through the I-TLB").isGreaterThan(40);
     }
 
     /**
