@@ -322,8 +322,7 @@ final class PreDecoder {
     private void moffs(boolean asz32, int segOvr) {
         dDisp = fetch(asz32 ? 4 : 2);
         int seg = segOvr >= 0 ? segOvr : Cpu.DS;
-        dOpnd = (asz32 ? 5 : 6) | (Cpu.EAX << 3) | (seg << 8) | (8 << 11) | (8 << 15)
-                | (asz32 ? 1 << 21 : 0) | (1 << 22);
+        dOpnd = operand(asz32 ? 5 : 6, Cpu.EAX, 0, seg, 8, 8, 0, asz32);
     }
 
     /**
@@ -333,9 +332,18 @@ final class PreDecoder {
     private int modrmRegisters(boolean asz32) {
         int m = next();
         int reg = (m >>> 3) & 7;
-        dOpnd = (m & 7) | (reg << 3) | (3 << 6) | (Cpu.DS << 8) | (8 << 11) | (8 << 15)
-                | (asz32 ? 1 << 21 : 0) | (1 << 22);
+        dOpnd = operand(m & 7, reg, 3, Cpu.DS, 8, 8, 0, asz32);
         return (reg << 2) | 3;
+    }
+
+    /**
+     * The operand word {@link Mem#modrm} leaves (rm, reg, mod, segment, base and index register or
+     * 8 for none, scale, address size, and bit 22: decoded), in the one layout moffs, the register-only
+     * ModR/M and the full ModR/M all use.
+     */
+    private static int operand(int rm, int reg, int mod, int seg, int base, int index, int scale, boolean asz32) {
+        return rm | (reg << 3) | (mod << 6) | (seg << 8) | (base << 11) | (index << 15) | (scale << 19)
+                | (asz32 ? 1 << 21 : 0) | (1 << 22);
     }
 
     /**
@@ -431,8 +439,7 @@ final class PreDecoder {
         if (segOvr >= 0) {
             seg = segOvr;
         }
-        dOpnd = rm | (reg << 3) | (mod << 6) | (seg << 8) | (base << 11) | (index << 15) | (scale << 19)
-                | (asz32 ? 1 << 21 : 0) | (1 << 22);
+        dOpnd = operand(rm, reg, mod, seg, base, index, scale, asz32);
         dDisp = disp;
         return (reg << 2) | mod;
     }
