@@ -1092,35 +1092,19 @@ final class DecodeCache {
     }
 
 
-    /** Less frequent specialised forms (a call, so runBlock stays small enough to compile well). */
+    /**
+     * Less frequent specialised forms (a call, so runBlock stays small enough to compile well): the
+     * near stack forms and the register tests here, the rest in {@link #fastRareMore}. Two methods
+     * on purpose: C2 inlines at most DesiredMethodLimit (8,000) bytes of bytecode into one
+     * compiled method, and the stack forms bring the MMU's hit paths with them; as one method it
+     * used up that budget before it reached the TEST forms, so {@code Alu.testValue} stayed a call
+     * and ran in HotSpot's bytecode interpreter for most of a kernel-heavy run while its own C2
+     * compilation waited in the queue (8.6 % of the guest thread's samples; docs/performance.md,
+     * round 10). Each part stays above FreqInlineSize (CpuMethodSizeTest), so neither is inlined
+     * into its caller and each gets its own budget.
+     */
     private static int fastRare(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
         switch (id) {
-            case GRP3_R32: {
-                int d = e[i + 2];
-                int op = (o >>> 12) & 7;
-                if (op < 4) {
-                    r[d] = Alu.notNeg(c, op, 4, r[d]);
-                } else {
-                    Alu.mulDiv(c, op, 4, r[d]);
-                }
-                return next;
-            }
-            case TEST_RI32:
-                Alu.testValue(c, 4, r[e[i + 2]], e[i + 3]);
-                return next;
-            case TEST_RR32: {
-                int x = e[i + 3];
-                Alu.testValue(c, 4, r[x & 7], r[x >>> 3]);
-                return next;
-            }
-            case TEST_RR8: {
-                int x = e[i + 3];
-                Alu.testValue(c, 1, Mem.getReg(c, 1, x & 7), Mem.getReg(c, 1, x >>> 3));
-                return next;
-            }
-            case TEST_AL8:
-                Alu.testValue(c, 1, r[Cpu.EAX] & 0xFF, e[i + 3]);
-                return next;
             // The stack forms (StackFast) run here, out of runBlock: with six cases in runBlock,
             // HotSpot inlined them there with the MMU's hit path and the RAM store, and a
             // stack-heavy loop ran slower than with this call (docs/performance.md, round 7).
@@ -1140,6 +1124,43 @@ final class DecodeCache {
             case LEAVE32:
                 StackFast.leave(c, r);
                 return next;
+            case TEST_RI32:
+                Alu.testValue(c, 4, r[e[i + 2]], e[i + 3]);
+                return next;
+            case TEST_RR32: {
+                int x = e[i + 3];
+                Alu.testValue(c, 4, r[x & 7], r[x >>> 3]);
+                return next;
+            }
+            case TEST_RR8: {
+                int x = e[i + 3];
+                Alu.testValue(c, 1, Mem.getReg(c, 1, x & 7), Mem.getReg(c, 1, x >>> 3));
+                return next;
+            }
+            case TEST_AL8:
+                Alu.testValue(c, 1, r[Cpu.EAX] & 0xFF, e[i + 3]);
+                return next;
+            case CDQ:
+                r[Cpu.EDX] = r[Cpu.EAX] >> 31;
+                return next;
+            default:
+                return fastRareMore(c, r, e, i, o, id, next);
+        }
+    }
+
+    /** The rest of {@link #fastRare}'s forms: memory operands, PUSHA/POPA, multiplies and shifts, byte ALU. */
+    private static int fastRareMore(Cpu c, int[] r, int[] e, int i, int o, int id, int next) {
+        switch (id) {
+            case GRP3_R32: {
+                int d = e[i + 2];
+                int op = (o >>> 12) & 7;
+                if (op < 4) {
+                    r[d] = Alu.notNeg(c, op, 4, r[d]);
+                } else {
+                    Alu.mulDiv(c, op, 4, r[d]);
+                }
+                return next;
+            }
             case PUSH_M32: { // the operand is read before ESP moves (and with ESP as it was)
                 int od = e[i + 1];
                 StackFast.push32(c, r, load(c, (od >>> 8) & 7, ea(r, e, i, od), 4));
@@ -1150,9 +1171,6 @@ final class DecodeCache {
                 return next;
             case POPA32:
                 StackFast.popa(c, r);
-                return next;
-            case CDQ:
-                r[Cpu.EDX] = r[Cpu.EAX] >> 31;
                 return next;
             case ALU_AL8:
                 Alu.aluAI(c, (o >>> 12) & 7, 1, e[i + 3]);
