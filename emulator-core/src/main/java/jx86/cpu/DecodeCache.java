@@ -344,6 +344,7 @@ final class DecodeCache {
         // on (e.g. INTR while IF = 0 is inert; cached instructions cannot change IF) and no change.
         final int events = c.events();
         final boolean quiet = c.boundaryQuiet();
+        final int loud = quiet ? 0 : 1;
         this.cpu = c;
         this.regs = c.regs;
         this.clock = clk;
@@ -355,8 +356,15 @@ final class DecodeCache {
         int eip = c.eip;
         int stop = 0; // the header word of an empty or INT n / IRET block the trace stops at
         blocks:
-        while (done < budget) {
-            if (clk.cycles >= clk.nextEventAt || (done > 0 && (!quiet || c.events() != events))) {
+        while (true) {
+            // The budget used up and a timer event due as one branch: C2 turns a branch it never
+            // saw taken into a trap that discards the compiled trace, and the budget runs out in
+            // a trace only some 300 times per kernel-heavy:8 run, timer events 13,000 times.
+            int over = used(done, budget, clk);
+            if (done > 0) {
+                over |= loud | (c.events() ^ events);
+            }
+            if (over != 0) {
                 break;
             }
             final int la = csBase + eip;
@@ -442,16 +450,28 @@ final class DecodeCache {
                 }
                 // A loop that is this one block (a taken Jcc back to its start): run it again
                 // without the lookup when the boundary checks the loop top would make still pass
-                // (a store into the block's lines or an event ends it as at any block end). The
-                // rare ones (budget used up, events, a code write) as one branch, as above
-                // ((budget - 1 - done) >> 31 is -1 once done reaches budget).
-                if (eip != blockEip || !quiet || clk.cycles >= clk.nextEventAt
-                        || (((budget - 1 - done) >> 31) | (c.events() ^ events) | (gens[pa >>> 12] ^ gen)) != 0) {
+                // (a store into the block's lines or an event ends it as at any block end). All
+                // of them as one branch, taken whenever the block went elsewhere (most block
+                // ends), so that C2 has seen it taken: the rare ones alone (budget used up,
+                // events, a code write) were a branch of their own, which trapped in most runs
+                // (docs/performance.md, round 10). The loop top reads the same fields again.
+                if (((eip ^ blockEip) | loud | used(done, budget, clk) | (c.events() ^ events)
+                        | (gens[pa >>> 12] ^ gen)) != 0) {
                     continue blocks;
                 }
             }
         }
         return end(c, eip, hits, done, stop, phys);
+    }
+
+    /**
+     * Non-zero when a trace that has taken {@code done} steps of {@code budget} must stop for the
+     * budget or a timer event that is due ({@code cycles >= nextEventAt}), without a branch:
+     * (budget - 1 - done) >> 31 is -1 once done reaches budget, and the cycles' difference is
+     * negative once the event is due (both stay far from overflow).
+     */
+    private static int used(int done, int budget, jx86.clock.VirtualClock clk) {
+        return ((budget - 1 - done) >> 31) | (int) ((clk.nextEventAt - 1 - clk.cycles) >>> 63);
     }
 
     /**
