@@ -7,14 +7,15 @@ import java.nio.file.Path;
 
 /**
  * An opt-in progress sampler ({@code -Djx86.progress=MS}, off by default): a daemon thread that
- * prints, every MS milliseconds of wall time, the guest instructions retired and virtual cycles in
- * that interval, and the CPU time the process's threads took in it (the threads named {@code java},
- * the launcher's main thread that runs the guest, the C2 and C1 compiler threads, and the rest,
- * read from {@code /proc/self/task} in ticks of 10 ms), to stderr. It shows where the wall time
- * of a run goes: how many instructions each interval retires while the translator's code is still
- * interpreted or in C1's tiers and the compilers compete for the cores, and how many once C2's code
- * has arrived (compare with {@code -XX:+PrintCompilation}, whose time stamps are milliseconds since
- * JVM start like this sampler's {@code t}). Round 10 in docs/performance.md.
+ * prints to stderr, every MS milliseconds of wall time, the guest instructions retired and virtual
+ * cycles in that interval, the blocks the translator has compiled so far, and the CPU time the
+ * process's threads took in the interval (the threads named {@code java}, the launcher's main
+ * thread that runs the guest; the C2 and the C1 compiler threads; the rest), read from
+ * {@code /proc/self/task} in ticks of 10 ms. It shows where the wall time of a run goes: how many
+ * instructions each interval retires while the translator's code is still interpreted or in C1's
+ * tiers and the compilers compete for the cores, and how many once C2's code has arrived (compare
+ * with {@code -XX:+PrintCompilation}, whose time stamps are milliseconds since JVM start like this
+ * sampler's first column). Round 10 in docs/performance.md.
  *
  * <p>Free when off: {@link #start} is called once per engine selection and returns at once. The
  * guest thread is not touched at all when on; the sampler reads its plain counters from another
@@ -54,7 +55,7 @@ final class Progress implements Runnable {
         // instant from /proc is seconds off in some VMs).
         final long startMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         final long nano0 = System.nanoTime();
-        System.err.println("progress: t_ms instr d_instr mips cycles d_cycles cpu_guest_ms cpu_c2_ms cpu_c1_ms cpu_other_ms");
+        System.err.println("progress: t_ms instr d_instr mips cycles d_cycles cpu_guest_ms cpu_c2_ms cpu_c1_ms cpu_other_ms blocks");
         long lastInstr = cpu.instructions;
         long lastCycles = cpu.clock.cycles;
         long lastNano = nano0;
@@ -71,9 +72,10 @@ final class Progress implements Runnable {
             final long[] now = threadCpu();
             final long di = instr - lastInstr;
             final double mips = di / ((nano - lastNano) / 1e3);
-            System.err.printf("progress: %d %d %d %.1f %d %d %d %d %d %d%n",
+            System.err.printf("progress: %d %d %d %.1f %d %d %d %d %d %d %d%n",
                     startMs + (nano - nano0) / 1_000_000, instr, di, mips, cycles, cycles - lastCycles,
-                    now[0] - lastCpu[0], now[1] - lastCpu[1], now[2] - lastCpu[2], now[3] - lastCpu[3]);
+                    now[0] - lastCpu[0], now[1] - lastCpu[1], now[2] - lastCpu[2], now[3] - lastCpu[3],
+                    cpu.translatedBlocks());
             lastInstr = instr;
             lastCycles = cycles;
             lastNano = nano;
