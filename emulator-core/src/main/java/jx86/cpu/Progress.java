@@ -23,26 +23,24 @@ import java.nio.file.Path;
  */
 final class Progress implements Runnable {
     private static final long INTERVAL_MS = Long.getLong("jx86.progress", 0);
-    private static boolean started;
 
-    private final Cpu cpu;
+    /** Weakly: a machine that is dropped (e.g. between in-process bench runs) ends its sampler. */
+    private final java.lang.ref.WeakReference<Cpu> cpu;
     private final long intervalMs;
 
     private Progress(Cpu cpu, long intervalMs) {
-        this.cpu = cpu;
+        this.cpu = new java.lang.ref.WeakReference<>(cpu);
         this.intervalMs = intervalMs;
     }
 
-    /** Starts the sampler for {@code cpu} if {@code -Djx86.progress=MS} asks for one (the first CPU only). */
+    /**
+     * Starts a sampler for {@code cpu} if {@code -Djx86.progress=MS} asks for one. Called when
+     * the CPU's engine is selected, which a machine does once (no static "started" flag: the
+     * emulator keeps no global state, NoGlobalStateTest).
+     */
     static void start(Cpu cpu) {
         if (INTERVAL_MS <= 0) {
             return;
-        }
-        synchronized (Progress.class) {
-            if (started) {
-                return;
-            }
-            started = true;
         }
         final Thread t = new Thread(new Progress(cpu, INTERVAL_MS), "jx86-progress");
         t.setDaemon(true);
@@ -56,26 +54,34 @@ final class Progress implements Runnable {
         final long startMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         final long nano0 = System.nanoTime();
         System.err.println("progress: t_ms instr d_instr mips cycles d_cycles cpu_guest_ms cpu_c2_ms cpu_c1_ms cpu_other_ms blocks");
-        long lastInstr = cpu.instructions;
-        long lastCycles = cpu.clock.cycles;
+        final Cpu first = cpu.get();
+        if (first == null) {
+            return;
+        }
+        long lastInstr = first.instructions;
+        long lastCycles = first.clock.cycles;
         long lastNano = nano0;
         long[] lastCpu = threadCpu();
         while (true) {
             try {
-                Thread.sleep(intervalMs);
+                Thread.sleep(intervalMs); // holding no strong reference to the CPU
             } catch (InterruptedException e) {
                 return;
             }
+            final Cpu c = cpu.get();
+            if (c == null) {
+                return;
+            }
             final long nano = System.nanoTime();
-            final long instr = cpu.instructions;
-            final long cycles = cpu.clock.cycles;
+            final long instr = c.instructions;
+            final long cycles = c.clock.cycles;
             final long[] now = threadCpu();
             final long di = instr - lastInstr;
             final double mips = di / ((nano - lastNano) / 1e3);
             System.err.printf("progress: %d %d %d %.1f %d %d %d %d %d %d %d%n",
                     startMs + (nano - nano0) / 1_000_000, instr, di, mips, cycles, cycles - lastCycles,
                     now[0] - lastCpu[0], now[1] - lastCpu[1], now[2] - lastCpu[2], now[3] - lastCpu[3],
-                    cpu.translatedBlocks());
+                    c.translatedBlocks());
             lastInstr = instr;
             lastCycles = cycles;
             lastNano = nano;
