@@ -367,6 +367,7 @@ public final class Cpu {
             decoded.translate(value == Engine.JIT ? Jit.threshold() : 0);
         }
         engine = value;
+        Progress.start(this); // -Djx86.progress=MS only (docs/performance.md, round 10)
     }
 
     public Engine engine() {
