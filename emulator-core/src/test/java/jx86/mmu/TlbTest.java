@@ -352,6 +352,81 @@ class TlbTest {
         assertThat(tlb.fastEntry(1)).isZero();
     }
 
+    /**
+     * The flushes visit only the valid slots (Tlb.live); they must leave what invalidating every
+     * slot in order leaves, in a TLB of more than 64 slots (two words of the bitmap): the same
+     * entries, fast entries and counters, and the same victims, hits and misses afterwards. Random
+     * fills (4 KiB and 4 MiB, some global), hits and INVLPGs, then a CR3-style or full flush, on
+     * the TLB under test and on a reference flushed slot by slot.
+     */
+    @Test
+    void flushes_leaveWhatInvalidatingEverySlotLeaves() {
+        TlbGeometry g = new TlbGeometry(128, 4, 8, 4); // slots 0-127 4 KiB, 128-135 4 MiB
+        java.util.Random random = new java.util.Random(23);
+        for (int round = 0; round < 40; round++) {
+            Tlb fast = new Tlb("fast", g);
+            Tlb reference = new Tlb("reference", g);
+            long seed = random.nextLong();
+            churn(fast, new java.util.Random(seed));
+            churn(reference, new java.util.Random(seed));
+            boolean all = round % 4 == 3;
+            if (all) {
+                fast.flushAll();
+            } else {
+                fast.flushNonGlobal();
+            }
+            for (int s = 0; s < g.entries4k() + g.entries4m(); s++) {
+                if (all || (reference.flags(s) & Tlb.E_GLOBAL) == 0) {
+                    reference.invalidateSlot(s);
+                }
+            }
+            assertSameTlb(fast, reference, "round " + round + ", after the flush");
+            long after = random.nextLong();
+            churn(fast, new java.util.Random(after));
+            churn(reference, new java.util.Random(after));
+            assertSameTlb(fast, reference, "round " + round + ", refilled");
+        }
+    }
+
+    /** 300 random fills, fast-path hits and INVLPGs over 256 pages (8 per set: evictions) of 4 KiB and 4 regions of 4 MiB. */
+    private static void churn(Tlb t, java.util.Random r) {
+        for (int i = 0; i < 300; i++) {
+            boolean large = r.nextInt(6) == 0;
+            int la = large ? r.nextInt(4) << 22 | r.nextInt(1024) << 12 : (0x0100_0000 | r.nextInt(256) << 12);
+            int slot = t.lookup(la);
+            int op = r.nextInt(8);
+            if (op == 0) {
+                t.invalidatePage(la);
+            } else if (slot >= 0) {
+                t.publish(slot, la, -1);
+                t.hitFast(t.fastEntry(la >>> 12));
+            } else {
+                t.count(TlbEvent.MISSES, 0);
+                int flags = Tlb.E_WRITABLE | (r.nextInt(3) == 0 ? Tlb.E_GLOBAL : 0);
+                t.insertAndFill(la, large, large ? la & 0xFFC0_0000 : la, flags, 0, -1);
+            }
+        }
+    }
+
+    private static void assertSameTlb(Tlb a, Tlb b, String at) {
+        for (TlbEvent ev : TlbEvent.values()) {
+            assertThat(a.total(ev)).as(at + ": " + ev).isEqualTo(b.total(ev));
+        }
+        assertThat(a.validEntries()).as(at + ": valid entries").isEqualTo(b.validEntries());
+        for (int region = 0; region < 4; region++) {
+            for (int p = 0; p < 1024; p++) {
+                int page = region << 10 | p;
+                assertThat(a.fastEntry(page)).as(at + ": fast entry of page " + page).isEqualTo(b.fastEntry(page));
+                assertThat(a.lookup(page << 12)).as(at + ": slot of page " + page).isEqualTo(b.lookup(page << 12));
+            }
+        }
+        for (int p = 0; p < 256; p++) {
+            int la = 0x0100_0000 | p << 12;
+            assertThat(a.fastEntry(la >>> 12)).as(at + ": fast entry at " + Integer.toHexString(la)).isEqualTo(b.fastEntry(la >>> 12));
+            assertThat(a.lookup(la)).as(at + ": slot at " + Integer.toHexString(la)).isEqualTo(b.lookup(la));
+        }
+    }
+
     @Test
     void resetCounters_zeroesCountersButKeepsEntries() {
         fill(page(1), 0);
