@@ -12,6 +12,7 @@ import jx86.machine.PcMachine;
 import jx86.machine.RunResult;
 import jx86.machine.StartupTrace;
 import jx86.machine.Stats;
+import jx86.memory.PhysicalMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -425,7 +426,12 @@ public final class BootCommand implements Callable<Integer> {
             if (gdbPort != null) {
                 stub = openGdbStub(machine);
             }
-            result = machine.runToEnd();
+            try {
+                result = machine.runToEnd();
+            } catch (PhysicalMemory.RamUnavailableException e) {
+                // RAM above the first 128 MiB is allocated at first use; see checkHeap
+                throw new UserError("-m " + memoryMiB + ": " + heapHint(memoryMiB, "the JVM could not allocate it"));
+            }
             if (stats) {
                 System.err.print(Stats.format(machine));
             }

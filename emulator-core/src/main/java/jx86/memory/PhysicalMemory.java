@@ -22,16 +22,19 @@ import jx86.bus.MmioDevice;
  *
  * <p>RAM is little-endian byte arrays read through VarHandles; a Java array holds less than 2 GiB,
  * and a physical address of 2 GiB or more is a negative int. The first {@link #LOW_BYTES}
- * (1792 MiB) are one array, {@code low}, indexed by the address itself: every RAM access tests
- * {@code 0 <= pa < low.length}, the same unsigned test as the array's own bounds check, so a
- * machine of up to 1792 MiB (the default is 128) runs the single-array code plus that test.
- * RAM above lies in chunks of
- * {@link #CHUNK_BYTES} (256 MiB): byte {@code pa & CHUNK_MASK} of {@code chunks[pa >>> CHUNK_SHIFT]}
- * (the table has an entry for every shift result; entries below LOW_BYTES and beyond RAM are
- * null and never reached). Both pieces are 4 KiB-page aligned, so every access the CPU makes
- * inside one page stays inside one array. The ROM (0xC0000-0xFFFFF) lives in {@code low}. The
- * A20 gate masks address bit 20 of every access when disabled (real-mode wrap at 1 MiB), as the
- * chipset does.
+ * (128 MiB) are one array, {@code low}, allocated with the machine and indexed by the address
+ * itself: every RAM access tests {@code 0 <= pa < low.length}, the same unsigned test as the
+ * array's own bounds check, so a machine of up to 128 MiB (the default, and every benchmark
+ * class) runs the single-array code plus that test. RAM above lies in chunks of
+ * {@link #CHUNK_BYTES} (4 MiB): byte {@code pa & CHUNK_MASK} of {@code chunks[pa >>> CHUNK_SHIFT]}
+ * (the table has an entry for every shift result; entries below LOW_BYTES and beyond RAM stay
+ * null and are never reached). A chunk is allocated at its first store, copy or fill; until
+ * then it reads as zeros, as a zeroed array would, so the guest sees no difference, and the
+ * host's heap and page faults grow with the RAM the guest touches rather than with -m
+ * (docs/machine.md, "Guest RAM in the host"). All pieces are 4 KiB-page aligned, so every access
+ * the CPU makes inside one page stays inside one array. The ROM (0xC0000-0xFFFFF) lives in
+ * {@code low}. The A20 gate masks address bit 20 of every access when disabled (real-mode wrap
+ * at 1 MiB), as the chipset does.
  */
 public final class PhysicalMemory {
     public static final int KIND_RAM = 0;
@@ -46,19 +49,22 @@ public final class PhysicalMemory {
     /** The largest RAM: 3 GiB, below the hole 0xC0000000-0xFFFFFFFF that holds the APICs and the BIOS alias. */
     public static final long MAX_RAM_BYTES = 3L << 30;
 
-    /** Size of the chunks RAM above {@link #LOW_BYTES} is held in: 2^CHUNK_SHIFT bytes (256 MiB; docs/machine.md). */
-    public static final int CHUNK_SHIFT = 28;
+    /** Size of the chunks RAM above {@link #LOW_BYTES} is held in: 2^CHUNK_SHIFT bytes (4 MiB; docs/machine.md). */
+    public static final int CHUNK_SHIFT = 22;
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_BYTES - 1;
-    /** RAM below this (1792 MiB, seven chunks' worth) is the one array {@code low}. */
-    public static final int LOW_BYTES = 7 * CHUNK_BYTES;
+    /** RAM below this (128 MiB) is the one array {@code low}, allocated with the machine. */
+    public static final int LOW_BYTES = 128 << 20;
 
     private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** RAM from 0 up to LOW_BYTES (or its end), the ROM included: low[pa]. */
     private final byte[] low;
-    /** RAM from LOW_BYTES up: chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK]; 16 entries, null where not used. */
+    /**
+     * RAM from LOW_BYTES up: chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK]; 1024 entries, null where
+     * not RAM or not yet touched (see {@link #chunkFor}).
+     */
     private final byte[][] chunks = new byte[1 << (32 - CHUNK_SHIFT)][];
     private final long ramSize;
     /** One entry per 4 KiB page of the 4 GiB space: KIND_*. */
@@ -93,9 +99,6 @@ public final class PhysicalMemory {
         }
         this.ramSize = ramBytes;
         this.low = new byte[(int) Math.min(ramBytes, lowBytes)];
-        for (int i = lowBytes >>> CHUNK_SHIFT; (long) i << CHUNK_SHIFT < ramBytes; i++) {
-            chunks[i] = new byte[(int) Math.min(CHUNK_BYTES, ramBytes - ((long) i << CHUNK_SHIFT))];
-        }
         this.codeWrites = new CodeWriteTracker((int) (ramBytes >>> 12));
         // Filled by ranges, not page by page: a loop over the 2^20 pages runs in the bytecode
         // interpreter this early and cost 25 ms or more of every start-up (docs/performance.md).
@@ -181,8 +184,11 @@ public final class PhysicalMemory {
         return chunkRead8(pa);
     }
 
+    // (A chunk not yet allocated reads as zeros: the reads below do not allocate it.)
+
     private int chunkRead8(int pa) {
-        return chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] & 0xFF;
+        byte[] c = chunks[pa >>> CHUNK_SHIFT];
+        return c == null ? 0 : c[pa & CHUNK_MASK] & 0xFF;
     }
 
     public int ramRead16(int pa) {
@@ -190,7 +196,12 @@ public final class PhysicalMemory {
         if (pa >= 0 && pa < l.length) {
             return (short) LE16.get(l, pa) & 0xFFFF;
         }
-        return (short) LE16.get(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK) & 0xFFFF;
+        return chunkRead16(pa);
+    }
+
+    private int chunkRead16(int pa) {
+        byte[] c = chunks[pa >>> CHUNK_SHIFT];
+        return c == null ? 0 : (short) LE16.get(c, pa & CHUNK_MASK) & 0xFFFF;
     }
 
     public int ramRead32(int pa) {
@@ -202,7 +213,8 @@ public final class PhysicalMemory {
     }
 
     private int chunkRead32(int pa) {
-        return (int) LE32.get(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK);
+        byte[] c = chunks[pa >>> CHUNK_SHIFT];
+        return c == null ? 0 : (int) LE32.get(c, pa & CHUNK_MASK);
     }
 
     public void ramWrite8(int pa, int value) {
@@ -215,7 +227,7 @@ public final class PhysicalMemory {
     }
 
     private void chunkWrite8(int pa, int value) {
-        chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK] = (byte) value;
+        chunkFor(pa)[pa & CHUNK_MASK] = (byte) value;
     }
 
     public void ramWrite16(int pa, int value) {
@@ -223,8 +235,12 @@ public final class PhysicalMemory {
         if (pa >= 0 && pa < l.length) {
             LE16.set(l, pa, (short) value);
         } else {
-            LE16.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, (short) value);
+            chunkWrite16(pa, value);
         }
+    }
+
+    private void chunkWrite16(int pa, int value) {
+        LE16.set(chunkFor(pa), pa & CHUNK_MASK, (short) value);
     }
 
     public void ramWrite32(int pa, int value) {
@@ -237,7 +253,7 @@ public final class PhysicalMemory {
     }
 
     private void chunkWrite32(int pa, int value) {
-        LE32.set(chunks[pa >>> CHUNK_SHIFT], pa & CHUNK_MASK, value);
+        LE32.set(chunkFor(pa), pa & CHUNK_MASK, value);
     }
 
     /**
@@ -260,9 +276,47 @@ public final class PhysicalMemory {
         ramWrite32(pa, value);
     }
 
-    /** The array holding RAM address {@code pa}; {@link #indexOf} is its index there. */
+    /** The array holding RAM address {@code pa} (allocated if need be); {@link #indexOf} is its index there. */
     private byte[] arrayOf(int pa) {
-        return pa >= 0 && pa < low.length ? low : chunks[pa >>> CHUNK_SHIFT];
+        return pa >= 0 && pa < low.length ? low : chunkFor(pa);
+    }
+
+    /**
+     * The chunk holding RAM address {@code pa} (at or above the low array's end), allocated at
+     * this first access. The start-up heap check (BootCommand.checkHeap) makes room for all of
+     * RAM; should the heap still be too full, this throws {@link RamUnavailableException}, which
+     * ends the run with a message naming the heap setting, never an OutOfMemoryError.
+     */
+    private byte[] chunkFor(int pa) {
+        byte[] c = chunks[pa >>> CHUNK_SHIFT];
+        return c != null ? c : allocateChunk(pa >>> CHUNK_SHIFT);
+    }
+
+    private byte[] allocateChunk(int index) {
+        int size = (int) Math.min(CHUNK_BYTES, ramSize - ((long) index << CHUNK_SHIFT));
+        byte[] c;
+        try {
+            c = new byte[size];
+        } catch (OutOfMemoryError e) {
+            throw new RamUnavailableException(ramSize);
+        }
+        chunks[index] = c;
+        return c;
+    }
+
+    /** Whether the chunk holding RAM address {@code pa} has been allocated (for tests). */
+    boolean chunkAllocated(int pa) {
+        return chunks[pa >>> CHUNK_SHIFT] != null;
+    }
+
+    /**
+     * The JVM could not allocate a piece of guest RAM at its first use: the heap was fuller or
+     * more fragmented than the start-up check estimated. The run ends; the message names the RAM.
+     */
+    public static final class RamUnavailableException extends RuntimeException {
+        RamUnavailableException(long ramSize) {
+            super("the Java heap could not hold the guest's RAM (" + (ramSize >> 20) + " MiB)");
+        }
     }
 
     /** Index of RAM address {@code pa} in {@link #arrayOf}: never negative, unlike an address >= 2 GiB. */

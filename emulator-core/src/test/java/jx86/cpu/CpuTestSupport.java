@@ -11,7 +11,7 @@ import jx86.mmu.Mmu;
 import jx86.mmu.TlbEvent;
 
 /**
- * A bare CPU (2 MiB RAM, no devices) in a flat 32-bit protected-mode-like state or in real mode,
+ * A bare CPU (2 MiB RAM unless told, no devices) in a flat 32-bit protected-mode-like state or in real mode,
  * set up directly through the segment caches so the tests do not depend on the system code.
  * Test programs are hand-assembled bytes placed at {@link #CODE}; {@link #exec} appends HLT and
  * runs to it.
@@ -22,19 +22,30 @@ final class CpuTestSupport {
     static final int STACK_TOP = 0x9000;
     static final int STATUS = Cpu.CF | Cpu.PF | Cpu.AF | Cpu.ZF | Cpu.SF | Cpu.OF;
 
-    final PhysicalMemory mem = new PhysicalMemory(2 << 20);
+    final PhysicalMemory mem;
     final VirtualClock clock = new VirtualClock();
-    final Mmu mmu = new Mmu(mem, clock);
+    final Mmu mmu;
     final IoBus io = new IoBus();
-    final Cpu cpu = ExecutionPath.apply(new Cpu(mmu, io, clock));
+    final Cpu cpu;
     private int codeEnd;
+
+    private CpuTestSupport(long ramBytes) {
+        mem = new PhysicalMemory(ramBytes);
+        mmu = new Mmu(mem, clock);
+        cpu = ExecutionPath.apply(new Cpu(mmu, io, clock));
+    }
 
     /**
      * A flat 32-bit CPU on {@code engine}; on the translator every block is compiled on its first
      * run (threshold 1), so a test compares really compiled code with the other engines.
      */
     static CpuTestSupport flat32(Engine engine) {
-        CpuTestSupport t = flat32();
+        return flat32(engine, 2 << 20);
+    }
+
+    /** {@link #flat32(Engine)} with {@code ramBytes} of RAM. */
+    static CpuTestSupport flat32(Engine engine, long ramBytes) {
+        CpuTestSupport t = flat32(ramBytes);
         t.cpu.setEngine(engine);
         if (engine == Engine.JIT) {
             t.cpu.decoded.translate(1);
@@ -43,7 +54,11 @@ final class CpuTestSupport {
     }
 
     static CpuTestSupport flat32() {
-        CpuTestSupport t = new CpuTestSupport();
+        return flat32(2 << 20);
+    }
+
+    private static CpuTestSupport flat32(long ramBytes) {
+        CpuTestSupport t = new CpuTestSupport(ramBytes);
         Cpu c = t.cpu;
         c.setCr0(Cpu.CR0_PE | Cpu.CR0_ET);
         t.mmu.setCr0(c.cr0);
@@ -59,7 +74,7 @@ final class CpuTestSupport {
 
     /** Real mode with every segment register 0 (CS:IP = 0000:1000, SS:SP = 0000:9000). */
     static CpuTestSupport real() {
-        CpuTestSupport t = new CpuTestSupport();
+        CpuTestSupport t = new CpuTestSupport(2 << 20);
         Cpu c = t.cpu;
         for (int s = 0; s < 6; s++) {
             c.setSegmentCache(s, 0, 0, 0xFFFF, 0x93);

@@ -202,6 +202,85 @@ class PhysicalMemoryTest {
         assertThat(big.ramSize()).isEqualTo(size);
     }
 
+    // ---- chunks allocated at their first use ----
+
+    /** RAM: the low array (BOUNDARY), then three whole chunks and a short fourth one (1 MiB). */
+    private static PhysicalMemory fourChunks() {
+        return new PhysicalMemory(BOUNDARY + 3L * PhysicalMemory.CHUNK_BYTES + (1 << 20), BOUNDARY);
+    }
+
+    @Test
+    void anUntouchedChunk_readsAsZerosWithoutBeingAllocated() {
+        PhysicalMemory big = fourChunks();
+        int c1 = BOUNDARY;
+        int c2 = BOUNDARY + PhysicalMemory.CHUNK_BYTES;
+        assertThat(new int[] {big.read8(c1), big.read16(c1 + 0x7FF), big.read32(c2 - 2), big.read32(c2 + 0x10),
+            big.ramRead8(c2 + 1), big.ramRead16(c2 + 2), big.ramRead32(c2 + 4), big.readAligned32(c2 + 8)})
+                .containsOnly(0);
+        assertThat(big.dump(c1 - 4, 16)).containsOnly((byte) 0);
+        assertThat(big.chunkAllocated(c1) || big.chunkAllocated(c2)).as("reads allocate nothing").isFalse();
+    }
+
+    @Test
+    void theFirstStore_allocatesOnlyItsChunk_andEveryStoreWidthLands() {
+        PhysicalMemory big = fourChunks();
+        int c2 = BOUNDARY + PhysicalMemory.CHUNK_BYTES;
+        int c3 = c2 + PhysicalMemory.CHUNK_BYTES;
+        big.write8(c2 + 0x10, 0x5A);
+        assertThat(new boolean[] {big.chunkAllocated(BOUNDARY), big.chunkAllocated(c2), big.chunkAllocated(c3)})
+                .containsExactly(false, true, false);
+        big.ramStore16(c2 + 0x20, 0xBEEF);
+        big.ramStore32(c2 + 0x30, 0x01234567);
+        big.write32(c3 - 2, 0xA1B2C3D4);       // across the end of chunk 2 into untouched chunk 3
+        assertThat(new int[] {big.read8(c2 + 0x10), big.read16(c2 + 0x20), big.read32(c2 + 0x30),
+            big.read32(c3 - 2), big.read16(c3)}).containsExactly(0x5A, 0xBEEF, 0x01234567, 0xA1B2C3D4, 0xA1B2);
+        assertThat(big.chunkAllocated(c3)).isTrue();
+    }
+
+    @Test
+    void theShortLastChunk_endsWithRam() {
+        PhysicalMemory big = fourChunks();
+        int size = (int) big.ramSize();
+        big.write32(size - 4, 0x600DF00D);
+        assertThat(big.read32(size - 4)).isEqualTo(0x600DF00D);
+        big.write32(size - 2, 0);          // half in RAM, half unassigned
+        assertThat(big.read32(size - 4)).isEqualTo(0x0000F00D);
+        assertThat(big.read32(size)).isEqualTo(0xFFFF_FFFF);
+    }
+
+    @Test
+    void copiesFillsAndLoads_intoAndOutOfUntouchedChunks() {
+        PhysicalMemory big = fourChunks();
+        int c1 = BOUNDARY;
+        int c2 = BOUNDARY + PhysicalMemory.CHUNK_BYTES;
+        int c3 = c2 + PhysicalMemory.CHUNK_BYTES;
+        big.ramFill(0x3000, 0x77, 64, 1);
+        big.ramCopyUp(0x3000, c1 + 0x5000, 16, 4);          // untouched chunk 1 -> low: zeros
+        assertThat(big.dump(0x3000, 64)).containsOnly((byte) 0);
+        big.ramFill(c2 + 0x100, 0x1234, 8, 2);               // fill into untouched chunk 2
+        big.ramCopyUp(c3 + 0x200, c2 + 0x100, 4, 4);         // chunk 2 -> untouched chunk 3
+        assertThat(new int[] {big.read32(c2 + 0x100), big.read32(c3 + 0x20C), big.read32(c3 + 0x210)})
+                .containsExactly(0x12341234, 0x12341234, 0);
+        byte[] sector = new byte[512];
+        for (int i = 0; i < sector.length; i++) {
+            sector[i] = (byte) (i * 3 + 1);
+        }
+        big.load(c2 - 256, sector);                          // a device's DMA across two chunks
+        assertThat(big.dump(c2 - 256, 512)).isEqualTo(sector);
+    }
+
+    @Test
+    void aMachineAboveLowBytes_allocatesOnlyTheLowArrayAtFirst() {
+        PhysicalMemory big = new PhysicalMemory(PhysicalMemory.LOW_BYTES + 2L * PhysicalMemory.CHUNK_BYTES);
+        int top = PhysicalMemory.LOW_BYTES + 2 * PhysicalMemory.CHUNK_BYTES;
+        assertThat(big.chunkAllocated(PhysicalMemory.LOW_BYTES) || big.chunkAllocated(top - 1)).isFalse();
+        big.write32(PhysicalMemory.LOW_BYTES - 2, 0xCAFEBABE);    // the low array's end into chunk 32
+        assertThat(big.read32(PhysicalMemory.LOW_BYTES - 2)).isEqualTo(0xCAFEBABE);
+        assertThat(big.ramRead16(PhysicalMemory.LOW_BYTES)).isEqualTo(0xCAFE);
+        assertThat(new boolean[] {big.chunkAllocated(PhysicalMemory.LOW_BYTES), big.chunkAllocated(top - 1)})
+                .containsExactly(true, false);
+    }
+
     @Test
     void ramAbove3GiB_isRefusedBeforeAnythingIsAllocated() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PhysicalMemory((3L << 30) + 4096))
