@@ -26,7 +26,7 @@ import jx86.bus.MmioDevice;
  * itself: every RAM access tests {@code 0 <= pa < low.length}, the same unsigned test as the
  * array's own bounds check, so a machine of up to 128 MiB (the default, and every benchmark
  * class) runs the single-array code plus that test. RAM above lies in chunks of
- * {@link #CHUNK_BYTES} (4 MiB): byte {@code pa & CHUNK_MASK} of {@code chunks[pa >>> CHUNK_SHIFT]}
+ * {@link #CHUNK_BYTES} (64 MiB): byte {@code pa & CHUNK_MASK} of {@code chunks[pa >>> CHUNK_SHIFT]}
  * (the table has an entry for every shift result; entries below LOW_BYTES and beyond RAM stay
  * null and are never reached). A chunk is allocated at its first store, copy or fill; until
  * then it reads as zeros, as a zeroed array would, so the guest sees no difference, and the
@@ -49,8 +49,13 @@ public final class PhysicalMemory {
     /** The largest RAM: 3 GiB, below the hole 0xC0000000-0xFFFFFFFF that holds the APICs and the BIOS alias. */
     public static final long MAX_RAM_BYTES = 3L << 30;
 
-    /** Size of the chunks RAM above {@link #LOW_BYTES} is held in: 2^CHUNK_SHIFT bytes (4 MiB; docs/machine.md). */
-    public static final int CHUNK_SHIFT = 22;
+    /**
+     * Size of the chunks RAM above {@link #LOW_BYTES} is held in: 2^CHUNK_SHIFT bytes (64 MiB;
+     * docs/machine.md). Not smaller: G1 stores an array larger than half a region in whole regions
+     * of its own, so a 4 MiB array (plus its header) took five 1 MiB regions, and -m 2200 no
+     * longer fitted the -Xmx3g that jx86's heap hint names; at 64 MiB the waste is 1.6 %.
+     */
+    public static final int CHUNK_SHIFT = 26;
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_BYTES - 1;
     /** RAM below this (128 MiB) is the one array {@code low}, allocated with the machine. */
@@ -62,11 +67,13 @@ public final class PhysicalMemory {
     /** RAM from 0 up to LOW_BYTES (or its end), the ROM included: low[pa]. */
     private final byte[] low;
     /**
-     * RAM from LOW_BYTES up: chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK]; 1024 entries, null where
+     * RAM from LOW_BYTES up: chunks[pa >>> CHUNK_SHIFT][pa & CHUNK_MASK]; 64 entries, null where
      * not RAM or not yet touched (see {@link #chunkFor}).
      */
     private final byte[][] chunks = new byte[1 << (32 - CHUNK_SHIFT)][];
     private final long ramSize;
+    /** Thrown when a chunk cannot be allocated (see {@link #allocateChunk}). */
+    private final RamUnavailableException unavailable;
     /** One entry per 4 KiB page of the 4 GiB space: KIND_*. */
     private final byte[] pageKind = new byte[1 << 20];
     private final List<MmioRange> mmio = new ArrayList<>();
@@ -98,6 +105,7 @@ public final class PhysicalMemory {
             throw new IllegalArgumentException("the low array must be whole chunks, at most LOW_BYTES");
         }
         this.ramSize = ramBytes;
+        this.unavailable = new RamUnavailableException(ramBytes);
         this.low = new byte[(int) Math.min(ramBytes, lowBytes)];
         this.codeWrites = new CodeWriteTracker((int) (ramBytes >>> 12));
         // Filled by ranges, not page by page: a loop over the 2^20 pages runs in the bytecode
@@ -298,7 +306,7 @@ public final class PhysicalMemory {
         try {
             c = new byte[size];
         } catch (OutOfMemoryError e) {
-            throw new RamUnavailableException(ramSize);
+            throw unavailable; // made at start: with the heap full, a new exception may not fit either
         }
         chunks[index] = c;
         return c;
@@ -315,7 +323,7 @@ public final class PhysicalMemory {
      */
     public static final class RamUnavailableException extends RuntimeException {
         RamUnavailableException(long ramSize) {
-            super("the Java heap could not hold the guest's RAM (" + (ramSize >> 20) + " MiB)");
+            super("the Java heap could not hold the guest's RAM (" + (ramSize >> 20) + " MiB)", null, false, false);
         }
     }
 
